@@ -1,0 +1,180 @@
+// The model shared by the workers (which own the data) and the UI (which only
+// displays query results). Everything that crosses the worker boundary is here.
+
+/** What a lane shows; decided by the lane-mapping stage, never by importers. */
+export type LaneKind = 'python' | 'cpu' | 'cuda_api' | 'gpu' | 'syscall' | 'counter';
+
+export const LANE_KIND_LABEL: Record<LaneKind, string> = {
+  python: 'Python',
+  cpu: 'CPU',
+  cuda_api: 'CUDA API',
+  gpu: 'GPU',
+  syscall: 'Syscalls',
+  counter: 'Counter',
+};
+
+/** One lane of one trace. Times are ns relative to the trace origin. */
+export interface LaneInfo {
+  /** Stable lane key: trace + pid + tid + kind (see keys.ts). */
+  id: string;
+  kind: LaneKind;
+  /** Display name, e.g. "thread 596 (python3) · Python" or "stream 7". */
+  name: string;
+  /** Group (process) id: trace + pid; every lane belongs to exactly one group. */
+  group: string;
+  /** Trace key this lane comes from. */
+  trace: string;
+  pid: string;
+  tid: string;
+  /** Slices + instants (or counter samples) placed in this lane. */
+  events: number;
+  /** Number of rows (nesting depth + rows for overlapping slices); 1 for counters. */
+  rows: number;
+  /** Order inside the group (thread sort index, then kind). */
+  sortIndex: number;
+  /** Counter lanes: names of the series and the value range over the whole trace. */
+  counter?: { series: string[]; min: number; max: number; unit: string };
+}
+
+export interface LaneGroup {
+  id: string;
+  trace: string;
+  pid: string;
+  name: string;
+  /** Kineto's own rows (overhead, Spans, Traces) start collapsed. */
+  profiler: boolean;
+  sortIndex: number;
+}
+
+export interface LoadWarning {
+  code: string;
+  message: string;
+  byteOffset?: number;
+  eventIndex?: number;
+}
+
+export interface FlowStats {
+  /** Flow ids with both a start and an end. */
+  paired: number;
+  /** Starts (ph s) whose id has no end. */
+  unpairedStarts: number;
+  /** Ends (ph f) whose id has no start. */
+  unpairedEnds: number;
+}
+
+export type LoadPhase = 'read' | 'decompress' | 'parse' | 'index' | 'done';
+
+export interface LoadProgress {
+  phase: LoadPhase;
+  /** Source bytes consumed so far (compressed bytes for .gz). */
+  bytesDone: number;
+  /** Source size when known (File.size, Content-Length), else 0. */
+  bytesTotal: number;
+  /** Decoded bytes scanned by the importer. */
+  scannedBytes: number;
+  events: number;
+  elapsedMs: number;
+}
+
+/** What a trace worker returns once a trace is parsed and indexed. */
+export interface TraceLoadResult {
+  trace: string;
+  fileName: string;
+  format: string;
+  /** Absolute ns of this trace's own origin, as a decimal BigInt string. */
+  originNs: string;
+  /** First slice start / last slice end, ns relative to originNs. */
+  minNs: number;
+  maxNs: number;
+  events: number;
+  /** Count of events per category (slices, instants, counter samples). */
+  categories: Record<string, number>;
+  /** Count of input records per phase letter, including flows and metadata. */
+  phases: Record<string, number>;
+  flows: FlowStats;
+  lanes: LaneInfo[];
+  groups: LaneGroup[];
+  /** Name table; QueryResult.nameId indexes into it. */
+  names: string[];
+  /** Top-level keys other than traceEvents (deviceProperties, distributedInfo, …). */
+  metadata: Record<string, unknown>;
+  warnings: LoadWarning[];
+  bytes: number;
+  parseMs: number;
+}
+
+/** A viewport request; times are ns relative to the trace origin (the UI converts). */
+export interface ViewportQuery {
+  startNs: number;
+  endNs: number;
+  /** Pixels across [startNs, endNs]; slices narrower than a pixel are merged. */
+  widthPx: number;
+  laneIds: string[];
+}
+
+/**
+ * Drawable items of one lane for a viewport. Items narrower than a pixel are
+ * merged per row into one item whose `count` > 1 and `eventIdx` is −1, so a
+ * 1 µs kernel among millions still lights its pixel.
+ */
+export interface LaneSlices {
+  laneId: string;
+  start: Float64Array;
+  end: Float64Array;
+  row: Uint16Array;
+  nameId: Uint32Array;
+  /** Index of the event in its lane, or −1 for a merged bucket. */
+  eventIdx: Int32Array;
+  count: Uint32Array;
+  /** 1 for instants (zero-length events). */
+  instant: Uint8Array;
+}
+
+export interface CounterSamples {
+  laneId: string;
+  series: string[];
+  t: Float64Array;
+  /** One array per series, aligned with t. */
+  values: Float64Array[];
+}
+
+export interface QueryResult {
+  lanes: LaneSlices[];
+  counters: CounterSamples[];
+}
+
+export interface SliceDetails {
+  key: string;
+  laneId: string;
+  eventIdx: number;
+  name: string;
+  category: string;
+  /** ns relative to the trace origin. */
+  startNs: number;
+  durNs: number;
+  selfNs: number;
+  row: number;
+  instant: boolean;
+  /** The event's args as JSON text (never parsed into HTML), or null. */
+  args: string | null;
+}
+
+export interface FindQuery {
+  name?: string;
+  regex?: string;
+  laneKind?: LaneKind;
+  limit?: number;
+}
+
+export interface FindHit {
+  key: string;
+  laneId: string;
+  eventIdx: number;
+  /** ns relative to the trace origin. */
+  startNs: number;
+  durNs: number;
+}
+
+export type TraceSource =
+  | { kind: 'file'; file: Blob; name: string }
+  | { kind: 'url'; url: string; name: string };

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vite';
+
+// `base: './'` keeps every asset URL relative, so the same build works from any
+// sub-path of any plain static server (an internal portal) with no rewrites.
+export default defineConfig({
+  base: './',
+  build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 1500 },
+  worker: { format: 'es' },
+  server: { port: 5173 },
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
+    pool: 'forks',
+  },
+} as never);

@@ -1,0 +1,24 @@
+// The worker↔UI contract. One trace worker owns one trace: it reads, parses and
+// indexes it, then answers viewport, details and search queries. The UI talks to
+// it through comlink and never sees raw trace data.
+
+import type {
+  FindHit,
+  FindQuery,
+  LoadProgress,
+  QueryResult,
+  SliceDetails,
+  TraceLoadResult,
+  TraceSource,
+  ViewportQuery,
+} from '../src/model/types';
+
+export interface TraceWorkerApi {
+  /** Read, parse and index a source. `onProgress` is a comlink proxy, called a few times a second. */
+  load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void): Promise<TraceLoadResult>;
+  /** Drawable slices and counter samples of the given lanes (times relative to the trace origin). */
+  query(q: ViewportQuery): Promise<QueryResult>;
+  slice(laneId: string, eventIdx: number): Promise<SliceDetails | null>;
+  find(q: FindQuery): Promise<FindHit[]>;
+  resolveKey(key: string): Promise<{ laneId: string; eventIdx: number } | null>;
+}
