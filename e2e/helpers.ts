@@ -1,0 +1,217 @@
+// Shared e2e helpers. They rely only on the app's automation contract (see README
+// "Automation contract"): data-trace-state / data-render-state on <html>, data-testid
+// hooks, and window.tracelane.
+//
+// The open* helpers only START a load; follow them with `await waitReady(page)`.
+// They mark the page first, so waitReady() waits for a state change that happens
+// after the call even when a previous trace is already 'ready'.
+import { mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { ConsoleMessage, Page } from '@playwright/test';
+import { CORPUS_DIR, E2E_ORIGIN, REPO_ROOT, SCREENS_DIR, SUB_PATH } from './env';
+
+export { CORPUS_DIR, E2E_ORIGIN, REPO_ROOT, SUB_PATH };
+
+// ---- window.tracelane contract (kept local: no global Window augmentation, so it can't clash with src/) ----
+export interface LaneSummary {
+  id: string;
+  kind: string;
+  name: string;
+  group: string;
+  trace: string | number;
+  events: number;
+  rows: number;
+}
+export interface TraceSummary {
+  events: number;
+  originNs: number;
+  startNs: number;
+  endNs: number;
+  parseMs: number;
+  firstFrameMs: number;
+  warnings: unknown[];
+  lanes: LaneSummary[];
+}
+export interface FoundEvent {
+  key: string;
+  laneId: string;
+  startNs: number;
+  durNs: number;
+}
+export interface FindQuery {
+  name?: string;
+  regex?: string;
+  laneKind?: string;
+  limit?: number;
+}
+export interface Viewport {
+  startNs: number;
+  endNs: number;
+}
+export interface TracelaneApi {
+  summary(): TraceSummary;
+  viewport(): Viewport;
+  setViewport(v: Viewport): void;
+  find(q: FindQuery): FoundEvent[];
+  select(key: string | null): void;
+  selection(): unknown;
+}
+
+// ---- corpus ----
+/** Absolute path of a corpus file (../shared/corpus/<name>, or $CORPUS_DIR). */
+export function corpusPath(name: string): string {
+  return path.resolve(CORPUS_DIR, name);
+}
+
+/** All JSON traces in the corpus (`*.json`, `*.json.gz`), sorted by name. */
+export function listCorpusJsonTraces(): string[] {
+  return readdirSync(CORPUS_DIR)
+    .filter((f) => /\.json(\.gz)?$/i.test(f))
+    .sort();
+}
+
+/** Absolute URL of a corpus file on the e2e server. */
+export function corpusUrl(name: string): string {
+  return `${E2E_ORIGIN}/corpus/${encodeURIComponent(name)}`;
+}
+
+// ---- page state ----
+/**
+ * Collect console errors and uncaught page errors from now on. Call BEFORE navigating.
+ * `ignore` filters out expected messages.
+ */
+export function collectConsoleErrors(page: Page, ignore: RegExp[] = []): string[] {
+  const errors: string[] = [];
+  const keep = (text: string) => !ignore.some((re) => re.test(text));
+  page.on('console', (msg: ConsoleMessage) => {
+    if (msg.type() === 'error' && keep(msg.text())) {
+      const loc = msg.location();
+      errors.push(`console.error: ${msg.text()}${loc.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`);
+    }
+  });
+  page.on('pageerror', (err) => {
+    if (keep(err.message)) errors.push(`pageerror: ${err.message}`);
+  });
+  return errors;
+}
+
+/** Navigate to `urlPath` (relative to the e2e server) and wait until React has mounted. */
+export async function openApp(page: Page, urlPath = '/'): Promise<void> {
+  await page.goto(urlPath, { waitUntil: 'load' });
+  await page.waitForFunction(() => (document.getElementById('root')?.childElementCount ?? 0) > 0, null, {
+    timeout: 30_000,
+  });
+}
+
+/** Record the current traceState and start watching for changes (see waitReady). */
+async function markLoadStart(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __tlLoadMark?: { changed: boolean }; __tlObserver?: MutationObserver };
+    w.__tlLoadMark = { changed: false };
+    if (!w.__tlObserver) {
+      w.__tlObserver = new MutationObserver(() => {
+        if (w.__tlLoadMark) w.__tlLoadMark.changed = true;
+      });
+      w.__tlObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['data-trace-state'] });
+    }
+  });
+}
+
+/**
+ * Wait for the trace to finish loading: traceState 'ready' (returns) or 'error'
+ * (throws with the text of [data-testid="load-error"]). After an open* helper,
+ * only a traceState change that happened after that call counts.
+ */
+export async function waitReady(page: Page, timeout = 120_000): Promise<TraceSummary> {
+  await page.waitForFunction(
+    () => {
+      const w = window as unknown as { __tlLoadMark?: { changed: boolean } };
+      if (w.__tlLoadMark && !w.__tlLoadMark.changed) return false;
+      const s = document.documentElement.dataset.traceState;
+      return s === 'ready' || s === 'error';
+    },
+    null,
+    { timeout, polling: 50 },
+  );
+  const state = await page.evaluate(() => document.documentElement.dataset.traceState);
+  if (state === 'error') {
+    const el = page.getByTestId('load-error');
+    const text = (await el.count()) ? (await el.first().innerText()).trim() : '(no [data-testid="load-error"] element)';
+    throw new Error(`trace failed to load: ${text}`);
+  }
+  return summary(page);
+}
+
+/** Wait until the timeline has finished drawing (renderState 'idle'). */
+export async function waitIdle(page: Page, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(() => document.documentElement.dataset.renderState === 'idle', null, {
+    timeout,
+    polling: 50,
+  });
+}
+
+/** window.tracelane.summary() */
+export async function summary(page: Page): Promise<TraceSummary> {
+  return page.evaluate(() => (window as unknown as { tracelane: TracelaneApi }).tracelane.summary());
+}
+
+/** Run `fn(window.tracelane, arg)` in the page. `fn` must be self-contained (it is serialised). */
+export async function tl<R, A = undefined>(page: Page, fn: (api: TracelaneApi, arg: A) => R, arg?: A): Promise<R> {
+  return page.evaluate(
+    ([src, a]) => {
+      const api = (window as unknown as { tracelane: TracelaneApi }).tracelane;
+      // eslint-disable-next-line no-new-func
+      return new Function('api', 'arg', `return (${src})(api, arg);`)(api, a) as R;
+    },
+    [fn.toString(), arg] as const,
+  );
+}
+
+// ---- opening traces ----
+/** Open a corpus file through the file picker input ([data-testid="file-input"]). */
+export async function openByPicker(page: Page, corpusFile: string): Promise<void> {
+  await markLoadStart(page);
+  await page.getByTestId('file-input').setInputFiles(corpusPath(corpusFile));
+}
+
+/**
+ * Open a corpus file by simulated drag and drop: fetch /corpus/<name> in the page,
+ * wrap it in a File + DataTransfer, dispatch dragenter/dragover/drop on document.body.
+ */
+export async function openByDrop(page: Page, corpusFile: string): Promise<void> {
+  await markLoadStart(page);
+  await page.evaluate(
+    async ({ url, name }) => {
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`fetch ${url}: HTTP ${res.status}`);
+      const blob = await res.blob();
+      const type = name.endsWith('.gz') ? 'application/gzip' : name.endsWith('.json') ? 'application/json' : '';
+      const file = new File([blob], name, { type });
+      const dt = new DataTransfer();
+      dt.items.add(file);
+      for (const t of ['dragenter', 'dragover', 'drop']) {
+        document.body.dispatchEvent(new DragEvent(t, { bubbles: true, cancelable: true, composed: true, dataTransfer: dt }));
+      }
+    },
+    { url: corpusUrl(corpusFile), name: corpusFile },
+  );
+}
+
+/**
+ * Open a corpus file through the `?url=` query parameter, with the app served at
+ * `base` ('/' or SUB_PATH). The trace URL is absolute (the e2e server's /corpus/).
+ */
+export async function openByUrl(page: Page, corpusFile: string, base = '/'): Promise<void> {
+  const target = `${E2E_ORIGIN}${base}?url=${encodeURIComponent(corpusUrl(corpusFile))}`;
+  await page.goto(target, { waitUntil: 'load' });
+}
+
+// ---- screenshots ----
+/** Save a screenshot to test-results/screens/<name>.png (waits briefly for renderState 'idle'). */
+export async function shot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENS_DIR, { recursive: true });
+  const file = path.join(SCREENS_DIR, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+  await waitIdle(page, 5_000).catch(() => undefined);
+  await page.screenshot({ path: file });
+  return file;
+}
