@@ -1,0 +1,92 @@
+// GPU kernel names are full C++ signatures, often kilobytes of nested template
+// arguments. Lanes and tooltips need the one informative identifier.
+
+const PYTHON_FRAME = /^\S.*\.py\(\d+\): /;
+/** Names so generic that the template argument is the real identity (cutlass, CUB, …). */
+const GENERIC_BASE = /^(kernel\d*|device_kernel|kernel_entry|global_kernel|launch_kernel|Kernel\d*)$/i;
+
+const cache = new Map<string, string>();
+
+/** Readable short form of a (kernel) name; cached because it runs per frame. */
+export function shortenName(name: string): string {
+  let s = cache.get(name);
+  if (s === undefined) {
+    s = shorten(name);
+    if (cache.size > 50_000) cache.clear();
+    cache.set(name, s);
+  }
+  return s;
+}
+
+function shorten(name: string): string {
+  const trimmed = name.trim();
+  if (!trimmed || PYTHON_FRAME.test(trimmed)) return name;
+  const s = trimmed.replace(/\(anonymous namespace\)/g, 'anon');
+  const looksCpp = s.startsWith('void ') || s.includes('::') || s.includes('<');
+  const paren = topLevelIndex(s, '(');
+  let head = paren >= 0 ? s.slice(0, paren) : s;
+  if (!looksCpp) {
+    // "ncclKernel_AllReduce(ncclDevComm*, …)" → drop args; "Memcpy HtoD (…)" stays.
+    return paren > 0 && /^[A-Za-z_]\w*$/.test(head) ? head : name;
+  }
+  head = head.trim();
+  const space = lastTopLevelIndex(head, ' ');
+  if (space >= 0) head = head.slice(space + 1);
+  const parts = splitTopLevel(head, '::').filter((p) => p && p !== 'anon');
+  if (!parts.length) return name;
+  const last = parts[parts.length - 1];
+  const lt = last.indexOf('<');
+  const base = lt >= 0 ? last.slice(0, lt) : last;
+  if (lt >= 0 && (GENERIC_BASE.test(base) || !base)) {
+    const inner = last.slice(lt + 1, last.lastIndexOf('>') > lt ? last.lastIndexOf('>') : undefined);
+    const args = splitTopLevel(inner, ',').map((a) => a.trim()).filter(Boolean);
+    const first = args.length ? shorten(args[0]) : '';
+    const ns = parts.length > 1 ? parts[parts.length - 2] + '::' : '';
+    return `${ns}${base}<${first}${args.length > 1 ? ', …' : ''}>`;
+  }
+  return base || name;
+}
+
+const OPEN = '<({[';
+const CLOSE = '>)}]';
+
+function topLevelIndex(s: string, ch: string): number {
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (depth === 0 && c === ch) return i;
+    if (OPEN.includes(c)) depth++;
+    else if (CLOSE.includes(c) && !(c === '>' && s[i - 1] === '-')) depth = Math.max(0, depth - 1);
+  }
+  return -1;
+}
+
+function lastTopLevelIndex(s: string, ch: string): number {
+  let depth = 0;
+  let found = -1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (depth === 0 && c === ch) found = i;
+    if (OPEN.includes(c)) depth++;
+    else if (CLOSE.includes(c) && !(c === '>' && s[i - 1] === '-')) depth = Math.max(0, depth - 1);
+  }
+  return found;
+}
+
+function splitTopLevel(s: string, sep: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (OPEN.includes(c)) depth++;
+    else if (CLOSE.includes(c) && !(c === '>' && s[i - 1] === '-')) depth = Math.max(0, depth - 1);
+    else if (depth === 0 && s.startsWith(sep, i)) {
+      out.push(s.slice(start, i));
+      start = i + sep.length;
+      i += sep.length - 1;
+    }
+  }
+  out.push(s.slice(start));
+  return out;
+}

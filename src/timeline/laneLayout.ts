@@ -1,0 +1,159 @@
+// Turns lanes + the user's lane state into the exact vertical layout that the
+// header column, the canvas and hit testing all share (one source of y truth).
+
+import type { LaneGroup, LaneInfo } from '../model/types';
+
+export interface LaneViewState {
+  hidden: ReadonlySet<string>;
+  /** Pinned lane ids, shown first in this order. */
+  pinned: readonly string[];
+  collapsed: ReadonlySet<string>;
+  /** Custom lane order (lane ids); lanes not listed keep their natural order after listed ones. */
+  order: readonly string[];
+}
+
+export interface LayoutMetrics {
+  rowHeight: number;
+  lanePadding: number;
+  counterHeight: number;
+  groupHeight: number;
+}
+
+export const DEFAULT_METRICS: LayoutMetrics = { rowHeight: 18, lanePadding: 4, counterHeight: 40, groupHeight: 24 };
+
+export interface GroupRow {
+  type: 'group';
+  id: string;
+  group: LaneGroup;
+  y: number;
+  height: number;
+  collapsed: boolean;
+  /** Lanes of the group still shown (not hidden/pinned). */
+  laneCount: number;
+  hiddenCount: number;
+}
+
+export interface LaneRow {
+  type: 'lane';
+  id: string;
+  lane: LaneInfo;
+  y: number;
+  height: number;
+  pinned: boolean;
+  /** y of row 0 inside the lane, relative to the lane top. */
+  padTop: number;
+  rowHeight: number;
+}
+
+export type LayoutRow = GroupRow | LaneRow;
+
+export interface Layout {
+  rows: LayoutRow[];
+  totalHeight: number;
+  /** Lane id → index in rows. */
+  indexById: Map<string, number>;
+}
+
+export function laneHeight(lane: LaneInfo, m: LayoutMetrics = DEFAULT_METRICS): number {
+  if (lane.kind === 'counter') return m.counterHeight;
+  return Math.max(1, lane.rows) * m.rowHeight + 2 * m.lanePadding;
+}
+
+/**
+ * Groups keep the order given (trace load order, then sortIndex); lanes inside a
+ * group follow the custom order first, then sortIndex.
+ */
+export function computeLayout(
+  groups: readonly LaneGroup[],
+  lanes: readonly LaneInfo[],
+  state: LaneViewState,
+  m: LayoutMetrics = DEFAULT_METRICS,
+): Layout {
+  const rows: LayoutRow[] = [];
+  const indexById = new Map<string, number>();
+  let y = 0;
+  const laneById = new Map(lanes.map((l) => [l.id, l]));
+  const pinnedSet = new Set<string>();
+
+  const pushLane = (lane: LaneInfo, pinned: boolean) => {
+    const height = laneHeight(lane, m);
+    indexById.set(lane.id, rows.length);
+    rows.push({ type: 'lane', id: lane.id, lane, y, height, pinned, padTop: lane.kind === 'counter' ? 3 : m.lanePadding, rowHeight: m.rowHeight });
+    y += height;
+  };
+
+  for (const id of state.pinned) {
+    const lane = laneById.get(id);
+    if (!lane || state.hidden.has(id) || pinnedSet.has(id)) continue;
+    pinnedSet.add(id);
+    pushLane(lane, true);
+  }
+
+  const orderIndex = new Map(state.order.map((id, i) => [id, i]));
+  const byGroup = new Map<string, LaneInfo[]>();
+  for (const lane of lanes) {
+    let list = byGroup.get(lane.group);
+    if (!list) byGroup.set(lane.group, (list = []));
+    list.push(lane);
+  }
+  const traceOrder = new Map<string, number>();
+  for (const g of groups) if (!traceOrder.has(g.trace)) traceOrder.set(g.trace, traceOrder.size);
+  const sortedGroups = [...groups].sort(
+    (a, b) => (traceOrder.get(a.trace)! - traceOrder.get(b.trace)!) || a.sortIndex - b.sortIndex,
+  );
+
+  for (const group of sortedGroups) {
+    const members = (byGroup.get(group.id) ?? []).slice().sort((a, b) => {
+      const oa = orderIndex.get(a.id);
+      const ob = orderIndex.get(b.id);
+      if (oa !== undefined && ob !== undefined) return oa - ob;
+      if (oa !== undefined) return -1;
+      if (ob !== undefined) return 1;
+      return a.sortIndex - b.sortIndex;
+    });
+    const shown = members.filter((l) => !state.hidden.has(l.id) && !pinnedSet.has(l.id));
+    const hiddenCount = members.filter((l) => state.hidden.has(l.id)).length;
+    if (!members.length) continue;
+    const collapsed = state.collapsed.has(group.id);
+    indexById.set(group.id, rows.length);
+    rows.push({ type: 'group', id: group.id, group, y, height: m.groupHeight, collapsed, laneCount: shown.length, hiddenCount });
+    y += m.groupHeight;
+    if (collapsed) continue;
+    for (const lane of shown) pushLane(lane, false);
+  }
+  return { rows, totalHeight: y, indexById };
+}
+
+/** Index range [first, last] of rows intersecting [top, bottom) (binary search: thousands of lanes). */
+export function rowsInView(layout: Layout, top: number, bottom: number): [number, number] {
+  const rows = layout.rows;
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (rows[mid].y + rows[mid].height <= top) lo = mid + 1;
+    else hi = mid;
+  }
+  let last = lo;
+  while (last < rows.length && rows[last].y < bottom) last++;
+  return [lo, last - 1];
+}
+
+/** The natural (displayed) lane order of all non-pinned lanes, used as the base for moving a lane. */
+export function displayedLaneOrder(layout: Layout): string[] {
+  return layout.rows.filter((r): r is LaneRow => r.type === 'lane' && !r.pinned).map((r) => r.id);
+}
+
+/** New custom order after moving a lane one step up/down within its group. */
+export function moveLane(layout: Layout, laneId: string, delta: -1 | 1): string[] | null {
+  const order = displayedLaneOrder(layout);
+  const i = order.indexOf(laneId);
+  const j = i + delta;
+  if (i < 0 || j < 0 || j >= order.length) return null;
+  const rows = layout.rows;
+  const a = rows[layout.indexById.get(order[i])!] as LaneRow;
+  const b = rows[layout.indexById.get(order[j])!] as LaneRow;
+  if (a.lane.group !== b.lane.group) return null;
+  [order[i], order[j]] = [order[j], order[i]];
+  return order;
+}

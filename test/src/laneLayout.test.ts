@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { LaneGroup, LaneInfo } from '../../src/model/types';
+import { computeLayout, DEFAULT_METRICS, moveLane, rowsInView } from '../../src/timeline/laneLayout';
+
+const g = (id: string, sortIndex: number, profiler = false): LaneGroup => ({ id, trace: 't', pid: id, name: id, profiler, sortIndex });
+const l = (id: string, group: string, rows: number, sortIndex: number, kind: LaneInfo['kind'] = 'cpu'): LaneInfo => ({
+  id, kind, name: id, group, trace: 't', pid: group, tid: id, events: 1, rows, sortIndex,
+});
+const empty = { hidden: new Set<string>(), pinned: [], collapsed: new Set<string>(), order: [] };
+
+describe('computeLayout', () => {
+  const groups = [g('B', 2), g('A', 1)];
+  const lanes = [l('a2', 'A', 2, 2), l('a1', 'A', 1, 1), l('b1', 'B', 3, 0), l('c', 'B', 1, 5, 'counter')];
+  it('orders groups and lanes and stacks y offsets', () => {
+    const { rows, totalHeight } = computeLayout(groups, lanes, empty);
+    expect(rows.map((r) => r.id)).toEqual(['A', 'a1', 'a2', 'B', 'b1', 'c']);
+    const m = DEFAULT_METRICS;
+    expect(rows[1].y).toBe(m.groupHeight);
+    expect(rows[1].height).toBe(m.rowHeight + 2 * m.lanePadding);
+    expect(rows[2].height).toBe(2 * m.rowHeight + 2 * m.lanePadding);
+    expect(rows[5].height).toBe(m.counterHeight);
+    const last = rows[rows.length - 1];
+    expect(totalHeight).toBe(last.y + last.height);
+  });
+  it('applies hidden, pinned, collapsed and custom order', () => {
+    const { rows } = computeLayout(groups, lanes, {
+      hidden: new Set(['c']),
+      pinned: ['b1'],
+      collapsed: new Set(['B']),
+      order: ['a2', 'a1'],
+    });
+    expect(rows.map((r) => r.id)).toEqual(['b1', 'A', 'a2', 'a1', 'B']);
+    expect(rows[0].type === 'lane' && rows[0].pinned).toBe(true);
+    const b = rows[4];
+    expect(b.type === 'group' && b.collapsed && b.hiddenCount).toBe(1);
+  });
+  it('finds rows in view and moves lanes within a group only', () => {
+    const layout = computeLayout(groups, lanes, empty);
+    const [first, last] = rowsInView(layout, 30, 60);
+    expect(first).toBe(1);
+    expect(last).toBeGreaterThanOrEqual(2);
+    expect(moveLane(layout, 'a2', -1)).toEqual(['a2', 'a1', 'b1', 'c']);
+    expect(moveLane(layout, 'a2', 1)).toBeNull();
+  });
+});
