@@ -78,7 +78,8 @@ export function corpusUrl(name: string): string {
 // ---- page state ----
 /**
  * Collect console errors and uncaught page errors from now on. Call BEFORE navigating.
- * `ignore` filters out expected messages.
+ * `ignore` filters out expected messages; a 404 for the browser's automatic
+ * /favicon.ico request is always ignored.
  */
 export function collectConsoleErrors(page: Page, ignore: RegExp[] = []): string[] {
   const errors: string[] = [];
@@ -86,6 +87,9 @@ export function collectConsoleErrors(page: Page, ignore: RegExp[] = []): string[
   page.on('console', (msg: ConsoleMessage) => {
     if (msg.type() === 'error' && keep(msg.text())) {
       const loc = msg.location();
+      // The browser's own automatic /favicon.ico request (at the origin root, outside a
+      // sub-path deployment) is not the app's doing.
+      if (/\/favicon\.ico$/.test(loc.url ?? '')) return;
       errors.push(`console.error: ${msg.text()}${loc.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`);
     }
   });
