@@ -56,7 +56,7 @@ if (!skipUnit) await step('unit tests (vitest run)', bin('vitest'), ['run']);
 const buildCode = await step('production build (vite build)', bin('vite'), ['build']);
 if (!skipE2e) {
   if (buildCode !== 0) {
-    results.push({ name: 'e2e tests (playwright test)', code: 'skipped: build failed', s: '0.0' });
+    results.push({ name: 'e2e tests (playwright test)', code: 'skipped: the build failed', s: '0.0' });
   } else {
     // The e2e server uses a fixed port (4321). If something else holds it (another
     // checkout running its tests), use a free one rather than testing someone else's build.
@@ -69,7 +69,11 @@ if (!skipE2e) {
 }
 
 log('summary');
-for (const r of results) console.log(`  ${r.code === 0 ? 'ok  ' : 'FAIL'}  ${r.name}  (${r.code === 0 ? '' : `exit ${r.code}, `}${r.s}s)`);
+for (const r of results) {
+  const status = r.code === 0 ? 'ok  ' : typeof r.code === 'string' ? 'SKIP' : 'FAIL';
+  const detail = r.code === 0 ? `${r.s}s` : typeof r.code === 'string' ? r.code : `exit ${r.code}, ${r.s}s`;
+  console.log(`  ${status}  ${r.name}  (${detail})`);
+}
 const failed = results.some((r) => r.code !== 0);
 console.log(failed ? '\n[tracelane] npm test FAILED\n' : '\n[tracelane] npm test passed\n');
 process.exit(failed ? 1 : 0);
