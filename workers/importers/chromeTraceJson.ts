@@ -1,0 +1,574 @@
+// Chrome Trace Event Format (torch.profiler / Kineto, Perfetto and eBPF exports):
+// `{"traceEvents": [...], ...metadata}` or a bare `[...]` array.
+//
+// A byte scanner tracks JSON depth and strings across chunks, cuts out each event
+// object and reads its fields straight from the bytes. Args are kept as bytes and
+// parsed only when someone looks at them.
+
+import type { MicrosTime } from '../ingest/rawTrace';
+import { RawFlag, RawKind, RawTrace, textDecoder } from '../ingest/rawTrace';
+import { firstContentByte, TraceFormatError, type ImporterFormat, type TraceImporter } from './importer';
+import { decodeString, parseMicros, scalarText, skipString, skipValue, skipWs } from './jsonBytes';
+
+/** Top-level metadata values larger than this are dropped rather than held in memory. */
+const MAX_METADATA_BYTES = 32 << 20;
+
+const enum Capture {
+  None,
+  Key,
+  Value,
+  Event,
+}
+
+const enum Field {
+  Other,
+  Ph,
+  Name,
+  Cat,
+  Pid,
+  Tid,
+  Ts,
+  Dur,
+  Id,
+  Id2,
+  Bp,
+  Scope,
+  Args,
+}
+
+interface OpenSlice {
+  start: number;
+  pid: string;
+  tid: string;
+  cat: string;
+  name: string;
+  argsOff: number;
+  argsLen: number;
+  flags: number;
+}
+
+export const chromeTraceJson: ImporterFormat = {
+  name: 'Chrome trace JSON',
+  detect(head) {
+    const c = head[firstContentByte(head)];
+    return c === 0x7b || c === 0x5b;
+  },
+  create: (raw) => new ChromeTraceJsonImporter(raw),
+};
+
+export class ChromeTraceJsonImporter implements TraceImporter {
+  private depth = 0;
+  private inString = false;
+  private escape = false;
+  private top: 'unknown' | 'object' | 'array' = 'unknown';
+  /** Absolute byte offset of the current chunk's first byte. */
+  private base = 0;
+
+  private capture = Capture.None;
+  private captureStart = -1;
+  private captureAbs = 0;
+  private carried: Uint8Array[] = [];
+  private carriedLen = 0;
+  private captureDropped = false;
+
+  private expectKey = false;
+  private currentKey = '';
+  private awaitingEvents = false;
+  private eventsDepth = -1;
+  private eventsState: 'none' | 'open' | 'closed' = 'none';
+  private eventIndex = 0;
+  private maxEnd = -Infinity;
+
+  private readonly sliceStacks = new Map<string, OpenSlice[]>();
+  private readonly asyncStacks = new Map<string, OpenSlice[]>();
+  private readonly t: MicrosTime = { us: 0, ns: 0 };
+  private readonly f = new EventFields();
+
+  constructor(private readonly raw: RawTrace) {}
+
+  push(buf: Uint8Array): void {
+    const n = buf.length;
+    let depth = this.depth;
+    let inString = this.inString;
+    let escape = this.escape;
+    if (this.capture !== Capture.None) this.captureStart = 0;
+    for (let i = 0; i < n; i++) {
+      const c = buf[i];
+      if (inString) {
+        if (escape) escape = false;
+        else if (c === 0x5c) escape = true;
+        else if (c === 0x22) {
+          inString = false;
+          if (this.capture === Capture.Key) {
+            this.currentKey = decodeString(...this.endCapture(buf, i + 1));
+            this.expectKey = false;
+          }
+        }
+        continue;
+      }
+      switch (c) {
+        case 0x22: // "
+          inString = true;
+          if (depth === 1 && this.top === 'object' && this.expectKey && this.capture === Capture.None) {
+            this.beginCapture(Capture.Key, i);
+          } else if (this.awaitingEvents && depth === 1) {
+            this.notAnArray(i);
+          }
+          break;
+        case 0x7b: // {
+        case 0x5b: // [
+          if (this.top === 'unknown') {
+            this.top = c === 0x7b ? 'object' : 'array';
+            if (c === 0x7b) this.expectKey = true;
+            else this.openEvents(1);
+          } else if (depth === 1 && this.awaitingEvents) {
+            if (c === 0x5b) this.openEvents(2);
+            else this.notAnArray(i);
+          } else if (depth === this.eventsDepth && this.eventsState === 'open' && c === 0x7b) {
+            this.beginCapture(Capture.Event, i);
+          }
+          depth++;
+          break;
+        case 0x7d: // }
+        case 0x5d: // ]
+          depth--;
+          if (depth === this.eventsDepth && this.capture === Capture.Event && c === 0x7d) {
+            const [b, s, e] = this.endCapture(buf, i + 1);
+            this.handleEvent(b, s, e);
+          } else if (depth === this.eventsDepth - 1 && this.eventsState === 'open' && c === 0x5d) {
+            this.eventsState = 'closed';
+          } else if (depth === 0 && this.top === 'object' && this.capture === Capture.Value) {
+            this.endValue(buf, i);
+          }
+          break;
+        case 0x2c: // ,
+          if (depth === 1 && this.top === 'object') {
+            if (this.capture === Capture.Value) this.endValue(buf, i);
+            this.expectKey = true;
+          }
+          break;
+        case 0x3a: // :
+          if (depth === 1 && this.top === 'object' && this.capture === Capture.None) {
+            if (this.currentKey === 'traceEvents') this.awaitingEvents = true;
+            else this.beginCapture(Capture.Value, i + 1);
+          }
+          break;
+        default:
+          if (this.awaitingEvents && depth === 1 && c > 0x20) this.notAnArray(i);
+          else if (this.top === 'unknown' && c > 0x20 && !(i < 3 && this.base === 0 && (c === 0xef || c === 0xbb || c === 0xbf))) {
+            throw new TraceFormatError(`Not a JSON trace: unexpected byte 0x${c.toString(16)} at byte ${this.base + i}`, this.base + i);
+          }
+      }
+    }
+    this.depth = depth;
+    this.inString = inString;
+    this.escape = escape;
+    if (this.capture !== Capture.None) this.carry(buf);
+    this.base += n;
+  }
+
+  finish(): void {
+    const raw = this.raw;
+    if (this.top === 'unknown') throw new TraceFormatError('The file is empty: no JSON value found.', 0);
+    if (this.eventsState === 'none') {
+      throw new TraceFormatError(
+        this.depth > 0
+          ? `The file ends at byte ${this.base} before any trace events were found.`
+          : 'This JSON has no "traceEvents" array, so it is not a Chrome/Kineto trace.',
+        this.base,
+      );
+    }
+    if (this.eventsState === 'open') {
+      if (this.capture === Capture.Event) {
+        raw.warn({
+          code: 'truncated',
+          message: `The file ends mid-event at byte ${this.captureAbs.toLocaleString('en-US')}: loaded ${this.eventIndex.toLocaleString('en-US')} events before the cut.`,
+          byteOffset: this.captureAbs,
+          eventIndex: this.eventIndex,
+        });
+      } else {
+        raw.warn({
+          code: 'truncated',
+          message: `The file ends at byte ${this.base.toLocaleString('en-US')} before the event list closes: loaded ${this.eventIndex.toLocaleString('en-US')} events.`,
+          byteOffset: this.base,
+          eventIndex: this.eventIndex,
+        });
+      }
+    }
+    this.closeOpenSlices();
+  }
+
+  private openEvents(depth: number): void {
+    this.awaitingEvents = false;
+    this.eventsDepth = depth;
+    this.eventsState = 'open';
+  }
+
+  private notAnArray(i: number): never {
+    throw new TraceFormatError(`"traceEvents" is not an array (at byte ${this.base + i}).`, this.base + i);
+  }
+
+  private beginCapture(kind: Capture, i: number): void {
+    this.capture = kind;
+    this.captureStart = i;
+    this.captureAbs = this.base + i;
+    this.carried = [];
+    this.carriedLen = 0;
+    this.captureDropped = false;
+  }
+
+  /** Keeps the captured tail of this chunk for the next one. */
+  private carry(buf: Uint8Array): void {
+    if (this.captureDropped) return;
+    const part = buf.slice(this.captureStart);
+    this.carriedLen += part.length;
+    if (this.capture === Capture.Value && this.carriedLen > MAX_METADATA_BYTES) {
+      this.captureDropped = true;
+      this.carried = [];
+      this.raw.warn({
+        code: 'metadata-too-large',
+        message: `Top-level key "${this.currentKey}" is larger than ${MAX_METADATA_BYTES >> 20} MB and was skipped.`,
+        byteOffset: this.captureAbs,
+      });
+      return;
+    }
+    this.carried.push(part);
+  }
+
+  /** Ends the capture at buf[end); returns [bytes, start, end] of the whole captured text. */
+  private endCapture(buf: Uint8Array, end: number): [Uint8Array, number, number] {
+    const start = this.captureStart;
+    this.capture = Capture.None;
+    if (this.carried.length === 0) return [buf, start, end];
+    const all = new Uint8Array(this.carriedLen + end);
+    let at = 0;
+    for (const part of this.carried) {
+      all.set(part, at);
+      at += part.length;
+    }
+    all.set(buf.subarray(0, end), at);
+    this.carried = [];
+    return [all, 0, all.length];
+  }
+
+  private endValue(buf: Uint8Array, end: number): void {
+    const dropped = this.captureDropped;
+    const [b, s, e] = this.endCapture(buf, end);
+    if (dropped) return;
+    const text = textDecoder.decode(b.subarray(s, e)).trim();
+    try {
+      const value: unknown = JSON.parse(text);
+      this.raw.metadata[this.currentKey] = value;
+      if (this.currentKey === 'baseTimeNanoseconds') this.setBase(text);
+    } catch {
+      this.raw.warn({
+        code: 'bad-metadata',
+        message: `Top-level key "${this.currentKey}" is not valid JSON (at byte ${this.captureAbs}).`,
+        byteOffset: this.captureAbs,
+      });
+    }
+  }
+
+  private setBase(text: string): void {
+    // Kept as BigInt from the digits: the value is past 2^53.
+    const digits = text.replace(/^"|"$/g, '');
+    if (/^\d+$/.test(digits)) this.raw.baseNs = BigInt(digits);
+  }
+
+  private handleEvent(b: Uint8Array, s: number, e: number): void {
+    const raw = this.raw;
+    const f = this.f;
+    const index = this.eventIndex++;
+    const abs = this.captureAbs;
+    if (!f.read(b, s, e)) {
+      raw.warn({ code: 'bad-event', message: `Event #${index} at byte ${abs} is not a valid JSON object; skipped.`, byteOffset: abs, eventIndex: index });
+      return;
+    }
+    const ph = f.ph;
+    raw.countPhase(ph);
+    if (ph === 'M') return this.metadataEvent(b, f);
+
+    const t = this.t;
+    let startNs = NaN;
+    if (f.tsStart >= 0 && parseMicros(b, f.tsStart, f.tsEnd, t)) startNs = raw.toNs(t);
+    if (Number.isNaN(startNs)) {
+      raw.warn({ code: 'bad-ts', message: `Event #${index} ("${f.name(b).slice(0, 80)}", ph ${ph}) at byte ${abs} has no valid ts; skipped.`, byteOffset: abs, eventIndex: index });
+      return;
+    }
+    const pid = f.text(b, f.pidStart, f.pidEnd);
+    const tid = f.text(b, f.tidStart, f.tidEnd);
+    const cat = f.text(b, f.catStart, f.catEnd);
+    const name = f.name(b);
+
+    switch (ph) {
+      case 'X': {
+        let durNs = 0;
+        if (f.durStart >= 0 && parseMicros(b, f.durStart, f.durEnd, t)) durNs = t.us * 1000 + t.ns;
+        if (!(durNs >= 0)) {
+          raw.warn({ code: 'bad-dur', message: `Event #${index} ("${name.slice(0, 80)}") at byte ${abs} has a negative or invalid dur; shown as an instant.`, byteOffset: abs, eventIndex: index });
+          durNs = 0;
+        }
+        this.addSlice(b, f, RawKind.Slice, 0, startNs, durNs, pid, tid, cat, name);
+        return;
+      }
+      case 'B':
+        this.open(this.sliceStacks, `${pid}|${tid}`, b, f, startNs, pid, tid, cat, name, 0);
+        return;
+      case 'E':
+        return this.close(this.sliceStacks, `${pid}|${tid}`, startNs, index, abs);
+      case 'b':
+      case 'S':
+        this.open(this.asyncStacks, this.asyncKey(b, f, pid, cat), b, f, startNs, pid, tid, cat, name, RawFlag.Async);
+        return;
+      case 'e':
+      case 'F':
+        return this.close(this.asyncStacks, this.asyncKey(b, f, pid, cat), startNs, index, abs);
+      case 'n':
+        this.addSlice(b, f, RawKind.Instant, RawFlag.Async, startNs, 0, pid, tid, cat, name);
+        return;
+      case 'i':
+      case 'I':
+      case 'R':
+        this.addSlice(b, f, RawKind.Instant, 0, startNs, 0, pid, tid, cat, name);
+        return;
+      case 'C': {
+        const id = f.idStart >= 0 ? ` ${f.text(b, f.idStart, f.idEnd)}` : '';
+        this.addSlice(b, f, RawKind.Counter, 0, startNs, 0, pid, tid, cat, name + id);
+        return;
+      }
+      case 's':
+      case 't':
+      case 'f': {
+        const id = f.idStart >= 0 ? f.text(b, f.idStart, f.idEnd) : f.id2Start >= 0 ? f.text(b, f.id2Start, f.id2End) : '';
+        const enclosing = f.bpStart >= 0 && f.text(b, f.bpStart, f.bpEnd) === 'e';
+        raw.addFlow(ph.charCodeAt(0), `${cat}|${id}`, startNs, pid, tid, enclosing || ph !== 'f');
+        return;
+      }
+      default:
+        // Counted in phases (reported in the summary); not fatal.
+        return;
+    }
+  }
+
+  private asyncKey(b: Uint8Array, f: EventFields, pid: string, cat: string): string {
+    const id = f.idStart >= 0 ? f.text(b, f.idStart, f.idEnd) : f.id2Start >= 0 ? f.text(b, f.id2Start, f.id2End) : '';
+    return `${pid}|${cat}|${id}`;
+  }
+
+  private addSlice(b: Uint8Array, f: EventFields, kind: RawKind, flags: number, startNs: number, durNs: number, pid: string, tid: string, cat: string, name: string): void {
+    let off = 0;
+    let len = 0;
+    if (f.argsStart >= 0 && f.argsEnd - f.argsStart > 2) {
+      off = this.raw.args.append(b, f.argsStart, f.argsEnd);
+      len = f.argsEnd - f.argsStart;
+    }
+    const end = startNs + durNs;
+    if (end > this.maxEnd) this.maxEnd = end;
+    this.raw.addEvent(kind, flags, startNs, durNs, pid, tid, cat, name, off, len);
+  }
+
+  private open(stacks: Map<string, OpenSlice[]>, key: string, b: Uint8Array, f: EventFields, start: number, pid: string, tid: string, cat: string, name: string, flags: number): void {
+    let off = 0;
+    let len = 0;
+    if (f.argsStart >= 0 && f.argsEnd - f.argsStart > 2) {
+      off = this.raw.args.append(b, f.argsStart, f.argsEnd);
+      len = f.argsEnd - f.argsStart;
+    }
+    let stack = stacks.get(key);
+    if (!stack) stacks.set(key, (stack = []));
+    stack.push({ start, pid, tid, cat, name, argsOff: off, argsLen: len, flags });
+    if (start > this.maxEnd) this.maxEnd = start;
+  }
+
+  private close(stacks: Map<string, OpenSlice[]>, key: string, end: number, index: number, abs: number): void {
+    const open = stacks.get(key)?.pop();
+    if (!open) {
+      this.raw.warn({ code: 'unmatched-end', message: `End event #${index} at byte ${abs} has no matching begin; ignored.`, byteOffset: abs, eventIndex: index });
+      return;
+    }
+    const dur = Math.max(0, end - open.start);
+    if (end > this.maxEnd) this.maxEnd = end;
+    this.raw.addEvent(RawKind.Slice, open.flags, open.start, dur, open.pid, open.tid, open.cat, open.name, open.argsOff, open.argsLen);
+  }
+
+  /** B (and async b) events never closed: shown up to the end of the trace, flagged. */
+  private closeOpenSlices(): void {
+    const end = this.maxEnd;
+    let unclosed = 0;
+    for (const stacks of [this.sliceStacks, this.asyncStacks]) {
+      for (const stack of stacks.values()) {
+        for (const open of stack) {
+          unclosed++;
+          this.raw.addEvent(RawKind.Slice, open.flags | RawFlag.Unclosed, open.start, Math.max(0, end - open.start), open.pid, open.tid, open.cat, open.name, open.argsOff, open.argsLen);
+        }
+      }
+    }
+    if (unclosed > 0) {
+      this.raw.warn({ code: 'unclosed-begin', message: `${unclosed} begin event(s) have no end; they are drawn up to the end of the trace.` });
+    }
+  }
+
+  private metadataEvent(b: Uint8Array, f: EventFields): void {
+    const raw = this.raw;
+    const pid = f.text(b, f.pidStart, f.pidEnd);
+    const tid = f.text(b, f.tidStart, f.tidEnd);
+    if (f.argsStart < 0) return;
+    let args: Record<string, unknown>;
+    try {
+      args = JSON.parse(textDecoder.decode(b.subarray(f.argsStart, f.argsEnd))) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    switch (f.name(b)) {
+      case 'process_name':
+        if (typeof args.name === 'string') raw.processNames.set(pid, args.name);
+        break;
+      case 'process_labels':
+        if (typeof args.labels === 'string') raw.processLabels.set(pid, args.labels);
+        break;
+      case 'process_sort_index':
+        if (typeof args.sort_index === 'number') raw.processSort.set(pid, args.sort_index);
+        break;
+      case 'thread_name':
+        if (typeof args.name === 'string') raw.threadNames.set(`${pid}|${tid}`, args.name.trim());
+        break;
+      case 'thread_sort_index':
+        if (typeof args.sort_index === 'number') raw.threadSort.set(`${pid}|${tid}`, args.sort_index);
+        break;
+    }
+  }
+}
+
+/** Byte ranges of one event's fields; −1 when absent. Reused for every event. */
+class EventFields {
+  ph = '';
+  nameStart = -1;
+  nameEnd = -1;
+  catStart = -1;
+  catEnd = -1;
+  pidStart = -1;
+  pidEnd = -1;
+  tidStart = -1;
+  tidEnd = -1;
+  tsStart = -1;
+  tsEnd = -1;
+  durStart = -1;
+  durEnd = -1;
+  idStart = -1;
+  idEnd = -1;
+  id2Start = -1;
+  id2End = -1;
+  bpStart = -1;
+  bpEnd = -1;
+  argsStart = -1;
+  argsEnd = -1;
+
+  read(b: Uint8Array, s: number, e: number): boolean {
+    this.ph = '';
+    this.nameStart = this.catStart = this.pidStart = this.tidStart = this.tsStart = this.durStart = -1;
+    this.idStart = this.id2Start = this.bpStart = this.argsStart = -1;
+    let i = s + 1;
+    while (i < e) {
+      i = skipWs(b, i, e);
+      const c = b[i];
+      if (c === 0x7d) return true;
+      if (c === 0x2c) {
+        i++;
+        continue;
+      }
+      if (c !== 0x22) return false;
+      const ks = i + 1;
+      const ke = skipString(b, i, e) - 1;
+      i = skipWs(b, ke + 1, e);
+      if (b[i] !== 0x3a) return false;
+      i = skipWs(b, i + 1, e);
+      const vs = i;
+      const ve = skipValue(b, i, e);
+      if (ve === vs) return false;
+      i = ve;
+      switch (fieldOf(b, ks, ke)) {
+        case Field.Ph:
+          this.ph = scalarText(b, vs, ve);
+          break;
+        case Field.Name:
+          this.nameStart = vs;
+          this.nameEnd = ve;
+          break;
+        case Field.Cat:
+          this.catStart = vs;
+          this.catEnd = ve;
+          break;
+        case Field.Pid:
+          this.pidStart = vs;
+          this.pidEnd = ve;
+          break;
+        case Field.Tid:
+          this.tidStart = vs;
+          this.tidEnd = ve;
+          break;
+        case Field.Ts:
+          this.tsStart = vs;
+          this.tsEnd = ve;
+          break;
+        case Field.Dur:
+          this.durStart = vs;
+          this.durEnd = ve;
+          break;
+        case Field.Id:
+          this.idStart = vs;
+          this.idEnd = ve;
+          break;
+        case Field.Id2:
+          this.id2Start = vs;
+          this.id2End = ve;
+          break;
+        case Field.Bp:
+          this.bpStart = vs;
+          this.bpEnd = ve;
+          break;
+        case Field.Args:
+          this.argsStart = vs;
+          this.argsEnd = ve;
+          break;
+      }
+    }
+    return false;
+  }
+
+  text(b: Uint8Array, s: number, e: number): string {
+    return s < 0 ? '' : scalarText(b, s, e);
+  }
+
+  name(b: Uint8Array): string {
+    return this.text(b, this.nameStart, this.nameEnd);
+  }
+}
+
+function fieldOf(b: Uint8Array, s: number, e: number): Field {
+  const len = e - s;
+  const c0 = b[s];
+  const c1 = b[s + 1];
+  switch (len) {
+    case 1:
+      return c0 === 0x73 /* s */ ? Field.Scope : Field.Other;
+    case 2:
+      if (c0 === 0x70 && c1 === 0x68) return Field.Ph;
+      if (c0 === 0x74 && c1 === 0x73) return Field.Ts;
+      if (c0 === 0x69 && c1 === 0x64) return Field.Id;
+      if (c0 === 0x62 && c1 === 0x70) return Field.Bp;
+      return Field.Other;
+    case 3: {
+      const c2 = b[s + 2];
+      if (c1 === 0x69 && c2 === 0x64) return c0 === 0x70 ? Field.Pid : c0 === 0x74 ? Field.Tid : Field.Other;
+      if (c0 === 0x63 && c1 === 0x61 && c2 === 0x74) return Field.Cat;
+      if (c0 === 0x64 && c1 === 0x75 && c2 === 0x72) return Field.Dur;
+      if (c0 === 0x69 && c1 === 0x64 && c2 === 0x32) return Field.Id2;
+      return Field.Other;
+    }
+    case 4:
+      if (c0 === 0x6e && c1 === 0x61 && b[s + 2] === 0x6d && b[s + 3] === 0x65) return Field.Name;
+      if (c0 === 0x61 && c1 === 0x72 && b[s + 2] === 0x67 && b[s + 3] === 0x73) return Field.Args;
+      return Field.Other;
+  }
+  return Field.Other;
+}

@@ -1,0 +1,144 @@
+// Byte-level JSON helpers for the trace scanner: read one event's fields straight
+// from UTF-8 bytes, without building a JS object for the event.
+
+import type { MicrosTime } from '../ingest/rawTrace';
+import { textDecoder } from '../ingest/rawTrace';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+export function isWs(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+export function skipWs(b: Uint8Array, i: number, end: number): number {
+  while (i < end && isWs(b[i])) i++;
+  return i;
+}
+
+/** Given b[i] === '"', returns the index just past the closing quote (or end if unterminated). */
+export function skipString(b: Uint8Array, i: number, end: number): number {
+  i++;
+  while (i < end) {
+    const c = b[i];
+    if (c === BACKSLASH) i += 2;
+    else if (c === QUOTE) return i + 1;
+    else i++;
+  }
+  return end;
+}
+
+/** Skips any JSON value starting at b[i]; returns the index just past it. */
+export function skipValue(b: Uint8Array, i: number, end: number): number {
+  const c = b[i];
+  if (c === QUOTE) return skipString(b, i, end);
+  if (c === 0x7b || c === 0x5b) {
+    let depth = 0;
+    while (i < end) {
+      const d = b[i];
+      if (d === QUOTE) {
+        i = skipString(b, i, end);
+        continue;
+      }
+      if (d === 0x7b || d === 0x5b) depth++;
+      else if (d === 0x7d || d === 0x5d) {
+        depth--;
+        if (depth === 0) return i + 1;
+      }
+      i++;
+    }
+    return end;
+  }
+  while (i < end) {
+    const d = b[i];
+    if (d === 0x2c || d === 0x7d || d === 0x5d || isWs(d)) return i;
+    i++;
+  }
+  return end;
+}
+
+/** Decodes the JSON string token b[start, stop) (quotes included). */
+export function decodeString(b: Uint8Array, start: number, stop: number): string {
+  let ascii = true;
+  for (let i = start + 1; i < stop - 1; i++) {
+    const c = b[i];
+    if (c === BACKSLASH) return JSON.parse(textDecoder.decode(b.subarray(start, stop))) as string;
+    if (c >= 0x80) ascii = false;
+  }
+  const len = stop - start - 2;
+  if (ascii && len <= 48) {
+    let s = '';
+    for (let i = start + 1; i < stop - 1; i++) s += String.fromCharCode(b[i]);
+    return s;
+  }
+  return textDecoder.decode(b.subarray(start + 1, stop - 1));
+}
+
+/** Text of a scalar token (string contents, or a number/literal as written). */
+export function scalarText(b: Uint8Array, start: number, stop: number): string {
+  if (b[start] === QUOTE) return decodeString(b, start, stop);
+  return textDecoder.decode(b.subarray(start, stop));
+}
+
+/** Beyond this (about 285 years in µs) a time cannot be an offset we can hold exactly. */
+const MAX_US = 9e12 * 1000;
+
+/**
+ * Parses a µs number token exactly: integer µs and the fraction as ns, separately,
+ * because ts·1000 in doubles loses ns at Kineto's ~4.7e12 µs. Accepts quoted numbers.
+ * Returns false when the token is not a finite number.
+ */
+export function parseMicros(b: Uint8Array, start: number, stop: number, out: MicrosTime): boolean {
+  if (b[start] === QUOTE) {
+    start++;
+    stop--;
+  }
+  let i = start;
+  let sign = 1;
+  if (b[i] === 0x2d) {
+    sign = -1;
+    i++;
+  }
+  let us = 0;
+  let digits = 0;
+  while (i < stop && b[i] >= 0x30 && b[i] <= 0x39) {
+    us = us * 10 + (b[i] - 0x30);
+    i++;
+    digits++;
+  }
+  let ns = 0;
+  if (i < stop && b[i] === 0x2e) {
+    i++;
+    let scale = 100;
+    let rest = 0;
+    let restScale = 0.1;
+    while (i < stop && b[i] >= 0x30 && b[i] <= 0x39) {
+      if (scale >= 1) {
+        ns += (b[i] - 0x30) * scale;
+        scale /= 10;
+      } else {
+        rest += (b[i] - 0x30) * restScale;
+        restScale /= 10;
+      }
+      i++;
+      digits++;
+    }
+    if (rest >= 0.5) ns += 1;
+  }
+  if (i === stop && digits > 0 && digits <= 17) {
+    if (ns >= 1000) {
+      us += 1;
+      ns -= 1000;
+    }
+    out.us = sign * us;
+    out.ns = sign * ns;
+    return us <= MAX_US;
+  }
+  // Exponents, huge values, garbage: fall back to a double parse.
+  const v = Number(textDecoder.decode(b.subarray(start, stop)));
+  if (!Number.isFinite(v) || Math.abs(v) > MAX_US || stop === start) return false;
+  const whole = Math.trunc(v);
+  out.us = whole;
+  out.ns = Math.round((v - whole) * 1000);
+  return true;
+}

@@ -1,0 +1,120 @@
+// Per-lane columns sorted by start, with rows: nesting depth for well-nested slices,
+// extra rows for slices that overlap without nesting (nothing is dropped or clipped).
+
+import type { LaneInfo } from '../../src/model/types';
+import { RawKind, type RawTrace } from '../ingest/rawTrace';
+
+export interface LaneIndex {
+  info: LaneInfo;
+  start: Float64Array;
+  dur: Float64Array;
+  name: Uint32Array;
+  cat: Uint32Array;
+  row: Uint16Array;
+  instant: Uint8Array;
+  flags: Uint8Array;
+  argsOff: Float64Array;
+  argsLen: Uint32Array;
+  /** Per row, event indices sorted by start; within a row slices never overlap, so ends are sorted too. */
+  rows: Int32Array[];
+}
+
+export function buildLaneIndex(raw: RawTrace, info: LaneInfo, members: Int32Array): LaneIndex {
+  const rs = raw.start.data;
+  const rd = raw.dur.data;
+  // Sort by start, longer first on ties so parents precede their children.
+  const order = Array.from(members).sort((a, b) => rs[a] - rs[b] || rd[b] - rd[a] || a - b);
+  const n = order.length;
+  const start = new Float64Array(n);
+  const dur = new Float64Array(n);
+  const name = new Uint32Array(n);
+  const cat = new Uint32Array(n);
+  const instant = new Uint8Array(n);
+  const flags = new Uint8Array(n);
+  const argsOff = new Float64Array(n);
+  const argsLen = new Uint32Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = order[k];
+    start[k] = rs[i];
+    dur[k] = rd[i];
+    name[k] = raw.name.data[i];
+    cat[k] = raw.cat.data[i];
+    instant[k] = raw.kind.data[i] === RawKind.Instant ? 1 : 0;
+    flags[k] = raw.flags.data[i];
+    argsOff[k] = raw.argsOff.data[i];
+    argsLen[k] = raw.argsLen.data[i];
+  }
+  const row = assignRows(start, dur);
+  const rows = rowLists(row);
+  info.events = n;
+  info.rows = Math.max(1, rows.length);
+  return { info, start, dur, name, cat, row, instant, flags, argsOff, argsLen, rows };
+}
+
+/**
+ * A slice nests under the deepest open slice that contains it and takes the first
+ * free row below its parent; a slice that overlaps without nesting moves down to
+ * the next row where it fits.
+ */
+export function assignRows(start: Float64Array, dur: Float64Array): Uint16Array {
+  const n = start.length;
+  const row = new Uint16Array(n);
+  const rowEnd: number[] = [];
+  const open: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const s = start[k];
+    const e = s + dur[k];
+    while (open.length > 0 && start[open[open.length - 1]] + dur[open[open.length - 1]] <= s && dur[k] > 0) open.pop();
+    let minRow = 0;
+    for (let j = open.length - 1; j >= 0; j--) {
+      const p = open[j];
+      if (start[p] + dur[p] >= e) {
+        minRow = row[p] + 1;
+        break;
+      }
+    }
+    let r = minRow;
+    while (r < rowEnd.length && rowEnd[r] > s) r++;
+    if (r > 0xfffe) r = 0xfffe;
+    row[k] = r;
+    rowEnd[r] = e;
+    if (dur[k] > 0) open.push(k);
+  }
+  return row;
+}
+
+function rowLists(row: Uint16Array): Int32Array[] {
+  let rows = 0;
+  for (let k = 0; k < row.length; k++) if (row[k] + 1 > rows) rows = row[k] + 1;
+  const counts = new Int32Array(rows);
+  for (let k = 0; k < row.length; k++) counts[row[k]]++;
+  const lists = Array.from(counts, (c) => new Int32Array(c));
+  const fill = new Int32Array(rows);
+  for (let k = 0; k < row.length; k++) lists[row[k]][fill[row[k]]++] = k;
+  return lists;
+}
+
+/** First position in `list` whose event ends at or after `t` (ends are sorted within a row). */
+export function firstEndingAfter(lane: LaneIndex, list: Int32Array, t: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const k = list[mid];
+    if (lane.start[k] + lane.dur[k] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index in the lane whose start is ≥ t. */
+export function firstStartingAt(lane: LaneIndex, t: number): number {
+  let lo = 0;
+  let hi = lane.start.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (lane.start[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,176 @@
+// The index of one trace: lanes with their columns, counters, names and args.
+// Everything the UI asks (viewport, details, search, key lookup) is answered here.
+
+import { hashName, parseSliceKey, sliceKey } from '../../src/model/keys';
+import type {
+  FindHit,
+  FindQuery,
+  LaneGroup,
+  QueryResult,
+  SliceDetails,
+  TraceLoadResult,
+  ViewportQuery,
+} from '../../src/model/types';
+import type { RawTrace } from '../ingest/rawTrace';
+import { mapLanes, type CounterPlan } from '../lanes/laneMapping';
+import { flowStats } from './flows';
+import { buildLaneIndex, firstEndingAfter, firstStartingAt, type LaneIndex } from './laneIndex';
+import { queryCounter, queryLaneSlices } from './viewportQuery';
+
+export interface TraceIndexInput {
+  raw: RawTrace;
+  trace: string;
+  fileName: string;
+  format: string;
+  bytes: number;
+  parseMs: number;
+}
+
+export class TraceIndex {
+  readonly lanes = new Map<string, LaneIndex>();
+  readonly counters = new Map<string, CounterPlan>();
+  readonly groups: LaneGroup[];
+  readonly result: TraceLoadResult;
+  private readonly raw: RawTrace;
+  private readonly originAbs: bigint;
+
+  constructor(input: TraceIndexInput) {
+    const { raw, trace } = input;
+    this.raw = raw;
+    const map = mapLanes(raw, trace);
+    for (const plan of map.lanes) this.lanes.set(plan.info.id, buildLaneIndex(raw, plan.info, plan.members));
+    for (const c of map.counters) this.counters.set(c.info.id, c);
+    this.groups = map.groups;
+
+    let minNs = Infinity;
+    let maxNs = -Infinity;
+    let events = 0;
+    for (const lane of this.lanes.values()) {
+      events += lane.start.length;
+      if (lane.start.length === 0) continue;
+      if (lane.start[0] < minNs) minNs = lane.start[0];
+      for (const list of lane.rows) {
+        const last = list[list.length - 1];
+        if (last !== undefined && lane.start[last] + lane.dur[last] > maxNs) maxNs = lane.start[last] + lane.dur[last];
+      }
+    }
+    for (const c of this.counters.values()) {
+      events += c.t.length;
+      if (c.t.length === 0) continue;
+      minNs = Math.min(minNs, c.t[0]);
+      maxNs = Math.max(maxNs, c.t[c.t.length - 1]);
+    }
+    if (!Number.isFinite(minNs)) minNs = maxNs = 0;
+
+    this.originAbs = BigInt(raw.originAbsNs());
+    const lanes = [...this.lanes.values()].map((l) => l.info).concat([...this.counters.values()].map((c) => c.info));
+    lanes.sort((a, b) => a.sortIndex - b.sortIndex);
+    this.result = {
+      trace,
+      fileName: input.fileName,
+      format: input.format,
+      originNs: raw.originAbsNs(),
+      minNs,
+      maxNs,
+      events,
+      categories: map.categories,
+      phases: { ...raw.phases },
+      flows: flowStats(raw),
+      lanes,
+      groups: this.groups,
+      names: raw.strings.values,
+      metadata: raw.metadata,
+      warnings: raw.finalWarnings(),
+      bytes: input.bytes,
+      parseMs: input.parseMs,
+    };
+  }
+
+  query(q: ViewportQuery): QueryResult {
+    const result: QueryResult = { lanes: [], counters: [] };
+    for (const id of q.laneIds) {
+      const lane = this.lanes.get(id);
+      if (lane) result.lanes.push(queryLaneSlices(lane, q.startNs, q.endNs, q.widthPx));
+      const counter = this.counters.get(id);
+      if (counter) result.counters.push(queryCounter(counter, q.startNs, q.endNs, q.widthPx));
+    }
+    return result;
+  }
+
+  slice(laneId: string, k: number): SliceDetails | null {
+    const lane = this.lanes.get(laneId);
+    if (!lane || k < 0 || k >= lane.start.length) return null;
+    const strings = this.raw.strings;
+    const name = strings.get(lane.name[k]);
+    return {
+      key: this.keyOf(lane, k),
+      laneId,
+      eventIdx: k,
+      name,
+      category: strings.get(lane.cat[k]),
+      startNs: lane.start[k],
+      durNs: lane.dur[k],
+      selfNs: this.selfTime(lane, k),
+      row: lane.row[k],
+      instant: lane.instant[k] === 1,
+      args: this.raw.argsText(lane.argsOff[k], lane.argsLen[k]),
+    };
+  }
+
+  find(q: FindQuery): FindHit[] {
+    const limit = q.limit ?? 1000;
+    const strings = this.raw.strings.values;
+    const re = q.regex !== undefined ? new RegExp(q.regex) : null;
+    const wanted = new Set<number>();
+    strings.forEach((s, id) => {
+      if (re ? re.test(s) : s === q.name) wanted.add(id);
+    });
+    const hits: FindHit[] = [];
+    if (wanted.size === 0) return hits;
+    for (const lane of this.lanes.values()) {
+      if (q.laneKind && lane.info.kind !== q.laneKind) continue;
+      for (let k = 0; k < lane.start.length && hits.length < limit; k++) {
+        if (wanted.has(lane.name[k])) {
+          hits.push({ key: this.keyOf(lane, k), laneId: lane.info.id, eventIdx: k, startNs: lane.start[k], durNs: lane.dur[k] });
+        }
+      }
+    }
+    return hits;
+  }
+
+  resolveKey(key: string): { laneId: string; eventIdx: number } | null {
+    const parsed = parseSliceKey(key);
+    if (!parsed) return null;
+    const lane = this.lanes.get(parsed.lane);
+    if (!lane) return null;
+    const rel = Number(parsed.absStartNs - this.originAbs);
+    let ordinal = 0;
+    for (let k = firstStartingAt(lane, rel); k < lane.start.length && lane.start[k] === rel; k++) {
+      if (hashName(this.raw.strings.get(lane.name[k])) !== parsed.nameHash) continue;
+      if (ordinal++ === parsed.ordinal) return { laneId: lane.info.id, eventIdx: k };
+    }
+    return null;
+  }
+
+  private keyOf(lane: LaneIndex, k: number): string {
+    let ordinal = 0;
+    for (let j = k - 1; j >= 0 && lane.start[j] === lane.start[k]; j--) if (lane.name[j] === lane.name[k]) ordinal++;
+    const abs = this.originAbs + BigInt(Math.round(lane.start[k]));
+    return sliceKey(lane.info.id, abs, this.raw.strings.get(lane.name[k]), ordinal);
+  }
+
+  /** Duration minus the time covered by direct children (the next row, inside this slice). */
+  private selfTime(lane: LaneIndex, k: number): number {
+    const s = lane.start[k];
+    const e = s + lane.dur[k];
+    const below = lane.rows[lane.row[k] + 1];
+    if (!below) return lane.dur[k];
+    let covered = 0;
+    for (let p = firstEndingAfter(lane, below, s); p < below.length; p++) {
+      const c = below[p];
+      if (lane.start[c] >= e) break;
+      if (lane.start[c] >= s && lane.start[c] + lane.dur[c] <= e) covered += lane.dur[c];
+    }
+    return Math.max(0, lane.dur[k] - covered);
+  }
+}

@@ -1,0 +1,141 @@
+// What the renderer needs for one viewport: the slices of each requested lane,
+// with everything narrower than a pixel merged per row into buckets so that the
+// output stays about one item per pixel and a 1 µs kernel still lights its pixel.
+
+import type { CounterSamples, LaneSlices } from '../../src/model/types';
+import type { CounterPlan } from '../lanes/laneMapping';
+import { firstEndingAfter, type LaneIndex } from './laneIndex';
+
+/** Items narrower than this (px) are merged with their neighbours. */
+const MERGE_PX = 1;
+
+class SliceWriter {
+  start: number[] = [];
+  end: number[] = [];
+  row: number[] = [];
+  nameId: number[] = [];
+  eventIdx: number[] = [];
+  count: number[] = [];
+  instant: number[] = [];
+
+  emit(s: number, e: number, row: number, nameId: number, eventIdx: number, count: number, instant: number): void {
+    this.start.push(s);
+    this.end.push(e);
+    this.row.push(row);
+    this.nameId.push(nameId);
+    this.eventIdx.push(eventIdx);
+    this.count.push(count);
+    this.instant.push(instant);
+  }
+
+  finish(laneId: string): LaneSlices {
+    return {
+      laneId,
+      start: Float64Array.from(this.start),
+      end: Float64Array.from(this.end),
+      row: Uint16Array.from(this.row),
+      nameId: Uint32Array.from(this.nameId),
+      eventIdx: Int32Array.from(this.eventIdx),
+      count: Uint32Array.from(this.count),
+      instant: Uint8Array.from(this.instant),
+    };
+  }
+}
+
+export function queryLaneSlices(lane: LaneIndex, startNs: number, endNs: number, widthPx: number): LaneSlices {
+  const out = new SliceWriter();
+  const nsPerPx = (endNs - startNs) / Math.max(1, widthPx);
+  const mergeNs = nsPerPx * MERGE_PX;
+  for (let r = 0; r < lane.rows.length; r++) {
+    const list = lane.rows[r];
+    // A pending bucket of narrow items: [bs, be), dominant = longest member.
+    let bs = 0;
+    let be = -Infinity;
+    let bCount = 0;
+    let bDom = -1;
+    let bDomDur = -1;
+    let bInstant = 1;
+    const flush = (): void => {
+      if (bCount === 0) return;
+      out.emit(bs, be, r, lane.name[bDom], bCount === 1 ? bDom : -1, bCount, bInstant);
+      bCount = 0;
+    };
+    for (let p = firstEndingAfter(lane, list, startNs); p < list.length; p++) {
+      const k = list[p];
+      const s = lane.start[k];
+      if (s > endNs) break;
+      const d = lane.dur[k];
+      const e = s + d;
+      if (d >= mergeNs && !lane.instant[k]) {
+        flush();
+        out.emit(s, e, r, lane.name[k], k, 1, 0);
+        continue;
+      }
+      if (bCount > 0 && s <= be + mergeNs) {
+        if (e > be) be = e;
+        bCount++;
+        if (d > bDomDur) {
+          bDom = k;
+          bDomDur = d;
+        }
+        if (!lane.instant[k]) bInstant = 0;
+      } else {
+        flush();
+        bs = s;
+        be = e;
+        bCount = 1;
+        bDom = k;
+        bDomDur = d;
+        bInstant = lane.instant[k];
+      }
+    }
+    flush();
+  }
+  return out.finish(lane.info.id);
+}
+
+/**
+ * Counter samples for the viewport: the sample before the range (the value in force
+ * at its left edge), then per pixel column the sample with the largest first-series
+ * value and the column's last sample, so peaks never vanish.
+ */
+export function queryCounter(counter: CounterPlan, startNs: number, endNs: number, widthPx: number): CounterSamples {
+  const { t, values } = counter;
+  let lo = 0;
+  let hi = t.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (t[mid] < startNs) lo = mid + 1;
+    else hi = mid;
+  }
+  const picks: number[] = [];
+  if (lo > 0) picks.push(lo - 1);
+  const nsPerPx = (endNs - startNs) / Math.max(1, widthPx);
+  const first = values[0];
+  let col = -1;
+  let peak = -1;
+  let last = -1;
+  const flush = (): void => {
+    if (peak < 0) return;
+    if (peak !== last) picks.push(Math.min(peak, last), Math.max(peak, last));
+    else picks.push(peak);
+  };
+  let k = lo;
+  for (; k < t.length && t[k] <= endNs; k++) {
+    const c = Math.floor((t[k] - startNs) / nsPerPx);
+    if (c !== col) {
+      flush();
+      col = c;
+      peak = k;
+    } else if (first && first[k] > first[peak]) peak = k;
+    last = k;
+  }
+  flush();
+  if (k < t.length) picks.push(k);
+  return {
+    laneId: counter.info.id,
+    series: counter.info.counter?.series ?? [],
+    t: Float64Array.from(picks, (p) => t[p]),
+    values: values.map((v) => Float64Array.from(picks, (p) => v[p])),
+  };
+}

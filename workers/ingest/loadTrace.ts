@@ -1,0 +1,108 @@
+// The ingest pipeline for one trace: bytes → (gunzip) → importer → lane mapping →
+// index. Pure of any worker API, so Node runs it in unit tests.
+
+import type { LoadProgress, TraceSource } from '../../src/model/types';
+import { chromeTraceJson } from '../importers/chromeTraceJson';
+import { firstContentByte, TraceFormatError, type ImporterFormat } from '../importers/importer';
+import { TraceIndex } from '../index/traceIndex';
+import { countingStream, isGzip, openSource, peek } from './byteSource';
+import { RawTrace } from './rawTrace';
+
+/** Every supported format, tried in order on the first decoded bytes. */
+export const FORMATS: ImporterFormat[] = [chromeTraceJson];
+
+export interface LoadOptions {
+  trace: string;
+  onProgress?: (p: LoadProgress) => void;
+  signal?: AbortSignal;
+}
+
+export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise<TraceIndex> {
+  const t0 = performance.now();
+  const { stream, total } = await openSource(source, opts.signal);
+  const progress: LoadProgress = { phase: 'read', bytesDone: 0, bytesTotal: total, scannedBytes: 0, events: 0, elapsedMs: 0 };
+  let lastReport = 0;
+  const report = (force = false): void => {
+    const now = performance.now();
+    if (!force && now - lastReport < 100) return;
+    lastReport = now;
+    progress.elapsedMs = now - t0;
+    opts.onProgress?.({ ...progress });
+  };
+
+  const counted = stream.pipeThrough(countingStream((n) => (progress.bytesDone += n)));
+  const peeked = await peek(counted);
+  const gzip = isGzip(peeked.head);
+  let decoded = peeked.stream;
+  if (gzip) {
+    progress.phase = 'decompress';
+    decoded = decoded.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>);
+  }
+
+  const raw = new RawTrace();
+  const reader = decoded.getReader();
+  let importer: ReturnType<ImporterFormat['create']> | null = null;
+  let format: ImporterFormat | null = null;
+  let partialGzip: string | null = null;
+  try {
+    for (;;) {
+      if (opts.signal?.aborted) throw new DOMException('Load cancelled', 'AbortError');
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch (err) {
+        if (!gzip || progress.scannedBytes === 0) throw describeReadError(err, gzip);
+        // A cut or corrupt .gz: keep what decompressed so far.
+        partialGzip = (err as Error).message;
+        break;
+      }
+      if (next.done) break;
+      const chunk = next.value;
+      if (!importer) {
+        format = detectFormat(chunk, source.name);
+        importer = format.create(raw);
+      }
+      if (!gzip) progress.phase = 'parse';
+      importer.push(chunk);
+      progress.scannedBytes += chunk.length;
+      progress.events = raw.count;
+      report();
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  if (!importer || !format) throw new TraceFormatError(`${source.name} is empty.`, 0);
+  if (partialGzip) {
+    raw.warn({
+      code: 'gzip-truncated',
+      message: `The gzip stream is cut or corrupt after ${progress.scannedBytes.toLocaleString('en-US')} decompressed bytes (${partialGzip}); showing what was read.`,
+      byteOffset: progress.scannedBytes,
+    });
+  }
+  importer.finish();
+  const parseMs = performance.now() - t0;
+
+  progress.phase = 'index';
+  report(true);
+  const index = new TraceIndex({ raw, trace: opts.trace, fileName: source.name, format: format.name, bytes: progress.bytesDone, parseMs });
+  progress.phase = 'done';
+  report(true);
+  return index;
+}
+
+function detectFormat(head: Uint8Array, name: string): ImporterFormat {
+  const format = FORMATS.find((f) => f.detect(head));
+  if (format) return format;
+  const at = firstContentByte(head);
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(head.subarray(at, at + 200));
+  if (/^<(!doctype|html|\?xml|head|body)/i.test(text)) {
+    throw new TraceFormatError(`${name} is an HTML/XML page, not a trace (a login or error page served instead of the file?).`, at);
+  }
+  const preview = text.slice(0, 40).replace(/[^\x20-\x7e]/g, '·');
+  throw new TraceFormatError(`${name} is not a trace format tracelane reads (expected Chrome/Kineto trace JSON, plain or gzipped); it starts with "${preview}".`, at);
+}
+
+function describeReadError(err: unknown, gzip: boolean): Error {
+  if (gzip) return new TraceFormatError(`The file looks gzipped but could not be decompressed: ${(err as Error).message}`, 0);
+  return err instanceof Error ? err : new Error(String(err));
+}

@@ -1,0 +1,145 @@
+// What importers produce: raw events with their own pid/tid/cat, in columns.
+// Importers never decide lanes; the lane-mapping stage does (workers/lanes).
+
+import type { LoadWarning } from '../../src/model/types';
+import { ByteStore, Column, StringTable } from './growable';
+
+/** Raw event kinds. Flows and metadata are kept apart from events. */
+export const enum RawKind {
+  Slice = 0,
+  Instant = 1,
+  Counter = 2,
+}
+
+/** Raw event flags. */
+export const enum RawFlag {
+  /** Async (b/e/n) event: lives on a per-process async track, not on its thread. */
+  Async = 1,
+  /** Closed at the end of the trace because its end was missing. */
+  Unclosed = 2,
+}
+
+/** A time as integer µs plus a signed ns remainder, so ns precision survives large µs values. */
+export interface MicrosTime {
+  us: number;
+  ns: number;
+}
+
+export class RawTrace {
+  readonly strings = new StringTable();
+  readonly args = new ByteStore();
+
+  readonly kind = new Column(Uint8Array);
+  readonly flags = new Column(Uint8Array);
+  readonly start = new Column(Float64Array);
+  readonly dur = new Column(Float64Array);
+  readonly pid = new Column(Uint32Array);
+  readonly tid = new Column(Uint32Array);
+  readonly cat = new Column(Uint32Array);
+  readonly name = new Column(Uint32Array);
+  readonly argsOff = new Column(Float64Array);
+  /** Length of the args bytes; 0 = no args. */
+  readonly argsLen = new Column(Uint32Array);
+
+  readonly flows = {
+    key: new Column(Uint32Array), // interned "cat|id"
+    phase: new Column(Uint8Array), // char code of s / t / f
+    ts: new Column(Float64Array),
+    pid: new Column(Uint32Array),
+    tid: new Column(Uint32Array),
+    /** 1 when the flow binds to the enclosing slice (bp: "e"), else to the next slice. */
+    enclosing: new Column(Uint8Array),
+  };
+
+  readonly processNames = new Map<string, string>();
+  readonly processLabels = new Map<string, string>();
+  readonly processSort = new Map<string, number>();
+  readonly threadNames = new Map<string, string>();
+  readonly threadSort = new Map<string, number>();
+
+  /** Top-level keys other than the events (deviceProperties, distributedInfo, …). */
+  readonly metadata: Record<string, unknown> = {};
+  readonly phases: Record<string, number> = {};
+  readonly warnings: LoadWarning[] = [];
+  private readonly warned = new Map<string, number>();
+
+  /** µs of the first event seen: the trace's local origin. */
+  originUs: number | null = null;
+  /** Absolute ns that a ts of 0 µs stands for (Kineto's baseTimeNanoseconds). */
+  baseNs = 0n;
+
+  get count(): number {
+    return this.kind.length;
+  }
+
+  /** ns relative to the trace origin, exact to the ns while |µs − originUs| < 9e12. */
+  toNs(t: MicrosTime): number {
+    if (this.originUs === null) this.originUs = t.us;
+    return (t.us - this.originUs) * 1000 + t.ns;
+  }
+
+  /** Absolute ns of the trace origin, as a decimal string. */
+  originAbsNs(): string {
+    return (this.baseNs + BigInt(this.originUs ?? 0) * 1000n).toString();
+  }
+
+  addEvent(
+    kind: RawKind,
+    flags: number,
+    startNs: number,
+    durNs: number,
+    pid: string,
+    tid: string,
+    cat: string,
+    name: string,
+    argsOff: number,
+    argsLen: number,
+  ): number {
+    this.kind.push(kind);
+    this.flags.push(flags);
+    this.start.push(startNs);
+    this.dur.push(durNs);
+    this.pid.push(this.strings.intern(pid));
+    this.tid.push(this.strings.intern(tid));
+    this.cat.push(this.strings.intern(cat));
+    this.name.push(this.strings.intern(name));
+    this.argsOff.push(argsOff);
+    return this.argsLen.push(argsLen);
+  }
+
+  addFlow(phase: number, key: string, tsNs: number, pid: string, tid: string, enclosing: boolean): void {
+    const f = this.flows;
+    f.key.push(this.strings.intern(key));
+    f.phase.push(phase);
+    f.ts.push(tsNs);
+    f.pid.push(this.strings.intern(pid));
+    f.tid.push(this.strings.intern(tid));
+    f.enclosing.push(enclosing ? 1 : 0);
+  }
+
+  countPhase(ph: string): void {
+    this.phases[ph] = (this.phases[ph] ?? 0) + 1;
+  }
+
+  /** Records a warning once per code; later occurrences only bump the count in the message. */
+  warn(w: LoadWarning): void {
+    const n = (this.warned.get(w.code) ?? 0) + 1;
+    this.warned.set(w.code, n);
+    if (n === 1) this.warnings.push({ ...w });
+  }
+
+  /** Final warnings, with repeat counts folded into the messages. */
+  finalWarnings(): LoadWarning[] {
+    return this.warnings.map((w) => {
+      const n = this.warned.get(w.code) ?? 1;
+      return n > 1 ? { ...w, message: `${w.message} (and ${n - 1} more like it)` } : w;
+    });
+  }
+
+  argsText(off: number, len: number): string | null {
+    if (len === 0) return null;
+    return textDecoder.decode(this.args.read(off, len));
+  }
+}
+
+export const textDecoder = new TextDecoder('utf-8');

@@ -1,0 +1,234 @@
+// The one lane-mapping stage: after all importers, decide for every raw event which
+// lane (and group) it belongs to. Importers never do this.
+
+import { groupKey, laneKey } from '../../src/model/keys';
+import { LANE_KIND_LABEL, type LaneGroup, type LaneInfo, type LaneKind } from '../../src/model/types';
+import { RawFlag, RawKind, type RawTrace } from '../ingest/rawTrace';
+import { isKinetoMemoryEvent, isProfilerProcess, KIND_ORDER, laneKindOf } from './laneKind';
+
+/** A lane before indexing: its identity and the raw events it holds. */
+export interface LanePlan {
+  info: LaneInfo;
+  members: Int32Array;
+}
+
+/** A counter lane: samples sorted by time, one value array per series. */
+export interface CounterPlan {
+  info: LaneInfo;
+  t: Float64Array;
+  values: Float64Array[];
+}
+
+export interface LaneMap {
+  lanes: LanePlan[];
+  counters: CounterPlan[];
+  groups: LaneGroup[];
+  /** Events per category placed in lanes (slices, instants, counter samples). */
+  categories: Record<string, number>;
+}
+
+const PROFILER_GROUP = '~profiler';
+
+export function mapLanes(raw: RawTrace, trace: string): LaneMap {
+  const strings = raw.strings;
+  const laneIds = new Map<string, number>();
+  const members: number[][] = [];
+  const infos: LaneInfo[] = [];
+  const counterSeries = new Map<string, { info: LaneInfo; t: number[]; rows: Record<string, number>[] }>();
+  const categories: Record<string, number> = {};
+  const kindByCatName = new Map<number, LaneKind>();
+
+  const n = raw.count;
+  const kinds = raw.kind.data;
+  const flags = raw.flags.data;
+  const pids = raw.pid.data;
+  const tids = raw.tid.data;
+  const cats = raw.cat.data;
+  const names = raw.name.data;
+
+  for (let i = 0; i < n; i++) {
+    const cat = strings.get(cats[i]);
+    const name = strings.get(names[i]);
+    const pid = strings.get(pids[i]);
+    categories[cat || '(none)'] = (categories[cat || '(none)'] ?? 0) + 1;
+
+    if (kinds[i] === RawKind.Counter || (kinds[i] === RawKind.Instant && isKinetoMemoryEvent(cat, name))) {
+      addCounterSample(raw, i, trace, pid, cat, name, counterSeries);
+      continue;
+    }
+    // Cache per (cat, name) pair: name rules only run for unknown categories.
+    const cacheKey = cats[i] * 0x100000 + (names[i] % 0x100000);
+    let kind = kindByCatName.get(cacheKey);
+    if (kind === undefined || kindByCatName.size > 1e6) {
+      kind = laneKindOf(cat, name);
+      kindByCatName.set(cacheKey, kind);
+    }
+    const isAsync = (flags[i] & RawFlag.Async) !== 0;
+    const tid = isAsync ? `async ${cat || name}` : strings.get(tids[i]);
+    const id = laneKey(trace, pid, tid, kind);
+    let lane = laneIds.get(id);
+    if (lane === undefined) {
+      lane = infos.length;
+      laneIds.set(id, lane);
+      infos.push(newLaneInfo(raw, trace, id, pid, tid, kind));
+      members.push([]);
+    }
+    members[lane].push(i);
+  }
+
+  const counters: CounterPlan[] = [];
+  for (const c of counterSeries.values()) counters.push(finishCounter(c));
+
+  const lanes = infos.map((info, k) => ({ info, members: Int32Array.from(members[k]) }));
+  const allInfos = [...lanes.map((l) => l.info), ...counters.map((c) => c.info)];
+  const groups = buildGroups(raw, trace, allInfos);
+  orderLanes(raw, allInfos);
+  return { lanes, counters, groups, categories };
+}
+
+function newLaneInfo(raw: RawTrace, trace: string, id: string, pid: string, tid: string, kind: LaneKind): LaneInfo {
+  const label = threadLabel(raw, pid, tid, kind);
+  return {
+    id,
+    kind,
+    name: kind === 'gpu' || isProfilerProcess(pid) ? label : `${label} · ${LANE_KIND_LABEL[kind]}`,
+    group: isProfilerProcess(pid) ? groupKey(trace, PROFILER_GROUP) : groupKey(trace, pid),
+    trace,
+    pid,
+    tid,
+    events: 0,
+    rows: 0,
+    sortIndex: 0,
+  };
+}
+
+function threadLabel(raw: RawTrace, pid: string, tid: string, kind: LaneKind): string {
+  const named = raw.threadNames.get(`${pid}|${tid}`);
+  if (named) return named;
+  if (!/^-?\d+$/.test(tid)) return tid || (pid ? pid : 'global');
+  if (kind === 'gpu') return `stream ${tid}`;
+  // Threads the profiler never named (pthread ids of loader workers, tid 0 helpers).
+  return `thread ${tid}`;
+}
+
+function addCounterSample(
+  raw: RawTrace,
+  i: number,
+  trace: string,
+  pid: string,
+  cat: string,
+  name: string,
+  series: Map<string, { info: LaneInfo; t: number[]; rows: Record<string, number>[] }>,
+): void {
+  const text = raw.argsText(raw.argsOff.data[i], raw.argsLen.data[i]);
+  let args: Record<string, unknown> = {};
+  try {
+    if (text) args = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return;
+  }
+  let id: string;
+  let laneName: string;
+  let row: Record<string, number>;
+  let unit = '';
+  if (isKinetoMemoryEvent(cat, name)) {
+    const type = Number(args['Device Type'] ?? 0);
+    const dev = Number(args['Device Id'] ?? 0);
+    id = laneKey(trace, pid, `memory ${type}:${dev}`, 'counter');
+    laneName = type === 0 ? 'CPU memory' : `CUDA ${dev} memory`;
+    row = { 'Total Allocated': Number(args['Total Allocated']), 'Total Reserved': Number(args['Total Reserved']) };
+    unit = 'bytes';
+  } else {
+    id = laneKey(trace, pid, `counter ${name}`, 'counter');
+    laneName = name;
+    row = {};
+    for (const [k, v] of Object.entries(args)) if (typeof v === 'number') row[k] = v;
+  }
+  let c = series.get(id);
+  if (!c) {
+    const info: LaneInfo = {
+      id,
+      kind: 'counter',
+      name: laneName,
+      group: isProfilerProcess(pid) ? groupKey(trace, PROFILER_GROUP) : groupKey(trace, pid),
+      trace,
+      pid,
+      tid: id.split('|')[2],
+      events: 0,
+      rows: 1,
+      sortIndex: 0,
+      counter: { series: [], min: 0, max: 0, unit },
+    };
+    series.set(id, (c = { info, t: [], rows: [] }));
+  }
+  c.t.push(raw.start.data[i]);
+  c.rows.push(row);
+}
+
+function finishCounter(c: { info: LaneInfo; t: number[]; rows: Record<string, number>[] }): CounterPlan {
+  const order = c.t.map((_, k) => k).sort((a, b) => c.t[a] - c.t[b] || a - b);
+  const names = new Set<string>();
+  for (const r of c.rows) for (const k of Object.keys(r)) names.add(k);
+  const series = [...names];
+  const t = new Float64Array(order.length);
+  const values = series.map(() => new Float64Array(order.length));
+  let min = Infinity;
+  let max = -Infinity;
+  order.forEach((k, j) => {
+    t[j] = c.t[k];
+    series.forEach((s, si) => {
+      // A series missing from a sample keeps its previous value.
+      const v = c.rows[k][s];
+      const value = Number.isFinite(v) ? v : j > 0 ? values[si][j - 1] : 0;
+      values[si][j] = value;
+      if (value < min) min = value;
+      if (value > max) max = value;
+    });
+  });
+  c.info.events = t.length;
+  c.info.counter = { series, min: Number.isFinite(min) ? min : 0, max: Number.isFinite(max) ? max : 0, unit: c.info.counter?.unit ?? '' };
+  return { info: c.info, t, values };
+}
+
+function buildGroups(raw: RawTrace, trace: string, lanes: LaneInfo[]): LaneGroup[] {
+  const groups = new Map<string, LaneGroup>();
+  const hasGpu = new Set(lanes.filter((l) => l.kind === 'gpu').map((l) => l.pid));
+  for (const lane of lanes) {
+    if (groups.has(lane.group)) continue;
+    const profiler = isProfilerProcess(lane.pid);
+    const pid = lane.pid;
+    let name: string;
+    let sortIndex: number;
+    if (profiler) {
+      name = 'Profiler';
+      sortIndex = Number.MAX_SAFE_INTEGER;
+    } else {
+      const pname = raw.processNames.get(pid);
+      const labels = raw.processLabels.get(pid);
+      if (hasGpu.has(pid) && labels && /gpu/i.test(labels)) name = pname ? `${labels} (${pname})` : labels;
+      else name = `${pname ?? 'process'} (pid ${pid})${labels ? ` · ${labels}` : ''}`;
+      sortIndex = raw.processSort.get(pid) ?? (Number.isFinite(Number(pid)) ? Number(pid) : Number.MAX_SAFE_INTEGER - 1);
+    }
+    groups.set(lane.group, { id: lane.group, trace, pid: profiler ? PROFILER_GROUP : pid, name, profiler, sortIndex });
+  }
+  return [...groups.values()].sort((a, b) => a.sortIndex - b.sortIndex || a.id.localeCompare(b.id));
+}
+
+/** Order inside a group: thread sort index (or tid), then kind in the SysOM order. */
+function orderLanes(raw: RawTrace, lanes: LaneInfo[]): void {
+  const threadOrder = (l: LaneInfo): number => {
+    const s = raw.threadSort.get(`${l.pid}|${l.tid}`);
+    if (s !== undefined) return s;
+    const n = Number(l.tid);
+    return Number.isFinite(n) ? n : Number.MAX_SAFE_INTEGER;
+  };
+  const sorted = [...lanes].sort(
+    (a, b) =>
+      (a.kind === 'counter' ? 1 : 0) - (b.kind === 'counter' ? 1 : 0) ||
+      threadOrder(a) - threadOrder(b) ||
+      a.tid.localeCompare(b.tid) ||
+      KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
+      a.id.localeCompare(b.id),
+  );
+  sorted.forEach((l, k) => (l.sortIndex = k));
+}

@@ -1,0 +1,39 @@
+// One worker per trace: owns its index and answers the UI's queries (workers/api.ts).
+
+import * as Comlink from 'comlink';
+import type { FindQuery, LoadProgress, TraceSource, ViewportQuery } from '../src/model/types';
+import type { TraceWorkerApi } from './api';
+import { loadTrace } from './ingest/loadTrace';
+import type { TraceIndex } from './index/traceIndex';
+
+let index: TraceIndex | null = null;
+
+function loaded(): TraceIndex {
+  if (!index) throw new Error('No trace is loaded in this worker.');
+  return index;
+}
+
+const api: TraceWorkerApi = {
+  async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void) {
+    index = await loadTrace(source, { trace, onProgress: onProgress ? (p) => void onProgress(p) : undefined });
+    return index.result;
+  },
+  async query(q: ViewportQuery) {
+    const result = loaded().query(q);
+    const buffers: ArrayBufferLike[] = [];
+    for (const l of result.lanes) buffers.push(l.start.buffer, l.end.buffer, l.row.buffer, l.nameId.buffer, l.eventIdx.buffer, l.count.buffer, l.instant.buffer);
+    for (const c of result.counters) buffers.push(c.t.buffer, ...c.values.map((v) => v.buffer));
+    return Comlink.transfer(result, buffers as ArrayBuffer[]);
+  },
+  async slice(laneId: string, eventIdx: number) {
+    return loaded().slice(laneId, eventIdx);
+  },
+  async find(q: FindQuery) {
+    return loaded().find(q);
+  },
+  async resolveKey(key: string) {
+    return loaded().resolveKey(key);
+  },
+};
+
+Comlink.expose(api);
