@@ -1,0 +1,30 @@
+// Access to the real traces in ../shared/corpus (read-only, beside the checkout).
+
+import { existsSync, openAsBlob, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { loadTrace } from '../../workers/ingest/loadTrace';
+import type { TraceIndex } from '../../workers/index/traceIndex';
+
+export const CORPUS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus');
+
+export function corpusJsonTraces(): string[] {
+  if (!existsSync(CORPUS)) throw new Error(`The trace corpus is missing at ${CORPUS}`);
+  return readdirSync(CORPUS).filter((f) => /\.json(\.gz)?$/.test(f)).sort();
+}
+
+export function corpusText(name: string): string {
+  const bytes = readFileSync(join(CORPUS, name));
+  return (name.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+}
+
+export async function loadCorpus(name: string): Promise<TraceIndex> {
+  const file = await openAsBlob(join(CORPUS, name));
+  return loadTrace({ kind: 'file', file, name }, { trace: name.replace(/\.json(\.gz)?$/, '') });
+}
+
+export async function loadText(text: string | Uint8Array, name = 'test.json'): Promise<TraceIndex> {
+  const file = new Blob([text as BlobPart]);
+  return loadTrace({ kind: 'file', file, name }, { trace: 'test' });
+}
