@@ -106,6 +106,7 @@ export function parseMicros(b: Uint8Array, start: number, stop: number, out: Mic
     i++;
     digits++;
   }
+  const intDigits = digits;
   let ns = 0;
   if (i < stop && b[i] === 0x2e) {
     i++;
@@ -125,7 +126,7 @@ export function parseMicros(b: Uint8Array, start: number, stop: number, out: Mic
     }
     if (rest >= 0.5) ns += 1;
   }
-  if (i === stop && digits > 0 && digits <= 17) {
+  if (i === stop && digits > 0 && intDigits <= 16) {
     if (ns >= 1000) {
       us += 1;
       ns -= 1000;
