@@ -1,0 +1,138 @@
+import { useEffect, useRef, useState } from 'react';
+import { useStore } from './state/store';
+import { cancelAll, loadSources } from './state/traceClient';
+import { fileSource, sampleSource, sourcesFromDrop } from './state/sources';
+import { Landing } from './panels/Landing';
+import { LoadProgressPanel } from './panels/LoadProgress';
+import { HelpOverlay } from './panels/HelpOverlay';
+import { DetailsPanel } from './panels/DetailsPanel';
+import { Timeline } from './timeline/Timeline';
+
+export function App() {
+  const traceState = useStore((s) => s.traceState);
+  const traces = useStore((s) => s.traces);
+  const error = useStore((s) => s.error);
+  const warnings = useStore((s) => s.warnings);
+  const helpOpen = useStore((s) => s.helpOpen);
+  const [dragging, setDragging] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const allLoaded = traces.length > 0 && traces.every((t) => t.status === 'ready');
+
+  // Drop files or folders anywhere on the page.
+  useEffect(() => {
+    let depth = 0;
+    const isFiles = (e: DragEvent) => !!e.dataTransfer && Array.from(e.dataTransfer.types).includes('Files');
+    const onEnter = (e: DragEvent) => {
+      if (!isFiles(e)) return;
+      depth++;
+      setDragging(true);
+    };
+    const onLeave = (e: DragEvent) => {
+      if (!isFiles(e)) return;
+      depth = Math.max(0, depth - 1);
+      if (!depth) setDragging(false);
+    };
+    const onOver = (e: DragEvent) => {
+      if (!isFiles(e)) return;
+      e.preventDefault();
+      e.dataTransfer!.dropEffect = 'copy';
+    };
+    const onDrop = async (e: DragEvent) => {
+      if (!isFiles(e)) return;
+      e.preventDefault();
+      depth = 0;
+      setDragging(false);
+      const sources = await sourcesFromDrop(e.dataTransfer!);
+      if (sources.length) loadSources(sources);
+      else useStore.getState().fail('No trace files found in what was dropped.');
+    };
+    window.addEventListener('dragenter', onEnter);
+    window.addEventListener('dragleave', onLeave);
+    window.addEventListener('dragover', onOver);
+    window.addEventListener('drop', onDrop);
+    return () => {
+      window.removeEventListener('dragenter', onEnter);
+      window.removeEventListener('dragleave', onLeave);
+      window.removeEventListener('dragover', onOver);
+      window.removeEventListener('drop', onDrop);
+    };
+  }, []);
+
+  const openPicker = () => fileInput.current?.click();
+  const onPicked = (e: React.ChangeEvent<HTMLInputElement>) => {
+    const files = Array.from(e.currentTarget.files ?? []);
+    e.currentTarget.value = '';
+    if (files.length) loadSources(files.map((f) => fileSource(f)));
+  };
+  const openSample = () => loadSources([sampleSource()]);
+
+  const showTimeline = allLoaded && traceState !== 'error';
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">tracelane</span>
+        {traces.length > 0 && (
+          <span className="trace-names" title={traces.map((t) => t.name).join(', ')}>
+            {traces.map((t) => t.name).join(' · ')}
+          </span>
+        )}
+        <span className="spacer" />
+        <button className="button" onClick={openPicker}>
+          Open trace…
+        </button>
+        {traces.length > 0 && (
+          <button className="button" onClick={cancelAll}>
+            Close
+          </button>
+        )}
+        <button className="button icon" aria-label="Keyboard and mouse help" title="Help (?)" onClick={() => useStore.getState().setHelpOpen(!helpOpen)}>
+          ?
+        </button>
+        <input ref={fileInput} type="file" multiple data-testid="file-input" className="visually-hidden" tabIndex={-1} onChange={onPicked} />
+      </header>
+
+      {warnings.length > 0 && showTimeline && (
+        <div className="banner warning" data-testid="load-warning" role="status">
+          <strong>{warnings.length === 1 ? '1 warning' : `${warnings.length} warnings`}:</strong>
+          <ul>
+            {warnings.slice(0, 5).map((w, i) => (
+              <li key={i}>{w.message}</li>
+            ))}
+            {warnings.length > 5 && <li>…and {warnings.length - 5} more</li>}
+          </ul>
+        </div>
+      )}
+
+      <main className="main">
+        {traceState === 'error' ? (
+          <div className="center-card">
+            <div className="error-box" role="alert">
+              <h2>Could not open the trace</h2>
+              <p data-testid="load-error">{error}</p>
+              <button className="button" onClick={cancelAll}>
+                Back
+              </button>
+            </div>
+          </div>
+        ) : traces.length === 0 ? (
+          <Landing onPick={openPicker} onSample={openSample} />
+        ) : !allLoaded ? (
+          <LoadProgressPanel />
+        ) : (
+          <div className="workspace">
+            <Timeline />
+            <DetailsPanel />
+          </div>
+        )}
+      </main>
+
+      {dragging && (
+        <div className="drop-overlay">
+          <div>Drop trace files or folders to open them</div>
+        </div>
+      )}
+      {helpOpen && <HelpOverlay onClose={() => useStore.getState().setHelpOpen(false)} />}
+    </div>
+  );
+}

@@ -1,0 +1,104 @@
+// window.tracelane: a small scripting surface for tests and power users, plus
+// the data-trace-state attribute that tells automation when the app is ready.
+
+import type { FindQuery, LoadWarning, SliceDetails } from './model/types';
+import { useStore, traceOfLane } from './state/store';
+import { findInTrace, resolveKey } from './state/traceClient';
+import { selectSlice } from './timeline/Timeline';
+import { clampTo } from './timeline/viewportMath';
+
+export interface TracelaneAutomation {
+  summary(): unknown;
+  viewport(): { startNs: number; endNs: number };
+  setViewport(vp: { startNs: number; endNs: number }): void;
+  find(q: FindQuery): Promise<{ key: string; laneId: string; startNs: number; durNs: number }[]>;
+  select(key: string): Promise<boolean>;
+  selection(): (Omit<SliceDetails, 'args'> & { args: unknown; argsText: string | null }) | null;
+}
+
+declare global {
+  interface Window {
+    tracelane?: TracelaneAutomation;
+  }
+}
+
+export function installAutomation(): void {
+  const api: TracelaneAutomation = {
+    summary() {
+      const s = useStore.getState();
+      const ready = s.traces.filter((t) => t.result);
+      const warnings: LoadWarning[] = ready.flatMap((t) => t.result!.warnings);
+      return {
+        events: s.lanes.reduce((n, l) => n + l.events, 0),
+        originNs: s.axisOriginNs,
+        startNs: s.extent.startNs,
+        endNs: s.extent.endNs,
+        parseMs: Math.max(0, ...ready.map((t) => t.result!.parseMs)),
+        firstFrameMs: s.firstFrameMs,
+        warnings: warnings.map((w) => ({ code: w.code, message: w.message, byteOffset: w.byteOffset, eventIndex: w.eventIndex })),
+        lanes: s.lanes.map((l) => ({ id: l.id, kind: l.kind, name: l.name, group: l.group, trace: l.trace, events: l.events, rows: l.rows })),
+      };
+    },
+    viewport() {
+      const { startNs, endNs } = useStore.getState().viewport;
+      return { startNs, endNs };
+    },
+    setViewport(vp) {
+      const s = useStore.getState();
+      if (!(Number.isFinite(vp.startNs) && Number.isFinite(vp.endNs) && vp.endNs > vp.startNs)) return;
+      s.setViewport(clampTo(s.extent, { startNs: vp.startNs, endNs: vp.endNs }));
+    },
+    async find(q) {
+      const s = useStore.getState();
+      const per = await Promise.all(
+        s.traces
+          .filter((t) => t.result)
+          .map(async (t) => (await findInTrace(t.key, q)).map((h) => ({ key: h.key, laneId: h.laneId, startNs: h.startNs + t.shiftNs, durNs: h.durNs }))),
+      );
+      const all = per.flat().sort((a, b) => a.startNs - b.startNs);
+      return q.limit !== undefined ? all.slice(0, q.limit) : all;
+    },
+    async select(key) {
+      const laneId = key.split('@')[0];
+      const trace = traceOfLane(laneId);
+      if (!trace?.result) return false;
+      const resolved = await resolveKey(trace.key, key);
+      if (!resolved) return false;
+      const ok = await selectSlice(trace.key, resolved.laneId, resolved.eventIdx, key);
+      if (!ok) return false;
+      const s = useStore.getState();
+      s.requestScroll(resolved.laneId);
+      // Bring the slice on screen too if it is outside the current viewport.
+      const d = s.details;
+      if (d && (d.startNs + d.durNs < s.viewport.startNs || d.startNs > s.viewport.endNs)) {
+        const span = s.viewport.endNs - s.viewport.startNs;
+        const mid = d.startNs + d.durNs / 2;
+        s.setViewport(clampTo(s.extent, { startNs: mid - span / 2, endNs: mid + span / 2 }));
+      }
+      return true;
+    },
+    selection() {
+      const d = useStore.getState().details;
+      if (!d) return null;
+      let args: unknown = null;
+      if (d.args != null) {
+        try {
+          args = JSON.parse(d.args);
+        } catch {
+          args = d.args;
+        }
+      }
+      return { ...d, args, argsText: d.args };
+    },
+  };
+  window.tracelane = api;
+
+  const root = document.documentElement;
+  const sync = () => {
+    const st = useStore.getState().traceState;
+    if (root.dataset.traceState !== st) root.dataset.traceState = st;
+  };
+  sync();
+  useStore.subscribe(sync);
+  if (!root.dataset.renderState) root.dataset.renderState = 'idle';
+}

@@ -1,0 +1,85 @@
+// Details of the selected slice. Trace text is hostile: everything here is a
+// React text node; args are pretty-printed JSON inside a <pre>.
+
+import { useRef, useState } from 'react';
+import { useStore } from '../state/store';
+import { axisToAbsolute, formatDuration, formatWallClock } from '../model/time';
+
+export function prettyArgs(text: string | null): string {
+  if (text == null || text === '') return '';
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+export function DetailsPanel() {
+  const details = useStore((s) => s.details);
+  const lanes = useStore((s) => s.lanes);
+  const origin = useStore((s) => s.axisOriginNs);
+  const extentStart = useStore((s) => s.extent.startNs);
+
+  if (!details) {
+    return (
+      <aside className="details-panel" data-testid="details-panel">
+        <p className="empty-state">Click a slice to see its details</p>
+      </aside>
+    );
+  }
+  const lane = lanes.find((l) => l.id === details.laneId);
+  const args = prettyArgs(details.args);
+  return (
+    <aside className="details-panel" data-testid="details-panel">
+      <h2 className="details-name">{details.name}</h2>
+      <CopyName name={details.name} />
+      <dl className="details-grid">
+        <dt>Category</dt>
+        <dd>{details.category || '—'}</dd>
+        <dt>Lane</dt>
+        <dd>{lane?.name ?? details.laneId}</dd>
+        <dt>Start</dt>
+        <dd>
+          {formatDuration(details.startNs - extentStart)}
+          <div className="muted">{formatWallClock(axisToAbsolute(origin, details.startNs))}</div>
+        </dd>
+        <dt>Duration</dt>
+        <dd>{details.instant ? 'instant' : formatDuration(details.durNs)}</dd>
+        <dt>Self time</dt>
+        <dd>{details.instant ? '—' : formatDuration(details.selfNs)}</dd>
+      </dl>
+      <h3>Arguments</h3>
+      {args ? <pre className="details-args">{args}</pre> : <p className="muted">No arguments</p>}
+    </aside>
+  );
+}
+
+/** Clipboard needs a secure context; on plain HTTP fall back to a selected readonly input. */
+function CopyName({ name }: { name: string }) {
+  const [state, setState] = useState<'idle' | 'copied' | 'manual'>('idle');
+  const inputRef = useRef<HTMLInputElement>(null);
+  const copy = async () => {
+    try {
+      if (!navigator.clipboard?.writeText) throw new Error('no clipboard');
+      await navigator.clipboard.writeText(name);
+      setState('copied');
+      setTimeout(() => setState('idle'), 1500);
+    } catch {
+      setState('manual');
+      requestAnimationFrame(() => {
+        inputRef.current?.focus();
+        inputRef.current?.select();
+      });
+    }
+  };
+  return (
+    <div className="copy-row">
+      <button className="button small" onClick={copy}>
+        {state === 'copied' ? 'Copied' : 'Copy name'}
+      </button>
+      {state === 'manual' && (
+        <input ref={inputRef} className="copy-fallback" readOnly value={name} aria-label="Name (press Ctrl+C to copy)" onFocus={(e) => e.currentTarget.select()} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+export function Landing({ onPick, onSample }: { onPick: () => void; onSample: () => void }) {
+  return (
+    <div className="center-card">
+      <div className="landing">
+        <h1>Open a profiler trace</h1>
+        <div className="drop-zone">
+          <p className="drop-title">Drop trace files or a folder anywhere on this page</p>
+          <div className="landing-actions">
+            <button className="button primary" onClick={onPick}>
+              Choose files…
+            </button>
+            <button className="button" data-testid="open-sample" onClick={onSample}>
+              Open sample trace
+            </button>
+          </div>
+        </div>
+        <p className="muted">Supports torch.profiler / Kineto Chrome-trace JSON, plain or .gz. Several files open side by side on one time axis.</p>
+        <p className="muted">Your traces never leave the browser: everything is parsed locally.</p>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+import { useStore } from '../state/store';
+import { cancelAll } from '../state/traceClient';
+import type { LoadProgress } from '../model/types';
+
+const PHASE_LABEL: Record<LoadProgress['phase'], string> = {
+  read: 'Reading',
+  decompress: 'Decompressing',
+  parse: 'Parsing',
+  index: 'Indexing',
+  done: 'Done',
+};
+
+const mb = (b: number) => (b / 1e6).toFixed(1);
+
+export function LoadProgressPanel() {
+  const traces = useStore((s) => s.traces);
+  return (
+    <div className="center-card">
+      <div className="progress-card" data-testid="load-progress">
+        <h2>Opening {traces.length === 1 ? 'trace' : `${traces.length} traces`}</h2>
+        {traces.map((t) => {
+          const p = t.progress;
+          const done = t.status === 'ready';
+          const frac = done ? 1 : p && p.bytesTotal > 0 ? Math.min(1, p.bytesDone / p.bytesTotal) : 0;
+          const rate = p && p.elapsedMs > 0 ? p.bytesDone / 1e6 / (p.elapsedMs / 1000) : 0;
+          return (
+            <div className="progress-row" key={t.key}>
+              <div className="progress-head">
+                <span className="progress-name" title={t.name}>
+                  {t.name}
+                </span>
+                <span className="progress-phase">{done ? 'Ready' : p ? PHASE_LABEL[p.phase] : 'Starting'}</span>
+              </div>
+              <div className={`bar${!done && (!p || !p.bytesTotal) ? ' indeterminate' : ''}`}>
+                <div className="bar-fill" style={{ width: `${(frac * 100).toFixed(1)}%` }} />
+              </div>
+              <div className="progress-meta">
+                {p ? `${mb(p.bytesDone)} MB${p.bytesTotal ? ` / ${mb(p.bytesTotal)} MB` : ''} · ${rate.toFixed(1)} MB/s · ${p.events.toLocaleString()} events` : '—'}
+              </div>
+            </div>
+          );
+        })}
+        <button className="button" data-testid="cancel-load" onClick={cancelAll}>
+          Cancel
+        </button>
+      </div>
+    </div>
+  );
+}

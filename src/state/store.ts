@@ -1,0 +1,270 @@
+// The single app store. Everything the UI shows derives from here; workers and
+// canvases are side effects driven by it. Later features (annotations, URL
+// state) add slices here rather than new stores.
+
+import { create } from 'zustand';
+import type { LaneGroup, LaneInfo, LoadProgress, LoadWarning, SliceDetails, TraceLoadResult, TraceSource } from '../model/types';
+import { earliestOrigin, traceShiftNs } from '../model/time';
+
+export type TraceStatus = 'loading' | 'ready' | 'error';
+export type TraceState = 'idle' | 'loading' | 'ready' | 'error';
+
+export interface TraceEntry {
+  key: string;
+  name: string;
+  source: TraceSource;
+  status: TraceStatus;
+  progress: LoadProgress | null;
+  result: TraceLoadResult | null;
+  /** ns to add to this trace's times to put them on the global axis. */
+  shiftNs: number;
+}
+
+export interface Span {
+  startNs: number;
+  endNs: number;
+}
+
+export interface Selection {
+  trace: string;
+  laneId: string;
+  eventIdx: number;
+  key: string;
+}
+
+/** Hover target (global-axis times); also drives the tooltip. */
+export interface Hovered {
+  laneId: string;
+  row: number;
+  startNs: number;
+  endNs: number;
+  name: string;
+  count: number;
+  /** Tooltip anchor in client px. */
+  clientX: number;
+  clientY: number;
+  counterValues?: { series: string; value: number }[];
+}
+
+export interface LaneState {
+  hidden: Set<string>;
+  pinned: string[];
+  collapsed: Set<string>;
+  order: string[];
+}
+
+export interface AppState {
+  traces: TraceEntry[];
+  axisOriginNs: string;
+  /** Extent of all loaded traces on the global axis. */
+  extent: Span;
+  viewport: Span;
+  /** All lanes and groups of ready traces, in load order. */
+  lanes: LaneInfo[];
+  groups: LaneGroup[];
+  selection: Selection | null;
+  /** Details of the selection; startNs already on the global axis. */
+  details: SliceDetails | null;
+  hovered: Hovered | null;
+  range: Span | null;
+  laneState: LaneState;
+  traceState: TraceState;
+  error: string | null;
+  warnings: LoadWarning[];
+  loadStartedAt: number;
+  firstFrameMs: number | null;
+  /** A request to scroll a lane into view (nonce so repeated requests re-fire). */
+  scrollRequest: { laneId: string; nonce: number } | null;
+  helpOpen: boolean;
+
+  startLoading(entries: { key: string; name: string; source: TraceSource }[]): void;
+  setProgress(key: string, p: LoadProgress): void;
+  traceLoaded(key: string, result: TraceLoadResult): void;
+  fail(message: string): void;
+  reset(): void;
+  markFirstFrame(): void;
+  setViewport(vp: Span): void;
+  setSelection(sel: Selection | null, details?: SliceDetails | null): void;
+  setDetails(details: SliceDetails | null): void;
+  setHovered(h: Hovered | null): void;
+  setRange(r: Span | null): void;
+  toggleHidden(laneId: string): void;
+  showAllLanes(): void;
+  togglePinned(laneId: string): void;
+  toggleCollapsed(groupId: string): void;
+  setOrder(order: string[]): void;
+  requestScroll(laneId: string): void;
+  setHelpOpen(open: boolean): void;
+}
+
+const emptyLaneState = (): LaneState => ({ hidden: new Set(), pinned: [], collapsed: new Set(), order: [] });
+
+const idle = {
+  traces: [] as TraceEntry[],
+  axisOriginNs: '0',
+  extent: { startNs: 0, endNs: 1 },
+  viewport: { startNs: 0, endNs: 1 },
+  lanes: [] as LaneInfo[],
+  groups: [] as LaneGroup[],
+  selection: null,
+  details: null,
+  hovered: null,
+  range: null,
+  traceState: 'idle' as TraceState,
+  error: null,
+  warnings: [] as LoadWarning[],
+  loadStartedAt: 0,
+  firstFrameMs: null,
+  scrollRequest: null,
+};
+
+export const useStore = create<AppState>()((set, get) => ({
+  ...idle,
+  laneState: emptyLaneState(),
+  helpOpen: false,
+
+  startLoading(entries) {
+    set({
+      ...idle,
+      laneState: emptyLaneState(),
+      traces: entries.map((e) => ({ ...e, status: 'loading', progress: null, result: null, shiftNs: 0 })),
+      traceState: entries.length ? 'loading' : 'idle',
+      loadStartedAt: performance.now(),
+    });
+  },
+
+  setProgress(key, p) {
+    set({ traces: get().traces.map((t) => (t.key === key ? { ...t, progress: p } : t)) });
+  },
+
+  traceLoaded(key, result) {
+    const traces = get().traces.map((t) => (t.key === key ? { ...t, status: 'ready' as const, result } : t));
+    const ready = traces.filter((t) => t.result);
+    // Recomputed on every arrival: a later trace can start earlier and move the origin.
+    const axisOriginNs = earliestOrigin(ready.map((t) => t.result!));
+    let startNs = Infinity;
+    let endNs = -Infinity;
+    const withShift = traces.map((t) => {
+      if (!t.result) return t;
+      const shiftNs = traceShiftNs(t.result.originNs, axisOriginNs);
+      startNs = Math.min(startNs, t.result.minNs + shiftNs);
+      endNs = Math.max(endNs, t.result.maxNs + shiftNs);
+      return { ...t, shiftNs };
+    });
+    if (!Number.isFinite(startNs) || !(endNs > startNs)) {
+      startNs = Number.isFinite(startNs) ? startNs : 0;
+      endNs = startNs + 1000;
+    }
+    const lanes = ready.flatMap((t) => t.result!.lanes);
+    const groups = ready.flatMap((t) => t.result!.groups);
+    const allReady = traces.every((t) => t.status === 'ready');
+    const laneState = get().laneState;
+    const collapsed = new Set(laneState.collapsed);
+    for (const g of result.groups) if (g.profiler) collapsed.add(g.id);
+    set({
+      traces: withShift,
+      axisOriginNs,
+      extent: { startNs, endNs },
+      viewport: { startNs, endNs },
+      lanes,
+      groups,
+      laneState: { ...laneState, collapsed },
+      warnings: ready.flatMap((t) => t.result!.warnings),
+      // 'ready' is only announced after the first full frame (see markFirstFrame).
+      traceState: get().traceState === 'error' ? 'error' : 'loading',
+      firstFrameMs: allReady ? null : get().firstFrameMs,
+    });
+  },
+
+  fail(message) {
+    set({ traceState: 'error', error: message });
+  },
+
+  reset() {
+    set({ ...idle, laneState: emptyLaneState() });
+  },
+
+  markFirstFrame() {
+    const s = get();
+    if (s.traceState !== 'loading' || !s.traces.length || s.traces.some((t) => t.status !== 'ready')) return;
+    set({ traceState: 'ready', firstFrameMs: Math.round(performance.now() - s.loadStartedAt) });
+  },
+
+  setViewport(vp) {
+    const cur = get().viewport;
+    if (cur.startNs === vp.startNs && cur.endNs === vp.endNs) return;
+    set({ viewport: vp });
+  },
+
+  setSelection(selection, details = null) {
+    set({ selection, details });
+  },
+
+  setDetails(details) {
+    set({ details });
+  },
+
+  setHovered(hovered) {
+    const cur = get().hovered;
+    if (cur === hovered) return;
+    if (
+      cur &&
+      hovered &&
+      cur.laneId === hovered.laneId &&
+      cur.startNs === hovered.startNs &&
+      cur.row === hovered.row &&
+      cur.clientX === hovered.clientX &&
+      cur.clientY === hovered.clientY
+    )
+      return;
+    set({ hovered });
+  },
+
+  setRange(range) {
+    set({ range });
+  },
+
+  toggleHidden(laneId) {
+    const ls = get().laneState;
+    const hidden = new Set(ls.hidden);
+    if (hidden.has(laneId)) hidden.delete(laneId);
+    else hidden.add(laneId);
+    set({ laneState: { ...ls, hidden } });
+  },
+
+  showAllLanes() {
+    set({ laneState: { ...get().laneState, hidden: new Set() } });
+  },
+
+  togglePinned(laneId) {
+    const ls = get().laneState;
+    const pinned = ls.pinned.includes(laneId) ? ls.pinned.filter((id) => id !== laneId) : [...ls.pinned, laneId];
+    set({ laneState: { ...ls, pinned } });
+  },
+
+  toggleCollapsed(groupId) {
+    const ls = get().laneState;
+    const collapsed = new Set(ls.collapsed);
+    if (collapsed.has(groupId)) collapsed.delete(groupId);
+    else collapsed.add(groupId);
+    set({ laneState: { ...ls, collapsed } });
+  },
+
+  setOrder(order) {
+    set({ laneState: { ...get().laneState, order } });
+  },
+
+  requestScroll(laneId) {
+    set({ scrollRequest: { laneId, nonce: (get().scrollRequest?.nonce ?? 0) + 1 } });
+  },
+
+  setHelpOpen(helpOpen) {
+    set({ helpOpen });
+  },
+}));
+
+/** The trace entry owning a lane id ("trace|pid|tid|kind"). */
+export function traceOfLane(laneId: string): TraceEntry | undefined {
+  const traces = useStore.getState().traces;
+  return traces.find((t) => laneId.startsWith(t.key + '|'));
+}

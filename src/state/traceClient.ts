@@ -1,0 +1,103 @@
+// One worker per trace: parsing is CPU-bound and traces are independent, so
+// each gets its own thread and can be cancelled by terminating it.
+
+import * as Comlink from 'comlink';
+import type { TraceWorkerApi } from '../../workers/api';
+import type { FindHit, FindQuery, LoadProgress, QueryResult, SliceDetails, TraceSource, ViewportQuery } from '../model/types';
+import { traceKeyFromName } from '../model/keys';
+import { useStore } from './store';
+
+interface Client {
+  worker: Worker;
+  api: Comlink.Remote<TraceWorkerApi>;
+}
+
+const clients = new Map<string, Client>();
+/** Bumped on every new session so late replies of terminated workers are ignored. */
+let session = 0;
+
+function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message || String(e);
+  if (typeof e === 'string') return e;
+  if (e && typeof e === 'object' && 'message' in e) return String((e as { message: unknown }).message);
+  return 'Unknown error';
+}
+
+export function terminateAll(): void {
+  for (const c of clients.values()) {
+    c.api[Comlink.releaseProxy]?.();
+    c.worker.terminate();
+  }
+  clients.clear();
+}
+
+/** Load a set of sources as one timeline (replacing whatever is open). */
+export function loadSources(sources: TraceSource[]): void {
+  terminateAll();
+  const my = ++session;
+  const taken = new Set<string>();
+  const entries = sources.map((source) => ({ key: traceKeyFromName(source.name, taken), name: source.name, source }));
+  const store = useStore.getState();
+  store.startLoading(entries);
+  for (const entry of entries) {
+    const worker = new Worker(new URL('../../workers/trace.worker.ts', import.meta.url), { type: 'module', name: `trace ${entry.key}` });
+    const api = Comlink.wrap<TraceWorkerApi>(worker);
+    clients.set(entry.key, { worker, api });
+    worker.addEventListener('error', (ev) => {
+      if (my !== session) return;
+      ev.preventDefault();
+      useStore.getState().fail(`${entry.name}: ${ev.message || 'the trace worker crashed'}`);
+    });
+    worker.addEventListener('messageerror', () => {
+      if (my === session) useStore.getState().fail(`${entry.name}: could not read a message from the trace worker`);
+    });
+    const onProgress = (p: LoadProgress) => {
+      if (my === session) useStore.getState().setProgress(entry.key, p);
+    };
+    api
+      .load(entry.source, entry.key, Comlink.proxy(onProgress))
+      .then((result) => {
+        if (my === session) useStore.getState().traceLoaded(entry.key, result);
+      })
+      .catch((e) => {
+        if (my === session) useStore.getState().fail(`${entry.name}: ${errorText(e)}`);
+      });
+  }
+}
+
+/** Cancel loading (or close the traces) and go back to the landing page. */
+export function cancelAll(): void {
+  session++;
+  terminateAll();
+  useStore.getState().reset();
+}
+
+function api(trace: string): Comlink.Remote<TraceWorkerApi> | null {
+  return clients.get(trace)?.api ?? null;
+}
+
+export async function queryTrace(trace: string, q: ViewportQuery): Promise<QueryResult | null> {
+  const a = api(trace);
+  return a ? a.query(q) : null;
+}
+
+export async function sliceDetails(trace: string, laneId: string, eventIdx: number): Promise<SliceDetails | null> {
+  const a = api(trace);
+  return a ? a.slice(laneId, eventIdx) : null;
+}
+
+export async function findInTrace(trace: string, q: FindQuery): Promise<FindHit[]> {
+  const a = api(trace);
+  return a ? a.find(q) : [];
+}
+
+export async function resolveKey(trace: string, key: string): Promise<{ laneId: string; eventIdx: number } | null> {
+  const a = api(trace);
+  return a ? a.resolveKey(key) : null;
+}
+
+export function sessionId(): number {
+  return session;
+}
+
+export { errorText };

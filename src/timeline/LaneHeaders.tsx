@@ -1,0 +1,100 @@
+// One header row (group or lane) of the virtualized header column.
+
+import { memo } from 'react';
+import { LANE_KIND_LABEL } from '../model/types';
+import { useStore } from '../state/store';
+import { moveLane, type Layout, type LayoutRow } from './laneLayout';
+
+export const LaneHeaderRow = memo(function LaneHeaderRow({ row, layout }: { row: LayoutRow; layout: Layout }) {
+  const style = { transform: `translateY(${row.y}px)`, height: row.height };
+  if (row.type === 'group') {
+    const toggle = () => useStore.getState().toggleCollapsed(row.id);
+    return (
+      <div className="group-header" style={style} data-group-id={row.id}>
+        <button className="icon-button collapse" aria-expanded={!row.collapsed} aria-label={row.collapsed ? 'Expand group' : 'Collapse group'} onClick={toggle}>
+          {row.collapsed ? '▸' : '▾'}
+        </button>
+        <span className="group-name" title={row.group.name} onClick={toggle}>
+          {row.group.name}
+        </span>
+        <span className="group-count">
+          {row.laneCount}
+          {row.hiddenCount ? ` +${row.hiddenCount} hidden` : ''}
+        </span>
+      </div>
+    );
+  }
+  const { lane } = row;
+  const st = useStore.getState;
+  const up = moveLane(layout, lane.id, -1);
+  const down = moveLane(layout, lane.id, 1);
+  return (
+    <div
+      className={`lane-header${row.pinned ? ' pinned' : ''}`}
+      style={style}
+      data-testid="lane-header"
+      data-lane-id={lane.id}
+      draggable={!row.pinned}
+      onDragStart={(e) => {
+        e.dataTransfer.setData('application/x-tracelane-lane', lane.id);
+        e.dataTransfer.effectAllowed = 'move';
+      }}
+      onDragOver={(e) => {
+        if (e.dataTransfer.types.includes('application/x-tracelane-lane')) {
+          e.preventDefault();
+          e.stopPropagation();
+        }
+      }}
+      onDrop={(e) => {
+        const from = e.dataTransfer.getData('application/x-tracelane-lane');
+        if (!from) return;
+        e.preventDefault();
+        e.stopPropagation();
+        const order = reorder(layout, from, lane.id);
+        if (order) st().setOrder(order);
+      }}
+    >
+      <div className="lane-title">
+        <span className="lane-name" title={lane.name}>
+          {lane.name}
+        </span>
+        <span className={`kind-badge kind-${lane.kind}`}>{LANE_KIND_LABEL[lane.kind]}</span>
+      </div>
+      <div className="lane-actions">
+        <button className="icon-button" title="Move up" aria-label="Move lane up" disabled={!up} onClick={() => up && st().setOrder(up)}>
+          ↑
+        </button>
+        <button className="icon-button" title="Move down" aria-label="Move lane down" disabled={!down} onClick={() => down && st().setOrder(down)}>
+          ↓
+        </button>
+        <button
+          className={`icon-button${row.pinned ? ' active' : ''}`}
+          title={row.pinned ? 'Unpin' : 'Pin to top'}
+          aria-label={row.pinned ? 'Unpin lane' : 'Pin lane'}
+          aria-pressed={row.pinned}
+          onClick={() => st().togglePinned(lane.id)}
+        >
+          ⚲
+        </button>
+        <button className="icon-button" title="Hide lane" aria-label="Hide lane" onClick={() => st().toggleHidden(lane.id)}>
+          ✕
+        </button>
+      </div>
+    </div>
+  );
+});
+
+/** Drag-reorder: move `from` to the position of `to`, only within one group. */
+function reorder(layout: Layout, from: string, to: string): string[] | null {
+  if (from === to) return null;
+  const order = layout.rows.filter((r) => r.type === 'lane' && !r.pinned).map((r) => r.id);
+  const a = layout.rows[layout.indexById.get(from) ?? -1];
+  const b = layout.rows[layout.indexById.get(to) ?? -1];
+  if (!a || !b || a.type !== 'lane' || b.type !== 'lane' || a.lane.group !== b.lane.group) return null;
+  const i = order.indexOf(from);
+  const j = order.indexOf(to);
+  if (i < 0 || j < 0) return null;
+  order.splice(i, 1);
+  order.splice(j, 0, from);
+  return order;
+}

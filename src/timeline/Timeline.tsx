@@ -1,0 +1,535 @@
+// Lane headers (DOM, virtualized) on the left, one sticky canvas on the right,
+// sharing a single vertical scroller so they can never drift apart.
+
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useStore, traceOfLane, type AppState } from '../state/store';
+import { ViewportData, type TraceQueryInput } from '../state/viewportData';
+import { errorText, sliceDetails } from '../state/traceClient';
+import { axisToAbsolute, formatDuration, formatWallClock } from '../model/time';
+import { computeLayout, rowsInView, type Layout } from './laneLayout';
+import { hitTest, type Hit } from './hitTest';
+import { renderTimeline, type SceneGroup, type SceneLane, type SceneMark, type TimelineScene } from './renderer';
+import { currentTheme } from './theme';
+import { isTypingTarget, keyAction } from './gestures';
+import { fitSpan, panned, zoomed } from './viewportMath';
+import { LaneHeaderRow } from './LaneHeaders';
+import { shortenName } from './kernelNames';
+
+export const AXIS_HEIGHT = 28;
+const HEADER_WIDTH = 280;
+
+type Drag =
+  | { mode: 'pan'; x0: number; y0: number; vp0: { startNs: number; endNs: number }; scroll0: number; moved: boolean; pointerId: number }
+  | { mode: 'range'; x0: number; anchorNs: number; moved: boolean; pointerId: number; onAxis: boolean };
+
+export function Timeline() {
+  const lanes = useStore((s) => s.lanes);
+  const groups = useStore((s) => s.groups);
+  const laneState = useStore((s) => s.laneState);
+  const scrollRequest = useStore((s) => s.scrollRequest);
+  const hiddenCount = laneState.hidden.size;
+  const layout = useMemo(() => computeLayout(groups, lanes, laneState), [groups, lanes, laneState]);
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const colRef = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const axisRef = useRef<HTMLCanvasElement>(null);
+  const [size, setSize] = useState({ w: 0, h: 0 });
+  const [axisHover, setAxisHover] = useState<{ x: number; text: string } | null>(null);
+
+  const layoutRef = useRef<Layout>(layout);
+  layoutRef.current = layout;
+  const sizeRef = useRef(size);
+  sizeRef.current = size;
+  const frame = useRef(0);
+  const dataRef = useRef<ViewportData | null>(null);
+  const drawRef = useRef<() => void>(() => {});
+
+  const scheduleDraw = useCallback(() => {
+    document.documentElement.dataset.renderState = 'busy';
+    if (frame.current) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = 0;
+      drawRef.current();
+    });
+  }, []);
+
+  if (!dataRef.current) {
+    dataRef.current = new ViewportData(scheduleDraw, (e) => console.warn('tracelane: query failed', errorText(e)));
+  }
+  useEffect(() => {
+    const data = dataRef.current;
+    return () => {
+      data?.dispose();
+      cancelAnimationFrame(frame.current);
+      document.documentElement.dataset.renderState = 'idle';
+    };
+  }, []);
+
+  const virtualizer = useVirtualizer({
+    count: layout.rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => layout.rows[i]?.height ?? 24,
+    overscan: 12,
+  });
+  useLayoutEffect(() => {
+    virtualizer.measure();
+  }, [layout, virtualizer]);
+
+  // Sizes: width from the canvas column, height from the scroller's visible area.
+  useLayoutEffect(() => {
+    const scroller = scrollRef.current!;
+    const col = colRef.current!;
+    const update = () => {
+      const w = Math.floor(col.clientWidth);
+      const h = Math.floor(scroller.clientHeight);
+      setSize((s) => (s.w === w && s.h === h ? s : { w, h }));
+    };
+    update();
+    const ro = new ResizeObserver(update);
+    ro.observe(scroller);
+    ro.observe(col);
+    return () => ro.disconnect();
+  }, []);
+
+  drawRef.current = () => {
+    const canvas = canvasRef.current;
+    const axis = axisRef.current;
+    const scroller = scrollRef.current;
+    const data = dataRef.current!;
+    const { w, h } = sizeRef.current;
+    if (!canvas || !axis || !scroller || w <= 0 || h <= 0) return;
+    const st = useStore.getState();
+    const lay = layoutRef.current;
+    const dpr = window.devicePixelRatio || 1;
+    const theme = currentTheme();
+    const scrollTop = scroller.scrollTop;
+    const vp = st.viewport;
+
+    // Query the lanes on screen plus half a screen either way.
+    const [qFirst, qLast] = rowsInView(lay, Math.max(0, scrollTop - h / 2), scrollTop + h * 1.5);
+    const byTrace = new Map<string, TraceQueryInput>();
+    for (let i = qFirst; i <= qLast; i++) {
+      const r = lay.rows[i];
+      if (!r || r.type !== 'lane') continue;
+      let inp = byTrace.get(r.lane.trace);
+      if (!inp) {
+        const t = st.traces.find((x) => x.key === r.lane.trace);
+        if (!t) continue;
+        byTrace.set(r.lane.trace, (inp = { trace: t.key, shiftNs: t.shiftNs, laneIds: [] }));
+      }
+      inp.laneIds.push(r.id);
+    }
+    data.request(vp.startNs, vp.endNs, w, [...byTrace.values()]);
+
+    const namesByTrace = new Map(st.traces.map((t) => [t.key, t.result?.names ?? []]));
+    const [first, last] = rowsInView(lay, scrollTop, scrollTop + h);
+    const sceneLanes: SceneLane[] = [];
+    const sceneGroups: SceneGroup[] = [];
+    const visibleLaneIds: string[] = [];
+    let alt = false;
+    for (let i = first; i <= last; i++) {
+      const r = lay.rows[i];
+      if (!r) continue;
+      if (r.type === 'group') {
+        sceneGroups.push({ id: r.id, name: r.group.name, y: r.y - scrollTop, height: r.height, collapsed: r.collapsed });
+        alt = false;
+        continue;
+      }
+      alt = !alt;
+      visibleLaneIds.push(r.id);
+      sceneLanes.push({
+        id: r.id,
+        kind: r.lane.kind,
+        name: r.lane.name,
+        y: r.y - scrollTop,
+        height: r.height,
+        rows: r.lane.rows,
+        rowHeight: r.rowHeight,
+        padTop: r.padTop,
+        slices: data.slices.get(r.id),
+        counter: data.counters.get(r.id),
+        counterRange: r.lane.counter,
+        names: namesByTrace.get(r.lane.trace) ?? [],
+        alt: !alt,
+      });
+    }
+    const selection: SceneMark | null = st.details
+      ? { laneId: st.details.laneId, row: st.details.row, startNs: st.details.startNs, endNs: st.details.startNs + st.details.durNs }
+      : null;
+    const hover: SceneMark | null = st.hovered && st.hovered.count >= 1 && !st.hovered.counterValues
+      ? { laneId: st.hovered.laneId, row: st.hovered.row, startNs: st.hovered.startNs, endNs: st.hovered.endNs }
+      : null;
+
+    sizeCanvas(canvas, w, h, dpr);
+    const scene: TimelineScene = { width: w, height: h, dpr, viewport: vp, theme, lanes: sceneLanes, groups: sceneGroups, selection, hover, range: st.range };
+    renderTimeline(canvas.getContext('2d')!, scene);
+    sizeCanvas(axis, w, AXIS_HEIGHT, dpr);
+    renderTimeline(axis.getContext('2d')!, {
+      ...scene,
+      height: AXIS_HEIGHT,
+      lanes: [],
+      groups: [],
+      selection: null,
+      hover: null,
+      axisHeight: AXIS_HEIGHT,
+      rangeLabel: true,
+      grid: false,
+    });
+
+    const current = data.isCurrent(vp.startNs, vp.endNs, w, visibleLaneIds);
+    if (current) {
+      st.markFirstFrame();
+      document.documentElement.dataset.renderState = 'idle';
+    } else document.documentElement.dataset.renderState = 'busy';
+  };
+
+  // Redraw on anything the picture depends on.
+  useEffect(() => {
+    const unsub = useStore.subscribe((s: AppState, prev: AppState) => {
+      if (s.viewport !== prev.viewport || s.details !== prev.details || s.hovered !== prev.hovered || s.range !== prev.range || s.traces !== prev.traces) scheduleDraw();
+    });
+    return unsub;
+  }, [scheduleDraw]);
+  useEffect(() => scheduleDraw(), [layout, size, scheduleDraw]);
+  useEffect(() => {
+    const q = window.matchMedia?.('(prefers-color-scheme: dark)');
+    q?.addEventListener('change', scheduleDraw);
+    return () => q?.removeEventListener('change', scheduleDraw);
+  }, [scheduleDraw]);
+
+  // Scroll requests (automation select, etc.): reveal the lane first if collapsed or hidden.
+  const handledScroll = useRef(0);
+  useEffect(() => {
+    if (!scrollRequest || handledScroll.current === scrollRequest.nonce) return;
+    const st = useStore.getState();
+    const idx = layout.indexById.get(scrollRequest.laneId);
+    if (idx === undefined) {
+      const lane = st.lanes.find((l) => l.id === scrollRequest.laneId);
+      if (!lane) return void (handledScroll.current = scrollRequest.nonce);
+      if (st.laneState.hidden.has(lane.id)) st.toggleHidden(lane.id);
+      else if (st.laneState.collapsed.has(lane.group)) st.toggleCollapsed(lane.group);
+      else handledScroll.current = scrollRequest.nonce;
+      return;
+    }
+    handledScroll.current = scrollRequest.nonce;
+    const row = layout.rows[idx];
+    const scroller = scrollRef.current!;
+    if (row.y < scroller.scrollTop || row.y + row.height > scroller.scrollTop + scroller.clientHeight) {
+      scroller.scrollTop = Math.max(0, row.y - scroller.clientHeight / 3);
+    }
+    scheduleDraw();
+  }, [scrollRequest, layout, scheduleDraw]);
+
+  // ---- pointer gestures on the lanes canvas and the axis ----
+  const drag = useRef<Drag | null>(null);
+
+  const localX = (clientX: number) => clientX - (canvasRef.current?.getBoundingClientRect().left ?? 0);
+  const nsAt = (x: number) => {
+    const vp = useStore.getState().viewport;
+    return vp.startNs + (x / Math.max(1, sizeRef.current.w)) * (vp.endNs - vp.startNs);
+  };
+  const hitAt = (clientX: number, clientY: number): Hit | null => {
+    const canvas = canvasRef.current;
+    const scroller = scrollRef.current;
+    if (!canvas || !scroller) return null;
+    const rect = canvas.getBoundingClientRect();
+    const data = dataRef.current!;
+    return hitTest(layoutRef.current, data, useStore.getState().viewport, sizeRef.current.w, clientX - rect.left, clientY - rect.top + scroller.scrollTop);
+  };
+
+  const onPointerDown = (e: React.PointerEvent<HTMLCanvasElement>, onAxis: boolean) => {
+    if (e.button !== 0) return;
+    e.currentTarget.setPointerCapture(e.pointerId);
+    const x = localX(e.clientX);
+    const st = useStore.getState();
+    if (onAxis || e.shiftKey) {
+      drag.current = { mode: 'range', x0: x, anchorNs: nsAt(x), moved: false, pointerId: e.pointerId, onAxis };
+    } else {
+      drag.current = { mode: 'pan', x0: e.clientX, y0: e.clientY, vp0: st.viewport, scroll0: scrollRef.current!.scrollTop, moved: false, pointerId: e.pointerId };
+    }
+  };
+
+  const onPointerMove = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    const d = drag.current;
+    const st = useStore.getState();
+    if (d && d.pointerId === e.pointerId) {
+      if (d.mode === 'pan') {
+        const dx = e.clientX - d.x0;
+        const dy = e.clientY - d.y0;
+        if (!d.moved && Math.abs(dx) + Math.abs(dy) < 4) return;
+        d.moved = true;
+        const nsPerPx = (d.vp0.endNs - d.vp0.startNs) / Math.max(1, sizeRef.current.w);
+        st.setViewport(panned(st.extent, d.vp0, -dx * nsPerPx));
+        scrollRef.current!.scrollTop = d.scroll0 - dy;
+        st.setHovered(null);
+      } else {
+        const x = localX(e.clientX);
+        if (!d.moved && Math.abs(x - d.x0) < 3) return;
+        d.moved = true;
+        const t = nsAt(x);
+        st.setRange({ startNs: Math.min(d.anchorNs, t), endNs: Math.max(d.anchorNs, t) });
+      }
+      return;
+    }
+    updateHover(e.clientX, e.clientY);
+  };
+
+  const updateHover = (clientX: number, clientY: number) => {
+    const st = useStore.getState();
+    const hit = hitAt(clientX, clientY);
+    if (!hit) return st.setHovered(null);
+    if (hit.kind === 'counter') {
+      const lane = st.lanes.find((l) => l.id === hit.laneId);
+      return st.setHovered({ laneId: hit.laneId, row: 0, startNs: hit.tNs, endNs: hit.tNs, name: lane?.name ?? '', count: 1, clientX, clientY, counterValues: hit.values });
+    }
+    const trace = traceOfLane(hit.laneId);
+    const name = trace?.result?.names[hit.nameId] ?? '';
+    st.setHovered({ laneId: hit.laneId, row: hit.row, startNs: hit.startNs, endNs: hit.endNs, name, count: hit.count, clientX, clientY });
+  };
+
+  const onPointerUp = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    const d = drag.current;
+    drag.current = null;
+    if (!d || d.pointerId !== e.pointerId) return;
+    if (d.moved) return;
+    if (d.mode === 'range' && d.onAxis) {
+      useStore.getState().setRange(null);
+      return;
+    }
+    void selectAt(e.clientX, e.clientY);
+  };
+
+  const selectAt = async (clientX: number, clientY: number) => {
+    const st = useStore.getState();
+    const hit = hitAt(clientX, clientY);
+    if (!hit || hit.kind !== 'slice') return st.setSelection(null);
+    if (hit.eventIdx < 0) {
+      // A merged bucket: zoom in on it instead, so its events become clickable.
+      st.setViewport(fitSpan(st.extent, hit.startNs, hit.endNs));
+      return;
+    }
+    const trace = traceOfLane(hit.laneId);
+    if (!trace) return;
+    await selectSlice(trace.key, hit.laneId, hit.eventIdx);
+  };
+
+  const onDoubleClick = (e: React.MouseEvent<HTMLCanvasElement>) => {
+    const hit = hitAt(e.clientX, e.clientY);
+    if (!hit || hit.kind !== 'slice') return;
+    const st = useStore.getState();
+    st.setViewport(fitSpan(st.extent, hit.startNs, hit.endNs));
+  };
+
+  const onAxisMove = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    const x = e.clientX - e.currentTarget.getBoundingClientRect().left;
+    const t = nsAt(x);
+    const st = useStore.getState();
+    setAxisHover({ x, text: `${formatDuration(t - st.extent.startNs)} · ${formatWallClock(axisToAbsolute(st.axisOriginNs, t))}` });
+    onPointerMove(e);
+  };
+
+  // Wheel: native vertical scroll, Ctrl/⌘ (and pinch) zoom at the cursor, Shift pans.
+  useEffect(() => {
+    const scroller = scrollRef.current!;
+    const onWheel = (e: WheelEvent) => {
+      const st = useStore.getState();
+      const canvas = canvasRef.current;
+      if (!canvas) return;
+      const rect = canvas.getBoundingClientRect();
+      const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? rect.height : 1;
+      if (e.ctrlKey || e.metaKey) {
+        e.preventDefault();
+        const x = e.clientX >= rect.left ? e.clientX - rect.left : rect.width / 2;
+        const factor = Math.exp(Math.max(-1, Math.min(1, e.deltaY * unit * 0.0025)));
+        st.setViewport(zoomed(st.extent, st.viewport, nsAt(x), factor));
+      } else if (e.shiftKey) {
+        e.preventDefault();
+        const delta = (e.deltaY || e.deltaX) * unit;
+        const nsPerPx = (st.viewport.endNs - st.viewport.startNs) / Math.max(1, sizeRef.current.w);
+        st.setViewport(panned(st.extent, st.viewport, delta * nsPerPx));
+      } else if (Math.abs(e.deltaX) > Math.abs(e.deltaY) && e.deltaX) {
+        // Trackpad horizontal swipes pan in time.
+        e.preventDefault();
+        const nsPerPx = (st.viewport.endNs - st.viewport.startNs) / Math.max(1, sizeRef.current.w);
+        st.setViewport(panned(st.extent, st.viewport, e.deltaX * unit * nsPerPx));
+      }
+    };
+    scroller.addEventListener('wheel', onWheel, { passive: false });
+    const axis = axisRef.current!;
+    axis.addEventListener('wheel', onWheel, { passive: false });
+    const onScroll = () => {
+      useStore.getState().setHovered(null);
+      scheduleDraw();
+    };
+    scroller.addEventListener('scroll', onScroll, { passive: true });
+    return () => {
+      scroller.removeEventListener('wheel', onWheel);
+      axis.removeEventListener('wheel', onWheel);
+      scroller.removeEventListener('scroll', onScroll);
+    };
+  }, [scheduleDraw]);
+
+  // Keyboard navigation.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (isTypingTarget(e.target)) return;
+      const action = keyAction(e);
+      if (!action) return;
+      const st = useStore.getState();
+      const vp = st.viewport;
+      const span = vp.endNs - vp.startNs;
+      const center = (vp.startNs + vp.endNs) / 2;
+      switch (action) {
+        case 'zoomIn':
+          st.setViewport(zoomed(st.extent, vp, center, 0.7));
+          break;
+        case 'zoomOut':
+          st.setViewport(zoomed(st.extent, vp, center, 1 / 0.7));
+          break;
+        case 'panLeft':
+          st.setViewport(panned(st.extent, vp, -span * 0.2));
+          break;
+        case 'panRight':
+          st.setViewport(panned(st.extent, vp, span * 0.2));
+          break;
+        case 'fit':
+          if (st.range && st.range.endNs > st.range.startNs) st.setViewport(fitSpan(st.extent, st.range.startNs, st.range.endNs));
+          else if (st.details) st.setViewport(fitSpan(st.extent, st.details.startNs, st.details.startNs + st.details.durNs));
+          else st.setViewport({ ...st.extent });
+          break;
+        case 'clear':
+          if (st.helpOpen) st.setHelpOpen(false);
+          else {
+            st.setSelection(null);
+            st.setRange(null);
+          }
+          break;
+        case 'help':
+          st.setHelpOpen(!st.helpOpen);
+          break;
+      }
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const items = virtualizer.getVirtualItems();
+  const contentHeight = Math.max(layout.totalHeight, size.h);
+
+  return (
+    <div className="timeline">
+      <div className="axis-row">
+        <div className="axis-corner" style={{ width: HEADER_WIDTH }}>
+          <span className="lane-count">{lanes.length} lanes</span>
+          {hiddenCount > 0 && (
+            <button className="link-button" onClick={() => useStore.getState().showAllLanes()}>
+              Show {hiddenCount} hidden
+            </button>
+          )}
+        </div>
+        <div className="axis-wrap">
+          <canvas
+            ref={axisRef}
+            className="axis-canvas"
+            onPointerDown={(e) => onPointerDown(e, true)}
+            onPointerMove={onAxisMove}
+            onPointerUp={onPointerUp}
+            onPointerLeave={() => setAxisHover(null)}
+          />
+          {axisHover && (
+            <div className="axis-tooltip" style={{ left: Math.min(axisHover.x, Math.max(0, size.w - 320)) }}>
+              {axisHover.text}
+            </div>
+          )}
+        </div>
+      </div>
+      <div className="lanes-scroll" ref={scrollRef}>
+        <div className="lanes-content" style={{ height: contentHeight, gridTemplateColumns: `${HEADER_WIDTH}px 1fr` }}>
+          <div className="lane-headers" style={{ height: contentHeight }}>
+            {items.map((it) => {
+              const row = layout.rows[it.index];
+              if (!row) return null;
+              return <LaneHeaderRow key={row.id} row={row} layout={layout} />;
+            })}
+          </div>
+          <div className="canvas-col" ref={colRef}>
+            <canvas
+              ref={canvasRef}
+              data-testid="timeline-canvas"
+              className="timeline-canvas"
+              onPointerDown={(e) => onPointerDown(e, false)}
+              onPointerMove={onPointerMove}
+              onPointerUp={onPointerUp}
+              onPointerCancel={() => (drag.current = null)}
+              onPointerLeave={() => !drag.current && useStore.getState().setHovered(null)}
+              onDoubleClick={onDoubleClick}
+            />
+          </div>
+        </div>
+      </div>
+      <HoverTooltip />
+    </div>
+  );
+}
+
+function sizeCanvas(c: HTMLCanvasElement, w: number, h: number, dpr: number) {
+  const pw = Math.round(w * dpr);
+  const ph = Math.round(h * dpr);
+  if (c.width !== pw) c.width = pw;
+  if (c.height !== ph) c.height = ph;
+  const sw = `${w}px`;
+  const sh = `${h}px`;
+  if (c.style.width !== sw) c.style.width = sw;
+  if (c.style.height !== sh) c.style.height = sh;
+}
+
+/** Select a slice by lane/event: store selection, then load its details from the worker. */
+export async function selectSlice(trace: string, laneId: string, eventIdx: number, key?: string): Promise<boolean> {
+  const st = useStore.getState();
+  const t = st.traces.find((x) => x.key === trace);
+  if (!t) return false;
+  const details = await sliceDetails(trace, laneId, eventIdx);
+  if (!details) return false;
+  const global = { ...details, startNs: details.startNs + t.shiftNs };
+  useStore.getState().setSelection({ trace, laneId, eventIdx, key: key ?? details.key }, global);
+  return true;
+}
+
+function HoverTooltip() {
+  const hovered = useStore((s) => s.hovered);
+  const lanes = useStore((s) => s.lanes);
+  if (!hovered) return null;
+  const lane = lanes.find((l) => l.id === hovered.laneId);
+  const style = {
+    left: Math.min(hovered.clientX + 14, window.innerWidth - 420),
+    top: Math.min(hovered.clientY + 16, window.innerHeight - 120),
+  };
+  if (hovered.counterValues) {
+    return (
+      <div className="tooltip" style={style}>
+        <div className="tooltip-name">{lane?.name}</div>
+        {hovered.counterValues.map((v) => (
+          <div key={v.series} className="tooltip-meta">
+            {v.series}: {v.value.toLocaleString()}
+            {lane?.counter?.unit ? ` ${lane.counter.unit}` : ''}
+          </div>
+        ))}
+      </div>
+    );
+  }
+  const short = lane?.kind === 'gpu' ? shortenName(hovered.name) : hovered.name;
+  return (
+    <div className="tooltip" style={style}>
+      {short !== hovered.name && <div className="tooltip-name">{short}</div>}
+      <div className={short !== hovered.name ? 'tooltip-full' : 'tooltip-name'}>{hovered.name}</div>
+      <div className="tooltip-meta">
+        {hovered.count > 1 ? `${hovered.count} events merged · ` : ''}
+        {formatDuration(hovered.endNs - hovered.startNs)}
+        {lane ? ` · ${lane.name}` : ''}
+      </div>
+    </div>
+  );
+}
