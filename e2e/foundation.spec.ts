@@ -1,0 +1,166 @@
+// The foundation, as a user meets it: every real corpus trace opened by picker, by drop
+// and by ?url=, read as lanes; a kernel selected through the API and by clicking it;
+// zoom and pan; screenshots in test-results/screens/ (look at them).
+
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { expect, test, type Page } from '@playwright/test';
+import {
+  collectConsoleErrors,
+  corpusPath,
+  listCorpusJsonTraces,
+  openApp,
+  openByDrop,
+  openByPicker,
+  openByUrl,
+  shot,
+  SUB_PATH,
+  summary,
+  tl,
+  waitIdle,
+  waitReady,
+  type TraceSummary,
+} from './helpers';
+
+const PLACED = new Set(['X', 'i', 'I', 'C', 'B', 'b', 'n', 'R']);
+
+/** Slices, instants and counter samples in the file, counted independently of the app. */
+function expectedEvents(file: string): number {
+  const bytes = readFileSync(corpusPath(file));
+  const text = (file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+  const doc = JSON.parse(text) as { traceEvents: { ph: string }[] };
+  return doc.traceEvents.filter((e) => PLACED.has(e.ph)).length;
+}
+
+function laneKinds(s: TraceSummary): Set<string> {
+  return new Set(s.lanes.map((l) => l.kind));
+}
+
+async function firstKernel(page: Page) {
+  const [hit] = await tl(page, (api) => api.find({ regex: '.', laneKind: 'gpu', limit: 1 }));
+  expect(hit, 'a GPU slice').toBeTruthy();
+  return hit;
+}
+
+for (const file of listCorpusJsonTraces()) {
+  test.describe(file, () => {
+    test.setTimeout(180_000);
+    const expected = expectedEvents(file);
+
+    test('opens by picker, by drop and by ?url= with the same lanes', async ({ page }) => {
+      const errors = collectConsoleErrors(page);
+      await openApp(page);
+      await openByPicker(page, file);
+      const picked = await waitReady(page);
+      expect(picked.events).toBe(expected);
+      for (const kind of ['python', 'cpu', 'cuda_api', 'gpu', 'counter']) expect(laneKinds(picked)).toContain(kind);
+      expect(picked.warnings).toEqual([]);
+      await expect(page.getByTestId('timeline-canvas')).toHaveCount(1);
+      await expect(page.getByTestId('lane-header').first()).toBeVisible();
+      await shot(page, `${file}-picker`);
+
+      await openApp(page);
+      await openByDrop(page, file);
+      const dropped = await waitReady(page);
+      expect(dropped.events).toBe(expected);
+      expect(dropped.lanes.map((l) => l.id)).toEqual(picked.lanes.map((l) => l.id));
+
+      await openByUrl(page, file);
+      const fetched = await waitReady(page);
+      expect(fetched.events).toBe(expected);
+      expect(fetched.lanes.map((l) => l.id)).toEqual(picked.lanes.map((l) => l.id));
+      expect(errors).toEqual([]);
+    });
+
+    test('selects a kernel by key and by clicking it, and shows its args', async ({ page }) => {
+      await openApp(page);
+      await openByPicker(page, file);
+      await waitReady(page);
+      const kernel = await firstKernel(page);
+
+      expect(await tl(page, (api, key) => api.select(key), kernel.key)).toBeTruthy();
+      const selected = (await tl(page, (api) => api.selection())) as { key: string; name: string; args: Record<string, unknown> };
+      expect(selected.key).toBe(kernel.key);
+      expect(selected.args).toHaveProperty('correlation');
+      const panel = page.getByTestId('details-panel');
+      await expect(panel).toContainText('correlation');
+      await expect(panel).toContainText(selected.name.slice(0, 30));
+
+      // Zoom so the kernel is wide, clear the selection, then click it on the canvas.
+      await tl(page, (api, k) => api.setViewport({ startNs: k.startNs - k.durNs, endNs: k.startNs + 2 * k.durNs }), kernel);
+      await page.keyboard.press('Escape');
+      await waitIdle(page);
+      expect(await tl(page, (api) => api.selection())).toBeNull();
+      const canvas = page.getByTestId('timeline-canvas');
+      const canvasBox = (await canvas.boundingBox())!;
+      const header = page.locator(`[data-testid="lane-header"][data-lane-id="${kernel.laneId}"]`);
+      await header.scrollIntoViewIfNeeded();
+      await waitIdle(page);
+      const laneBox = (await header.boundingBox())!;
+      const x = canvasBox.x + canvasBox.width / 2;
+      let hitKey: string | null = null;
+      for (let y = laneBox.y + 2; y < laneBox.y + laneBox.height && hitKey !== kernel.key; y += 4) {
+        await page.mouse.click(x, y);
+        hitKey = ((await tl(page, (api) => api.selection())) as { key: string } | null)?.key ?? null;
+      }
+      expect(hitKey).toBe(kernel.key);
+      await expect(panel).toContainText('correlation');
+      await shot(page, `${file}-kernel-clicked`);
+    });
+  });
+}
+
+test('zoom and pan change the axis; F fits the whole trace', async ({ page }) => {
+  await openApp(page);
+  await openByPicker(page, 'llm_decode_small.json.gz');
+  const s = await waitReady(page);
+  const full = await tl(page, (api) => api.viewport());
+  expect(full.startNs).toBeLessThanOrEqual(s.startNs);
+  expect(full.endNs).toBeGreaterThanOrEqual(s.endNs);
+  const canvas = page.getByTestId('timeline-canvas');
+  await canvas.hover();
+  await page.keyboard.press('w');
+  await page.keyboard.press('w');
+  await waitIdle(page);
+  const zoomed = await tl(page, (api) => api.viewport());
+  expect(zoomed.endNs - zoomed.startNs).toBeLessThan((full.endNs - full.startNs) * 0.8);
+  await page.keyboard.press('d');
+  await waitIdle(page);
+  const panned = await tl(page, (api) => api.viewport());
+  expect(panned.startNs).toBeGreaterThan(zoomed.startNs);
+  expect(panned.endNs - panned.startNs).toBeCloseTo(zoomed.endNs - zoomed.startNs, -1);
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + 40);
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, -400);
+  await page.keyboard.up('Control');
+  await waitIdle(page);
+  const wheeled = await tl(page, (api) => api.viewport());
+  expect(wheeled.endNs - wheeled.startNs).toBeLessThan(panned.endNs - panned.startNs);
+  await shot(page, 'zoomed');
+  await page.keyboard.press('f');
+  await waitIdle(page);
+  const fitted = await tl(page, (api) => api.viewport());
+  expect(fitted.endNs - fitted.startNs).toBeGreaterThanOrEqual(s.endNs - s.startNs);
+});
+
+test('loads a ?url= trace with the app under a portal sub-path', async ({ page }) => {
+  const errors = collectConsoleErrors(page);
+  await openByUrl(page, 'two_rank_stall_rank0.json.gz', SUB_PATH);
+  const s = await waitReady(page);
+  expect(s.events).toBe(expectedEvents('two_rank_stall_rank0.json.gz'));
+  expect(new URL(page.url()).pathname).toBe(SUB_PATH);
+  expect(errors).toEqual([]);
+  expect((await summary(page)).lanes.some((l) => l.kind === 'gpu')).toBe(true);
+});
+
+test('a file that is not a trace shows a clear error, and the page stays usable', async ({ page }) => {
+  await openApp(page);
+  await page.evaluate(() => document.documentElement.removeAttribute('data-trace-state'));
+  await page.getByTestId('file-input').setInputFiles({ name: 'error.html', mimeType: 'text/html', buffer: Buffer.from('<!DOCTYPE html><html><body>502</body></html>') });
+  await page.waitForFunction(() => document.documentElement.dataset.traceState === 'error');
+  await expect(page.getByTestId('load-error')).toContainText('HTML');
+  await shot(page, 'load-error');
+  await openByPicker(page, 'two_rank_stall_rank1.json.gz');
+  await waitReady(page);
+});
