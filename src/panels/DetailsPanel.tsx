@@ -3,6 +3,7 @@
 
 import { useRef, useState } from 'react';
 import { useStore } from '../state/store';
+import { shortenName } from '../timeline/kernelNames';
 import { axisToAbsolute, formatDuration, formatWallClock } from '../model/time';
 
 export function prettyArgs(text: string | null): string {
@@ -29,9 +30,13 @@ export function DetailsPanel() {
   }
   const lane = lanes.find((l) => l.id === details.laneId);
   const args = prettyArgs(details.args);
+  const short = shortenName(details.name);
   return (
     <aside className="details-panel" data-testid="details-panel">
-      <h2 className="details-name">{details.name}</h2>
+      <h2 className="details-name" title={details.name}>
+        {short}
+      </h2>
+      {short !== details.name && <div className="details-fullname">{details.name}</div>}
       <CopyName name={details.name} />
       <dl className="details-grid">
         <dt>Category</dt>

@@ -24,22 +24,23 @@ export function niceStep(spanNs: number, widthPx: number, minSpacingPx: number):
   return Math.max(1, 10 * pow);
 }
 
-/** The unit a step is labelled in: the largest unit with at most one decimal needed. */
-export function unitForStep(stepNs: number): { scale: number; unit: string; decimals: number } {
-  for (const [scale, unit] of UNITS) {
-    if (stepNs >= scale / 10 || unit === 'ns') {
-      const ratio = stepNs / scale;
-      const decimals = ratio >= 1 ? 0 : Math.min(3, Math.ceil(-Math.log10(ratio) - 1e-9));
-      return { scale, unit, decimals };
-    }
-  }
-  return { scale: 1, unit: 'ns', decimals: 0 };
+/**
+ * The unit a step is labelled in: the largest unit the step is a whole number of
+ * ("0 ms, 20 ms"), moved up while labels would be long ("289370 µs" → "289.37 ms").
+ */
+export function unitForStep(stepNs: number, maxAbsNs = 0): { scale: number; unit: string; decimals: number } {
+  let k = UNITS.findIndex(([scale]) => stepNs >= scale);
+  if (k < 0) k = UNITS.length - 1;
+  while (k > 0 && maxAbsNs / UNITS[k][0] >= 1e4 && stepNs / UNITS[k - 1][0] >= 0.001) k--;
+  const [scale, unit] = UNITS[k];
+  const ratio = stepNs / scale;
+  const decimals = ratio >= 1 ? 0 : Math.min(3, Math.ceil(-Math.log10(ratio) - 1e-9));
+  return { scale, unit, decimals };
 }
 
-export function formatTick(ns: number, stepNs: number): string {
-  const { scale, unit, decimals } = unitForStep(stepNs);
-  const v = ns / scale;
-  const text = v.toFixed(decimals);
+export function formatTick(ns: number, stepNs: number, maxAbsNs = 0): string {
+  const { scale, unit, decimals } = unitForStep(stepNs, maxAbsNs);
+  const text = (ns / scale).toFixed(decimals);
   return `${text === '-0' ? '0' : text} ${unit}`;
 }
 
@@ -48,9 +49,10 @@ export function axisTicks(startNs: number, endNs: number, widthPx: number, minSp
   if (!(span > 0) || !(widthPx > 0)) return [];
   const step = niceStep(span, widthPx, minSpacingPx);
   const first = Math.ceil(startNs / step) * step;
+  const maxAbs = Math.max(Math.abs(startNs), Math.abs(endNs));
   const ticks: Tick[] = [];
   for (let ns = first, i = 0; ns <= endNs && i < 1000; i++, ns = first + i * step) {
-    ticks.push({ ns, x: ((ns - startNs) / span) * widthPx, label: formatTick(ns, step) });
+    ticks.push({ ns, x: ((ns - startNs) / span) * widthPx, label: formatTick(ns, step, maxAbs) });
   }
   return ticks;
 }

@@ -58,6 +58,8 @@ export interface TimelineScene {
   rangeLabel?: boolean;
   /** Width of a lane-name column drawn on the left (PNG export); 0 = none. */
   headerWidth?: number;
+  /** Write group names into their bands (when no DOM header column shows them). */
+  groupLabels?: boolean;
   /** Vertical grid lines at tick positions. */
   grid?: boolean;
 }
@@ -97,7 +99,7 @@ export function renderTimeline(ctx: CanvasRenderingContext2D, scene: TimelineSce
     ctx.fillRect(0, g.y, width, g.height);
     ctx.fillStyle = theme.separator;
     ctx.fillRect(0, g.y + g.height - 1, width, 1);
-    if (!header) {
+    if (scene.groupLabels) {
       ctx.font = FONT_BOLD;
       ctx.fillStyle = theme.textMuted;
       ctx.fillText(fitText(ctx, g.collapsed ? `${g.name} (collapsed)` : g.name, plotW - 16), 8, g.y + g.height / 2);

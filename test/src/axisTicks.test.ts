@@ -13,10 +13,15 @@ describe('axisTicks', () => {
     expect(t[1].x).toBeCloseTo(100);
   });
   it('uses decimals only when the step needs them', () => {
-    expect(formatTick(1.5e6, 5e5)).toBe('1.5 ms');
+    expect(formatTick(1.5e6, 5e5)).toBe('1500 µs');
+    expect(formatTick(3e8, 1e8)).toBe('300 ms');
     expect(formatTick(50e3, 50e3)).toBe('50 µs');
     expect(formatTick(3e9, 1e9)).toBe('3 s');
     expect(formatTick(20, 5)).toBe('20 ns');
+  });
+  it('moves to a larger unit when labels would get long', () => {
+    expect(formatTick(289_370_000, 10_000, 289_460_000)).toBe('289.37 ms');
+    expect(formatTick(5_000_000_123, 1, 5_000_001_000)).toBe('5000000.123 µs');
   });
   it('starts at the first multiple inside the view', () => {
     const t = axisTicks(15e6, 55e6, 400, 90);
