@@ -78,13 +78,15 @@ export function App() {
           </span>
         )}
         <span className="spacer" />
-        <button className="button" onClick={openPicker}>
-          Open trace…
-        </button>
         {traces.length > 0 && (
-          <button className="button" onClick={cancelAll}>
-            Close
-          </button>
+          <>
+            <button className="button" onClick={openPicker}>
+              Open trace…
+            </button>
+            <button className="button" onClick={cancelAll}>
+              Close
+            </button>
+          </>
         )}
         <button className="button icon" aria-label="Keyboard and mouse help" title="Help (?)" onClick={() => useStore.getState().setHelpOpen(!helpOpen)}>
           ?

@@ -30,7 +30,7 @@ export function DetailsPanel() {
   }
   const lane = lanes.find((l) => l.id === details.laneId);
   const args = prettyArgs(details.args);
-  const short = shortenName(details.name);
+  const short = lane?.kind === 'gpu' ? shortenName(details.name) : details.name;
   return (
     <aside className="details-panel" data-testid="details-panel">
       <h2 className="details-name" title={details.name}>

@@ -16,6 +16,11 @@ const clients = new Map<string, Client>();
 /** Bumped on every new session so late replies of terminated workers are ignored. */
 let session = 0;
 
+/** Prefix the file name unless the worker's message already names it. */
+function withName(name: string, message: string): string {
+  return message.includes(name) ? message : `${name}: ${message}`;
+}
+
 function errorText(e: unknown): string {
   if (e instanceof Error) return e.message || String(e);
   if (typeof e === 'string') return e;
@@ -46,7 +51,7 @@ export function loadSources(sources: TraceSource[]): void {
     worker.addEventListener('error', (ev) => {
       if (my !== session) return;
       ev.preventDefault();
-      useStore.getState().fail(`${entry.name}: ${ev.message || 'the trace worker crashed'}`);
+      useStore.getState().fail(withName(entry.name, ev.message || 'the trace worker crashed'));
     });
     worker.addEventListener('messageerror', () => {
       if (my === session) useStore.getState().fail(`${entry.name}: could not read a message from the trace worker`);
@@ -60,7 +65,7 @@ export function loadSources(sources: TraceSource[]): void {
         if (my === session) useStore.getState().traceLoaded(entry.key, result);
       })
       .catch((e) => {
-        if (my === session) useStore.getState().fail(`${entry.name}: ${errorText(e)}`);
+        if (my === session) useStore.getState().fail(withName(entry.name, errorText(e)));
       });
   }
 }

@@ -5,7 +5,7 @@ import { LANE_KIND_LABEL } from '../model/types';
 import { useStore } from '../state/store';
 import { moveLane, type Layout, type LayoutRow } from './laneLayout';
 
-export const LaneHeaderRow = memo(function LaneHeaderRow({ row, layout }: { row: LayoutRow; layout: Layout }) {
+export const LaneHeaderRow = memo(function LaneHeaderRow({ row, layout, multiTrace }: { row: LayoutRow; layout: Layout; multiTrace: boolean }) {
   const style = { transform: `translateY(${row.y}px)`, height: row.height };
   if (row.type === 'group') {
     const toggle = () => useStore.getState().toggleCollapsed(row.id);
@@ -14,9 +14,10 @@ export const LaneHeaderRow = memo(function LaneHeaderRow({ row, layout }: { row:
         <button className="icon-button collapse" aria-expanded={!row.collapsed} aria-label={row.collapsed ? 'Expand group' : 'Collapse group'} onClick={toggle}>
           {row.collapsed ? '▸' : '▾'}
         </button>
-        <span className="group-name" title={row.group.name} onClick={toggle}>
+        <span className="group-name" title={`${row.group.name} — ${row.group.trace}`} onClick={toggle}>
           {row.group.name}
         </span>
+        {multiTrace && <span className="trace-badge">{row.group.trace}</span>}
         <span className="group-count">
           {row.laneCount}
           {row.hiddenCount ? ` +${row.hiddenCount} hidden` : ''}

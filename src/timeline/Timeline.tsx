@@ -29,6 +29,7 @@ export function Timeline() {
   const laneState = useStore((s) => s.laneState);
   const scrollRequest = useStore((s) => s.scrollRequest);
   const hiddenCount = laneState.hidden.size;
+  const multiTrace = useStore((s) => s.traces.length > 1);
   const layout = useMemo(() => computeLayout(groups, lanes, laneState), [groups, lanes, laneState]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -452,7 +453,7 @@ export function Timeline() {
             {items.map((it) => {
               const row = layout.rows[it.index];
               if (!row) return null;
-              return <LaneHeaderRow key={row.id} row={row} layout={layout} />;
+              return <LaneHeaderRow key={row.id} row={row} layout={layout} multiTrace={multiTrace} />;
             })}
           </div>
           <div className="canvas-col" ref={colRef}>

@@ -66,7 +66,9 @@ export interface TimelineScene {
 
 const FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const FONT_BOLD = '600 11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
-const MIN_LABEL_PX = 24;
+const MIN_LABEL_PX = 30;
+/** Fewer visible characters than this reads as noise ("n…"), so no label. */
+const MIN_LABEL_CHARS = 4;
 
 export function renderTimeline(ctx: CanvasRenderingContext2D, scene: TimelineScene): void {
   const { width, height, dpr, theme } = scene;
@@ -189,7 +191,7 @@ function drawSlices(
     const avail = Math.min(l.x + l.w, right) - x - 3;
     if (avail < 12) continue;
     const text = fitText(ctx, l.name, avail);
-    if (!text) continue;
+    if (!text || (text !== l.name && text.length - 1 < MIN_LABEL_CHARS)) continue;
     ctx.fillStyle = l.text;
     ctx.fillText(text, x, l.y + 0.5);
   }
