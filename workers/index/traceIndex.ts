@@ -42,25 +42,15 @@ export class TraceIndex {
     for (const c of map.counters) this.counters.set(c.info.id, c);
     this.groups = map.groups;
 
-    let minNs = Infinity;
-    let maxNs = -Infinity;
-    let events = 0;
-    for (const lane of this.lanes.values()) {
-      events += lane.start.length;
-      if (lane.start.length === 0) continue;
-      if (lane.start[0] < minNs) minNs = lane.start[0];
-      for (const list of lane.rows) {
-        const last = list[list.length - 1];
-        if (last !== undefined && lane.start[last] + lane.dur[last] > maxNs) maxNs = lane.start[last] + lane.dur[last];
-      }
-    }
-    for (const c of this.counters.values()) {
-      events += c.t.length;
-      if (c.t.length === 0) continue;
-      minNs = Math.min(minNs, c.t[0]);
-      maxNs = Math.max(maxNs, c.t[c.t.length - 1]);
-    }
+    // The extent a user wants to see: Kineto's own markers (e.g. "Record Window End",
+    // long after the last event) only count when nothing else is there.
+    const profilerGroups = new Set(this.groups.filter((g) => g.profiler).map((g) => g.id));
+    let [minNs, maxNs] = this.extent((info) => !profilerGroups.has(info.group));
+    if (!Number.isFinite(minNs)) [minNs, maxNs] = this.extent(() => true);
     if (!Number.isFinite(minNs)) minNs = maxNs = 0;
+    let events = 0;
+    for (const lane of this.lanes.values()) events += lane.start.length;
+    for (const c of this.counters.values()) events += c.t.length;
 
     this.originAbs = BigInt(raw.originAbsNs());
     const lanes = [...this.lanes.values()].map((l) => l.info).concat([...this.counters.values()].map((c) => c.info));
@@ -84,6 +74,25 @@ export class TraceIndex {
       bytes: input.bytes,
       parseMs: input.parseMs,
     };
+  }
+
+  private extent(include: (info: LaneIndex['info']) => boolean): [number, number] {
+    let minNs = Infinity;
+    let maxNs = -Infinity;
+    for (const lane of this.lanes.values()) {
+      if (lane.start.length === 0 || !include(lane.info)) continue;
+      if (lane.start[0] < minNs) minNs = lane.start[0];
+      for (const list of lane.rows) {
+        const last = list[list.length - 1];
+        if (last !== undefined && lane.start[last] + lane.dur[last] > maxNs) maxNs = lane.start[last] + lane.dur[last];
+      }
+    }
+    for (const c of this.counters.values()) {
+      if (c.t.length === 0 || !include(c.info)) continue;
+      minNs = Math.min(minNs, c.t[0]);
+      maxNs = Math.max(maxNs, c.t[c.t.length - 1]);
+    }
+    return [minNs, maxNs];
   }
 
   query(q: ViewportQuery): QueryResult {

@@ -166,3 +166,13 @@ describe('load_and_infer.json.gz', () => {
     expect(JSON.parse(details!.args!)).toHaveProperty('correlation');
   });
 });
+
+describe('trace extent', () => {
+  it('spans the real events, not the profiler’s end-of-window marker', async () => {
+    const index = await loadCorpus('load_and_infer.json.gz');
+    const span = (index.result.maxNs - index.result.minNs) / 1e6;
+    // The corpus README: the X events of load_and_infer span 464 ms.
+    expect(span).toBeGreaterThan(460);
+    expect(span).toBeLessThan(470);
+  });
+});
