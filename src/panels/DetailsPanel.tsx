@@ -19,7 +19,6 @@ export function DetailsPanel() {
   const details = useStore((s) => s.details);
   const lanes = useStore((s) => s.lanes);
   const origin = useStore((s) => s.axisOriginNs);
-  const extentStart = useStore((s) => s.extent.startNs);
 
   if (!details) {
     return (
@@ -45,7 +44,7 @@ export function DetailsPanel() {
         <dd>{lane?.name ?? details.laneId}</dd>
         <dt>Start</dt>
         <dd>
-          {formatDuration(details.startNs - extentStart)}
+          {formatDuration(details.startNs)}
           <div className="muted">{formatWallClock(axisToAbsolute(origin, details.startNs))}</div>
         </dd>
         <dt>Duration</dt>

@@ -9,7 +9,7 @@ import { errorText, sliceDetails } from '../state/traceClient';
 import { axisToAbsolute, formatDuration, formatWallClock } from '../model/time';
 import { computeLayout, rowsInView, type Layout } from './laneLayout';
 import { hitTest, type Hit } from './hitTest';
-import { renderTimeline, type SceneGroup, type SceneLane, type SceneMark, type TimelineScene } from './renderer';
+import { formatValue, renderTimeline, type SceneGroup, type SceneLane, type SceneMark, type TimelineScene } from './renderer';
 import { currentTheme } from './theme';
 import { isTypingTarget, keyAction } from './gestures';
 import { fitSpan, panned, zoomed } from './viewportMath';
@@ -514,8 +514,7 @@ function HoverTooltip() {
         <div className="tooltip-name">{lane?.name}</div>
         {hovered.counterValues.map((v) => (
           <div key={v.series} className="tooltip-meta">
-            {v.series}: {v.value.toLocaleString()}
-            {lane?.counter?.unit ? ` ${lane.counter.unit}` : ''}
+            {v.series}: {formatValue(v.value, lane?.counter?.unit ?? '')}
           </div>
         ))}
       </div>

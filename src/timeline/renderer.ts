@@ -223,13 +223,12 @@ function drawCounter(
 ): void {
   const c = lane.counter;
   if (!c || !c.t.length) return;
+  // The lane range may cover only some series; widen by what is on screen so no line leaves the lane.
   let min = lane.counterRange?.min ?? Infinity;
   let max = lane.counterRange?.max ?? -Infinity;
-  if (!Number.isFinite(min) || !Number.isFinite(max)) {
-    for (const vs of c.values) for (const v of vs) {
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
+  for (const vs of c.values) for (const v of vs) {
+    if (v < min) min = v;
+    if (v > max) max = v;
   }
   if (min > 0) min = 0;
   const range = max - min || 1;
@@ -263,8 +262,7 @@ function drawCounter(
   });
   ctx.fillStyle = scene.theme.textMuted;
   ctx.textBaseline = 'top';
-  const unit = lane.counterRange?.unit ? ` ${lane.counterRange.unit}` : '';
-  ctx.fillText(`${formatNumber(max)}${unit}`, left + 4, top);
+  ctx.fillText(formatValue(max, lane.counterRange?.unit ?? ''), left + 4, top);
   ctx.textBaseline = 'middle';
 }
 
@@ -391,6 +389,17 @@ function roundRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: numbe
   ctx.arcTo(x, y + h, x, y, r);
   ctx.arcTo(x, y, x + w, y, r);
   ctx.closePath();
+}
+
+export function formatValue(v: number, unit: string): string {
+  if (/^(bytes?|B)$/i.test(unit)) {
+    const a = Math.abs(v);
+    if (a >= 2 ** 30) return `${(v / 2 ** 30).toFixed(2)} GiB`;
+    if (a >= 2 ** 20) return `${(v / 2 ** 20).toFixed(1)} MiB`;
+    if (a >= 2 ** 10) return `${(v / 2 ** 10).toFixed(1)} KiB`;
+    return `${Math.round(v)} B`;
+  }
+  return unit ? `${formatNumber(v)} ${unit}` : formatNumber(v);
 }
 
 function formatNumber(v: number): string {
