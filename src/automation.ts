@@ -4,7 +4,7 @@
 import type { FindQuery, LoadWarning, SliceDetails } from './model/types';
 import { useStore, traceOfLane } from './state/store';
 import { findInTrace, resolveKey } from './state/traceClient';
-import { selectSlice } from './timeline/Timeline';
+import { clearSelection, pendingSelection, selectSlice } from './timeline/Timeline';
 import { clampTo } from './timeline/viewportMath';
 
 export interface TracelaneAutomation {
@@ -12,9 +12,12 @@ export interface TracelaneAutomation {
   viewport(): { startNs: number; endNs: number };
   setViewport(vp: { startNs: number; endNs: number }): void;
   find(q: FindQuery): Promise<{ key: string; laneId: string; startNs: number; durNs: number }[]>;
-  select(key: string): Promise<boolean>;
-  selection(): (Omit<SliceDetails, 'args'> & { args: unknown; argsText: string | null }) | null;
+  select(key: string | null): Promise<boolean>;
+  /** The selection; a Promise of it only while a click's details are still loading. */
+  selection(): AutomationSelection | null | Promise<AutomationSelection | null>;
 }
+
+type AutomationSelection = Omit<SliceDetails, 'args'> & { args: unknown; argsText: string | null };
 
 declare global {
   interface Window {
@@ -59,6 +62,10 @@ export function installAutomation(): void {
       return q.limit !== undefined ? all.slice(0, q.limit) : all;
     },
     async select(key) {
+      if (key == null) {
+        clearSelection();
+        return true;
+      }
       const laneId = key.split('@')[0];
       const trace = traceOfLane(laneId);
       if (!trace?.result) return false;
@@ -78,17 +85,9 @@ export function installAutomation(): void {
       return true;
     },
     selection() {
-      const d = useStore.getState().details;
-      if (!d) return null;
-      let args: unknown = null;
-      if (d.args != null) {
-        try {
-          args = JSON.parse(d.args);
-        } catch {
-          args = d.args;
-        }
-      }
-      return { ...d, args, argsText: d.args };
+      const pending = pendingSelection();
+      if (pending) return pending.then(() => currentSelection());
+      return currentSelection();
     },
   };
   window.tracelane = api;
@@ -101,4 +100,18 @@ export function installAutomation(): void {
   sync();
   useStore.subscribe(sync);
   if (!root.dataset.renderState) root.dataset.renderState = 'idle';
+}
+
+function currentSelection(): AutomationSelection | null {
+  const d = useStore.getState().details;
+  if (!d) return null;
+  let args: unknown = null;
+  if (d.args != null) {
+    try {
+      args = JSON.parse(d.args);
+    } catch {
+      args = d.args;
+    }
+  }
+  return { ...d, args, argsText: d.args };
 }

@@ -34,24 +34,23 @@ export function urlParamSources(search = window.location.search): TraceSource[] 
 
 /** Files of a drop, walking folders; top-level files are taken as-is, folder members filtered. */
 export async function sourcesFromDrop(dt: DataTransfer): Promise<TraceSource[]> {
-  const entries: FileSystemEntry[] = [];
-  const looseFiles: File[] = [];
+  // Entries and files must be taken synchronously, before the first await ends the drop's lifetime.
+  const picked: { entry: FileSystemEntry | null; file: File | null }[] = [];
   for (const item of Array.from(dt.items ?? [])) {
     if (item.kind !== 'file') continue;
-    const entry = item.webkitGetAsEntry?.();
-    if (entry) entries.push(entry);
-    else {
-      const f = item.getAsFile();
-      if (f) looseFiles.push(f);
-    }
+    picked.push({ entry: item.webkitGetAsEntry?.() ?? null, file: item.getAsFile() });
   }
-  if (!entries.length && !looseFiles.length) looseFiles.push(...Array.from(dt.files ?? []));
-  const out: TraceSource[] = looseFiles.map((f) => fileSource(f));
-  for (const entry of entries) {
-    if (entry.isFile) out.push(fileSource(await entryFile(entry as FileSystemFileEntry)));
-    else if (entry.isDirectory) {
-      const files = await walk(entry as FileSystemDirectoryEntry);
+  if (!picked.length) for (const f of Array.from(dt.files ?? [])) picked.push({ entry: null, file: f });
+  const out: TraceSource[] = [];
+  for (const { entry, file } of picked) {
+    if (entry?.isDirectory) {
+      const files = await walk(entry as FileSystemDirectoryEntry).catch(() => [] as File[]);
       for (const f of files.sort((a, b) => a.name.localeCompare(b.name))) if (TRACE_FILE.test(f.name)) out.push(fileSource(f));
+    } else if (file) {
+      out.push(fileSource(file));
+    } else if (entry?.isFile) {
+      const f = await entryFile(entry as FileSystemFileEntry).catch(() => null);
+      if (f) out.push(fileSource(f));
     }
   }
   return out;

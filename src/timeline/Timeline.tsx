@@ -305,7 +305,7 @@ export function Timeline() {
   const selectAt = async (clientX: number, clientY: number) => {
     const st = useStore.getState();
     const hit = hitAt(clientX, clientY);
-    if (!hit || hit.kind !== 'slice') return st.setSelection(null);
+    if (!hit || hit.kind !== 'slice') return clearSelection();
     if (hit.eventIdx < 0) {
       // A merged bucket: zoom in on it instead, so its events become clickable.
       st.setViewport(fitSpan(st.extent, hit.startNs, hit.endNs));
@@ -403,7 +403,7 @@ export function Timeline() {
         case 'clear':
           if (st.helpOpen) st.setHelpOpen(false);
           else {
-            st.setSelection(null);
+            clearSelection();
             st.setRange(null);
           }
           break;
@@ -487,16 +487,39 @@ function sizeCanvas(c: HTMLCanvasElement, w: number, h: number, dpr: number) {
   if (c.style.height !== sh) c.style.height = sh;
 }
 
-/** Select a slice by lane/event: store selection, then load its details from the worker. */
-export async function selectSlice(trace: string, laneId: string, eventIdx: number, key?: string): Promise<boolean> {
-  const st = useStore.getState();
-  const t = st.traces.find((x) => x.key === trace);
-  if (!t) return false;
-  const details = await sliceDetails(trace, laneId, eventIdx);
-  if (!details) return false;
-  const global = { ...details, startNs: details.startNs + t.shiftNs };
-  useStore.getState().setSelection({ trace, laneId, eventIdx, key: key ?? details.key }, global);
-  return true;
+let selectSeq = 0;
+let pendingSelect: Promise<boolean> | null = null;
+
+/** The in-flight selection (details still loading), so automation can wait for it. */
+export function pendingSelection(): Promise<boolean> | null {
+  return pendingSelect;
+}
+
+/** Clear the selection; also cancels a selection whose details are still loading. */
+export function clearSelection(): void {
+  selectSeq++;
+  pendingSelect = null;
+  useStore.getState().setSelection(null);
+}
+
+/** Select a slice by lane/event: load its details from the worker, then store both (latest call wins). */
+export function selectSlice(trace: string, laneId: string, eventIdx: number, key?: string): Promise<boolean> {
+  const my = ++selectSeq;
+  const run = (async () => {
+    const t = useStore.getState().traces.find((x) => x.key === trace);
+    if (!t) return false;
+    const details = await sliceDetails(trace, laneId, eventIdx);
+    if (my !== selectSeq) return false;
+    if (!details) return false;
+    const global = { ...details, startNs: details.startNs + t.shiftNs };
+    useStore.getState().setSelection({ trace, laneId, eventIdx, key: key ?? details.key }, global);
+    return true;
+  })();
+  const p = run.finally(() => {
+    if (pendingSelect === p) pendingSelect = null;
+  });
+  pendingSelect = p;
+  return p;
 }
 
 function HoverTooltip() {
