@@ -3,7 +3,7 @@
 import { memo } from 'react';
 import { LANE_KIND_LABEL } from '../model/types';
 import { useStore } from '../state/store';
-import { moveLane, type Layout, type LayoutRow } from './laneLayout';
+import { canMoveLane, moveLane, type Layout, type LayoutRow } from './laneLayout';
 
 export const LaneHeaderRow = memo(function LaneHeaderRow({ row, layout, multiTrace }: { row: LayoutRow; layout: Layout; multiTrace: boolean }) {
   const style = { transform: `translateY(${row.y}px)`, height: row.height };
@@ -27,8 +27,10 @@ export const LaneHeaderRow = memo(function LaneHeaderRow({ row, layout, multiTra
   }
   const { lane } = row;
   const st = useStore.getState;
-  const up = moveLane(layout, lane.id, -1);
-  const down = moveLane(layout, lane.id, 1);
+  const move = (delta: -1 | 1) => {
+    const order = moveLane(layout, lane.id, delta);
+    if (order) st().setOrder(order);
+  };
   return (
     <div
       className={`lane-header${row.pinned ? ' pinned' : ''}`}
@@ -62,10 +64,10 @@ export const LaneHeaderRow = memo(function LaneHeaderRow({ row, layout, multiTra
         <span className={`kind-badge kind-${lane.kind}`}>{LANE_KIND_LABEL[lane.kind]}</span>
       </div>
       <div className="lane-actions">
-        <button className="icon-button" title="Move up" aria-label="Move lane up" disabled={!up} onClick={() => up && st().setOrder(up)}>
+        <button className="icon-button" title="Move up" aria-label="Move lane up" disabled={!canMoveLane(layout, lane.id, -1)} onClick={() => move(-1)}>
           ↑
         </button>
-        <button className="icon-button" title="Move down" aria-label="Move lane down" disabled={!down} onClick={() => down && st().setOrder(down)}>
+        <button className="icon-button" title="Move down" aria-label="Move lane down" disabled={!canMoveLane(layout, lane.id, 1)} onClick={() => move(1)}>
           ↓
         </button>
         <button

@@ -144,6 +144,15 @@ export function displayedLaneOrder(layout: Layout): string[] {
   return layout.rows.filter((r): r is LaneRow => r.type === 'lane' && !r.pinned).map((r) => r.id);
 }
 
+/** Whether a lane can move one step (its neighbour is an unpinned lane of the same group); O(1). */
+export function canMoveLane(layout: Layout, laneId: string, delta: -1 | 1): boolean {
+  const i = layout.indexById.get(laneId);
+  if (i === undefined) return false;
+  const a = layout.rows[i];
+  const b = layout.rows[i + delta];
+  return !!b && a.type === 'lane' && b.type === 'lane' && !a.pinned && !b.pinned && a.lane.group === b.lane.group;
+}
+
 /** New custom order after moving a lane one step up/down within its group. */
 export function moveLane(layout: Layout, laneId: string, delta: -1 | 1): string[] | null {
   const order = displayedLaneOrder(layout);

@@ -317,6 +317,17 @@ function drawAxis(
   ctx.fillRect(0, axisH - 1, scene.width, 1);
   ctx.font = FONT;
   ctx.textBaseline = 'middle';
+  // Keep tick labels clear of the range pill.
+  let pill: [number, number] | null = null;
+  let rx0 = 0;
+  let rx1 = 0;
+  if (scene.range) {
+    rx0 = toX(Math.min(scene.range.startNs, scene.range.endNs));
+    rx1 = toX(Math.max(scene.range.startNs, scene.range.endNs));
+    const w = ctx.measureText(formatDuration(Math.abs(scene.range.endNs - scene.range.startNs))).width + 24;
+    const cx = (rx0 + rx1) / 2;
+    pill = [cx - w / 2, cx + w / 2];
+  }
   let lastRight = -Infinity;
   for (const t of ticks) {
     const x = Math.round(header + t.x);
@@ -324,16 +335,14 @@ function drawAxis(
     ctx.fillRect(x, axisH - 6, 1, 5);
     const w = ctx.measureText(t.label).width;
     if (x + 4 < lastRight + 8 || x + 4 + w > header + plotW) continue;
+    if (pill && x + 4 + w > pill[0] && x + 4 < pill[1]) continue;
     ctx.fillText(t.label, x + 4, axisH / 2 - 2);
     lastRight = x + 4 + w;
   }
   if (scene.range) {
-    const r = scene.range;
-    const x0 = toX(Math.min(r.startNs, r.endNs));
-    const x1 = toX(Math.max(r.startNs, r.endNs));
     ctx.fillStyle = theme.rangeFill;
-    ctx.fillRect(x0, 0, Math.max(1, x1 - x0), axisH);
-    drawRangeLabel(ctx, scene, x0, x1, Math.max(2, axisH / 2 - 8));
+    ctx.fillRect(rx0, 0, Math.max(1, rx1 - rx0), axisH);
+    drawRangeLabel(ctx, scene, rx0, rx1, Math.max(2, axisH / 2 - 8));
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LaneGroup, LaneInfo } from '../../src/model/types';
-import { computeLayout, DEFAULT_METRICS, moveLane, rowsInView } from '../../src/timeline/laneLayout';
+import { canMoveLane, computeLayout, DEFAULT_METRICS, moveLane, rowsInView } from '../../src/timeline/laneLayout';
 
 const g = (id: string, sortIndex: number, profiler = false): LaneGroup => ({ id, trace: 't', pid: id, name: id, profiler, sortIndex });
 const l = (id: string, group: string, rows: number, sortIndex: number, kind: LaneInfo['kind'] = 'cpu'): LaneInfo => ({
@@ -41,5 +41,8 @@ describe('computeLayout', () => {
     expect(last).toBeGreaterThanOrEqual(2);
     expect(moveLane(layout, 'a2', -1)).toEqual(['a2', 'a1', 'b1', 'c']);
     expect(moveLane(layout, 'a2', 1)).toBeNull();
+    expect(canMoveLane(layout, 'a2', -1)).toBe(true);
+    expect(canMoveLane(layout, 'a2', 1)).toBe(false);
+    expect(canMoveLane(layout, 'a1', -1)).toBe(false);
   });
 });
