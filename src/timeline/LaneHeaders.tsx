@@ -33,7 +33,7 @@ export const LaneHeaderRow = memo(function LaneHeaderRow({ row, layout, multiTra
   };
   return (
     <div
-      className={`lane-header${row.pinned ? ' pinned' : ''}`}
+      className={`lane-header${row.pinned ? ' pinned' : ''}${row.alt ? ' alt' : ''}`}
       style={style}
       data-testid="lane-header"
       data-lane-id={lane.id}

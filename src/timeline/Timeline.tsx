@@ -129,16 +129,13 @@ export function Timeline() {
     const sceneLanes: SceneLane[] = [];
     const sceneGroups: SceneGroup[] = [];
     const visibleLaneIds: string[] = [];
-    let alt = false;
     for (let i = first; i <= last; i++) {
       const r = lay.rows[i];
       if (!r) continue;
       if (r.type === 'group') {
         sceneGroups.push({ id: r.id, name: r.group.name, y: r.y - scrollTop, height: r.height, collapsed: r.collapsed });
-        alt = false;
         continue;
       }
-      alt = !alt;
       visibleLaneIds.push(r.id);
       sceneLanes.push({
         id: r.id,
@@ -153,7 +150,7 @@ export function Timeline() {
         counter: data.counters.get(r.id),
         counterRange: r.lane.counter,
         names: namesByTrace.get(r.lane.trace) ?? [],
-        alt: !alt,
+        alt: r.alt,
       });
     }
     const selection: SceneMark | null = st.details

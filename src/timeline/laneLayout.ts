@@ -40,6 +40,8 @@ export interface LaneRow {
   y: number;
   height: number;
   pinned: boolean;
+  /** Zebra stripe: every other lane of a group, shared by header column and canvas. */
+  alt: boolean;
   /** y of row 0 inside the lane, relative to the lane top. */
   padTop: number;
   rowHeight: number;
@@ -75,10 +77,11 @@ export function computeLayout(
   const laneById = new Map(lanes.map((l) => [l.id, l]));
   const pinnedSet = new Set<string>();
 
+  let stripe = 0;
   const pushLane = (lane: LaneInfo, pinned: boolean) => {
     const height = laneHeight(lane, m);
     indexById.set(lane.id, rows.length);
-    rows.push({ type: 'lane', id: lane.id, lane, y, height, pinned, padTop: lane.kind === 'counter' ? 3 : m.lanePadding, rowHeight: m.rowHeight });
+    rows.push({ type: 'lane', id: lane.id, lane, y, height, pinned, alt: stripe++ % 2 === 1, padTop: lane.kind === 'counter' ? 3 : m.lanePadding, rowHeight: m.rowHeight });
     y += height;
   };
 
@@ -117,6 +120,7 @@ export function computeLayout(
     const collapsed = state.collapsed.has(group.id);
     indexById.set(group.id, rows.length);
     rows.push({ type: 'group', id: group.id, group, y, height: m.groupHeight, collapsed, laneCount: shown.length, hiddenCount });
+    stripe = 0;
     y += m.groupHeight;
     if (collapsed) continue;
     for (const lane of shown) pushLane(lane, false);
