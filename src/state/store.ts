@@ -51,6 +51,8 @@ export interface LaneState {
   pinned: string[];
   collapsed: Set<string>;
   order: string[];
+  /** Deep lanes unfolded to all their rows. */
+  expanded: Set<string>;
 }
 
 export interface AppState {
@@ -93,11 +95,12 @@ export interface AppState {
   togglePinned(laneId: string): void;
   toggleCollapsed(groupId: string): void;
   setOrder(order: string[]): void;
+  toggleExpanded(laneId: string): void;
   requestScroll(laneId: string): void;
   setHelpOpen(open: boolean): void;
 }
 
-const emptyLaneState = (): LaneState => ({ hidden: new Set(), pinned: [], collapsed: new Set(), order: [] });
+const emptyLaneState = (): LaneState => ({ hidden: new Set(), pinned: [], collapsed: new Set(), order: [], expanded: new Set() });
 
 const idle = {
   traces: [] as TraceEntry[],
@@ -248,6 +251,14 @@ export const useStore = create<AppState>()((set, get) => ({
     if (collapsed.has(groupId)) collapsed.delete(groupId);
     else collapsed.add(groupId);
     set({ laneState: { ...ls, collapsed } });
+  },
+
+  toggleExpanded(laneId) {
+    const ls = get().laneState;
+    const expanded = new Set(ls.expanded);
+    if (expanded.has(laneId)) expanded.delete(laneId);
+    else expanded.add(laneId);
+    set({ laneState: { ...ls, expanded } });
   },
 
   setOrder(order) {

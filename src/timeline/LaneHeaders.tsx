@@ -3,7 +3,7 @@
 import { memo } from 'react';
 import { LANE_KIND_LABEL } from '../model/types';
 import { useStore } from '../state/store';
-import { canMoveLane, moveLane, type Layout, type LayoutRow } from './laneLayout';
+import { canMoveLane, MAX_FOLDED_ROWS, moveLane, type Layout, type LayoutRow } from './laneLayout';
 
 export const LaneHeaderRow = memo(function LaneHeaderRow({ row, layout, multiTrace }: { row: LayoutRow; layout: Layout; multiTrace: boolean }) {
   const style = { transform: `translateY(${row.y}px)`, height: row.height };
@@ -63,6 +63,17 @@ export const LaneHeaderRow = memo(function LaneHeaderRow({ row, layout, multiTra
         </span>
         <span className={`kind-badge kind-${lane.kind}`}>{LANE_KIND_LABEL[lane.kind]}</span>
       </div>
+      {lane.rows > MAX_FOLDED_ROWS && (
+        <button
+          className="rows-toggle"
+          data-testid="lane-rows-toggle"
+          aria-expanded={row.visibleRows === lane.rows}
+          title={row.visibleRows === lane.rows ? 'Fold to the top rows' : 'Show every row of this lane'}
+          onClick={() => st().toggleExpanded(lane.id)}
+        >
+          {row.visibleRows === lane.rows ? `▴ fold to ${MAX_FOLDED_ROWS} rows` : `▾ ${lane.rows - row.visibleRows} more rows`}
+        </button>
+      )}
       <div className="lane-actions">
         <button className="icon-button" title="Move up" aria-label="Move lane up" disabled={!canMoveLane(layout, lane.id, -1)} onClick={() => move(-1)}>
           ↑

@@ -143,7 +143,7 @@ export function Timeline() {
         name: r.lane.name,
         y: r.y - scrollTop,
         height: r.height,
-        rows: r.lane.rows,
+        rows: r.visibleRows,
         rowHeight: r.rowHeight,
         padTop: r.padTop,
         slices: data.slices.get(r.id),
@@ -211,8 +211,13 @@ export function Timeline() {
       else handledScroll.current = scrollRequest.nonce;
       return;
     }
-    handledScroll.current = scrollRequest.nonce;
     const row = layout.rows[idx];
+    // A selected slice deeper than the folded rows unfolds its lane.
+    if (row.type === 'lane' && st.details?.laneId === row.id && st.details.row >= row.visibleRows) {
+      st.toggleExpanded(row.id);
+      return;
+    }
+    handledScroll.current = scrollRequest.nonce;
     const scroller = scrollRef.current!;
     if (row.y < scroller.scrollTop || row.y + row.height > scroller.scrollTop + scroller.clientHeight) {
       scroller.scrollTop = Math.max(0, row.y - scroller.clientHeight / 3);

@@ -57,7 +57,7 @@ export function hitTest(layout: Layout, data: HitData, vp: Viewport, widthPx: nu
   const s = data.slices.get(row.id);
   if (!s) return null;
   const r = Math.floor((y - row.y - row.padTop) / row.rowHeight);
-  if (r < 0 || r >= Math.max(1, row.lane.rows)) return null;
+  if (r < 0 || r >= row.visibleRows) return null;
   const tol = 2 * nsPerPx;
   const instantTol = 4 * nsPerPx;
   let best = -1;

@@ -10,7 +10,15 @@ export interface LaneViewState {
   collapsed: ReadonlySet<string>;
   /** Custom lane order (lane ids); lanes not listed keep their natural order after listed ones. */
   order: readonly string[];
+  /** Deep lanes shown with all their rows (others are capped at MAX_FOLDED_ROWS). */
+  expanded: ReadonlySet<string>;
 }
+
+/**
+ * Deep Python stacks (40+ rows) would push every other lane off screen; by default a
+ * lane shows this many rows and the header offers the rest.
+ */
+export const MAX_FOLDED_ROWS = 12;
 
 export interface LayoutMetrics {
   rowHeight: number;
@@ -45,6 +53,8 @@ export interface LaneRow {
   /** y of row 0 inside the lane, relative to the lane top. */
   padTop: number;
   rowHeight: number;
+  /** Rows drawn (≤ lane.rows): deep lanes are folded unless expanded. */
+  visibleRows: number;
 }
 
 export type LayoutRow = GroupRow | LaneRow;
@@ -56,9 +66,14 @@ export interface Layout {
   indexById: Map<string, number>;
 }
 
-export function laneHeight(lane: LaneInfo, m: LayoutMetrics = DEFAULT_METRICS): number {
+export function visibleRowsOf(lane: LaneInfo, expanded: boolean): number {
+  const rows = Math.max(1, lane.rows);
+  return expanded ? rows : Math.min(rows, MAX_FOLDED_ROWS);
+}
+
+export function laneHeight(lane: LaneInfo, m: LayoutMetrics = DEFAULT_METRICS, expanded = true): number {
   if (lane.kind === 'counter') return m.counterHeight;
-  return Math.max(1, lane.rows) * m.rowHeight + 2 * m.lanePadding;
+  return visibleRowsOf(lane, expanded) * m.rowHeight + 2 * m.lanePadding;
 }
 
 /**
@@ -79,9 +94,21 @@ export function computeLayout(
 
   let stripe = 0;
   const pushLane = (lane: LaneInfo, pinned: boolean) => {
-    const height = laneHeight(lane, m);
+    const expanded = state.expanded.has(lane.id);
+    const height = laneHeight(lane, m, expanded);
     indexById.set(lane.id, rows.length);
-    rows.push({ type: 'lane', id: lane.id, lane, y, height, pinned, alt: stripe++ % 2 === 1, padTop: lane.kind === 'counter' ? 3 : m.lanePadding, rowHeight: m.rowHeight });
+    rows.push({
+      type: 'lane',
+      id: lane.id,
+      lane,
+      y,
+      height,
+      pinned,
+      alt: stripe++ % 2 === 1,
+      padTop: lane.kind === 'counter' ? 3 : m.lanePadding,
+      rowHeight: m.rowHeight,
+      visibleRows: visibleRowsOf(lane, expanded),
+    });
     y += height;
   };
 

@@ -163,7 +163,7 @@ function drawSlices(
   for (let i = 0; i < n; i++) {
     let x0 = toX(s.start[i]);
     let x1 = toX(s.end[i]);
-    if (x1 < left - 1 || x0 > right + 1) continue;
+    if (x1 < left - 1 || x0 > right + 1 || s.row[i] >= lane.rows) continue;
     const y = lane.y + lane.padTop + s.row[i] * lane.rowHeight + 1;
     const name = lane.names[s.nameId[i]] ?? '';
     const sw = swatchFor(name, dark, gpu);

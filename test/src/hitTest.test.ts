@@ -17,7 +17,7 @@ const slices: LaneSlices = {
 };
 
 describe('hitTest', () => {
-  const layout = computeLayout(groups, lanes, { hidden: new Set(), pinned: [], collapsed: new Set(), order: [] });
+  const layout = computeLayout(groups, lanes, { hidden: new Set(), pinned: [], collapsed: new Set(), order: [], expanded: new Set() });
   const data = { slices: new Map([['L', slices]]), counters: new Map() };
   const lane = layout.rows[1];
   const vp = { startNs: 0, endNs: 1000 };

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { LaneGroup, LaneInfo } from '../../src/model/types';
-import { canMoveLane, computeLayout, DEFAULT_METRICS, moveLane, rowsInView } from '../../src/timeline/laneLayout';
+import { canMoveLane, computeLayout, DEFAULT_METRICS, MAX_FOLDED_ROWS, moveLane, rowsInView } from '../../src/timeline/laneLayout';
 
 const g = (id: string, sortIndex: number, profiler = false): LaneGroup => ({ id, trace: 't', pid: id, name: id, profiler, sortIndex });
 const l = (id: string, group: string, rows: number, sortIndex: number, kind: LaneInfo['kind'] = 'cpu'): LaneInfo => ({
   id, kind, name: id, group, trace: 't', pid: group, tid: id, events: 1, rows, sortIndex,
 });
-const empty = { hidden: new Set<string>(), pinned: [], collapsed: new Set<string>(), order: [] };
+const empty = { hidden: new Set<string>(), pinned: [], collapsed: new Set<string>(), order: [], expanded: new Set<string>() };
 
 describe('computeLayout', () => {
   const groups = [g('B', 2), g('A', 1)];
@@ -28,11 +28,22 @@ describe('computeLayout', () => {
       pinned: ['b1'],
       collapsed: new Set(['B']),
       order: ['a2', 'a1'],
+      expanded: new Set<string>(),
     });
     expect(rows.map((r) => r.id)).toEqual(['b1', 'A', 'a2', 'a1', 'B']);
     expect(rows[0].type === 'lane' && rows[0].pinned).toBe(true);
     const b = rows[4];
     expect(b.type === 'group' && b.collapsed && b.hiddenCount).toBe(1);
+  });
+  it('folds deep lanes to their top rows until expanded', () => {
+    const deep = [l('py', 'A', MAX_FOLDED_ROWS + 30, 0)];
+    const m = DEFAULT_METRICS;
+    const folded = computeLayout([g('A', 1)], deep, empty).rows[1];
+    expect(folded.type === 'lane' && folded.visibleRows).toBe(MAX_FOLDED_ROWS);
+    expect(folded.height).toBe(MAX_FOLDED_ROWS * m.rowHeight + 2 * m.lanePadding);
+    const open = computeLayout([g('A', 1)], deep, { ...empty, expanded: new Set(['py']) }).rows[1];
+    expect(open.type === 'lane' && open.visibleRows).toBe(MAX_FOLDED_ROWS + 30);
+    expect(open.height).toBe((MAX_FOLDED_ROWS + 30) * m.rowHeight + 2 * m.lanePadding);
   });
   it('finds rows in view and moves lanes within a group only', () => {
     const layout = computeLayout(groups, lanes, empty);
