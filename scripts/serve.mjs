@@ -193,9 +193,11 @@ export function serveStatic({ root = repoRoot, mounts = { '/': 'dist' }, port = 
 
 /** Mounts used by the e2e tests: the production build at / and at the portal sub-path, plus the corpus. */
 export function e2eMounts() {
+  // TRACELANE_DIST lets parallel work trees test their own build without racing on dist/.
+  const dist = process.env.TRACELANE_DIST || 'dist';
   return {
-    '/': 'dist',
-    [SUB_PATH]: 'dist',
+    '/': dist,
+    [SUB_PATH]: dist,
     '/corpus/': process.env.CORPUS_DIR || '../shared/corpus',
   };
 }
