@@ -10,6 +10,9 @@ import { RawFlag, RawKind, RawTrace, textDecoder } from '../ingest/rawTrace';
 import { firstContentByte, TraceFormatError, type ImporterFormat, type TraceImporter } from './importer';
 import { decodeString, parseMicros, scalarText, skipString, skipValue, skipWs } from './jsonBytes';
 
+/** Phases this importer turns into slices, instants, counters, flows or metadata. */
+const KNOWN_PHASES = new Set(['X', 'B', 'E', 'b', 'e', 'S', 'F', 'n', 'i', 'I', 'R', 'C', 's', 't', 'f', 'M']);
+
 /** Top-level metadata values larger than this are dropped rather than held in memory. */
 const MAX_METADATA_BYTES = 32 << 20;
 
@@ -196,6 +199,15 @@ export class ChromeTraceJsonImporter implements TraceImporter {
       }
     }
     this.closeOpenSlices();
+    this.reportUnknownPhases();
+  }
+
+  /** Phases we do not draw (samples, object snapshots, …) are counted, not fatal. */
+  private reportUnknownPhases(): void {
+    const unknown = Object.entries(this.raw.phases).filter(([ph]) => !KNOWN_PHASES.has(ph));
+    if (unknown.length === 0) return;
+    const list = unknown.map(([ph, n]) => `${n.toLocaleString('en-US')} × "${ph}"`).join(', ');
+    this.raw.warn({ code: 'unknown-phase', message: `Skipped events with phases tracelane does not draw: ${list}.` });
   }
 
   private openEvents(depth: number): void {

@@ -93,6 +93,7 @@ describe('Chrome trace JSON importer', () => {
     const counter = index.result.lanes.find((l) => l.kind === 'counter')!;
     expect(counter.counter).toMatchObject({ series: ['waiting', 'running'], min: 1, max: 3 });
     expect(index.result.phases.P).toBe(1);
+    expect(index.result.warnings).toContainEqual({ code: 'unknown-phase', message: 'Skipped events with phases tracelane does not draw: 1 × "P".' });
   });
 
   it('reads absolute-µs traces without baseTimeNanoseconds exactly', async () => {
