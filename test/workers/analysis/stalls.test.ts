@@ -1,0 +1,90 @@
+// The stall finder on the real two-rank gloo traces: rank 1 sleeps ~3 s before a recv,
+// so rank 0's matching send waits. Expectations come from the raw JSON, computed here.
+
+import { describe, expect, it } from 'vitest';
+import { commOps, gpuIdleWithin, normaliseOp } from '../../../workers/analysis/commOps';
+import { findStalls } from '../../../workers/analysis/stalls';
+import { corpusText, loadCorpus } from '../../support/corpus';
+
+interface Ev {
+  ph: string;
+  name: string;
+  cat?: string;
+  ts: number;
+  dur?: number;
+}
+
+function raw(file: string) {
+  const doc = JSON.parse(corpusText(file)) as { traceEvents: Ev[]; baseTimeNanoseconds: number };
+  const byName = (n: string) => doc.traceEvents.filter((e) => e.ph === 'X' && e.name === n && e.cat === 'user_annotation').sort((a, b) => a.ts - b.ts);
+  return { doc, byName };
+}
+
+describe('stall finder on two_rank_stall', () => {
+  it('names rank 1, its 7th execute_model and a ~3 s wait as the worst finding', async () => {
+    const r0 = raw('two_rank_stall_rank0.json.gz');
+    const r1 = raw('two_rank_stall_rank1.json.gz');
+    // Both files share baseTimeNanoseconds, so their ts (µs) are on one clock.
+    expect(r0.doc.baseTimeNanoseconds).toBe(r1.doc.baseTimeNanoseconds);
+    const sends = r0.byName('gloo:send');
+    const recvs = r1.byName('gloo:recv');
+    expect(sends.length).toBe(recvs.length);
+    const gaps = sends.map((s, k) => recvs[k].ts - s.ts);
+    const worstK = gaps.indexOf(Math.max(...gaps));
+    const steps1 = r1.byName('execute_model');
+    const stepOrdinal = steps1.findIndex((s) => s.ts <= recvs[worstK].ts && recvs[worstK].ts <= s.ts + s.dur!) + 1;
+    expect(gaps[worstK]).toBeGreaterThan(2.9e6);
+
+    const [i0, i1] = await Promise.all([loadCorpus('two_rank_stall_rank0.json.gz'), loadCorpus('two_rank_stall_rank1.json.gz')]);
+    const report = findStalls([commOps(i0), commOps(i1)]);
+    const worst = report.findings[0];
+    expect(worst.late.rank).toBe(1);
+    expect(worst.late.op.op).toBe('recv');
+    expect(worst.waiting.map((w) => [w.rank, w.op.op])).toEqual([[0, 'send']]);
+    expect(worst.step).toBe(`execute_model #${stepOrdinal}`);
+    expect(stepOrdinal).toBe(7);
+    expect(Math.abs(worst.waitNs - gaps[worstK] * 1000)).toBeLessThan(1000);
+    expect(worst.outsideCapture).toBe(false);
+
+    // Every finding is above the threshold and every real one is no worse than the worst.
+    for (const f of report.findings) {
+      expect(f.waitNs).toBeGreaterThan(100e6);
+      if (!f.outsideCapture) expect(f.waitNs).toBeLessThanOrEqual(worst.waitNs);
+    }
+    // Rank 0's GPU sat idle while it waited.
+    const w = worst.waiting[0];
+    const idle = gpuIdleWithin(i0, w.op.startNs, w.op.startNs + worst.waitNs);
+    expect(idle).toBeGreaterThan(0.9 * worst.waitNs);
+  });
+
+  it('labels the first broadcast, before rank 1 started capturing, as outside the peer’s capture', async () => {
+    const [i0, i1] = await Promise.all([loadCorpus('two_rank_stall_rank0.json.gz'), loadCorpus('two_rank_stall_rank1.json.gz')]);
+    const report = findStalls([commOps(i0), commOps(i1)]);
+    const start1 = Number(BigInt(i1.result.originNs) + BigInt(i1.result.minNs) - BigInt(report.axisOriginNs));
+    const edge = report.findings.filter((f) => f.outsideCapture);
+    for (const f of edge) expect(f.waiting[0].startNs).toBeLessThan(start1);
+    const first = report.findings.find((f) => f.id === 'gloo broadcast #1');
+    if (first) expect(first.outsideCapture).toBe(true);
+  });
+
+  it('reports a rank alone as unmatched, and nothing as a stall below the threshold', async () => {
+    const i0 = await loadCorpus('two_rank_stall_rank0.json.gz');
+    const alone = findStalls([commOps(i0)]);
+    expect(alone.findings).toEqual([]);
+    expect(alone.unmatched.length).toBe(commOps(i0).ops.length);
+    expect(alone.unmatched.every((u) => u.reason === 'no-peer')).toBe(true);
+    const i1 = await loadCorpus('two_rank_stall_rank1.json.gz');
+    expect(findStalls([commOps(i0), commOps(i1)], 10e9).findings).toEqual([]);
+  });
+});
+
+describe('normaliseOp', () => {
+  it('maps NCCL kernel and gloo spellings onto one name', () => {
+    expect(normaliseOp('AllReduce')).toBe('all_reduce');
+    expect(normaliseOp('all_reduce')).toBe('all_reduce');
+    expect(normaliseOp('allreduce')).toBe('all_reduce');
+    expect(normaliseOp('AllGather')).toBe('all_gather');
+    expect(normaliseOp('Broadcast')).toBe('broadcast');
+    expect(normaliseOp('SendRecv')).toBe('send_recv');
+  });
+});
