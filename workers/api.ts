@@ -12,6 +12,7 @@ import type {
   TraceSource,
   ViewportQuery,
 } from '../src/model/types';
+import type { RankComms } from './analysis/commOps';
 
 export interface TraceWorkerApi {
   /** Read, parse and index a source. `onProgress` is a comlink proxy, called a few times a second. */
@@ -21,4 +22,8 @@ export interface TraceWorkerApi {
   slice(laneId: string, eventIdx: number): Promise<SliceDetails | null>;
   find(q: FindQuery): Promise<FindHit[]>;
   resolveKey(key: string): Promise<{ laneId: string; eventIdx: number } | null>;
+  /** This rank's communication operations, for the cross-rank stall finder (workers/analysis/stalls.ts). */
+  comms(): Promise<RankComms>;
+  /** GPU time with no kernel/memcpy/memset in [startNs, endNs] (trace-relative). */
+  gpuIdle(startNs: number, endNs: number): Promise<number>;
 }

@@ -3,6 +3,7 @@
 import * as Comlink from 'comlink';
 import type { FindQuery, LoadProgress, TraceSource, ViewportQuery } from '../src/model/types';
 import type { TraceWorkerApi } from './api';
+import { commOps, gpuIdleWithin } from './analysis/commOps';
 import { loadTrace } from './ingest/loadTrace';
 import type { TraceIndex } from './index/traceIndex';
 
@@ -33,6 +34,12 @@ const api: TraceWorkerApi = {
   },
   async resolveKey(key: string) {
     return loaded().resolveKey(key);
+  },
+  async comms() {
+    return commOps(loaded());
+  },
+  async gpuIdle(startNs: number, endNs: number) {
+    return gpuIdleWithin(loaded(), startNs, endNs);
   },
 };
 
