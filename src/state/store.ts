@@ -16,8 +16,10 @@ export interface TraceEntry {
   status: TraceStatus;
   progress: LoadProgress | null;
   result: TraceLoadResult | null;
-  /** ns to add to this trace's times to put them on the global axis. */
+  /** ns to add to this trace's times to put them on the global axis (origin shift + offsetNs). */
   shiftNs: number;
+  /** The user's per-trace offset (a view transform: "align on event", typed µs). */
+  offsetNs: number;
 }
 
 export interface Span {
@@ -82,6 +84,8 @@ export interface AppState {
   startLoading(entries: { key: string; name: string; source: TraceSource }[]): void;
   setProgress(key: string, p: LoadProgress): void;
   traceLoaded(key: string, result: TraceLoadResult): void;
+  /** Shift one trace on the axis (view transform; stored columns never change). */
+  setTraceOffset(key: string, offsetNs: number): void;
   fail(message: string): void;
   reset(): void;
   markFirstFrame(): void;
@@ -130,7 +134,7 @@ export const useStore = create<AppState>()((set, get) => ({
     set({
       ...idle,
       laneState: emptyLaneState(),
-      traces: entries.map((e) => ({ ...e, status: 'loading', progress: null, result: null, shiftNs: 0 })),
+      traces: entries.map((e) => ({ ...e, status: 'loading', progress: null, result: null, shiftNs: 0, offsetNs: 0 })),
       traceState: entries.length ? 'loading' : 'idle',
       loadStartedAt: performance.now(),
     });
@@ -145,19 +149,7 @@ export const useStore = create<AppState>()((set, get) => ({
     const ready = traces.filter((t) => t.result);
     // Recomputed on every arrival: a later trace can start earlier and move the origin.
     const axisOriginNs = earliestOrigin(ready.map((t) => t.result!));
-    let startNs = Infinity;
-    let endNs = -Infinity;
-    const withShift = traces.map((t) => {
-      if (!t.result) return t;
-      const shiftNs = traceShiftNs(t.result.originNs, axisOriginNs);
-      startNs = Math.min(startNs, t.result.minNs + shiftNs);
-      endNs = Math.max(endNs, t.result.maxNs + shiftNs);
-      return { ...t, shiftNs };
-    });
-    if (!Number.isFinite(startNs) || !(endNs > startNs)) {
-      startNs = Number.isFinite(startNs) ? startNs : 0;
-      endNs = startNs + 1000;
-    }
+    const { traces: withShift, extent: { startNs, endNs } } = placeTraces(traces, axisOriginNs);
     const lanes = ready.flatMap((t) => t.result!.lanes);
     const groups = ready.flatMap((t) => t.result!.groups);
     const allReady = traces.every((t) => t.status === 'ready');
@@ -177,6 +169,12 @@ export const useStore = create<AppState>()((set, get) => ({
       traceState: get().traceState === 'error' ? 'error' : 'loading',
       firstFrameMs: allReady ? null : get().firstFrameMs,
     });
+  },
+
+  setTraceOffset(key, offsetNs) {
+    if (!Number.isFinite(offsetNs)) return;
+    const traces = get().traces.map((t) => (t.key === key ? { ...t, offsetNs } : t));
+    set(placeTraces(traces, get().axisOriginNs));
   },
 
   fail(message) {
@@ -278,4 +276,22 @@ export const useStore = create<AppState>()((set, get) => ({
 export function traceOfLane(laneId: string): TraceEntry | undefined {
   const traces = useStore.getState().traces;
   return traces.find((t) => laneId.startsWith(t.key + '|'));
+}
+
+/** Each trace's shift on the axis (its origin's distance to the axis origin + the user's offset) and the extent. */
+export function placeTraces(traces: TraceEntry[], axisOriginNs: string): { traces: TraceEntry[]; extent: Span } {
+  let startNs = Infinity;
+  let endNs = -Infinity;
+  const placed = traces.map((t) => {
+    if (!t.result) return t;
+    const shiftNs = traceShiftNs(t.result.originNs, axisOriginNs) + t.offsetNs;
+    startNs = Math.min(startNs, t.result.minNs + shiftNs);
+    endNs = Math.max(endNs, t.result.maxNs + shiftNs);
+    return { ...t, shiftNs };
+  });
+  if (!Number.isFinite(startNs) || !(endNs > startNs)) {
+    startNs = Number.isFinite(startNs) ? startNs : 0;
+    endNs = startNs + 1000;
+  }
+  return { traces: placed, extent: { startNs, endNs } };
 }
