@@ -10,14 +10,13 @@ export const LaneHeaderRow = memo(function LaneHeaderRow({ row, layout, multiTra
   if (row.type === 'group') {
     const toggle = () => useStore.getState().toggleCollapsed(row.id);
     return (
-      <div className="group-header" style={style} data-group-id={row.id}>
+      <div className={`group-header${row.level === 0 ? ' trace-header' : multiTrace ? ' nested' : ''}`} style={style} data-group-id={row.id} data-testid={row.level === 0 ? 'trace-header' : undefined}>
         <button className="icon-button collapse" aria-expanded={!row.collapsed} aria-label={row.collapsed ? 'Expand group' : 'Collapse group'} onClick={toggle}>
           {row.collapsed ? '▸' : '▾'}
         </button>
         <span className="group-name" title={`${row.group.name} — ${row.group.trace}`} onClick={toggle}>
           {row.group.name}
         </span>
-        {multiTrace && <span className="trace-badge">{row.group.trace}</span>}
         <span className="group-count">
           {row.laneCount}
           {row.hiddenCount ? ` +${row.hiddenCount} hidden` : ''}

@@ -7,7 +7,8 @@ import { useStore, traceOfLane, type AppState } from '../state/store';
 import { ViewportData, type TraceQueryInput } from '../state/viewportData';
 import { errorText, sliceDetails } from '../state/traceClient';
 import { axisToAbsolute, formatDuration, formatWallClock } from '../model/time';
-import { computeLayout, rowsInView, type Layout } from './laneLayout';
+import { computeLayout, DEFAULT_METRICS, rowsInView, type Layout } from './laneLayout';
+import { traceLabel } from '../state/traceLabel';
 import { hitTest, type Hit } from './hitTest';
 import { formatValue, renderTimeline, type SceneGroup, type SceneLane, type SceneMark, type TimelineScene } from './renderer';
 import { currentTheme } from './theme';
@@ -30,7 +31,9 @@ export function Timeline() {
   const scrollRequest = useStore((s) => s.scrollRequest);
   const hiddenCount = laneState.hidden.size;
   const multiTrace = useStore((s) => s.traces.length > 1);
-  const layout = useMemo(() => computeLayout(groups, lanes, laneState), [groups, lanes, laneState]);
+  const traces = useStore((s) => s.traces);
+  const traceNames = useMemo(() => new Map(traces.map((t) => [t.key, traceLabel(t)])), [traces]);
+  const layout = useMemo(() => computeLayout(groups, lanes, laneState, DEFAULT_METRICS, traceNames), [groups, lanes, laneState, traceNames]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const colRef = useRef<HTMLDivElement>(null);

@@ -36,6 +36,8 @@ export interface GroupRow {
   y: number;
   height: number;
   collapsed: boolean;
+  /** 0: a whole trace (several traces open: one per rank), 1: a process inside it. */
+  level: 0 | 1;
   /** Lanes of the group still shown (not hidden/pinned). */
   laneCount: number;
   hiddenCount: number;
@@ -85,6 +87,8 @@ export function computeLayout(
   lanes: readonly LaneInfo[],
   state: LaneViewState,
   m: LayoutMetrics = DEFAULT_METRICS,
+  /** Display names of the traces; with more than one, each trace gets a top-level header row. */
+  traceNames: ReadonlyMap<string, string> = new Map(),
 ): Layout {
   const rows: LayoutRow[] = [];
   const indexById = new Map<string, number>();
@@ -132,7 +136,30 @@ export function computeLayout(
     (a, b) => (traceOrder.get(a.trace)! - traceOrder.get(b.trace)!) || a.sortIndex - b.sortIndex,
   );
 
+  const traceLevel = traceNames.size > 1;
+  let currentTrace: string | null = null;
+  let traceCollapsed = false;
   for (const group of sortedGroups) {
+    if (traceLevel && group.trace !== currentTrace) {
+      currentTrace = group.trace;
+      traceCollapsed = state.collapsed.has(group.trace);
+      const traceGroup: LaneGroup = { id: group.trace, trace: group.trace, pid: '', name: traceNames.get(group.trace) ?? group.trace, profiler: false, sortIndex: -1 };
+      const traceLanes = lanes.filter((l) => l.trace === group.trace);
+      indexById.set(group.trace, rows.length);
+      rows.push({
+        type: 'group',
+        id: group.trace,
+        group: traceGroup,
+        y,
+        height: m.groupHeight,
+        collapsed: traceCollapsed,
+        level: 0,
+        laneCount: traceLanes.filter((l) => !state.hidden.has(l.id)).length,
+        hiddenCount: traceLanes.filter((l) => state.hidden.has(l.id)).length,
+      });
+      y += m.groupHeight;
+    }
+    if (traceCollapsed) continue;
     const members = (byGroup.get(group.id) ?? []).slice().sort((a, b) => {
       const oa = orderIndex.get(a.id);
       const ob = orderIndex.get(b.id);
@@ -146,7 +173,7 @@ export function computeLayout(
     if (!members.length) continue;
     const collapsed = state.collapsed.has(group.id);
     indexById.set(group.id, rows.length);
-    rows.push({ type: 'group', id: group.id, group, y, height: m.groupHeight, collapsed, laneCount: shown.length, hiddenCount });
+    rows.push({ type: 'group', id: group.id, group, y, height: m.groupHeight, collapsed, level: 1, laneCount: shown.length, hiddenCount });
     stripe = 0;
     y += m.groupHeight;
     if (collapsed) continue;

@@ -57,3 +57,27 @@ describe('computeLayout', () => {
     expect(canMoveLane(layout, 'a1', -1)).toBe(false);
   });
 });
+
+describe('several traces', () => {
+  const groups = [g('t1|1', 1), g('t2|1', 1)].map((x) => ({ ...x, trace: x.id.split('|')[0] }));
+  const lanes = [{ ...l('t1|1|1|cpu', 't1|1', 1, 0), trace: 't1' }, { ...l('t2|1|1|cpu', 't2|1', 1, 0), trace: 't2' }];
+  const names = new Map([
+    ['t1', 'rank 0 · a.json'],
+    ['t2', 'rank 1 · b.json'],
+  ]);
+  const empty = { hidden: new Set<string>(), pinned: [], collapsed: new Set<string>(), order: [], expanded: new Set<string>() };
+  it('puts each trace under its own top-level header', () => {
+    const { rows } = computeLayout(groups, lanes, empty, DEFAULT_METRICS, names);
+    expect(rows.map((r) => r.id)).toEqual(['t1', 't1|1', 't1|1|1|cpu', 't2', 't2|1', 't2|1|1|cpu']);
+    const header = rows[0];
+    expect(header.type === 'group' && [header.level, header.group.name]).toEqual([0, 'rank 0 · a.json']);
+  });
+  it('collapses a whole trace', () => {
+    const { rows } = computeLayout(groups, lanes, { ...empty, collapsed: new Set(['t1']) }, DEFAULT_METRICS, names);
+    expect(rows.map((r) => r.id)).toEqual(['t1', 't2', 't2|1', 't2|1|1|cpu']);
+  });
+  it('adds no trace level for a single trace', () => {
+    const { rows } = computeLayout(groups.slice(0, 1), lanes.slice(0, 1), empty, DEFAULT_METRICS, new Map([['t1', 'a']]));
+    expect(rows.map((r) => r.id)).toEqual(['t1|1', 't1|1|1|cpu']);
+  });
+});
