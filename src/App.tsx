@@ -6,6 +6,7 @@ import { Landing } from './panels/Landing';
 import { LoadProgressPanel } from './panels/LoadProgress';
 import { HelpOverlay } from './panels/HelpOverlay';
 import { DetailsPanel } from './panels/DetailsPanel';
+import { AnnotationsPanel } from './panels/AnnotationsPanel';
 import { Timeline } from './timeline/Timeline';
 
 export function App() {
@@ -125,6 +126,7 @@ export function App() {
           <div className="workspace">
             <Timeline />
             <DetailsPanel />
+            <AnnotationsPanel />
           </div>
         )}
       </main>

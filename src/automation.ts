@@ -6,6 +6,8 @@ import { useStore, traceOfLane } from './state/store';
 import { findInTrace, resolveKey } from './state/traceClient';
 import { clearSelection, pendingSelection, selectSlice } from './timeline/Timeline';
 import { clampTo } from './timeline/viewportMath';
+import { sortAnnotations, type Annotation } from './model/annotations';
+import { addAnnotation } from './timeline/annotationActions';
 
 export interface TracelaneAutomation {
   summary(): unknown;
@@ -15,6 +17,10 @@ export interface TracelaneAutomation {
   select(key: string | null): Promise<boolean>;
   /** The selection; a Promise of it only while a click's details are still loading. */
   selection(): AutomationSelection | null | Promise<AutomationSelection | null>;
+  /** Annotation lines and stages in time order (global-axis ns). */
+  annotations(): Annotation[];
+  /** Add a line (or a stage with endNs); returns it. */
+  annotate(a: { startNs: number; endNs?: number; label?: string; note?: string }): Annotation;
 }
 
 type AutomationSelection = Omit<SliceDetails, 'args'> & { args: unknown; argsText: string | null };
@@ -88,6 +94,12 @@ export function installAutomation(): void {
       const pending = pendingSelection();
       if (pending) return pending.then(() => currentSelection());
       return currentSelection();
+    },
+    annotations() {
+      return sortAnnotations(useStore.getState().annotations).map((a) => ({ ...a }));
+    },
+    annotate(a) {
+      return { ...addAnnotation(a) };
     },
   };
   window.tracelane = api;

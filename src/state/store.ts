@@ -5,6 +5,7 @@
 import { create } from 'zustand';
 import type { LaneGroup, LaneInfo, LoadProgress, LoadWarning, SliceDetails, TraceLoadResult, TraceSource } from '../model/types';
 import { earliestOrigin, traceShiftNs } from '../model/time';
+import type { Annotation } from '../model/annotations';
 
 export type TraceStatus = 'loading' | 'ready' | 'error';
 export type TraceState = 'idle' | 'loading' | 'ready' | 'error';
@@ -80,6 +81,12 @@ export interface AppState {
   /** A request to scroll a lane into view (nonce so repeated requests re-fire). */
   scrollRequest: { laneId: string; nonce: number } | null;
   helpOpen: boolean;
+  /** Annotation lines and stages, global-axis ns (src/model/annotations.ts). */
+  annotations: Annotation[];
+  /** The annotation to flash (after a jump); nonce so repeated jumps re-fire. */
+  annotationFlash: { id: string; nonce: number } | null;
+  /** The annotation whose editor is open in the annotations panel. */
+  editingAnnotation: string | null;
 
   startLoading(entries: { key: string; name: string; source: TraceSource }[]): void;
   setProgress(key: string, p: LoadProgress): void;
@@ -102,6 +109,11 @@ export interface AppState {
   toggleExpanded(laneId: string): void;
   requestScroll(laneId: string): void;
   setHelpOpen(open: boolean): void;
+  setAnnotations(list: Annotation[]): void;
+  updateAnnotation(id: string, patch: Partial<Omit<Annotation, 'id'>>): void;
+  removeAnnotation(id: string): void;
+  flashAnnotation(id: string): void;
+  setEditingAnnotation(id: string | null): void;
 }
 
 const emptyLaneState = (): LaneState => ({ hidden: new Set(), pinned: [], collapsed: new Set(), order: [], expanded: new Set() });
@@ -123,6 +135,9 @@ const idle = {
   loadStartedAt: 0,
   firstFrameMs: null,
   scrollRequest: null,
+  annotations: [] as Annotation[],
+  annotationFlash: null,
+  editingAnnotation: null,
 };
 
 export const useStore = create<AppState>()((set, get) => ({
@@ -269,6 +284,27 @@ export const useStore = create<AppState>()((set, get) => ({
 
   setHelpOpen(helpOpen) {
     set({ helpOpen });
+  },
+
+  setAnnotations(annotations) {
+    set({ annotations });
+  },
+
+  updateAnnotation(id, patch) {
+    set({ annotations: get().annotations.map((a) => (a.id === id ? { ...a, ...patch } : a)) });
+  },
+
+  removeAnnotation(id) {
+    const s = get();
+    set({ annotations: s.annotations.filter((a) => a.id !== id), editingAnnotation: s.editingAnnotation === id ? null : s.editingAnnotation });
+  },
+
+  flashAnnotation(id) {
+    set({ annotationFlash: { id, nonce: (get().annotationFlash?.nonce ?? 0) + 1 } });
+  },
+
+  setEditingAnnotation(editingAnnotation) {
+    set({ editingAnnotation });
   },
 }));
 

@@ -16,13 +16,16 @@ import { isTypingTarget, keyAction } from './gestures';
 import { fitSpan, panned, zoomed } from './viewportMath';
 import { LaneHeaderRow } from './LaneHeaders';
 import { shortenName } from './kernelNames';
+import { addMarkAtCursor, addStageFromRange, beginHandleDrag, endHandleDrag, handleAt, moveHandleDrag, noteCursorNs, sceneAnnotations } from './annotationActions';
+import { AnnotationMenu, type AnnotationMenuState } from './AnnotationMenu';
 
 export const AXIS_HEIGHT = 28;
 const HEADER_WIDTH = 280;
 
 type Drag =
   | { mode: 'pan'; x0: number; y0: number; vp0: { startNs: number; endNs: number }; scroll0: number; moved: boolean; pointerId: number }
-  | { mode: 'range'; x0: number; anchorNs: number; moved: boolean; pointerId: number; onAxis: boolean };
+  | { mode: 'range'; x0: number; anchorNs: number; moved: boolean; pointerId: number; onAxis: boolean }
+  | { mode: 'annotation'; pointerId: number };
 
 export function Timeline() {
   const lanes = useStore((s) => s.lanes);
@@ -41,6 +44,7 @@ export function Timeline() {
   const axisRef = useRef<HTMLCanvasElement>(null);
   const [size, setSize] = useState({ w: 0, h: 0 });
   const [axisHover, setAxisHover] = useState<{ x: number; text: string } | null>(null);
+  const [menu, setMenu] = useState<AnnotationMenuState | null>(null);
 
   const layoutRef = useRef<Layout>(layout);
   layoutRef.current = layout;
@@ -164,7 +168,7 @@ export function Timeline() {
       : null;
 
     sizeCanvas(canvas, w, h, dpr);
-    const scene: TimelineScene = { width: w, height: h, dpr, viewport: vp, theme, lanes: sceneLanes, groups: sceneGroups, selection, hover, range: st.range };
+    const scene: TimelineScene = { width: w, height: h, dpr, viewport: vp, theme, lanes: sceneLanes, groups: sceneGroups, selection, hover, range: st.range, annotations: sceneAnnotations(st) };
     renderTimeline(canvas.getContext('2d')!, scene);
     sizeCanvas(axis, w, AXIS_HEIGHT, dpr);
     renderTimeline(axis.getContext('2d')!, {
@@ -189,7 +193,7 @@ export function Timeline() {
   // Redraw on anything the picture depends on.
   useEffect(() => {
     const unsub = useStore.subscribe((s: AppState, prev: AppState) => {
-      if (s.viewport !== prev.viewport || s.details !== prev.details || s.hovered !== prev.hovered || s.range !== prev.range || s.traces !== prev.traces) scheduleDraw();
+      if (s.viewport !== prev.viewport || s.details !== prev.details || s.hovered !== prev.hovered || s.range !== prev.range || s.traces !== prev.traces || s.annotations !== prev.annotations || s.annotationFlash !== prev.annotationFlash) scheduleDraw();
     });
     return unsub;
   }, [scheduleDraw]);
@@ -250,6 +254,10 @@ export function Timeline() {
     e.currentTarget.setPointerCapture(e.pointerId);
     const x = localX(e.clientX);
     const st = useStore.getState();
+    if (onAxis && beginHandleDrag(x, sizeRef.current.w)) {
+      drag.current = { mode: 'annotation', pointerId: e.pointerId };
+      return;
+    }
     if (onAxis || e.shiftKey) {
       drag.current = { mode: 'range', x0: x, anchorNs: nsAt(x), moved: false, pointerId: e.pointerId, onAxis };
     } else {
@@ -261,7 +269,9 @@ export function Timeline() {
     const d = drag.current;
     const st = useStore.getState();
     if (d && d.pointerId === e.pointerId) {
-      if (d.mode === 'pan') {
+      if (d.mode === 'annotation') {
+        moveHandleDrag(localX(e.clientX), sizeRef.current.w, dataRef.current!.slices);
+      } else if (d.mode === 'pan') {
         const dx = e.clientX - d.x0;
         const dy = e.clientY - d.y0;
         if (!d.moved && Math.abs(dx) + Math.abs(dy) < 4) return;
@@ -284,6 +294,7 @@ export function Timeline() {
 
   const updateHover = (clientX: number, clientY: number) => {
     const st = useStore.getState();
+    noteCursorNs(nsAt(localX(clientX)));
     const hit = hitAt(clientX, clientY);
     if (!hit) return st.setHovered(null);
     if (hit.kind === 'counter') {
@@ -299,6 +310,7 @@ export function Timeline() {
     const d = drag.current;
     drag.current = null;
     if (!d || d.pointerId !== e.pointerId) return;
+    if (d.mode === 'annotation') return void endHandleDrag();
     if (d.moved) return;
     if (d.mode === 'range' && d.onAxis) {
       useStore.getState().setRange(null);
@@ -328,8 +340,17 @@ export function Timeline() {
     st.setViewport(fitSpan(st.extent, hit.startNs, hit.endNs));
   };
 
+  const onContextMenu = (e: React.MouseEvent<HTMLCanvasElement>, onAxis: boolean) => {
+    e.preventDefault();
+    const x = localX(e.clientX);
+    const hit = onAxis ? null : hitAt(e.clientX, e.clientY);
+    const slice = hit?.kind === 'slice' && hit.eventIdx >= 0 ? { startNs: hit.startNs, endNs: hit.endNs } : undefined;
+    setMenu({ clientX: e.clientX, clientY: e.clientY, ns: nsAt(x), slice, handle: onAxis ? handleAt(x, sizeRef.current.w) : null });
+  };
+
   const onAxisMove = (e: React.PointerEvent<HTMLCanvasElement>) => {
     const x = e.clientX - e.currentTarget.getBoundingClientRect().left;
+    e.currentTarget.style.cursor = handleAt(x, sizeRef.current.w) ? 'ew-resize' : '';
     const t = nsAt(x);
     const st = useStore.getState();
     setAxisHover({ x, text: `${formatDuration(t - st.extent.startNs)} · ${formatWallClock(axisToAbsolute(st.axisOriginNs, t))}` });
@@ -415,6 +436,12 @@ export function Timeline() {
         case 'help':
           st.setHelpOpen(!st.helpOpen);
           break;
+        case 'mark':
+          addMarkAtCursor();
+          break;
+        case 'markRange':
+          addStageFromRange();
+          break;
       }
       e.preventDefault();
     };
@@ -444,6 +471,7 @@ export function Timeline() {
             onPointerMove={onAxisMove}
             onPointerUp={onPointerUp}
             onPointerLeave={() => setAxisHover(null)}
+            onContextMenu={(e) => onContextMenu(e, true)}
           />
           {axisHover && (
             <div className="axis-tooltip" style={{ left: Math.min(axisHover.x, Math.max(0, size.w - 320)) }}>
@@ -472,11 +500,13 @@ export function Timeline() {
               onPointerCancel={() => (drag.current = null)}
               onPointerLeave={() => !drag.current && useStore.getState().setHovered(null)}
               onDoubleClick={onDoubleClick}
+              onContextMenu={(e) => onContextMenu(e, false)}
             />
           </div>
         </div>
       </div>
       <HoverTooltip />
+      {menu && <AnnotationMenu menu={menu} onClose={() => setMenu(null)} />}
     </div>
   );
 }

@@ -17,14 +17,18 @@ export const GESTURES: GestureRow[] = [
   { input: 'W / S', action: 'Zoom in / out' },
   { input: 'A / D', action: 'Pan left / right' },
   { input: 'F', action: 'Fit the selection (range or slice), else the whole trace' },
+  { input: 'M', action: 'Mark a line at the hovered slice (or the cursor)' },
+  { input: 'Shift + M', action: 'Turn the selected range into a named stage' },
+  { input: 'Drag a line’s handle on the axis', action: 'Move it (snaps to slice edges)' },
+  { input: 'Right-click a slice or the axis', action: 'Add / edit / delete annotation lines' },
   { input: 'Esc', action: 'Clear selection and range' },
   { input: '?', action: 'Show / hide this help' },
 ];
 
-export type KeyAction = 'zoomIn' | 'zoomOut' | 'panLeft' | 'panRight' | 'fit' | 'clear' | 'help';
+export type KeyAction = 'zoomIn' | 'zoomOut' | 'panLeft' | 'panRight' | 'fit' | 'clear' | 'help' | 'mark' | 'markRange';
 
 /** Letter keys by physical position (KeyboardEvent.code) so any layout works; '?' by its character. */
-export function keyAction(e: Pick<KeyboardEvent, 'code' | 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>): KeyAction | null {
+export function keyAction(e: Pick<KeyboardEvent, 'code' | 'key' | 'ctrlKey' | 'metaKey' | 'altKey'> & { shiftKey?: boolean }): KeyAction | null {
   if (e.key === '?') return 'help';
   if (e.ctrlKey || e.metaKey || e.altKey) return null;
   switch (e.code) {
@@ -38,6 +42,8 @@ export function keyAction(e: Pick<KeyboardEvent, 'code' | 'key' | 'ctrlKey' | 'm
       return 'panRight';
     case 'KeyF':
       return 'fit';
+    case 'KeyM':
+      return e.shiftKey ? 'markRange' : 'mark';
     case 'Escape':
       return 'clear';
   }

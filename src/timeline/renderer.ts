@@ -6,6 +6,7 @@ import { formatDuration } from '../model/time';
 import { axisTicks } from './axisTicks';
 import { swatchFor, type ThemeColors } from './colors';
 import { shortenName } from './kernelNames';
+import { drawAnnotationHandles, drawAnnotations, type SceneAnnotation } from './annotationDrawing';
 
 export interface SceneLane {
   id: string;
@@ -62,6 +63,8 @@ export interface TimelineScene {
   groupLabels?: boolean;
   /** Vertical grid lines at tick positions. */
   grid?: boolean;
+  /** Annotation lines and stages (global-axis ns): across the lanes, handles on the axis. */
+  annotations?: SceneAnnotation[];
 }
 
 const FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -139,9 +142,11 @@ export function renderTimeline(ctx: CanvasRenderingContext2D, scene: TimelineSce
     ctx.strokeRect(x0 - w / 2, y - w / 2 + 0.5, Math.max(2, x1 - x0) + w, lane.rowHeight - 1 + w);
   }
   if (scene.range) drawRange(ctx, scene, toX, axisH, height);
+  if (scene.annotations) drawAnnotations(ctx, scene.annotations, toX, header, header + plotW, axisH, height, theme.dark);
   ctx.restore();
 
   if (axisH > 0) drawAxis(ctx, scene, ticks, header, plotW, axisH, toX);
+  if (axisH > 0 && scene.annotations) drawAnnotationHandles(ctx, scene.annotations, toX, header, header + plotW, axisH);
   if (header > 0) drawHeaders(ctx, scene, header);
 }
 
