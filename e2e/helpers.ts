@@ -201,6 +201,22 @@ export async function openByDrop(page: Page, corpusFile: string): Promise<void> 
   );
 }
 
+/** Drop several corpus files at once (one drop event, like selecting them all in a file manager). */
+export async function openByDropMany(page: Page, corpusFiles: string[]): Promise<void> {
+  await markLoadStart(page);
+  await page.evaluate(async (items) => {
+    const dt = new DataTransfer();
+    for (const { url, name } of items) {
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`fetch ${url}: HTTP ${res.status}`);
+      dt.items.add(new File([await res.blob()], name));
+    }
+    for (const t of ['dragenter', 'dragover', 'drop']) {
+      document.body.dispatchEvent(new DragEvent(t, { bubbles: true, cancelable: true, composed: true, dataTransfer: dt }));
+    }
+  }, corpusFiles.map((name) => ({ url: corpusUrl(name), name })));
+}
+
 /**
  * Open a corpus file through the `?url=` query parameter, with the app served at
  * `base` ('/' or SUB_PATH). The trace URL is absolute (the e2e server's /corpus/).

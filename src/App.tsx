@@ -8,6 +8,8 @@ import { HelpOverlay } from './panels/HelpOverlay';
 import { DetailsPanel } from './panels/DetailsPanel';
 import { AnnotationsPanel } from './panels/AnnotationsPanel';
 import { Timeline } from './timeline/Timeline';
+import { StallPanel } from './panels/StallPanel';
+import { TracesPanel } from './panels/TracesPanel';
 
 export function App() {
   const traceState = useStore((s) => s.traceState);
@@ -16,6 +18,7 @@ export function App() {
   const warnings = useStore((s) => s.warnings);
   const helpOpen = useStore((s) => s.helpOpen);
   const [dragging, setDragging] = useState(false);
+  const [tracesOpen, setTracesOpen] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const allLoaded = traces.length > 0 && traces.every((t) => t.status === 'ready');
 
@@ -81,6 +84,9 @@ export function App() {
         <span className="spacer" />
         {traces.length > 0 && (
           <>
+            <button className="button" data-testid="traces-button" aria-pressed={tracesOpen} onClick={() => setTracesOpen(!tracesOpen)}>
+              {traces.length > 1 ? `Ranks (${traces.length})` : 'Trace'}
+            </button>
             <button className="button" onClick={openPicker}>
               Open trace…
             </button>
@@ -127,6 +133,8 @@ export function App() {
             <Timeline />
             <DetailsPanel />
             <AnnotationsPanel />
+            <StallPanel />
+            {tracesOpen && <TracesPanel onClose={() => setTracesOpen(false)} />}
           </div>
         )}
       </main>

@@ -13,6 +13,7 @@ import type {
   ViewportQuery,
 } from '../src/model/types';
 import type { RankComms } from './analysis/commOps';
+import type { SliceCorrelation } from '../src/model/analysisTypes';
 
 export interface TraceWorkerApi {
   /** Read, parse and index a source. `onProgress` is a comlink proxy, called a few times a second. */
@@ -26,4 +27,6 @@ export interface TraceWorkerApi {
   comms(): Promise<RankComms>;
   /** GPU time with no kernel/memcpy/memset in [startNs, endNs] (trace-relative). */
   gpuIdle(startNs: number, endNs: number): Promise<number>;
+  /** Flows, launch ↔ GPU work, launch latency and the Python stack of a slice (workers/analysis/correlation.ts). */
+  correlate(laneId: string, eventIdx: number): Promise<SliceCorrelation | null>;
 }

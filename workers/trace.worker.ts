@@ -4,6 +4,7 @@ import * as Comlink from 'comlink';
 import type { FindQuery, LoadProgress, TraceSource, ViewportQuery } from '../src/model/types';
 import type { TraceWorkerApi } from './api';
 import { commOps, gpuIdleWithin } from './analysis/commOps';
+import { correlate } from './analysis/correlation';
 import { loadTrace } from './ingest/loadTrace';
 import type { TraceIndex } from './index/traceIndex';
 
@@ -40,6 +41,9 @@ const api: TraceWorkerApi = {
   },
   async gpuIdle(startNs: number, endNs: number) {
     return gpuIdleWithin(loaded(), startNs, endNs);
+  },
+  async correlate(laneId: string, eventIdx: number) {
+    return correlate(loaded(), laneId, eventIdx);
   },
 };
 

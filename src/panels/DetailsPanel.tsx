@@ -5,6 +5,7 @@ import { useRef, useState } from 'react';
 import { useStore } from '../state/store';
 import { shortenName } from '../timeline/kernelNames';
 import { axisToAbsolute, formatDuration, formatWallClock } from '../model/time';
+import { SliceCorrelationView } from './analysis/SliceCorrelationView';
 
 export function prettyArgs(text: string | null): string {
   if (text == null || text === '') return '';
@@ -52,6 +53,7 @@ export function DetailsPanel() {
         <dt>Self time</dt>
         <dd>{details.instant ? '—' : formatDuration(details.selfNs)}</dd>
       </dl>
+      <SliceCorrelationView />
       <h3>Arguments</h3>
       {args ? <pre className="details-args">{args}</pre> : <p className="muted">No arguments</p>}
     </aside>

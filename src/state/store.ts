@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import type { LaneGroup, LaneInfo, LoadProgress, LoadWarning, SliceDetails, TraceLoadResult, TraceSource } from '../model/types';
 import { earliestOrigin, traceShiftNs } from '../model/time';
 import type { Annotation } from '../model/annotations';
+import type { AnalysisOverlay } from '../timeline/analysisOverlay';
 
 export type TraceStatus = 'loading' | 'ready' | 'error';
 export type TraceState = 'idle' | 'loading' | 'ready' | 'error';
@@ -87,6 +88,8 @@ export interface AppState {
   annotationFlash: { id: string; nonce: number } | null;
   /** The annotation whose editor is open in the annotations panel. */
   editingAnnotation: string | null;
+  /** What the analyses mark on the timeline: flow arrows, search hits, idle gaps (global-axis ns). */
+  analysisOverlay: AnalysisOverlay;
 
   startLoading(entries: { key: string; name: string; source: TraceSource }[]): void;
   setProgress(key: string, p: LoadProgress): void;
@@ -114,6 +117,7 @@ export interface AppState {
   removeAnnotation(id: string): void;
   flashAnnotation(id: string): void;
   setEditingAnnotation(id: string | null): void;
+  setAnalysisOverlay(patch: Partial<AnalysisOverlay>): void;
 }
 
 const emptyLaneState = (): LaneState => ({ hidden: new Set(), pinned: [], collapsed: new Set(), order: [], expanded: new Set() });
@@ -138,6 +142,7 @@ const idle = {
   annotations: [] as Annotation[],
   annotationFlash: null,
   editingAnnotation: null,
+  analysisOverlay: { arrows: [], hits: [], currentHit: -1, gaps: [] } as AnalysisOverlay,
 };
 
 export const useStore = create<AppState>()((set, get) => ({
@@ -305,6 +310,10 @@ export const useStore = create<AppState>()((set, get) => ({
 
   setEditingAnnotation(editingAnnotation) {
     set({ editingAnnotation });
+  },
+
+  setAnalysisOverlay(patch) {
+    set({ analysisOverlay: { ...get().analysisOverlay, ...patch } });
   },
 }));
 

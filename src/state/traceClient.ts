@@ -81,6 +81,11 @@ function api(trace: string): Comlink.Remote<TraceWorkerApi> | null {
   return clients.get(trace)?.api ?? null;
 }
 
+/** The worker of a loaded trace, for analysis calls (null once closed). */
+export function traceWorker(trace: string): Comlink.Remote<TraceWorkerApi> | null {
+  return api(trace);
+}
+
 export async function queryTrace(trace: string, q: ViewportQuery): Promise<QueryResult | null> {
   const a = api(trace);
   return a ? a.query(q) : null;

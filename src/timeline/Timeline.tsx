@@ -16,6 +16,7 @@ import { isTypingTarget, keyAction } from './gestures';
 import { fitSpan, panned, zoomed } from './viewportMath';
 import { LaneHeaderRow } from './LaneHeaders';
 import { shortenName } from './kernelNames';
+import { sceneOverlay } from './analysisOverlay';
 import { addMarkAtCursor, addStageFromRange, beginHandleDrag, endHandleDrag, handleAt, moveHandleDrag, noteCursorNs, sceneAnnotations } from './annotationActions';
 import { AnnotationMenu, type AnnotationMenuState } from './AnnotationMenu';
 
@@ -169,6 +170,7 @@ export function Timeline() {
 
     sizeCanvas(canvas, w, h, dpr);
     const scene: TimelineScene = { width: w, height: h, dpr, viewport: vp, theme, lanes: sceneLanes, groups: sceneGroups, selection, hover, range: st.range, annotations: sceneAnnotations(st) };
+    scene.overlay = sceneOverlay(st.analysisOverlay, lay, scrollTop, h);
     renderTimeline(canvas.getContext('2d')!, scene);
     sizeCanvas(axis, w, AXIS_HEIGHT, dpr);
     renderTimeline(axis.getContext('2d')!, {
@@ -191,6 +193,7 @@ export function Timeline() {
   };
 
   // Redraw on anything the picture depends on.
+  useEffect(() => useStore.subscribe((s, prev) => void (s.analysisOverlay !== prev.analysisOverlay && scheduleDraw())), [scheduleDraw]);
   useEffect(() => {
     const unsub = useStore.subscribe((s: AppState, prev: AppState) => {
       if (s.viewport !== prev.viewport || s.details !== prev.details || s.hovered !== prev.hovered || s.range !== prev.range || s.traces !== prev.traces || s.annotations !== prev.annotations || s.annotationFlash !== prev.annotationFlash) scheduleDraw();

@@ -7,6 +7,8 @@ import { axisTicks } from './axisTicks';
 import { swatchFor, type ThemeColors } from './colors';
 import { shortenName } from './kernelNames';
 import { drawAnnotationHandles, drawAnnotations, type SceneAnnotation } from './annotationDrawing';
+import { drawOverlayGaps, drawOverlayMarks } from './analysisDrawing';
+import type { SceneOverlay } from './analysisOverlay';
 
 export interface SceneLane {
   id: string;
@@ -65,6 +67,8 @@ export interface TimelineScene {
   grid?: boolean;
   /** Annotation lines and stages (global-axis ns): across the lanes, handles on the axis. */
   annotations?: SceneAnnotation[];
+  /** Analysis marks: flow arrows, search hits, idle gaps (analysisOverlay.ts). */
+  overlay?: SceneOverlay;
 }
 
 const FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -127,6 +131,8 @@ export function renderTimeline(ctx: CanvasRenderingContext2D, scene: TimelineSce
     if (lane.kind === 'counter') drawCounter(ctx, scene, lane, toX, header, plotW);
     else if (lane.slices) drawSlices(ctx, scene, lane, toX, header, plotW);
   }
+  if (scene.overlay) drawOverlayGaps(ctx, scene.overlay, toX, theme.dark);
+  if (scene.overlay) drawOverlayMarks(ctx, scene.overlay, toX, theme.dark);
   for (const [mark, color, w] of [
     [scene.hover, theme.hover, 1],
     [scene.selection, theme.selection, 2],

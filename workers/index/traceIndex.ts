@@ -14,6 +14,7 @@ import type {
 import type { RawTrace } from '../ingest/rawTrace';
 import { mapLanes, type CounterPlan } from '../lanes/laneMapping';
 import { flowStats } from './flows';
+import { FlowIndex } from './flowIndex';
 import { buildLaneIndex, firstEndingAfter, firstStartingAt, type LaneIndex } from './laneIndex';
 import { queryCounter, queryLaneSlices } from './viewportQuery';
 
@@ -31,6 +32,8 @@ export class TraceIndex {
   readonly counters = new Map<string, CounterPlan>();
   readonly groups: LaneGroup[];
   readonly result: TraceLoadResult;
+  /** Flow points (s/t/f) bound to slices; see flowIndex.ts for the binding rules. */
+  readonly flowIndex: FlowIndex;
   private readonly raw: RawTrace;
   private readonly originAbs: bigint;
 
@@ -41,6 +44,7 @@ export class TraceIndex {
     for (const plan of map.lanes) this.lanes.set(plan.info.id, buildLaneIndex(raw, plan.info, plan.members));
     for (const c of map.counters) this.counters.set(c.info.id, c);
     this.groups = map.groups;
+    this.flowIndex = new FlowIndex(raw, this.lanes.values());
 
     // The extent a user wants to see: Kineto's own markers (e.g. "Record Window End",
     // long after the last event) only count when nothing else is there.
@@ -161,7 +165,27 @@ export class TraceIndex {
     return null;
   }
 
-  private keyOf(lane: LaneIndex, k: number): string {
+  /** Name of event k of a lane. */
+  nameOf(lane: LaneIndex, k: number): string {
+    return this.raw.strings.get(lane.name[k]);
+  }
+
+  /** Category of event k of a lane. */
+  catOf(lane: LaneIndex, k: number): string {
+    return this.raw.strings.get(lane.cat[k]);
+  }
+
+  /** The args JSON text of event k of a lane, or null. */
+  argsOf(lane: LaneIndex, k: number): string | null {
+    return this.raw.argsText(lane.argsOff[k], lane.argsLen[k]);
+  }
+
+  /** The interned name table (ids are LaneIndex.name values). */
+  get names(): readonly string[] {
+    return this.raw.strings.values;
+  }
+
+  keyOf(lane: LaneIndex, k: number): string {
     let ordinal = 0;
     for (let j = k - 1; j >= 0 && lane.start[j] === lane.start[k]; j--) if (lane.name[j] === lane.name[k]) ordinal++;
     const abs = this.originAbs + BigInt(Math.round(lane.start[k]));

@@ -1,0 +1,87 @@
+// Results of the analyses (workers/analysis/*) as they cross the worker boundary.
+// Times are ns relative to the trace origin, like every worker answer; the UI
+// adds the trace's shift to put them on the global axis.
+
+import type { LaneKind } from './types';
+
+/** A slice named by lane and index, with what a list or a link needs to show it. */
+export interface SliceRef {
+  key: string;
+  laneId: string;
+  eventIdx: number;
+  name: string;
+  category: string;
+  kind: LaneKind;
+  startNs: number;
+  durNs: number;
+  row: number;
+}
+
+/** One flow arrow touching the selected slice; `other` null = a flow without a partner. */
+export interface FlowLink {
+  /** "cat|id" */
+  flow: string;
+  phase: 's' | 't' | 'f';
+  /** Where the arrow touches the selected slice. */
+  selfNs: number;
+  /** True when the arrow leaves the selected slice (s → f). */
+  outgoing: boolean;
+  other: (SliceRef & { atNs: number }) | null;
+}
+
+export interface SliceCorrelation {
+  flows: FlowLink[];
+  /** CUDA API calls that launched this GPU slice (by args.correlation, else by flows). */
+  launches: SliceRef[];
+  /** GPU work of this CUDA API call (all of it: one cudaGraphLaunch runs many kernels). */
+  kernels: SliceRef[];
+  /** GPU slice start − launch start (kernels), or the mean over its kernels (launches). */
+  latencyNs: number | null;
+  /** Outermost frame first: Python frames, cpu ops, the CUDA API call, the GPU slice last. */
+  stack: SliceRef[];
+}
+
+export interface RangeQuery {
+  startNs: number;
+  endNs: number;
+  /** Lanes to cover; all lanes when omitted. */
+  laneIds?: string[];
+}
+
+/** Per-name statistics in a range; durations are clipped to the range. */
+export interface StatsRow {
+  kind: LaneKind;
+  name: string;
+  count: number;
+  totalNs: number;
+  selfNs: number;
+  minNs: number;
+  maxNs: number;
+  /** totalNs / range length. */
+  share: number;
+}
+
+export interface DeviceBusy {
+  device: string;
+  /** Union of kernel, memcpy and memset intervals inside the range. */
+  busyNs: number;
+  idleNs: number;
+}
+
+export interface KernelTotal {
+  name: string;
+  count: number;
+  totalNs: number;
+  /** totalNs / GPU busy time of all devices in the range. */
+  share: number;
+  /** Mean launch latency of these kernels, null without launches. */
+  meanLatencyNs: number | null;
+}
+
+export interface RangeStats {
+  startNs: number;
+  endNs: number;
+  rows: StatsRow[];
+  kernels: KernelTotal[];
+  devices: DeviceBusy[];
+}

@@ -1,0 +1,60 @@
+// Runs the cross-rank stall finder (workers/analysis/stalls.ts, a pure function) over
+// the communication ops each trace worker extracts, with the user's per-trace offsets
+// applied, and places the findings on the app's axis.
+
+import type { RankComms } from '../../workers/analysis/commOps';
+import { DEFAULT_STALL_THRESHOLD_NS, findStalls, type StallFinding, type UnmatchedOp } from '../../workers/analysis/stalls';
+import type { TraceEntry } from './store';
+import { traceWorker } from './traceClient';
+
+export interface PlacedFinding extends StallFinding {
+  /** Wait window on the app's axis: earliest arrival → the late rank's arrival. */
+  axisStartNs: number;
+  axisEndNs: number;
+  /** GPU idle time of the waiting ranks during the wait (max over them). */
+  gpuIdleNs: number;
+}
+
+export interface StallSummary {
+  findings: PlacedFinding[];
+  unmatched: UnmatchedOp[];
+  thresholdNs: number;
+}
+
+export { DEFAULT_STALL_THRESHOLD_NS };
+
+export async function computeStalls(traces: TraceEntry[], axisOriginNs: string, thresholdNs: number): Promise<StallSummary> {
+  const ready = traces.filter((t) => t.result);
+  const ranks: RankComms[] = [];
+  for (const t of ready) {
+    const worker = traceWorker(t.key);
+    if (!worker) continue;
+    const comms = await worker.comms();
+    // Offsets correct clock skew between hosts: the finder must see what the user aligned.
+    const off = t.offsetNs;
+    ranks.push({
+      ...comms,
+      captureStartNs: comms.captureStartNs + off,
+      captureEndNs: comms.captureEndNs + off,
+      ops: comms.ops.map((op) => ({ ...op, startNs: op.startNs + off })),
+    });
+  }
+  const report = findStalls(ranks, thresholdNs);
+  const toAxis = Number(BigInt(report.axisOriginNs) - BigInt(axisOriginNs));
+  const findings: PlacedFinding[] = [];
+  for (const f of report.findings) {
+    const axisStartNs = f.waiting[0].startNs + toAxis;
+    const axisEndNs = f.late.startNs + toAxis;
+    let gpuIdleNs = 0;
+    for (const w of f.waiting) {
+      const t = ready.find((x) => x.key === w.trace);
+      const worker = t && traceWorker(t.key);
+      if (!t || !worker) continue;
+      // Back to the waiting trace's own clock: undo the offset applied above.
+      const start = w.op.startNs - t.offsetNs;
+      gpuIdleNs = Math.max(gpuIdleNs, await worker.gpuIdle(start, start + (f.late.startNs - w.startNs)));
+    }
+    findings.push({ ...f, axisStartNs, axisEndNs, gpuIdleNs });
+  }
+  return { findings, unmatched: report.unmatched, thresholdNs };
+}

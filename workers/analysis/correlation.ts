@@ -1,0 +1,132 @@
+// "What caused this?": flow arrows, launch ↔ GPU work, launch latency and the
+// Python stack of a slice.
+//
+// Launch ↔ GPU work uses Kineto's args.correlation (the CUPTI correlation id both
+// ends carry) and, for traces without it, the flows bound to the slice. The stack
+// is every slice of the launching thread that encloses the launch call, across its
+// Python, CPU and CUDA API lanes, outermost first.
+
+import type { FlowLink, SliceCorrelation, SliceRef } from '../../src/model/analysisTypes';
+import type { LaneKind } from '../../src/model/types';
+import { enclosingStack } from '../index/enclosing';
+import type { LaneIndex } from '../index/laneIndex';
+import type { TraceIndex } from '../index/traceIndex';
+import { sliceRef, threadLanes } from './sliceRef';
+
+const CORRELATION = /"correlation"\s*:\s*(-?\d+)/;
+
+interface CorrelationMap {
+  /** correlation id → [lane, eventIdx] pairs of CUDA API calls / GPU slices. */
+  api: Map<number, [LaneIndex, number][]>;
+  gpu: Map<number, [LaneIndex, number][]>;
+  /** Per lane, correlation id of each event (NaN = none). */
+  ids: Map<LaneIndex, Float64Array>;
+}
+
+const correlationCache = new WeakMap<TraceIndex, CorrelationMap>();
+
+/** Built on first use: one regex over the args of CUDA API and GPU slices. */
+export function correlationMap(index: TraceIndex): CorrelationMap {
+  let map = correlationCache.get(index);
+  if (map) return map;
+  map = { api: new Map(), gpu: new Map(), ids: new Map() };
+  for (const lane of index.lanes.values()) {
+    const kind = lane.info.kind;
+    if (kind !== 'gpu' && kind !== 'cuda_api') continue;
+    const target = kind === 'gpu' ? map.gpu : map.api;
+    const ids = new Float64Array(lane.start.length).fill(NaN);
+    for (let k = 0; k < lane.start.length; k++) {
+      const text = index.argsOf(lane, k);
+      const m = text ? CORRELATION.exec(text) : null;
+      if (!m) continue;
+      const id = Number(m[1]);
+      ids[k] = id;
+      const list = target.get(id);
+      if (list) list.push([lane, k]);
+      else target.set(id, [[lane, k]]);
+    }
+    map.ids.set(lane, ids);
+  }
+  correlationCache.set(index, map);
+  return map;
+}
+
+/** The flow arrows touching a slice, each with its partner slice (null when unpaired). */
+export function flowLinks(index: TraceIndex, laneId: string, k: number): FlowLink[] {
+  const fi = index.flowIndex;
+  const links: FlowLink[] = [];
+  for (const p of fi.pointsOf(laneId, k)) {
+    const self = fi.point(p);
+    const partners = fi.partnersOf(p);
+    if (partners.length === 0) links.push({ flow: self.key, phase: self.phase, selfNs: self.tsNs, outgoing: self.phase !== 'f', other: null });
+    for (const q of partners) {
+      const other = fi.point(q);
+      const lane = other.lane >= 0 ? fi.laneList[other.lane] : null;
+      links.push({
+        flow: self.key,
+        phase: self.phase,
+        selfNs: self.tsNs,
+        outgoing: other.tsNs >= self.tsNs && other.phase !== 's',
+        other: lane ? { ...sliceRef(index, lane, other.eventIdx), atNs: other.tsNs } : null,
+      });
+    }
+  }
+  return links;
+}
+
+function dedupeSorted(refs: SliceRef[]): SliceRef[] {
+  const seen = new Set<string>();
+  return refs.filter((r) => (seen.has(r.key) ? false : (seen.add(r.key), true))).sort((a, b) => a.startNs - b.startNs);
+}
+
+/** The other end(s) of launch ↔ GPU work: by correlation id, then by flows into lanes of `want`. */
+function linked(index: TraceIndex, lane: LaneIndex, k: number, want: LaneKind, flows: FlowLink[]): SliceRef[] {
+  const map = correlationMap(index);
+  const id = map.ids.get(lane)?.[k] ?? NaN;
+  const out: SliceRef[] = [];
+  if (!Number.isNaN(id)) {
+    for (const [l, j] of (want === 'gpu' ? map.gpu : map.api).get(id) ?? []) out.push(sliceRef(index, l, j));
+  }
+  for (const f of flows) if (f.other && f.other.kind === want) out.push(f.other);
+  return dedupeSorted(out);
+}
+
+const STACK_KINDS: Record<string, number> = { python: 0, cpu: 1, cuda_api: 2 };
+
+/** The anchor slice and every slice of its thread that encloses it, outermost first. */
+export function threadStack(index: TraceIndex, lane: LaneIndex, k: number): SliceRef[] {
+  const s = lane.start[k];
+  const e = s + lane.dur[k];
+  const frames: SliceRef[] = [];
+  for (const l of threadLanes(index, lane.info.pid, lane.info.tid)) {
+    if (!(l.info.kind in STACK_KINDS)) continue;
+    for (const j of enclosingStack(l, s, e)) {
+      if (l === lane && l.row[j] >= lane.row[k]) continue;
+      frames.push(sliceRef(index, l, j));
+    }
+  }
+  frames.sort((a, b) => a.startNs - b.startNs || b.durNs - a.durNs || STACK_KINDS[a.kind] - STACK_KINDS[b.kind] || a.row - b.row);
+  frames.push(sliceRef(index, lane, k));
+  return frames;
+}
+
+export function correlate(index: TraceIndex, laneId: string, k: number): SliceCorrelation | null {
+  const lane = index.lanes.get(laneId);
+  if (!lane || k < 0 || k >= lane.start.length) return null;
+  const flows = flowLinks(index, laneId, k);
+  const kind = lane.info.kind;
+  const launches = kind === 'gpu' ? linked(index, lane, k, 'cuda_api', flows) : [];
+  const kernels = kind === 'cuda_api' ? linked(index, lane, k, 'gpu', flows) : [];
+  let latencyNs: number | null = null;
+  let stack: SliceRef[];
+  if (kind === 'gpu') {
+    const launch = launches[0];
+    latencyNs = launch ? lane.start[k] - launch.startNs : null;
+    const launchLane = launch ? index.lanes.get(launch.laneId) : undefined;
+    stack = launchLane ? [...threadStack(index, launchLane, launch.eventIdx), sliceRef(index, lane, k)] : [sliceRef(index, lane, k)];
+  } else {
+    if (kernels.length) latencyNs = kernels.reduce((sum, g) => sum + g.startNs - lane.start[k], 0) / kernels.length;
+    stack = threadStack(index, lane, k);
+  }
+  return { flows, launches, kernels, latencyNs, stack };
+}

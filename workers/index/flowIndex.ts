@@ -1,0 +1,151 @@
+// Flow events (ph s / t / f) bound to slices, built once per trace.
+//
+// Binding rules (Chrome trace format, as Kineto writes it):
+// - a point binds on its own pid/tid, i.e. to the lanes of that thread (GPU: device/stream);
+// - 's', 't' and 'f' with bp "e" bind to the enclosing slice; a slice that starts exactly at
+//   the point wins (Kineto's 'f' sits at the kernel's start), else the deepest slice covering it;
+// - 'f' without bp "e" binds to the next slice starting at or after it;
+// - lanes of the thread are tried in a fixed order (GPU, CUDA API, CPU, syscalls, Python) and the
+//   first that has a candidate wins: a launch call is the innermost host frame of its thread.
+// Points of one flow share the key "cat|id"; the chain runs s → t… → f (several f may share an s:
+// one cudaGraphLaunch, many kernels).
+
+import type { LaneKind } from '../../src/model/types';
+import type { RawTrace } from '../ingest/rawTrace';
+import { deepestEnclosing, deepestStartingAt } from './enclosing';
+import { firstStartingAt, type LaneIndex } from './laneIndex';
+
+const S = 's'.charCodeAt(0);
+const T = 't'.charCodeAt(0);
+const F = 'f'.charCodeAt(0);
+
+const BIND_ORDER: LaneKind[] = ['gpu', 'cuda_api', 'cpu', 'syscall', 'python'];
+
+/** One flow point; lane −1 when nothing on its thread could take it. */
+export interface FlowPoint {
+  flow: number;
+  phase: 's' | 't' | 'f';
+  key: string;
+  tsNs: number;
+  lane: number;
+  eventIdx: number;
+}
+
+export class FlowIndex {
+  /** Lane ordinal → lane (ordinals are local to this index). */
+  readonly laneList: LaneIndex[];
+  private readonly laneOrd = new Map<string, number>();
+  private readonly pointLane: Int32Array;
+  private readonly pointEvent: Int32Array;
+  private readonly byKey = new Map<number, number[]>();
+  private readonly bySlice = new Map<number, number[]>();
+
+  constructor(
+    private readonly raw: RawTrace,
+    lanes: Iterable<LaneIndex>,
+  ) {
+    this.laneList = [...lanes];
+    this.laneList.forEach((l, i) => this.laneOrd.set(l.info.id, i));
+    const byThread = new Map<string, number[]>();
+    this.laneList.forEach((l, i) => {
+      const t = `${l.info.pid}|${l.info.tid}`;
+      const list = byThread.get(t) ?? [];
+      list.push(i);
+      byThread.set(t, list);
+    });
+    for (const list of byThread.values()) {
+      list.sort((a, b) => BIND_ORDER.indexOf(this.laneList[a].info.kind) - BIND_ORDER.indexOf(this.laneList[b].info.kind));
+    }
+
+    const f = raw.flows;
+    const n = f.key.length;
+    this.pointLane = new Int32Array(n).fill(-1);
+    this.pointEvent = new Int32Array(n).fill(-1);
+    const strings = raw.strings;
+    for (let i = 0; i < n; i++) {
+      const key = f.key.data[i];
+      const chain = this.byKey.get(key);
+      if (chain) chain.push(i);
+      else this.byKey.set(key, [i]);
+      const lanes = byThread.get(`${strings.get(f.pid.data[i])}|${strings.get(f.tid.data[i])}`);
+      if (!lanes) continue;
+      const ph = f.phase.data[i];
+      const [lane, k] = ph === F && f.enclosing.data[i] === 0 ? this.nextSlice(lanes, f.ts.data[i]) : this.enclosingSlice(lanes, f.ts.data[i]);
+      if (lane < 0) continue;
+      this.pointLane[i] = lane;
+      this.pointEvent[i] = k;
+      const sk = this.sliceId(lane, k);
+      const at = this.bySlice.get(sk);
+      if (at) at.push(i);
+      else this.bySlice.set(sk, [i]);
+    }
+  }
+
+  private sliceId(lane: number, k: number): number {
+    return lane * 2 ** 31 + k;
+  }
+
+  private enclosingSlice(lanes: number[], t: number): [number, number] {
+    for (const l of lanes) {
+      const lane = this.laneList[l];
+      let k = deepestStartingAt(lane, t);
+      if (k < 0) k = deepestEnclosing(lane, t);
+      if (k >= 0) return [l, k];
+    }
+    return [-1, -1];
+  }
+
+  private nextSlice(lanes: number[], t: number): [number, number] {
+    let best: [number, number] = [-1, -1];
+    for (const l of lanes) {
+      const lane = this.laneList[l];
+      let k = firstStartingAt(lane, t);
+      while (k < lane.start.length && lane.instant[k] === 1) k++;
+      if (k < lane.start.length && (best[0] < 0 || lane.start[k] < this.laneList[best[0]].start[best[1]])) best = [l, k];
+    }
+    return best;
+  }
+
+  laneOrdinal(laneId: string): number {
+    return this.laneOrd.get(laneId) ?? -1;
+  }
+
+  point(i: number): FlowPoint {
+    const f = this.raw.flows;
+    const ph = f.phase.data[i];
+    return {
+      flow: i,
+      phase: ph === S ? 's' : ph === T ? 't' : 'f',
+      key: this.raw.strings.get(f.key.data[i]),
+      tsNs: f.ts.data[i],
+      lane: this.pointLane[i],
+      eventIdx: this.pointEvent[i],
+    };
+  }
+
+  /** Flow points bound to a slice. */
+  pointsOf(laneId: string, k: number): number[] {
+    const lane = this.laneOrd.get(laneId);
+    return lane === undefined ? [] : (this.bySlice.get(this.sliceId(lane, k)) ?? []);
+  }
+
+  /**
+   * The points a point is linked to along its chain: s → t… → f. The last non-f point
+   * links to every f, and every f links back to it.
+   */
+  partnersOf(i: number): number[] {
+    const f = this.raw.flows;
+    const chain = this.byKey.get(f.key.data[i]) ?? [i];
+    if (chain.length < 2) return [];
+    const order = (p: number) => (f.phase.data[p] === S ? 0 : f.phase.data[p] === T ? 1 : 2);
+    const path = chain.filter((p) => order(p) < 2).sort((a, b) => order(a) - order(b) || f.ts.data[a] - f.ts.data[b]);
+    const ends = chain.filter((p) => order(p) === 2);
+    const at = path.indexOf(i);
+    if (at < 0) return path.length ? [path[path.length - 1]] : [];
+    const out: number[] = [];
+    if (at > 0) out.push(path[at - 1]);
+    if (at < path.length - 1) out.push(path[at + 1]);
+    else out.push(...ends);
+    return out;
+  }
+}
