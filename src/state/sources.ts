@@ -2,8 +2,8 @@
 
 import type { TraceSource } from '../model/types';
 
-/** Inside dropped folders only trace-like files count; READMEs and the like are skipped. */
-const TRACE_FILE = /\.(json|gz|txt|trace)$/i;
+/** Inside dropped folders only trace-like files count; READMEs and the like are skipped (`.<pid>`: strace -ff files). */
+const TRACE_FILE = /\.(json|gz|txt|trace|log|strace|\d+)$/i;
 
 export function fileSource(file: File, name = file.name): TraceSource {
   return { kind: 'file', file, name };

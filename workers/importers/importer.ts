@@ -15,7 +15,8 @@ export interface ImporterFormat {
   name: string;
   /** True when the first bytes of the decoded file look like this format. */
   detect(head: Uint8Array): boolean;
-  create(raw: RawTrace): TraceImporter;
+  /** `fileName` helps formats whose files carry facts in their names (strace -ff: `trace.<pid>`). */
+  create(raw: RawTrace, fileName?: string): TraceImporter;
 }
 
 /** A fatal input problem, located in the decoded byte stream. */

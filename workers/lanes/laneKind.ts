@@ -25,6 +25,9 @@ const KIND_BY_CATEGORY: Record<string, LaneKind> = {
   gpu_user_annotation: 'gpu',
   syscall: 'syscall',
   os_runtime: 'syscall',
+  // strace's signal deliveries and thread exits sit on the thread's syscall lane.
+  signal: 'syscall',
+  process_exit: 'syscall',
 };
 
 const GPU_NAME = /^(nccl(Dev)?Kernel|Memcpy |Memset )/;

@@ -1,0 +1,87 @@
+// Other input formats on the shared timeline: an strace log dropped together with a
+// Kineto trace becomes its own group of syscall lanes; a `read` shows its arguments
+// and duration in the details panel.
+import { expect, test, type Page } from '@playwright/test';
+import { formatDuration } from '../src/model/time';
+import { collectConsoleErrors, corpusUrl, openApp, shot, tl, waitIdle, waitReady, type FoundEvent, type LaneSummary } from './helpers';
+
+const STRACE = 'strace_model_load.txt.gz';
+const KINETO = 'llm_decode_small.json.gz';
+
+/** Drop several corpus files at once, like a multi-file drag from a file manager. */
+async function dropFiles(page: Page, names: string[]): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __tlLoadMark?: { changed: boolean }; __tlObserver?: MutationObserver };
+    w.__tlLoadMark = { changed: false };
+    w.__tlObserver ??= new MutationObserver(() => w.__tlLoadMark && (w.__tlLoadMark.changed = true));
+    w.__tlObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['data-trace-state'] });
+  });
+  await page.evaluate(async (files) => {
+    const dt = new DataTransfer();
+    for (const { url, name } of files) {
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`fetch ${url}: HTTP ${res.status}`);
+      dt.items.add(new File([await res.blob()], name));
+    }
+    for (const t of ['dragenter', 'dragover', 'drop']) {
+      document.body.dispatchEvent(new DragEvent(t, { bubbles: true, cancelable: true, composed: true, dataTransfer: dt }));
+    }
+  }, names.map((name) => ({ url: corpusUrl(name), name })));
+}
+
+test('an strace log dropped with a Kineto trace: syscall lanes in their own group; a read shows args and duration', async ({ page }) => {
+  const errors = collectConsoleErrors(page);
+  await openApp(page);
+  await dropFiles(page, [KINETO, STRACE]);
+  const s = await waitReady(page);
+
+  const syscallLanes = s.lanes.filter((l) => l.kind === 'syscall');
+  const kinetoLanes = s.lanes.filter((l) => l.kind !== 'syscall');
+  expect(syscallLanes.length).toBe(5); // 5 threads in the log
+  expect(kinetoLanes.length).toBeGreaterThan(0);
+  const straceGroups = new Set(syscallLanes.map((l: LaneSummary) => l.group));
+  expect(straceGroups.size).toBe(1);
+  expect(kinetoLanes.some((l) => straceGroups.has(l.group))).toBe(false);
+  expect(new Set(syscallLanes.map((l) => l.trace)).size).toBe(1);
+  expect(syscallLanes[0].trace).not.toBe(kinetoLanes[0].trace);
+
+  // A read on a loader thread (256 KiB reads), selected by key.
+  const reads = await tl(page, (api) => api.find({ name: 'read', laneKind: 'syscall', limit: 1000 }));
+  expect(reads.length).toBe(260);
+  const read = reads.reduce((a: FoundEvent, b: FoundEvent) => (b.durNs > a.durNs ? b : a));
+  expect(await tl(page, (api, key) => api.select(key), read.key)).toBeTruthy();
+  const selected = (await tl(page, (api) => api.selection())) as { name: string; args: { args: string; return: string } };
+  expect(selected.name).toBe('read');
+  expect(selected.args.args).toMatch(/^\d+, /);
+  const panel = page.getByTestId('details-panel');
+  // Args are shown as JSON text: the argument string appears JSON-escaped.
+  const argsShown = JSON.stringify(selected.args.args).slice(0, 24);
+  await expect(panel).toContainText(argsShown);
+  await expect(panel).toContainText(`"return": "${selected.args.return}"`);
+
+  // Zoom to it and click it on the canvas, like a user.
+  await tl(page, (api, r) => api.setViewport({ startNs: r.startNs - r.durNs, endNs: r.startNs + 2 * r.durNs }), read);
+  await page.keyboard.press('Escape');
+  await waitIdle(page);
+  const header = page.locator(`[data-testid="lane-header"][data-lane-id="${read.laneId}"]`);
+  await header.scrollIntoViewIfNeeded();
+  await waitIdle(page);
+  const canvasBox = (await page.getByTestId('timeline-canvas').boundingBox())!;
+  const laneBox = (await header.boundingBox())!;
+  let hit: string | null = null;
+  for (let y = laneBox.y + 2; y < laneBox.y + laneBox.height && hit !== read.key; y += 4) {
+    await page.mouse.click(canvasBox.x + canvasBox.width / 2, y);
+    hit = ((await tl(page, (api) => api.selection())) as { key: string } | null)?.key ?? null;
+  }
+  expect(hit).toBe(read.key);
+  await expect(panel).toContainText(argsShown);
+  await expect(panel).toContainText(formatDuration(read.durNs));
+  await shot(page, 'inputs-strace-read-selected');
+
+  // Clear the selection so F fits the whole (two-trace) extent.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('f');
+  await waitIdle(page);
+  await shot(page, 'inputs-strace-with-kineto');
+  expect(errors).toEqual([]);
+});
