@@ -59,16 +59,46 @@ export function loadSources(sources: TraceSource[]): void {
     const onProgress = (p: LoadProgress) => {
       if (my === session) useStore.getState().setProgress(entry.key, p);
     };
-    api
-      .load(entry.source, entry.key, Comlink.proxy(onProgress))
-      .then((result) => {
-        if (my === session) useStore.getState().traceLoaded(entry.key, result);
-      })
-      .catch((e) => {
-        if (my === session) useStore.getState().fail(withName(entry.name, errorText(e)));
-      });
+    loadSlots.run(() =>
+      my !== session
+        ? Promise.resolve()
+        : api
+            .load(entry.source, entry.key, Comlink.proxy(onProgress))
+            .then((result) => {
+              if (my === session) useStore.getState().traceLoaded(entry.key, result);
+            })
+            .catch((e) => {
+              if (my === session) useStore.getState().fail(withName(entry.name, errorText(e)));
+            }),
+    );
   }
 }
+
+/**
+ * Parsing is CPU- and memory-bound: 64 ranks parsed at once would thrash a 2-core
+ * machine and peak at 64 raw buffers. A few at a time finish sooner and stay in budget.
+ */
+class Slots {
+  private active = 0;
+  private readonly queue: (() => Promise<void>)[] = [];
+  constructor(private readonly size: number) {}
+  run(task: () => Promise<void>): void {
+    this.queue.push(task);
+    this.next();
+  }
+  private next(): void {
+    while (this.active < this.size && this.queue.length) {
+      const task = this.queue.shift()!;
+      this.active++;
+      void task().finally(() => {
+        this.active--;
+        this.next();
+      });
+    }
+  }
+}
+
+const loadSlots = new Slots(Math.max(2, Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 2)));
 
 /** Cancel loading (or close the traces) and go back to the landing page. */
 export function cancelAll(): void {
