@@ -67,3 +67,23 @@ test('a typed offset shifts one rank on the shared axis', async ({ page }) => {
   expect(after - before).toBeCloseTo(-1e6, -1);
   await shot(page, 'ranks-offset');
 });
+
+test('a folder of many ranks asks which to open', async ({ page }) => {
+  await openApp(page);
+  await page.evaluate(async (url) => {
+    const blob = await (await fetch(url)).blob();
+    const dt = new DataTransfer();
+    for (let r = 0; r < 12; r++) dt.items.add(new File([blob], `rank${String(r).padStart(2, '0')}.json.gz`));
+    for (const t of ['dragenter', 'dragover', 'drop']) document.body.dispatchEvent(new DragEvent(t, { bubbles: true, cancelable: true, dataTransfer: dt }));
+  }, '/corpus/two_rank_stall_rank0.json.gz');
+  const chooser = page.getByTestId('rank-chooser');
+  await expect(chooser).toBeVisible();
+  await expect(page.getByTestId('rank-choice')).toHaveCount(12);
+  await chooser.getByRole('button', { name: 'None' }).click();
+  await page.getByTestId('rank-choice').nth(0).check();
+  await page.getByTestId('rank-choice').nth(5).check();
+  await page.getByTestId('rank-choice').nth(11).check();
+  await page.getByTestId('rank-open').click();
+  const summary = await waitReady(page);
+  expect([...new Set(summary.lanes.map((l) => l.trace))].sort()).toEqual(['rank00', 'rank05', 'rank11']);
+});

@@ -9,6 +9,8 @@ import { DetailsPanel } from './panels/DetailsPanel';
 import { AnnotationsPanel } from './panels/AnnotationsPanel';
 import { Timeline } from './timeline/Timeline';
 import { StallPanel } from './panels/StallPanel';
+import { CHOOSE_RANKS_ABOVE, RankChooser } from './panels/RankChooser';
+import type { TraceSource } from './model/types';
 import { TracesPanel } from './panels/TracesPanel';
 
 export function App() {
@@ -19,6 +21,9 @@ export function App() {
   const helpOpen = useStore((s) => s.helpOpen);
   const [dragging, setDragging] = useState(false);
   const [tracesOpen, setTracesOpen] = useState(false);
+  const [choosing, setChoosing] = useState<TraceSource[] | null>(null);
+  // Many traces at once (a folder of ranks): let the user pick which to open.
+  const openSources = (sources: TraceSource[]) => (sources.length > CHOOSE_RANKS_ABOVE ? setChoosing(sources) : loadSources(sources));
   const fileInput = useRef<HTMLInputElement>(null);
   const allLoaded = traces.length > 0 && traces.every((t) => t.status === 'ready');
 
@@ -47,7 +52,7 @@ export function App() {
       depth = 0;
       setDragging(false);
       const sources = await sourcesFromDrop(e.dataTransfer!);
-      if (sources.length) loadSources(sources);
+      if (sources.length) openSources(sources);
       else useStore.getState().fail('No trace files found in what was dropped.');
     };
     window.addEventListener('dragenter', onEnter);
@@ -66,7 +71,7 @@ export function App() {
   const onPicked = (e: React.ChangeEvent<HTMLInputElement>) => {
     const files = Array.from(e.currentTarget.files ?? []);
     e.currentTarget.value = '';
-    if (files.length) loadSources(files.map((f) => fileSource(f)));
+    if (files.length) openSources(files.map((f) => fileSource(f)));
   };
   const openSample = () => loadSources([sampleSource()]);
 
@@ -114,7 +119,16 @@ export function App() {
       )}
 
       <main className="main">
-        {traceState === 'error' ? (
+        {choosing ? (
+          <RankChooser
+            sources={choosing}
+            onCancel={() => setChoosing(null)}
+            onOpen={(chosen) => {
+              setChoosing(null);
+              loadSources(chosen);
+            }}
+          />
+        ) : traceState === 'error' ? (
           <div className="center-card">
             <div className="error-box" role="alert">
               <h2>Could not open the trace</h2>
