@@ -3,7 +3,7 @@
 // asynchronously and runs ahead), CPU op starts for blocking backends (gloo, MPI).
 
 import type { TraceIndex } from '../index/traceIndex';
-import { detectSteps, stepAt } from './steps';
+import { detectSteps, stepAt, stepLabel } from './steps';
 
 export interface CommOp {
   backend: string;
@@ -92,7 +92,7 @@ export function commOps(index: TraceIndex): RankComms {
         name,
         startNs: lane.start[k],
         durNs: lane.dur[k],
-        step: step ? `${step.name} #${step.ordinal}` : null,
+        step: step ? stepLabel(step) : null,
       });
     }
   }

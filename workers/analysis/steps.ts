@@ -81,6 +81,11 @@ export function detectSteps(index: TraceIndex, marker?: string): Step[] {
   return outer;
 }
 
+/** "execute_model #7", "ProfilerStep #3": the ordinal counts from 1 in the capture. */
+export function stepLabel(step: Step): string {
+  return `${step.name.replace(/#$/, '')} #${step.ordinal}`;
+}
+
 /** The step whose time range contains t, if any (steps sorted by start). */
 export function stepAt(steps: readonly Step[], t: number): Step | null {
   let lo = 0;

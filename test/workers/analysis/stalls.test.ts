@@ -88,3 +88,32 @@ describe('normaliseOp', () => {
     expect(normaliseOp('SendRecv')).toBe('send_recv');
   });
 });
+
+describe('stall finder on NCCL', () => {
+  // Two synthetic ranks: the CPU enqueues all-reduces on time, but rank 1's GPU reaches
+  // the third one 400 ms late; only the GPU kernel clock shows it.
+  const rankTrace = (rank: number, kernelStartsUs: number[]) =>
+    JSON.stringify({
+      baseTimeNanoseconds: 1_000_000_000,
+      distributedInfo: { backend: 'nccl', rank, world_size: 2 },
+      traceEvents: [
+        ...kernelStartsUs.map((ts, i) => ({ ph: 'X', cat: 'user_annotation', name: 'ProfilerStep#' + i, pid: 1, tid: 1, ts: ts - 500, dur: 600_000 })),
+        ...kernelStartsUs.map((ts) => ({ ph: 'X', cat: 'cpu_op', name: 'nccl:all_reduce', pid: 1, tid: 1, ts: ts - 400, dur: 20 })),
+        ...kernelStartsUs.map((ts) => ({ ph: 'X', cat: 'kernel', name: 'ncclDevKernel_AllReduce_Sum_f32_RING_LL(ncclDevComm*, unsigned long, ncclWork*)', pid: 0, tid: 7, ts, dur: 50 })),
+      ],
+    });
+
+  it('compares GPU kernel starts and names the late rank and step', async () => {
+    const { loadText } = await import('../../support/corpus');
+    const r0 = await loadText(rankTrace(0, [1000, 700_000, 1_400_000]));
+    const r1 = await loadText(rankTrace(1, [1000, 700_000, 1_800_000]));
+    const ops = commOps(r0).ops;
+    expect(ops.every((o) => o.backend === 'nccl' && o.clock === 'gpu' && o.op === 'all_reduce')).toBe(true);
+    const c0 = commOps(r0);
+    const c1 = { ...commOps(r1), trace: 'rank1' };
+    const report = findStalls([c0, c1]);
+    expect(report.findings).toHaveLength(1);
+    expect(report.findings[0]).toMatchObject({ id: 'nccl all_reduce #3', step: 'ProfilerStep #3', waitNs: 400e6 });
+    expect(report.findings[0].late.rank).toBe(1);
+  });
+});
