@@ -13,7 +13,7 @@ function rankName(p: { rank: number | null; trace: string }): string {
 }
 
 function opLabel(f: PlacedFinding): string {
-  const op = f.channel === 'p2p' ? `${f.waiting.map((w) => w.op.op).join('/')} → ${f.late.op.op}` : f.late.op.op;
+  const op = f.channel.startsWith('p2p') ? `${f.waiting.map((w) => w.op.op).join('/')} → ${f.late.op.op}` : f.late.op.op;
   return `${f.backend} ${op} #${f.occurrence}`;
 }
 

@@ -9,8 +9,10 @@ export interface CommOp {
   backend: string;
   /** Normalised operation: broadcast, all_reduce, all_gather, send, recv, … */
   op: string;
-  /** Matching channel: collectives by op; send and recv share "p2p" so a send pairs with its peer's recv. */
+  /** Matching channel: collectives by op (and process group); send and recv share "p2p" so a send pairs with its peer's recv. */
   channel: string;
+  /** Sequence number within the process group (record_param_comms), when the trace has it. */
+  seq: number | null;
   clock: 'cpu' | 'gpu';
   laneId: string;
   eventIdx: number;
@@ -55,45 +57,100 @@ export function rankOf(index: TraceIndex): number | null {
   return typeof info?.rank === 'number' ? info.rank : null;
 }
 
+interface ParamComms {
+  op: string;
+  pg: string | null;
+  seq: number | null;
+}
+
+/**
+ * PyTorch's record_param_comms ops name the collective, its process group and its
+ * sequence number; NCCL kernels share their External id. Matching by (group, seq)
+ * survives ranks whose captures start at different steps.
+ */
+function paramComms(index: TraceIndex, laneId: string, k: number): ParamComms | null {
+  const args = parseArgs(index, laneId, k);
+  if (!args) return null;
+  const op = args['Collective name'];
+  if (typeof op !== 'string') return null;
+  const pg = args['Process Group Name'] ?? args['Process Group Description'];
+  const seq = Number(args['Seq'] ?? args['seq']);
+  return { op: normaliseOp(op.replace(/^_/, '').replace(/_base$/, '')), pg: pg === undefined ? null : String(pg), seq: Number.isFinite(seq) ? seq : null };
+}
+
+function parseArgs(index: TraceIndex, laneId: string, k: number): Record<string, unknown> | null {
+  const text = index.slice(laneId, k)?.args;
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
 export function commOps(index: TraceIndex): RankComms {
   const names = index.result.names;
   const steps = detectSteps(index);
   const ops: CommOp[] = [];
+  const defaultBackend = String((index.result.metadata.distributedInfo as { backend?: unknown } | undefined)?.backend ?? 'c10d');
+
+  // record_param_comms by External id; and whether the GPU shows NCCL work at all.
+  const byExternalId = new Map<number, ParamComms>();
+  const cpuParams: { laneId: string; k: number; p: ParamComms }[] = [];
+  let ncclKernels = false;
+  for (const lane of index.lanes.values()) {
+    for (let k = 0; k < lane.start.length; k++) {
+      const name = names[lane.name[k]];
+      if (lane.info.kind === 'gpu' && NCCL_KERNEL.test(name)) ncclKernels = true;
+      if (lane.info.kind !== 'cpu' || name !== 'record_param_comms') continue;
+      const p = paramComms(index, lane.info.id, k);
+      if (!p) continue;
+      cpuParams.push({ laneId: lane.info.id, k, p });
+      const ext = Number(parseArgs(index, lane.info.id, k)?.['External id']);
+      if (Number.isFinite(ext)) byExternalId.set(ext, p);
+    }
+  }
+
+  const push = (laneId: string, k: number, backend: string, op: string, clock: 'cpu' | 'gpu', p: ParamComms | null): void => {
+    const lane = index.lanes.get(laneId)!;
+    const step = stepAt(steps, lane.start[k]);
+    const channel = channelOf(op);
+    ops.push({
+      backend,
+      op,
+      channel: p?.pg != null ? `${channel} pg ${p.pg}` : channel,
+      seq: p?.seq ?? null,
+      clock,
+      laneId,
+      eventIdx: k,
+      name: names[lane.name[k]],
+      startNs: lane.start[k],
+      durNs: lane.dur[k],
+      step: step ? stepLabel(step) : null,
+    });
+  };
+
+  // Blocking backends: the CPU op starts. record_param_comms when present, else gloo:* ranges.
+  if (!ncclKernels && cpuParams.length > 0) {
+    for (const { laneId, k, p } of cpuParams) push(laneId, k, defaultBackend, p.op, 'cpu', p);
+  }
   for (const lane of index.lanes.values()) {
     const kind = lane.info.kind;
     if (kind !== 'cpu' && kind !== 'gpu') continue;
     for (let k = 0; k < lane.start.length; k++) {
       if (lane.instant[k]) continue;
       const name = names[lane.name[k]];
-      let backend: string;
-      let op: string;
-      let clock: 'cpu' | 'gpu';
       if (kind === 'cpu') {
+        if (cpuParams.length > 0) continue;
         const m = CPU_COMM.exec(name);
-        if (!m) continue;
-        backend = m[1].toLowerCase();
-        op = normaliseOp(m[2]);
-        clock = 'cpu';
+        if (m) push(lane.info.id, k, m[1].toLowerCase(), normaliseOp(m[2]), 'cpu', null);
       } else {
+        // NCCL: the GPU kernel starts (the CPU enqueues asynchronously and runs ahead).
         const m = NCCL_KERNEL.exec(name);
         if (!m) continue;
-        backend = 'nccl';
-        op = normaliseOp(m[1]);
-        clock = 'gpu';
+        const ext = byExternalId.size ? Number(parseArgs(index, lane.info.id, k)?.['External id']) : NaN;
+        push(lane.info.id, k, 'nccl', normaliseOp(m[1]), 'gpu', byExternalId.get(ext) ?? null);
       }
-      const step = stepAt(steps, lane.start[k]);
-      ops.push({
-        backend,
-        op,
-        channel: channelOf(op),
-        clock,
-        laneId: lane.info.id,
-        eventIdx: k,
-        name,
-        startNs: lane.start[k],
-        durNs: lane.dur[k],
-        step: step ? stepLabel(step) : null,
-      });
     }
   }
   ops.sort((a, b) => a.startNs - b.startNs);

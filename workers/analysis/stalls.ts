@@ -78,10 +78,7 @@ export function findStalls(ranks: readonly RankComms[], thresholdNs = DEFAULT_ST
   const findings: StallFinding[] = [];
   const unmatched: UnmatchedOp[] = [];
   for (const [key, perTrace] of channels) {
-    const lists = [...perTrace.values()];
-    const depth = Math.max(...lists.map((l) => l.length));
-    for (let k = 0; k < depth; k++) {
-      const group = lists.map((l) => l[k]).filter((p): p is StallParticipant => p !== undefined);
+    for (const [k, group] of matchedGroups([...perTrace.values()])) {
       if (group.length < 2 || ranks.length < 2) {
         for (const p of group) unmatched.push({ participant: p, reason: outsideSomePeer(p, ranks, windowOf) ? 'outside-capture' : 'no-peer' });
         continue;
@@ -106,6 +103,27 @@ export function findStalls(ranks: readonly RankComms[], thresholdNs = DEFAULT_ST
   }
   findings.sort((a, b) => Number(a.outsideCapture) - Number(b.outsideCapture) || b.waitNs - a.waitNs);
   return { findings, unmatched, axisOriginNs: origin.toString() };
+}
+
+/**
+ * The k-th group of a channel: by sequence number when every op carries one, else by
+ * order of occurrence on each rank.
+ */
+function matchedGroups(lists: StallParticipant[][]): [number, StallParticipant[]][] {
+  const all = lists.flat();
+  if (all.length > 0 && all.every((p) => p.op.seq !== null)) {
+    const bySeq = new Map<number, StallParticipant[]>();
+    for (const p of all) {
+      const g = bySeq.get(p.op.seq!) ?? [];
+      g.push(p);
+      bySeq.set(p.op.seq!, g);
+    }
+    return [...bySeq.entries()].sort((a, b) => a[0] - b[0]).map(([seq, g]) => [seq - 1, g]);
+  }
+  const depth = Math.max(0, ...lists.map((l) => l.length));
+  const out: [number, StallParticipant[]][] = [];
+  for (let k = 0; k < depth; k++) out.push([k, lists.map((l) => l[k]).filter((p): p is StallParticipant => p !== undefined)]);
+  return out;
 }
 
 function outsideSomePeer(p: StallParticipant, ranks: readonly RankComms[], windowOf: Map<string, readonly [number, number]>): boolean {

@@ -117,3 +117,34 @@ describe('stall finder on NCCL', () => {
     expect(report.findings[0].late.rank).toBe(1);
   });
 });
+
+describe('stall finder with record_param_comms', () => {
+  // Rank 1's capture starts one collective later than rank 0's: only the sequence
+  // numbers (not the order of occurrence) pair the right all-reduces.
+  const rankTrace = (rank: number, collectives: { seq: number; ts: number }[]) =>
+    JSON.stringify({
+      baseTimeNanoseconds: 1_000_000_000,
+      distributedInfo: { backend: 'nccl', rank, world_size: 2 },
+      traceEvents: collectives.flatMap(({ seq, ts }) => [
+        {
+          ph: 'X', cat: 'cpu_op', name: 'record_param_comms', pid: 1, tid: 1, ts: ts - 400, dur: 30,
+          args: { 'External id': 100 + seq, 'Collective name': 'allreduce', 'Process Group Name': '0', Seq: seq },
+        },
+        { ph: 'X', cat: 'kernel', name: 'ncclDevKernel_AllReduce_Sum_bf16_RING_LL(ncclDevComm*, unsigned long, ncclWork*)', pid: 0, tid: 7, ts, dur: 50, args: { 'External id': 100 + seq } },
+      ]),
+    });
+
+  it('pairs collectives by (process group, seq) and compares their kernels', async () => {
+    const { loadText } = await import('../../support/corpus');
+    const r0 = commOps(await loadText(rankTrace(0, [{ seq: 1, ts: 1000 }, { seq: 2, ts: 700_000 }, { seq: 3, ts: 1_400_000 }])));
+    const r1 = { ...commOps(await loadText(rankTrace(1, [{ seq: 2, ts: 700_000 }, { seq: 3, ts: 1_800_000 }]))), trace: 'rank1' };
+    expect(r0.ops.map((o) => [o.op, o.channel, o.seq, o.clock])).toEqual([
+      ['all_reduce', 'all_reduce pg 0', 1, 'gpu'],
+      ['all_reduce', 'all_reduce pg 0', 2, 'gpu'],
+      ['all_reduce', 'all_reduce pg 0', 3, 'gpu'],
+    ]);
+    const report = findStalls([r0, r1]);
+    expect(report.findings.map((f) => [f.id, f.late.rank, f.waitNs])).toEqual([['nccl all_reduce pg 0 #3', 1, 400e6]]);
+    expect(report.unmatched.map((u) => [u.participant.op.seq, u.reason])).toEqual([[1, 'outside-capture']]);
+  });
+});
