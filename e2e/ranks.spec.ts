@@ -87,3 +87,28 @@ test('a folder of many ranks asks which to open', async ({ page }) => {
   const summary = await waitReady(page);
   expect([...new Set(summary.lanes.map((l) => l.trace))].sort()).toEqual(['rank00', 'rank05', 'rank11']);
 });
+
+test('align on event lines up the first occurrence in every rank', async ({ page }) => {
+  await openApp(page);
+  await openByDropMany(page, FILES);
+  await waitReady(page);
+  const firstStarts = () =>
+    tl(page, async (api) => {
+      const hits = await api.find({ name: 'execute_model', laneKind: 'cpu' });
+      const first = new Map<string, number>();
+      for (const h of hits) {
+        const trace = h.laneId.split('|')[0];
+        first.set(trace, Math.min(first.get(trace) ?? Infinity, h.startNs));
+      }
+      return [...first.values()];
+    });
+  const before = await firstStarts();
+  expect(Math.abs(before[0] - before[1])).toBeGreaterThan(1e6);
+  await page.getByTestId('traces-button').click();
+  await page.getByTestId('align-event').fill('execute_model');
+  await page.getByRole('button', { name: 'Align on event' }).click();
+  await expect(page.getByTestId('traces-panel')).toContainText('Aligned on the first "execute_model"');
+  const after = await firstStarts();
+  expect(after).toHaveLength(2);
+  expect(Math.abs(after[0] - after[1])).toBeLessThan(1);
+});
