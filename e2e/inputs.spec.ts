@@ -8,17 +8,24 @@ import { collectConsoleErrors, corpusUrl, openApp, shot, tl, waitIdle, waitReady
 const STRACE = 'strace_model_load.txt.gz';
 const KINETO = 'llm_decode_small.json.gz';
 
-/** Drop several corpus files at once, like a multi-file drag from a file manager. */
-async function dropFiles(page: Page, names: string[]): Promise<void> {
+/** A file to drop: a corpus file (fetched from the e2e server) or text built in the test. */
+type DropFile = { name: string; text?: string };
+
+/** Drop several files at once, like a multi-file drag from a file manager. */
+async function dropFiles(page: Page, files: DropFile[]): Promise<void> {
   await page.evaluate(() => {
     const w = window as unknown as { __tlLoadMark?: { changed: boolean }; __tlObserver?: MutationObserver };
     w.__tlLoadMark = { changed: false };
     w.__tlObserver ??= new MutationObserver(() => w.__tlLoadMark && (w.__tlLoadMark.changed = true));
     w.__tlObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['data-trace-state'] });
   });
-  await page.evaluate(async (files) => {
+  await page.evaluate(async (list) => {
     const dt = new DataTransfer();
-    for (const { url, name } of files) {
+    for (const { url, name, text } of list) {
+      if (text !== undefined) {
+        dt.items.add(new File([text], name));
+        continue;
+      }
       const res = await fetch(url);
       if (!res.ok) throw new Error(`fetch ${url}: HTTP ${res.status}`);
       dt.items.add(new File([await res.blob()], name));
@@ -26,13 +33,13 @@ async function dropFiles(page: Page, names: string[]): Promise<void> {
     for (const t of ['dragenter', 'dragover', 'drop']) {
       document.body.dispatchEvent(new DragEvent(t, { bubbles: true, cancelable: true, composed: true, dataTransfer: dt }));
     }
-  }, names.map((name) => ({ url: corpusUrl(name), name })));
+  }, files.map((f) => ({ ...f, url: corpusUrl(f.name) })));
 }
 
 test('an strace log dropped with a Kineto trace: syscall lanes in their own group; a read shows args and duration', async ({ page }) => {
   const errors = collectConsoleErrors(page);
   await openApp(page);
-  await dropFiles(page, [KINETO, STRACE]);
+  await dropFiles(page, [{ name: KINETO }, { name: STRACE }]);
   const s = await waitReady(page);
 
   const syscallLanes = s.lanes.filter((l) => l.kind === 'syscall');
@@ -83,5 +90,29 @@ test('an strace log dropped with a Kineto trace: syscall lanes in their own grou
   await page.keyboard.press('f');
   await waitIdle(page);
   await shot(page, 'inputs-strace-with-kineto');
+  expect(errors).toEqual([]);
+});
+
+test('a py-spy speedscope profile opens as unaligned Python sample lanes per thread', async ({ page }) => {
+  const errors = collectConsoleErrors(page);
+  const frames = ['<module>', 'main', 'load_weights', 'read_shard', 'forward', 'attention'].map((name, k) => ({ name, file: `/app/model/m${k}.py`, line: 10 * k + 1 }));
+  // 3 s of 100 Hz samples: load phase then forward passes.
+  const samples: number[][] = [];
+  for (let k = 0; k < 300; k++) samples.push(k < 120 ? [0, 1, 2, k % 10 < 7 ? 3 : 2].slice(0, k % 10 < 7 ? 4 : 3) : [0, 1, 4, ...(k % 4 < 3 ? [5] : [])]);
+  const profile = (name: string, n: number) => ({ type: 'sampled', name, unit: 'seconds', startValue: 0, endValue: n / 100, samples: samples.slice(0, n), weights: samples.slice(0, n).map(() => 0.01) });
+  const text = JSON.stringify({
+    $schema: 'https://www.speedscope.app/file-format-schema.json',
+    shared: { frames },
+    profiles: [profile('Thread 4242 "MainThread"', 300), profile('Thread 4250 "loader"', 120)],
+    exporter: 'py-spy@0.4.0',
+  });
+  await openApp(page);
+  await dropFiles(page, [{ name: 'pyspy.speedscope.json', text }]);
+  const s = await waitReady(page);
+  expect(s.lanes.map((l) => [l.kind, l.name])).toEqual([
+    ['python', 'MainThread (4242) (unaligned) · Python'],
+    ['python', 'loader (4250) (unaligned) · Python'],
+  ]);
+  await shot(page, 'inputs-speedscope');
   expect(errors).toEqual([]);
 });

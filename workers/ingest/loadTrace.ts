@@ -4,13 +4,15 @@
 import type { LoadProgress, TraceSource } from '../../src/model/types';
 import { chromeTraceJson } from '../importers/chromeTraceJson';
 import { firstContentByte, TraceFormatError, type ImporterFormat } from '../importers/importer';
+import { collapsedStacks } from '../importers/collapsedStacks';
+import { speedscope } from '../importers/speedscope';
 import { strace } from '../importers/strace';
 import { TraceIndex } from '../index/traceIndex';
 import { countingStream, isGzip, openSource, peek } from './byteSource';
 import { RawTrace } from './rawTrace';
 
 /** Every supported format, tried in order on the first decoded bytes (strict detectors first: `[pid N]` strace lines start like a JSON array). */
-export const FORMATS: ImporterFormat[] = [strace, chromeTraceJson];
+export const FORMATS: ImporterFormat[] = [strace, speedscope, collapsedStacks, chromeTraceJson];
 
 export interface LoadOptions {
   trace: string;
@@ -100,7 +102,7 @@ function detectFormat(head: Uint8Array, name: string): ImporterFormat {
     throw new TraceFormatError(`${name} is an HTML/XML page, not a trace (a login or error page served instead of the file?).`, at);
   }
   const preview = text.slice(0, 40).replace(/[^\x20-\x7e]/g, '·');
-  throw new TraceFormatError(`${name} is not a trace format tracelane reads (expected Chrome/Kineto trace JSON or an strace log, plain or gzipped); it starts with "${preview}".`, at);
+  throw new TraceFormatError(`${name} is not a trace format tracelane reads (expected Chrome/Kineto trace JSON, an strace log, speedscope JSON or collapsed stacks, plain or gzipped); it starts with "${preview}".`, at);
 }
 
 function describeReadError(err: unknown, gzip: boolean): Error {

@@ -206,6 +206,8 @@ function buildGroups(raw: RawTrace, trace: string, lanes: LaneInfo[]): LaneGroup
       const pname = raw.processNames.get(pid);
       const labels = raw.processLabels.get(pid);
       if (hasGpu.has(pid) && labels && /gpu/i.test(labels)) name = pname ? `${labels} (${pname})` : labels;
+      // Named pids (speedscope, collapsed stacks, other tools' exports) need no "(pid …)".
+      else if (!/^-?\d+$/.test(pid)) name = `${pname ?? pid}${labels ? ` · ${labels}` : ''}`;
       else name = `${pname ?? 'process'} (pid ${pid})${labels ? ` · ${labels}` : ''}`;
       sortIndex = raw.processSort.get(pid) ?? (Number.isFinite(Number(pid)) ? Number(pid) : Number.MAX_SAFE_INTEGER - 1);
     }

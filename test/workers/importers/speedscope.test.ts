@@ -1,0 +1,151 @@
+// speedscope (py-spy --format speedscope) and collapsed stacks (py-spy --format raw):
+// small inputs built here; expectations from an independent run-length reading of
+// the same samples.
+
+import { describe, expect, it } from 'vitest';
+import { loadText } from '../../support/corpus';
+import { NS_PER_SAMPLE } from '../../../workers/importers/collapsedStacks';
+import type { TraceIndex } from '../../../workers/index/traceIndex';
+
+function rng(seed: number) {
+  return () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+}
+
+const frames = [
+  { name: '<module>', file: '/app/serve.py', line: 1 },
+  { name: 'main', file: '/app/serve.py', line: 40 },
+  { name: 'load_weights', file: '/app/model/loader.py', line: 12 },
+  { name: 'read_shard', file: '/app/model/loader.py', line: 30 },
+  { name: 'forward', file: '/app/model/net.py', line: 88 },
+  { name: 'sleep', file: '<built-in>' },
+];
+
+/** Random root-first stacks that share prefixes, like a real sampler's. */
+function randomSamples(seed: number, n: number): number[][] {
+  const r = rng(seed);
+  const out: number[][] = [];
+  let stack = [0, 1];
+  for (let k = 0; k < n; k++) {
+    const depth = 1 + Math.floor(r() * 4);
+    stack = stack.slice(0, Math.min(depth, stack.length));
+    while (stack.length < depth) stack.push(2 + Math.floor(r() * 4));
+    out.push([...stack]);
+  }
+  return out;
+}
+
+/** Reference: at each depth, a maximal run of samples with the same prefix is one slice. */
+function expectedSlices(samples: number[][], weights: number[], scale: number) {
+  const t = [0];
+  for (const w of weights) t.push(t[t.length - 1] + w);
+  const out: string[] = [];
+  const maxDepth = Math.max(...samples.map((s) => s.length));
+  for (let d = 0; d < maxDepth; d++) {
+    let runStart = -1;
+    let key = '';
+    for (let k = 0; k <= samples.length; k++) {
+      const kk = k < samples.length && samples[k].length > d ? samples[k].slice(0, d + 1).join(',') : '';
+      if (kk !== key) {
+        if (key) out.push(`${frames[Number(key.split(',').pop())].name}@${Math.round(t[runStart] * scale)}+${Math.round((t[k] - t[runStart]) * scale)}#${d}`);
+        key = kk;
+        runStart = k;
+      }
+    }
+  }
+  return out.sort();
+}
+
+function laneSlices(index: TraceIndex, laneId: string) {
+  const lane = index.lanes.get(laneId)!;
+  const out: string[] = [];
+  for (let k = 0; k < lane.start.length; k++) {
+    const d = index.slice(laneId, k)!;
+    const fn = (JSON.parse(d.args!) as { function: string }).function;
+    out.push(`${fn}@${Math.round(d.startNs)}+${Math.round(d.durNs)}#${d.row}`);
+  }
+  return out.sort();
+}
+
+function speedscopeFile(profiles: unknown[]) {
+  return JSON.stringify({ $schema: 'https://www.speedscope.app/file-format-schema.json', shared: { frames }, profiles, name: 'py-spy profile', exporter: 'py-spy@0.4.0' });
+}
+
+describe('speedscope importer', () => {
+  const main = randomSamples(7, 400);
+  const worker = randomSamples(11, 150);
+  const file = speedscopeFile([
+    { type: 'sampled', name: 'Process 4242 Thread 4242 "MainThread"', unit: 'seconds', startValue: 0, endValue: 4, samples: main, weights: main.map(() => 0.01) },
+    { type: 'sampled', name: 'Process 4242 Thread 4250 "loader"', unit: 'seconds', startValue: 0, endValue: 1.5, samples: worker, weights: worker.map((_, k) => (k % 3 === 0 ? 0.02 : 0.01)) },
+  ]);
+
+  it('merges consecutive samples into nested slices per thread, on unaligned Python lanes', async () => {
+    const index = await loadText(file, 'profile.speedscope.json');
+    expect(index.result.format).toBe('speedscope JSON');
+    const lanes = [...index.lanes.values()].map((l) => l.info);
+    expect(lanes.map((l) => [l.kind, l.pid, l.tid, l.name])).toEqual([
+      ['python', '4242', '4242', 'MainThread (4242) (unaligned) · Python'],
+      ['python', '4242', '4250', 'loader (4250) (unaligned) · Python'],
+    ]);
+    expect(laneSlices(index, lanes[0].id)).toEqual(expectedSlices(main, main.map(() => 0.01), 1e9));
+    expect(laneSlices(index, lanes[1].id)).toEqual(expectedSlices(worker, worker.map((_, k) => (k % 3 === 0 ? 0.02 : 0.01)), 1e9));
+    expect(index.result.warnings.map((w) => w.code)).toContain('unaligned');
+    expect(index.find({ name: 'model/loader.py(30): read_shard' }).length).toBeGreaterThan(0);
+  });
+
+  it('reads evented profiles (O/C) as nested slices', async () => {
+    const index = await loadText(
+      speedscopeFile([
+        {
+          type: 'evented',
+          name: 'Thread 9 "worker"',
+          unit: 'milliseconds',
+          startValue: 0,
+          endValue: 10,
+          events: [
+            { type: 'O', frame: 1, at: 0 },
+            { type: 'O', frame: 4, at: 2 },
+            { type: 'C', frame: 4, at: 5 },
+            { type: 'O', frame: 5, at: 6 },
+            { type: 'C', frame: 5, at: 7.5 },
+            { type: 'C', frame: 1, at: 10 },
+          ],
+        },
+      ]),
+      'ev.json',
+    );
+    const lane = [...index.lanes.values()][0];
+    expect(laneSlices(index, lane.info.id)).toEqual(['forward@2000000+3000000#1', 'main@0+10000000#0', 'sleep@6000000+1500000#1'].sort());
+    expect(lane.info.rows).toBe(2);
+  });
+
+  it('is told apart from Chrome-trace JSON by its $schema', async () => {
+    const index = await loadText(JSON.stringify({ traceEvents: [{ ph: 'X', name: 'a', ts: 1, dur: 1, pid: 1, tid: 1 }] }), 'x.json');
+    expect(index.result.format).toBe('Chrome trace JSON');
+  });
+});
+
+describe('collapsed stacks importer', () => {
+  const text = ['main;load;read 30', 'main;load 5', 'main;forward;matmul 50', 'main;load;read 10', 'idle 5', ''].join('\n');
+
+  it('lays the stacks out as one aggregate flame-graph lane with widths proportional to counts', async () => {
+    const index = await loadText(text, 'profile.txt');
+    expect(index.result.format).toBe('collapsed stacks');
+    const lanes = [...index.lanes.values()];
+    expect(lanes.length).toBe(1);
+    expect(lanes[0].info.name).toMatch(/^Flame graph \(100 samples\)/);
+    const at = (name: string) => {
+      const h = index.find({ name })[0];
+      return [h.startNs / NS_PER_SAMPLE, h.durNs / NS_PER_SAMPLE];
+    };
+    // Independent arithmetic: siblings in name order (idle < main; forward < load).
+    expect(at('idle')).toEqual([0, 5]);
+    expect(at('main')).toEqual([5, 95]);
+    expect(at('forward')).toEqual([5, 50]);
+    expect(at('matmul')).toEqual([5, 50]);
+    expect(at('load')).toEqual([55, 45]);
+    expect(at('read')).toEqual([55, 40]);
+    const load = index.find({ name: 'load' })[0];
+    expect(JSON.parse(index.slice(load.laneId, load.eventIdx)!.args!)).toEqual({ samples: 45, self: 5, share: '45.00%' });
+    expect(index.result.warnings.map((w) => w.code)).toContain('aggregate');
+  });
+});
