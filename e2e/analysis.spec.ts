@@ -1,6 +1,7 @@
 // Analyses on llm_decode_small: a kernel's launch and Python stack, the kernel chart
 // of a range, the steps table.
 import { expect, test } from '@playwright/test';
+import { hashName } from '../src/model/keys';
 import { collectConsoleErrors, openApp, openByPicker, shot, tl, waitIdle, waitReady, type FoundEvent } from './helpers';
 
 const FILE = 'llm_decode_small.json.gz';
@@ -42,4 +43,59 @@ test.describe('analysis on llm_decode_small', () => {
     await expect.poll(async () => ((await tl(page, (api) => api.selection())) as { name: string } | null)?.name).toBe(outer);
     expect(errors).toEqual([]);
   });
+
+  test('a range: statistics and the top kernels from the chart', async ({ page }) => {
+    const errors = collectConsoleErrors(page);
+    await openApp(page);
+    await openByPicker(page, FILE);
+    const summary = await waitReady(page);
+    await waitIdle(page);
+    // Drag on the axis over the middle 40% of the trace.
+    const axis = page.locator('.axis-canvas');
+    const box = (await axis.boundingBox())!;
+    const x0 = box.x + box.width * 0.3;
+    const x1 = box.x + box.width * 0.7;
+    await page.mouse.move(x0, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move((x0 + x1) / 2, box.y + box.height / 2, { steps: 4 });
+    await page.mouse.move(x1, box.y + box.height / 2, { steps: 4 });
+    await page.mouse.up();
+    await expect(page.getByTestId('analysis-scope')).toContainText('Range');
+    const vp = await tl(page, (api) => api.viewport());
+    const a = vp.startNs + 0.3 * (vp.endNs - vp.startNs);
+    const b = vp.startNs + 0.7 * (vp.endNs - vp.startNs);
+
+    await page.getByTestId('analysis-tab-kernels').click();
+    const bars = page.getByTestId('kernel-bar');
+    await expect(bars.first()).toBeAttached();
+    const chart = await bars.evaluateAll((els) => els.map((e) => ({ name: e.getAttribute('data-name')!, share: Number(e.getAttribute('data-share')) })));
+    // Reference from the automation API: GPU slices clipped to the range, grouped by the
+    // name hash of their keys; the projected user ranges (prefill, decode_step) left out.
+    const hits = await tl(page, (api) => api.find({ regex: '.', laneKind: 'gpu', limit: 100000 }));
+    const annotations = new Set(['prefill', 'decode_step', 'generate'].map(hashName));
+    const totals = new Map<string, number>();
+    for (const h of hits) {
+      const hash = h.key.split('@')[2];
+      const clipped = Math.min(b, h.startNs + h.durNs) - Math.max(a, h.startNs);
+      if (clipped > 0 && !annotations.has(hash)) totals.set(hash, (totals.get(hash) ?? 0) + clipped);
+    }
+    const ranked = [...totals].sort((x, y) => y[1] - x[1]);
+    expect(chart.length).toBeGreaterThan(3);
+    expect(hashName(chart[0].name)).toBe(ranked[0][0]);
+    expect(hashName(chart[1].name)).toBe(ranked[1][0]);
+    expect(chart[0].share).toBeGreaterThan(chart[chart.length - 1].share);
+    expect(chart.reduce((s, k) => s + k.share, 0)).toBeLessThanOrEqual(1.0001);
+    expect(summary.lanes.some((l) => l.kind === 'gpu')).toBe(true);
+    await expect(page.getByTestId('gpu-busy').first()).toContainText('busy');
+    await waitIdle(page);
+    await shot(page, 'analysis-kernel-chart');
+
+    await page.getByTestId('analysis-tab-stats').click();
+    const table = page.getByTestId('stats-table');
+    await expect(page.getByTestId('stats-row').first()).toBeAttached();
+    expect(Number(await table.getAttribute('data-total-rows'))).toBeGreaterThan(10);
+    await shot(page, 'analysis-stats');
+    expect(errors).toEqual([]);
+  });
 });
+

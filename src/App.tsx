@@ -8,6 +8,7 @@ import { HelpOverlay } from './panels/HelpOverlay';
 import { DetailsPanel } from './panels/DetailsPanel';
 import { AnnotationsPanel } from './panels/AnnotationsPanel';
 import { Timeline } from './timeline/Timeline';
+import { AnalysisDrawer } from './panels/AnalysisDrawer';
 import { StallPanel } from './panels/StallPanel';
 import { CHOOSE_RANKS_ABOVE, RankChooser } from './panels/RankChooser';
 import type { TraceSource } from './model/types';
@@ -144,7 +145,10 @@ export function App() {
           <LoadProgressPanel />
         ) : (
           <div className="workspace">
-            <Timeline />
+            <div className="workspace-column">
+              <Timeline />
+              <AnalysisDrawer />
+            </div>
             <DetailsPanel />
             <AnnotationsPanel />
             <StallPanel />

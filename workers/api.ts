@@ -13,7 +13,7 @@ import type {
   ViewportQuery,
 } from '../src/model/types';
 import type { RankComms } from './analysis/commOps';
-import type { SliceCorrelation } from '../src/model/analysisTypes';
+import type { RangeQuery, RangeStats, SliceCorrelation } from '../src/model/analysisTypes';
 
 export interface TraceWorkerApi {
   /** Read, parse and index a source. `onProgress` is a comlink proxy, called a few times a second. */
@@ -29,4 +29,6 @@ export interface TraceWorkerApi {
   gpuIdle(startNs: number, endNs: number): Promise<number>;
   /** Flows, launch ↔ GPU work, launch latency and the Python stack of a slice (workers/analysis/correlation.ts). */
   correlate(laneId: string, eventIdx: number): Promise<SliceCorrelation | null>;
+  /** Per-name statistics, top kernels and GPU busy/idle of a range (workers/analysis/rangeStats.ts). */
+  rangeStats(q: RangeQuery): Promise<RangeStats>;
 }

@@ -3,8 +3,10 @@
 import * as Comlink from 'comlink';
 import type { FindQuery, LoadProgress, TraceSource, ViewportQuery } from '../src/model/types';
 import type { TraceWorkerApi } from './api';
+import type { RangeQuery } from '../src/model/analysisTypes';
 import { commOps, gpuIdleWithin } from './analysis/commOps';
 import { correlate } from './analysis/correlation';
+import { rangeStats } from './analysis/rangeStats';
 import { loadTrace } from './ingest/loadTrace';
 import type { TraceIndex } from './index/traceIndex';
 
@@ -44,6 +46,9 @@ const api: TraceWorkerApi = {
   },
   async correlate(laneId: string, eventIdx: number) {
     return correlate(loaded(), laneId, eventIdx);
+  },
+  async rangeStats(q: RangeQuery) {
+    return rangeStats(loaded(), q);
   },
 };
 

@@ -1,0 +1,80 @@
+// GPU busy time per device: the union of its kernel, memcpy and memset intervals
+// over all its streams (overlapping streams count once). Built once per trace as
+// merged, sorted intervals, so any range costs two binary searches.
+
+import type { DeviceBusy } from '../../src/model/analysisTypes';
+import type { TraceIndex } from '../index/traceIndex';
+import { gpuLanes, isDeviceWork } from './sliceRef';
+
+export interface MergedIntervals {
+  start: Float64Array;
+  end: Float64Array;
+}
+
+const cache = new WeakMap<TraceIndex, Map<string, MergedIntervals>>();
+
+/** Sorted, disjoint busy intervals per device (device = the GPU lanes' pid). */
+export function deviceIntervals(index: TraceIndex): Map<string, MergedIntervals> {
+  let byDevice = cache.get(index);
+  if (byDevice) return byDevice;
+  const raw = new Map<string, [number, number][]>();
+  for (const lane of gpuLanes(index)) {
+    const list = raw.get(lane.info.pid) ?? [];
+    for (let k = 0; k < lane.start.length; k++) if (isDeviceWork(index, lane, k)) list.push([lane.start[k], lane.start[k] + lane.dur[k]]);
+    raw.set(lane.info.pid, list);
+  }
+  byDevice = new Map();
+  for (const [device, list] of [...raw].sort((a, b) => a[0].localeCompare(b[0], undefined, { numeric: true }))) {
+    list.sort((a, b) => a[0] - b[0]);
+    const start: number[] = [];
+    const end: number[] = [];
+    for (const [s, e] of list) {
+      if (start.length && s <= end[end.length - 1]) end[end.length - 1] = Math.max(end[end.length - 1], e);
+      else {
+        start.push(s);
+        end.push(e);
+      }
+    }
+    byDevice.set(device, { start: Float64Array.from(start), end: Float64Array.from(end) });
+  }
+  cache.set(index, byDevice);
+  return byDevice;
+}
+
+/** First interval ending after t. */
+function firstEndAfter(m: MergedIntervals, t: number): number {
+  let lo = 0;
+  let hi = m.end.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (m.end[mid] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Busy ns of merged intervals inside [a, b]. */
+export function busyWithin(m: MergedIntervals, a: number, b: number): number {
+  let busy = 0;
+  for (let i = firstEndAfter(m, a); i < m.start.length && m.start[i] < b; i++) busy += Math.min(b, m.end[i]) - Math.max(a, m.start[i]);
+  return busy;
+}
+
+/** The idle stretches of merged intervals inside [a, b], as [start, end] pairs. */
+export function idleWithin(m: MergedIntervals, a: number, b: number): [number, number][] {
+  const out: [number, number][] = [];
+  let t = a;
+  for (let i = firstEndAfter(m, a); i < m.start.length && m.start[i] < b; i++) {
+    if (m.start[i] > t) out.push([t, m.start[i]]);
+    t = Math.max(t, m.end[i]);
+  }
+  if (t < b) out.push([t, b]);
+  return out;
+}
+
+export function deviceBusy(index: TraceIndex, a: number, b: number): DeviceBusy[] {
+  return [...deviceIntervals(index)].map(([device, m]) => {
+    const busyNs = busyWithin(m, a, b);
+    return { device, busyNs, idleNs: Math.max(0, b - a - busyNs) };
+  });
+}
