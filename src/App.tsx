@@ -7,6 +7,7 @@ import { LoadProgressPanel } from './panels/LoadProgress';
 import { HelpOverlay } from './panels/HelpOverlay';
 import { DetailsPanel } from './panels/DetailsPanel';
 import { AnnotationsPanel } from './panels/AnnotationsPanel';
+import { RestoreNotice, ShareControls } from './panels/ShareControls';
 import { Timeline } from './timeline/Timeline';
 import { AnalysisDrawer } from './panels/AnalysisDrawer';
 import { StallPanel } from './panels/StallPanel';
@@ -88,6 +89,7 @@ export function App() {
           </span>
         )}
         <span className="spacer" />
+        {showTimeline && <ShareControls />}
         {traces.length > 0 && (
           <>
             <button className="button" data-testid="traces-button" aria-pressed={tracesOpen} onClick={() => setTracesOpen(!tracesOpen)}>
@@ -106,6 +108,7 @@ export function App() {
         </button>
         <input ref={fileInput} type="file" multiple data-testid="file-input" className="visually-hidden" tabIndex={-1} onChange={onPicked} />
       </header>
+      <RestoreNotice />
 
       {warnings.length > 0 && showTimeline && (
         <div className="banner warning" data-testid="load-warning" role="status">

@@ -2,9 +2,10 @@
 // the data-trace-state attribute that tells automation when the app is ready.
 
 import type { FindQuery, LoadWarning, SliceDetails } from './model/types';
-import { useStore, traceOfLane } from './state/store';
-import { findInTrace, resolveKey } from './state/traceClient';
-import { clearSelection, pendingSelection, selectSlice } from './timeline/Timeline';
+import { useStore } from './state/store';
+import { findInTrace } from './state/traceClient';
+import { clearSelection, pendingSelection } from './timeline/Timeline';
+import { selectByKey } from './state/selectByKey';
 import { clampTo } from './timeline/viewportMath';
 import { sortAnnotations, type Annotation } from './model/annotations';
 import { addAnnotation } from './timeline/annotationActions';
@@ -72,23 +73,7 @@ export function installAutomation(): void {
         clearSelection();
         return true;
       }
-      const laneId = key.split('@')[0];
-      const trace = traceOfLane(laneId);
-      if (!trace?.result) return false;
-      const resolved = await resolveKey(trace.key, key);
-      if (!resolved) return false;
-      const ok = await selectSlice(trace.key, resolved.laneId, resolved.eventIdx, key);
-      if (!ok) return false;
-      const s = useStore.getState();
-      s.requestScroll(resolved.laneId);
-      // Bring the slice on screen too if it is outside the current viewport.
-      const d = s.details;
-      if (d && (d.startNs + d.durNs < s.viewport.startNs || d.startNs > s.viewport.endNs)) {
-        const span = s.viewport.endNs - s.viewport.startNs;
-        const mid = d.startNs + d.durNs / 2;
-        s.setViewport(clampTo(s.extent, { startNs: mid - span / 2, endNs: mid + span / 2 }));
-      }
-      return true;
+      return selectByKey(key);
     },
     selection() {
       const pending = pendingSelection();

@@ -2,8 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { installAutomation } from './automation';
-import { loadSources } from './state/traceClient';
-import { urlParamSources } from './state/sources';
+import { installViewPersistence, openFromLocation } from './state/viewPersistence';
 import './styles.css';
 
 installAutomation();
@@ -13,6 +12,6 @@ createRoot(document.getElementById('root')!).render(
   </StrictMode>,
 );
 
-// ?url=… (repeatable): each one a trace, all in one timeline.
-const fromUrl = urlParamSources();
-if (fromUrl.length) loadSources(fromUrl);
+// ?url=… (repeatable): each one a trace, all in one timeline; #tl=… the shared view to restore.
+installViewPersistence();
+void openFromLocation();

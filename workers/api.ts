@@ -12,10 +12,13 @@ import type {
   TraceSource,
   ViewportQuery,
 } from '../src/model/types';
+import type { WindowExportOptions } from './export/chromeTraceWindow';
 import type { RankComms } from './analysis/commOps';
 import type { RangeQuery, RangeStats, SliceCorrelation } from '../src/model/analysisTypes';
 
 export interface TraceWorkerApi {
+  /** The events of a time window as a gzipped Chrome trace (workers/export/chromeTraceWindow.ts). */
+  exportWindow(q: WindowExportOptions): Promise<Uint8Array>;
   /** Read, parse and index a source. `onProgress` is a comlink proxy, called a few times a second. */
   load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void): Promise<TraceLoadResult>;
   /** Drawable slices and counter samples of the given lanes (times relative to the trace origin). */

@@ -3,6 +3,7 @@
 import * as Comlink from 'comlink';
 import type { FindQuery, LoadProgress, TraceSource, ViewportQuery } from '../src/model/types';
 import type { TraceWorkerApi } from './api';
+import { chromeTraceWindow, gzipText, type WindowExportOptions } from './export/chromeTraceWindow';
 import type { RangeQuery } from '../src/model/analysisTypes';
 import { commOps, gpuIdleWithin } from './analysis/commOps';
 import { correlate } from './analysis/correlation';
@@ -18,6 +19,10 @@ function loaded(): TraceIndex {
 }
 
 const api: TraceWorkerApi = {
+  async exportWindow(q: WindowExportOptions) {
+    const gz = await gzipText(chromeTraceWindow(loaded().raw, q));
+    return Comlink.transfer(gz, [gz.buffer as ArrayBuffer]);
+  },
   async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void) {
     index = await loadTrace(source, { trace, onProgress: onProgress ? (p) => void onProgress(p) : undefined });
     return index.result;

@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import type { LaneGroup, LaneInfo, LoadProgress, LoadWarning, SliceDetails, TraceLoadResult, TraceSource } from '../model/types';
 import { earliestOrigin, traceShiftNs } from '../model/time';
 import type { Annotation } from '../model/annotations';
+import type { FileRef } from './urlState';
 import type { AnalysisOverlay } from '../timeline/analysisOverlay';
 
 export type TraceStatus = 'loading' | 'ready' | 'error';
@@ -88,6 +89,12 @@ export interface AppState {
   annotationFlash: { id: string; nonce: number } | null;
   /** The annotation whose editor is open in the annotations panel. */
   editingAnnotation: string | null;
+  /** The current shareable link (also written to the address bar). */
+  shareUrl: string;
+  /** What a link or saved work could not restore; shown as a notice. */
+  restoreNotice: string[] | null;
+  /** Files a link made from dropped traces asks for. */
+  fileRequest: FileRef[] | null;
   /** What the analyses mark on the timeline: flow arrows, search hits, idle gaps (global-axis ns). */
   analysisOverlay: AnalysisOverlay;
 
@@ -117,6 +124,9 @@ export interface AppState {
   removeAnnotation(id: string): void;
   flashAnnotation(id: string): void;
   setEditingAnnotation(id: string | null): void;
+  setShareUrl(url: string): void;
+  setRestoreNotice(problems: string[] | null): void;
+  setFileRequest(files: FileRef[] | null): void;
   setAnalysisOverlay(patch: Partial<AnalysisOverlay>): void;
 }
 
@@ -142,6 +152,9 @@ const idle = {
   annotations: [] as Annotation[],
   annotationFlash: null,
   editingAnnotation: null,
+  shareUrl: '',
+  restoreNotice: null as string[] | null,
+  fileRequest: null as FileRef[] | null,
   analysisOverlay: { arrows: [], hits: [], currentHit: -1, gaps: [] } as AnalysisOverlay,
 };
 
@@ -310,6 +323,18 @@ export const useStore = create<AppState>()((set, get) => ({
 
   setEditingAnnotation(editingAnnotation) {
     set({ editingAnnotation });
+  },
+
+  setShareUrl(shareUrl) {
+    set({ shareUrl });
+  },
+
+  setRestoreNotice(restoreNotice) {
+    set({ restoreNotice });
+  },
+
+  setFileRequest(fileRequest) {
+    set({ fileRequest });
   },
 
   setAnalysisOverlay(patch) {

@@ -3,6 +3,7 @@
 
 import * as Comlink from 'comlink';
 import type { TraceWorkerApi } from '../../workers/api';
+import type { WindowExportOptions } from '../../workers/export/chromeTraceWindow';
 import type { FindHit, FindQuery, LoadProgress, QueryResult, SliceDetails, TraceSource, ViewportQuery } from '../model/types';
 import { traceKeyFromName } from '../model/keys';
 import { useStore } from './store';
@@ -134,6 +135,12 @@ export async function findInTrace(trace: string, q: FindQuery): Promise<FindHit[
 export async function resolveKey(trace: string, key: string): Promise<{ laneId: string; eventIdx: number } | null> {
   const a = api(trace);
   return a ? a.resolveKey(key) : null;
+}
+
+/** A time window of a trace as a gzipped Chrome trace (times relative to the trace origin). */
+export async function exportTraceWindow(trace: string, q: WindowExportOptions): Promise<Uint8Array | null> {
+  const a = api(trace);
+  return a ? a.exportWindow(q) : null;
 }
 
 export function sessionId(): number {

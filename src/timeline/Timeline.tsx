@@ -19,6 +19,7 @@ import { shortenName } from './kernelNames';
 import { sceneOverlay } from './analysisOverlay';
 import { addMarkAtCursor, addStageFromRange, beginHandleDrag, endHandleDrag, handleAt, moveHandleDrag, noteCursorNs, sceneAnnotations } from './annotationActions';
 import { AnnotationMenu, type AnnotationMenuState } from './AnnotationMenu';
+import { rememberScene } from '../export/png';
 
 export const AXIS_HEIGHT = 28;
 const HEADER_WIDTH = 280;
@@ -172,6 +173,7 @@ export function Timeline() {
     const scene: TimelineScene = { width: w, height: h, dpr, viewport: vp, theme, lanes: sceneLanes, groups: sceneGroups, selection, hover, range: st.range, annotations: sceneAnnotations(st) };
     scene.overlay = sceneOverlay(st.analysisOverlay, lay, scrollTop, h);
     renderTimeline(canvas.getContext('2d')!, scene);
+    rememberScene(scene);
     sizeCanvas(axis, w, AXIS_HEIGHT, dpr);
     renderTimeline(axis.getContext('2d')!, {
       ...scene,

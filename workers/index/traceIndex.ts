@@ -34,7 +34,8 @@ export class TraceIndex {
   readonly result: TraceLoadResult;
   /** Flow points (s/t/f) bound to slices; see flowIndex.ts for the binding rules. */
   readonly flowIndex: FlowIndex;
-  private readonly raw: RawTrace;
+  /** The imported events (window export reads their own pid/tid/args). */
+  readonly raw: RawTrace;
   private readonly originAbs: bigint;
 
   constructor(input: TraceIndexInput) {

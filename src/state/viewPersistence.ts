@@ -1,0 +1,123 @@
+// Where the view lives besides the screen: the URL hash (shareable, debounced),
+// IndexedDB (saved work per trace fingerprint). On start the hash is decoded and
+// its traces opened; once they are ready the view is restored (the link first,
+// else saved work) and from then on every change is written back.
+
+import { loadSources } from './traceClient';
+import { urlParamSources, urlSource } from './sources';
+import { useStore, type AppState } from './store';
+import { traceIdentity } from './fingerprint';
+import { decodeViewState, encodeViewState, hashFor, payloadOfHash, type DecodedViewState, type FileRef } from './urlState';
+import { applyViewState, captureViewState } from './viewState';
+import { loadSavedWork, saveWork } from './savedWork';
+
+const SAVE_DEBOUNCE_MS = 300;
+
+/** A decoded link waiting for its traces. */
+let pending: DecodedViewState | null = null;
+/** Identity of each loaded trace (same order as store.traces) and of the whole set. */
+let identities: string[] = [];
+let fingerprint = '';
+let syncing = false;
+let readySeq = 0;
+let timer: ReturnType<typeof setTimeout> | null = null;
+const listeners: ((fingerprint: string, st: AppState) => void)[] = [];
+
+/** Called once the traces are ready and restored (recent traces hook in here). */
+export function onTracesRestored(fn: (fingerprint: string, st: AppState) => void): void {
+  listeners.push(fn);
+}
+
+function setRestoreState(state: 'pending' | 'done'): void {
+  document.documentElement.dataset.viewRestore = state;
+}
+
+/** Decode the hash and open what the page URL names: ?url= first, else the link's own sources. */
+export async function openFromLocation(): Promise<void> {
+  const urls = urlParamSources();
+  const payload = payloadOfHash(window.location.hash);
+  pending = payload ? await decodeViewState(payload) : null;
+  const state = pending?.state;
+  if (urls.length) loadSources(urls);
+  else if (state?.sources.length) loadSources(state.sources.map((u) => urlSource(u)));
+  else if (state?.files.length) useStore.getState().setFileRequest(state.files);
+  else if (pending) {
+    if (pending.problems.length) useStore.getState().setRestoreNotice(pending.problems);
+    pending = null;
+  }
+}
+
+export function installViewPersistence(): void {
+  useStore.subscribe((s, prev) => {
+    if (s.traceState !== 'ready') {
+      if (prev.traceState === 'ready' || s.traceState === 'loading') {
+        syncing = false;
+        setRestoreState('pending');
+      }
+      return;
+    }
+    if (prev.traceState !== 'ready') return void onReady();
+    if (
+      syncing &&
+      (s.viewport !== prev.viewport ||
+        s.annotations !== prev.annotations ||
+        s.selection !== prev.selection ||
+        s.range !== prev.range ||
+        s.laneState !== prev.laneState)
+    )
+      scheduleSave();
+  });
+}
+
+async function onReady(): Promise<void> {
+  const my = ++readySeq;
+  const traces = useStore.getState().traces;
+  identities = await Promise.all(traces.map((t) => traceIdentity(t.source, t.result!)));
+  if (my !== readySeq) return;
+  fingerprint = [...identities].sort().join('+');
+  const link = pending;
+  pending = null;
+  if (link) {
+    const problems = [...link.problems];
+    const expected = link.state?.files ?? [];
+    const mismatched = expected.filter((f) => !identities.includes(f.id));
+    if (link.state && mismatched.length) {
+      problems.push(...mismatched.map((f) => `“${f.name}” is not the trace the link was made from, so the link’s view and annotations were not restored.`));
+    } else if (link.state) problems.push(...(await applyViewState(link.state)));
+    if (my !== readySeq) return;
+    useStore.getState().setRestoreNotice(problems.length ? problems : null);
+  } else {
+    const saved = await loadSavedWork(fingerprint);
+    if (my !== readySeq) return;
+    if (saved) await applyViewState(saved);
+  }
+  if (my !== readySeq) return;
+  syncing = true;
+  setRestoreState('done');
+  scheduleSave(0);
+  const st = useStore.getState();
+  for (const fn of listeners) fn(fingerprint, st);
+}
+
+function scheduleSave(delay = SAVE_DEBOUNCE_MS): void {
+  if (timer) clearTimeout(timer);
+  timer = setTimeout(() => {
+    timer = null;
+    void save();
+  }, delay);
+}
+
+async function save(): Promise<void> {
+  const my = readySeq;
+  const st = useStore.getState();
+  if (!syncing || st.traceState !== 'ready') return;
+  const files: FileRef[] = st.traces.flatMap((t, i) => (t.source.kind === 'file' ? [{ name: t.name, size: t.source.file.size, id: identities[i] ?? '' }] : []));
+  const state = captureViewState(st, files);
+  const payload = await encodeViewState(state);
+  if (my !== readySeq || !syncing) return;
+  const search = state.sources.length ? '?' + state.sources.map((u) => `url=${encodeURIComponent(u)}`).join('&') : '';
+  const url = `${window.location.origin}${window.location.pathname}${search}${hashFor(payload)}`;
+  if (url !== window.location.href) window.history.replaceState(window.history.state, '', url);
+  st.setShareUrl(url);
+  await saveWork(fingerprint, state);
+}

@@ -1,0 +1,59 @@
+// Between the store and the shareable ViewState: capture what the user is looking
+// at, and put a ViewState back (links, saved work). Times in a ViewState are
+// relative to its own origin; applying shifts them onto the current axis.
+
+import { makeAnnotation, type Annotation } from '../model/annotations';
+import { clampTo } from '../timeline/viewportMath';
+import { selectByKey } from './selectByKey';
+import { useStore, type AppState } from './store';
+import type { FileRef, ViewState } from './urlState';
+
+export function captureViewState(st: AppState, files: FileRef[]): ViewState {
+  return {
+    originNs: st.axisOriginNs,
+    sources: st.traces.flatMap((t) => (t.source.kind === 'url' ? [t.source.url] : [])),
+    files,
+    viewport: { ...st.viewport },
+    selection: st.selection?.key ?? null,
+    range: st.range ? { startNs: Math.min(st.range.startNs, st.range.endNs), endNs: Math.max(st.range.startNs, st.range.endNs) } : null,
+    hidden: [...st.laneState.hidden],
+    pinned: [...st.laneState.pinned],
+    collapsed: [...st.laneState.collapsed],
+    // The store has no user offsets yet (only computed per-trace shifts).
+    offsets: {},
+    annotations: st.annotations.map(({ startNs, endNs, label, color, note }) => ({ startNs, endNs, label, color, note })),
+  };
+}
+
+/** Apply a ViewState to the loaded traces; returns what could not be restored. */
+export async function applyViewState(s: ViewState): Promise<string[]> {
+  const problems: string[] = [];
+  const st = useStore.getState();
+  const shift = Number(BigInt(s.originNs) - BigInt(st.axisOriginNs));
+  const laneIds = new Set(st.lanes.map((l) => l.id));
+  const groupIds = new Set(st.groups.map((g) => g.id));
+  const keep = (ids: string[], known: Set<string>, what: string) => {
+    const ok = ids.filter((id) => known.has(id));
+    if (ok.length < ids.length) problems.push(`${ids.length - ok.length} ${what} not in these traces`);
+    return ok;
+  };
+  useStore.setState({
+    laneState: {
+      ...st.laneState,
+      hidden: new Set(keep(s.hidden, laneIds, 'hidden lanes')),
+      pinned: keep(s.pinned, laneIds, 'pinned lanes'),
+      collapsed: new Set(keep(s.collapsed, groupIds, 'collapsed groups')),
+    },
+  });
+  if (Object.values(s.offsets).some((v) => v !== 0)) problems.push('per-trace offsets (this build has none)');
+
+  const list: Annotation[] = [];
+  for (const a of s.annotations) {
+    list.push(makeAnnotation(list, { startNs: a.startNs + shift, endNs: a.endNs === undefined ? undefined : a.endNs + shift, label: a.label, color: a.color, note: a.note }));
+  }
+  st.setAnnotations(list);
+  st.setRange(s.range ? { startNs: s.range.startNs + shift, endNs: s.range.endNs + shift } : null);
+  if (s.viewport) st.setViewport(clampTo(useStore.getState().extent, { startNs: s.viewport.startNs + shift, endNs: s.viewport.endNs + shift }));
+  if (s.selection && !(await selectByKey(s.selection, { reveal: false }))) problems.push('the selected slice (not found in these traces)');
+  return problems;
+}

@@ -1,0 +1,136 @@
+// A time window of a loaded trace written back out as Chrome-trace JSON: the events
+// that overlap the window with their own pid/tid/cat/args, the flows inside it, the
+// process/thread metadata, the top-level metadata (trace_id, deviceProperties, …)
+// and tracelane's annotations, so a colleague can open just the part that matters.
+// Times stay relative to the original baseTimeNanoseconds, so slice keys, trace
+// identity and annotation instants are the same as in the original.
+
+import { RawFlag, RawKind, type RawTrace } from '../ingest/rawTrace';
+
+export interface WindowMarker {
+  label: string;
+  /** ns relative to the trace origin. */
+  startNs: number;
+  endNs?: number;
+  note?: string;
+}
+
+export interface WindowExportOptions {
+  /** Window, ns relative to the trace origin. */
+  startNs: number;
+  endNs: number;
+  /** Annotations drawn as events of an "Annotations" process, for any viewer. */
+  markers?: WindowMarker[];
+  /** Extra top-level keys (tracelane writes its annotations file here). */
+  extra?: Record<string, unknown>;
+}
+
+/** Top-level keys the export writes itself, never copied from the source. */
+const OWN_KEYS = new Set(['traceEvents', 'displayTimeUnit', 'baseTimeNanoseconds']);
+const MARKER_PID = 'tracelane annotations';
+
+export function chromeTraceWindow(raw: RawTrace, opts: WindowExportOptions): string {
+  const { startNs, endNs } = opts;
+  const str = raw.strings;
+  // ts written = (origin − base) + start, in µs with 3 decimals (exact integer ns arithmetic).
+  const originMinusBase = Number(BigInt(raw.originAbsNs()) - raw.baseNs);
+  const ts = (ns: number) => microsText(originMinusBase + ns);
+  const out: string[] = [];
+  const pids = new Set<string>();
+  const threads = new Set<string>();
+
+  for (let i = 0; i < raw.count; i++) {
+    const s = raw.start.data[i];
+    const d = raw.dur.data[i];
+    if (s > endNs || s + d < startNs) continue;
+    const pid = str.get(raw.pid.data[i]);
+    const tid = str.get(raw.tid.data[i]);
+    pids.add(pid);
+    threads.add(`${pid}|${tid}`);
+    const kind = raw.kind.data[i];
+    const async = (raw.flags.data[i] & RawFlag.Async) !== 0;
+    const fields = [`"name":${JSON.stringify(str.get(raw.name.data[i]))}`, `"cat":${JSON.stringify(str.get(raw.cat.data[i]))}`];
+    if (kind === RawKind.Slice) fields.push(`"ph":"X"`, `"ts":${ts(s)}`, `"dur":${microsText(d)}`);
+    else if (kind === RawKind.Counter) fields.push(`"ph":"C"`, `"ts":${ts(s)}`);
+    else fields.push(`"ph":"i"`, `"s":"${async ? 'p' : 't'}"`, `"ts":${ts(s)}`);
+    fields.push(`"pid":${idText(pid)}`, `"tid":${idText(tid)}`);
+    const args = raw.argsText(raw.argsOff.data[i], raw.argsLen.data[i]);
+    if (args !== null) fields.push(`"args":${args}`);
+    out.push(`{${fields.join(',')}}`);
+  }
+
+  const f = raw.flows;
+  for (let i = 0; i < f.ts.length; i++) {
+    const t = f.ts.data[i];
+    if (t < startNs || t > endNs) continue;
+    const key = str.get(f.key.data[i]);
+    const cut = key.lastIndexOf('|');
+    const fields = [
+      `"ph":${JSON.stringify(String.fromCharCode(f.phase.data[i]))}`,
+      `"cat":${JSON.stringify(key.slice(0, cut))}`,
+      `"name":${JSON.stringify(key.slice(0, cut))}`,
+      `"id":${idText(key.slice(cut + 1))}`,
+      `"ts":${ts(t)}`,
+      `"pid":${idText(str.get(f.pid.data[i]))}`,
+      `"tid":${idText(str.get(f.tid.data[i]))}`,
+    ];
+    if (f.enclosing.data[i]) fields.push(`"bp":"e"`);
+    out.push(`{${fields.join(',')}}`);
+  }
+
+  const meta: string[] = [];
+  for (const pid of pids) {
+    const p = idText(pid);
+    const name = raw.processNames.get(pid);
+    if (name !== undefined) meta.push(`{"ph":"M","name":"process_name","pid":${p},"tid":0,"args":{"name":${JSON.stringify(name)}}}`);
+    const labels = raw.processLabels.get(pid);
+    if (labels !== undefined) meta.push(`{"ph":"M","name":"process_labels","pid":${p},"tid":0,"args":{"labels":${JSON.stringify(labels)}}}`);
+    const sort = raw.processSort.get(pid);
+    if (sort !== undefined) meta.push(`{"ph":"M","name":"process_sort_index","pid":${p},"tid":0,"args":{"sort_index":${sort}}}`);
+  }
+  for (const key of threads) {
+    const [pid, tid] = splitThread(key);
+    const name = raw.threadNames.get(key);
+    if (name !== undefined) meta.push(`{"ph":"M","name":"thread_name","pid":${idText(pid)},"tid":${idText(tid)},"args":{"name":${JSON.stringify(name)}}}`);
+    const sort = raw.threadSort.get(key);
+    if (sort !== undefined) meta.push(`{"ph":"M","name":"thread_sort_index","pid":${idText(pid)},"tid":${idText(tid)},"args":{"sort_index":${sort}}}`);
+  }
+
+  for (const m of opts.markers ?? []) {
+    const fields = [`"name":${JSON.stringify(m.label)}`, `"cat":"tracelane_annotation"`, `"pid":${JSON.stringify(MARKER_PID)}`, `"tid":${JSON.stringify(m.endNs === undefined ? 'lines' : 'stages')}`, `"ts":${ts(m.startNs)}`];
+    if (m.endNs !== undefined) fields.push(`"ph":"X"`, `"dur":${microsText(m.endNs - m.startNs)}`);
+    else fields.push(`"ph":"i"`, `"s":"g"`);
+    if (m.note) fields.push(`"args":{"note":${JSON.stringify(m.note)}}`);
+    out.push(`{${fields.join(',')}}`);
+  }
+
+  const top: string[] = [`"traceEvents":[\n${[...meta, ...out].join(',\n')}\n]`, `"displayTimeUnit":"ms"`];
+  if (raw.baseNs !== 0n) top.push(`"baseTimeNanoseconds":${raw.baseNs.toString()}`);
+  for (const [k, v] of Object.entries(raw.metadata)) if (!OWN_KEYS.has(k) && !(opts.extra && k in opts.extra)) top.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
+  for (const [k, v] of Object.entries(opts.extra ?? {})) top.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
+  return `{${top.join(',\n')}}\n`;
+}
+
+/** Integer ns → µs text with exactly 3 decimals, no float rounding. */
+export function microsText(ns: number): string {
+  const n = Math.round(ns);
+  const sign = n < 0 ? '-' : '';
+  const a = Math.abs(n);
+  return `${sign}${Math.floor(a / 1000)}.${String(a % 1000).padStart(3, '0')}`;
+}
+
+/** Kineto writes numeric pids/tids as numbers and the profiler's own ones as strings; keep that. */
+function idText(id: string): string {
+  return /^-?(0|[1-9]\d{0,15})$/.test(id) ? id : JSON.stringify(id);
+}
+
+function splitThread(key: string): [string, string] {
+  const cut = key.indexOf('|');
+  return [key.slice(0, cut), key.slice(cut + 1)];
+}
+
+/** gzip text with the platform's CompressionStream (browsers, Node ≥ 18). */
+export async function gzipText(text: string): Promise<Uint8Array> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
