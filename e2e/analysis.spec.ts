@@ -97,5 +97,31 @@ test.describe('analysis on llm_decode_small', () => {
     await shot(page, 'analysis-stats');
     expect(errors).toEqual([]);
   });
+
+  test('the steps table: decode steps, outliers, a step becomes the range', async ({ page }) => {
+    const errors = collectConsoleErrors(page);
+    await openApp(page);
+    await openByPicker(page, FILE);
+    await waitReady(page);
+    await page.getByTestId('analysis-tab-steps').click();
+    const table = page.getByTestId('steps-table');
+    await expect(table).toBeVisible();
+    const steps = await tl(page, (api) => api.find({ name: 'decode_step', laneKind: 'cpu' }));
+    await expect(table).toHaveAttribute('data-total-rows', String(steps.length));
+    const rows = page.getByTestId('step-row');
+    const durs = await rows.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-dur-ns'))));
+    expect(durs).toEqual(steps.map((s) => Math.round(s.durNs)));
+    // The two steps that wait for the host copy stand out.
+    const outliers = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-outlier')));
+    expect(outliers.filter((o) => o === 'true')).toHaveLength(2);
+    await rows.nth(2).click();
+    await expect(page.getByTestId('analysis-scope')).toContainText('Range');
+    await expect.poll(async () => ((await tl(page, (api) => api.selection())) as { name: string } | null)?.name).toBe('decode_step');
+    await page.keyboard.press(']');
+    await expect(rows.nth(3)).toHaveClass(/current/);
+    await waitIdle(page);
+    await shot(page, 'analysis-steps');
+    expect(errors).toEqual([]);
+  });
 });
 

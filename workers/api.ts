@@ -14,7 +14,7 @@ import type {
 } from '../src/model/types';
 import type { WindowExportOptions } from './export/chromeTraceWindow';
 import type { RankComms } from './analysis/commOps';
-import type { RangeQuery, RangeStats, SliceCorrelation } from '../src/model/analysisTypes';
+import type { RangeQuery, RangeStats, SliceCorrelation, StepTable } from '../src/model/analysisTypes';
 
 export interface TraceWorkerApi {
   /** The events of a time window as a gzipped Chrome trace (workers/export/chromeTraceWindow.ts). */
@@ -34,4 +34,6 @@ export interface TraceWorkerApi {
   correlate(laneId: string, eventIdx: number): Promise<SliceCorrelation | null>;
   /** Per-name statistics, top kernels and GPU busy/idle of a range (workers/analysis/rangeStats.ts). */
   rangeStats(q: RangeQuery): Promise<RangeStats>;
+  /** The steps table for a step marker (default: the best candidate) (workers/analysis/stepTable.ts). */
+  stepTable(marker?: string): Promise<StepTable>;
 }

@@ -8,6 +8,7 @@ import type { RangeQuery } from '../src/model/analysisTypes';
 import { commOps, gpuIdleWithin } from './analysis/commOps';
 import { correlate } from './analysis/correlation';
 import { rangeStats } from './analysis/rangeStats';
+import { stepTable } from './analysis/stepTable';
 import { loadTrace } from './ingest/loadTrace';
 import type { TraceIndex } from './index/traceIndex';
 
@@ -54,6 +55,9 @@ const api: TraceWorkerApi = {
   },
   async rangeStats(q: RangeQuery) {
     return rangeStats(loaded(), q);
+  },
+  async stepTable(marker?: string) {
+    return stepTable(loaded(), marker);
   },
 };
 

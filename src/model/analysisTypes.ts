@@ -85,3 +85,28 @@ export interface RangeStats {
   kernels: KernelTotal[];
   devices: DeviceBusy[];
 }
+
+export interface StepRow {
+  ordinal: number;
+  name: string;
+  ref: SliceRef;
+  durNs: number;
+  /** Union of GPU work inside the step, summed over devices. */
+  gpuBusyNs: number;
+  /** Step length × devices − busy. */
+  gpuIdleNs: number;
+  /** gpuBusyNs / (step length × devices); 0 without GPUs. */
+  gpuBusyShare: number;
+  topKernel: string | null;
+  topKernelNs: number;
+  meanLatencyNs: number | null;
+  /** Duration far above the typical step (robust z-score over the steps). */
+  outlier: boolean;
+}
+
+export interface StepTable {
+  /** Repeated top-level annotations the user may pick, best first. */
+  candidates: { name: string; count: number; totalNs: number }[];
+  marker: string | null;
+  steps: StepRow[];
+}

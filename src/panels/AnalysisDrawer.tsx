@@ -7,12 +7,14 @@ import { formatDuration } from '../model/time';
 import { useStore } from '../state/store';
 import { KernelChart } from './analysis/KernelChart';
 import { StatsPanel } from './analysis/StatsPanel';
+import { StepsPanel } from './analysis/StepsPanel';
 import { traceSpan } from './analysis/useTraceQuery';
 import './analysis/analysis.css';
 
 const TABS = [
   { id: 'stats', label: 'Statistics' },
   { id: 'kernels', label: 'GPU kernels' },
+  { id: 'steps', label: 'Steps' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
@@ -97,6 +99,7 @@ export function AnalysisDrawer() {
         <div className="drawer-body" ref={bodyRef} style={{ height }}>
           {tab === 'stats' && <StatsPanel trace={entry.key} span={span} laneIds={laneIds} />}
           {tab === 'kernels' && <KernelChart trace={entry.key} span={span} width={width} />}
+          {tab === 'steps' && <StepsPanel trace={entry.key} />}
         </div>
       )}
     </section>

@@ -130,7 +130,7 @@ export function StatsPanel({ trace, span, laneIds }: { trace: string; span: { st
                   <span className="stats-cell num">{formatDuration(r.minNs)}</span>
                   <span className="stats-cell num">{formatDuration(r.maxNs)}</span>
                   <span className="stats-cell num">
-                    <span className="share-bar" style={{ width: `${Math.min(100, r.share * 100)}%` }} />
+                    <span className="mini-bar" style={{ width: `${Math.min(100, r.share * 100)}%` }} />
                     {formatShare(r.share)}
                   </span>
                 </div>

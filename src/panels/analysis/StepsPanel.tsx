@@ -1,0 +1,116 @@
+// The steps table: one row per iteration of the chosen marker. A row click selects the
+// step, makes it the range and zooms to it; [ and ] step backwards and forwards.
+// Outlier steps (robust z-score on duration) are highlighted.
+
+import { useEffect, useState } from 'react';
+import type { StepRow, StepTable } from '../../model/analysisTypes';
+import { formatDuration } from '../../model/time';
+import { goToSlice, shiftOf } from '../../state/navigation';
+import { useStore } from '../../state/store';
+import { isTypingTarget } from '../../timeline/gestures';
+import { shortenName } from '../../timeline/kernelNames';
+import { fitSpan } from '../../timeline/viewportMath';
+import { formatShare, StatusLine, useTraceQuery } from './useTraceQuery';
+
+export function StepsPanel({ trace }: { trace: string }) {
+  const [marker, setMarker] = useState<string | undefined>(undefined);
+  const state = useTraceQuery<StepTable>(trace, (w) => w.stepTable(marker), [marker]);
+  const [current, setCurrent] = useState(-1);
+  const steps = state.data?.steps ?? [];
+
+  const open = (i: number) => {
+    const row = steps[i];
+    if (!row) return;
+    setCurrent(i);
+    const st = useStore.getState();
+    const start = row.ref.startNs + shiftOf(trace);
+    st.setRange({ startNs: start, endNs: start + row.durNs });
+    void goToSlice(trace, row.ref).then(() => st.setViewport(fitSpan(st.extent, start, start + row.durNs)));
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (isTypingTarget(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key !== '[' && e.key !== ']') return;
+      e.preventDefault();
+      const next = e.key === ']' ? Math.min(steps.length - 1, current + 1) : Math.max(0, current - 1);
+      open(next);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const candidates = state.data?.candidates ?? [];
+  const maxDur = Math.max(1, ...steps.map((s) => s.durNs));
+  return (
+    <div className="steps-panel">
+      <div className="drawer-toolbar">
+        <label>
+          Step marker{' '}
+          <select value={state.data?.marker ?? ''} onChange={(e) => setMarker(e.currentTarget.value)} disabled={!candidates.length} data-testid="step-marker">
+            {candidates.map((c) => (
+              <option key={c.name} value={c.name}>
+                {c.name} ({c.count}×)
+              </option>
+            ))}
+          </select>
+        </label>
+        <button className="button small" onClick={() => open(Math.max(0, current - 1))} disabled={!steps.length} title="Previous step ([)">
+          ◀ Prev
+        </button>
+        <button className="button small" onClick={() => open(Math.min(steps.length - 1, current + 1))} disabled={!steps.length} title="Next step (])">
+          Next ▶
+        </button>
+        <span className="muted">[ / ] previous / next step · outliers highlighted</span>
+      </div>
+      <StatusLine state={state} empty={state.data && !steps.length ? 'No repeated step annotations (ProfilerStep#N, execute_model, decode_step, …) in this trace.' : false} />
+      {steps.length > 0 && (
+        <div className="table-scroll">
+          <table className="analysis-table" data-testid="steps-table" data-total-rows={steps.length}>
+            <thead>
+              <tr>
+                <th className="num">#</th>
+                <th>Step</th>
+                <th className="num">Start</th>
+                <th className="num">Duration</th>
+                <th className="num">GPU busy</th>
+                <th className="num">GPU idle</th>
+                <th>Top kernel</th>
+                <th className="num" title="Mean launch latency of the kernels in the step">Launch latency</th>
+              </tr>
+            </thead>
+            <tbody>
+              {steps.map((s, i) => (
+                <StepLine key={s.ref.key} step={s} current={i === current} maxDur={maxDur} onOpen={() => open(i)} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function StepLine({ step: s, current, maxDur, onOpen }: { step: StepRow; current: boolean; maxDur: number; onOpen: () => void }) {
+  const cls = ['step-row', s.outlier ? 'outlier' : '', current ? 'current' : ''].filter(Boolean).join(' ');
+  return (
+    <tr className={cls} data-testid="step-row" data-ordinal={s.ordinal} data-dur-ns={Math.round(s.durNs)} data-outlier={s.outlier ? 'true' : 'false'} onClick={onOpen}>
+      <td className="num">{s.ordinal}</td>
+      <td>
+        {s.name}
+        {s.outlier && <span className="outlier-badge">outlier</span>}
+      </td>
+      <td className="num">{formatDuration(s.ref.startNs)}</td>
+      <td className="num">
+        <span className="mini-bar" style={{ width: `${(100 * s.durNs) / maxDur}%` }} />
+        {formatDuration(s.durNs)}
+      </td>
+      <td className="num">{formatShare(s.gpuBusyShare)}</td>
+      <td className="num">{formatDuration(s.gpuIdleNs)}</td>
+      <td className="mono" title={s.topKernel ?? ''}>
+        {s.topKernel ? `${shortenName(s.topKernel)} (${formatDuration(s.topKernelNs)})` : '—'}
+      </td>
+      <td className="num">{s.meanLatencyNs === null ? '—' : formatDuration(s.meanLatencyNs)}</td>
+    </tr>
+  );
+}
