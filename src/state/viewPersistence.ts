@@ -63,7 +63,8 @@ export function installViewPersistence(): void {
         s.annotations !== prev.annotations ||
         s.selection !== prev.selection ||
         s.range !== prev.range ||
-        s.laneState !== prev.laneState)
+        s.laneState !== prev.laneState ||
+        s.traces !== prev.traces)
     )
       scheduleSave();
   });

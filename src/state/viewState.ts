@@ -19,8 +19,7 @@ export function captureViewState(st: AppState, files: FileRef[]): ViewState {
     hidden: [...st.laneState.hidden],
     pinned: [...st.laneState.pinned],
     collapsed: [...st.laneState.collapsed],
-    // The store has no user offsets yet (only computed per-trace shifts).
-    offsets: {},
+    offsets: Object.fromEntries(st.traces.filter((t) => t.offsetNs).map((t) => [t.key, t.offsetNs])),
     annotations: st.annotations.map(({ startNs, endNs, label, color, note }) => ({ startNs, endNs, label, color, note })),
   };
 }
@@ -45,7 +44,10 @@ export async function applyViewState(s: ViewState): Promise<string[]> {
       collapsed: new Set(keep(s.collapsed, groupIds, 'collapsed groups')),
     },
   });
-  if (Object.values(s.offsets).some((v) => v !== 0)) problems.push('per-trace offsets (this build has none)');
+  // Offsets first: they move the traces, so the selection and extent depend on them.
+  const unknownOffsets = Object.keys(s.offsets).filter((key) => !st.traces.some((t) => t.key === key));
+  if (unknownOffsets.length) problems.push(`offsets of ${unknownOffsets.length} traces not open here`);
+  for (const t of st.traces) if ((s.offsets[t.key] ?? 0) !== t.offsetNs) st.setTraceOffset(t.key, s.offsets[t.key] ?? 0);
 
   const list: Annotation[] = [];
   for (const a of s.annotations) {
