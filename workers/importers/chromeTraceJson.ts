@@ -6,9 +6,10 @@
 // parsed only when someone looks at them.
 
 import type { MicrosTime } from '../ingest/rawTrace';
+import { TokenInterner } from '../ingest/growable';
 import { RawFlag, RawKind, RawTrace, textDecoder } from '../ingest/rawTrace';
 import { firstContentByte, TraceFormatError, type ImporterFormat, type TraceImporter } from './importer';
-import { decodeString, parseMicros, scalarText, skipString, skipValue, skipWs } from './jsonBytes';
+import { decodeString, MAX_TOKEN_BYTES, parseMicros, scalarText, skipString, skipValue, skipWs } from './jsonBytes';
 
 /** Phases this importer turns into slices, instants, counters, flows or metadata. */
 const KNOWN_PHASES = new Set(['X', 'B', 'E', 'b', 'e', 'S', 'F', 'n', 'i', 'I', 'R', 'C', 's', 't', 'f', 'M']);
@@ -41,10 +42,11 @@ const enum Field {
 
 interface OpenSlice {
   start: number;
-  pid: string;
-  tid: string;
-  cat: string;
-  name: string;
+  /** String ids. */
+  pid: number;
+  tid: number;
+  cat: number;
+  name: number;
   argsOff: number;
   argsLen: number;
   flags: number;
@@ -86,8 +88,11 @@ export class ChromeTraceJsonImporter implements TraceImporter {
   private readonly asyncStacks = new Map<string, OpenSlice[]>();
   private readonly t: MicrosTime = { us: 0, ns: 0 };
   private readonly f = new EventFields();
+  private readonly tokens: TokenInterner;
 
-  constructor(private readonly raw: RawTrace) {}
+  constructor(private readonly raw: RawTrace) {
+    this.tokens = new TokenInterner(raw.strings);
+  }
 
   push(buf: Uint8Array): void {
     const n = buf.length;
@@ -128,6 +133,15 @@ export class ChromeTraceJsonImporter implements TraceImporter {
             if (c === 0x5b) this.openEvents(2);
             else this.notAnArray(i);
           } else if (depth === this.eventsDepth && this.eventsState === 'open' && c === 0x7b) {
+            // Fast path: read the whole event in place (one pass over its bytes). Only an
+            // event cut by the chunk end (or a malformed one) goes through the byte scanner.
+            const end = this.f.read(buf, i, n);
+            if (end > 0) {
+              this.captureAbs = this.base + i;
+              this.onEvent(buf);
+              i = end - 1;
+              continue;
+            }
             this.beginCapture(Capture.Event, i);
           }
           depth++;
@@ -232,7 +246,8 @@ export class ChromeTraceJsonImporter implements TraceImporter {
   /** Keeps the captured tail of this chunk for the next one. */
   private carry(buf: Uint8Array): void {
     if (this.captureDropped) return;
-    const part = buf.slice(this.captureStart);
+    // A view, not a copy: stream chunks are never reused, and a 100 MB event is copied once, in endCapture.
+    const part = buf.subarray(this.captureStart);
     this.carriedLen += part.length;
     if (this.capture === Capture.Value && this.carriedLen > MAX_METADATA_BYTES) {
       this.captureDropped = true;
@@ -288,14 +303,21 @@ export class ChromeTraceJsonImporter implements TraceImporter {
   }
 
   private handleEvent(b: Uint8Array, s: number, e: number): void {
+    if (this.f.read(b, s, e) < 0) {
+      const index = this.eventIndex++;
+      const abs = this.captureAbs;
+      this.raw.warn({ code: 'bad-event', message: `Event #${index} at byte ${abs} is not a valid JSON object; skipped.`, byteOffset: abs, eventIndex: index });
+      return;
+    }
+    this.onEvent(b);
+  }
+
+  /** One event whose fields `this.f` has just read from `b`. */
+  private onEvent(b: Uint8Array): void {
     const raw = this.raw;
     const f = this.f;
     const index = this.eventIndex++;
     const abs = this.captureAbs;
-    if (!f.read(b, s, e)) {
-      raw.warn({ code: 'bad-event', message: `Event #${index} at byte ${abs} is not a valid JSON object; skipped.`, byteOffset: abs, eventIndex: index });
-      return;
-    }
     const ph = f.ph;
     raw.countPhase(ph);
     if (ph === 'M') return this.metadataEvent(b, f);
@@ -307,17 +329,22 @@ export class ChromeTraceJsonImporter implements TraceImporter {
       raw.warn({ code: 'bad-ts', message: `Event #${index} ("${f.name(b).slice(0, 80)}", ph ${ph}) at byte ${abs} has no valid ts; skipped.`, byteOffset: abs, eventIndex: index });
       return;
     }
-    const pid = f.text(b, f.pidStart, f.pidEnd);
-    const tid = f.text(b, f.tidStart, f.tidEnd);
-    const cat = f.text(b, f.catStart, f.catEnd);
-    const name = f.name(b);
+    if (f.nameEnd - f.nameStart > MAX_TOKEN_BYTES) {
+      raw.warn({ code: 'long-name', message: `Event #${index} at byte ${abs} has a ${(f.nameEnd - f.nameStart).toLocaleString('en-US')}-byte name; it is cut to ${MAX_TOKEN_BYTES.toLocaleString('en-US')} bytes.`, byteOffset: abs, eventIndex: index });
+    }
+    const pid = this.token(b, f.pidStart, f.pidEnd);
+    const tid = this.token(b, f.tidStart, f.tidEnd);
+    const cat = this.token(b, f.catStart, f.catEnd);
+    const name = this.token(b, f.nameStart, f.nameEnd);
 
     switch (ph) {
       case 'X': {
         let durNs = 0;
         if (f.durStart >= 0 && parseMicros(b, f.durStart, f.durEnd, t)) durNs = t.us * 1000 + t.ns;
+        else durNs = NaN;
         if (!(durNs >= 0)) {
-          raw.warn({ code: 'bad-dur', message: `Event #${index} ("${name.slice(0, 80)}") at byte ${abs} has a negative or invalid dur; shown as an instant.`, byteOffset: abs, eventIndex: index });
+          const problem = f.durStart < 0 ? 'has no dur' : 'has a negative or invalid dur';
+          raw.warn({ code: 'bad-dur', message: `Event #${index} ("${raw.strings.get(name).slice(0, 80)}") at byte ${abs} ${problem}; shown as an instant.`, byteOffset: abs, eventIndex: index });
           durNs = 0;
         }
         this.addSlice(b, f, RawKind.Slice, 0, startNs, durNs, pid, tid, cat, name);
@@ -345,7 +372,7 @@ export class ChromeTraceJsonImporter implements TraceImporter {
         return;
       case 'C': {
         const id = f.idStart >= 0 ? ` ${f.text(b, f.idStart, f.idEnd)}` : '';
-        this.addSlice(b, f, RawKind.Counter, 0, startNs, 0, pid, tid, cat, name + id);
+        this.addSlice(b, f, RawKind.Counter, 0, startNs, 0, pid, tid, cat, id ? raw.strings.intern(raw.strings.get(name) + id) : name);
         return;
       }
       case 's':
@@ -353,7 +380,8 @@ export class ChromeTraceJsonImporter implements TraceImporter {
       case 'f': {
         const id = f.idStart >= 0 ? f.text(b, f.idStart, f.idEnd) : f.id2Start >= 0 ? f.text(b, f.id2Start, f.id2End) : '';
         const enclosing = f.bpStart >= 0 && f.text(b, f.bpStart, f.bpEnd) === 'e';
-        raw.addFlow(ph.charCodeAt(0), `${cat}|${id}`, startNs, pid, tid, enclosing || ph !== 'f');
+        const s = raw.strings;
+        raw.addFlow(ph.charCodeAt(0), `${s.get(cat)}|${id}`, startNs, s.get(pid), s.get(tid), enclosing || ph !== 'f');
         return;
       }
       default:
@@ -362,12 +390,20 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     }
   }
 
-  private asyncKey(b: Uint8Array, f: EventFields, pid: string, cat: string): string {
+  /** String id of a scalar token (−1 start = absent → ""). */
+  private token(b: Uint8Array, s: number, e: number): number {
+    if (s < 0) return this.raw.strings.intern('');
+    // Huge tokens bypass the interner's byte pool (scalarText cuts them).
+    if (e - s > MAX_TOKEN_BYTES) return this.raw.strings.intern(scalarText(b, s, e));
+    return this.tokens.intern(b, s, e, () => scalarText(b, s, e));
+  }
+
+  private asyncKey(b: Uint8Array, f: EventFields, pid: number, cat: number): string {
     const id = f.idStart >= 0 ? f.text(b, f.idStart, f.idEnd) : f.id2Start >= 0 ? f.text(b, f.id2Start, f.id2End) : '';
     return `${pid}|${cat}|${id}`;
   }
 
-  private addSlice(b: Uint8Array, f: EventFields, kind: RawKind, flags: number, startNs: number, durNs: number, pid: string, tid: string, cat: string, name: string): void {
+  private addSlice(b: Uint8Array, f: EventFields, kind: RawKind, flags: number, startNs: number, durNs: number, pid: number, tid: number, cat: number, name: number): void {
     let off = 0;
     let len = 0;
     if (f.argsStart >= 0 && f.argsEnd - f.argsStart > 2) {
@@ -376,10 +412,10 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     }
     const end = startNs + durNs;
     if (end > this.maxEnd) this.maxEnd = end;
-    this.raw.addEvent(kind, flags, startNs, durNs, pid, tid, cat, name, off, len);
+    this.raw.addEventIds(kind, flags, startNs, durNs, pid, tid, cat, name, off, len);
   }
 
-  private open(stacks: Map<string, OpenSlice[]>, key: string, b: Uint8Array, f: EventFields, start: number, pid: string, tid: string, cat: string, name: string, flags: number): void {
+  private open(stacks: Map<string, OpenSlice[]>, key: string, b: Uint8Array, f: EventFields, start: number, pid: number, tid: number, cat: number, name: number, flags: number): void {
     let off = 0;
     let len = 0;
     if (f.argsStart >= 0 && f.argsEnd - f.argsStart > 2) {
@@ -400,7 +436,7 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     }
     const dur = Math.max(0, end - open.start);
     if (end > this.maxEnd) this.maxEnd = end;
-    this.raw.addEvent(RawKind.Slice, open.flags, open.start, dur, open.pid, open.tid, open.cat, open.name, open.argsOff, open.argsLen);
+    this.raw.addEventIds(RawKind.Slice, open.flags, open.start, dur, open.pid, open.tid, open.cat, open.name, open.argsOff, open.argsLen);
   }
 
   /** B (and async b) events never closed: shown up to the end of the trace, flagged. */
@@ -411,7 +447,7 @@ export class ChromeTraceJsonImporter implements TraceImporter {
       for (const stack of stacks.values()) {
         for (const open of stack) {
           unclosed++;
-          this.raw.addEvent(RawKind.Slice, open.flags | RawFlag.Unclosed, open.start, Math.max(0, end - open.start), open.pid, open.tid, open.cat, open.name, open.argsOff, open.argsLen);
+          this.raw.addEventIds(RawKind.Slice, open.flags | RawFlag.Unclosed, open.start, Math.max(0, end - open.start), open.pid, open.tid, open.cat, open.name, open.argsOff, open.argsLen);
         }
       }
     }
@@ -475,7 +511,12 @@ class EventFields {
   argsStart = -1;
   argsEnd = -1;
 
-  read(b: Uint8Array, s: number, e: number): boolean {
+  /**
+   * Reads the event object starting at b[s] === '{'. Returns the index just past its
+   * closing brace, −1 when the bytes end first (the event continues in the next
+   * chunk), −2 when it is malformed.
+   */
+  read(b: Uint8Array, s: number, e: number): number {
     this.ph = '';
     this.nameStart = this.catStart = this.pidStart = this.tidStart = this.tsStart = this.durStart = -1;
     this.idStart = this.id2Start = this.bpStart = this.argsStart = -1;
@@ -483,20 +524,24 @@ class EventFields {
     while (i < e) {
       i = skipWs(b, i, e);
       const c = b[i];
-      if (c === 0x7d) return true;
+      if (c === 0x7d) return i + 1;
       if (c === 0x2c) {
         i++;
         continue;
       }
-      if (c !== 0x22) return false;
+      if (i >= e) return -1;
+      if (c !== 0x22) return -2;
       const ks = i + 1;
       const ke = skipString(b, i, e) - 1;
       i = skipWs(b, ke + 1, e);
-      if (b[i] !== 0x3a) return false;
+      if (i >= e) return -1;
+      if (b[i] !== 0x3a) return -2;
       i = skipWs(b, i + 1, e);
       const vs = i;
       const ve = skipValue(b, i, e);
-      if (ve === vs) return false;
+      // A value running into the end is cut (numbers end at a delimiter we have not seen).
+      if (ve >= e) return -1;
+      if (ve === vs) return -2;
       i = ve;
       switch (fieldOf(b, ks, ke)) {
         case Field.Ph:
@@ -544,7 +589,7 @@ class EventFields {
           break;
       }
     }
-    return false;
+    return -1;
   }
 
   text(b: Uint8Array, s: number, e: number): string {

@@ -18,14 +18,16 @@ export function skipWs(b: Uint8Array, i: number, end: number): number {
 
 /** Given b[i] === '"', returns the index just past the closing quote (or end if unterminated). */
 export function skipString(b: Uint8Array, i: number, end: number): number {
-  i++;
-  while (i < end) {
-    const c = b[i];
-    if (c === BACKSLASH) i += 2;
-    else if (c === QUOTE) return i + 1;
-    else i++;
+  // indexOf is a native memchr: most bytes of a trace are inside strings.
+  let from = i + 1;
+  for (;;) {
+    const q = b.indexOf(QUOTE, from);
+    if (q < 0 || q >= end) return end;
+    let k = q - 1;
+    while (k > i && b[k] === BACKSLASH) k--;
+    if (((q - 1 - k) & 1) === 0) return q + 1;
+    from = q + 1;
   }
-  return end;
 }
 
 /** Skips any JSON value starting at b[i]; returns the index just past it. */
@@ -62,7 +64,7 @@ export function decodeString(b: Uint8Array, start: number, stop: number): string
   let ascii = true;
   for (let i = start + 1; i < stop - 1; i++) {
     const c = b[i];
-    if (c === BACKSLASH) return JSON.parse(textDecoder.decode(b.subarray(start, stop))) as string;
+    if (c === BACKSLASH) return decodeEscaped(textDecoder.decode(b.subarray(start, stop)));
     if (c >= 0x80) ascii = false;
   }
   const len = stop - start - 2;
@@ -74,8 +76,21 @@ export function decodeString(b: Uint8Array, start: number, stop: number): string
   return textDecoder.decode(b.subarray(start + 1, stop - 1));
 }
 
+/** A quoted JSON string with escapes; an invalid escape (`\\uZZZZ`, `\\q`) or a cut token is shown as written. */
+function decodeEscaped(token: string): string {
+  try {
+    return JSON.parse(token) as string;
+  } catch {
+    return token.slice(1, token.endsWith('"') && token.length > 1 ? -1 : undefined);
+  }
+}
+
+/** Longer names, categories and ids are cut to this many bytes: a 100 MB name would otherwise be copied into every table. */
+export const MAX_TOKEN_BYTES = 4096;
+
 /** Text of a scalar token (string contents, or a number/literal as written). */
 export function scalarText(b: Uint8Array, start: number, stop: number): string {
+  if (stop - start > MAX_TOKEN_BYTES) return `${scalarText(b, start, start + MAX_TOKEN_BYTES)}…`;
   if (b[start] === QUOTE) return decodeString(b, start, stop);
   return textDecoder.decode(b.subarray(start, stop));
 }

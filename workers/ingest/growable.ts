@@ -94,3 +94,73 @@ export class ByteStore {
     return n;
   }
 }
+
+/**
+ * Interns string tokens straight from their UTF-8 bytes: a repeated name costs a hash
+ * and a byte compare, not a decode, a new JS string and a Map lookup. Most trace
+ * names repeat thousands of times.
+ */
+export class TokenInterner {
+  private slots = new Int32Array(1 << 12).fill(-1);
+  private hashes: number[] = [];
+  private starts: number[] = [];
+  private lengths: number[] = [];
+  private ids: number[] = [];
+  private pool = new Uint8Array(1 << 16);
+  private poolUsed = 0;
+
+  constructor(private readonly strings: StringTable) {}
+
+  /** The string id of the token b[s, e); `decode` runs only the first time these bytes are seen. */
+  intern(b: Uint8Array, s: number, e: number, decode: () => string): number {
+    const len = e - s;
+    let h = 0x811c9dc5 ^ len;
+    const head = Math.min(e, s + 64);
+    for (let i = s; i < head; i++) h = Math.imul(h ^ b[i], 0x01000193);
+    for (let i = Math.max(head, e - 32); i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
+    const mask = this.slots.length - 1;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot];
+      if (entry < 0) return this.insert(slot, h, b, s, e, decode);
+      if (this.hashes[entry] === h && this.lengths[entry] === len && this.same(entry, b, s, len)) return this.ids[entry];
+    }
+  }
+
+  private same(entry: number, b: Uint8Array, s: number, len: number): boolean {
+    const pool = this.pool;
+    const at = this.starts[entry];
+    for (let i = 0; i < len; i++) if (pool[at + i] !== b[s + i]) return false;
+    return true;
+  }
+
+  private insert(slot: number, h: number, b: Uint8Array, s: number, e: number, decode: () => string): number {
+    const len = e - s;
+    if (this.poolUsed + len > this.pool.length) {
+      const next = new Uint8Array(Math.max(this.pool.length * 2, this.poolUsed + len));
+      next.set(this.pool.subarray(0, this.poolUsed));
+      this.pool = next;
+    }
+    this.pool.set(b.subarray(s, e), this.poolUsed);
+    const entry = this.ids.length;
+    this.hashes.push(h);
+    this.starts.push(this.poolUsed);
+    this.lengths.push(len);
+    this.poolUsed += len;
+    const id = this.strings.intern(decode());
+    this.ids.push(id);
+    this.slots[slot] = entry;
+    if (this.ids.length * 2 > this.slots.length) this.rehash();
+    return id;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2).fill(-1);
+    const mask = slots.length - 1;
+    for (let entry = 0; entry < this.ids.length; entry++) {
+      let slot = this.hashes[entry] & mask;
+      while (slots[slot] >= 0) slot = (slot + 1) & mask;
+      slots[slot] = entry;
+    }
+    this.slots = slots;
+  }
+}

@@ -95,14 +95,20 @@ export class RawTrace {
     argsOff: number,
     argsLen: number,
   ): number {
+    const s = this.strings;
+    return this.addEventIds(kind, flags, startNs, durNs, s.intern(pid), s.intern(tid), s.intern(cat), s.intern(name), argsOff, argsLen);
+  }
+
+  /** addEvent with pid, tid, cat and name already interned (the hot path of big importers). */
+  addEventIds(kind: RawKind, flags: number, startNs: number, durNs: number, pid: number, tid: number, cat: number, name: number, argsOff: number, argsLen: number): number {
     this.kind.push(kind);
     this.flags.push(flags);
     this.start.push(startNs);
     this.dur.push(durNs);
-    this.pid.push(this.strings.intern(pid));
-    this.tid.push(this.strings.intern(tid));
-    this.cat.push(this.strings.intern(cat));
-    this.name.push(this.strings.intern(name));
+    this.pid.push(pid);
+    this.tid.push(tid);
+    this.cat.push(cat);
+    this.name.push(name);
     this.argsOff.push(argsOff);
     return this.argsLen.push(argsLen);
   }

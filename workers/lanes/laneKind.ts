@@ -34,8 +34,13 @@ const GPU_NAME = /^(nccl(Dev)?Kernel|Memcpy |Memset )/;
 const CUDA_API_NAME = /^(cuda[A-Z]|cu[A-Z]|cublas|cudnn|nccl[A-Z]|cufft|curand|cusparse)/;
 const PYTHON_NAME = /^(<built-in|.+\.py\(\d+\): )/;
 
+/** The lane kind a category decides on its own, or null when the name must decide. */
+export function knownCategoryKind(cat: string): LaneKind | null {
+  return KIND_BY_CATEGORY[cat] ?? KIND_BY_CATEGORY[cat.toLowerCase()] ?? null;
+}
+
 export function laneKindOf(cat: string, name: string): LaneKind {
-  const byCat = KIND_BY_CATEGORY[cat] ?? KIND_BY_CATEGORY[cat.toLowerCase()];
+  const byCat = knownCategoryKind(cat);
   if (byCat) return byCat;
   if (GPU_NAME.test(name)) return 'gpu';
   if (CUDA_API_NAME.test(name)) return 'cuda_api';

@@ -4,7 +4,7 @@
 import { groupKey, laneKey } from '../../src/model/keys';
 import { LANE_KIND_LABEL, type LaneGroup, type LaneInfo, type LaneKind } from '../../src/model/types';
 import { RawFlag, RawKind, type RawTrace } from '../ingest/rawTrace';
-import { isKinetoMemoryEvent, isProfilerProcess, KIND_ORDER, laneKindOf } from './laneKind';
+import { isKinetoMemoryEvent, isProfilerProcess, KIND_ORDER, knownCategoryKind, laneKindOf } from './laneKind';
 
 /** A lane before indexing: its identity and the raw events it holds. */
 export interface LanePlan {
@@ -35,9 +35,6 @@ export function mapLanes(raw: RawTrace, trace: string): LaneMap {
   const members: number[][] = [];
   const infos: LaneInfo[] = [];
   const counterSeries = new Map<string, { info: LaneInfo; t: number[]; rows: Record<string, number>[] }>();
-  const categories: Record<string, number> = {};
-  const kindByCatName = new Map<number, LaneKind>();
-
   const n = raw.count;
   const kinds = raw.kind.data;
   const flags = raw.flags.data;
@@ -46,34 +43,57 @@ export function mapLanes(raw: RawTrace, trace: string): LaneMap {
   const cats = raw.cat.data;
   const names = raw.name.data;
 
-  for (let i = 0; i < n; i++) {
-    const cat = strings.get(cats[i]);
-    const name = strings.get(names[i]);
-    const pid = strings.get(pids[i]);
-    categories[cat || '(none)'] = (categories[cat || '(none)'] ?? 0) + 1;
+  // Everything per event is by string id: strings are looked at once per distinct id.
+  const catCounts = new Map<number, number>();
+  const kindOfCat = new Map<number, LaneKind | null>();
+  const kindOfName = new Map<number, LaneKind>();
+  const memoryName = strings.lookup('[memory]');
+  let lastKey = '';
+  let lastLane = -1;
 
-    if (kinds[i] === RawKind.Counter || (kinds[i] === RawKind.Instant && isKinetoMemoryEvent(cat, name))) {
-      addCounterSample(raw, i, trace, pid, cat, name, counterSeries);
+  for (let i = 0; i < n; i++) {
+    const catId = cats[i];
+    catCounts.set(catId, (catCounts.get(catId) ?? 0) + 1);
+    const isMemory = kinds[i] === RawKind.Instant && names[i] === memoryName && isKinetoMemoryEvent(strings.get(catId), '[memory]');
+    if (kinds[i] === RawKind.Counter || isMemory) {
+      addCounterSample(raw, i, trace, strings.get(pids[i]), strings.get(catId), strings.get(names[i]), counterSeries);
       continue;
     }
-    // Cache per (cat, name) pair: name rules only run for unknown categories.
-    const cacheKey = cats[i] * 0x100000 + (names[i] % 0x100000);
-    let kind = kindByCatName.get(cacheKey);
-    if (kind === undefined || kindByCatName.size > 1e6) {
-      kind = laneKindOf(cat, name);
-      kindByCatName.set(cacheKey, kind);
+    // The category decides; name rules run only for unknown categories, once per name.
+    let kind = kindOfCat.get(catId);
+    if (kind === undefined) {
+      kind = knownCategoryKind(strings.get(catId));
+      kindOfCat.set(catId, kind);
+    }
+    if (kind === null) {
+      kind = kindOfName.get(names[i]);
+      if (kind === undefined) {
+        kind = laneKindOf(strings.get(catId), strings.get(names[i]));
+        kindOfName.set(names[i], kind);
+      }
     }
     const isAsync = (flags[i] & RawFlag.Async) !== 0;
-    const tid = isAsync ? `async ${cat || name}` : strings.get(tids[i]);
-    const id = laneKey(trace, pid, tid, kind);
-    let lane = laneIds.get(id);
+    // Async tracks are per process and category (per name when there is no category).
+    const track = isAsync ? (strings.get(catId) ? `a${catId}` : `n${names[i]}`) : tids[i];
+    const key = `${pids[i]},${track},${kind}`;
+    let lane = key === lastKey ? lastLane : laneIds.get(key);
     if (lane === undefined) {
+      const pid = strings.get(pids[i]);
+      const cat = strings.get(catId);
+      const tid = isAsync ? `async ${cat || strings.get(names[i])}` : strings.get(tids[i]);
       lane = infos.length;
-      laneIds.set(id, lane);
-      infos.push(newLaneInfo(raw, trace, id, pid, tid, kind));
+      laneIds.set(key, lane);
+      infos.push(newLaneInfo(raw, trace, laneKey(trace, pid, tid, kind), pid, tid, kind));
       members.push([]);
     }
+    lastKey = key;
+    lastLane = lane;
     members[lane].push(i);
+  }
+  const categories: Record<string, number> = {};
+  for (const [catId, count] of catCounts) {
+    const cat = strings.get(catId) || '(none)';
+    categories[cat] = (categories[cat] ?? 0) + count;
   }
 
   const counters: CounterPlan[] = [];
