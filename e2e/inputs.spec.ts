@@ -3,13 +3,14 @@
 // and duration in the details panel.
 import { expect, test, type Page } from '@playwright/test';
 import { formatDuration } from '../src/model/time';
+import { buildExport, PID } from '../test/support/nsysExport';
 import { collectConsoleErrors, corpusUrl, openApp, shot, tl, waitIdle, waitReady, type FoundEvent, type LaneSummary } from './helpers';
 
 const STRACE = 'strace_model_load.txt.gz';
 const KINETO = 'llm_decode_small.json.gz';
 
-/** A file to drop: a corpus file (fetched from the e2e server) or text built in the test. */
-type DropFile = { name: string; text?: string };
+/** A file to drop: a corpus file (fetched from the e2e server), or text or bytes (base64) built in the test. */
+type DropFile = { name: string; text?: string; base64?: string };
 
 /** Drop several files at once, like a multi-file drag from a file manager. */
 async function dropFiles(page: Page, files: DropFile[]): Promise<void> {
@@ -21,9 +22,13 @@ async function dropFiles(page: Page, files: DropFile[]): Promise<void> {
   });
   await page.evaluate(async (list) => {
     const dt = new DataTransfer();
-    for (const { url, name, text } of list) {
+    for (const { url, name, text, base64 } of list) {
       if (text !== undefined) {
         dt.items.add(new File([text], name));
+        continue;
+      }
+      if (base64 !== undefined) {
+        dt.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name));
         continue;
       }
       const res = await fetch(url);
@@ -114,5 +119,21 @@ test('a py-spy speedscope profile opens as unaligned Python sample lanes per thr
     ['python', 'loader (4250) (unaligned) · Python'],
   ]);
   await shot(page, 'inputs-speedscope');
+  expect(errors).toEqual([]);
+});
+
+test('an Nsight Systems SQLite export opens with GPU, CUDA API, OS runtime, NVTX and memory lanes (sql.js wasm from the build)', async ({ page }) => {
+  const errors = collectConsoleErrors(page);
+  const bytes = await buildExport();
+  await openApp(page, '/portal/tools/tracelane/');
+  await dropFiles(page, [{ name: 'report.sqlite', base64: Buffer.from(bytes).toString('base64') }]);
+  const s = await waitReady(page);
+  const kinds = (pid: string) => new Set(s.lanes.filter((l) => l.id.split('|')[1] === pid).map((l) => l.kind));
+  expect(kinds(String(PID))).toEqual(new Set(['cuda_api', 'syscall', 'cpu']));
+  expect(kinds('0')).toEqual(new Set(['gpu', 'counter']));
+  const kernel = (await tl(page, (api) => api.find({ regex: 'gemm_kernel', laneKind: 'gpu' })))[0];
+  expect(await tl(page, (api, key) => api.select(key), kernel.key)).toBeTruthy();
+  await expect(page.getByTestId('details-panel')).toContainText('"correlation": 11');
+  await shot(page, 'inputs-nsys');
   expect(errors).toEqual([]);
 });

@@ -6,8 +6,8 @@ import type { RawTrace } from '../ingest/rawTrace';
 export interface TraceImporter {
   /** Consumes the next decoded bytes of the file. Chunks may split anything, even UTF-8 sequences. */
   push(chunk: Uint8Array): void;
-  /** Called once at end of input: closes open state, records truncation warnings. */
-  finish(): void;
+  /** Called once at end of input: closes open state, records truncation warnings. Whole-file formats parse here (async: sql.js loads its wasm). */
+  finish(): void | Promise<void>;
 }
 
 export interface ImporterFormat {

@@ -5,6 +5,7 @@ import type { LoadProgress, TraceSource } from '../../src/model/types';
 import { chromeTraceJson } from '../importers/chromeTraceJson';
 import { firstContentByte, TraceFormatError, type ImporterFormat } from '../importers/importer';
 import { collapsedStacks } from '../importers/collapsedStacks';
+import { nsysSqlite } from '../importers/nsysSqlite';
 import { speedscope } from '../importers/speedscope';
 import { strace } from '../importers/strace';
 import { TraceIndex } from '../index/traceIndex';
@@ -12,7 +13,7 @@ import { countingStream, isGzip, openSource, peek } from './byteSource';
 import { RawTrace } from './rawTrace';
 
 /** Every supported format, tried in order on the first decoded bytes (strict detectors first: `[pid N]` strace lines start like a JSON array). */
-export const FORMATS: ImporterFormat[] = [strace, speedscope, collapsedStacks, chromeTraceJson];
+export const FORMATS: ImporterFormat[] = [nsysSqlite, strace, speedscope, collapsedStacks, chromeTraceJson];
 
 export interface LoadOptions {
   trace: string;
@@ -82,7 +83,7 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
       byteOffset: progress.scannedBytes,
     });
   }
-  importer.finish();
+  await importer.finish();
   const parseMs = performance.now() - t0;
 
   progress.phase = 'index';
@@ -97,12 +98,13 @@ function detectFormat(head: Uint8Array, name: string): ImporterFormat {
   const format = FORMATS.find((f) => f.detect(head));
   if (format) return format;
   const at = firstContentByte(head);
+  if (at >= head.length) throw new TraceFormatError(`${name} is empty (only whitespace).`, at);
   const text = new TextDecoder('utf-8', { fatal: false }).decode(head.subarray(at, at + 200));
   if (/^<(!doctype|html|\?xml|head|body)/i.test(text)) {
     throw new TraceFormatError(`${name} is an HTML/XML page, not a trace (a login or error page served instead of the file?).`, at);
   }
   const preview = text.slice(0, 40).replace(/[^\x20-\x7e]/g, '·');
-  throw new TraceFormatError(`${name} is not a trace format tracelane reads (expected Chrome/Kineto trace JSON, an strace log, speedscope JSON or collapsed stacks, plain or gzipped); it starts with "${preview}".`, at);
+  throw new TraceFormatError(`${name} is not a trace format tracelane reads (expected Chrome/Kineto trace JSON, an strace log, speedscope JSON, collapsed stacks or an Nsight Systems SQLite export, plain or gzipped); it starts with "${preview}".`, at);
 }
 
 function describeReadError(err: unknown, gzip: boolean): Error {

@@ -28,6 +28,8 @@ const KIND_BY_CATEGORY: Record<string, LaneKind> = {
   // strace's signal deliveries and thread exits sit on the thread's syscall lane.
   signal: 'syscall',
   process_exit: 'syscall',
+  // Nsight Systems NVTX ranges are host-side annotations, like user_annotation.
+  nvtx: 'cpu',
 };
 
 const GPU_NAME = /^(nccl(Dev)?Kernel|Memcpy |Memset )/;
