@@ -14,7 +14,7 @@ export function Landing({ onPick, onSample }: { onPick: () => void; onSample: ()
             </button>
           </div>
         </div>
-        <p className="muted">Supports torch.profiler / Kineto Chrome-trace JSON and strace logs (-ttt -T), plain or .gz. Several files open side by side on one time axis.</p>
+        <p className="muted">Supports torch.profiler / Kineto Chrome-trace JSON, strace logs (-ttt -T), py-spy speedscope JSON and Nsight Systems SQLite exports, plain or .gz. Several files open side by side on one time axis.</p>
         <p className="muted">Your traces never leave the browser: everything is parsed locally.</p>
       </div>
     </div>

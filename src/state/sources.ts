@@ -3,7 +3,7 @@
 import type { TraceSource } from '../model/types';
 
 /** Inside dropped folders only trace-like files count; READMEs and the like are skipped (`.<pid>`: strace -ff files). */
-const TRACE_FILE = /\.(json|gz|txt|trace|log|strace|\d+)$/i;
+const TRACE_FILE = /\.(json|gz|txt|trace|log|strace|sqlite|folded|collapsed|\d+)$/i;
 
 export function fileSource(file: File, name = file.name): TraceSource {
   return { kind: 'file', file, name };
