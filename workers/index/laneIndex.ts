@@ -17,7 +17,17 @@ export interface LaneIndex {
   argsLen: Uint32Array;
   /** Per row, event indices sorted by start; within a row slices never overlap, so ends are sorted too. */
   rows: Int32Array[];
+  /**
+   * Level-of-detail summaries per row: rowBlocks[r][l][b] is the longest event of the
+   * b-th block of BLOCK^(l+1) consecutive events of row r. A block's time span is
+   * [start of its first event, end of its last] (ends are sorted within a row), so a
+   * zoomed-out query merges a whole block in O(1) instead of visiting its events.
+   */
+  rowBlocks: Int32Array[][];
 }
+
+/** Events per level-0 block; each level up groups this many blocks. */
+export const BLOCK = 32;
 
 export function buildLaneIndex(raw: RawTrace, info: LaneInfo, members: Int32Array): LaneIndex {
   const rs = raw.start.data;
@@ -48,7 +58,25 @@ export function buildLaneIndex(raw: RawTrace, info: LaneInfo, members: Int32Arra
   const rows = rowLists(row);
   info.events = n;
   info.rows = Math.max(1, rows.length);
-  return { info, start, dur, name, cat, row, instant, flags, argsOff, argsLen, rows };
+  const rowBlocks = rows.map((list) => blockSummaries(list, dur));
+  return { info, start, dur, name, cat, row, instant, flags, argsOff, argsLen, rows, rowBlocks };
+}
+
+function blockSummaries(list: Int32Array, dur: Float64Array): Int32Array[] {
+  const levels: Int32Array[] = [];
+  let below: Int32Array = list;
+  while (below.length > BLOCK) {
+    const level = new Int32Array(Math.ceil(below.length / BLOCK));
+    for (let b = 0; b < level.length; b++) {
+      let best = below[b * BLOCK];
+      const end = Math.min(below.length, (b + 1) * BLOCK);
+      for (let j = b * BLOCK + 1; j < end; j++) if (dur[below[j]] > dur[best]) best = below[j];
+      level[b] = best;
+    }
+    levels.push(level);
+    below = level;
+  }
+  return levels;
 }
 
 /**

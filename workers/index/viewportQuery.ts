@@ -4,7 +4,7 @@
 
 import type { CounterSamples, LaneSlices } from '../../src/model/types';
 import type { CounterPlan } from '../lanes/laneMapping';
-import { firstEndingAfter, type LaneIndex } from './laneIndex';
+import { BLOCK, firstEndingAfter, type LaneIndex } from './laneIndex';
 
 /** Items narrower than this (px) are merged with their neighbours. */
 const MERGE_PX = 1;
@@ -42,6 +42,22 @@ class SliceWriter {
   }
 }
 
+/**
+ * The largest level-of-detail block that starts at list position p, lies entirely in
+ * the list, and spans less than mergeNs: [its event count, its longest event].
+ */
+function widestNarrowBlock(lane: LaneIndex, list: Int32Array, blocks: Int32Array[], p: number, mergeNs: number): [number, number] | null {
+  let found: [number, number] | null = null;
+  let size = BLOCK;
+  for (let l = 0; l < blocks.length; l++, size *= BLOCK) {
+    if (p % size !== 0 || p + size > list.length) break;
+    const last = list[p + size - 1];
+    if (lane.start[last] + lane.dur[last] - lane.start[list[p]] >= mergeNs) break;
+    found = [size, blocks[l][p / size]];
+  }
+  return found;
+}
+
 export function queryLaneSlices(lane: LaneIndex, startNs: number, endNs: number, widthPx: number): LaneSlices {
   const out = new SliceWriter();
   const nsPerPx = (endNs - startNs) / Math.max(1, widthPx);
@@ -60,10 +76,36 @@ export function queryLaneSlices(lane: LaneIndex, startNs: number, endNs: number,
       out.emit(bs, be, r, lane.name[bDom], bCount === 1 ? bDom : -1, bCount, bInstant);
       bCount = 0;
     };
+    const blocks = lane.rowBlocks[r];
     for (let p = firstEndingAfter(lane, list, startNs); p < list.length; p++) {
       const k = list[p];
       const s = lane.start[k];
       if (s > endNs) break;
+      // Zoomed out: a whole aligned block narrower than the merge width joins the bucket at once.
+      const block = widestNarrowBlock(lane, list, blocks, p, mergeNs);
+      if (block) {
+        const [size, dom] = block;
+        const be2 = lane.start[list[p + size - 1]] + lane.dur[list[p + size - 1]];
+        if (bCount > 0 && s <= be + mergeNs) {
+          if (be2 > be) be = be2;
+          bCount += size;
+          if (lane.dur[dom] > bDomDur) {
+            bDom = dom;
+            bDomDur = lane.dur[dom];
+          }
+          bInstant = 0;
+        } else {
+          flush();
+          bs = s;
+          be = be2;
+          bCount = size;
+          bDom = dom;
+          bDomDur = lane.dur[dom];
+          bInstant = 0;
+        }
+        p += size - 1;
+        continue;
+      }
       const d = lane.dur[k];
       const e = s + d;
       if (d >= mergeNs && !lane.instant[k]) {
