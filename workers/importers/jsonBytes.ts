@@ -90,7 +90,11 @@ export const MAX_TOKEN_BYTES = 4096;
 
 /** Text of a scalar token (string contents, or a number/literal as written). */
 export function scalarText(b: Uint8Array, start: number, stop: number): string {
-  if (stop - start > MAX_TOKEN_BYTES) return `${scalarText(b, start, start + MAX_TOKEN_BYTES)}…`;
+  if (stop - start > MAX_TOKEN_BYTES) {
+    // Cut, escapes left as written: decoding all of it is the copy we avoid.
+    const from = b[start] === QUOTE ? start + 1 : start;
+    return `${textDecoder.decode(b.subarray(from, from + MAX_TOKEN_BYTES))}…`;
+  }
   if (b[start] === QUOTE) return decodeString(b, start, stop);
   return textDecoder.decode(b.subarray(start, stop));
 }
