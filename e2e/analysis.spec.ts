@@ -123,5 +123,37 @@ test.describe('analysis on llm_decode_small', () => {
     await shot(page, 'analysis-steps');
     expect(errors).toEqual([]);
   });
+
+  test('search: count, Enter / Shift+Enter, hits outlined when zoomed out', async ({ page }) => {
+    const errors = collectConsoleErrors(page);
+    await openApp(page);
+    await openByPicker(page, FILE);
+    await waitReady(page);
+    const expected = await tl(page, (api) => api.find({ regex: 'CatArrayBatchedCopy', limit: 100000 }));
+    const input = page.getByTestId('search-input');
+    await input.fill('catarraybatchedcopy');
+    const count = page.getByTestId('search-count');
+    await expect(count).toHaveAttribute('data-total', String(expected.length));
+    await expect(count).toContainText(`${expected.length} hits`);
+    await input.press('Enter');
+    await expect(count).toContainText(`1 / ${expected.length}`);
+    const first = (await tl(page, (api) => api.selection())) as { key: string };
+    expect(first.key).toBe(expected[0].key);
+    await input.press('Shift+Enter');
+    await expect(count).toContainText(`${expected.length} / ${expected.length}`);
+    await expect.poll(async () => ((await tl(page, (api) => api.selection())) as { key: string }).key).toBe(expected[expected.length - 1].key);
+    await page.keyboard.press('Escape');
+    await input.fill('cudaLaunchKernel');
+    await expect(count).toContainText('hits');
+    await tl(page, (api) => api.select(null));
+    const s = await tl(page, (api) => api.summary());
+    await tl(page, (api, e) => api.setViewport(e), { startNs: s.startNs, endNs: s.endNs });
+    await waitIdle(page);
+    await shot(page, 'analysis-search-zoomed-out');
+    await input.fill('(');
+    await page.getByTestId('search-regex').click();
+    await expect(count).toHaveText('error');
+    expect(errors).toEqual([]);
+  });
 });
 

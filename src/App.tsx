@@ -10,6 +10,7 @@ import { AnnotationsPanel } from './panels/AnnotationsPanel';
 import { RestoreNotice, ShareControls } from './panels/ShareControls';
 import { Timeline } from './timeline/Timeline';
 import { AnalysisDrawer } from './panels/AnalysisDrawer';
+import { SearchBar } from './panels/analysis/SearchBar';
 import { StallPanel } from './panels/StallPanel';
 import { CHOOSE_RANKS_ABOVE, RankChooser } from './panels/RankChooser';
 import type { TraceSource } from './model/types';
@@ -88,6 +89,7 @@ export function App() {
             {traces.map((t) => t.name).join(' · ')}
           </span>
         )}
+        {showTimeline && <SearchBar />}
         <span className="spacer" />
         {showTimeline && <ShareControls />}
         {traces.length > 0 && (

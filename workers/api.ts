@@ -14,7 +14,7 @@ import type {
 } from '../src/model/types';
 import type { WindowExportOptions } from './export/chromeTraceWindow';
 import type { RankComms } from './analysis/commOps';
-import type { RangeQuery, RangeStats, SliceCorrelation, StepTable } from '../src/model/analysisTypes';
+import type { RangeQuery, RangeStats, SearchQuery, SearchResult, SliceCorrelation, StepTable } from '../src/model/analysisTypes';
 
 export interface TraceWorkerApi {
   /** The events of a time window as a gzipped Chrome trace (workers/export/chromeTraceWindow.ts). */
@@ -36,4 +36,6 @@ export interface TraceWorkerApi {
   rangeStats(q: RangeQuery): Promise<RangeStats>;
   /** The steps table for a step marker (default: the best candidate) (workers/analysis/stepTable.ts). */
   stepTable(marker?: string): Promise<StepTable>;
+  /** Substring / regex search over names (and args), with lane filters (workers/analysis/search.ts). */
+  search(q: SearchQuery): Promise<SearchResult>;
 }

@@ -4,11 +4,12 @@ import * as Comlink from 'comlink';
 import type { FindQuery, LoadProgress, TraceSource, ViewportQuery } from '../src/model/types';
 import type { TraceWorkerApi } from './api';
 import { chromeTraceWindow, gzipText, type WindowExportOptions } from './export/chromeTraceWindow';
-import type { RangeQuery } from '../src/model/analysisTypes';
+import type { RangeQuery, SearchQuery } from '../src/model/analysisTypes';
 import { commOps, gpuIdleWithin } from './analysis/commOps';
 import { correlate } from './analysis/correlation';
 import { rangeStats } from './analysis/rangeStats';
 import { stepTable } from './analysis/stepTable';
+import { search } from './analysis/search';
 import { loadTrace } from './ingest/loadTrace';
 import type { TraceIndex } from './index/traceIndex';
 
@@ -58,6 +59,9 @@ const api: TraceWorkerApi = {
   },
   async stepTable(marker?: string) {
     return stepTable(loaded(), marker);
+  },
+  async search(q: SearchQuery) {
+    return search(loaded(), q);
   },
 };
 

@@ -110,3 +110,32 @@ export interface StepTable {
   marker: string | null;
   steps: StepRow[];
 }
+
+export interface SearchQuery {
+  text: string;
+  regex?: boolean;
+  caseSensitive?: boolean;
+  /** Also match the args JSON text. */
+  inArgs?: boolean;
+  /** Only lanes of these kinds (all when empty/omitted). */
+  laneKinds?: LaneKind[];
+  /** Only lanes whose name contains this (case-insensitive). */
+  laneName?: string;
+  /** Hits returned (the count is always complete). */
+  limit?: number;
+}
+
+export interface SearchHit {
+  laneId: string;
+  eventIdx: number;
+  row: number;
+  startNs: number;
+  durNs: number;
+}
+
+export interface SearchResult {
+  /** Every match, even beyond the limit. */
+  total: number;
+  /** The first `limit` matches in time order. */
+  hits: SearchHit[];
+}

@@ -24,8 +24,8 @@ export function shiftOf(trace: string): number {
 }
 
 /** Select a slice returned by an analysis (trace-relative times) and show it. */
-export async function goToSlice(trace: string, ref: Pick<SliceRef, 'laneId' | 'eventIdx' | 'key' | 'startNs' | 'durNs'>): Promise<boolean> {
-  const ok = await selectSlice(trace, ref.laneId, ref.eventIdx, ref.key);
+export async function goToSlice(trace: string, ref: Pick<SliceRef, 'laneId' | 'eventIdx' | 'startNs' | 'durNs'> & { key?: string }): Promise<boolean> {
+  const ok = await selectSlice(trace, ref.laneId, ref.eventIdx, ref.key || undefined);
   if (!ok) return false;
   useStore.getState().requestScroll(ref.laneId);
   const start = ref.startNs + shiftOf(trace);

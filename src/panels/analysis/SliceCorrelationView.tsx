@@ -53,6 +53,8 @@ export function SliceCorrelationView() {
       .catch((e) => console.warn('tracelane: correlate failed', e));
     return () => {
       live = false;
+      // Unmounted with the details (selection cleared) or superseded: no stale arrows.
+      useStore.getState().setAnalysisOverlay({ arrows: [] });
     };
   }, [selection, details]);
 

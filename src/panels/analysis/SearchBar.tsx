@@ -1,0 +1,160 @@
+// Search in the top bar: substring or regex over slice names (optionally args), with
+// lane filters by kind and name. Enter / Shift+Enter step through the hits in time
+// order; every hit is outlined on the timeline at any zoom (analysis overlay).
+
+import { useEffect, useRef, useState } from 'react';
+import type { SearchHit } from '../../model/analysisTypes';
+import { LANE_KIND_LABEL, type LaneKind } from '../../model/types';
+import { goToSlice } from '../../state/navigation';
+import { useStore } from '../../state/store';
+import { errorText, traceWorker } from '../../state/traceClient';
+import './analysis.css';
+
+const KINDS: LaneKind[] = ['python', 'cpu', 'cuda_api', 'gpu', 'syscall'];
+
+type GlobalHit = SearchHit & { trace: string; shiftNs: number };
+
+export function SearchBar() {
+  const traces = useStore((s) => s.traces);
+  const [text, setText] = useState('');
+  const [regex, setRegex] = useState(false);
+  const [inArgs, setInArgs] = useState(false);
+  const [kind, setKind] = useState<LaneKind | ''>('');
+  const [laneName, setLaneName] = useState('');
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  const [result, setResult] = useState<{ total: number; hits: GlobalHit[] } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [current, setCurrent] = useState(-1);
+  const inputRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    const ready = traces.filter((t) => t.result);
+    if (!text) {
+      setResult(null);
+      setError(null);
+      setCurrent(-1);
+      useStore.getState().setAnalysisOverlay({ hits: [], currentHit: -1 });
+      return;
+    }
+    let live = true;
+    const timer = setTimeout(async () => {
+      try {
+        const q = { text, regex, inArgs, laneKinds: kind ? [kind] : undefined, laneName: laneName || undefined };
+        const parts = await Promise.all(
+          ready.map(async (t) => {
+            const r = (await traceWorker(t.key)?.search(q)) ?? { total: 0, hits: [] };
+            return { total: r.total, hits: r.hits.map((h) => ({ ...h, startNs: h.startNs + t.shiftNs, trace: t.key, shiftNs: t.shiftNs })) };
+          }),
+        );
+        if (!live) return;
+        const hits = parts.flatMap((p) => p.hits).sort((a, b) => a.startNs - b.startNs);
+        setResult({ total: parts.reduce((n, p) => n + p.total, 0), hits });
+        setError(null);
+        setCurrent(-1);
+        useStore.getState().setAnalysisOverlay({
+          hits: hits.map((h) => ({ laneId: h.laneId, row: h.row, startNs: h.startNs, endNs: h.startNs + h.durNs })),
+          currentHit: -1,
+        });
+      } catch (e) {
+        if (!live) return;
+        setError(errorText(e));
+        setResult(null);
+        useStore.getState().setAnalysisOverlay({ hits: [], currentHit: -1 });
+      }
+    }, 200);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [text, regex, inArgs, kind, laneName, traces]);
+
+  // Ctrl/⌘+F focuses the search (the page's own find cannot see canvas text).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'f') {
+        e.preventDefault();
+        inputRef.current?.focus();
+        inputRef.current?.select();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const step = (dir: 1 | -1) => {
+    const hits = result?.hits ?? [];
+    if (!hits.length) return;
+    const next = current < 0 ? (dir > 0 ? 0 : hits.length - 1) : (current + dir + hits.length) % hits.length;
+    setCurrent(next);
+    useStore.getState().setAnalysisOverlay({ currentHit: next });
+    const h = hits[next];
+    void goToSlice(h.trace, { laneId: h.laneId, eventIdx: h.eventIdx, startNs: h.startNs - h.shiftNs, durNs: h.durNs });
+  };
+
+  const onKeyDown = (e: React.KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      step(e.shiftKey ? -1 : 1);
+    } else if (e.key === 'Escape') {
+      setText('');
+      e.currentTarget.blur();
+    }
+  };
+
+  const total = result?.total ?? 0;
+  const shown = result?.hits.length ?? 0;
+  const count = error ? 'error' : !text ? '' : !result ? '…' : total === 0 ? 'no hits' : current >= 0 ? `${current + 1} / ${total}` : `${total} ${total === 1 ? 'hit' : 'hits'}`;
+  return (
+    <div className="search-bar" role="search">
+      <input
+        ref={inputRef}
+        className={error ? 'search-input invalid' : 'search-input'}
+        data-testid="search-input"
+        type="search"
+        placeholder="Search slices (Enter: next)"
+        aria-label="Search slice names"
+        value={text}
+        onChange={(e) => setText(e.currentTarget.value)}
+        onKeyDown={onKeyDown}
+        title={error ?? 'Substring of slice names; Enter / Shift+Enter: next / previous hit'}
+      />
+      <button className={regex ? 'toggle active' : 'toggle'} aria-pressed={regex} onClick={() => setRegex(!regex)} title="Regular expression" data-testid="search-regex">
+        .*
+      </button>
+      <button className={inArgs ? 'toggle active' : 'toggle'} aria-pressed={inArgs} onClick={() => setInArgs(!inArgs)} title="Also search the args" data-testid="search-args">
+        args
+      </button>
+      <button
+        className={kind || laneName ? 'toggle active' : 'toggle'}
+        aria-expanded={filtersOpen}
+        onClick={() => setFiltersOpen(!filtersOpen)}
+        title="Lane filters (kind, name)"
+        data-testid="search-filters"
+      >
+        lanes{kind || laneName ? ' •' : ''}
+      </button>
+      {(filtersOpen || kind || laneName) && (
+        <>
+          <select className="search-kind" value={kind} onChange={(e) => setKind(e.currentTarget.value as LaneKind | '')} aria-label="Lane kind" data-testid="search-kind">
+            <option value="">all kinds</option>
+            {KINDS.map((k) => (
+              <option key={k} value={k}>
+                {LANE_KIND_LABEL[k]}
+              </option>
+            ))}
+          </select>
+          <input className="search-lane" placeholder="lane name…" value={laneName} onChange={(e) => setLaneName(e.currentTarget.value)} aria-label="Lane name contains" data-testid="search-lane" />
+        </>
+      )}
+      <span className="search-count" data-testid="search-count" data-total={total} title={error ?? (total > shown ? `The first ${shown} hits are highlighted` : undefined)}>
+        {count}
+      </span>
+      <button className="toggle" onClick={() => step(-1)} disabled={!shown} aria-label="Previous hit" title="Previous hit (Shift+Enter)">
+        ↑
+      </button>
+      <button className="toggle" onClick={() => step(1)} disabled={!shown} aria-label="Next hit" title="Next hit (Enter)">
+        ↓
+      </button>
+    </div>
+  );
+}
