@@ -164,3 +164,23 @@ test('a file that is not a trace shows a clear error, and the page stays usable'
   await openByPicker(page, 'two_rank_stall_rank1.json.gz');
   await waitReady(page);
 });
+
+test('a plain (not gzipped) trace keeps args in the file and still shows them', async ({ page }) => {
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const path = await import('node:path');
+  const dir = path.resolve('test-results', 'plain');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'train_step.json');
+  writeFileSync(file, gunzipSync(readFileSync(corpusPath('train_step.json.gz'))));
+  await openApp(page);
+  await page.evaluate(() => document.documentElement.removeAttribute('data-trace-state'));
+  await page.getByTestId('file-input').setInputFiles(file);
+  await page.waitForFunction(() => document.documentElement.dataset.traceState === 'ready', null, { timeout: 60_000 });
+  const kernel = await firstKernel(page);
+  await tl(page, (api, key) => api.select(key), kernel.key);
+  const selected = (await tl(page, (api) => api.selection())) as { args: Record<string, unknown> };
+  expect(selected.args).toHaveProperty('correlation');
+  expect(selected.args).toHaveProperty('grid');
+  const memory = (await summary(page)).lanes.find((l) => l.name === 'CUDA 0 memory');
+  expect(memory?.events).toBeGreaterThan(0);
+});

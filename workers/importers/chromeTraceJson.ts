@@ -89,6 +89,8 @@ export class ChromeTraceJsonImporter implements TraceImporter {
   private readonly t: MicrosTime = { us: 0, ns: 0 };
   private readonly f = new EventFields();
   private readonly tokens: TokenInterner;
+  /** Where the current event starts in the bytes being read (its file offset is captureAbs). */
+  private eventAt = 0;
 
   constructor(private readonly raw: RawTrace) {
     this.tokens = new TokenInterner(raw.strings);
@@ -138,6 +140,7 @@ export class ChromeTraceJsonImporter implements TraceImporter {
             const end = this.f.read(buf, i, n);
             if (end > 0) {
               this.captureAbs = this.base + i;
+              this.eventAt = i;
               this.onEvent(buf);
               i = end - 1;
               continue;
@@ -303,6 +306,7 @@ export class ChromeTraceJsonImporter implements TraceImporter {
   }
 
   private handleEvent(b: Uint8Array, s: number, e: number): void {
+    this.eventAt = s;
     if (this.f.read(b, s, e) < 0) {
       const index = this.eventIndex++;
       const abs = this.captureAbs;
@@ -403,25 +407,23 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     return `${pid}|${cat}|${id}`;
   }
 
+  /** Keeps the event's args (by file offset when the file can be re-read); [offset, length], length 0 = none. */
+  private storeArgs(b: Uint8Array, f: EventFields, inMemory = false): [number, number] {
+    if (f.argsStart < 0 || f.argsEnd - f.argsStart <= 2) return [0, 0];
+    const fileOffset = inMemory ? null : this.captureAbs + (f.argsStart - this.eventAt);
+    return [this.raw.storeArgs(b, f.argsStart, f.argsEnd, fileOffset), f.argsEnd - f.argsStart];
+  }
+
   private addSlice(b: Uint8Array, f: EventFields, kind: RawKind, flags: number, startNs: number, durNs: number, pid: number, tid: number, cat: number, name: number): void {
-    let off = 0;
-    let len = 0;
-    if (f.argsStart >= 0 && f.argsEnd - f.argsStart > 2) {
-      off = this.raw.args.append(b, f.argsStart, f.argsEnd);
-      len = f.argsEnd - f.argsStart;
-    }
+    // Counters and instants (Kineto's [memory] events) are read during indexing: keep theirs in memory.
+    const [off, len] = this.storeArgs(b, f, kind !== RawKind.Slice);
     const end = startNs + durNs;
     if (end > this.maxEnd) this.maxEnd = end;
     this.raw.addEventIds(kind, flags, startNs, durNs, pid, tid, cat, name, off, len);
   }
 
   private open(stacks: Map<string, OpenSlice[]>, key: string, b: Uint8Array, f: EventFields, start: number, pid: number, tid: number, cat: number, name: number, flags: number): void {
-    let off = 0;
-    let len = 0;
-    if (f.argsStart >= 0 && f.argsEnd - f.argsStart > 2) {
-      off = this.raw.args.append(b, f.argsStart, f.argsEnd);
-      len = f.argsEnd - f.argsStart;
-    }
+    const [off, len] = this.storeArgs(b, f);
     let stack = stacks.get(key);
     if (!stack) stacks.set(key, (stack = []));
     stack.push({ start, pid, tid, cat, name, argsOff: off, argsLen: len, flags });

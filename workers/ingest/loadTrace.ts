@@ -44,6 +44,8 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
   }
 
   const raw = new RawTrace();
+  // Plain files in a worker: args stay in the file and are read back on selection.
+  if (source.kind === 'file' && !gzip && 'FileReaderSync' in globalThis) raw.argsFile = source.file;
   const reader = decoded.getReader();
   let importer: ReturnType<ImporterFormat['create']> | null = null;
   let format: ImporterFormat | null = null;

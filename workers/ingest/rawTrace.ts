@@ -142,8 +142,26 @@ export class RawTrace {
     });
   }
 
+  /**
+   * Stores args bytes. When the decoded bytes are the file itself (plain, not gzip)
+   * and the file can be read back synchronously, only the file offset is kept,
+   * encoded as a negative offset: args are most of a trace's bytes.
+   */
+  storeArgs(b: Uint8Array, start: number, end: number, fileOffset: number | null): number {
+    if (this.argsFile && fileOffset !== null) return -(fileOffset + 1);
+    return this.args.append(b, start, end);
+  }
+
+  /** Set by the loader for plain files in a worker (FileReaderSync exists only there). */
+  argsFile: Blob | null = null;
+
   argsText(off: number, len: number): string | null {
     if (len === 0) return null;
+    if (off < 0) {
+      const at = -off - 1;
+      const reader = new (globalThis as unknown as { FileReaderSync: new () => { readAsText(b: Blob): string } }).FileReaderSync();
+      return reader.readAsText(this.argsFile!.slice(at, at + len));
+    }
     return textDecoder.decode(this.args.read(off, len));
   }
 }
