@@ -1,0 +1,138 @@
+// Issue 9 in the browser: bad files give a precise error or a partial load with a
+// banner, a worker that crashes becomes a message, Cancel always works, and
+// annotations survive all of it. Fixtures: test/fixtures/bad (EXPECTED.md).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { collectConsoleErrors, openApp, openByPicker, REPO_ROOT, shot, summary, waitReady } from './helpers';
+
+const BAD = path.join(REPO_ROOT, 'test/fixtures/bad');
+
+interface Warning {
+  code: string;
+  message: string;
+  byteOffset?: number;
+  eventIndex?: number;
+}
+
+/** Opens a fixture through the file picker and waits for 'ready' or 'error'. */
+async function openFixture(page: Page, file: string): Promise<'ready' | 'error'> {
+  await page.evaluate(() => document.documentElement.removeAttribute('data-trace-state'));
+  await page.getByTestId('file-input').setInputFiles({ name: file, mimeType: 'application/octet-stream', buffer: readFileSync(path.join(BAD, file)) });
+  await page.waitForFunction(() => ['ready', 'error'].includes(document.documentElement.dataset.traceState ?? ''), null, { timeout: 60_000 });
+  return (await page.evaluate(() => document.documentElement.dataset.traceState)) as 'ready' | 'error';
+}
+
+/**
+ * Drops a generated Kineto-like trace of about `mb` MB, built in the page, so the
+ * load lasts long enough to crash or cancel it.
+ */
+async function dropGeneratedTrace(page: Page, mb: number): Promise<void> {
+  await page.evaluate(async (mb) => {
+    const parts: string[] = ['{"traceEvents":[\n'];
+    let n = 0;
+    for (let size = 0; size < mb * 1e6; ) {
+      const lines: string[] = [];
+      for (let i = 0; i < 5000; i++, n++) {
+        lines.push(`{"ph":"X","cat":"cpu_op","name":"aten::op_${n % 50}","pid":1,"tid":${n % 4},"ts":${n * 10},"dur":8,"args":{"External id":${n}}}`);
+      }
+      const chunk = (n > 5000 ? ',\n' : '') + lines.join(',\n');
+      size += chunk.length;
+      parts.push(chunk);
+    }
+    parts.push('\n]}');
+    const dt = new DataTransfer();
+    dt.items.add(new File(parts, 'generated.json', { type: 'application/json' }));
+    document.documentElement.removeAttribute('data-trace-state');
+    for (const t of ['dragenter', 'dragover', 'drop']) document.body.dispatchEvent(new DragEvent(t, { bubbles: true, cancelable: true, dataTransfer: dt }));
+  }, mb);
+  await expect(page.getByTestId('load-progress')).toBeVisible();
+  // Wait until the worker is really parsing.
+  await expect(page.getByTestId('load-progress')).toContainText(/Parsing|Reading/);
+}
+
+test('an HTML error page and binary garbage give a precise error; Back returns to a usable app', async ({ page }) => {
+  await openApp(page);
+  expect(await openFixture(page, 'html-error-page.json.gz')).toBe('error');
+  await expect(page.getByTestId('load-error')).toContainText('html-error-page.json.gz is an HTML/XML page, not a trace');
+  await shot(page, 'bad-html-error');
+  expect(await openFixture(page, 'binary-garbage.bin')).toBe('error');
+  await expect(page.getByTestId('load-error')).toContainText(/binary-garbage.bin is not a trace format tracelane reads/);
+  await page.getByRole('button', { name: 'Back' }).click();
+  await expect(page.getByTestId('load-error')).toHaveCount(0);
+  await openByPicker(page, 'two_rank_stall_rank1.json.gz');
+  await waitReady(page);
+});
+
+for (const file of ['cut-in-string.json', 'cut-in-args.json.gz']) {
+  test(`a cut trace (${file}) opens with everything before the cut and says where it ends`, async ({ page }) => {
+    await openApp(page);
+    expect(await openFixture(page, file)).toBe('ready');
+    const s = await summary(page);
+    const warnings = s.warnings as Warning[];
+    const cut = warnings.find((w) => w.code === 'truncated')!;
+    expect(cut.byteOffset).toBeGreaterThan(1000);
+    expect(cut.eventIndex).toBeGreaterThan(100);
+    expect(Object.keys(cut).sort()).toEqual(['byteOffset', 'code', 'eventIndex', 'message']);
+    await expect(page.getByTestId('load-warning')).toContainText(`ends mid-event at byte ${cut.byteOffset!.toLocaleString('en-US')}`);
+    expect(s.events).toBeGreaterThan(50);
+    await shot(page, `bad-${file}`);
+  });
+}
+
+test('a worker that throws asynchronously mid-load becomes a message and the app stays usable', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openApp(page);
+  await dropGeneratedTrace(page, 150);
+  // A real asynchronous crash inside the trace worker (not an app hook): an
+  // exception thrown from a task nobody awaits.
+  const worker = page.workers().find((w) => /trace\.worker/.test(w.url()))!;
+  expect(worker).toBeTruthy();
+  await worker.evaluate(() => setTimeout(() => {
+    throw new Error('simulated worker crash');
+  }));
+  await page.waitForFunction(() => document.documentElement.dataset.traceState === 'error');
+  await expect(page.getByTestId('load-error')).toContainText('generated.json: Uncaught Error: simulated worker crash');
+  await shot(page, 'bad-worker-crash');
+  await page.getByRole('button', { name: 'Back' }).click();
+  await openByPicker(page, 'two_rank_stall_rank1.json.gz');
+  await waitReady(page);
+});
+
+test('Cancel while a large trace loads terminates its worker and returns to the landing page', async ({ page }) => {
+  test.setTimeout(120_000);
+  const errors = collectConsoleErrors(page);
+  await openApp(page);
+  await dropGeneratedTrace(page, 150);
+  const workers = () => page.workers().filter((w) => /trace\.worker/.test(w.url())).length;
+  expect(workers()).toBe(1);
+  const t0 = Date.now();
+  await page.getByTestId('cancel-load').click();
+  await expect(page.getByTestId('load-progress')).toHaveCount(0);
+  expect(Date.now() - t0).toBeLessThan(2000);
+  expect(await page.evaluate(() => document.documentElement.dataset.traceState)).toBe('idle');
+  await expect.poll(workers).toBe(0);
+  await openByPicker(page, 'two_rank_stall_rank1.json.gz');
+  await waitReady(page);
+  expect(errors).toEqual([]);
+});
+
+test('annotations survive a bad file: they come back when the trace is opened again', async ({ page }) => {
+  await openApp(page);
+  await openByPicker(page, 'two_rank_stall_rank1.json.gz');
+  const s = await waitReady(page);
+  await page.waitForFunction(() => document.documentElement.dataset.viewRestore === 'done');
+  const added = await page.evaluate(
+    (startNs) => (window as unknown as { tracelane: { annotate(a: { startNs: number; label: string }): { startNs: number } } }).tracelane.annotate({ startNs, label: 'before the bad file' }),
+    s.startNs + 1_000_000,
+  );
+  // Saved work is written a moment after the change (debounced).
+  await page.waitForTimeout(800);
+  expect(await openFixture(page, 'not-json.txt')).toBe('error');
+  expect(await openFixture(page, 'cut-in-number.json')).toBe('ready');
+  await openByPicker(page, 'two_rank_stall_rank1.json.gz');
+  await waitReady(page);
+  await page.waitForFunction(() => document.documentElement.dataset.viewRestore === 'done');
+  const back = await page.evaluate(() => (window as unknown as { tracelane: { annotations(): { startNs: number; label: string }[] } }).tracelane.annotations());
+  expect(back).toEqual([expect.objectContaining({ startNs: added.startNs, label: 'before the bad file' })]);
+});
