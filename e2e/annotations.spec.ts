@@ -5,8 +5,12 @@
 // annotations come back from saved work. A tampered link: the trace opens, a notice
 // says what was not restored.
 
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
-import { collectConsoleErrors, corpusUrl, E2E_ORIGIN, openByUrl, shot, tl, waitIdle, waitReady } from './helpers';
+import { collectConsoleErrors, corpusUrl, E2E_ORIGIN, openApp, openByDrop, openByPicker, openByUrl, shot, tl, waitIdle, waitReady } from './helpers';
+import { SCREENS_DIR } from './env';
 
 const FILE = 'load_and_infer.json.gz';
 
@@ -166,3 +170,91 @@ test('mark lines and stages, share the link, reopen it elsewhere, reload, and su
   await ctx3.close();
   expect(errors).toEqual([]);
 });
+
+test('a link to a dropped trace asks for the file, checks it, and restores; recent traces reopen it', async ({ page, browser }) => {
+  test.setTimeout(180_000);
+  const DROPPED = 'two_rank_stall_rank0.json.gz';
+  await openApp(page);
+  await openByDrop(page, DROPPED);
+  const s = await waitReady(page);
+  await restored(page);
+  await annotate(page, { startNs: s.startNs + 1_000_000, endNs: s.startNs + 5_000_000, label: 'broadcast' });
+  await annotate(page, { startNs: s.startNs + 7_000_000, label: 'send' });
+  const link = await settledLink(page);
+  expect(link).not.toContain('?url=');
+  const want = await annotations(page);
+
+  // Recent traces on the landing page reopen the dropped file from its stored copy.
+  await page.goto('/');
+  await expect(page.getByTestId('recent-trace').first()).toContainText(DROPPED);
+  await shot(page, 'annotations-recent-traces');
+  await page.getByTestId('recent-trace').first().click();
+  await waitReady(page);
+  await restored(page);
+  expect((await annotations(page)).map((a) => a.label)).toEqual(want.map((a) => a.label));
+
+  const ctx = await browser.newContext({ viewport: page.viewportSize()! });
+  const p2 = await ctx.newPage();
+  await p2.goto(link);
+  await expect(p2.getByTestId('file-request')).toContainText(DROPPED);
+  await shot(p2, 'annotations-file-request');
+  // The wrong file: it opens, but the link's view is not applied, and the notice says why.
+  await openByPicker(p2, 'two_rank_stall_rank1.json.gz');
+  await waitReady(p2);
+  await expect(p2.getByTestId('restore-notice')).toContainText('two_rank_stall_rank0.json.gz');
+  expect(await annotations(p2)).toEqual([]);
+  // The right file: restored.
+  await p2.goto(link);
+  await expect(p2.getByTestId('file-request')).toBeVisible();
+  await openByPicker(p2, DROPPED);
+  await waitReady(p2);
+  await restored(p2);
+  await expect(p2.getByTestId('restore-notice')).toHaveCount(0);
+  expect((await annotations(p2)).map((a) => [a.label, Math.round(a.startNs), a.endNs === undefined ? null : Math.round(a.endNs)])).toEqual(
+    want.map((a) => [a.label, Math.round(a.startNs), a.endNs === undefined ? null : Math.round(a.endNs)]),
+  );
+  await ctx.close();
+});
+
+test('exports: the view as a PNG, the window as a smaller trace with the annotations inside, annotations as JSON and CSV', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openByUrl(page, FILE);
+  const s = await waitReady(page);
+  await restored(page);
+  const span = s.endNs - s.startNs;
+  await tl(page, (api, vp) => api.setViewport(vp), { startNs: s.startNs + span * 0.3, endNs: s.startNs + span * 0.34 });
+  await annotate(page, { startNs: s.startNs + span * 0.31, label: 'cudaMalloc here' });
+  await annotate(page, { startNs: s.startNs + span * 0.315, endNs: s.startNs + span * 0.33, label: 'copying' });
+  await waitIdle(page);
+
+  await page.getByTestId('export-menu').click();
+  const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
+  const pngPath = path.join(SCREENS_DIR, 'annotations-export.png');
+  await png.saveAs(pngPath);
+  const head = readFileSync(pngPath);
+  expect(head.subarray(1, 4).toString()).toBe('PNG');
+  // Width = header column + plot; height = axis + lanes.
+  expect(head.readUInt32BE(16)).toBeGreaterThan((await page.getByTestId('timeline-canvas').boundingBox())!.width);
+
+  await page.getByTestId('export-menu').click();
+  const [gz] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-trace-window').click()]);
+  const doc = JSON.parse(gunzipSync(readFileSync((await gz.path())!)).toString('utf8')) as { traceEvents: { ph: string; name: string; cat?: string }[]; tracelaneAnnotations: { annotations: { label: string }[] } };
+  expect(doc.tracelaneAnnotations.annotations.map((a) => a.label)).toEqual(['cudaMalloc here', 'copying']);
+  expect(doc.traceEvents.filter((e) => e.ph === 'X').length).toBeGreaterThan(100);
+  expect(doc.traceEvents.filter((e) => e.cat === 'tracelane_annotation').map((e) => e.name)).toEqual(['cudaMalloc here', 'copying']);
+
+  const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-annotations-json').click()]);
+  expect(JSON.parse(readFileSync((await json.path())!, 'utf8')).annotations).toHaveLength(2);
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-annotations-csv').click()]);
+  expect(readFileSync((await csv.path())!, 'utf8').trim().split('\r\n')).toHaveLength(3);
+
+  // Delete one, import the JSON back: it returns.
+  await page.locator('[data-testid="annotation-row"][data-label="copying"]').locator('xpath=..').getByTestId('delete-annotation').click();
+  await expect(page.getByTestId('annotation-row')).toHaveCount(1);
+  await page.getByTestId('import-annotations').setInputFiles((await json.path())!);
+  await expect(page.getByTestId('annotation-row')).toHaveCount(3);
+});
+
+async function annotate(page: Page, a: { startNs: number; endNs?: number; label: string }): Promise<void> {
+  await page.evaluate((x) => (window as unknown as { tracelane: { annotate(a: unknown): unknown } }).tracelane.annotate(x), a);
+}

@@ -3,12 +3,10 @@
 // and as tracelane's annotations file under "tracelaneAnnotations", which tracelane
 // restores when the file is opened.
 
-import { annotationsToJson } from '../model/annotationFiles';
+import { annotationsToJson, EMBEDDED_ANNOTATIONS_KEY } from '../model/annotationFiles';
 import { useStore } from '../state/store';
 import { exportTraceWindow } from '../state/traceClient';
 import { downloadBlob, exportStem } from './download';
-
-export const ANNOTATIONS_KEY = 'tracelaneAnnotations';
 
 /** The window to export: the selected range when there is one, else the visible viewport (global-axis ns). */
 export function exportWindowSpan(): { startNs: number; endNs: number; fromRange: boolean } {
@@ -30,7 +28,7 @@ export async function exportVisibleWindow(): Promise<number> {
       startNs: startNs - t.shiftNs,
       endNs: endNs - t.shiftNs,
       markers: inWindow.map((a) => ({ label: a.label, note: a.note, startNs: a.startNs - t.shiftNs, endNs: a.endNs === undefined ? undefined : a.endNs - t.shiftNs })),
-      extra: { [ANNOTATIONS_KEY]: annotationsFile },
+      extra: { [EMBEDDED_ANNOTATIONS_KEY]: annotationsFile },
     });
     if (!gz) continue;
     const ms = (n: number) => Math.round(n / 1e6);

@@ -6,6 +6,8 @@
 import { ANNOTATION_COLORS, makeAnnotation, sortAnnotations, type Annotation } from './annotations';
 
 export const ANNOTATIONS_FORMAT = 'tracelane-annotations';
+/** Top-level key of a trace exported by tracelane that holds its annotations file. */
+export const EMBEDDED_ANNOTATIONS_KEY = 'tracelaneAnnotations';
 
 interface FileEntry {
   label: string;

@@ -1,8 +1,11 @@
+import { FileRequest, RecentTraces } from './ReopenPanels';
+
 export function Landing({ onPick, onSample }: { onPick: () => void; onSample: () => void }) {
   return (
     <div className="center-card">
       <div className="landing">
         <h1>Open a profiler trace</h1>
+        <FileRequest onPick={onPick} />
         <div className="drop-zone">
           <p className="drop-title">Drop trace files or a folder anywhere on this page</p>
           <div className="landing-actions">
@@ -16,6 +19,7 @@ export function Landing({ onPick, onSample }: { onPick: () => void; onSample: ()
         </div>
         <p className="muted">Supports torch.profiler / Kineto Chrome-trace JSON, strace logs (-ttt -T), py-spy speedscope JSON and Nsight Systems SQLite exports, plain or .gz. Several files open side by side on one time axis.</p>
         <p className="muted">Your traces never leave the browser: everything is parsed locally.</p>
+        <RecentTraces />
       </div>
     </div>
   );

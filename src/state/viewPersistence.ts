@@ -5,11 +5,13 @@
 
 import { loadSources } from './traceClient';
 import { urlParamSources, urlSource } from './sources';
-import { useStore, type AppState } from './store';
+import { useStore } from './store';
 import { traceIdentity } from './fingerprint';
 import { decodeViewState, encodeViewState, hashFor, payloadOfHash, type DecodedViewState, type FileRef } from './urlState';
 import { applyViewState, captureViewState } from './viewState';
 import { loadSavedWork, saveWork } from './savedWork';
+import { recordRecent } from './recentTraces';
+import { annotationsFromJson, EMBEDDED_ANNOTATIONS_KEY } from '../model/annotationFiles';
 
 const SAVE_DEBOUNCE_MS = 300;
 
@@ -21,12 +23,6 @@ let fingerprint = '';
 let syncing = false;
 let readySeq = 0;
 let timer: ReturnType<typeof setTimeout> | null = null;
-const listeners: ((fingerprint: string, st: AppState) => void)[] = [];
-
-/** Called once the traces are ready and restored (recent traces hook in here). */
-export function onTracesRestored(fn: (fingerprint: string, st: AppState) => void): void {
-  listeners.push(fn);
-}
 
 function setRestoreState(state: 'pending' | 'done'): void {
   document.documentElement.dataset.viewRestore = state;
@@ -48,6 +44,11 @@ export async function openFromLocation(): Promise<void> {
 }
 
 export function installViewPersistence(): void {
+  // A link pasted into this tab changes only the hash: no page load happens, so start over from it.
+  // (The app's own writes use replaceState, which fires no hashchange.)
+  window.addEventListener('hashchange', () => {
+    if (payloadOfHash(window.location.hash) !== null) window.location.reload();
+  });
   useStore.subscribe((s, prev) => {
     if (s.traceState !== 'ready') {
       if (prev.traceState === 'ready' || s.traceState === 'loading') {
@@ -91,13 +92,32 @@ async function onReady(): Promise<void> {
     const saved = await loadSavedWork(fingerprint);
     if (my !== readySeq) return;
     if (saved) await applyViewState(saved);
+    else importEmbeddedAnnotations();
   }
   if (my !== readySeq) return;
   syncing = true;
   setRestoreState('done');
   scheduleSave(0);
+  void recordRecent(
+    fingerprint,
+    traces.map((t) => ({ source: t.source, name: t.name, bytes: t.result?.bytes ?? 0 })),
+    identities,
+  );
+}
+
+/** A window exported by tracelane carries its annotations (traceWindow.ts): show them on first open. */
+function importEmbeddedAnnotations(): void {
   const st = useStore.getState();
-  for (const fn of listeners) fn(fingerprint, st);
+  for (const t of st.traces) {
+    const embedded = t.result?.metadata?.[EMBEDDED_ANNOTATIONS_KEY];
+    if (!embedded) continue;
+    try {
+      const { annotations } = annotationsFromJson(JSON.stringify(embedded), st.axisOriginNs, useStore.getState().annotations);
+      useStore.getState().setAnnotations([...useStore.getState().annotations, ...annotations]);
+    } catch {
+      /* not ours after all */
+    }
+  }
 }
 
 function scheduleSave(delay = SAVE_DEBOUNCE_MS): void {

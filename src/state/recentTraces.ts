@@ -1,0 +1,84 @@
+// "Recent traces" on the landing page, kept in IndexedDB. A trace from a URL reopens
+// from its URL; one from disk from a stored copy when it is small enough, else by
+// asking for the file again (the file-request card). Saved work (views, annotations)
+// is keyed by fingerprint separately and comes back either way.
+
+import { del, get, set } from 'idb-keyval';
+import type { TraceSource } from '../model/types';
+import { fileSource, urlSource } from './sources';
+import { loadSources } from './traceClient';
+import { useStore } from './store';
+import type { FileRef } from './urlState';
+
+const LIST_KEY = 'tracelane:recent';
+const COPY_PREFIX = 'tracelane:copy:';
+const MAX_RECENT = 8;
+/** Files up to this size (as opened, .gz stays compressed) are kept as a copy for one-click reopening. */
+export const COPY_CAP_BYTES = 64 << 20;
+
+export type RecentSource = { kind: 'url'; url: string; name: string; size: number } | { kind: 'file'; name: string; size: number; id: string; copy: boolean };
+
+export interface RecentTrace {
+  fingerprint: string;
+  sources: RecentSource[];
+  openedAt: number;
+}
+
+export async function listRecent(): Promise<RecentTrace[]> {
+  try {
+    const list = (await get(LIST_KEY)) as RecentTrace[] | undefined;
+    return Array.isArray(list) ? list : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Remember what was just opened (newest first), keeping copies of small files. */
+export async function recordRecent(fingerprint: string, traces: { source: TraceSource; name: string; bytes: number }[], identities: string[]): Promise<void> {
+  try {
+    const sources: RecentSource[] = [];
+    for (const [i, t] of traces.entries()) {
+      if (t.source.kind === 'url') sources.push({ kind: 'url', url: t.source.url, name: t.name, size: t.bytes });
+      else {
+        const copy = t.source.file.size <= COPY_CAP_BYTES;
+        if (copy) await set(COPY_PREFIX + identities[i], t.source.file);
+        sources.push({ kind: 'file', name: t.name, size: t.source.file.size, id: identities[i], copy });
+      }
+    }
+    const old = await listRecent();
+    const list = [{ fingerprint, sources, openedAt: Date.now() }, ...old.filter((r) => r.fingerprint !== fingerprint)].slice(0, MAX_RECENT);
+    await set(LIST_KEY, list);
+    // Drop copies no remaining entry refers to.
+    const kept = new Set(list.flatMap((r) => r.sources.flatMap((s) => (s.kind === 'file' && s.copy ? [s.id] : []))));
+    for (const r of old) for (const s of r.sources) if (s.kind === 'file' && s.copy && !kept.has(s.id)) await del(COPY_PREFIX + s.id);
+  } catch {
+    /* no IndexedDB (or full): no recent list */
+  }
+}
+
+/** Reopen: URLs and stored copies directly; anything else is asked for by name. */
+export async function reopenRecent(r: RecentTrace): Promise<void> {
+  const sources: TraceSource[] = [];
+  const missing: FileRef[] = [];
+  for (const s of r.sources) {
+    if (s.kind === 'url') sources.push(urlSource(s.url));
+    else {
+      const blob = s.copy ? ((await get(COPY_PREFIX + s.id).catch(() => undefined)) as Blob | undefined) : undefined;
+      if (blob) sources.push(fileSource(new File([blob], s.name), s.name));
+      else missing.push({ name: s.name, size: s.size, id: s.id });
+    }
+  }
+  if (missing.length) useStore.getState().setFileRequest(missing);
+  else loadSources(sources);
+}
+
+export async function forgetRecent(fingerprint: string): Promise<void> {
+  try {
+    const list = await listRecent();
+    const gone = list.find((r) => r.fingerprint === fingerprint);
+    await set(LIST_KEY, list.filter((r) => r.fingerprint !== fingerprint));
+    for (const s of gone?.sources ?? []) if (s.kind === 'file' && s.copy) await del(COPY_PREFIX + s.id);
+  } catch {
+    /* nothing stored */
+  }
+}
