@@ -10,6 +10,7 @@ import { speedscope } from '../importers/speedscope';
 import { strace } from '../importers/strace';
 import { TraceIndex } from '../index/traceIndex';
 import { countingStream, isGzip, openSource, peek } from './byteSource';
+import { gunzip } from './gunzipStream';
 import { RawTrace } from './rawTrace';
 
 /** Every supported format, tried in order on the first decoded bytes (strict detectors first: `[pid N]` strace lines start like a JSON array). */
@@ -40,7 +41,7 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
   let decoded = peeked.stream;
   if (gzip) {
     progress.phase = 'decompress';
-    decoded = decoded.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>);
+    decoded = gunzip(decoded);
   }
 
   const raw = new RawTrace();

@@ -1,0 +1,73 @@
+// gzip → bytes, on a second thread where the platform allows it (a module worker
+// started from the trace worker), else in this thread. Same stream semantics either
+// way: a cut or corrupt file errors the stream after the bytes that did inflate.
+
+/** Compressed chunks sent to the gunzip worker and not yet inflated. */
+const MAX_IN_FLIGHT = 4;
+/** Inflated bytes waiting for the parser before we stop feeding. */
+const MAX_QUEUED_BYTES = 32 << 20;
+
+export function gunzip(compressed: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  if (typeof Worker === 'undefined') {
+    return compressed.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>);
+  }
+  const worker = new Worker(new URL('./gunzip.worker.ts', import.meta.url), { type: 'module', name: 'gunzip' });
+  const reader = compressed.getReader();
+  let inFlight = 0;
+  let wake: (() => void) | null = null;
+  const wakeFeeder = (): void => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const finish = (): void => worker.terminate();
+
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        worker.onmessage = (e: MessageEvent<{ chunk?: Uint8Array; ack?: boolean; done?: boolean; error?: string }>) => {
+          if (e.data.ack) {
+            inFlight--;
+            wakeFeeder();
+          } else if (e.data.chunk) {
+            controller.enqueue(e.data.chunk);
+          } else if (e.data.done) {
+            controller.close();
+            finish();
+          } else if (e.data.error !== undefined) {
+            controller.error(new TypeError(e.data.error));
+            finish();
+          }
+        };
+        worker.onerror = (e) => {
+          controller.error(new Error(e.message || 'the gunzip worker failed'));
+          finish();
+        };
+        void (async () => {
+          try {
+            for (;;) {
+              while (inFlight >= MAX_IN_FLIGHT || (controller.desiredSize ?? 1) <= 0) await new Promise<void>((r) => (wake = r));
+              const { value, done } = await reader.read();
+              if (done) break;
+              const copy = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength ? value : value.slice();
+              inFlight++;
+              worker.postMessage({ chunk: copy }, [copy.buffer as ArrayBuffer]);
+            }
+            worker.postMessage({ end: true });
+          } catch (err) {
+            controller.error(err);
+            finish();
+          }
+        })();
+      },
+      pull() {
+        wakeFeeder();
+      },
+      cancel(reason) {
+        finish();
+        return reader.cancel(reason);
+      },
+    },
+    new ByteLengthQueuingStrategy({ highWaterMark: MAX_QUEUED_BYTES }),
+  );
+}
