@@ -14,7 +14,7 @@ import type {
 } from '../src/model/types';
 import type { WindowExportOptions } from './export/chromeTraceWindow';
 import type { RankComms } from './analysis/commOps';
-import type { RangeQuery, RangeStats, SearchQuery, SearchResult, SliceCorrelation, StepTable } from '../src/model/analysisTypes';
+import type { IdleGap, RangeQuery, RangeStats, SearchQuery, SearchResult, SliceCorrelation, StepTable } from '../src/model/analysisTypes';
 
 export interface TraceWorkerApi {
   /** The events of a time window as a gzipped Chrome trace (workers/export/chromeTraceWindow.ts). */
@@ -38,4 +38,6 @@ export interface TraceWorkerApi {
   stepTable(marker?: string): Promise<StepTable>;
   /** Substring / regex search over names (and args), with lane filters (workers/analysis/search.ts). */
   search(q: SearchQuery): Promise<SearchResult>;
+  /** GPU idle gaps longer than the threshold per device, with the host's Python meanwhile (workers/analysis/idleGaps.ts). */
+  idleGaps(thresholdNs: number): Promise<IdleGap[]>;
 }

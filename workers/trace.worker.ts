@@ -10,6 +10,7 @@ import { correlate } from './analysis/correlation';
 import { rangeStats } from './analysis/rangeStats';
 import { stepTable } from './analysis/stepTable';
 import { search } from './analysis/search';
+import { idleGaps } from './analysis/idleGaps';
 import { loadTrace } from './ingest/loadTrace';
 import type { TraceIndex } from './index/traceIndex';
 
@@ -62,6 +63,9 @@ const api: TraceWorkerApi = {
   },
   async search(q: SearchQuery) {
     return search(loaded(), q);
+  },
+  async idleGaps(thresholdNs: number) {
+    return idleGaps(loaded(), thresholdNs);
   },
 };
 

@@ -139,3 +139,21 @@ export interface SearchResult {
   /** The first `limit` matches in time order. */
   hits: SearchHit[];
 }
+
+export interface HostFrame {
+  name: string;
+  laneId: string;
+  eventIdx: number;
+  /** Time of the frame inside the gap. */
+  overlapNs: number;
+}
+
+export interface IdleGap {
+  device: string;
+  startNs: number;
+  durNs: number;
+  /** GPU lanes of the device (to mark the gap on them). */
+  laneIds: string[];
+  /** What the host was doing: the longest Python frames in the gap (not mere wrappers). */
+  host: HostFrame[];
+}

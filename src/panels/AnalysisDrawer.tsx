@@ -8,6 +8,7 @@ import { useStore } from '../state/store';
 import { KernelChart } from './analysis/KernelChart';
 import { StatsPanel } from './analysis/StatsPanel';
 import { StepsPanel } from './analysis/StepsPanel';
+import { GapsPanel } from './analysis/GapsPanel';
 import { traceSpan } from './analysis/useTraceQuery';
 import './analysis/analysis.css';
 
@@ -15,6 +16,7 @@ const TABS = [
   { id: 'stats', label: 'Statistics' },
   { id: 'kernels', label: 'GPU kernels' },
   { id: 'steps', label: 'Steps' },
+  { id: 'gaps', label: 'Idle gaps' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
@@ -100,6 +102,7 @@ export function AnalysisDrawer() {
           {tab === 'stats' && <StatsPanel trace={entry.key} span={span} laneIds={laneIds} />}
           {tab === 'kernels' && <KernelChart trace={entry.key} span={span} width={width} />}
           {tab === 'steps' && <StepsPanel trace={entry.key} />}
+          {tab === 'gaps' && <GapsPanel trace={entry.key} />}
         </div>
       )}
     </section>

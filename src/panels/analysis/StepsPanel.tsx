@@ -2,14 +2,14 @@
 // step, makes it the range and zooms to it; [ and ] step backwards and forwards.
 // Outlier steps (robust z-score on duration) are highlighted.
 
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { StepRow, StepTable } from '../../model/analysisTypes';
 import { formatDuration } from '../../model/time';
 import { goToSlice, shiftOf } from '../../state/navigation';
 import { useStore } from '../../state/store';
-import { isTypingTarget } from '../../timeline/gestures';
 import { shortenName } from '../../timeline/kernelNames';
 import { fitSpan } from '../../timeline/viewportMath';
+import { PrevNext } from './PrevNext';
 import { formatShare, StatusLine, useTraceQuery } from './useTraceQuery';
 
 export function StepsPanel({ trace }: { trace: string }) {
@@ -28,18 +28,6 @@ export function StepsPanel({ trace }: { trace: string }) {
     void goToSlice(trace, row.ref).then(() => st.setViewport(fitSpan(st.extent, start, start + row.durNs)));
   };
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (isTypingTarget(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
-      if (e.key !== '[' && e.key !== ']') return;
-      e.preventDefault();
-      const next = e.key === ']' ? Math.min(steps.length - 1, current + 1) : Math.max(0, current - 1);
-      open(next);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  });
-
   const candidates = state.data?.candidates ?? [];
   const maxDur = Math.max(1, ...steps.map((s) => s.durNs));
   return (
@@ -55,12 +43,7 @@ export function StepsPanel({ trace }: { trace: string }) {
             ))}
           </select>
         </label>
-        <button className="button small" onClick={() => open(Math.max(0, current - 1))} disabled={!steps.length} title="Previous step ([)">
-          ◀ Prev
-        </button>
-        <button className="button small" onClick={() => open(Math.min(steps.length - 1, current + 1))} disabled={!steps.length} title="Next step (])">
-          Next ▶
-        </button>
+        <PrevNext count={steps.length} current={current} open={open} keys={['[', ']']} what="step" />
         <span className="muted">[ / ] previous / next step · outliers highlighted</span>
       </div>
       <StatusLine state={state} empty={state.data && !steps.length ? 'No repeated step annotations (ProfilerStep#N, execute_model, decode_step, …) in this trace.' : false} />
