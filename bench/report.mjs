@@ -1,0 +1,169 @@
+// bench/results.json (all measurements so far, one entry per trace file) → bench/results.md:
+// the tables, and each target of issue 4 marked met / NOT met / not measured, with figures.
+import { TRACES } from './traces.mjs';
+
+const fmt = (v, digits = 0) => (v == null || Number.isNaN(v) ? '–' : Number(v).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+const mb = (bytes) => fmt(bytes / 1e6, 1);
+const sec = (ms) => (ms == null ? '–' : `${fmt(ms / 1000, 2)} s`);
+const ratio = (v) => (v == null ? '–' : `${fmt(v, 2)}×`);
+
+/** Absolute first-frame targets (plain JSON) by decompressed size. */
+const ABSOLUTE = [
+  { label: '100 MB ≤ 0.65 s', maxMs: 650, fits: (b) => b >= 80e6 && b < 200e6 },
+  { label: '300 MB ≤ 1.7 s', maxMs: 1700, fits: (b) => b >= 200e6 && b < 600e6 },
+  { label: '1 GB ≤ 5 s', maxMs: 5000, fits: (b) => b >= 600e6 && b < 1.5e9 },
+  { label: '2 GB ≤ 10 s', maxMs: 10000, fits: (b) => b >= 1.5e9 },
+];
+
+function loadCell(r) {
+  if (r.error) return `**failed**: ${r.error}`;
+  return sec(r.medianMs);
+}
+
+function peerCell(p) {
+  if (!p) return 'not run';
+  return p.loaded ? `${sec(p.ms)}` : `**failed** (${p.error})`;
+}
+
+/** Each target: { name, verdict: 'met' | 'NOT met' | 'not measured', detail }. */
+export function evaluateTargets(entries) {
+  const out = [];
+  const ok = (e) => e.tracelane && !e.tracelane.picker.error;
+  const add = (name, rows) => {
+    if (!rows.length) out.push({ name, verdict: 'not measured', detail: 'no trace of this kind was measured' });
+    else {
+      const failed = rows.filter((r) => !r.met);
+      out.push({ name, verdict: failed.length ? 'NOT met' : 'met', detail: rows.map((r) => `${r.file}: ${r.text}${r.met ? '' : ' ✗'}`).join('; ') });
+    }
+  };
+  const plain = entries.filter((e) => !e.gz);
+  const gz = entries.filter((e) => e.gz);
+
+  add(
+    'Ingest ≥ 1.5× JSON.parse MB/s (same bytes, same run)',
+    entries.filter((e) => ok(e) && e.baselines?.parseMBs).map((e) => {
+      const r = e.tracelane.ingestMBs / e.baselines.parseMBs;
+      return { file: e.file, met: r >= 1.5, text: `${fmt(e.tracelane.ingestMBs)} vs ${fmt(e.baselines.parseMBs)} MB/s = ${ratio(r)}` };
+    }),
+  );
+  add(
+    'First frame ≤ 2.5× one bare scan pass (plain)',
+    plain.filter((e) => ok(e) && e.baselines?.scanMs).map((e) => {
+      const r = e.tracelane.picker.medianMs / e.baselines.scanMs;
+      return { file: e.file, met: r <= 2.5, text: `${sec(e.tracelane.picker.medianMs)} vs ${sec(e.baselines.scanMs)} = ${ratio(r)}` };
+    }),
+  );
+  add(
+    '.gz: first frame ≤ 1.2× gunzip alone',
+    gz.filter((e) => ok(e) && e.baselines?.gunzipMs).map((e) => {
+      const r = e.tracelane.picker.medianMs / e.baselines.gunzipMs;
+      return { file: e.file, met: r <= 1.2, text: `${sec(e.tracelane.picker.medianMs)} vs ${sec(e.baselines.gunzipMs)} = ${ratio(r)}` };
+    }),
+  );
+  for (const a of ABSOLUTE) {
+    add(
+      `Absolute first frame ${a.label} (plain)`,
+      plain.filter((e) => a.fits(e.bytes) && e.tracelane).map((e) => {
+        const t = e.tracelane.picker;
+        if (t.error) return { file: e.file, met: false, text: `failed: ${t.error}` };
+        return { file: e.file, met: t.medianMs <= a.maxMs, text: sec(t.medianMs) };
+      }),
+    );
+  }
+  add(
+    '≤ 64 B per event, everything the workers hold',
+    entries.filter((e) => ok(e) && e.tracelane.memory).map((e) => {
+      const b = e.tracelane.memory.workerBytesPerEvent;
+      return { file: e.file, met: b <= 64, text: `${fmt(b)} B/event` };
+    }),
+  );
+  const twoGb = plain.filter((e) => e.bytes >= 1.5e9 && ok(e) && e.tracelane.frames && !e.tracelane.frames.error);
+  add(
+    'Pan/zoom at 2 GB: p95 frame CPU ≤ 8 ms, no dropped frames',
+    twoGb.map((e) => {
+      const f = e.tracelane.frames;
+      return { file: e.file, met: f.inputCpu.p95 <= 8 && f.dropped === 0, text: `p95 ${fmt(f.inputCpu.p95, 1)} ms, ${f.dropped} dropped` };
+    }),
+  );
+  return out;
+}
+
+export function renderResults({ machine, entries }) {
+  const order = new Map(TRACES.map((t, i) => [t.file, i]));
+  entries = [...entries].sort((a, b) => (order.get(a.file) ?? 99) - (order.get(b.file) ?? 99));
+  const L = [];
+  L.push('# tracelane benchmark results', '');
+  L.push('Written by `npm run bench` (bench/run.mjs); see bench/README.md for what each figure means. A measurement, not a test:');
+  L.push('missed targets are listed below with their figures.', '');
+  L.push('## Machine', '');
+  for (const [k, v] of Object.entries(machine)) L.push(`- ${k}: ${v}`);
+  L.push('');
+
+  L.push('## Targets', '');
+  L.push('| target | verdict | figures |', '| --- | --- | --- |');
+  for (const t of evaluateTargets(entries)) L.push(`| ${t.name} | ${t.verdict === 'met' ? 'met' : `**${t.verdict}**`} | ${t.detail} |`);
+  L.push('');
+
+  L.push('## First frame and ingest (median of the runs)', '');
+  L.push('| trace | MB (decompressed) | events | runs | first frame, picker | first frame, ?url= | ingest MB/s | JSON.parse MB/s | ingest ÷ JSON.parse | bare scan | first frame ÷ scan | gunzip | first frame ÷ gunzip | speedscope |');
+  L.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const e of entries) {
+    const t = e.tracelane;
+    const b = e.baselines ?? {};
+    const size = e.gz ? `${mb(e.bytes)} gz (${mb(e.decompressedBytes)})` : mb(e.bytes);
+    const ff = t && !t.picker.error ? t.picker.medianMs : null;
+    L.push(
+      `| ${e.file} | ${size} | ${fmt(t?.events)} | ${e.runs} | ${t ? loadCell(t.picker) : 'not run'} | ${t ? loadCell(t.url) : 'not run'} | ${fmt(t?.ingestMBs)} | ${b.parseMBs ? fmt(b.parseMBs) : b.parseSkipped ?? '–'} | ${t?.ingestMBs && b.parseMBs ? ratio(t.ingestMBs / b.parseMBs) : '–'} | ${sec(b.scanMs)} | ${ff && b.scanMs ? ratio(ff / b.scanMs) : '–'} | ${e.gz ? sec(b.gunzipMs) : '–'} | ${ff && e.gz && b.gunzipMs ? ratio(ff / b.gunzipMs) : '–'} | ${peerCell(e.speedscope)} |`,
+    );
+  }
+  L.push('');
+  L.push('Ingest MB/s = decompressed bytes ÷ the worker\'s parse time (`summary().parseMs`: read + gunzip + scan into raw columns, before the index). JSON.parse MB/s = the same decompressed text through `JSON.parse` in a worker (the string already in memory; skipped ≥ 400 MB). Bare scan = a worker reading the same File and touching every decompressed byte once.', '');
+
+  L.push('## Where the first frame goes (picker, the median run)', '');
+  L.push('Times from the input\'s change event to each progress label the app showed (labels update at most every 100 ms), then to `traceState === "ready"`; parse = the worker\'s own `parseMs`.', '');
+  L.push('| trace | progress labels (ms after change) | parse (worker) | after parse → ready |');
+  L.push('| --- | --- | --- | --- |');
+  for (const e of entries) {
+    const t = e.tracelane;
+    if (!t || t.picker.error) continue;
+    const labels = (t.phases ?? []).map((p) => `${p.label} ${fmt(p.ms)}`).join(' → ');
+    L.push(`| ${e.file} | ${labels || '–'} | ${fmt(t.parseMs)} ms | ${fmt(t.picker.medianMs - t.parseMs)} ms |`);
+  }
+  L.push('');
+
+  L.push('## Memory (after a forced GC, first run)', '');
+  L.push('| trace | events | workers hold | B/event (workers) | page JS heap Δ | renderer RSS Δ vs empty app | B/event (RSS Δ) | speedscope renderer RSS Δ |');
+  L.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const e of entries) {
+    const m = e.tracelane?.memory;
+    if (!m) continue;
+    const peer = e.speedscope?.rssDeltaBytes;
+    L.push(`| ${e.file} | ${fmt(e.tracelane.events)} | ${mb(m.workerBytes)} MB | ${fmt(m.workerBytesPerEvent)} | ${mb(m.pageHeapDeltaBytes)} MB | ${mb(m.rssDeltaBytes)} MB | ${fmt(m.rssBytesPerEvent)} | ${peer != null ? `${mb(peer)} MB` : '–'} |`);
+  }
+  L.push('');
+  L.push('Workers hold = V8 heap used + ArrayBuffer backing stores + embedder heap of every dedicated worker of the page (`Runtime.getHeapUsage` after `HeapProfiler.collectGarbage` in each). RSS Δ = VmRSS of all renderer processes minus the same with the empty app, after GC.', '');
+
+  L.push('## Pan/zoom frames (first run)', '');
+  L.push('| trace | inputs | draws | draw CPU p50 / p95 / max | input → end of draw CPU p50 / p95 / max | input → end of draw latency p50 / p95 / max | frames | dropped | long tasks (max) |');
+  L.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const e of entries) {
+    const f = e.tracelane?.frames;
+    if (!f) continue;
+    if (f.error) {
+      L.push(`| ${e.file} | **failed**: ${f.error} | | | | | | | |`);
+      continue;
+    }
+    const trio = (s) => `${fmt(s.p50, 1)} / ${fmt(s.p95, 1)} / ${fmt(s.max, 1)} ms`;
+    L.push(`| ${e.file} | ${f.inputs} | ${f.draw.n} | ${trio(f.draw)} | ${trio(f.inputCpu)} | ${trio(f.inputLatency)} | ${f.frames} (vsync ${fmt(f.vsyncMs, 1)} ms) | ${f.dropped} | ${f.longTasks} (${fmt(f.longestTaskMs)} ms) |`);
+  }
+  L.push('');
+  L.push('Script: W×10, D×8, A×8, Ctrl+wheel in ×12, Shift+wheel ±10 each way, Ctrl+wheel out ×12, S×10, W×6, D×6 (30–40 ms apart). Draw CPU = the app\'s rAF callback; input → end of draw CPU = the app\'s handler time + the next draw; latency = event timestamp → end of that draw; dropped = vsyncs missed by a rAF loop.', '');
+
+  const measured = new Set(entries.map((e) => e.file));
+  const missing = TRACES.filter((t) => !measured.has(t.file)).map((t) => t.file);
+  L.push('## Not run', '');
+  L.push(missing.length ? missing.map((f) => `- ${f}`).join('\n') : '- (everything was run)');
+  L.push('');
+  L.push('Dates per trace: ' + entries.map((e) => `${e.file} ${e.date}`).join('; '), '');
+  return L.join('\n');
+}

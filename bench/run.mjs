@@ -1,0 +1,293 @@
+#!/usr/bin/env node
+// `npm run bench`: tracelane against its own targets (issue 4) and against speedscope, in
+// headless Chromium on this machine. Writes bench/results.json and bench/results.md and exits
+// 0 even when a target is missed (a measurement, not a test).
+//
+//   npm run bench -- [--sizes 10,100,real,1g,2g] [--runs N] [--peer-runs N] [--no-peer]
+//                    [--dist DIR] [--port 4430] [--timeout 180] [--fresh]
+//
+// --sizes   which traces (bench/traces.mjs); default all. --runs: runs per trace (default 5,
+//           always 1 for ≥ 1 GB). --dist: serve this build instead of building bench/out/dist.
+// --fresh   forget earlier results (otherwise entries of traces not run now are kept).
+import { spawn } from 'node:child_process';
+import { existsSync, promises as fsp } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { serveStatic } from '../scripts/serve.mjs';
+import { PARSE_LIMIT, runBaseline } from './baselines.mjs';
+import { frameStats, median, panZoomScript } from './frames.mjs';
+import { ensureTraces } from './generate.mjs';
+import { openMemoryProbe, rendererRss } from './memory.mjs';
+import { installPageProbe } from './pageProbe.mjs';
+import { renderResults } from './report.mjs';
+import { measureSpeedscope, speedscopeDir } from './speedscope.mjs';
+import { TRACES, argValue, benchDir, outDir, parseSizes, repoRoot } from './traces.mjs';
+
+const argv = process.argv.slice(2);
+const opts = {
+  sizes: parseSizes(argValue(argv, '--sizes')),
+  runs: Number(argValue(argv, '--runs') ?? 5),
+  peerRuns: Number(argValue(argv, '--peer-runs') ?? 1),
+  peer: !argv.includes('--no-peer'),
+  dist: argValue(argv, '--dist'),
+  port: Number(argValue(argv, '--port') ?? 4430),
+  timeoutMs: Number(argValue(argv, '--timeout') ?? 180) * 1000,
+  fresh: argv.includes('--fresh'),
+};
+const PEER_TIMEOUT_MS = 120_000;
+const RESULTS_JSON = path.join(benchDir, 'results.json');
+const RESULTS_MD = path.join(benchDir, 'results.md');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+// The same flags as playwright.config.ts (Debian's Chromium, headless, in a container).
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const VIEWPORT = { width: 1600, height: 900 };
+
+const log = (msg) => console.log(`[bench] ${msg}`);
+
+function spawnChecked(cmd, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: repoRoot, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`))));
+  });
+}
+
+/** The production build to serve: --dist, else a fresh `vite build` into bench/out/dist. */
+async function productionBuild() {
+  if (opts.dist) return path.resolve(opts.dist);
+  const dir = path.join(outDir, 'dist');
+  await spawnChecked(path.join(repoRoot, 'node_modules', '.bin', 'vite'), ['build', '--outDir', dir, '--emptyOutDir', '--logLevel', 'warn']);
+  return dir;
+}
+
+async function newPage(browser) {
+  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+  await context.addInitScript(installPageProbe);
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** Wait for traceState ready/error after a load started; returns 'ready' or throws with the reason. */
+async function waitLoaded(page, timeoutMs) {
+  let crashed = false;
+  page.once('crash', () => (crashed = true));
+  try {
+    await page.waitForFunction(
+      () => {
+        const s = window.__bench.states;
+        const last = s[s.length - 1];
+        return last && (last.state === 'ready' || last.state === 'error') && last.state;
+      },
+      null,
+      { timeout: timeoutMs, polling: 50 },
+    );
+  } catch (err) {
+    if (crashed) throw new Error('renderer crashed (out of memory?)');
+    if (/Timeout/i.test(String(err))) throw new Error(`not ready within ${Math.round(timeoutMs / 1000)} s`);
+    throw err;
+  }
+  const state = await page.evaluate(() => document.documentElement.dataset.traceState);
+  if (state !== 'ready') {
+    const text = await page.getByTestId('load-error').first().innerText({ timeout: 2000 }).catch(() => '(no message)');
+    throw new Error(`load error: ${text.trim().slice(0, 200)}`);
+  }
+}
+
+const appReady = (page) => page.waitForFunction(() => (document.getElementById('root')?.childElementCount ?? 0) > 0, null, { timeout: 30_000 });
+
+/** One picker run: load through the file input, then (same page) memory, baselines and frames. */
+async function pickerRun(browser, browserSession, origin, trace, { first }) {
+  const { context, page } = await newPage(browser);
+  const file = path.join(outDir, trace.file);
+  const gz = trace.file.endsWith('.gz');
+  const out = {};
+  try {
+    await page.goto(`${origin}/`);
+    await appReady(page);
+    const mem = first ? await openMemoryProbe(page, browserSession) : null;
+    const empty = mem ? await mem.measure() : null;
+    await page.getByTestId('file-input').setInputFiles(file);
+    try {
+      await waitLoaded(page, opts.timeoutMs);
+    } catch (err) {
+      out.error = err.message;
+      return out;
+    }
+    const probe = await page.evaluate(() => ({ change: window.__bench.change, states: window.__bench.states, phases: window.__bench.phases }));
+    const summary = await page.evaluate(() => window.tracelane.summary());
+    const ready = probe.states.find((s) => s.state === 'ready');
+    out.firstFrameMs = ready.t - probe.change;
+    out.appFirstFrameMs = summary.firstFrameMs;
+    out.parseMs = summary.parseMs;
+    out.events = summary.events;
+    out.lanes = summary.lanes.length;
+    out.phases = probe.phases.map((p) => ({ label: p.label, ms: p.t - probe.change })).concat([{ label: 'ready', ms: out.firstFrameMs }]);
+    if (mem) {
+      const after = await mem.measure();
+      out.memory = {
+        workerBytes: after.workerBytes,
+        workers: after.workers,
+        workerBytesPerEvent: after.workerBytes / summary.events,
+        pageHeapDeltaBytes: after.pageHeapBytes - empty.pageHeapBytes,
+        rssDeltaBytes: after.rendererRssBytes - empty.rendererRssBytes,
+        rssBytesPerEvent: (after.rendererRssBytes - empty.rendererRssBytes) / summary.events,
+      };
+      await mem.close();
+    }
+    const timeoutMs = opts.timeoutMs;
+    const scan = await runBaseline(page, { op: 'scan', gz, timeoutMs });
+    out.scan = scan;
+    if (gz) out.gunzip = await runBaseline(page, { op: 'gunzip', gz, timeoutMs });
+    const decompressed = scan.ok ? scan.bytes : trace.bytes;
+    out.decompressedBytes = decompressed;
+    out.parse = decompressed < PARSE_LIMIT ? await runBaseline(page, { op: 'parse', gz, timeoutMs }) : { ok: false, skipped: true };
+    if (first) {
+      try {
+        out.frames = frameStats(await panZoomScript(page));
+      } catch (err) {
+        out.frames = { error: String(err.message || err).split('\n')[0] };
+      }
+    }
+    return out;
+  } finally {
+    await context.close().catch(() => undefined);
+  }
+}
+
+/** One `?url=` run: first frame from navigation start to ready. */
+async function urlRun(browser, origin, trace) {
+  const { context, page } = await newPage(browser);
+  try {
+    await page.goto(`${origin}/?url=${encodeURIComponent(`/traces/${trace.file}`)}`);
+    await waitLoaded(page, opts.timeoutMs);
+    const ready = await page.evaluate(() => window.__bench.states.find((s) => s.state === 'ready').t);
+    return { firstFrameMs: ready };
+  } catch (err) {
+    return { error: err.message };
+  } finally {
+    await context.close().catch(() => undefined);
+  }
+}
+
+const okMedian = (runs, key) => median(runs.filter((r) => !r.error && r[key] != null).map((r) => r[key]));
+
+function summariseLoads(runs) {
+  const failed = runs.find((r) => r.error);
+  if (failed && runs.every((r) => r.error)) return { error: failed.error, runsMs: [] };
+  const ms = runs.filter((r) => !r.error).map((r) => r.firstFrameMs);
+  return { medianMs: median(ms), runsMs: ms.map(Math.round), ...(failed ? { failures: runs.filter((r) => r.error).map((r) => r.error) } : {}) };
+}
+
+async function measureTrace(browser, browserSession, origin, trace) {
+  const bytes = (await fsp.stat(path.join(outDir, trace.file))).size;
+  const runs = bytes >= 600e6 ? 1 : Math.max(1, opts.runs);
+  const gz = trace.file.endsWith('.gz');
+  log(`${trace.file} (${(bytes / 1e6).toFixed(1)} MB): ${runs} run(s)`);
+  const picker = [];
+  const url = [];
+  for (let i = 0; i < runs; i++) {
+    const p = await pickerRun(browser, browserSession, origin, { ...trace, bytes }, { first: i === 0 });
+    picker.push(p);
+    log(`  picker run ${i + 1}: ${p.error ? `FAILED ${p.error}` : `first frame ${Math.round(p.firstFrameMs)} ms, parse ${Math.round(p.parseMs)} ms, scan ${Math.round(p.scan?.ms ?? NaN)} ms, JSON.parse ${p.parse?.ok ? Math.round(p.parse.parseMs) : '–'} ms`}`);
+    const u = await urlRun(browser, origin, trace);
+    url.push(u);
+    log(`  ?url= run ${i + 1}: ${u.error ? `FAILED ${u.error}` : `first frame ${Math.round(u.firstFrameMs)} ms`}`);
+  }
+  const good = picker.filter((r) => !r.error);
+  const firstRun = picker[0];
+  const decompressedBytes = okMedian(good, 'decompressedBytes') ?? bytes;
+  const parseMs = okMedian(good, 'parseMs');
+  const medianRun = good.length ? [...good].sort((a, b) => a.firstFrameMs - b.firstFrameMs)[Math.floor((good.length - 1) / 2)] : null;
+  const parseOk = good.filter((r) => r.parse?.ok);
+  const entry = {
+    file: trace.file,
+    bytes,
+    gz,
+    decompressedBytes,
+    runs,
+    date: new Date().toISOString().slice(0, 16).replace('T', ' '),
+    tracelane: {
+      picker: summariseLoads(picker),
+      url: summariseLoads(url),
+      events: medianRun?.events ?? null,
+      lanes: medianRun?.lanes ?? null,
+      parseMs,
+      appFirstFrameMs: okMedian(good, 'appFirstFrameMs'),
+      ingestMBs: parseMs ? decompressedBytes / 1e3 / parseMs : null,
+      phases: medianRun?.phases ?? null,
+      memory: firstRun.memory ?? null,
+      frames: firstRun.frames ?? null,
+    },
+    baselines: {
+      scanMs: median(good.filter((r) => r.scan?.ok).map((r) => r.scan.ms)),
+      gunzipMs: gz ? median(good.filter((r) => r.gunzip?.ok).map((r) => r.gunzip.ms)) : null,
+      parseMs: median(parseOk.map((r) => r.parse.parseMs)),
+      parseReadMs: median(parseOk.map((r) => r.parse.readMs)),
+      parseMBs: parseOk.length ? decompressedBytes / 1e3 / median(parseOk.map((r) => r.parse.parseMs)) : null,
+      parseSkipped: decompressedBytes >= PARSE_LIMIT ? 'skipped (≥ 400 MB)' : parseOk.length ? undefined : good.map((r) => r.parse?.error).find(Boolean) ?? 'failed',
+    },
+  };
+  if (opts.peer) {
+    const peers = [];
+    for (let i = 0; i < opts.peerRuns; i++) {
+      const before = await rendererRss(browserSession);
+      const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+      const r = await measureSpeedscope(context, { origin, traceUrl: `${origin}/traces/${trace.file}`, timeoutMs: PEER_TIMEOUT_MS, rss: () => rendererRss(browserSession) });
+      await context.close().catch(() => undefined);
+      if (r.rssBytes != null) r.rssDeltaBytes = r.rssBytes - before;
+      peers.push(r);
+      log(`  speedscope run ${i + 1}: ${r.loaded ? `drawn in ${r.ms} ms` : `FAILED after ${r.ms} ms: ${r.error}`}`);
+    }
+    const loaded = peers.filter((p) => p.loaded);
+    entry.speedscope = loaded.length ? { loaded: true, ms: median(loaded.map((p) => p.ms)), rssDeltaBytes: loaded[0].rssDeltaBytes } : peers[0];
+  }
+  return entry;
+}
+
+async function machineInfo(browser) {
+  const cpus = os.cpus();
+  return {
+    CPU: `${cpus.length} × ${cpus[0]?.model ?? 'unknown'}`,
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    OS: `${os.type()} ${os.release()} (${os.arch()})`,
+    node: process.version,
+    chromium: `${browser.version()} (${CHROMIUM}, headless, ${VIEWPORT.width}×${VIEWPORT.height}, DPR 1)`,
+    speedscope: JSON.parse(await fsp.readFile(path.join(speedscopeDir, '..', '..', 'package.json'), 'utf8')).version,
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+  };
+}
+
+async function main() {
+  await ensureTraces(opts.sizes, log);
+  const dist = await productionBuild();
+  if (!existsSync(path.join(dist, 'index.html'))) throw new Error(`${dist} has no index.html`);
+  const server = await serveStatic({ mounts: { '/': dist, '/traces/': outDir, '/speedscope/': speedscopeDir }, port: opts.port });
+  const origin = server.url.replace(/\/$/, '');
+  log(`serving ${path.relative(repoRoot, dist)} at ${origin}/`);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const browserSession = await browser.newBrowserCDPSession();
+  const previous = opts.fresh ? null : await fsp.readFile(RESULTS_JSON, 'utf8').then(JSON.parse, () => null);
+  const byFile = new Map((previous?.entries ?? []).map((e) => [e.file, e]));
+  let machine;
+  try {
+    machine = await machineInfo(browser);
+    for (const trace of TRACES.filter((t) => opts.sizes.includes(t.size))) {
+      const entry = await measureTrace(browser, browserSession, origin, trace);
+      byFile.set(trace.file, entry);
+      // Save as we go: a 2 GB run can take a while and the machine may be needed back.
+      const results = { machine, entries: [...byFile.values()] };
+      await fsp.writeFile(RESULTS_JSON, JSON.stringify(results, null, 1) + '\n');
+      await fsp.writeFile(RESULTS_MD, renderResults(results));
+    }
+  } finally {
+    await browser.close().catch(() => undefined);
+    await server.close();
+  }
+  log(`wrote ${path.relative(repoRoot, RESULTS_MD)}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,48 @@
+// The benchmark's traces: which files exist, how they are made, and how `--sizes` names them.
+// Shared by bench/generate.mjs (makes them) and bench/run.mjs (measures them).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const benchDir = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(benchDir, '..');
+export const outDir = path.join(benchDir, 'out');
+export const corpusDir = path.resolve(repoRoot, process.env.CORPUS_DIR || '../shared/corpus');
+export const REAL_TRACE = 'llm_decode_large.json';
+export const SEED = 20240917;
+
+/**
+ * One entry per measured file. `size` is the group `--sizes` selects; `source` says how the
+ * file is made: generated text of `targetBytes`, its gzip, or the real corpus trace.
+ */
+export const TRACES = [
+  { size: '10', file: 'synthetic-10MB.json', source: 'generate', targetBytes: 10e6 },
+  { size: '100', file: 'synthetic-100MB.json', source: 'generate', targetBytes: 100e6 },
+  { size: '100', file: 'synthetic-100MB.json.gz', source: 'gzip', of: 'synthetic-100MB.json' },
+  { size: 'real', file: REAL_TRACE, source: 'corpus-gunzip' },
+  { size: 'real', file: `${REAL_TRACE}.gz`, source: 'corpus-copy' },
+  { size: '1g', file: 'synthetic-1GB.json', source: 'generate', targetBytes: 1e9 },
+  { size: '1g', file: 'synthetic-1GB.json.gz', source: 'gzip', of: 'synthetic-1GB.json' },
+  { size: '2g', file: 'synthetic-2GB.json', source: 'generate', targetBytes: 2e9 },
+  { size: '2g', file: 'synthetic-2GB.json.gz', source: 'gzip', of: 'synthetic-2GB.json' },
+];
+
+export const ALL_SIZES = ['10', '100', 'real', '1g', '2g'];
+const ALIASES = { 1000: '1g', 1024: '1g', 2000: '2g', 2048: '2g', llm: 'real', corpus: 'real' };
+
+/** `--sizes 10,100,1g` → the selected size groups (unknown names throw). Empty → all. */
+export function parseSizes(text) {
+  if (!text) return [...ALL_SIZES];
+  return text.split(',').map((s) => {
+    const k = s.trim().toLowerCase();
+    const size = ALIASES[k] ?? k;
+    if (!ALL_SIZES.includes(size)) throw new Error(`unknown size "${s}" (use ${ALL_SIZES.join(', ')})`);
+    return size;
+  });
+}
+
+/** Value of `--name value` (or `--name=value`) in argv, else undefined. */
+export function argValue(argv, name) {
+  const i = argv.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  if (i < 0) return undefined;
+  return argv[i].includes('=') ? argv[i].slice(name.length + 1) : argv[i + 1];
+}
