@@ -1,9 +1,11 @@
 import { defineConfig } from 'vite';
+import { contentSecurityPolicy } from './build/csp';
 
 // `base: './'` keeps every asset URL relative, so the same build works from any
 // sub-path of any plain static server (an internal portal) with no rewrites.
 export default defineConfig({
   base: './',
+  plugins: [contentSecurityPolicy()],
   build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 1500 },
   worker: { format: 'es' },
   server: { port: 5173 },
