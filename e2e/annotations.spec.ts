@@ -134,6 +134,9 @@ test('mark lines and stages, share the link, reopen it elsewhere, reload, and su
   await expect(page2.getByTestId('restore-notice')).toHaveCount(0);
   await expect(page2.getByTestId('annotation-row')).toHaveCount(5);
   await shot(page2, 'annotations-shared-link');
+  await page2.emulateMedia({ colorScheme: 'dark' });
+  await shot(page2, 'annotations-shared-link-dark');
+  await page2.emulateMedia({ colorScheme: 'light' });
 
   // Jump: click the last stage's row; the view centres on it.
   await page2.locator('[data-testid="annotation-row"][data-label="decoding"]').click();

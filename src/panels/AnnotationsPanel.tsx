@@ -94,7 +94,7 @@ function AnnotationRow({ a, deltaNs, extentStart, editing }: { a: Annotation; de
         <span className="annotation-label">{a.label}</span>
         <span className="annotation-time">
           {formatDuration(a.startNs - extentStart)}
-          {stage && <span className="annotation-dur"> · {formatDuration(a.endNs! - a.startNs)}</span>}
+          {stage && <span className="annotation-dur"> · {formatDuration(a.endNs! - a.startNs)} long</span>}
         </span>
         {deltaNs !== null && <span className="annotation-delta">+{formatDuration(deltaNs)} after previous</span>}
         {a.note && !editing && <span className="annotation-note">{a.note}</span>}
