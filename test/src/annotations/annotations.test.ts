@@ -94,3 +94,31 @@ describe('annotation handles and snapping', () => {
     expect(snapToSliceEdge(120, m, 5)).toBe(120);
   });
 });
+
+describe('annotation drawing', () => {
+  it('labels lines and stages (with duration) in the lanes, draws handles only on an axis', async () => {
+    const { renderTimeline } = await import('../../../src/timeline/renderer');
+    const { LIGHT_THEME } = await import('../../../src/timeline/colors');
+    const texts: string[] = [];
+    const calls: string[] = [];
+    const target: Record<string, unknown> = { measureText: (t: string) => ({ width: t.length * 6 }), fillText: (t: string) => texts.push(t) };
+    const ctx = new Proxy(target, {
+      get: (o, k: string) => (k in o ? o[k] : () => calls.push(k)),
+      set: (o, k: string, v) => ((o[k] = v), true),
+    }) as unknown as CanvasRenderingContext2D;
+    const scene = {
+      width: 1000, height: 200, dpr: 1, viewport: { startNs: 0, endNs: 10_000 }, theme: LIGHT_THEME, lanes: [], groups: [],
+      annotations: [{ id: 'a', startNs: 2_000, label: 'cudaMalloc here', color: '#e5484d' }, { id: 'b', startNs: 4_000, endNs: 6_500, label: 'copying', color: '#2f8fe0' }, { id: 'c', startNs: 50_000, label: 'off screen', color: '#000' }],
+    };
+    renderTimeline(ctx, scene);
+    expect(texts).toEqual(expect.arrayContaining(['cudaMalloc here', 'copying · 2.5 µs']));
+    expect(texts).not.toContain('off screen');
+    const lanesOnlyPaths = calls.filter((c) => c === 'closePath').length;
+    texts.length = 0;
+    calls.length = 0;
+    renderTimeline(ctx, { ...scene, height: 28, axisHeight: 28 });
+    // Axis canvas: no lane area, so no labels; one handle per line and two per stage on screen.
+    expect(texts).not.toContain('copying · 2.5 µs');
+    expect(calls.filter((c) => c === 'closePath').length - lanesOnlyPaths).toBe(3);
+  });
+});
