@@ -259,7 +259,7 @@ async function machineInfo(browser) {
 }
 
 async function main() {
-  await ensureTraces(opts.sizes, log);
+  await ensureTraces(opts.sizes);
   const dist = await productionBuild();
   if (!existsSync(path.join(dist, 'index.html'))) throw new Error(`${dist} has no index.html`);
   const server = await serveStatic({ mounts: { '/': dist, '/traces/': outDir, '/speedscope/': speedscopeDir }, port: opts.port });
