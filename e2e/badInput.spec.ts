@@ -136,3 +136,23 @@ test('annotations survive a bad file: they come back when the trace is opened ag
   const back = await page.evaluate(() => (window as unknown as { tracelane: { annotations(): { startNs: number; label: string }[] } }).tracelane.annotations());
   expect(back).toEqual([expect.objectContaining({ startNs: added.startNs, label: 'before the bad file' })]);
 });
+
+test('a trace over the memory budget (?budgetMB=1) is refused before indexing, and the budget can be raised', async ({ page }) => {
+  await openApp(page, '/?budgetMB=1');
+  await page.evaluate(() => localStorage.removeItem('tracelane:budgetMB'));
+  await page.evaluate(() => document.documentElement.removeAttribute('data-trace-state'));
+  await page.getByTestId('file-input').setInputFiles(path.join(REPO_ROOT, '../shared/corpus/llm_decode_small.json.gz'));
+  await page.waitForFunction(() => document.documentElement.dataset.traceState === 'error');
+  await expect(page.getByTestId('load-error')).toContainText(/llm_decode_small\.json\.gz needs about [\d.,]+ MB of memory to open .* more than the memory budget of 1 MB/);
+  await expect(page.getByTestId('budget-actions')).toContainText('Memory budget: 1 MB (set by ?budgetMB= in the address)');
+  await shot(page, 'bad-budget-refused');
+  // Each refusal offers at least double the budget: a few clicks open it.
+  for (let i = 0; i < 5 && (await page.evaluate(() => document.documentElement.dataset.traceState)) === 'error'; i++) {
+    await page.evaluate(() => document.documentElement.removeAttribute('data-trace-state'));
+    await page.getByTestId('raise-budget').click();
+    await page.waitForFunction(() => ['ready', 'error'].includes(document.documentElement.dataset.traceState ?? ''));
+  }
+  await waitReady(page);
+  expect(new URL(page.url()).searchParams.get('budgetMB')).toBeNull();
+  expect(Number(await page.evaluate(() => localStorage.getItem('tracelane:budgetMB')))).toBeGreaterThan(1);
+});

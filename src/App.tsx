@@ -15,6 +15,7 @@ import { StallPanel } from './panels/StallPanel';
 import { CHOOSE_RANKS_ABOVE, RankChooser } from './panels/RankChooser';
 import type { TraceSource } from './model/types';
 import { TracesPanel } from './panels/TracesPanel';
+import { BudgetActions } from './panels/BudgetActions';
 
 export function App() {
   const traceState = useStore((s) => s.traceState);
@@ -139,6 +140,7 @@ export function App() {
             <div className="error-box" role="alert">
               <h2>Could not open the trace</h2>
               <p data-testid="load-error">{error}</p>
+              <BudgetActions onChooseRanks={setChoosing} />
               <button className="button" onClick={cancelAll}>
                 Back
               </button>

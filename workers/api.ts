@@ -20,7 +20,7 @@ export interface TraceWorkerApi {
   /** The events of a time window as a gzipped Chrome trace (workers/export/chromeTraceWindow.ts). */
   exportWindow(q: WindowExportOptions): Promise<Uint8Array>;
   /** Read, parse and index a source. `onProgress` is a comlink proxy, called a few times a second. */
-  load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void): Promise<TraceLoadResult>;
+  load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, limits?: { budgetBytes?: number }): Promise<TraceLoadResult>;
   /** Drawable slices and counter samples of the given lanes (times relative to the trace origin). */
   query(q: ViewportQuery): Promise<QueryResult>;
   slice(laneId: string, eventIdx: number): Promise<SliceDetails | null>;

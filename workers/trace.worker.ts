@@ -26,8 +26,8 @@ const api: TraceWorkerApi = {
     const gz = await gzipText(chromeTraceWindow(loaded().raw, q));
     return Comlink.transfer(gz, [gz.buffer as ArrayBuffer]);
   },
-  async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void) {
-    index = await loadTrace(source, { trace, onProgress: onProgress ? (p) => void onProgress(p) : undefined });
+  async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, limits?: { budgetBytes?: number }) {
+    index = await loadTrace(source, { trace, onProgress: onProgress ? (p) => void onProgress(p) : undefined, budgetBytes: limits?.budgetBytes });
     return index.result;
   },
   async query(q: ViewportQuery) {

@@ -7,6 +7,7 @@ import type { WindowExportOptions } from '../../workers/export/chromeTraceWindow
 import type { FindHit, FindQuery, LoadProgress, QueryResult, SliceDetails, TraceSource, ViewportQuery } from '../model/types';
 import { traceKeyFromName } from '../model/keys';
 import { useStore } from './store';
+import { clearBudgetRefusal, memoryBudgetMB, noteBudgetError } from './memoryBudget';
 
 interface Client {
   worker: Worker;
@@ -41,6 +42,10 @@ export function terminateAll(): void {
 export function loadSources(sources: TraceSource[]): void {
   terminateAll();
   const my = ++session;
+  clearBudgetRefusal();
+  // The budget covers every open trace: each gets its share.
+  const budget = memoryBudgetMB().mb;
+  const limits = { budgetBytes: (budget * 1024 * 1024) / Math.max(1, sources.length) };
   const taken = new Set<string>();
   const entries = sources.map((source) => ({ key: traceKeyFromName(source.name, taken), name: source.name, source }));
   const store = useStore.getState();
@@ -52,6 +57,8 @@ export function loadSources(sources: TraceSource[]): void {
     worker.addEventListener('error', (ev) => {
       if (my !== session) return;
       ev.preventDefault();
+      // A crashed worker may still be running (an uncaught async error): stop it.
+      worker.terminate();
       useStore.getState().fail(withName(entry.name, ev.message || 'the trace worker crashed'));
     });
     worker.addEventListener('messageerror', () => {
@@ -64,12 +71,14 @@ export function loadSources(sources: TraceSource[]): void {
       my !== session
         ? Promise.resolve()
         : api
-            .load(entry.source, entry.key, Comlink.proxy(onProgress))
+            .load(entry.source, entry.key, Comlink.proxy(onProgress), limits)
             .then((result) => {
               if (my === session) useStore.getState().traceLoaded(entry.key, result);
             })
             .catch((e) => {
-              if (my === session) useStore.getState().fail(withName(entry.name, errorText(e)));
+              if (my !== session) return;
+              noteBudgetError(e as Error, sources, budget);
+              useStore.getState().fail(withName(entry.name, errorText(e)));
             }),
     );
   }

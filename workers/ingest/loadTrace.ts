@@ -11,6 +11,7 @@ import { strace } from '../importers/strace';
 import { TraceIndex } from '../index/traceIndex';
 import { countingStream, isGzip, openSource, peek } from './byteSource';
 import { gunzip } from './gunzipStream';
+import { checkBudget } from './memoryBudget';
 import { RawTrace } from './rawTrace';
 
 /** Every supported format, tried in order on the first decoded bytes (strict detectors first: `[pid N]` strace lines start like a JSON array). */
@@ -20,6 +21,8 @@ export interface LoadOptions {
   trace: string;
   onProgress?: (p: LoadProgress) => void;
   signal?: AbortSignal;
+  /** Refuse (BudgetExceededError) before the index would outgrow this many bytes (memoryBudget.ts). */
+  budgetBytes?: number;
 }
 
 export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise<TraceIndex> {
@@ -73,6 +76,7 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
       importer.push(chunk);
       progress.scannedBytes += chunk.length;
       progress.events = raw.count;
+      checkBudget(opts.budgetBytes, { bytesRead: progress.bytesDone, bytesTotal: total, decodedBytes: progress.scannedBytes, events: raw.count }, source.name);
       report();
     }
   } finally {
