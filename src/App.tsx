@@ -25,6 +25,10 @@ export function App() {
   const helpOpen = useStore((s) => s.helpOpen);
   const [dragging, setDragging] = useState(false);
   const [tracesOpen, setTracesOpen] = useState(false);
+  // The annotations column shows itself once there are annotations; until then it is opened on demand.
+  const annotationCount = useStore((s) => s.annotations.length);
+  const [annotationsPanel, setAnnotationsPanel] = useState<'auto' | 'open' | 'closed'>('auto');
+  const annotationsShown = annotationsPanel === 'open' || (annotationsPanel === 'auto' && annotationCount > 0);
   const [choosing, setChoosing] = useState<TraceSource[] | null>(null);
   // Many traces at once (a folder of ranks): let the user pick which to open.
   const openSources = (sources: TraceSource[]) => (sources.length > CHOOSE_RANKS_ABOVE ? setChoosing(sources) : loadSources(sources));
@@ -95,6 +99,15 @@ export function App() {
         {showTimeline && <ShareControls />}
         {traces.length > 0 && (
           <>
+            <button
+              className="button"
+              data-testid="annotations-button"
+              aria-pressed={annotationsShown}
+              title="Show or hide the annotations panel"
+              onClick={() => setAnnotationsPanel(annotationsShown ? 'closed' : 'open')}
+            >
+              Annotations{annotationCount ? ` (${annotationCount})` : ''}
+            </button>
             <button className="button" data-testid="traces-button" aria-pressed={tracesOpen} onClick={() => setTracesOpen(!tracesOpen)}>
               {traces.length > 1 ? `Ranks (${traces.length})` : 'Trace'}
             </button>
@@ -157,7 +170,7 @@ export function App() {
               <AnalysisDrawer />
             </div>
             <DetailsPanel />
-            <AnnotationsPanel />
+            {annotationsShown && <AnnotationsPanel />}
             <StallPanel />
             {tracesOpen && <TracesPanel onClose={() => setTracesOpen(false)} />}
           </div>
