@@ -155,5 +155,36 @@ test.describe('analysis on llm_decode_small', () => {
     await expect(count).toHaveText('error');
     expect(errors).toEqual([]);
   });
+
+  test('idle gaps are listed and marked; allocations of train_step', async ({ page }) => {
+    const errors = collectConsoleErrors(page);
+    await openApp(page);
+    await openByPicker(page, FILE);
+    await waitReady(page);
+    await page.getByTestId('analysis-tab-gaps').click();
+    const rows = page.getByTestId('gap-row');
+    await expect(rows.first()).toBeAttached();
+    const n = Number(await page.getByTestId('gaps-table').getAttribute('data-total-rows'));
+    expect(n).toBe(await rows.count());
+    const durs = await rows.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-dur-ns'))));
+    expect(durs.every((d) => d > 1e6)).toBe(true);
+    await page.keyboard.press('.');
+    await expect(rows.first()).toHaveClass(/current/);
+    await expect(page.getByTestId('analysis-scope')).toContainText('Range');
+    await waitIdle(page);
+    await shot(page, 'analysis-gaps');
+
+    await openByPicker(page, 'train_step.json.gz');
+    await waitReady(page);
+    await page.getByTestId('analysis-tab-memory').click();
+    const allocs = page.getByTestId('allocation-row');
+    await expect(allocs.first()).toBeAttached();
+    const kinds = await allocs.evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
+    expect(kinds.filter((k) => k === 'alloc').length).toBe(3);
+    await page.getByTestId('allocations-sort').selectOption('bytes');
+    await waitIdle(page);
+    await shot(page, 'analysis-allocations');
+    expect(errors).toEqual([]);
+  });
 });
 

@@ -14,7 +14,7 @@ import type {
 } from '../src/model/types';
 import type { WindowExportOptions } from './export/chromeTraceWindow';
 import type { RankComms } from './analysis/commOps';
-import type { IdleGap, RangeQuery, RangeStats, SearchQuery, SearchResult, SliceCorrelation, StepTable } from '../src/model/analysisTypes';
+import type { AllocationRow, IdleGap, RangeQuery, RangeStats, SearchQuery, SearchResult, SliceCorrelation, StepTable } from '../src/model/analysisTypes';
 
 export interface TraceWorkerApi {
   /** The events of a time window as a gzipped Chrome trace (workers/export/chromeTraceWindow.ts). */
@@ -40,4 +40,6 @@ export interface TraceWorkerApi {
   search(q: SearchQuery): Promise<SearchResult>;
   /** GPU idle gaps longer than the threshold per device, with the host's Python meanwhile (workers/analysis/idleGaps.ts). */
   idleGaps(thresholdNs: number): Promise<IdleGap[]>;
+  /** GPU memory alloc/free calls and Total Reserved growths with bytes and Python stack (workers/analysis/allocations.ts). */
+  allocations(): Promise<AllocationRow[]>;
 }

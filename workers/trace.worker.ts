@@ -11,6 +11,7 @@ import { rangeStats } from './analysis/rangeStats';
 import { stepTable } from './analysis/stepTable';
 import { search } from './analysis/search';
 import { idleGaps } from './analysis/idleGaps';
+import { allocations } from './analysis/allocations';
 import { loadTrace } from './ingest/loadTrace';
 import type { TraceIndex } from './index/traceIndex';
 
@@ -66,6 +67,9 @@ const api: TraceWorkerApi = {
   },
   async idleGaps(thresholdNs: number) {
     return idleGaps(loaded(), thresholdNs);
+  },
+  async allocations() {
+    return allocations(loaded());
   },
 };
 

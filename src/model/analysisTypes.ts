@@ -157,3 +157,24 @@ export interface IdleGap {
   /** What the host was doing: the longest Python frames in the gap (not mere wrappers). */
   host: HostFrame[];
 }
+
+export interface AllocationRow {
+  /** cudaMalloc-like call, cudaFree-like call, or a growth of Total Reserved. */
+  kind: 'alloc' | 'free' | 'growth';
+  name: string;
+  /** ns relative to the trace origin. */
+  tNs: number;
+  laneId: string;
+  /** The API call (alloc/free), or the call a growth is attributed to. */
+  call: SliceRef | null;
+  /** Signed bytes (frees negative); null when unknown. */
+  bytes: number | null;
+  /** Where bytes come from: the call's args (nsys), Total Reserved changes (Kineto), or nothing. */
+  bytesFrom: 'args' | 'reserved' | 'none';
+  /**
+   * Python frames of the call, outermost first (innermost is the code that allocated); its
+   * cpu ops instead when the thread runs no Python (the autograd engine's backward ops).
+   */
+  frames: string[];
+  device: string | null;
+}

@@ -9,6 +9,7 @@ import { KernelChart } from './analysis/KernelChart';
 import { StatsPanel } from './analysis/StatsPanel';
 import { StepsPanel } from './analysis/StepsPanel';
 import { GapsPanel } from './analysis/GapsPanel';
+import { AllocationsPanel } from './analysis/AllocationsPanel';
 import { traceSpan } from './analysis/useTraceQuery';
 import './analysis/analysis.css';
 
@@ -17,6 +18,7 @@ const TABS = [
   { id: 'kernels', label: 'GPU kernels' },
   { id: 'steps', label: 'Steps' },
   { id: 'gaps', label: 'Idle gaps' },
+  { id: 'memory', label: 'Allocations' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
@@ -103,6 +105,7 @@ export function AnalysisDrawer() {
           {tab === 'kernels' && <KernelChart trace={entry.key} span={span} width={width} />}
           {tab === 'steps' && <StepsPanel trace={entry.key} />}
           {tab === 'gaps' && <GapsPanel trace={entry.key} />}
+          {tab === 'memory' && <AllocationsPanel trace={entry.key} />}
         </div>
       )}
     </section>

@@ -10,7 +10,9 @@ import { useStore } from '../../state/store';
 import { addAnnotation } from '../../timeline/annotationActions';
 import { fitSpan } from '../../timeline/viewportMath';
 import { PrevNext } from './PrevNext';
-import { StatusLine, useTraceQuery } from './useTraceQuery';
+import { RowButton } from './RowButton';
+import { TableShell } from './TableShell';
+import { useTraceQuery } from './useTraceQuery';
 
 export function GapsPanel({ trace }: { trace: string }) {
   const [thresholdMs, setThresholdMs] = useState(1);
@@ -66,69 +68,57 @@ export function GapsPanel({ trace }: { trace: string }) {
           {gaps.length} gaps · {formatDuration(total)} idle · , / . previous / next
         </span>
       </div>
-      <StatusLine state={state} empty={state.data && !gaps.length ? 'No GPU gap longer than the threshold between the first and last GPU operation.' : false} />
-      {gaps.length > 0 && (
-        <div className="table-scroll">
-          <table className="analysis-table" data-testid="gaps-table" data-total-rows={gaps.length}>
-            <thead>
-              <tr>
-                <th className="num">#</th>
-                <th>GPU</th>
-                <th className="num">Start</th>
-                <th className="num">Idle for</th>
-                <th>Host Python meanwhile (longest frames)</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {gaps.map((g, i) => (
-                <tr
-                  key={`${g.device}@${g.startNs}`}
-                  className={i === current ? 'current' : undefined}
-                  data-testid="gap-row"
-                  data-start-ns={Math.round(g.startNs + shift)}
-                  data-dur-ns={Math.round(g.durNs)}
-                  onClick={() => open(i)}
+      <TableShell
+        state={state}
+        count={gaps.length}
+        empty={'No GPU gap longer than the threshold between the first and last GPU operation.'}
+        testId="gaps-table"
+        head={
+          <>
+            <th className="num">#</th>
+            <th>GPU</th>
+            <th className="num">Start</th>
+            <th className="num">Idle for</th>
+            <th>Host Python meanwhile (longest frames)</th>
+            <th />
+          </>
+        }
+      >
+        {gaps.map((g, i) => (
+          <tr
+            key={`${g.device}@${g.startNs}`}
+            className={i === current ? 'current' : undefined}
+            data-testid="gap-row"
+            data-start-ns={Math.round(g.startNs + shift)}
+            data-dur-ns={Math.round(g.durNs)}
+            onClick={() => open(i)}
+          >
+            <td className="num">{i + 1}</td>
+            <td>{g.device}</td>
+            <td className="num">{formatDuration(g.startNs)}</td>
+            <td className="num">{formatDuration(g.durNs)}</td>
+            <td className="host-frames">
+              {g.host.length === 0 && <span className="muted">no Python frames</span>}
+              {g.host.map((h) => (
+                <button
+                  key={`${h.laneId}@${h.eventIdx}`}
+                  className="link-button mono"
+                  title={`${h.name} — ${formatDuration(h.overlapNs)} in the gap`}
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    void goToSlice(trace, { laneId: h.laneId, eventIdx: h.eventIdx, startNs: g.startNs, durNs: 0 });
+                  }}
                 >
-                  <td className="num">{i + 1}</td>
-                  <td>{g.device}</td>
-                  <td className="num">{formatDuration(g.startNs)}</td>
-                  <td className="num">{formatDuration(g.durNs)}</td>
-                  <td className="host-frames">
-                    {g.host.length === 0 && <span className="muted">no Python frames</span>}
-                    {g.host.map((h) => (
-                      <button
-                        key={`${h.laneId}@${h.eventIdx}`}
-                        className="link-button mono"
-                        title={`${h.name} — ${formatDuration(h.overlapNs)} in the gap`}
-                        onClick={(e) => {
-                          e.stopPropagation();
-                          void goToSlice(trace, { laneId: h.laneId, eventIdx: h.eventIdx, startNs: g.startNs, durNs: 0 });
-                        }}
-                      >
-                        {h.name} ({formatDuration(h.overlapNs)})
-                      </button>
-                    ))}
-                  </td>
-                  <td>
-                    <button
-                      className="button small"
-                      data-testid="gap-annotate"
-                      onClick={(e) => {
-                        e.stopPropagation();
-                        annotate(g, i);
-                      }}
-                      title="Add this gap as a stage annotation"
-                    >
-                      Annotate
-                    </button>
-                  </td>
-                </tr>
+                  {h.name} ({formatDuration(h.overlapNs)})
+                </button>
               ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            </td>
+            <td>
+              <RowButton label="Annotate" testId="gap-annotate" title="Add this gap as a stage annotation" onClick={() => annotate(g, i)} />
+            </td>
+          </tr>
+        ))}
+      </TableShell>
     </div>
   );
 }

@@ -10,7 +10,8 @@ import { useStore } from '../../state/store';
 import { shortenName } from '../../timeline/kernelNames';
 import { fitSpan } from '../../timeline/viewportMath';
 import { PrevNext } from './PrevNext';
-import { formatShare, StatusLine, useTraceQuery } from './useTraceQuery';
+import { TableShell } from './TableShell';
+import { formatShare, useTraceQuery } from './useTraceQuery';
 
 export function StepsPanel({ trace }: { trace: string }) {
   const [marker, setMarker] = useState<string | undefined>(undefined);
@@ -46,30 +47,28 @@ export function StepsPanel({ trace }: { trace: string }) {
         <PrevNext count={steps.length} current={current} open={open} keys={['[', ']']} what="step" />
         <span className="muted">[ / ] previous / next step · outliers highlighted</span>
       </div>
-      <StatusLine state={state} empty={state.data && !steps.length ? 'No repeated step annotations (ProfilerStep#N, execute_model, decode_step, …) in this trace.' : false} />
-      {steps.length > 0 && (
-        <div className="table-scroll">
-          <table className="analysis-table" data-testid="steps-table" data-total-rows={steps.length}>
-            <thead>
-              <tr>
-                <th className="num">#</th>
-                <th>Step</th>
-                <th className="num">Start</th>
-                <th className="num">Duration</th>
-                <th className="num">GPU busy</th>
-                <th className="num">GPU idle</th>
-                <th>Top kernel</th>
-                <th className="num" title="Mean launch latency of the kernels in the step">Launch latency</th>
-              </tr>
-            </thead>
-            <tbody>
-              {steps.map((s, i) => (
-                <StepLine key={s.ref.key} step={s} current={i === current} maxDur={maxDur} onOpen={() => open(i)} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <TableShell
+        state={state}
+        count={steps.length}
+        empty={'No repeated step annotations (ProfilerStep#N, execute_model, decode_step, …) in this trace.'}
+        testId="steps-table"
+        head={
+          <>
+            <th className="num">#</th>
+            <th>Step</th>
+            <th className="num">Start</th>
+            <th className="num">Duration</th>
+            <th className="num">GPU busy</th>
+            <th className="num">GPU idle</th>
+            <th>Top kernel</th>
+            <th className="num" title="Mean launch latency of the kernels in the step">Launch latency</th>
+          </>
+        }
+      >
+        {steps.map((s, i) => (
+          <StepLine key={s.ref.key} step={s} current={i === current} maxDur={maxDur} onOpen={() => open(i)} />
+        ))}
+      </TableShell>
     </div>
   );
 }
