@@ -3,6 +3,7 @@
 // asynchronously and runs ahead), CPU op starts for blocking backends (gloo, MPI).
 
 import type { TraceIndex } from '../index/traceIndex';
+import { deviceBusy } from './gpuBusy';
 import { detectSteps, stepAt, stepLabel } from './steps';
 
 export interface CommOp {
@@ -164,32 +165,10 @@ export function commOps(index: TraceIndex): RankComms {
   };
 }
 
-/** GPU time with no kernel, memcpy or memset inside [startNs, endNs] (trace-relative), over all devices' streams. */
+/**
+ * GPU idle time inside [startNs, endNs] (trace-relative): the most idle device's
+ * window minus its busy time (union of kernels, memcpy and memset; gpuBusy.ts).
+ */
 export function gpuIdleWithin(index: TraceIndex, startNs: number, endNs: number): number {
-  const spans: [number, number][] = [];
-  for (const lane of index.lanes.values()) {
-    if (lane.info.kind !== 'gpu') continue;
-    const cats = index.result.names;
-    for (let k = 0; k < lane.start.length; k++) {
-      const s = lane.start[k];
-      const e = s + lane.dur[k];
-      if (e <= startNs) continue;
-      if (s >= endNs) break;
-      if (cats[lane.cat[k]] === 'gpu_user_annotation') continue;
-      spans.push([Math.max(s, startNs), Math.min(e, endNs)]);
-    }
-  }
-  spans.sort((a, b) => a[0] - b[0]);
-  let busy = 0;
-  let curS = -Infinity;
-  let curE = -Infinity;
-  for (const [s, e] of spans) {
-    if (s > curE) {
-      if (curE > curS) busy += curE - curS;
-      curS = s;
-      curE = e;
-    } else if (e > curE) curE = e;
-  }
-  if (curE > curS) busy += curE - curS;
-  return Math.max(0, endNs - startNs - busy);
+  return Math.max(0, ...deviceBusy(index, startNs, endNs).map((d) => d.idleNs));
 }
