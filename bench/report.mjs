@@ -130,6 +130,15 @@ export function renderResults({ machine, entries }) {
     L.push(`| ${e.file} | ${labels || '–'} | ${fmt(t.parseMs)} ms | ${fmt(t.picker.medianMs - t.parseMs)} ms |`);
   }
   L.push('');
+  L.push('`?url=` loads (the median run), ms after navigation start; fetch alone = the same URL fetched and drained in the page afterwards:', '');
+  L.push('| trace | progress labels (ms after navigation) | fetch alone |');
+  L.push('| --- | --- | --- |');
+  for (const e of entries) {
+    const u = e.tracelane?.url;
+    if (!u || u.error) continue;
+    L.push(`| ${e.file} | ${(u.phases ?? []).map((p) => `${p.label} ${fmt(p.ms)}`).join(' → ') || '–'} | ${u.fetchMs != null ? `${fmt(u.fetchMs)} ms` : '–'} |`);
+  }
+  L.push('');
 
   L.push('## Memory (after a forced GC, first run)', '');
   L.push('| trace | events | workers hold | B/event (workers) | page JS heap Δ | renderer RSS Δ vs empty app | B/event (RSS Δ) | speedscope renderer RSS Δ |');

@@ -161,8 +161,16 @@ async function urlRun(browser, origin, trace) {
   try {
     await page.goto(`${origin}/?url=${encodeURIComponent(`/traces/${trace.file}`)}`);
     await waitLoaded(page, opts.timeoutMs);
-    const ready = await page.evaluate(() => window.__bench.states.find((s) => s.state === 'ready').t);
-    return { firstFrameMs: ready };
+    const probe = await page.evaluate(() => ({ states: window.__bench.states, phases: window.__bench.phases }));
+    const ready = probe.states.find((s) => s.state === 'ready').t;
+    // The same URL fetched and drained alone, to tell the network path from the app's work.
+    const fetchMs = await page.evaluate(async (url) => {
+      const t0 = performance.now();
+      const reader = (await fetch(url, { cache: 'no-store' })).body.getReader();
+      while (!(await reader.read()).done);
+      return performance.now() - t0;
+    }, `/traces/${trace.file}`);
+    return { firstFrameMs: ready, fetchMs, phases: probe.phases.map((p) => ({ label: p.label, ms: p.t })).concat([{ label: 'ready', ms: ready }]) };
   } catch (err) {
     return { error: err.message };
   } finally {
@@ -171,6 +179,12 @@ async function urlRun(browser, origin, trace) {
 }
 
 const okMedian = (runs, key) => median(runs.filter((r) => !r.error && r[key] != null).map((r) => r[key]));
+
+/** The successful run with the median first frame (its phases are shown). */
+function medianOf(runs) {
+  const good = runs.filter((r) => !r.error).sort((a, b) => a.firstFrameMs - b.firstFrameMs);
+  return good.length ? good[Math.floor((good.length - 1) / 2)] : null;
+}
 
 function summariseLoads(runs) {
   const failed = runs.find((r) => r.error);
@@ -192,13 +206,13 @@ async function measureTrace(browser, browserSession, origin, trace) {
     log(`  picker run ${i + 1}: ${p.error ? `FAILED ${p.error}` : `first frame ${Math.round(p.firstFrameMs)} ms, parse ${Math.round(p.parseMs)} ms, scan ${Math.round(p.scan?.ms ?? NaN)} ms, JSON.parse ${p.parse?.ok ? Math.round(p.parse.parseMs) : '–'} ms`}`);
     const u = await urlRun(browser, origin, trace);
     url.push(u);
-    log(`  ?url= run ${i + 1}: ${u.error ? `FAILED ${u.error}` : `first frame ${Math.round(u.firstFrameMs)} ms`}`);
+    log(`  ?url= run ${i + 1}: ${u.error ? `FAILED ${u.error}` : `first frame ${Math.round(u.firstFrameMs)} ms (fetch alone ${Math.round(u.fetchMs)} ms)`}`);
   }
   const good = picker.filter((r) => !r.error);
   const firstRun = picker[0];
   const decompressedBytes = okMedian(good, 'decompressedBytes') ?? bytes;
   const parseMs = okMedian(good, 'parseMs');
-  const medianRun = good.length ? [...good].sort((a, b) => a.firstFrameMs - b.firstFrameMs)[Math.floor((good.length - 1) / 2)] : null;
+  const medianRun = medianOf(picker);
   const parseOk = good.filter((r) => r.parse?.ok);
   const entry = {
     file: trace.file,
@@ -209,7 +223,7 @@ async function measureTrace(browser, browserSession, origin, trace) {
     date: new Date().toISOString().slice(0, 16).replace('T', ' '),
     tracelane: {
       picker: summariseLoads(picker),
-      url: summariseLoads(url),
+      url: { ...summariseLoads(url), fetchMs: okMedian(url, 'fetchMs'), phases: medianOf(url)?.phases ?? null },
       events: medianRun?.events ?? null,
       lanes: medianRun?.lanes ?? null,
       parseMs,

@@ -13,7 +13,7 @@
 // profiler's own rows and ph M metadata at the end. Like Kineto, each step's events are
 // grouped by kind (cpu_ops, memory, python, then runtime/GPU), so the file is not sorted by ts.
 
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 export const BASE_TIME_NS = '1790857026000000000';
 /** First event, ns relative to baseTimeNanoseconds (like the corpus: ~4.7e12 µs). */
 const START_NS = 4_736_210_337_000_000;
@@ -177,6 +177,8 @@ class StepBuilder {
     this.advance(200, 1_200);
     rec.dur = this.hostNs - start;
     rec.text = make(start, rec.dur);
+    // Siblings never touch in real traces (the profiler itself takes time between calls).
+    this.advance(100, 600);
     return rec;
   }
 
