@@ -63,7 +63,9 @@ export class ByteStore {
     const len = end - start;
     let chunk = this.chunks[this.chunks.length - 1];
     if (!chunk || this.used + len > chunk.length) {
-      chunk = new Uint8Array(Math.max(ByteStore.CHUNK, len));
+      // Chunks grow from 64 kB to CHUNK, so a small trace does not pay for 8 MB.
+      const size = Math.min(ByteStore.CHUNK, 65536 << this.chunks.length);
+      chunk = new Uint8Array(Math.max(size, len));
       this.chunks.push(chunk);
       this.bases.push(this.size);
       this.used = 0;
