@@ -95,6 +95,21 @@ test.describe('analysis on llm_decode_small', () => {
     await expect(page.getByTestId('stats-row').first()).toBeAttached();
     expect(Number(await table.getAttribute('data-total-rows'))).toBeGreaterThan(10);
     await shot(page, 'analysis-stats');
+
+    await page.getByTestId('analysis-tab-calltree').click();
+    const tree = page.getByTestId('calltree-row');
+    await expect(tree.first()).toBeAttached();
+    expect(await tree.first().getAttribute('data-name')).toContain('python3');
+    await page.getByTestId('calltree-bottomup').click();
+    await expect(page.getByTestId('calltree-bottomup')).toHaveAttribute('aria-pressed', 'true');
+    await expect(tree.nth(1)).toBeAttached();
+    await shot(page, 'analysis-calltree');
+
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByTestId('analysis-tab-kernels').click();
+    await expect(bars.first()).toBeAttached();
+    await waitIdle(page);
+    await shot(page, 'analysis-kernel-chart-dark');
     expect(errors).toEqual([]);
   });
 

@@ -14,7 +14,7 @@ import type {
 } from '../src/model/types';
 import type { WindowExportOptions } from './export/chromeTraceWindow';
 import type { RankComms } from './analysis/commOps';
-import type { AllocationRow, IdleGap, RangeQuery, RangeStats, SearchQuery, SearchResult, SliceCorrelation, StepTable } from '../src/model/analysisTypes';
+import type { AllocationRow, CallTree, CallTreeQuery, IdleGap, RangeQuery, RangeStats, SearchQuery, SearchResult, SliceCorrelation, StepTable } from '../src/model/analysisTypes';
 
 export interface TraceWorkerApi {
   /** The events of a time window as a gzipped Chrome trace (workers/export/chromeTraceWindow.ts). */
@@ -42,4 +42,6 @@ export interface TraceWorkerApi {
   idleGaps(thresholdNs: number): Promise<IdleGap[]>;
   /** GPU memory alloc/free calls and Total Reserved growths with bytes and Python stack (workers/analysis/allocations.ts). */
   allocations(): Promise<AllocationRow[]>;
+  /** Top-down or bottom-up call tree of a range over Python + cpu_op stacks (workers/analysis/callTree.ts). */
+  callTree(q: CallTreeQuery): Promise<CallTree>;
 }

@@ -4,7 +4,7 @@ import * as Comlink from 'comlink';
 import type { FindQuery, LoadProgress, TraceSource, ViewportQuery } from '../src/model/types';
 import type { TraceWorkerApi } from './api';
 import { chromeTraceWindow, gzipText, type WindowExportOptions } from './export/chromeTraceWindow';
-import type { RangeQuery, SearchQuery } from '../src/model/analysisTypes';
+import type { CallTreeQuery, RangeQuery, SearchQuery } from '../src/model/analysisTypes';
 import { commOps, gpuIdleWithin } from './analysis/commOps';
 import { correlate } from './analysis/correlation';
 import { rangeStats } from './analysis/rangeStats';
@@ -12,6 +12,7 @@ import { stepTable } from './analysis/stepTable';
 import { search } from './analysis/search';
 import { idleGaps } from './analysis/idleGaps';
 import { allocations } from './analysis/allocations';
+import { callTree } from './analysis/callTree';
 import { loadTrace } from './ingest/loadTrace';
 import type { TraceIndex } from './index/traceIndex';
 
@@ -70,6 +71,9 @@ const api: TraceWorkerApi = {
   },
   async allocations() {
     return allocations(loaded());
+  },
+  async callTree(q: CallTreeQuery) {
+    return callTree(loaded(), q);
   },
 };
 

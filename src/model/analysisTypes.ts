@@ -178,3 +178,30 @@ export interface AllocationRow {
   frames: string[];
   device: string | null;
 }
+
+export interface CallTreeQuery extends RangeQuery {
+  /** Bottom-up: roots are where self time was spent, children their callers. */
+  inverted?: boolean;
+}
+
+/** One node of a call tree, flattened depth-first (children by total, largest first). */
+export interface CallTreeNode {
+  id: number;
+  /** −1 for a thread root. */
+  parent: number;
+  depth: number;
+  name: string;
+  kind: LaneKind | 'thread';
+  totalNs: number;
+  selfNs: number;
+  count: number;
+}
+
+export interface CallTree {
+  startNs: number;
+  endNs: number;
+  inverted: boolean;
+  nodes: CallTreeNode[];
+  /** Nodes left out because their total was below the pruning threshold. */
+  pruned: number;
+}

@@ -10,6 +10,7 @@ import { StatsPanel } from './analysis/StatsPanel';
 import { StepsPanel } from './analysis/StepsPanel';
 import { GapsPanel } from './analysis/GapsPanel';
 import { AllocationsPanel } from './analysis/AllocationsPanel';
+import { CallTreePanel } from './analysis/CallTreePanel';
 import { traceSpan } from './analysis/useTraceQuery';
 import './analysis/analysis.css';
 
@@ -19,6 +20,7 @@ const TABS = [
   { id: 'steps', label: 'Steps' },
   { id: 'gaps', label: 'Idle gaps' },
   { id: 'memory', label: 'Allocations' },
+  { id: 'calltree', label: 'Call tree' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
@@ -106,6 +108,7 @@ export function AnalysisDrawer() {
           {tab === 'steps' && <StepsPanel trace={entry.key} />}
           {tab === 'gaps' && <GapsPanel trace={entry.key} />}
           {tab === 'memory' && <AllocationsPanel trace={entry.key} />}
+          {tab === 'calltree' && <CallTreePanel trace={entry.key} span={span} laneIds={laneIds} />}
         </div>
       )}
     </section>

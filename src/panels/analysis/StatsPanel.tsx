@@ -6,7 +6,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { RangeStats, StatsRow } from '../../model/analysisTypes';
 import { LANE_KIND_LABEL, type LaneKind } from '../../model/types';
 import { formatDuration } from '../../model/time';
-import { csvCell, downloadText, formatShare, StatusLine, useTraceQuery } from './useTraceQuery';
+import { csvCell, downloadText, ShareCell, StatusLine, useTraceQuery } from './useTraceQuery';
 
 type Col = 'name' | 'count' | 'totalNs' | 'selfNs' | 'avgNs' | 'minNs' | 'maxNs' | 'share';
 const COLUMNS: { id: Col; label: string; numeric: boolean }[] = [
@@ -129,10 +129,7 @@ export function StatsPanel({ trace, span, laneIds }: { trace: string; span: { st
                   <span className="stats-cell num">{formatDuration(avg(r))}</span>
                   <span className="stats-cell num">{formatDuration(r.minNs)}</span>
                   <span className="stats-cell num">{formatDuration(r.maxNs)}</span>
-                  <span className="stats-cell num">
-                    <span className="mini-bar" style={{ width: `${Math.min(100, r.share * 100)}%` }} />
-                    {formatShare(r.share)}
-                  </span>
+                  <ShareCell share={r.share} />
                 </div>
               );
             })}

@@ -43,6 +43,16 @@ export function formatShare(share: number): string {
   return `${pct >= 10 ? pct.toFixed(1) : pct.toFixed(2)}%`;
 }
 
+/** A share as a percentage over a thin bar (table cells). */
+export function ShareCell({ share }: { share: number }) {
+  return (
+    <span className="stats-cell num">
+      <span className="mini-bar" style={{ width: `${Math.min(100, share * 100)}%` }} />
+      {formatShare(share)}
+    </span>
+  );
+}
+
 /** Download text as a file (CSV export); the text never becomes HTML. */
 export function downloadText(name: string, text: string, type = 'text/csv'): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
