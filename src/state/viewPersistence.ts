@@ -5,7 +5,7 @@
 
 import { loadSources } from './traceClient';
 import { urlParamSources, urlSource } from './sources';
-import { useStore } from './store';
+import { useStore, type AppState } from './store';
 import { traceIdentity } from './fingerprint';
 import { decodeViewState, encodeViewState, hashFor, payloadOfHash, type DecodedViewState, type FileRef } from './urlState';
 import { applyViewState, captureViewState } from './viewState';
@@ -52,6 +52,13 @@ export function installViewPersistence(): void {
   useStore.subscribe((s, prev) => {
     if (s.traceState !== 'ready') {
       if (prev.traceState === 'ready' || s.traceState === 'loading') {
+        // Leaving a trace (another file, a bad one, Close): its unsaved change is written now,
+        // from the state being left, not dropped with the debounce timer.
+        if (prev.traceState === 'ready' && timer) {
+          clearTimeout(timer);
+          timer = null;
+          void save(prev);
+        }
         syncing = false;
         setRestoreState('pending');
       }
@@ -128,17 +135,19 @@ function scheduleSave(delay = SAVE_DEBOUNCE_MS): void {
   }, delay);
 }
 
-async function save(): Promise<void> {
+async function save(st: AppState = useStore.getState()): Promise<void> {
   const my = readySeq;
-  const st = useStore.getState();
   if (!syncing || st.traceState !== 'ready') return;
+  const print = fingerprint;
   const files: FileRef[] = st.traces.flatMap((t, i) => (t.source.kind === 'file' ? [{ name: t.name, size: t.source.file.size, id: identities[i] ?? '' }] : []));
   const state = captureViewState(st, files);
   const payload = await encodeViewState(state);
-  if (my !== readySeq || !syncing) return;
-  const search = state.sources.length ? '?' + state.sources.map((u) => `url=${encodeURIComponent(u)}`).join('&') : '';
-  const url = `${window.location.origin}${window.location.pathname}${search}${hashFor(payload)}`;
-  if (url !== window.location.href) window.history.replaceState(window.history.state, '', url);
-  st.setShareUrl(url);
-  await saveWork(fingerprint, state);
+  // The address only follows the trace still open; the saved work is kept either way.
+  if (my === readySeq && syncing) {
+    const search = state.sources.length ? '?' + state.sources.map((u) => `url=${encodeURIComponent(u)}`).join('&') : '';
+    const url = `${window.location.origin}${window.location.pathname}${search}${hashFor(payload)}`;
+    if (url !== window.location.href) window.history.replaceState(window.history.state, '', url);
+    st.setShareUrl(url);
+  }
+  await saveWork(print, state);
 }
