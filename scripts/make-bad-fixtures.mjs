@@ -218,8 +218,9 @@ writeFileSync(
 Written by \`scripts/make-bad-fixtures.mjs\` (do not edit by hand; rerun it). \`test/workers/badInput.test.ts\`
 loads every file through \`loadTrace\` and checks this table:
 
-- **error**: loading rejects with a message matching the pattern (the message names the file and, where
-  the problem has a place, the byte offset).
+- **error**: loading rejects with a message matching the pattern; where the problem has a place the message
+  gives the byte offset and the error carries \`byteOffset\` (the UI prefixes the file name when the
+  message does not already name it).
 - **partial**: the trace loads; \`result.warnings\` has each listed code, with \`byteOffset\`/\`eventIndex\`
   where the row says so, and everything before the problem is kept.
 - **ok**: the trace loads with no warnings (unusual but valid input).

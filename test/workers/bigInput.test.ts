@@ -1,6 +1,8 @@
 // Issue 9, the inputs too big to commit: a 100 MB single string, 100 000 distinct
 // tids, and a streamed multi-GB trace that must open (300 MB by default;
-// TRACELANE_BIG=1 streams 3 GB). Figures are printed for the issue notes.
+// TRACELANE_BIG=1 streams 3 GB). Figures are printed for the issue notes; measured on the
+// 2-core CI machine (shared, niced): 300 MB / 1.69 M slices in 11 s, rss 0.6 GB; 3 GB /
+// 17.0 M slices in 358 s, rss 5.6 GB.
 
 import { describe, expect, it } from 'vitest';
 import { loadText } from '../support/corpus';
