@@ -184,3 +184,32 @@ test('a plain (not gzipped) trace keeps args in the file and still shows them', 
   const memory = (await summary(page)).lanes.find((l) => l.name === 'CUDA 0 memory');
   expect(memory?.events).toBeGreaterThan(0);
 });
+
+test('a big plain trace parses in parallel fragments into the same lanes and keys as its .gz', async ({ page }) => {
+  test.setTimeout(180_000);
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const path = await import('node:path');
+  const dir = path.resolve('test-results', 'plain');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'llm_decode_large.json');
+  writeFileSync(file, gunzipSync(readFileSync(corpusPath('llm_decode_large.json.gz'))));
+  const keysOf = () => tl(page, async (api) => (await api.find({ regex: 'Kernel|kernel|aten::mm', limit: 2000 })).map((h) => h.key));
+
+  await openApp(page);
+  await openByPicker(page, 'llm_decode_large.json.gz');
+  const gz = await waitReady(page);
+  const gzKeys = await keysOf();
+
+  await openApp(page);
+  await page.evaluate(() => document.documentElement.removeAttribute('data-trace-state'));
+  await page.getByTestId('file-input').setInputFiles(file);
+  await page.waitForFunction(() => document.documentElement.dataset.traceState === 'ready', null, { timeout: 120_000 });
+  const plain = await summary(page);
+  expect(plain.events).toBe(gz.events);
+  expect(plain.warnings).toEqual([]);
+  expect(plain.lanes.map((l) => [l.id, l.events, l.rows])).toEqual(gz.lanes.map((l) => [l.id, l.events, l.rows]));
+  expect(await keysOf()).toEqual(gzKeys);
+  const kernel = await firstKernel(page);
+  await tl(page, (api, key) => api.select(key), kernel.key);
+  expect(((await tl(page, (api) => api.selection())) as { args: Record<string, unknown> }).args).toHaveProperty('correlation');
+});

@@ -9,6 +9,7 @@ import type { MicrosTime } from '../ingest/rawTrace';
 import { TokenInterner } from '../ingest/growable';
 import { RawFlag, RawKind, RawTrace, textDecoder } from '../ingest/rawTrace';
 import { firstContentByte, TraceFormatError, type ImporterFormat, type TraceImporter } from './importer';
+import { fragmentData, type FragmentData, type FragmentEndState, type FragmentStart, type OpenSliceData, type PendingEnd } from './chromeTraceFragment';
 import { decodeString, MAX_TOKEN_BYTES, parseMicros, scalarText, skipString, skipValue, skipWs } from './jsonBytes';
 
 /** Phases this importer turns into slices, instants, counters, flows or metadata. */
@@ -92,8 +93,112 @@ export class ChromeTraceJsonImporter implements TraceImporter {
   /** Where the current event starts in the bytes being read (its file offset is captureAbs). */
   private eventAt = 0;
 
-  constructor(private readonly raw: RawTrace) {
+  /** A fragment (parallel parsing) starts inside the event list and leaves unmatched ends to the merge. */
+  private readonly fragment: boolean;
+  private readonly pendingEnds: PendingEnd[] = [];
+
+  constructor(
+    private readonly raw: RawTrace,
+    start?: FragmentStart,
+  ) {
     this.tokens = new TokenInterner(raw.strings);
+    this.fragment = start !== undefined;
+    if (start) {
+      this.top = start.top;
+      this.eventsDepth = start.top === 'object' ? 2 : 1;
+      this.depth = this.eventsDepth;
+      this.eventsState = 'open';
+      this.base = start.base;
+    }
+  }
+
+  /** What this fragment parsed, for the importer of the file's first fragment to absorb. */
+  fragmentResult(): FragmentData {
+    const open: OpenSliceData[] = [];
+    for (const [stack, stacks] of [['slice', this.sliceStacks], ['async', this.asyncStacks]] as const) {
+      for (const [key, list] of stacks) for (const o of list) open.push({ stack, key, ...o });
+    }
+    return fragmentData(this.raw, {
+      open,
+      pendingEnds: this.pendingEnds,
+      maxEnd: this.maxEnd,
+      events: this.eventIndex,
+      end: { depth: this.depth, inString: this.inString, inEvent: this.capture !== Capture.None, eventsState: this.eventsState, captureAbs: this.captureAbs, base: this.base },
+    });
+  }
+
+  /**
+   * Merges the next fragment of the file (in order): its events, flows and metadata
+   * with its string ids and times mapped onto this trace, its end events closing the
+   * begins still open here. The last fragment's scanner state becomes ours, so
+   * finish() reports a cut file exactly as a sequential parse would.
+   */
+  absorb(d: FragmentData, last: boolean): void {
+    const raw = this.raw;
+    const ids = d.strings.map((s) => raw.strings.intern(s));
+    if (raw.originUs === null) raw.originUs = d.originUs;
+    const dt = d.originUs === null ? 0 : (d.originUs - raw.originUs!) * 1000;
+    const copyArgs = (off: number, len: number): number => (len === 0 || off < 0 ? off : raw.args.append(d.args, off, off + len));
+    for (let i = 0; i < d.kind.length; i++) {
+      raw.addEventIds(d.kind[i], d.flags[i], d.start[i] + dt, d.dur[i], ids[d.pid[i]], ids[d.tid[i]], ids[d.cat[i]], ids[d.name[i]], copyArgs(d.argsOff[i], d.argsLen[i]), d.argsLen[i]);
+    }
+    const f = raw.flows;
+    for (let i = 0; i < d.flows.key.length; i++) {
+      f.key.push(ids[d.flows.key[i]]);
+      f.phase.push(d.flows.phase[i]);
+      f.ts.push(d.flows.ts[i] + dt);
+      f.pid.push(ids[d.flows.pid[i]]);
+      f.tid.push(ids[d.flows.tid[i]]);
+      f.enclosing.push(d.flows.enclosing[i]);
+    }
+    for (const [k, v] of d.processNames) raw.processNames.set(k, v);
+    for (const [k, v] of d.processLabels) raw.processLabels.set(k, v);
+    for (const [k, v] of d.processSort) raw.processSort.set(k, v);
+    for (const [k, v] of d.threadNames) raw.threadNames.set(k, v);
+    for (const [k, v] of d.threadSort) raw.threadSort.set(k, v);
+    Object.assign(raw.metadata, d.metadata);
+    if (BigInt(d.baseNs) !== 0n) raw.baseNs = BigInt(d.baseNs);
+    for (const [ph, n] of Object.entries(d.phases)) raw.phases[ph] = (raw.phases[ph] ?? 0) + n;
+    for (const { warning, count } of d.warnings) {
+      raw.warnCounted({ ...warning, eventIndex: warning.eventIndex === undefined ? undefined : warning.eventIndex + this.eventIndex }, count);
+    }
+    // Stack keys are made of string ids: "pid|tid" or "pid|cat|id".
+    const key = (k: string): string => {
+      const parts = k.split('|');
+      parts[0] = String(ids[Number(parts[0])]);
+      parts[1] = String(ids[Number(parts[1])]);
+      return parts.join('|');
+    };
+    for (const p of d.pendingEnds) {
+      this.close(p.stack === 'slice' ? this.sliceStacks : this.asyncStacks, key(p.key), p.end + dt, p.index + this.eventIndex, p.abs);
+    }
+    for (const o of d.open) {
+      const stacks = o.stack === 'slice' ? this.sliceStacks : this.asyncStacks;
+      const k = key(o.key);
+      let list = stacks.get(k);
+      if (!list) stacks.set(k, (list = []));
+      list.push({ start: o.start + dt, pid: ids[o.pid], tid: ids[o.tid], cat: ids[o.cat], name: ids[o.name], argsOff: copyArgs(o.argsOff, o.argsLen), argsLen: o.argsLen, flags: o.flags });
+    }
+    this.maxEnd = Math.max(this.maxEnd, d.maxEnd + dt);
+    this.eventIndex += d.events;
+    if (last) {
+      this.depth = d.end.depth;
+      this.inString = d.end.inString;
+      this.eventsState = d.end.eventsState;
+      this.capture = d.end.inEvent ? Capture.Event : Capture.None;
+      this.captureAbs = d.end.captureAbs;
+      this.base = d.end.base;
+    }
+  }
+
+  /** The scanner state now (for the cut-point check of the next fragment). */
+  endState(): FragmentEndState {
+    return { depth: this.depth, inString: this.inString, inEvent: this.capture !== Capture.None, eventsState: this.eventsState, captureAbs: this.captureAbs, base: this.base };
+  }
+
+  /** True when the next byte starts a new event (or the list's end) in the event list. */
+  static betweenEvents(s: FragmentEndState, top: 'object' | 'array'): boolean {
+    return s.eventsState === 'open' && !s.inString && !s.inEvent && s.depth === (top === 'object' ? 2 : 1);
   }
 
   push(buf: Uint8Array): void {
@@ -432,6 +537,10 @@ export class ChromeTraceJsonImporter implements TraceImporter {
 
   private close(stacks: Map<string, OpenSlice[]>, key: string, end: number, index: number, abs: number): void {
     const open = stacks.get(key)?.pop();
+    if (!open && this.fragment) {
+      this.pendingEnds.push({ stack: stacks === this.sliceStacks ? 'slice' : 'async', key, end, index, abs });
+      return;
+    }
     if (!open) {
       this.raw.warn({ code: 'unmatched-end', message: `End event #${index} at byte ${abs} has no matching begin; ignored.`, byteOffset: abs, eventIndex: index });
       return;

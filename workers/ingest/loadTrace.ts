@@ -11,6 +11,7 @@ import { strace } from '../importers/strace';
 import { TraceIndex } from '../index/traceIndex';
 import { countingStream, isGzip, openSource, peek } from './byteSource';
 import { gunzip } from './gunzipStream';
+import { canParseInParallel, parseInParallel } from './parallelParse';
 import { checkBudget } from './memoryBudget';
 import { RawTrace } from './rawTrace';
 
@@ -37,6 +38,22 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
     progress.elapsedMs = now - t0;
     opts.onProgress?.({ ...progress });
   };
+
+  if (source.kind === 'file' && canParseInParallel(source.file)) {
+    progress.phase = 'parse';
+    const parallel = await parseInParallel(source.file, (n) => {
+      progress.bytesDone += n;
+      progress.scannedBytes += n;
+      report();
+    });
+    if (parallel) {
+      await stream.cancel();
+      checkBudget(opts.budgetBytes, { bytesRead: total, bytesTotal: total, decodedBytes: total, events: parallel.raw.count }, source.name);
+      parallel.importer.finish();
+      return indexTrace(parallel.raw, chromeTraceJson.name, performance.now() - t0);
+    }
+    progress.bytesDone = progress.scannedBytes = 0;
+  }
 
   const counted = stream.pipeThrough(countingStream((n) => (progress.bytesDone += n)));
   const peeked = await peek(counted);
@@ -91,14 +108,16 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
     });
   }
   await importer.finish();
-  const parseMs = performance.now() - t0;
+  return indexTrace(raw, format.name, performance.now() - t0);
 
-  progress.phase = 'index';
-  report(true);
-  const index = new TraceIndex({ raw, trace: opts.trace, fileName: source.name, format: format.name, bytes: progress.bytesDone, parseMs });
-  progress.phase = 'done';
-  report(true);
-  return index;
+  function indexTrace(raw: RawTrace, formatName: string, parseMs: number): TraceIndex {
+    progress.phase = 'index';
+    report(true);
+    const index = new TraceIndex({ raw, trace: opts.trace, fileName: source.name, format: formatName, bytes: progress.bytesDone, parseMs });
+    progress.phase = 'done';
+    report(true);
+    return index;
+  }
 }
 
 function detectFormat(head: Uint8Array, name: string): ImporterFormat {

@@ -134,6 +134,17 @@ export class RawTrace {
     if (n === 1) this.warnings.push({ ...w });
   }
 
+  /** Warnings with their repeat counts, for merging a fragment's into another trace. */
+  warningCounts(): { warning: LoadWarning; count: number }[] {
+    return this.warnings.map((w) => ({ warning: w, count: this.warned.get(w.code) ?? 1 }));
+  }
+
+  /** Adds a warning seen `count` times elsewhere (another fragment of the same file). */
+  warnCounted(w: LoadWarning, count: number): void {
+    this.warn(w);
+    this.warned.set(w.code, (this.warned.get(w.code) ?? 1) + count - 1);
+  }
+
   /** Final warnings, with repeat counts folded into the messages. */
   finalWarnings(): LoadWarning[] {
     return this.warnings.map((w) => {
@@ -154,14 +165,33 @@ export class RawTrace {
 
   /** Set by the loader for plain files in a worker (FileReaderSync exists only there). */
   argsFile: Blob | null = null;
+  /**
+   * File blocks recently read for args. Analyses read the args of thousands of slices
+   * in roughly file order; one 4 MB read serves them all instead of one read each.
+   */
+  private readonly fileBlocks = new Map<number, Uint8Array>();
+
+  private fileBytes(at: number, len: number): Uint8Array {
+    const BLOCK = 4 << 20;
+    const first = Math.floor(at / BLOCK);
+    if (Math.floor((at + len - 1) / BLOCK) !== first) return this.readFile(at, len);
+    let block = this.fileBlocks.get(first);
+    if (!block) {
+      block = this.readFile(first * BLOCK, BLOCK);
+      if (this.fileBlocks.size >= 8) this.fileBlocks.delete(this.fileBlocks.keys().next().value!);
+      this.fileBlocks.set(first, block);
+    }
+    return block.subarray(at - first * BLOCK, at - first * BLOCK + len);
+  }
+
+  private readFile(at: number, len: number): Uint8Array {
+    const reader = new (globalThis as unknown as { FileReaderSync: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }).FileReaderSync();
+    return new Uint8Array(reader.readAsArrayBuffer(this.argsFile!.slice(at, at + len)));
+  }
 
   argsText(off: number, len: number): string | null {
     if (len === 0) return null;
-    if (off < 0) {
-      const at = -off - 1;
-      const reader = new (globalThis as unknown as { FileReaderSync: new () => { readAsText(b: Blob): string } }).FileReaderSync();
-      return reader.readAsText(this.argsFile!.slice(at, at + len));
-    }
+    if (off < 0) return textDecoder.decode(this.fileBytes(-off - 1, len));
     return textDecoder.decode(this.args.read(off, len));
   }
 }

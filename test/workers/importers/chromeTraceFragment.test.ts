@@ -1,0 +1,88 @@
+// Parallel parsing, checked without workers: a real trace cut into fragments at event
+// boundaries, each parsed on its own and merged in order, gives the same index as one
+// sequential parse — events, categories, flows, lanes, rows and slice keys.
+
+import { describe, expect, it } from 'vitest';
+import { findCut } from '../../../workers/importers/chromeTraceFragment';
+import { ChromeTraceJsonImporter } from '../../../workers/importers/chromeTraceJson';
+import { RawTrace } from '../../../workers/ingest/rawTrace';
+import { TraceIndex } from '../../../workers/index/traceIndex';
+import { corpusText } from '../../support/corpus';
+
+const enc = new TextEncoder();
+
+function indexOf(raw: RawTrace): TraceIndex {
+  return new TraceIndex({ raw, trace: 't', fileName: 't', format: 'json', bytes: 0, parseMs: 0 });
+}
+
+function sequential(bytes: Uint8Array): TraceIndex {
+  const raw = new RawTrace();
+  const imp = new ChromeTraceJsonImporter(raw);
+  for (let at = 0; at < bytes.length; at += 1 << 16) imp.push(bytes.subarray(at, at + (1 << 16)));
+  imp.finish();
+  return indexOf(raw);
+}
+
+/** Cuts near n equal shares, parses each fragment separately, merges; null when a cut is not between events. */
+function inFragments(bytes: Uint8Array, n: number, cutsOverride?: number[]): TraceIndex | null {
+  const top = bytes[0] === 0x5b ? 'array' : 'object';
+  const cuts = cutsOverride ?? Array.from({ length: n - 1 }, (_, k) => findCut(bytes.subarray(Math.floor(((k + 1) * bytes.length) / n)), Math.floor(((k + 1) * bytes.length) / n))!);
+  const bounds = [0, ...cuts, bytes.length];
+  const raw = new RawTrace();
+  const first = new ChromeTraceJsonImporter(raw);
+  first.push(bytes.subarray(0, bounds[1]));
+  if (!ChromeTraceJsonImporter.betweenEvents(first.endState(), top)) return null;
+  const parts = [];
+  for (let k = 1; k < bounds.length - 1; k++) {
+    const imp = new ChromeTraceJsonImporter(new RawTrace(), { top, base: bounds[k] });
+    // Uneven chunks inside a fragment too.
+    for (let at = bounds[k]; at < bounds[k + 1]; at += 7919) imp.push(bytes.subarray(at, Math.min(bounds[k + 1], at + 7919)));
+    const last = k === bounds.length - 2;
+    if (!last && !ChromeTraceJsonImporter.betweenEvents(imp.endState(), top)) return null;
+    parts.push(imp.fragmentResult());
+  }
+  parts.forEach((p, k) => first.absorb(p, k === parts.length - 1));
+  first.finish();
+  return indexOf(raw);
+}
+
+function snapshot(index: TraceIndex) {
+  const lanes = [...index.lanes.values()].map((l) => ({ id: l.info.id, rows: l.info.rows, events: l.info.events, keys: [0, l.start.length >> 1, l.start.length - 1].map((k) => index.slice(l.info.id, k)?.key) }));
+  const r = index.result;
+  return { events: r.events, originNs: r.originNs, minNs: r.minNs, maxNs: r.maxNs, categories: r.categories, phases: r.phases, flows: r.flows, warnings: r.warnings, metadata: r.metadata, lanes };
+}
+
+describe('parallel fragments of a Chrome trace', () => {
+  it.each([2, 3, 5])('merges %i fragments of a real trace into the same index as one pass', (n) => {
+    const bytes = enc.encode(corpusText('train_step.json.gz'));
+    const merged = inFragments(bytes, n);
+    expect(merged).not.toBeNull();
+    expect(snapshot(merged!)).toEqual(snapshot(sequential(bytes)));
+  });
+
+  it('joins B/E pairs and async b/e across fragment boundaries, and keeps a cut file’s warning', () => {
+    const events = [];
+    for (let i = 0; i < 40; i++) events.push({ ph: 'B', name: `outer${i}`, pid: 1, tid: 1, ts: i * 100 });
+    for (let i = 39; i >= 0; i--) events.push({ ph: 'E', pid: 1, tid: 1, ts: 5000 + (39 - i) * 10 });
+    events.push({ ph: 'b', cat: 'req', name: 'r', id: 7, pid: 1, tid: 2, ts: 1 }, { ph: 'e', cat: 'req', name: 'r', id: 7, pid: 1, tid: 3, ts: 9000 });
+    const text = JSON.stringify({ traceEvents: events, baseTimeNanoseconds: 1000 }, null, 1);
+    const bytes = enc.encode(text);
+    for (const n of [2, 4, 7]) {
+      const merged = inFragments(bytes, n);
+      expect(merged).not.toBeNull();
+      expect(snapshot(merged!)).toEqual(snapshot(sequential(bytes)));
+    }
+    const cut = bytes.subarray(0, Math.floor(bytes.length * 0.8));
+    const mergedCut = inFragments(cut, 3);
+    expect(snapshot(mergedCut!)).toEqual(snapshot(sequential(cut)));
+    expect(mergedCut!.result.warnings.map((w) => w.code)).toContain('truncated');
+  });
+
+  it('detects a cut that falls inside a string', () => {
+    const text = JSON.stringify({ traceEvents: [{ ph: 'X', name: 'a}, {b', pid: 1, tid: 1, ts: 1, dur: 1 }, { ph: 'X', name: 'c', pid: 1, tid: 1, ts: 2, dur: 1 }] });
+    const bytes = enc.encode(text);
+    const inside = text.indexOf('{b') ;
+    expect(findCut(bytes, 0)).toBe(inside);
+    expect(inFragments(bytes, 2, [inside])).toBeNull();
+  });
+});

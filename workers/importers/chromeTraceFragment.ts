@@ -1,0 +1,161 @@
+// Parallel parsing of a plain JSON trace: the event list is cut into byte ranges at
+// event boundaries, each range is parsed by its own importer (in its own worker) as a
+// FRAGMENT, and the fragments are merged back in file order. This module holds what
+// crosses the worker boundary and the pure parts (split points, serialisation).
+
+import type { LoadWarning } from '../../src/model/types';
+import { RawTrace } from '../ingest/rawTrace';
+
+/** Where a fragment starts: the document's shape (from the file's first bytes) and its byte offset. */
+export interface FragmentStart {
+  top: 'object' | 'array';
+  base: number;
+}
+
+/** A fragment's slice left open at its end (B without E yet), ids local to the fragment. */
+export interface OpenSliceData {
+  stack: 'slice' | 'async';
+  key: string;
+  start: number;
+  pid: number;
+  tid: number;
+  cat: number;
+  name: number;
+  argsOff: number;
+  argsLen: number;
+  flags: number;
+}
+
+/** An end event whose begin lies in an earlier fragment. */
+export interface PendingEnd {
+  stack: 'slice' | 'async';
+  key: string;
+  end: number;
+  index: number;
+  abs: number;
+}
+
+/** Scanner state at the fragment's last byte: the next fragment's start is valid only if this is "between events". */
+export interface FragmentEndState {
+  depth: number;
+  inString: boolean;
+  inEvent: boolean;
+  eventsState: 'none' | 'open' | 'closed';
+  captureAbs: number;
+  base: number;
+}
+
+/** Everything a fragment parsed, as plain transferable data. */
+export interface FragmentData {
+  strings: string[];
+  originUs: number | null;
+  baseNs: string;
+  kind: Uint8Array;
+  flags: Uint8Array;
+  start: Float64Array;
+  dur: Float64Array;
+  pid: Uint32Array;
+  tid: Uint32Array;
+  cat: Uint32Array;
+  name: Uint32Array;
+  argsOff: Float64Array;
+  argsLen: Uint32Array;
+  /** In-memory args bytes (file-backed args keep negative offsets). */
+  args: Uint8Array;
+  flows: { key: Uint32Array; phase: Uint8Array; ts: Float64Array; pid: Uint32Array; tid: Uint32Array; enclosing: Uint8Array };
+  processNames: [string, string][];
+  processLabels: [string, string][];
+  processSort: [string, number][];
+  threadNames: [string, string][];
+  threadSort: [string, number][];
+  metadata: Record<string, unknown>;
+  phases: Record<string, number>;
+  warnings: { warning: LoadWarning; count: number }[];
+  open: OpenSliceData[];
+  pendingEnds: PendingEnd[];
+  maxEnd: number;
+  events: number;
+  end: FragmentEndState;
+}
+
+/** Serialises a fragment's RawTrace; in-memory args are repacked into one buffer. */
+export function fragmentData(raw: RawTrace, rest: Pick<FragmentData, 'open' | 'pendingEnds' | 'maxEnd' | 'events' | 'end'>): FragmentData {
+  const n = raw.count;
+  const argsOff = raw.argsOff.trimmed();
+  const argsLen = raw.argsLen.trimmed();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  const repack = (off: number, len: number): number => {
+    if (len === 0 || off < 0) return off;
+    const bytes = raw.args.read(off, len);
+    parts.push(bytes);
+    size += len;
+    return size - len;
+  };
+  for (let i = 0; i < n; i++) argsOff[i] = repack(argsOff[i], argsLen[i]);
+  const open = rest.open.map((o) => ({ ...o, argsOff: repack(o.argsOff, o.argsLen) }));
+  const args = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    args.set(p, at);
+    at += p.length;
+  }
+  const f = raw.flows;
+  return {
+    strings: raw.strings.values,
+    originUs: raw.originUs,
+    baseNs: raw.baseNs.toString(),
+    kind: raw.kind.trimmed(),
+    flags: raw.flags.trimmed(),
+    start: raw.start.trimmed(),
+    dur: raw.dur.trimmed(),
+    pid: raw.pid.trimmed(),
+    tid: raw.tid.trimmed(),
+    cat: raw.cat.trimmed(),
+    name: raw.name.trimmed(),
+    argsOff,
+    argsLen,
+    args,
+    flows: { key: f.key.trimmed(), phase: f.phase.trimmed(), ts: f.ts.trimmed(), pid: f.pid.trimmed(), tid: f.tid.trimmed(), enclosing: f.enclosing.trimmed() },
+    processNames: [...raw.processNames],
+    processLabels: [...raw.processLabels],
+    processSort: [...raw.processSort],
+    threadNames: [...raw.threadNames],
+    threadSort: [...raw.threadSort],
+    metadata: raw.metadata,
+    phases: raw.phases,
+    warnings: raw.warningCounts(),
+    ...rest,
+    open,
+  };
+}
+
+/** The buffers of a fragment, to transfer rather than copy. */
+export function fragmentBuffers(d: FragmentData): ArrayBuffer[] {
+  const f = d.flows;
+  return [d.kind, d.flags, d.start, d.dur, d.pid, d.tid, d.cat, d.name, d.argsOff, d.argsLen, d.args, f.key, f.phase, f.ts, f.pid, f.tid, f.enclosing].map(
+    (a) => a.buffer as ArrayBuffer,
+  );
+}
+
+/**
+ * Candidate cut points: the first `{` after roughly equal shares of the file that follows
+ * a `}` and a `,` (an event boundary if we are not inside a string — verified after
+ * parsing by the previous fragment's end state).
+ */
+export function findCut(window: Uint8Array, windowOffset: number): number | null {
+  for (let i = 0; i < window.length; i++) {
+    if (window[i] !== 0x7d) continue;
+    let j = i + 1;
+    while (j < window.length && isWs(window[j])) j++;
+    if (window[j] !== 0x2c) continue;
+    j++;
+    while (j < window.length && isWs(window[j])) j++;
+    if (j < window.length && window[j] === 0x7b) return windowOffset + j;
+  }
+  return null;
+}
+
+function isWs(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}

@@ -1,0 +1,34 @@
+// Parses one byte range of a plain JSON trace's event list (a fragment) and sends the
+// result back as transferable columns (see importers/chromeTraceFragment.ts).
+
+import { fragmentBuffers, type FragmentStart } from '../importers/chromeTraceFragment';
+import { ChromeTraceJsonImporter } from '../importers/chromeTraceJson';
+import { RawTrace } from './rawTrace';
+
+interface FragmentJob {
+  file: Blob;
+  start: number;
+  end: number;
+  top: FragmentStart['top'];
+}
+
+self.onmessage = async (e: MessageEvent<FragmentJob>) => {
+  const { file, start, end, top } = e.data;
+  const post = (msg: unknown, transfer: Transferable[] = []): void => (self as unknown as Worker).postMessage(msg, transfer);
+  try {
+    const raw = new RawTrace();
+    raw.argsFile = file;
+    const importer = new ChromeTraceJsonImporter(raw, { top, base: start });
+    const reader = (file.slice(start, end).stream() as ReadableStream<Uint8Array>).getReader();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      importer.push(value);
+      post({ progress: value.length });
+    }
+    const result = importer.fragmentResult();
+    post({ result }, fragmentBuffers(result));
+  } catch (err) {
+    post({ error: (err as Error).message || String(err) });
+  }
+};

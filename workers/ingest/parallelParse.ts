@@ -1,0 +1,82 @@
+// Parallel parsing of big plain JSON traces: the event list is cut at event
+// boundaries into one byte range per core; this worker parses the first range while
+// fragment workers parse the others, then the fragments are merged in file order.
+// Falls back (returns null) whenever a cut turns out not to be between two events.
+
+import { chromeTraceJson, ChromeTraceJsonImporter } from '../importers/chromeTraceJson';
+import { findCut, type FragmentData } from '../importers/chromeTraceFragment';
+import { firstContentByte } from '../importers/importer';
+import { RawTrace } from './rawTrace';
+
+/** Below this a second thread costs more than it saves. */
+export const PARALLEL_MIN_BYTES = 48 << 20;
+/** How far past a share's nominal start we look for an event boundary. */
+const CUT_WINDOW = 1 << 20;
+
+interface SyncReader {
+  readAsArrayBuffer(b: Blob): ArrayBuffer;
+}
+
+export function canParseInParallel(file: Blob): boolean {
+  return file.size >= PARALLEL_MIN_BYTES && typeof Worker !== 'undefined' && 'FileReaderSync' in globalThis && fragmentCount() >= 2;
+}
+
+function fragmentCount(): number {
+  return Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 1);
+}
+
+export async function parseInParallel(file: Blob, onBytes: (n: number) => void): Promise<{ raw: RawTrace; importer: ChromeTraceJsonImporter } | null> {
+  const reader = new (globalThis as unknown as { FileReaderSync: new () => SyncReader }).FileReaderSync();
+  const read = (at: number, len: number) => new Uint8Array(reader.readAsArrayBuffer(file.slice(at, at + len)));
+  const head = read(0, 65536);
+  if (head[0] === 0x1f && head[1] === 0x8b) return null;
+  if (!chromeTraceJson.detect(head)) return null;
+  const top = head[firstContentByte(head)] === 0x5b ? 'array' : 'object';
+
+  const n = fragmentCount();
+  const bounds = [0];
+  for (let k = 1; k < n; k++) {
+    const nominal = Math.floor((k * file.size) / n);
+    const cut = findCut(read(nominal, CUT_WINDOW), nominal);
+    if (cut === null || cut <= bounds[bounds.length - 1]) return null;
+    bounds.push(cut);
+  }
+  bounds.push(file.size);
+
+  const workers: Worker[] = [];
+  const fragments = bounds.slice(1, -1).map(
+    (start, i) =>
+      new Promise<FragmentData>((resolve, reject) => {
+        const worker = new Worker(new URL('./fragment.worker.ts', import.meta.url), { type: 'module', name: `fragment ${i + 1}` });
+        workers.push(worker);
+        worker.onmessage = (e: MessageEvent<{ progress?: number; result?: FragmentData; error?: string }>) => {
+          if (e.data.progress) onBytes(e.data.progress);
+          else if (e.data.result) resolve(e.data.result);
+          else reject(new Error(e.data.error ?? 'a fragment worker failed'));
+        };
+        worker.onerror = (e) => reject(new Error(e.message || 'a fragment worker failed'));
+        worker.postMessage({ file, start, end: bounds[i + 2], top });
+      }),
+  );
+
+  try {
+    const raw = new RawTrace();
+    raw.argsFile = file;
+    const importer = new ChromeTraceJsonImporter(raw);
+    const stream = (file.slice(0, bounds[1]).stream() as ReadableStream<Uint8Array>).getReader();
+    for (;;) {
+      const { value, done } = await stream.read();
+      if (done) break;
+      importer.push(value);
+      onBytes(value.length);
+    }
+    const parts = await Promise.all(fragments);
+    // Each cut must have fallen between two events: the previous range ends there.
+    const ends = [importer.endState(), ...parts.slice(0, -1).map((p) => p.end)];
+    if (!ends.every((s) => ChromeTraceJsonImporter.betweenEvents(s, top))) return null;
+    parts.forEach((p, k) => importer.absorb(p, k === parts.length - 1));
+    return { raw, importer };
+  } finally {
+    for (const w of workers) w.terminate();
+  }
+}
