@@ -151,6 +151,9 @@ test('a trace over the memory budget (?budgetMB=1) is refused before indexing, a
   await expect(page.getByTestId('load-error')).toContainText(/llm_decode_small\.json\.gz needs about [\d.,]+ MB of memory to open .* more than the memory budget of 1 MB/);
   await expect(page.getByTestId('budget-actions')).toContainText('Memory budget: 1 MB (set by ?budgetMB= in the address)');
   await shot(page, 'bad-budget-refused');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, 'bad-budget-refused-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
   // Each refusal offers at least double the budget: a few clicks open it.
   for (let i = 0; i < 5 && (await page.evaluate(() => document.documentElement.dataset.traceState)) === 'error'; i++) {
     await page.evaluate(() => document.documentElement.removeAttribute('data-trace-state'));
