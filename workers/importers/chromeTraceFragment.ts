@@ -12,10 +12,8 @@ export interface FragmentStart {
   base: number;
 }
 
-/** A fragment's slice left open at its end (B without E yet), ids local to the fragment. */
-export interface OpenSliceData {
-  stack: 'slice' | 'async';
-  key: string;
+/** A slice opened by B (or async b) and not closed yet; pid/tid/cat/name are string ids. */
+export interface OpenSlice {
   start: number;
   pid: number;
   tid: number;
@@ -24,6 +22,12 @@ export interface OpenSliceData {
   argsOff: number;
   argsLen: number;
   flags: number;
+}
+
+/** A fragment's slice left open at its end (B without E yet), ids local to the fragment. */
+export interface OpenSliceData extends OpenSlice {
+  stack: 'slice' | 'async';
+  key: string;
 }
 
 /** An end event whose begin lies in an earlier fragment. */

@@ -9,7 +9,7 @@ import type { MicrosTime } from '../ingest/rawTrace';
 import { TokenInterner } from '../ingest/growable';
 import { RawFlag, RawKind, RawTrace, textDecoder } from '../ingest/rawTrace';
 import { firstContentByte, TraceFormatError, type ImporterFormat, type TraceImporter } from './importer';
-import { fragmentData, type FragmentData, type FragmentEndState, type FragmentStart, type OpenSliceData, type PendingEnd } from './chromeTraceFragment';
+import { fragmentData, type FragmentData, type FragmentEndState, type FragmentStart, type OpenSlice, type OpenSliceData, type PendingEnd } from './chromeTraceFragment';
 import { decodeString, MAX_TOKEN_BYTES, parseMicros, scalarText, skipString, skipValue, skipWs } from './jsonBytes';
 
 /** Phases this importer turns into slices, instants, counters, flows or metadata. */
@@ -39,18 +39,6 @@ const enum Field {
   Bp,
   Scope,
   Args,
-}
-
-interface OpenSlice {
-  start: number;
-  /** String ids. */
-  pid: number;
-  tid: number;
-  cat: number;
-  name: number;
-  argsOff: number;
-  argsLen: number;
-  flags: number;
 }
 
 export const chromeTraceJson: ImporterFormat = {
