@@ -5,8 +5,8 @@
 // hang, only worded rejections, and every index that loads is sorted with rows
 // that never overlap. FUZZ_RUNS sets the count (CI: 120; `npm run fuzz`: 3000).
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,16 +22,19 @@ const TRACES = ['two_rank_stall_rank0.json.gz', 'two_rank_stall_rank1.json.gz', 
 const plain = new Map(TRACES.map((t) => [t, new Uint8Array(gunzipSync(readFileSync(join(CORPUS, t))))]));
 
 let runner: IngestRunner;
+let bundle = '';
 const counts = { runs: 0, loaded: 0, partial: 0, rejected: 0, crashed: 0, hung: 0, brokenIndex: 0 };
 const failures: string[] = [];
 /** Rejection messages (numbers blanked), counted: shows what the mutations mostly hit. */
 const reasons = new Map<string, number>();
 
 beforeAll(async () => {
-  runner = new IngestRunner(await buildIngestWorker(), 10_000);
+  bundle = await buildIngestWorker();
+  runner = new IngestRunner(bundle, 10_000);
 });
 afterAll(async () => {
   await runner?.close();
+  if (bundle) rmSync(dirname(bundle), { recursive: true, force: true });
   console.log(`fuzz: ${JSON.stringify(counts)}\nrejections: ${JSON.stringify(Object.fromEntries(reasons))}${failures.length ? `\nfirst failures:\n${failures.slice(0, 5).join('\n')}` : ''}`);
 });
 
