@@ -41,14 +41,18 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
 
   if (source.kind === 'file' && canParseInParallel(source.file)) {
     progress.phase = 'parse';
-    const parallel = await parseInParallel(source.file, (n) => {
-      progress.bytesDone += n;
-      progress.scannedBytes += n;
-      report();
-    });
+    const parallel = await parseInParallel(
+      source.file,
+      (n) => {
+        progress.bytesDone += n;
+        progress.scannedBytes += n;
+        report();
+      },
+      // The first fragment is a sample of the file: project it to the whole.
+      (bytes, events) => checkBudget(opts.budgetBytes, { bytesRead: bytes, bytesTotal: total, decodedBytes: bytes, events }, source.name),
+    );
     if (parallel) {
       await stream.cancel();
-      checkBudget(opts.budgetBytes, { bytesRead: total, bytesTotal: total, decodedBytes: total, events: parallel.raw.count }, source.name);
       parallel.importer.finish();
       return indexTrace(parallel.raw, chromeTraceJson.name, performance.now() - t0);
     }

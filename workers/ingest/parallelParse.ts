@@ -25,7 +25,15 @@ function fragmentCount(): number {
   return Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 1);
 }
 
-export async function parseInParallel(file: Blob, onBytes: (n: number) => void): Promise<{ raw: RawTrace; importer: ChromeTraceJsonImporter } | null> {
+/**
+ * `checkFirst(bytes, events)` sees the first fragment's progress (a sample of the file),
+ * so a budget can refuse before every fragment is parsed; it throws to stop.
+ */
+export async function parseInParallel(
+  file: Blob,
+  onBytes: (n: number) => void,
+  checkFirst: (bytes: number, events: number) => void = () => undefined,
+): Promise<{ raw: RawTrace; importer: ChromeTraceJsonImporter } | null> {
   const reader = new (globalThis as unknown as { FileReaderSync: new () => SyncReader }).FileReaderSync();
   const read = (at: number, len: number) => new Uint8Array(reader.readAsArrayBuffer(file.slice(at, at + len)));
   const head = read(0, 65536);
@@ -64,11 +72,14 @@ export async function parseInParallel(file: Blob, onBytes: (n: number) => void):
     raw.argsFile = file;
     const importer = new ChromeTraceJsonImporter(raw);
     const stream = (file.slice(0, bounds[1]).stream() as ReadableStream<Uint8Array>).getReader();
+    let firstBytes = 0;
     for (;;) {
       const { value, done } = await stream.read();
       if (done) break;
       importer.push(value);
       onBytes(value.length);
+      firstBytes += value.length;
+      checkFirst(firstBytes, raw.count);
     }
     const parts = await Promise.all(fragments);
     // Each cut must have fallen between two events: the previous range ends there.
