@@ -21,6 +21,9 @@ export const GESTURES: GestureRow[] = [
   { input: 'Shift + M', action: 'Turn the selected range into a named stage' },
   { input: 'Drag a line’s handle on the axis', action: 'Move it (snaps to slice edges)' },
   { input: 'Right-click a slice or the axis', action: 'Add / edit / delete annotation lines' },
+  { input: 'Ctrl/⌘ + F, then Enter / Shift + Enter', action: 'Search slice names; next / previous hit' },
+  { input: '[ / ]', action: 'Previous / next step (Steps tab open)' },
+  { input: ', / .', action: 'Previous / next idle gap (Idle gaps tab open)' },
   { input: 'Esc', action: 'Clear selection and range' },
   { input: '?', action: 'Show / hide this help' },
 ];
