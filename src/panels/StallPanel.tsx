@@ -42,7 +42,8 @@ export function StallPanel() {
     // Recomputed when the set of traces, their offsets or the threshold change.
   }, [ready, axisOriginNs, offsets, thresholdMs, traces.length]);
 
-  if (!ready || !summary) return null;
+  // Traces without communication (a Kineto trace and an strace log) get no stall list at all.
+  if (!ready || !summary || (summary.findings.length === 0 && summary.unmatched.length === 0 && !summary.hasOps)) return null;
   const real = summary.findings.filter((f) => !f.outsideCapture).length;
   if (!open) {
     return (

@@ -19,6 +19,8 @@ export interface StallSummary {
   findings: PlacedFinding[];
   unmatched: UnmatchedOp[];
   thresholdNs: number;
+  /** Whether any trace has communication operations at all. */
+  hasOps: boolean;
 }
 
 export { DEFAULT_STALL_THRESHOLD_NS };
@@ -56,5 +58,5 @@ export async function computeStalls(traces: TraceEntry[], axisOriginNs: string, 
     }
     findings.push({ ...f, axisStartNs, axisEndNs, gpuIdleNs });
   }
-  return { findings, unmatched: report.unmatched, thresholdNs };
+  return { findings, unmatched: report.unmatched, thresholdNs, hasOps: ranks.some((r) => r.ops.length > 0) };
 }
