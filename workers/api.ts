@@ -13,14 +13,18 @@ import type {
   ViewportQuery,
 } from '../src/model/types';
 import type { WindowExportOptions } from './export/chromeTraceWindow';
+import type { CategoryRule } from './lanes/categoryRules';
 import type { RankComms } from './analysis/commOps';
 import type { AllocationRow, CallTree, CallTreeQuery, IdleGap, RangeQuery, RangeStats, SearchQuery, SearchResult, SliceCorrelation, StepTable } from '../src/model/analysisTypes';
 
 export interface TraceWorkerApi {
   /** The events of a time window as a gzipped Chrome trace (workers/export/chromeTraceWindow.ts). */
   exportWindow(q: WindowExportOptions): Promise<Uint8Array>;
-  /** Read, parse and index a source. `onProgress` is a comlink proxy, called a few times a second. */
-  load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, limits?: { budgetBytes?: number }): Promise<TraceLoadResult>;
+  /**
+   * Read, parse and index a source. `onProgress` is a comlink proxy, called a few times a second.
+   * `options.laneRules`: the category rules in force (workers/lanes/categoryRules.ts).
+   */
+  load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[] }): Promise<TraceLoadResult>;
   /** Drawable slices and counter samples of the given lanes (times relative to the trace origin). */
   query(q: ViewportQuery): Promise<QueryResult>;
   slice(laneId: string, eventIdx: number): Promise<SliceDetails | null>;

@@ -15,6 +15,7 @@ import { allocations } from './analysis/allocations';
 import { callTree } from './analysis/callTree';
 import { loadTrace } from './ingest/loadTrace';
 import type { TraceIndex } from './index/traceIndex';
+import type { CategoryRule } from './lanes/categoryRules';
 
 let index: TraceIndex | null = null;
 
@@ -28,8 +29,13 @@ const api: TraceWorkerApi = {
     const gz = await gzipText(chromeTraceWindow(loaded().raw, q));
     return Comlink.transfer(gz, [gz.buffer as ArrayBuffer]);
   },
-  async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, limits?: { budgetBytes?: number }) {
-    index = await loadTrace(source, { trace, onProgress: onProgress ? (p) => void onProgress(p) : undefined, budgetBytes: limits?.budgetBytes });
+  async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[] }) {
+    index = await loadTrace(source, {
+      trace,
+      onProgress: onProgress ? (p) => void onProgress(p) : undefined,
+      budgetBytes: options?.budgetBytes,
+      laneRules: options?.laneRules,
+    });
     return index.result;
   },
   async query(q: ViewportQuery) {

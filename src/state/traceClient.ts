@@ -8,6 +8,7 @@ import type { FindHit, FindQuery, LoadProgress, QueryResult, SliceDetails, Trace
 import { traceKeyFromName } from '../model/keys';
 import { useStore } from './store';
 import { clearBudgetRefusal, memoryBudgetMB, noteBudgetError } from './memoryBudget';
+import { laneRulesReady, rulesInForce } from './laneRules';
 
 interface Client {
   worker: Worker;
@@ -70,8 +71,8 @@ export function loadSources(sources: TraceSource[]): void {
     loadSlots.run(() =>
       my !== session
         ? Promise.resolve()
-        : api
-            .load(entry.source, entry.key, Comlink.proxy(onProgress), limits)
+        : laneRulesReady()
+            .then(() => api.load(entry.source, entry.key, Comlink.proxy(onProgress), { ...limits, laneRules: rulesInForce() }))
             .then((result) => {
               if (my === session) useStore.getState().traceLoaded(entry.key, result);
             })

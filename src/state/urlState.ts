@@ -12,10 +12,14 @@
 //   2  {v, o, u, f, vp: [s, e], sel, r, h, p, c, off, a}: annotations as
 //      delta-encoded tuples [dt, label, colour, dur?, note?], stages, colours,
 //      notes; files from disk; lanes; range; per-trace offsets.
+//      Optional `lr` (added within v2, ignored by builds before it): the lane category
+//      rules in force, 0 for the built-in defaults, else [cat, name, kind, lane?, group?]
+//      tuples. Absent: the link does not say, so the opener's own rules apply.
 // Older versions are upgraded, never dropped. A newer version opens its traces
 // but restores nothing else, and says so.
 
 import { ANNOTATION_COLORS } from '../model/annotations';
+import { DEFAULT_RULES, rulesFromTuples, rulesToTuples, sameRules, type CategoryRule } from '../../workers/lanes/categoryRules';
 
 export const URL_STATE_VERSION = 2;
 const HASH_KEY = 'tl=';
@@ -52,10 +56,12 @@ export interface ViewState {
   /** Per-trace user offsets (ns) by trace key. */
   offsets: Record<string, number>;
   annotations: SharedAnnotation[];
+  /** The lane category rules in force when the link was made (null: not recorded). */
+  laneRules: CategoryRule[] | null;
 }
 
 export function emptyViewState(originNs = '0'): ViewState {
-  return { originNs, sources: [], files: [], viewport: null, selection: null, range: null, hidden: [], pinned: [], collapsed: [], offsets: {}, annotations: [] };
+  return { originNs, sources: [], files: [], viewport: null, selection: null, range: null, hidden: [], pinned: [], collapsed: [], offsets: {}, annotations: [], laneRules: null };
 }
 
 export interface DecodedViewState {
@@ -81,6 +87,7 @@ export function toWire(s: ViewState): Record<string, unknown> {
   if (s.pinned.length) w.p = s.pinned;
   if (s.collapsed.length) w.c = s.collapsed;
   if (Object.keys(s.offsets).length) w.off = s.offsets;
+  if (s.laneRules) w.lr = sameRules(s.laneRules, DEFAULT_RULES) ? 0 : rulesToTuples(s.laneRules);
   if (s.annotations.length) {
     const sorted = [...s.annotations].sort((a, b) => a.startNs - b.startNs);
     let prev = 0;
@@ -207,6 +214,11 @@ function readV2(w: Record<string, unknown>, s: ViewState, problems: string[]): v
     const list = strArr(w[k]);
     if (list) s[field] = list;
     else problems.push(`the ${label}`);
+  }
+  if (w.lr !== undefined) {
+    const rules = w.lr === 0 ? [...DEFAULT_RULES] : rulesFromTuples(w.lr);
+    if (rules) s.laneRules = rules;
+    else problems.push('the lane rules');
   }
   if (w.off !== undefined) {
     if (isObj(w.off) && Object.values(w.off).every(isNum)) s.offsets = { ...(w.off as Record<string, number>) };

@@ -11,6 +11,7 @@ import { decodeViewState, encodeViewState, hashFor, payloadOfHash, type DecodedV
 import { applyViewState, captureViewState } from './viewState';
 import { loadSavedWork, saveWork } from './savedWork';
 import { recordRecent } from './recentTraces';
+import { applyLinkRules } from './laneRules';
 import { annotationsFromJson, EMBEDDED_ANNOTATIONS_KEY } from '../model/annotationFiles';
 
 const SAVE_DEBOUNCE_MS = 300;
@@ -34,6 +35,8 @@ export async function openFromLocation(): Promise<void> {
   const payload = payloadOfHash(window.location.hash);
   pending = payload ? await decodeViewState(payload) : null;
   const state = pending?.state;
+  // The link's lane rules, before its traces load, so the colleague sees the same lanes.
+  if (state?.laneRules) applyLinkRules(state.laneRules);
   if (urls.length) loadSources(urls);
   else if (state?.sources.length) loadSources(state.sources.map((u) => urlSource(u)));
   else if (state?.files.length) useStore.getState().setFileRequest(state.files);

@@ -7,6 +7,7 @@ import { clampTo } from '../timeline/viewportMath';
 import { selectByKey } from './selectByKey';
 import { useStore, type AppState } from './store';
 import type { FileRef, ViewState } from './urlState';
+import { rulesInForce } from './laneRules';
 
 export function captureViewState(st: AppState, files: FileRef[]): ViewState {
   return {
@@ -21,6 +22,7 @@ export function captureViewState(st: AppState, files: FileRef[]): ViewState {
     collapsed: [...st.laneState.collapsed],
     offsets: Object.fromEntries(st.traces.filter((t) => t.offsetNs).map((t) => [t.key, t.offsetNs])),
     annotations: st.annotations.map(({ startNs, endNs, label, color, note }) => ({ startNs, endNs, label, color, note })),
+    laneRules: rulesInForce(),
   };
 }
 

@@ -13,6 +13,7 @@ import type {
 } from '../../src/model/types';
 import type { RawTrace } from '../ingest/rawTrace';
 import { mapLanes, type CounterPlan } from '../lanes/laneMapping';
+import type { CategoryRule } from '../lanes/categoryRules';
 import { flowStats } from './flows';
 import { FlowIndex } from './flowIndex';
 import { buildLaneIndex, firstEndingAfter, firstStartingAt, type LaneIndex } from './laneIndex';
@@ -25,6 +26,8 @@ export interface TraceIndexInput {
   format: string;
   bytes: number;
   parseMs: number;
+  /** The category rules in force (default: DEFAULT_RULES); they never change lane ids. */
+  laneRules?: readonly CategoryRule[];
 }
 
 export class TraceIndex {
@@ -41,7 +44,7 @@ export class TraceIndex {
   constructor(input: TraceIndexInput) {
     const { raw, trace } = input;
     this.raw = raw;
-    const map = mapLanes(raw, trace);
+    const map = mapLanes(raw, trace, input.laneRules);
     for (const plan of map.lanes) this.lanes.set(plan.info.id, buildLaneIndex(raw, plan.info, plan.members));
     for (const c of map.counters) this.counters.set(c.info.id, c);
     this.groups = map.groups;

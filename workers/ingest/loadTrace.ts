@@ -14,6 +14,7 @@ import { gunzip } from './gunzipStream';
 import { canParseInParallel, parseInParallel } from './parallelParse';
 import { checkBudget } from './memoryBudget';
 import { RawTrace } from './rawTrace';
+import type { CategoryRule } from '../lanes/categoryRules';
 
 /** Every supported format, tried in order on the first decoded bytes (strict detectors first: `[pid N]` strace lines start like a JSON array). */
 export const FORMATS: ImporterFormat[] = [nsysSqlite, strace, speedscope, collapsedStacks, chromeTraceJson];
@@ -24,6 +25,8 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Refuse (BudgetExceededError) before the index would outgrow this many bytes (memoryBudget.ts). */
   budgetBytes?: number;
+  /** Category rules for the lane-mapping stage (workers/lanes/categoryRules.ts). */
+  laneRules?: readonly CategoryRule[];
 }
 
 export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise<TraceIndex> {
@@ -117,7 +120,7 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
   function indexTrace(raw: RawTrace, formatName: string, parseMs: number): TraceIndex {
     progress.phase = 'index';
     report(true);
-    const index = new TraceIndex({ raw, trace: opts.trace, fileName: source.name, format: formatName, bytes: progress.bytesDone, parseMs });
+    const index = new TraceIndex({ raw, trace: opts.trace, fileName: source.name, format: formatName, bytes: progress.bytesDone, parseMs, laneRules: opts.laneRules });
     progress.phase = 'done';
     report(true);
     return index;

@@ -5,6 +5,8 @@ import { groupKey, laneKey } from '../../src/model/keys';
 import { LANE_KIND_LABEL, type LaneGroup, type LaneInfo, type LaneKind } from '../../src/model/types';
 import { RawFlag, RawKind, type RawTrace } from '../ingest/rawTrace';
 import { isKinetoMemoryEvent, isProfilerProcess, KIND_ORDER, knownCategoryKind, laneKindOf } from './laneKind';
+import { compileRules, DEFAULT_RULES, type CategoryRule } from './categoryRules';
+import { LaneRuleVotes } from './laneRuleVotes';
 
 /** A lane before indexing: its identity and the raw events it holds. */
 export interface LanePlan {
@@ -29,7 +31,11 @@ export interface LaneMap {
 
 const PROFILER_GROUP = '~profiler';
 
-export function mapLanes(raw: RawTrace, trace: string): LaneMap {
+/**
+ * `rules` (default: DEFAULT_RULES) decide what a lane is SHOWN as; the lane key always
+ * uses the built-in kind, so identity does not depend on the rules (categoryRules.ts).
+ */
+export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryRule[] = DEFAULT_RULES): LaneMap {
   const strings = raw.strings;
   const laneIds = new Map<string, number>();
   const members: number[][] = [];
@@ -50,6 +56,7 @@ export function mapLanes(raw: RawTrace, trace: string): LaneMap {
   const memoryName = strings.lookup('[memory]');
   let lastKey = '';
   let lastLane = -1;
+  const votes = new LaneRuleVotes(compileRules(rules), strings);
 
   for (let i = 0; i < n; i++) {
     const catId = cats[i];
@@ -89,6 +96,7 @@ export function mapLanes(raw: RawTrace, trace: string): LaneMap {
     lastKey = key;
     lastLane = lane;
     members[lane].push(i);
+    votes.vote(lane, i, catId, names[i], kind);
   }
   const categories: Record<string, number> = {};
   for (const [catId, count] of catCounts) {
@@ -101,17 +109,21 @@ export function mapLanes(raw: RawTrace, trace: string): LaneMap {
 
   const lanes = infos.map((info, k) => ({ info, members: Int32Array.from(members[k]) }));
   const allInfos = [...lanes.map((l) => l.info), ...counters.map((c) => c.info)];
+  const groupLabels = votes.apply(infos, {
+    defaultName: (info, kind) => laneDisplayName(raw, info.pid, info.tid, kind),
+    thread: (info) => threadLabel(raw, info.pid, info.tid, info.kind),
+  });
   const groups = buildGroups(raw, trace, allInfos);
+  for (const g of groups) g.name = groupLabels.get(g.id) ?? g.name;
   orderLanes(raw, allInfos);
   return { lanes, counters, groups, categories };
 }
 
 function newLaneInfo(raw: RawTrace, trace: string, id: string, pid: string, tid: string, kind: LaneKind): LaneInfo {
-  const label = threadLabel(raw, pid, tid, kind);
   return {
     id,
     kind,
-    name: kind === 'gpu' || isProfilerProcess(pid) ? label : `${label} · ${LANE_KIND_LABEL[kind]}`,
+    name: laneDisplayName(raw, pid, tid, kind),
     group: isProfilerProcess(pid) ? groupKey(trace, PROFILER_GROUP) : groupKey(trace, pid),
     trace,
     pid,
@@ -120,6 +132,11 @@ function newLaneInfo(raw: RawTrace, trace: string, id: string, pid: string, tid:
     rows: 0,
     sortIndex: 0,
   };
+}
+
+function laneDisplayName(raw: RawTrace, pid: string, tid: string, kind: LaneKind): string {
+  const label = threadLabel(raw, pid, tid, kind);
+  return kind === 'gpu' || isProfilerProcess(pid) ? label : `${label} · ${LANE_KIND_LABEL[kind]}`;
 }
 
 function threadLabel(raw: RawTrace, pid: string, tid: string, kind: LaneKind): string {

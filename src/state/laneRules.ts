@@ -1,0 +1,67 @@
+// The lane category rules in force (workers/lanes/categoryRules.ts): the user's table,
+// saved in IndexedDB under one key, or a link's table for this session. Every trace
+// load sends them to its worker; changing them reloads the open traces (lane ids do
+// not depend on the rules, so the view, hidden/pinned lanes and saved work survive).
+
+import { useSyncExternalStore } from 'react';
+import { get, set } from 'idb-keyval';
+import { DEFAULT_RULES, rulesFromTuples, rulesToTuples, type CategoryRule } from '../../workers/lanes/categoryRules';
+
+const RULES_KEY = 'tracelane:lane-rules';
+
+export type RulesOrigin = 'defaults' | 'saved' | 'link';
+
+let rules: CategoryRule[] = [...DEFAULT_RULES];
+let origin: RulesOrigin = 'defaults';
+const listeners = new Set<() => void>();
+let snapshot: { rules: CategoryRule[]; origin: RulesOrigin } = { rules, origin };
+
+/** Read the saved table once; loads wait for it (IndexedDB may be missing: defaults then). */
+const restored: Promise<void> = (async () => {
+  try {
+    const saved = rulesFromTuples(((await get(RULES_KEY)) as { rules?: unknown } | undefined)?.rules);
+    if (saved && origin === 'defaults') publish(saved, 'saved');
+  } catch {
+    /* no IndexedDB: defaults */
+  }
+})();
+
+export function laneRulesReady(): Promise<void> {
+  return restored;
+}
+
+export function rulesInForce(): CategoryRule[] {
+  return rules;
+}
+
+/** A link's rules: in force for this session, not saved over the user's own table. */
+export function applyLinkRules(linkRules: CategoryRule[]): void {
+  publish(linkRules, 'link');
+}
+
+/** The user's edit: saved and in force. */
+export async function saveRules(next: CategoryRule[]): Promise<void> {
+  publish(next, 'saved');
+  try {
+    await set(RULES_KEY, { rules: rulesToTuples(next), savedAt: Date.now() });
+  } catch {
+    /* no IndexedDB here: in force for this session only */
+  }
+}
+
+export function useLaneRules(): { rules: CategoryRule[]; origin: RulesOrigin } {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => snapshot,
+  );
+}
+
+function publish(next: CategoryRule[], from: RulesOrigin): void {
+  rules = next;
+  origin = from;
+  snapshot = { rules, origin };
+  for (const l of listeners) l();
+}
