@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
-import { collectConsoleErrors, corpusUrl, E2E_ORIGIN, openApp, openByDrop, openByPicker, openByUrl, shot, tl, waitIdle, waitReady } from './helpers';
+import { collectConsoleErrors, corpusUrl, E2E_ORIGIN, openApp, openByDrop, openByPicker, openByUrl, settledLink, shot, tl, waitIdle, waitReady } from './helpers';
 import { SCREENS_DIR } from './env';
 
 const FILE = 'load_and_infer.json.gz';
@@ -29,16 +29,6 @@ async function annotations(page: Page): Promise<Ann[]> {
 async function restored(page: Page): Promise<void> {
   await page.waitForFunction(() => document.documentElement.dataset.viewRestore === 'done', null, { timeout: 30_000 });
   await waitIdle(page);
-}
-
-/** The share field once it holds the link to the current state (the URL is written debounced). */
-async function settledLink(page: Page): Promise<string> {
-  await page.waitForTimeout(700);
-  await page.waitForFunction(() => {
-    const v = (document.querySelector('[data-testid="share-url"]') as HTMLInputElement | null)?.value ?? '';
-    return v.includes('#tl=') && v === window.location.href;
-  });
-  return page.getByTestId('share-url').inputValue();
 }
 
 async function axisDrag(page: Page, fromFrac: number, toFrac: number): Promise<void> {

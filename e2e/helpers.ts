@@ -226,6 +226,16 @@ export async function openByUrl(page: Page, corpusFile: string, base = '/'): Pro
   await page.goto(target, { waitUntil: 'load' });
 }
 
+/** The share field once it holds the link to the current state (the URL is written debounced). */
+export async function settledLink(page: Page): Promise<string> {
+  await page.waitForTimeout(700);
+  await page.waitForFunction(() => {
+    const v = (document.querySelector('[data-testid="share-url"]') as HTMLInputElement | null)?.value ?? '';
+    return v.includes('#tl=') && v === window.location.href;
+  });
+  return page.getByTestId('share-url').inputValue();
+}
+
 // ---- screenshots ----
 /** Save a screenshot to test-results/screens/<name>.png (waits briefly for renderState 'idle'). */
 export async function shot(page: Page, name: string): Promise<string> {

@@ -16,6 +16,7 @@ import { CHOOSE_RANKS_ABOVE, RankChooser } from './panels/RankChooser';
 import type { TraceSource } from './model/types';
 import { TracesPanel } from './panels/TracesPanel';
 import { BudgetActions } from './panels/BudgetActions';
+import { LaneRulesPanel } from './panels/LaneRulesPanel';
 
 export function App() {
   const traceState = useStore((s) => s.traceState);
@@ -25,6 +26,7 @@ export function App() {
   const helpOpen = useStore((s) => s.helpOpen);
   const [dragging, setDragging] = useState(false);
   const [tracesOpen, setTracesOpen] = useState(false);
+  const [rulesOpen, setRulesOpen] = useState(false);
   // The annotations column shows itself once there are annotations; until then it is opened on demand.
   const annotationCount = useStore((s) => s.annotations.length);
   const [annotationsPanel, setAnnotationsPanel] = useState<'auto' | 'open' | 'closed'>('auto');
@@ -111,6 +113,9 @@ export function App() {
             <button className="button" data-testid="traces-button" aria-pressed={tracesOpen} onClick={() => setTracesOpen(!tracesOpen)}>
               {traces.length > 1 ? `Ranks (${traces.length})` : 'Trace'}
             </button>
+            <button className="button" data-testid="lane-rules-button" aria-pressed={rulesOpen} title="How other tools' categories become lanes" onClick={() => setRulesOpen(!rulesOpen)}>
+              Lane rules
+            </button>
             <button className="button" onClick={openPicker}>
               Open trace…
             </button>
@@ -173,6 +178,7 @@ export function App() {
             {annotationsShown && <AnnotationsPanel />}
             <StallPanel />
             {tracesOpen && <TracesPanel onClose={() => setTracesOpen(false)} />}
+            {rulesOpen && <LaneRulesPanel onClose={() => setRulesOpen(false)} />}
           </div>
         )}
       </main>

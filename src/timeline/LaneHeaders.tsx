@@ -36,6 +36,7 @@ export const LaneHeaderRow = memo(function LaneHeaderRow({ row, layout, multiTra
       style={style}
       data-testid="lane-header"
       data-lane-id={lane.id}
+      data-lane-kind={lane.kind}
       draggable={!row.pinned}
       onDragStart={(e) => {
         e.dataTransfer.setData('application/x-tracelane-lane', lane.id);
