@@ -81,6 +81,7 @@ export class TraceIndex {
       warnings: raw.finalWarnings(),
       bytes: input.bytes,
       parseMs: input.parseMs,
+      ...(raw.flame ? { flame: raw.flame } : {}),
     };
   }
 

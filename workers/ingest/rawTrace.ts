@@ -2,6 +2,7 @@
 // Importers never decide lanes; the lane-mapping stage does (workers/lanes).
 
 import type { LoadWarning } from '../../src/model/types';
+import type { FlameGraph } from '../../src/model/flameGraph';
 import { ByteStore, Column, StringTable } from './growable';
 
 /** Raw event kinds. Flows and metadata are kept apart from events. */
@@ -67,6 +68,8 @@ export class RawTrace {
   originUs: number | null = null;
   /** Absolute ns that a ts of 0 µs stands for (Kineto's baseTimeNanoseconds). */
   baseNs = 0n;
+  /** Aggregate profiles (collapsed stacks): the call tree with sample counts, no times. */
+  flame: FlameGraph | null = null;
 
   get count(): number {
     return this.kind.length;

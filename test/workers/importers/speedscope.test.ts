@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { loadText } from '../../support/corpus';
-import { NS_PER_SAMPLE } from '../../../workers/importers/collapsedStacks';
+import type { FlameNode } from '../../../src/model/flameGraph';
 import type { TraceIndex } from '../../../workers/index/traceIndex';
 
 function rng(seed: number) {
@@ -125,27 +125,56 @@ describe('speedscope importer', () => {
 });
 
 describe('collapsed stacks importer', () => {
-  const text = ['main;load;read 30', 'main;load 5', 'main;forward;matmul 50', 'main;load;read 10', 'idle 5', ''].join('\n');
+  const lines = ['main;load;read 30', 'main;load 5', 'main;forward;matmul 50', 'main;load;read 10', 'idle 5', 'b;x;y 7', 'a;x;y 3'];
+  const text = [...lines, ''].join('\n');
 
-  it('lays the stacks out as one aggregate flame-graph lane with widths proportional to counts', async () => {
+  /** Samples per path prefix, counted straight from the lines (every prefix of a stack gets its count). */
+  function expectedTotals(): Map<string, number> {
+    const totals = new Map<string, number>();
+    for (const l of lines) {
+      const [stack, n] = l.split(' ');
+      const frames = stack.split(';');
+      for (let d = 1; d <= frames.length; d++) {
+        const path = frames.slice(0, d).join(';');
+        totals.set(path, (totals.get(path) ?? 0) + Number(n));
+      }
+    }
+    return totals;
+  }
+
+  function flatten(node: FlameNode, prefix: string[], out: Map<string, FlameNode>): Map<string, FlameNode> {
+    for (const c of node.children) {
+      const path = [...prefix, c.name];
+      out.set(path.join(';'), c);
+      flatten(c, path, out);
+    }
+    return out;
+  }
+
+  it('keeps the stacks as an aggregate call tree, not as a lane', async () => {
     const index = await loadText(text, 'profile.txt');
     expect(index.result.format).toBe('collapsed stacks');
-    const lanes = [...index.lanes.values()];
-    expect(lanes.length).toBe(1);
-    expect(lanes[0].info.name).toMatch(/^Flame graph \(100 samples\)/);
-    const at = (name: string) => {
-      const h = index.find({ name })[0];
-      return [h.startNs / NS_PER_SAMPLE, h.durNs / NS_PER_SAMPLE];
-    };
-    // Independent arithmetic: siblings in name order (idle < main; forward < load).
-    expect(at('idle')).toEqual([0, 5]);
-    expect(at('main')).toEqual([5, 95]);
-    expect(at('forward')).toEqual([5, 50]);
-    expect(at('matmul')).toEqual([5, 50]);
-    expect(at('load')).toEqual([55, 45]);
-    expect(at('read')).toEqual([55, 40]);
-    const load = index.find({ name: 'load' })[0];
-    expect(JSON.parse(index.slice(load.laneId, load.eventIdx)!.args!)).toEqual({ samples: 45, self: 5, share: '45.00%' });
-    expect(index.result.warnings.map((w) => w.code)).toContain('aggregate');
+    expect(index.lanes.size).toBe(0);
+    expect(index.result.lanes).toEqual([]);
+    const flame = index.result.flame!;
+    const sum = lines.reduce((s, l) => s + Number(l.split(' ')[1]), 0);
+    expect(flame.root.total).toBe(sum);
+
+    const byPath = flatten(flame.root, [], new Map());
+    const expected = expectedTotals();
+    expect(new Set(byPath.keys())).toEqual(new Set(expected.keys()));
+    for (const [path, n] of expected) expect(byPath.get(path)!.total, path).toBe(n);
+    // Self = samples whose stack ends exactly here.
+    for (const [path, node] of byPath) {
+      const own = lines.filter((l) => l.split(' ')[0] === path).reduce((s, l) => s + Number(l.split(' ')[1]), 0);
+      expect(node.self, path).toBe(own);
+    }
+    // Same name under different parents stays apart; siblings in name order at every level.
+    expect(byPath.get('a;x;y')!.total).toBe(3);
+    expect(byPath.get('b;x;y')!.total).toBe(7);
+    for (const node of [flame.root, ...byPath.values()]) {
+      const names = node.children.map((c) => c.name);
+      expect(names).toEqual([...names].sort());
+    }
   });
 });
