@@ -1,6 +1,8 @@
 // The model shared by the workers (which own the data) and the UI (which only
 // displays query results). Everything that crosses the worker boundary is here.
 
+import type { FlameGraph } from './flameGraph';
+
 /** What a lane shows; decided by the lane-mapping stage, never by importers. */
 export type LaneKind = 'python' | 'cpu' | 'cuda_api' | 'gpu' | 'syscall' | 'counter';
 
@@ -101,6 +103,8 @@ export interface TraceLoadResult {
   warnings: LoadWarning[];
   bytes: number;
   parseMs: number;
+  /** Aggregate profiles only (collapsed stacks): the call tree the flame-graph view draws; no lanes. */
+  flame?: FlameGraph;
 }
 
 /** A viewport request; times are ns relative to the trace origin (the UI converts). */
