@@ -52,6 +52,8 @@ const step = async (name, cmd, args) => {
 await ensureDeps();
 if (!skipE2e) await ensureChromium();
 
+// vite build strips types without checking them: a type error must fail here.
+if (!skipUnit) await step('type check (tsc --noEmit)', bin('tsc'), ['--noEmit', '-p', '.']);
 if (!skipUnit) await step('unit tests (vitest run)', bin('vitest'), ['run']);
 const buildCode = await step('production build (vite build)', bin('vite'), ['build']);
 if (!skipE2e) {
