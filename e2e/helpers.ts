@@ -178,6 +178,12 @@ export async function openByPicker(page: Page, corpusFile: string): Promise<void
   await page.getByTestId('file-input').setInputFiles(corpusPath(corpusFile));
 }
 
+/** Open files built in the test (and/or read from disk) together through the file picker, in one selection. */
+export async function openFilesByPicker(page: Page, files: { name: string; buffer: Buffer }[]): Promise<void> {
+  await markLoadStart(page);
+  await page.getByTestId('file-input').setInputFiles(files.map((f) => ({ name: f.name, mimeType: 'application/octet-stream', buffer: f.buffer })));
+}
+
 /**
  * Open a corpus file by simulated drag and drop: fetch /corpus/<name> in the page,
  * wrap it in a File + DataTransfer, dispatch dragenter/dragover/drop on document.body.

@@ -17,6 +17,7 @@ import type { TraceSource } from './model/types';
 import { TracesPanel } from './panels/TracesPanel';
 import { BudgetActions } from './panels/BudgetActions';
 import { LaneRulesPanel } from './panels/LaneRulesPanel';
+import { FlameGraphView } from './panels/FlameGraphView';
 
 export function App() {
   const traceState = useStore((s) => s.traceState);
@@ -86,6 +87,12 @@ export function App() {
   const openSample = () => loadSources([sampleSource()]);
 
   const showTimeline = allLoaded && traceState !== 'error';
+  // Aggregate profiles (collapsed stacks) have no times: a flame graph instead of the
+  // timeline when they are all that is open, else one top-bar button each.
+  const [flameChoice, setFlameChoice] = useState<string | null>(null);
+  const flameTraces = traces.filter((t) => t.result?.flame);
+  const onlyFlame = flameTraces.length > 0 && flameTraces.length === traces.length;
+  const flameShown = flameTraces.find((t) => t.key === flameChoice) ?? (onlyFlame ? flameTraces[0] : undefined);
 
   return (
     <div className="app">
@@ -98,6 +105,13 @@ export function App() {
         )}
         {showTimeline && <SearchBar />}
         <span className="spacer" />
+        {showTimeline &&
+          (flameTraces.length > 1 || !onlyFlame) &&
+          flameTraces.map((t) => (
+            <button key={t.key} className="button" data-testid="flame-button" aria-pressed={flameShown === t} title="Aggregate profile: samples, no times" onClick={() => setFlameChoice(flameShown === t && !onlyFlame ? null : t.key)}>
+              Flame graph: {t.name}
+            </button>
+          ))}
         {showTimeline && <ShareControls />}
         {traces.length > 0 && (
           <>
@@ -171,8 +185,14 @@ export function App() {
         ) : (
           <div className="workspace">
             <div className="workspace-column">
-              <Timeline />
-              <AnalysisDrawer />
+              {flameShown ? (
+                <FlameGraphView key={flameShown.key} flame={flameShown.result!.flame!} fileName={flameShown.name} />
+              ) : (
+                <>
+                  <Timeline />
+                  <AnalysisDrawer />
+                </>
+              )}
             </div>
             <DetailsPanel />
             {annotationsShown && <AnnotationsPanel />}
