@@ -12,6 +12,8 @@ export interface LaneViewState {
   order: readonly string[];
   /** Deep lanes shown with all their rows (others are capped at MAX_FOLDED_ROWS). */
   expanded: ReadonlySet<string>;
+  /** Groups the user joined into another (e.g. an strace process into its Kineto process): group id → target group id. A view change only. */
+  joined?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -124,15 +126,22 @@ export function computeLayout(
   }
 
   const orderIndex = new Map(state.order.map((id, i) => [id, i]));
+  // A joined group's lanes go to its target's list (after the target's own lanes); the joined group itself shows no header.
+  const groupIds = new Set(groups.map((g) => g.id));
+  const shownGroupOf = (id: string): string => {
+    const target = state.joined?.get(id);
+    return target !== undefined && groupIds.has(target) ? target : id;
+  };
   const byGroup = new Map<string, LaneInfo[]>();
   for (const lane of lanes) {
-    let list = byGroup.get(lane.group);
-    if (!list) byGroup.set(lane.group, (list = []));
+    const gid = shownGroupOf(lane.group);
+    let list = byGroup.get(gid);
+    if (!list) byGroup.set(gid, (list = []));
     list.push(lane);
   }
   const traceOrder = new Map<string, number>();
   for (const g of groups) if (!traceOrder.has(g.trace)) traceOrder.set(g.trace, traceOrder.size);
-  const sortedGroups = [...groups].sort(
+  const sortedGroups = groups.filter((g) => shownGroupOf(g.id) === g.id).sort(
     (a, b) => (traceOrder.get(a.trace)! - traceOrder.get(b.trace)!) || a.sortIndex - b.sortIndex,
   );
 
@@ -166,7 +175,7 @@ export function computeLayout(
       if (oa !== undefined && ob !== undefined) return oa - ob;
       if (oa !== undefined) return -1;
       if (ob !== undefined) return 1;
-      return a.sortIndex - b.sortIndex;
+      return Number(a.group !== group.id) - Number(b.group !== group.id) || a.sortIndex - b.sortIndex;
     });
     const shown = members.filter((l) => !state.hidden.has(l.id) && !pinnedSet.has(l.id));
     const hiddenCount = members.filter((l) => state.hidden.has(l.id)).length;
