@@ -58,6 +58,8 @@ export interface LaneState {
   order: string[];
   /** Deep lanes unfolded to all their rows. */
   expanded: Set<string>;
+  /** Groups shown inside another group after the user confirmed a join offer (group id → target group id). */
+  joined: Map<string, string>;
 }
 
 export interface AppState {
@@ -117,6 +119,8 @@ export interface AppState {
   toggleCollapsed(groupId: string): void;
   setOrder(order: string[]): void;
   toggleExpanded(laneId: string): void;
+  /** Show `groupId`'s lanes inside `targetGroupId` (a view change; see src/state/joinCandidates.ts). */
+  joinGroup(groupId: string, targetGroupId: string): void;
   requestScroll(laneId: string): void;
   setHelpOpen(open: boolean): void;
   setAnnotations(list: Annotation[]): void;
@@ -130,7 +134,7 @@ export interface AppState {
   setAnalysisOverlay(patch: Partial<AnalysisOverlay>): void;
 }
 
-const emptyLaneState = (): LaneState => ({ hidden: new Set(), pinned: [], collapsed: new Set(), order: [], expanded: new Set() });
+const emptyLaneState = (): LaneState => ({ hidden: new Set(), pinned: [], collapsed: new Set(), order: [], expanded: new Set(), joined: new Map() });
 
 const idle = {
   traces: [] as TraceEntry[],
@@ -274,6 +278,11 @@ export const useStore = create<AppState>()((set, get) => ({
     const ls = get().laneState;
     const pinned = ls.pinned.includes(laneId) ? ls.pinned.filter((id) => id !== laneId) : [...ls.pinned, laneId];
     set({ laneState: { ...ls, pinned } });
+  },
+
+  joinGroup(groupId, targetGroupId) {
+    const ls = get().laneState;
+    set({ laneState: { ...ls, joined: new Map(ls.joined).set(groupId, targetGroupId) } });
   },
 
   toggleCollapsed(groupId) {

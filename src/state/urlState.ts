@@ -15,6 +15,8 @@
 //      Optional `lr` (added within v2, ignored by builds before it): the lane category
 //      rules in force, 0 for the built-in defaults, else [cat, name, kind, lane?, group?]
 //      tuples. Absent: the link does not say, so the opener's own rules apply.
+//      Optional `j` (added within v2, ignored by builds before it): groups the user joined
+//      into another group, {groupId: targetGroupId}.
 // Older versions are upgraded, never dropped. A newer version opens its traces
 // but restores nothing else, and says so.
 
@@ -58,6 +60,8 @@ export interface ViewState {
   annotations: SharedAnnotation[];
   /** The lane category rules in force when the link was made (null: not recorded). */
   laneRules: CategoryRule[] | null;
+  /** Joined groups, group id → target group id (absent in older links). */
+  joined?: Record<string, string>;
 }
 
 export function emptyViewState(originNs = '0'): ViewState {
@@ -87,6 +91,7 @@ export function toWire(s: ViewState): Record<string, unknown> {
   if (s.pinned.length) w.p = s.pinned;
   if (s.collapsed.length) w.c = s.collapsed;
   if (Object.keys(s.offsets).length) w.off = s.offsets;
+  if (s.joined && Object.keys(s.joined).length) w.j = s.joined;
   if (s.laneRules) w.lr = sameRules(s.laneRules, DEFAULT_RULES) ? 0 : rulesToTuples(s.laneRules);
   if (s.annotations.length) {
     const sorted = [...s.annotations].sort((a, b) => a.startNs - b.startNs);
@@ -219,6 +224,10 @@ function readV2(w: Record<string, unknown>, s: ViewState, problems: string[]): v
     const rules = w.lr === 0 ? [...DEFAULT_RULES] : rulesFromTuples(w.lr);
     if (rules) s.laneRules = rules;
     else problems.push('the lane rules');
+  }
+  if (w.j !== undefined) {
+    if (isObj(w.j) && Object.values(w.j).every((v) => typeof v === 'string')) s.joined = { ...(w.j as Record<string, string>) };
+    else problems.push('the joined groups');
   }
   if (w.off !== undefined) {
     if (isObj(w.off) && Object.values(w.off).every(isNum)) s.offsets = { ...(w.off as Record<string, number>) };

@@ -23,6 +23,7 @@ export function captureViewState(st: AppState, files: FileRef[]): ViewState {
     offsets: Object.fromEntries(st.traces.filter((t) => t.offsetNs).map((t) => [t.key, t.offsetNs])),
     annotations: st.annotations.map(({ startNs, endNs, label, color, note }) => ({ startNs, endNs, label, color, note })),
     laneRules: rulesInForce(),
+    joined: Object.fromEntries(st.laneState.joined),
   };
 }
 
@@ -44,6 +45,7 @@ export async function applyViewState(s: ViewState): Promise<string[]> {
       hidden: new Set(keep(s.hidden, laneIds, 'hidden lanes')),
       pinned: keep(s.pinned, laneIds, 'pinned lanes'),
       collapsed: new Set(keep(s.collapsed, groupIds, 'collapsed groups')),
+      joined: new Map(Object.entries(s.joined ?? {}).filter(([g, t]) => groupIds.has(g) && groupIds.has(t))),
     },
   });
   // Offsets first: they move the traces, so the selection and extent depend on them.
