@@ -18,6 +18,7 @@ import { TracesPanel } from './panels/TracesPanel';
 import { BudgetActions } from './panels/BudgetActions';
 import { LaneRulesPanel } from './panels/LaneRulesPanel';
 import { FlameGraphView } from './panels/FlameGraphView';
+import { JoinOffer } from './panels/JoinOffer';
 
 export function App() {
   const traceState = useStore((s) => s.traceState);
@@ -156,6 +157,8 @@ export function App() {
           </ul>
         </div>
       )}
+
+      {showTimeline && <JoinOffer />}
 
       <main className="main">
         {choosing ? (
