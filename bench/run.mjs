@@ -143,6 +143,9 @@ async function pickerRun(browser, browserSession, origin, trace, { first }) {
     out.decompressedBytes = decompressed;
     out.parse = decompressed < PARSE_LIMIT ? await runBaseline(page, { op: 'parse', gz, timeoutMs }) : { ok: false, skipped: true };
     if (first) {
+      // What the user sees once ready, for a look (bench/out/screens/, not committed).
+      await fsp.mkdir(path.join(outDir, 'screens'), { recursive: true });
+      await page.screenshot({ path: path.join(outDir, 'screens', `${trace.file}.png`) }).catch(() => undefined);
       try {
         out.frames = frameStats(await panZoomScript(page));
       } catch (err) {
@@ -193,7 +196,7 @@ function summariseLoads(runs) {
   return { medianMs: median(ms), runsMs: ms.map(Math.round), ...(failed ? { failures: runs.filter((r) => r.error).map((r) => r.error) } : {}) };
 }
 
-async function measureTrace(browser, browserSession, origin, trace) {
+async function measureTrace(browser, browserSession, origin, trace, save) {
   const bytes = (await fsp.stat(path.join(outDir, trace.file))).size;
   const runs = bytes >= 600e6 ? 1 : Math.max(1, opts.runs);
   const gz = trace.file.endsWith('.gz');
@@ -243,6 +246,7 @@ async function measureTrace(browser, browserSession, origin, trace) {
     },
   };
   if (opts.peer) {
+    await save(entry); // keep tracelane's figures even if the peer hangs the machine
     const peers = [];
     for (let i = 0; i < opts.peerRuns; i++) {
       const before = await rendererRss(browserSession);
@@ -287,12 +291,14 @@ async function main() {
   try {
     machine = await machineInfo(browser);
     for (const trace of TRACES.filter((t) => opts.sizes.includes(t.size))) {
-      const entry = await measureTrace(browser, browserSession, origin, trace);
-      byFile.set(trace.file, entry);
       // Save as we go: a 2 GB run can take a while and the machine may be needed back.
-      const results = { machine, entries: [...byFile.values()] };
-      await fsp.writeFile(RESULTS_JSON, JSON.stringify(results, null, 1) + '\n');
-      await fsp.writeFile(RESULTS_MD, renderResults(results));
+      const save = async (entry) => {
+        byFile.set(trace.file, entry);
+        const results = { machine, entries: [...byFile.values()] };
+        await fsp.writeFile(RESULTS_JSON, JSON.stringify(results, null, 1) + '\n');
+        await fsp.writeFile(RESULTS_MD, renderResults(results));
+      };
+      await save(await measureTrace(browser, browserSession, origin, trace, save));
     }
   } finally {
     await browser.close().catch(() => undefined);

@@ -6,9 +6,26 @@ import { repoRoot } from './traces.mjs';
 
 export const speedscopeDir = path.join(repoRoot, 'node_modules', 'speedscope', 'dist', 'release');
 
-/** Open one trace in speedscope; resolves to { loaded, ms, error?, rssBytes? }. */
+/**
+ * Open one trace in speedscope; resolves to { loaded, ms, error?, rssBytes? }. speedscope parses on
+ * its main thread, where Playwright's own in-page timeouts cannot fire, so the deadline is kept here.
+ */
 export async function measureSpeedscope(context, { origin, traceUrl, timeoutMs, rss }) {
   const page = await context.newPage();
+  let timer;
+  const deadline = new Promise((resolve) => {
+    timer = setTimeout(() => resolve({ loaded: false, ms: timeoutMs, error: `not drawn within ${Math.round(timeoutMs / 1000)} s (main thread busy)` }), timeoutMs + 2_000);
+  });
+  try {
+    return await Promise.race([openAndWait(page, { origin, traceUrl, timeoutMs, rss }), deadline]);
+  } finally {
+    clearTimeout(timer);
+    // A renderer stuck in a long task still closes: the browser ends it.
+    await Promise.race([page.close({ runBeforeUnload: false }), new Promise((r) => setTimeout(r, 10_000))]).catch(() => undefined);
+  }
+}
+
+async function openAndWait(page, { origin, traceUrl, timeoutMs, rss }) {
   const consoleErrors = [];
   page.on('console', (m) => {
     if (/fail|error/i.test(m.text())) consoleErrors.push(m.text().split('\n')[0].slice(0, 160));
@@ -36,7 +53,5 @@ export async function measureSpeedscope(context, { origin, traceUrl, timeoutMs, 
     const ms = Date.now() - t0;
     const why = /Timeout/i.test(String(err)) ? `not drawn within ${Math.round(timeoutMs / 1000)} s` : String(err.message || err).split('\n')[0];
     return { loaded: false, ms, error: consoleErrors.length ? `${why}; ${consoleErrors[0]}` : why };
-  } finally {
-    await page.close().catch(() => undefined);
   }
 }
