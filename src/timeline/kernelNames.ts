@@ -44,7 +44,24 @@ function shorten(name: string): string {
     const ns = parts.length > 1 ? parts[parts.length - 2] + '::' : '';
     return `${ns}${base}<${first}${args.length > 1 ? ', …' : ''}>`;
   }
+  if (lt >= 0 && FUNCTOR_FAMILY.test(base)) {
+    // PyTorch's elementwise/reduce kernels differ only by the functor they run.
+    const functor = functorOf(last.slice(lt));
+    if (functor) return `${base} · ${functor}`;
+  }
   return base || name;
+}
+
+/** Kernel templates whose identity is the functor in their template arguments. */
+const FUNCTOR_FAMILY = /^(vectorized_elementwise_kernel|unrolled_elementwise_kernel|elementwise_kernel|index_elementwise_kernel|reduce_kernel|distribution_elementwise_grid_stride_kernel|elementwise_kernel_with_index)$/;
+
+/** The most specific functor named in template arguments: sum_functor, CUDAFunctor_add, MeanOps, GeluCUDAKernelImpl. */
+function functorOf(templateArgs: string): string | null {
+  for (const re of [/\b(\w+_functor|\w*Functor\w*)\b/, /\b(\w+(?:Ops|KernelImpl|_kernel_impl|Impl))\b/]) {
+    const m = re.exec(templateArgs);
+    if (m) return m[1];
+  }
+  return null;
 }
 
 const OPEN = '<({[';
