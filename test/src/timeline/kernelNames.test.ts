@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shortenName } from '../../src/timeline/kernelNames';
+import { shortenName } from '../../../src/timeline/kernelNames';
 
 describe('shortenName', () => {
   it('strips return type, namespaces, template args and argument list', () => {

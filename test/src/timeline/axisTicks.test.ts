@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { axisTicks, formatTick, niceStep } from '../../src/timeline/axisTicks';
+import { axisTicks, formatTick, niceStep } from '../../../src/timeline/axisTicks';
 
 describe('axisTicks', () => {
   it('uses 1-2-5 steps', () => {

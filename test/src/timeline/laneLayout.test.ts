@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LaneGroup, LaneInfo } from '../../src/model/types';
-import { canMoveLane, computeLayout, DEFAULT_METRICS, MAX_FOLDED_ROWS, moveLane, rowsInView } from '../../src/timeline/laneLayout';
+import type { LaneGroup, LaneInfo } from '../../../src/model/types';
+import { canMoveLane, computeLayout, DEFAULT_METRICS, MAX_FOLDED_ROWS, moveLane, rowsInView } from '../../../src/timeline/laneLayout';
 
 const g = (id: string, sortIndex: number, profiler = false): LaneGroup => ({ id, trace: 't', pid: id, name: id, profiler, sortIndex });
 const l = (id: string, group: string, rows: number, sortIndex: number, kind: LaneInfo['kind'] = 'cpu'): LaneInfo => ({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { LaneSlices } from '../../src/model/types';
-import { computeLayout } from '../../src/timeline/laneLayout';
-import { hitTest } from '../../src/timeline/hitTest';
+import type { LaneSlices } from '../../../src/model/types';
+import { computeLayout } from '../../../src/timeline/laneLayout';
+import { hitTest } from '../../../src/timeline/hitTest';
 
 const lanes = [{ id: 'L', kind: 'cpu' as const, name: 'L', group: 'G', trace: 't', pid: 'G', tid: '1', events: 3, rows: 2, sortIndex: 0 }];
 const groups = [{ id: 'G', trace: 't', pid: 'G', name: 'G', profiler: false, sortIndex: 0 }];

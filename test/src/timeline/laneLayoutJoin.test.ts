@@ -1,8 +1,8 @@
 // Joined groups (an strace process shown inside its Kineto process): a view change in
 // computeLayout only; lane ids and groups are untouched.
 import { describe, expect, it } from 'vitest';
-import type { LaneGroup, LaneInfo } from '../../src/model/types';
-import { computeLayout } from '../../src/timeline/laneLayout';
+import type { LaneGroup, LaneInfo } from '../../../src/model/types';
+import { computeLayout } from '../../../src/timeline/laneLayout';
 
 const g = (trace: string, pid: string): LaneGroup => ({ id: `${trace}|${pid}`, trace, pid, name: `${trace} ${pid}`, profiler: false, sortIndex: 0 });
 const l = (trace: string, pid: string, tid: string, sortIndex: number): LaneInfo => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderTimeline, type TimelineScene } from '../../src/timeline/renderer';
-import { LIGHT_THEME } from '../../src/timeline/colors';
+import { renderTimeline, type TimelineScene } from '../../../src/timeline/renderer';
+import { LIGHT_THEME } from '../../../src/timeline/colors';
 
 /** A 2D context stand-in that records fillText calls; text width = 6 px per character. */
 function fakeCtx() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clampViewport, keyAction, zoomAt } from '../../src/timeline/gestures';
+import { clampViewport, keyAction, zoomAt } from '../../../src/timeline/gestures';
 
 describe('gestures', () => {
   it('maps physical keys', () => {
