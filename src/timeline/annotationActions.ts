@@ -32,11 +32,17 @@ export function noteCursorNs(ns: number | null): void {
   cursorNs = ns;
 }
 
-/** M: at the hovered slice's start, else at the cursor, else at the centre of the view. */
+/**
+ * M: at the hovered slice's start when that start is on screen (a long parent's start
+ * may be far off to the left: then the user means here), else at the cursor, else at
+ * the centre of the view.
+ */
 export function addMarkAtCursor(): Annotation {
   const st = useStore.getState();
   const h = st.hovered;
-  const ns = h && !h.counterValues && h.count >= 1 ? h.startNs : (cursorNs ?? (st.viewport.startNs + st.viewport.endNs) / 2);
+  const { startNs: v0, endNs: v1 } = st.viewport;
+  const sliceStart = h && !h.counterValues && h.count >= 1 && h.startNs >= v0 && h.startNs <= v1 ? h.startNs : null;
+  const ns = sliceStart ?? cursorNs ?? (v0 + v1) / 2;
   return addAnnotation({ startNs: ns });
 }
 
