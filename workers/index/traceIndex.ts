@@ -44,6 +44,7 @@ export class TraceIndex {
   constructor(input: TraceIndexInput) {
     const { raw, trace } = input;
     this.raw = raw;
+    raw.compact();
     const map = mapLanes(raw, trace, input.laneRules);
     for (const plan of map.lanes) this.lanes.set(plan.info.id, buildLaneIndex(raw, plan.info, plan.members));
     for (const c of map.counters) this.counters.set(c.info.id, c);

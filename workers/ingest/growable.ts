@@ -24,6 +24,11 @@ export class Column<T extends TypedArray> {
   trimmed(): T {
     return this.data.slice(0, this.length) as T;
   }
+
+  /** Drops the growth slack (up to half the buffer) once no more values will come. */
+  compact(): void {
+    if (this.data.length > this.length) this.data = this.trimmed();
+  }
 }
 
 /** Interns strings to dense ids. */

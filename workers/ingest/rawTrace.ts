@@ -71,6 +71,12 @@ export class RawTrace {
   /** Aggregate profiles (collapsed stacks): the call tree with sample counts, no times. */
   flame: FlameGraph | null = null;
 
+  /** Frees the columns' growth slack once importing is done (they are kept for export and flows). */
+  compact(): void {
+    for (const c of [this.kind, this.flags, this.start, this.dur, this.pid, this.tid, this.cat, this.name, this.argsOff, this.argsLen]) c.compact();
+    for (const c of Object.values(this.flows)) c.compact();
+  }
+
   get count(): number {
     return this.kind.length;
   }
