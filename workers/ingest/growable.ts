@@ -1,6 +1,8 @@
 // Growable typed-array columns: the importers append millions of values without
 // creating a JS object per event.
 
+import { deflateSync, inflateSync } from 'fflate';
+
 type TypedArray = Float64Array | Uint32Array | Int32Array | Uint8Array | Uint16Array;
 type TypedCtor<T extends TypedArray> = { new (n: number): T };
 
@@ -55,11 +57,21 @@ export class StringTable {
 /**
  * Append-only byte store for event args: events keep (offset, length) into it and
  * args are decoded lazily, on selection. Chunked so it never needs one huge buffer.
+ * Once a trace's args pass COMPRESS_AFTER bytes (a big .gz or fetched trace, whose
+ * args cannot be read back from a file), full chunks are deflated: JSON args shrink
+ * about tenfold and are inflated a chunk at a time when read.
  */
 export class ByteStore {
   private static readonly CHUNK = 8 << 20;
+  /** Chunk size once compressing: small enough that reading one arg inflates little. */
+  private static readonly PACKED_CHUNK = 256 << 10;
+  private static readonly COMPRESS_AFTER = 32 << 20;
   private readonly chunks: Uint8Array[] = [];
+  /** Uncompressed length of each chunk's data; a packed chunk is stored deflated. */
+  private readonly lengths: number[] = [];
+  private readonly packed: boolean[] = [];
   private readonly bases: number[] = [];
+  private readonly inflated = new Map<number, Uint8Array>();
   private used = 0;
   private size = 0;
 
@@ -67,19 +79,32 @@ export class ByteStore {
   append(bytes: Uint8Array, start: number, end: number): number {
     const len = end - start;
     let chunk = this.chunks[this.chunks.length - 1];
-    if (!chunk || this.used + len > chunk.length) {
+    if (!chunk || this.packed[this.chunks.length - 1] || this.used + len > chunk.length) {
+      this.seal();
       // Chunks grow from 64 kB to CHUNK, so a small trace does not pay for 8 MB.
-      const size = Math.min(ByteStore.CHUNK, 65536 << this.chunks.length);
+      const compressing = this.size >= ByteStore.COMPRESS_AFTER;
+      const size = compressing ? ByteStore.PACKED_CHUNK : Math.min(ByteStore.CHUNK, 65536 << this.chunks.length);
       chunk = new Uint8Array(Math.max(size, len));
       this.chunks.push(chunk);
+      this.lengths.push(0);
+      this.packed.push(false);
       this.bases.push(this.size);
       this.used = 0;
     }
     chunk.set(bytes.subarray(start, end), this.used);
     const offset = this.bases[this.bases.length - 1] + this.used;
     this.used += len;
+    this.lengths[this.lengths.length - 1] = this.used;
     this.size = offset + len;
     return offset;
+  }
+
+  /** Deflates the last chunk when the store is in compressing mode. */
+  private seal(): void {
+    const i = this.chunks.length - 1;
+    if (i < 0 || this.packed[i] || this.size < ByteStore.COMPRESS_AFTER) return;
+    this.chunks[i] = deflateSync(this.chunks[i].subarray(0, this.lengths[i]), { level: 1 });
+    this.packed[i] = true;
   }
 
   read(offset: number, length: number): Uint8Array {
@@ -91,7 +116,19 @@ export class ByteStore {
       else hi = mid - 1;
     }
     const at = offset - this.bases[lo];
-    return this.chunks[lo].subarray(at, at + length);
+    return this.data(lo).subarray(at, at + length);
+  }
+
+  private data(i: number): Uint8Array {
+    if (!this.packed[i]) return this.chunks[i];
+    let raw = this.inflated.get(i);
+    if (!raw) {
+      raw = inflateSync(this.chunks[i], { out: new Uint8Array(this.lengths[i]) });
+      // A few inflated chunks serve analyses that read args in roughly file order.
+      if (this.inflated.size >= 16) this.inflated.delete(this.inflated.keys().next().value!);
+      this.inflated.set(i, raw);
+    }
+    return raw;
   }
 
   /** Bytes allocated (for memory accounting). */
