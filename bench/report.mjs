@@ -171,7 +171,7 @@ export function renderResults({ machine, entries }) {
   const measured = new Set(entries.map((e) => e.file));
   const missing = TRACES.filter((t) => !measured.has(t.file)).map((t) => t.file);
   L.push('## Not run', '');
-  L.push(missing.length ? missing.map((f) => `- ${f}`).join('\n') : '- (everything was run)');
+  L.push(missing.length ? `Not measured in any saved run (each takes long on a 2-core machine; \`npm run bench -- --sizes <size>\` adds it):\n\n${missing.map((f) => `- ${f}`).join('\n')}` : '- (everything was run)');
   L.push('');
   L.push('Dates per trace: ' + entries.map((e) => `${e.file} ${e.date}`).join('; '), '');
   return L.join('\n');

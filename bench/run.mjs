@@ -9,6 +9,7 @@
 // --sizes   which traces (bench/traces.mjs); default all. --runs: runs per trace (default 5,
 //           always 1 for ≥ 1 GB). --dist: serve this build instead of building bench/out/dist.
 // --fresh   forget earlier results (otherwise entries of traces not run now are kept).
+// --report-only  only re-render results.md from results.json.
 import { spawn } from 'node:child_process';
 import { existsSync, promises as fsp } from 'node:fs';
 import os from 'node:os';
@@ -278,6 +279,10 @@ async function machineInfo(browser) {
 }
 
 async function main() {
+  if (argv.includes('--report-only')) {
+    await fsp.writeFile(RESULTS_MD, renderResults(JSON.parse(await fsp.readFile(RESULTS_JSON, 'utf8'))));
+    return log(`re-rendered ${path.relative(repoRoot, RESULTS_MD)} from results.json`);
+  }
   await ensureTraces(opts.sizes);
   const dist = await productionBuild();
   if (!existsSync(path.join(dist, 'index.html'))) throw new Error(`${dist} has no index.html`);
