@@ -265,6 +265,17 @@ async function measureTrace(browser, browserSession, origin, trace, save) {
   return entry;
 }
 
+/** The commit the build came from, and whether the tree had uncommitted changes. */
+function gitDescription() {
+  return new Promise((resolve) => {
+    const child = spawn('git', ['describe', '--always', '--dirty'], { cwd: repoRoot });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', () => resolve('unknown'));
+    child.on('exit', () => resolve(`vite build of ${out.trim() || 'unknown'}`));
+  });
+}
+
 async function machineInfo(browser) {
   const cpus = os.cpus();
   return {
@@ -275,6 +286,7 @@ async function machineInfo(browser) {
     chromium: `${browser.version()} (${CHROMIUM}, headless, ${VIEWPORT.width}×${VIEWPORT.height}, DPR 1)`,
     speedscope: JSON.parse(await fsp.readFile(path.join(speedscopeDir, '..', '..', 'package.json'), 'utf8')).version,
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    build: opts.dist ? `--dist ${opts.dist}` : await gitDescription(),
   };
 }
 
