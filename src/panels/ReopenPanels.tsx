@@ -65,7 +65,7 @@ export function RecentTraces() {
         {list.map((r) => {
           const names = r.sources.map((s) => s.name).join(' · ');
           const size = r.sources.reduce((n, s) => n + s.size, 0);
-          const needsFile = r.sources.some((s) => s.kind === 'file' && !s.copy);
+          const needsFile = r.sources.some((s) => s.kind === 'file' && !s.copy && !s.handle);
           return (
             <li key={r.fingerprint} className="recent-row">
               <button className="recent-trace" data-testid="recent-trace" title={needsFile ? 'You will be asked for the file' : 'Reopen'} onClick={() => void reopenRecent(r)}>

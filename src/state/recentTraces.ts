@@ -5,7 +5,7 @@
 
 import { del, get, set } from 'idb-keyval';
 import type { TraceSource } from '../model/types';
-import { fileSource, urlSource } from './sources';
+import { fileSource, handleOf, urlSource } from './sources';
 import { loadSources } from './traceClient';
 import { useStore } from './store';
 import type { FileRef } from './urlState';
@@ -16,7 +16,30 @@ const MAX_RECENT = 8;
 /** Files up to this size (as opened, .gz stays compressed) are kept as a copy for one-click reopening. */
 export const COPY_CAP_BYTES = 64 << 20;
 
-export type RecentSource = { kind: 'url'; url: string; name: string; size: number } | { kind: 'file'; name: string; size: number; id: string; copy: boolean };
+export type RecentSource =
+  | { kind: 'url'; url: string; name: string; size: number }
+  /** `handle`: a File System Access handle is stored (dropped in Chromium): reopened with the user's permission. */
+  | { kind: 'file'; name: string; size: number; id: string; copy: boolean; handle?: boolean };
+
+const HANDLE_PREFIX = 'tracelane:handle:';
+
+interface ReadPermission {
+  queryPermission?(d: { mode: 'read' }): Promise<PermissionState>;
+  requestPermission?(d: { mode: 'read' }): Promise<PermissionState>;
+}
+
+/** The file behind a stored handle, asking for read permission again if the browser wants that. */
+async function fileFromHandle(id: string): Promise<File | null> {
+  try {
+    const handle = (await get(HANDLE_PREFIX + id)) as (FileSystemFileHandle & ReadPermission) | undefined;
+    if (!handle) return null;
+    let state = (await handle.queryPermission?.({ mode: 'read' })) ?? 'granted';
+    if (state === 'prompt') state = (await handle.requestPermission?.({ mode: 'read' })) ?? 'denied';
+    return state === 'granted' ? await handle.getFile() : null;
+  } catch {
+    return null;
+  }
+}
 
 export interface RecentTrace {
   fingerprint: string;
@@ -42,15 +65,18 @@ export async function recordRecent(fingerprint: string, traces: { source: TraceS
       else {
         const copy = t.source.file.size <= COPY_CAP_BYTES;
         if (copy) await set(COPY_PREFIX + identities[i], t.source.file);
-        sources.push({ kind: 'file', name: t.name, size: t.source.file.size, id: identities[i], copy });
+        // Bigger files: a handle where the browser gave one (a few bytes, not a copy).
+        const handle = copy ? undefined : handleOf(t.source.file);
+        if (handle) await set(HANDLE_PREFIX + identities[i], handle);
+        sources.push({ kind: 'file', name: t.name, size: t.source.file.size, id: identities[i], copy, ...(handle ? { handle: true } : {}) });
       }
     }
     const old = await listRecent();
     const list = [{ fingerprint, sources, openedAt: Date.now() }, ...old.filter((r) => r.fingerprint !== fingerprint)].slice(0, MAX_RECENT);
     await set(LIST_KEY, list);
-    // Drop copies no remaining entry refers to.
-    const kept = new Set(list.flatMap((r) => r.sources.flatMap((s) => (s.kind === 'file' && s.copy ? [s.id] : []))));
-    for (const r of old) for (const s of r.sources) if (s.kind === 'file' && s.copy && !kept.has(s.id)) await del(COPY_PREFIX + s.id);
+    // Drop copies and handles no remaining entry refers to.
+    const kept = new Set(list.flatMap((r) => r.sources.flatMap((s) => (s.kind === 'file' ? [s.id] : []))));
+    for (const r of old) for (const s of r.sources) if (s.kind === 'file' && !kept.has(s.id)) await del((s.copy ? COPY_PREFIX : HANDLE_PREFIX) + s.id);
   } catch {
     /* no IndexedDB (or full): no recent list */
   }
@@ -63,8 +89,8 @@ export async function reopenRecent(r: RecentTrace): Promise<void> {
   for (const s of r.sources) {
     if (s.kind === 'url') sources.push(urlSource(s.url));
     else {
-      const blob = s.copy ? ((await get(COPY_PREFIX + s.id).catch(() => undefined)) as Blob | undefined) : undefined;
-      if (blob) sources.push(fileSource(new File([blob], s.name), s.name));
+      const blob = s.copy ? ((await get(COPY_PREFIX + s.id).catch(() => undefined)) as Blob | undefined) : s.handle ? await fileFromHandle(s.id) : undefined;
+      if (blob) sources.push(fileSource(blob instanceof File ? blob : new File([blob], s.name), s.name));
       else missing.push({ name: s.name, size: s.size, id: s.id });
     }
   }
@@ -77,7 +103,7 @@ export async function forgetRecent(fingerprint: string): Promise<void> {
     const list = await listRecent();
     const gone = list.find((r) => r.fingerprint === fingerprint);
     await set(LIST_KEY, list.filter((r) => r.fingerprint !== fingerprint));
-    for (const s of gone?.sources ?? []) if (s.kind === 'file' && s.copy) await del(COPY_PREFIX + s.id);
+    for (const s of gone?.sources ?? []) if (s.kind === 'file') await del((s.copy ? COPY_PREFIX : HANDLE_PREFIX) + s.id);
   } catch {
     /* nothing stored */
   }

@@ -5,6 +5,13 @@ import type { TraceSource } from '../model/types';
 /** Inside dropped folders only trace-like files count; READMEs and the like are skipped (`.<pid>`: strace -ff files). */
 const TRACE_FILE = /\.(json|gz|txt|trace|log|strace|sqlite|folded|collapsed|\d+)$/i;
 
+/** The File System Access handle a dropped file came with (Chromium, secure contexts), for reopening it later. */
+const handles = new WeakMap<Blob, FileSystemFileHandle>();
+
+export function handleOf(file: Blob): FileSystemFileHandle | undefined {
+  return handles.get(file);
+}
+
 export function fileSource(file: File, name = file.name): TraceSource {
   return { kind: 'file', file, name };
 }
@@ -36,9 +43,17 @@ export function urlParamSources(search = window.location.search): TraceSource[] 
 export async function sourcesFromDrop(dt: DataTransfer): Promise<TraceSource[]> {
   // Entries and files must be taken synchronously, before the first await ends the drop's lifetime.
   const picked: { entry: FileSystemEntry | null; file: File | null }[] = [];
+  const handleRequests: [File, Promise<FileSystemHandle | null>][] = [];
   for (const item of Array.from(dt.items ?? [])) {
     if (item.kind !== 'file') continue;
-    picked.push({ entry: item.webkitGetAsEntry?.() ?? null, file: item.getAsFile() });
+    const file = item.getAsFile();
+    const getHandle = (item as DataTransferItem & { getAsFileSystemHandle?: () => Promise<FileSystemHandle | null> }).getAsFileSystemHandle;
+    if (file && getHandle) handleRequests.push([file, getHandle.call(item).catch(() => null)]);
+    picked.push({ entry: item.webkitGetAsEntry?.() ?? null, file });
+  }
+  for (const [file, request] of handleRequests) {
+    const handle = await request;
+    if (handle?.kind === 'file') handles.set(file, handle as FileSystemFileHandle);
   }
   if (!picked.length) for (const f of Array.from(dt.files ?? [])) picked.push({ entry: null, file: f });
   const out: TraceSource[] = [];
