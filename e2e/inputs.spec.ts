@@ -66,10 +66,12 @@ test('an strace log dropped with a Kineto trace: syscall lanes in their own grou
   expect(selected.name).toBe('read');
   expect(selected.args.args).toMatch(/^\d+, /);
   const panel = page.getByTestId('details-panel');
-  // Args are shown as JSON text: the argument string appears JSON-escaped.
-  const argsShown = JSON.stringify(selected.args.args).slice(0, 24);
-  await expect(panel).toContainText(argsShown);
-  await expect(panel).toContainText(`"return": "${selected.args.return}"`);
+  // Args read as key / value rows: the argument string as strace wrote it (not JSON-escaped),
+  // with the raw JSON one click away.
+  const rows = panel.getByTestId('details-args');
+  await expect(rows).toContainText(String(selected.args.args).slice(0, 24));
+  await expect(rows.locator('.arg-row', { hasText: 'return' })).toContainText(String(selected.args.return));
+  await expect(panel).toContainText(JSON.stringify(selected.args.args).slice(0, 24));
 
   // Zoom to it and click it on the canvas, like a user.
   await tl(page, (api, r) => api.setViewport({ startNs: r.startNs - r.durNs, endNs: r.startNs + 2 * r.durNs }), read);
@@ -86,7 +88,7 @@ test('an strace log dropped with a Kineto trace: syscall lanes in their own grou
     hit = ((await tl(page, (api) => api.selection())) as { key: string } | null)?.key ?? null;
   }
   expect(hit).toBe(read.key);
-  await expect(panel).toContainText(argsShown);
+  await expect(rows).toContainText(String(selected.args.args).slice(0, 24));
   await expect(panel).toContainText(formatDuration(read.durNs));
   await shot(page, 'inputs-strace-read-selected');
 

@@ -16,6 +16,21 @@ export function prettyArgs(text: string | null): string {
   }
 }
 
+/**
+ * Args of a JSON object as [key, value] rows: strings as written (an strace argument
+ * list reads as itself, not as escaped JSON), other values as compact JSON.
+ */
+export function argRows(text: string | null): [string, string][] | null {
+  if (!text) return null;
+  try {
+    const v: unknown = JSON.parse(text);
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return null;
+    return Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, typeof x === 'string' ? x : JSON.stringify(x)]);
+  } catch {
+    return null;
+  }
+}
+
 export function DetailsPanel() {
   const details = useStore((s) => s.details);
   const lanes = useStore((s) => s.lanes);
@@ -30,6 +45,7 @@ export function DetailsPanel() {
   }
   const lane = lanes.find((l) => l.id === details.laneId);
   const args = prettyArgs(details.args);
+  const rows = argRows(details.args);
   const short = lane?.kind === 'gpu' ? shortenName(details.name) : details.name;
   return (
     <aside className="details-panel" data-testid="details-panel">
@@ -55,7 +71,26 @@ export function DetailsPanel() {
       </dl>
       <SliceCorrelationView />
       <h3>Arguments</h3>
-      {args ? <pre className="details-args">{args}</pre> : <p className="muted">No arguments</p>}
+      {rows ? (
+        <>
+          <dl className="details-args-grid" data-testid="details-args">
+            {rows.map(([k, v]) => (
+              <div key={k} className="arg-row">
+                <dt>{k}</dt>
+                <dd>{v}</dd>
+              </div>
+            ))}
+          </dl>
+          <details className="details-raw">
+            <summary>JSON</summary>
+            <pre className="details-args">{args}</pre>
+          </details>
+        </>
+      ) : args ? (
+        <pre className="details-args">{args}</pre>
+      ) : (
+        <p className="muted">No arguments</p>
+      )}
     </aside>
   );
 }
