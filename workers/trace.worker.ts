@@ -26,7 +26,7 @@ function loaded(): TraceIndex {
 
 const api: TraceWorkerApi = {
   async exportWindow(q: WindowExportOptions) {
-    const gz = await gzipText(chromeTraceWindow(loaded().raw, q));
+    const gz = await gzipText(chromeTraceWindow(loaded(), q));
     return Comlink.transfer(gz, [gz.buffer as ArrayBuffer]);
   },
   async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[] }) {

@@ -5,7 +5,8 @@
 // Times stay relative to the original baseTimeNanoseconds, so slice keys, trace
 // identity and annotation instants are the same as in the original.
 
-import { RawFlag, RawKind, type RawTrace } from '../ingest/rawTrace';
+import { RawFlag, RawKind } from '../ingest/rawTrace';
+import type { TraceIndex } from '../index/traceIndex';
 
 export interface WindowMarker {
   label: string;
@@ -29,7 +30,12 @@ export interface WindowExportOptions {
 const OWN_KEYS = new Set(['traceEvents', 'displayTimeUnit', 'baseTimeNanoseconds']);
 const MARKER_PID = 'tracelane annotations';
 
-export function chromeTraceWindow(raw: RawTrace, opts: WindowExportOptions): string {
+/**
+ * Reads the index (its lanes and counters), not the importer's raw columns: those are
+ * released after indexing. Async events come back on their async track's tid.
+ */
+export function chromeTraceWindow(index: TraceIndex, opts: WindowExportOptions): string {
+  const raw = index.raw;
   const { startNs, endNs } = opts;
   const str = raw.strings;
   // ts written = (origin − base) + start, in µs with 3 decimals (exact integer ns arithmetic).
@@ -39,24 +45,36 @@ export function chromeTraceWindow(raw: RawTrace, opts: WindowExportOptions): str
   const pids = new Set<string>();
   const threads = new Set<string>();
 
-  for (let i = 0; i < raw.count; i++) {
-    const s = raw.start.data[i];
-    const d = raw.dur.data[i];
-    if (s > endNs || s + d < startNs) continue;
-    const pid = str.get(raw.pid.data[i]);
-    const tid = str.get(raw.tid.data[i]);
+  const event = (kind: RawKind, async: boolean, s: number, d: number, pid: string, tid: string, name: number, cat: number, argsOff: number, argsLen: number): void => {
     pids.add(pid);
     threads.add(`${pid}|${tid}`);
-    const kind = raw.kind.data[i];
-    const async = (raw.flags.data[i] & RawFlag.Async) !== 0;
-    const fields = [`"name":${JSON.stringify(str.get(raw.name.data[i]))}`, `"cat":${JSON.stringify(str.get(raw.cat.data[i]))}`];
+    const fields = [`"name":${JSON.stringify(str.get(name))}`, `"cat":${JSON.stringify(str.get(cat))}`];
     if (kind === RawKind.Slice) fields.push(`"ph":"X"`, `"ts":${ts(s)}`, `"dur":${microsText(d)}`);
     else if (kind === RawKind.Counter) fields.push(`"ph":"C"`, `"ts":${ts(s)}`);
     else fields.push(`"ph":"i"`, `"s":"${async ? 'p' : 't'}"`, `"ts":${ts(s)}`);
     fields.push(`"pid":${idText(pid)}`, `"tid":${idText(tid)}`);
-    const args = raw.argsText(raw.argsOff.data[i], raw.argsLen.data[i]);
+    const args = raw.argsText(argsOff, argsLen);
     if (args !== null) fields.push(`"args":${args}`);
     out.push(`{${fields.join(',')}}`);
+  };
+  for (const lane of index.lanes.values()) {
+    const { pid, tid } = lane.info;
+    for (let k = 0; k < lane.start.length; k++) {
+      const s = lane.start[k];
+      const d = lane.dur[k];
+      if (s > endNs) break;
+      if (s + d < startNs) continue;
+      const kind = lane.instant[k] ? RawKind.Instant : RawKind.Slice;
+      event(kind, (lane.flags[k] & RawFlag.Async) !== 0, s, d, pid, tid, lane.name[k], lane.cat[k], lane.argsOff[k], lane.argsLen[k]);
+    }
+  }
+  for (const c of index.counters.values()) {
+    const src = c.source;
+    for (let j = 0; j < c.t.length; j++) {
+      const s = c.t[j];
+      if (s < startNs || s > endNs) continue;
+      event(src.kind[j] as RawKind, false, s, 0, c.info.pid, str.get(src.tid[j]), src.name[j], src.cat[j], src.argsOff[j], src.argsLen[j]);
+    }
   }
 
   const f = raw.flows;

@@ -50,6 +50,9 @@ export class TraceIndex {
     for (const c of map.counters) this.counters.set(c.info.id, c);
     this.groups = map.groups;
     this.flowIndex = new FlowIndex(raw, this.lanes.values());
+    // Lanes and counters now hold every event (sorted); the importer's copy can go.
+    const phases = { ...raw.phases };
+    raw.releaseEventColumns();
 
     // The extent a user wants to see: Kineto's own markers (e.g. "Record Window End",
     // long after the last event) only count when nothing else is there.
@@ -73,7 +76,7 @@ export class TraceIndex {
       maxNs,
       events,
       categories: map.categories,
-      phases: { ...raw.phases },
+      phases,
       flows: flowStats(raw),
       lanes,
       groups: this.groups,

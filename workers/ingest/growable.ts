@@ -27,6 +27,12 @@ export class Column<T extends TypedArray> {
     return this.data.slice(0, this.length) as T;
   }
 
+  /** Frees the values entirely (after their content was copied elsewhere). */
+  release(): void {
+    this.data = new this.ctor(0);
+    this.length = 0;
+  }
+
   /** Drops the growth slack (up to half the buffer) once no more values will come. */
   compact(): void {
     if (this.data.length > this.length) this.data = this.trimmed();

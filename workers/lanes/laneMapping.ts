@@ -19,6 +19,18 @@ export interface CounterPlan {
   info: LaneInfo;
   t: Float64Array;
   values: Float64Array[];
+  /** Each sample's source event (aligned with t), so an export can write it back as it was. */
+  source: CounterSource;
+}
+
+/** The raw fields of the events behind counter samples (string ids; kind: RawKind). */
+export interface CounterSource {
+  name: Uint32Array;
+  cat: Uint32Array;
+  tid: Uint32Array;
+  kind: Uint8Array;
+  argsOff: Float64Array;
+  argsLen: Uint32Array;
 }
 
 export interface LaneMap {
@@ -40,7 +52,7 @@ export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryR
   const laneIds = new Map<string, number>();
   const members: number[][] = [];
   const infos: LaneInfo[] = [];
-  const counterSeries = new Map<string, { info: LaneInfo; t: number[]; rows: Record<string, number>[] }>();
+  const counterSeries = new Map<string, { info: LaneInfo; t: number[]; rows: Record<string, number>[]; events: number[] }>();
   const n = raw.count;
   const kinds = raw.kind.data;
   const flags = raw.flags.data;
@@ -105,7 +117,7 @@ export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryR
   }
 
   const counters: CounterPlan[] = [];
-  for (const c of counterSeries.values()) counters.push(finishCounter(c));
+  for (const c of counterSeries.values()) counters.push(finishCounter(raw, c));
 
   const lanes = infos.map((info, k) => ({ info, members: Int32Array.from(members[k]) }));
   const allInfos = [...lanes.map((l) => l.info), ...counters.map((c) => c.info)];
@@ -155,7 +167,7 @@ function addCounterSample(
   pid: string,
   cat: string,
   name: string,
-  series: Map<string, { info: LaneInfo; t: number[]; rows: Record<string, number>[] }>,
+  series: Map<string, { info: LaneInfo; t: number[]; rows: Record<string, number>[]; events: number[] }>,
 ): void {
   const text = raw.argsText(raw.argsOff.data[i], raw.argsLen.data[i]);
   let args: Record<string, unknown> = {};
@@ -196,14 +208,28 @@ function addCounterSample(
       sortIndex: 0,
       counter: { series: [], min: 0, max: 0, unit },
     };
-    series.set(id, (c = { info, t: [], rows: [] }));
+    series.set(id, (c = { info, t: [], rows: [], events: [] }));
   }
   c.t.push(raw.start.data[i]);
   c.rows.push(row);
+  c.events.push(i);
 }
 
-function finishCounter(c: { info: LaneInfo; t: number[]; rows: Record<string, number>[] }): CounterPlan {
+function finishCounter(raw: RawTrace, c: { info: LaneInfo; t: number[]; rows: Record<string, number>[]; events: number[] }): CounterPlan {
   const order = c.t.map((_, k) => k).sort((a, b) => c.t[a] - c.t[b] || a - b);
+  const pick = <T extends Uint32Array | Uint8Array | Float64Array>(col: { data: T }, make: new (n: number) => T): T => {
+    const out = new make(order.length);
+    order.forEach((k, j) => (out[j] = col.data[c.events[k]]));
+    return out;
+  };
+  const source: CounterSource = {
+    name: pick(raw.name, Uint32Array),
+    cat: pick(raw.cat, Uint32Array),
+    tid: pick(raw.tid, Uint32Array),
+    kind: pick(raw.kind, Uint8Array),
+    argsOff: pick(raw.argsOff, Float64Array),
+    argsLen: pick(raw.argsLen, Uint32Array),
+  };
   const names = new Set<string>();
   for (const r of c.rows) for (const k of Object.keys(r)) names.add(k);
   const series = [...names];
@@ -224,7 +250,7 @@ function finishCounter(c: { info: LaneInfo; t: number[]; rows: Record<string, nu
   });
   c.info.events = t.length;
   c.info.counter = { series, min: Number.isFinite(min) ? min : 0, max: Number.isFinite(max) ? max : 0, unit: c.info.counter?.unit ?? '' };
-  return { info: c.info, t, values };
+  return { info: c.info, t, values, source };
 }
 
 function buildGroups(raw: RawTrace, trace: string, lanes: LaneInfo[]): LaneGroup[] {

@@ -36,7 +36,7 @@ describe('chromeTraceWindow', async () => {
   const mid = launches[launches.length >> 1];
   const winStart = mid.startNs - 2e6;
   const winEnd = mid.startNs + 2e6;
-  const out = chromeTraceWindow(index.raw, {
+  const out = chromeTraceWindow(index, {
     startNs: winStart,
     endNs: winEnd,
     markers: [{ label: 'stall starts', startNs: winStart + 10 }, { label: 'copy', startNs: winStart, endNs: winEnd, note: 'n' }],
