@@ -41,7 +41,7 @@ export function AnnotationsPanel() {
   };
 
   return (
-    <aside className="annotations-panel" data-testid="annotations-panel" aria-label="Annotations">
+    <aside className="side-panel annotations-panel" data-testid="annotations-panel" aria-label="Annotations">
       <div className="annotations-head">
         <h2>Annotations</h2>
         <span className="spacer" />

@@ -38,7 +38,7 @@ export function DetailsPanel() {
 
   if (!details) {
     return (
-      <aside className="details-panel" data-testid="details-panel">
+      <aside className="side-panel details-panel" data-testid="details-panel">
         <p className="empty-state">Click a slice to see its details</p>
       </aside>
     );
@@ -48,7 +48,7 @@ export function DetailsPanel() {
   const rows = argRows(details.args);
   const short = lane?.kind === 'gpu' ? shortenName(details.name) : details.name;
   return (
-    <aside className="details-panel" data-testid="details-panel">
+    <aside className="side-panel details-panel" data-testid="details-panel">
       <h2 className="details-name" title={details.name}>
         {short}
       </h2>

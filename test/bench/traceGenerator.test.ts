@@ -4,19 +4,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { BASE_TIME_NS, COMPUTE_STREAM, HOST_PID, NCCL_STREAM, micros, mulberry32, traceChunks } from '../../bench/traceGenerator.mjs';
 import { loadText } from '../support/corpus';
-
-interface Ev {
-  ph: string;
-  cat?: string;
-  name: string;
-  pid: number | string;
-  tid: number | string;
-  ts: number;
-  dur?: number;
-  id?: number;
-  bp?: string;
-  args?: Record<string, unknown>;
-}
+import type { RefEvent as Ev } from '../workers/analysis/reference';
 
 const TARGET = 3_000_000;
 const generate = (seed: number, targetBytes = TARGET, layers?: number) => [...traceChunks({ seed, targetBytes, layers })].join('');
