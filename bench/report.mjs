@@ -126,7 +126,7 @@ export function renderResults({ machine, entries }) {
   for (const e of entries) {
     const t = e.tracelane;
     if (!t || t.picker.error) continue;
-    const labels = (t.phases ?? []).map((p) => `${p.label} ${fmt(p.ms)}`).join(' → ');
+    const labels = phaseTrail(t.phases);
     L.push(`| ${e.file} | ${labels || '–'} | ${fmt(t.parseMs)} ms | ${fmt(t.picker.medianMs - t.parseMs)} ms |`);
   }
   L.push('');
@@ -136,7 +136,7 @@ export function renderResults({ machine, entries }) {
   for (const e of entries) {
     const u = e.tracelane?.url;
     if (!u || u.error) continue;
-    L.push(`| ${e.file} | ${(u.phases ?? []).map((p) => `${p.label} ${fmt(p.ms)}`).join(' → ') || '–'} | ${u.fetchMs != null ? `${fmt(u.fetchMs)} ms` : '–'} |`);
+    L.push(`| ${e.file} | ${phaseTrail(u.phases) || '–'} | ${u.fetchMs != null ? `${fmt(u.fetchMs)} ms` : '–'} |`);
   }
   L.push('');
 
@@ -175,4 +175,9 @@ export function renderResults({ machine, entries }) {
   L.push('');
   L.push('Dates per trace: ' + entries.map((e) => `${e.file} ${e.date}`).join('; '), '');
   return L.join('\n');
+}
+
+/** "Parsing 259 → Indexing 1,131 → …": the progress labels a load showed, with their times. */
+function phaseTrail(phases) {
+  return (phases ?? []).map((p) => `${p.label} ${fmt(p.ms)}`).join(' → ');
 }
