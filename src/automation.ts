@@ -9,6 +9,7 @@ import { selectByKey } from './state/selectByKey';
 import { clampTo } from './timeline/viewportMath';
 import { sortAnnotations, type Annotation } from './model/annotations';
 import { addAnnotation } from './timeline/annotationActions';
+import { lastDrawnScene } from './export/png';
 
 export interface TracelaneAutomation {
   summary(): unknown;
@@ -22,6 +23,8 @@ export interface TracelaneAutomation {
   annotations(): Annotation[];
   /** Add a line (or a stage with endNs); returns it. */
   annotate(a: { startNs: number; endNs?: number; label?: string; note?: string }): Annotation;
+  /** What the last frame drew per visible lane: items, and how many came from level-of-detail tiles. */
+  drawn(): { items: number; lanes: { id: string; items: number; fromTiles: number }[] };
 }
 
 type AutomationSelection = Omit<SliceDetails, 'args'> & { args: unknown; argsText: string | null };
@@ -34,6 +37,16 @@ declare global {
 
 export function installAutomation(): void {
   const api: TracelaneAutomation = {
+    drawn() {
+      const scene = lastDrawnScene();
+      const lanes = (scene?.lanes ?? []).map((l) => {
+        const s = l.slices;
+        let fromTiles = 0;
+        if (s?.busy) for (const b of s.busy) if (b >= 0) fromTiles++;
+        return { id: l.id, items: (s?.start.length ?? 0) + (l.counter?.t.length ?? 0), fromTiles };
+      });
+      return { items: lanes.reduce((n, l) => n + l.items, 0), lanes };
+    },
     summary() {
       const s = useStore.getState();
       const ready = s.traces.filter((t) => t.result);

@@ -41,7 +41,8 @@ const api: TraceWorkerApi = {
   async query(q: ViewportQuery) {
     const result = loaded().query(q);
     const buffers: ArrayBufferLike[] = [];
-    for (const l of result.lanes) buffers.push(l.start.buffer, l.end.buffer, l.row.buffer, l.nameId.buffer, l.eventIdx.buffer, l.count.buffer, l.instant.buffer);
+    for (const l of [...result.lanes, ...result.wide]) buffers.push(l.start.buffer, l.end.buffer, l.row.buffer, l.nameId.buffer, l.eventIdx.buffer, l.count.buffer, l.instant.buffer);
+    // Tiles are not transferred: the worker keeps them cached, so they are copied.
     for (const c of result.counters) buffers.push(c.t.buffer, ...c.values.map((v) => v.buffer));
     return Comlink.transfer(result, buffers as ArrayBuffer[]);
   },

@@ -14,6 +14,11 @@ export function rememberScene(scene: TimelineScene): void {
   lastScene = scene;
 }
 
+/** The scene drawn last (automation reads what is on screen from it). */
+export function lastDrawnScene(): TimelineScene | null {
+  return lastScene;
+}
+
 /** The export scene: lanes moved below the axis, names in a header column, no hover. */
 export function exportScene(scene: TimelineScene, dpr: number): TimelineScene {
   return {

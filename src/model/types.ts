@@ -2,6 +2,7 @@
 // displays query results). Everything that crosses the worker boundary is here.
 
 import type { FlameGraph } from './flameGraph';
+import type { CounterTile, SliceTile } from './tiles';
 
 /** What a lane shows; decided by the lane-mapping stage, never by importers. */
 export type LaneKind = 'python' | 'cpu' | 'cuda_api' | 'gpu' | 'syscall' | 'counter';
@@ -114,6 +115,10 @@ export interface ViewportQuery {
   /** Pixels across [startNs, endNs]; slices narrower than a pixel are merged. */
   widthPx: number;
   laneIds: string[];
+  /** Tile level the caller draws at (levelForNsPerPx); absent: raw slices for every lane. */
+  level?: number;
+  /** Per lane id, the tile indices at `level` the caller already holds (not sent again). */
+  have?: Record<string, number[]>;
 }
 
 /**
@@ -132,6 +137,8 @@ export interface LaneSlices {
   count: Uint32Array;
   /** 1 for instants (zero-length events). */
   instant: Uint8Array;
+  /** Items drawn from tiles: the covered share of their buckets (0–1); −1 for exact slices. Absent: all exact. */
+  busy?: Float32Array;
 }
 
 export interface CounterSamples {
@@ -143,8 +150,16 @@ export interface CounterSamples {
 }
 
 export interface QueryResult {
+  /** Lanes with few enough visible events: their slices (sub-pixel ones merged). */
   lanes: LaneSlices[];
   counters: CounterSamples[];
+  /** Lanes and counters answered with tiles at the query's level instead. */
+  tiledLanes: string[];
+  tiledCounters: { laneId: string; series: string[] }[];
+  sliceTiles: SliceTile[];
+  counterTiles: CounterTile[];
+  /** Per tiled lane, its slices wide enough to label (WIDE_PX and more), exact and clickable. */
+  wide: LaneSlices[];
 }
 
 export interface SliceDetails {

@@ -45,6 +45,8 @@ export interface Hovered {
   endNs: number;
   name: string;
   count: number;
+  /** Drawn from tiles: the share of [startNs, endNs] slices cover (0–1); absent for exact slices. */
+  busy?: number;
   /** Tooltip anchor in client px. */
   clientX: number;
   clientY: number;

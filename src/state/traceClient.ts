@@ -16,6 +16,9 @@ interface Client {
 }
 
 const clients = new Map<string, Client>();
+/** Each worker's number: caches of worker answers (tiles) key on it, so a reloaded trace never meets stale ones. */
+const generations = new WeakMap<Client, number>();
+let nextGeneration = 1;
 /** Bumped on every new session so late replies of terminated workers are ignored. */
 let session = 0;
 
@@ -54,7 +57,9 @@ export function loadSources(sources: TraceSource[]): void {
   for (const entry of entries) {
     const worker = new Worker(new URL('../../workers/trace.worker.ts', import.meta.url), { type: 'module', name: `trace ${entry.key}` });
     const api = Comlink.wrap<TraceWorkerApi>(worker);
-    clients.set(entry.key, { worker, api });
+    const client = { worker, api };
+    clients.set(entry.key, client);
+    generations.set(client, nextGeneration++);
     worker.addEventListener('error', (ev) => {
       if (my !== session) return;
       ev.preventDefault();
@@ -120,6 +125,12 @@ export function cancelAll(): void {
 
 function api(trace: string): Comlink.Remote<TraceWorkerApi> | null {
   return clients.get(trace)?.api ?? null;
+}
+
+/** The number of the worker now answering for a trace (0: none). */
+export function traceGeneration(trace: string): number {
+  const c = clients.get(trace);
+  return c ? generations.get(c) ?? 0 : 0;
 }
 
 /** The worker of a loaded trace, for analysis calls (null once closed). */

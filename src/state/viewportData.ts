@@ -1,9 +1,22 @@
 // Query results for the visible lanes, kept on the global axis. At most one
 // query per trace is in flight; newer requests replace the pending one, so a
 // fast pan never queues stale work. Old results stay drawable meanwhile.
+// Busy lanes come as level-of-detail tiles, kept in a byte-bounded LRU across
+// queries: a pan only fetches the tiles that scroll into view.
 
-import type { CounterSamples, LaneSlices } from '../model/types';
-import { queryTrace } from './traceClient';
+import { LruCache } from '../model/lruCache';
+import { counterTileBytes, levelForNsPerPx, sliceTileBytes, tileRange, type CounterTile, type SliceTile } from '../model/tiles';
+import type { CounterSamples, LaneSlices, QueryResult } from '../model/types';
+import { samplesFromCounterTiles, slicesFromTiles } from '../timeline/tileSlices';
+import { queryTrace, traceGeneration } from './traceClient';
+
+const TILE_CACHE_BYTES = 96 << 20;
+
+type Tile = SliceTile | CounterTile;
+
+function tileBytes(t: Tile): number {
+  return 'busy' in t ? sliceTileBytes(t) : counterTileBytes(t);
+}
 
 export interface TraceQueryInput {
   trace: string;
@@ -28,6 +41,7 @@ export class ViewportData {
   private readonly inFlight = new Set<string>();
   private readonly pending = new Map<string, Pending>();
   private disposed = false;
+  private readonly tiles = new LruCache<string, Tile>(TILE_CACHE_BYTES, tileBytes);
 
   constructor(private readonly onUpdate: () => void, private readonly onError: (e: unknown) => void) {}
 
@@ -65,16 +79,28 @@ export class ViewportData {
     this.disposed = true;
   }
 
+  /** Tiles cached for this worker, lane, level and index. */
+  private tileKey(generation: number, laneId: string, level: number, index: number): string {
+    return `${generation}|${laneId}|${level}|${index}`;
+  }
+
   private send(trace: string, req: Pending): void {
     this.inFlight.add(trace);
     const shift = req.shiftNs;
-    queryTrace(trace, {
-      // Workers think in their own trace's time.
-      startNs: req.startNs - shift,
-      endNs: req.endNs - shift,
-      widthPx: Math.max(1, Math.round(req.widthPx)),
-      laneIds: req.laneIds,
-    })
+    // Workers think in their own trace's time.
+    const startNs = req.startNs - shift;
+    const endNs = req.endNs - shift;
+    const widthPx = Math.max(1, Math.round(req.widthPx));
+    const level = levelForNsPerPx((endNs - startNs) / widthPx);
+    const generation = traceGeneration(trace);
+    const [first, last] = tileRange(level, startNs, endNs);
+    const have: Record<string, number[]> = {};
+    for (const id of req.laneIds) {
+      const held: number[] = [];
+      for (let i = first; i <= last; i++) if (this.tiles.has(this.tileKey(generation, id, level, i))) held.push(i);
+      if (held.length) have[id] = held;
+    }
+    queryTrace(trace, { startNs, endNs, widthPx, laneIds: req.laneIds, level, have })
       .then((res) => {
         if (this.disposed || !res) return;
         for (const id of req.laneIds) {
@@ -82,14 +108,12 @@ export class ViewportData {
           this.counters.delete(id);
           this.laneKey.set(id, req.reqKey);
         }
-        for (const l of res.lanes) {
-          if (shift) for (let i = 0; i < l.start.length; i++) {
-            l.start[i] += shift;
-            l.end[i] += shift;
-          }
+        for (const t of [...res.sliceTiles, ...res.counterTiles]) this.tiles.set(this.tileKey(generation, t.laneId, t.level, t.index), t);
+        for (const l of [...res.lanes, ...this.composeTiledLanes(res, generation, level, first, last, startNs, endNs)]) {
+          shiftSlices(l, shift);
           this.slices.set(l.laneId, l);
         }
-        for (const c of res.counters) {
+        for (const c of [...res.counters, ...this.composeTiledCounters(res, generation, level, first, last, startNs, endNs)]) {
           if (shift) for (let i = 0; i < c.t.length; i++) c.t[i] += shift;
           this.counters.set(c.laneId, c);
         }
@@ -105,5 +129,31 @@ export class ViewportData {
         if (next) this.send(trace, next);
         this.onUpdate();
       });
+  }
+
+  private cachedTiles<T extends Tile>(generation: number, laneId: string, level: number, first: number, last: number): T[] {
+    const out: T[] = [];
+    for (let i = first; i <= last; i++) {
+      const t = this.tiles.get(this.tileKey(generation, laneId, level, i));
+      if (t) out.push(t as T);
+    }
+    return out;
+  }
+
+  private composeTiledLanes(res: QueryResult, generation: number, level: number, first: number, last: number, startNs: number, endNs: number): LaneSlices[] {
+    const wide = new Map(res.wide.map((w) => [w.laneId, w]));
+    return res.tiledLanes.map((id) => slicesFromTiles(id, this.cachedTiles<SliceTile>(generation, id, level, first, last), startNs, endNs, wide.get(id)));
+  }
+
+  private composeTiledCounters(res: QueryResult, generation: number, level: number, first: number, last: number, startNs: number, endNs: number): CounterSamples[] {
+    return res.tiledCounters.map((c) => samplesFromCounterTiles(c.laneId, c.series, this.cachedTiles<CounterTile>(generation, c.laneId, level, first, last), startNs, endNs));
+  }
+}
+
+function shiftSlices(l: LaneSlices, shift: number): void {
+  if (!shift) return;
+  for (let i = 0; i < l.start.length; i++) {
+    l.start[i] += shift;
+    l.end[i] += shift;
   }
 }

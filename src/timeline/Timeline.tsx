@@ -308,7 +308,7 @@ export function Timeline() {
     }
     const trace = traceOfLane(hit.laneId);
     const name = trace?.result?.names[hit.nameId] ?? '';
-    st.setHovered({ laneId: hit.laneId, row: hit.row, startNs: hit.startNs, endNs: hit.endNs, name, count: hit.count, clientX, clientY });
+    st.setHovered({ laneId: hit.laneId, row: hit.row, startNs: hit.startNs, endNs: hit.endNs, name, count: hit.count, busy: hit.busy, clientX, clientY });
   };
 
   const onPointerUp = (e: React.PointerEvent<HTMLCanvasElement>) => {
@@ -589,8 +589,9 @@ function HoverTooltip() {
       {short !== hovered.name && <div className="tooltip-name">{short}</div>}
       <div className={short !== hovered.name ? 'tooltip-full' : 'tooltip-name'}>{hovered.name}</div>
       <div className="tooltip-meta">
-        {hovered.count > 1 ? `${hovered.count} events merged · ` : ''}
-        {formatDuration(hovered.endNs - hovered.startNs)}
+        {hovered.busy !== undefined
+          ? `${hovered.count} event${hovered.count > 1 ? 's' : ''} · ${Math.round(hovered.busy * 100)}% busy over ${formatDuration(hovered.endNs - hovered.startNs)}`
+          : `${hovered.count > 1 ? `${hovered.count} events merged · ` : ''}${formatDuration(hovered.endNs - hovered.startNs)}`}
         {lane ? ` · ${lane.name}` : ''}
       </div>
     </div>

@@ -21,6 +21,8 @@ export interface SliceHit {
   nameId: number;
   count: number;
   instant: boolean;
+  /** From a tile: the covered share of the item's buckets; absent for exact slices. */
+  busy?: number;
 }
 
 export interface CounterHit {
@@ -88,6 +90,7 @@ export function hitTest(layout: Layout, data: HitData, vp: Viewport, widthPx: nu
     nameId: s.nameId[best],
     count: s.count[best],
     instant: s.instant[best] === 1,
+    ...(s.busy && s.busy[best] >= 0 ? { busy: s.busy[best] } : {}),
   };
 }
 

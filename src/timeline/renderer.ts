@@ -186,6 +186,14 @@ function drawSlices(
     x1 = Math.min(x1, right + 1);
     const w = Math.max(1, x1 - x0);
     ctx.fillStyle = sw.fill;
+    const busy = s.busy ? s.busy[i] : -1;
+    if (busy >= 0) {
+      // Buckets from a tile: fainter where slices cover less of the bucket, never invisible.
+      ctx.globalAlpha = 0.4 + 0.6 * busy;
+      ctx.fillRect(x0, y, w, h);
+      ctx.globalAlpha = 1;
+      continue;
+    }
     if (s.eventIdx[i] < 0 && s.count[i] > 1) {
       // Merged bucket of sub-pixel events: solid, no label.
       ctx.fillRect(x0, y, w, h);

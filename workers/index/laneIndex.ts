@@ -123,7 +123,7 @@ function rowLists(row: Uint16Array): Int32Array[] {
 }
 
 /** First position in `list` whose event ends at or after `t` (ends are sorted within a row). */
-export function firstEndingAfter(lane: LaneIndex, list: Int32Array, t: number): number {
+export function firstEndingAfter(lane: Pick<LaneIndex, 'start' | 'dur'>, list: Int32Array, t: number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {

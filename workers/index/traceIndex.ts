@@ -17,7 +17,7 @@ import type { CategoryRule } from '../lanes/categoryRules';
 import { flowStats } from './flows';
 import { FlowIndex } from './flowIndex';
 import { buildLaneIndex, firstEndingAfter, firstStartingAt, type LaneIndex } from './laneIndex';
-import { queryCounter, queryLaneSlices } from './viewportQuery';
+import { TileStore, tiledViewport } from './tiledViewport';
 
 export interface TraceIndexInput {
   raw: RawTrace;
@@ -39,6 +39,8 @@ export class TraceIndex {
   readonly flowIndex: FlowIndex;
   /** The imported events (window export reads their own pid/tid/args). */
   readonly raw: RawTrace;
+  /** Level-of-detail tiles of the lanes and counters (coarse levels built here, fine ones on demand). */
+  readonly tiles: TileStore;
   private readonly originAbs: bigint;
 
   constructor(input: TraceIndexInput) {
@@ -50,6 +52,7 @@ export class TraceIndex {
     for (const c of map.counters) this.counters.set(c.info.id, c);
     this.groups = map.groups;
     this.flowIndex = new FlowIndex(raw, this.lanes.values());
+    this.tiles = new TileStore(this.lanes.values());
     // Lanes and counters now hold every event (sorted); the importer's copy can go.
     const phases = { ...raw.phases };
     raw.releaseEventColumns();
@@ -109,14 +112,7 @@ export class TraceIndex {
   }
 
   query(q: ViewportQuery): QueryResult {
-    const result: QueryResult = { lanes: [], counters: [] };
-    for (const id of q.laneIds) {
-      const lane = this.lanes.get(id);
-      if (lane) result.lanes.push(queryLaneSlices(lane, q.startNs, q.endNs, q.widthPx));
-      const counter = this.counters.get(id);
-      if (counter) result.counters.push(queryCounter(counter, q.startNs, q.endNs, q.widthPx));
-    }
-    return result;
+    return tiledViewport(this.tiles, this.lanes, this.counters, q);
   }
 
   slice(laneId: string, k: number): SliceDetails | null {

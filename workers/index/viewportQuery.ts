@@ -181,3 +181,57 @@ export function queryCounter(counter: CounterPlan, startNs: number, endNs: numbe
     values: values.map((v) => Float64Array.from(picks, (p) => v[p])),
   };
 }
+
+/**
+ * The slices of a lane at least `minDurNs` long that overlap [startNs, endNs]: drawn with
+ * their labels over a tiled lane. Blocks whose longest event is shorter are skipped whole,
+ * so this costs about the number of wide slices, not of visible ones.
+ */
+export function wideSlices(lane: LaneIndex, startNs: number, endNs: number, minDurNs: number): LaneSlices {
+  const out = new SliceWriter();
+  for (let r = 0; r < lane.rows.length; r++) {
+    const list = lane.rows[r];
+    const blocks = lane.rowBlocks[r];
+    for (let p = firstEndingAfter(lane, list, startNs); p < list.length; ) {
+      const k = list[p];
+      if (lane.start[k] > endNs) break;
+      const skip = narrowBlockSize(lane, blocks, p, list.length, minDurNs);
+      if (skip > 0) {
+        p += skip;
+        continue;
+      }
+      if (lane.dur[k] >= minDurNs && !lane.instant[k]) out.emit(lane.start[k], lane.start[k] + lane.dur[k], r, lane.name[k], k, 1, 0);
+      p++;
+    }
+  }
+  return out.finish(lane.info.id);
+}
+
+/** Size of the largest aligned block at list position p whose longest event is shorter than minDurNs (0: none). */
+function narrowBlockSize(lane: LaneIndex, blocks: Int32Array[], p: number, n: number, minDurNs: number): number {
+  let found = 0;
+  let size = BLOCK;
+  for (let l = 0; l < blocks.length; l++, size *= BLOCK) {
+    if (p % size !== 0 || p + size > n) break;
+    if (lane.dur[blocks[l][p / size]] >= minDurNs) break;
+    found = size;
+  }
+  return found;
+}
+
+/** Events of the lane overlapping [startNs, endNs], summed over its rows. */
+export function visibleEventCount(lane: LaneIndex, startNs: number, endNs: number): number {
+  let n = 0;
+  for (const list of lane.rows) {
+    const from = firstEndingAfter(lane, list, startNs);
+    let lo = from;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (lane.start[list[mid]] <= endNs) lo = mid + 1;
+      else hi = mid;
+    }
+    n += lo - from;
+  }
+  return n;
+}

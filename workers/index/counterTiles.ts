@@ -1,0 +1,48 @@
+// Counter tiles (src/model/tiles.ts): per bucket and series the smallest, largest and
+// last sample, so a memory spike shorter than a pixel still reaches its height.
+
+import { TILE_BUCKETS, bucketNs, tileSpanNs, type CounterTile } from '../../src/model/tiles';
+
+export interface CounterColumns {
+  /** Sample times, sorted. */
+  t: Float64Array;
+  /** One array per series, aligned with t. */
+  values: Float64Array[];
+}
+
+export function buildCounterTile(c: CounterColumns, laneId: string, level: number, index: number): CounterTile {
+  const B = TILE_BUCKETS;
+  const bw = bucketNs(level);
+  const t0 = index * tileSpanNs(level);
+  const t1 = t0 + tileSpanNs(level);
+  const series = c.values.length;
+  const count = new Uint32Array(B);
+  const min = Array.from({ length: series }, () => new Float64Array(B).fill(NaN));
+  const max = Array.from({ length: series }, () => new Float64Array(B).fill(NaN));
+  const last = Array.from({ length: series }, () => new Float64Array(B).fill(NaN));
+  let k = firstAtOrAfter(c.t, t0);
+  const before = Float64Array.from(c.values, (v) => (k > 0 ? v[k - 1] : NaN));
+  for (; k < c.t.length && c.t[k] < t1; k++) {
+    const b = Math.min(B - 1, Math.floor((c.t[k] - t0) / bw));
+    count[b]++;
+    for (let s = 0; s < series; s++) {
+      const v = c.values[s][k];
+      if (!(v >= min[s][b])) min[s][b] = v;
+      if (!(v <= max[s][b])) max[s][b] = v;
+      last[s][b] = v;
+    }
+  }
+  return { laneId, level, index, count, min, max, last, before };
+}
+
+/** First index whose time is ≥ x (or > x when `after`). */
+export function firstAtOrAfter(t: Float64Array, x: number, after = false): number {
+  let lo = 0;
+  let hi = t.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (t[mid] < x || (after && t[mid] === x)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

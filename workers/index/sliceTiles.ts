@@ -1,0 +1,170 @@
+// Slice tiles (src/model/tiles.ts) from a lane's events, and a parent tile from its two
+// children. Pure functions over columns, so the maths is tested without a worker.
+
+import { NO_NAME, TILE_BUCKETS, bucketNs, tileSpanNs, type SliceTile } from '../../src/model/tiles';
+import { firstEndingAfter } from './laneIndex';
+
+/** What a tile is built from: a lane's columns, or any other set of intervals in rows (search hits). */
+export interface TileSource {
+  start: Float64Array;
+  dur: Float64Array;
+  name: Uint32Array;
+  /** Per row, event indices sorted by start; events of a row never overlap. */
+  rows: Int32Array[];
+}
+
+const B = TILE_BUCKETS;
+/** `only` of a bucket touched by more than one event. */
+const SEVERAL = -2;
+
+export function emptySliceTile(laneId: string, level: number, index: number): SliceTile {
+  return { laneId, level, index, rows: new Uint16Array(0), busy: new Uint8Array(0), count: new Uint32Array(0), name: new Uint32Array(0), event: new Int32Array(0) };
+}
+
+class TileWriter {
+  rows: number[] = [];
+  busy: number[] = [];
+  count: number[] = [];
+  name: number[] = [];
+  event: number[] = [];
+
+  finish(laneId: string, level: number, index: number): SliceTile {
+    return {
+      laneId,
+      level,
+      index,
+      rows: Uint16Array.from(this.rows),
+      busy: Uint8Array.from(this.busy),
+      count: Uint32Array.from(this.count),
+      name: Uint32Array.from(this.name),
+      event: Int32Array.from(this.event),
+    };
+  }
+}
+
+/** Covered share → 0–255, where any coverage at all stays ≥ 1 so the bucket is still lit. */
+function busyByte(covered: number, width: number): number {
+  if (covered <= 0) return 0;
+  return Math.max(1, Math.min(255, Math.round((covered / width) * 255)));
+}
+
+export function buildSliceTile(src: TileSource, laneId: string, level: number, index: number): SliceTile {
+  const bw = bucketNs(level);
+  const t0 = index * tileSpanNs(level);
+  const t1 = t0 + tileSpanNs(level);
+  const covered = new Float64Array(B);
+  const count = new Uint32Array(B);
+  const name = new Uint32Array(B);
+  const only = new Int32Array(B);
+  const out = new TileWriter();
+  const bucketOf = (t: number) => Math.min(B - 1, Math.floor((t - t0) / bw));
+  // The dominant name of a bucket is the one covering most of it (ties: the first seen).
+  // Events of a row never overlap, so buckets are visited in order: one name→time map for
+  // the current bucket is enough.
+  const weights = new Map<number, number>();
+  let current = -1;
+  const settle = () => {
+    if (current < 0) return;
+    let best = -1;
+    for (const [nm, w] of weights) if (w > best) {
+      best = w;
+      name[current] = nm;
+    }
+    weights.clear();
+    current = -1;
+  };
+  const claim = (b: number, k: number, w: number) => {
+    if (b !== current) {
+      settle();
+      current = b;
+    }
+    const nm = src.name[k];
+    weights.set(nm, (weights.get(nm) ?? 0) + w);
+    only[b] = only[b] === -1 || only[b] === k ? k : SEVERAL;
+  };
+  for (let r = 0; r < src.rows.length; r++) {
+    const list = src.rows[r];
+    let p = firstEndingAfter(src, list, t0);
+    if (p >= list.length || src.start[list[p]] >= t1) continue;
+    covered.fill(0);
+    count.fill(0);
+    name.fill(NO_NAME);
+    only.fill(-1);
+    for (; p < list.length; p++) {
+      const k = list[p];
+      const s = src.start[k];
+      if (s >= t1) break;
+      const e = s + src.dur[k];
+      if (s >= t0) count[bucketOf(s)]++;
+      const a = Math.max(s, t0);
+      const z = Math.min(e, t1);
+      if (z > a) {
+        const last = Math.min(B - 1, Math.ceil((z - t0) / bw) - 1);
+        for (let b = bucketOf(a); b <= last; b++) {
+          const w = Math.min(z, t0 + (b + 1) * bw) - Math.max(a, t0 + b * bw);
+          if (w <= 0) continue;
+          covered[b] += w;
+          claim(b, k, w);
+        }
+      } else if (s >= t0) claim(bucketOf(s), k, 0);
+    }
+    settle();
+    let lit = false;
+    for (let b = 0; b < B && !lit; b++) lit = count[b] > 0 || covered[b] > 0;
+    if (!lit) continue;
+    out.rows.push(r);
+    for (let b = 0; b < B; b++) {
+      out.busy.push(busyByte(covered[b], bw));
+      out.count.push(count[b]);
+      out.name.push(name[b]);
+      out.event.push(only[b] >= 0 ? only[b] : -1);
+    }
+  }
+  return out.finish(laneId, level, index);
+}
+
+/**
+ * The tile (level, index) from its children at level − 1: `left` = index 2i, `right` = 2i + 1
+ * (either may be empty). The dominant name of two buckets is the one of the busier bucket:
+ * exact per name time is not kept past the level a tile was built at.
+ */
+export function mergeSliceTiles(laneId: string, level: number, index: number, left: SliceTile, right: SliceTile): SliceTile {
+  const rowSet = new Set<number>([...left.rows, ...right.rows]);
+  const rows = [...rowSet].sort((a, b) => a - b);
+  const out = new TileWriter();
+  const leftAt = rowPositions(left);
+  const rightAt = rowPositions(right);
+  for (const r of rows) {
+    out.rows.push(r);
+    for (let half = 0; half < 2; half++) {
+      const child = half === 0 ? left : right;
+      const j = (half === 0 ? leftAt : rightAt).get(r);
+      for (let pb = 0; pb < B / 2; pb++) {
+        if (j === undefined) {
+          out.busy.push(0);
+          out.count.push(0);
+          out.name.push(NO_NAME);
+          out.event.push(-1);
+          continue;
+        }
+        const c0 = j * B + pb * 2;
+        const c1 = c0 + 1;
+        const lit0 = child.busy[c0] > 0 || child.count[c0] > 0;
+        const lit1 = child.busy[c1] > 0 || child.count[c1] > 0;
+        const busy = (child.busy[c0] + child.busy[c1]) / 2;
+        out.busy.push(busy > 0 ? Math.max(1, Math.round(busy)) : 0);
+        out.count.push(child.count[c0] + child.count[c1]);
+        const pick = !lit1 || (lit0 && (child.busy[c0] > child.busy[c1] || (child.busy[c0] === child.busy[c1] && child.count[c0] >= child.count[c1]))) ? c0 : c1;
+        out.name.push(lit0 || lit1 ? child.name[pick] : NO_NAME);
+        out.event.push(lit0 && lit1 ? (child.event[c0] === child.event[c1] ? child.event[c0] : -1) : child.event[pick]);
+      }
+    }
+  }
+  return out.finish(laneId, level, index);
+}
+
+function rowPositions(t: SliceTile): Map<number, number> {
+  const m = new Map<number, number>();
+  t.rows.forEach((r, j) => m.set(r, j));
+  return m;
+}

@@ -1,0 +1,90 @@
+// The tiles of one lane at every level. Coarse levels are built when the pyramid is made
+// (the first, zoomed-out frame needs them at once, and they are small); finer levels are
+// built from the events on demand and kept in a byte-bounded LRU shared by the trace.
+
+import type { LruCache } from '../../src/model/lruCache';
+import { MAX_TILE_LEVEL, TILE_BUCKETS, sliceTileBytes, tileRange, tileSpanNs, type SliceTile } from '../../src/model/tiles';
+import { buildSliceTile, emptySliceTile, mergeSliceTiles, type TileSource } from './sliceTiles';
+
+/** Eager buckets per lane: about one per this many events, so coarse tiles cost ~1 B per event. */
+const EVENTS_PER_EAGER_BUCKET = 32;
+const MIN_EAGER_BUCKETS = TILE_BUCKETS;
+const MAX_EAGER_BUCKETS = 64 * TILE_BUCKETS;
+
+export class SliceTilePyramid {
+  /** Finest level built eagerly. */
+  readonly baseLevel: number;
+  /** Coarsest level built eagerly: one tile holds the whole lane. */
+  readonly topLevel: number;
+  readonly minNs: number;
+  readonly maxNs: number;
+  private readonly eager = new Map<number, Map<number, SliceTile>>();
+  private eagerBytes = 0;
+
+  constructor(
+    private readonly src: TileSource,
+    private readonly laneId: string,
+    private readonly cache: LruCache<string, SliceTile>,
+  ) {
+    let minNs = Infinity;
+    let maxNs = -Infinity;
+    for (const list of src.rows) {
+      if (!list.length) continue;
+      const first = list[0];
+      const last = list[list.length - 1];
+      if (src.start[first] < minNs) minNs = src.start[first];
+      // Ends are sorted within a row, so the row's last event ends last.
+      if (src.start[last] + src.dur[last] > maxNs) maxNs = src.start[last] + src.dur[last];
+    }
+    if (!Number.isFinite(minNs)) minNs = maxNs = 0;
+    this.minNs = minNs;
+    this.maxNs = maxNs;
+    const wanted = 2 ** Math.ceil(Math.log2(Math.max(1, src.start.length / EVENTS_PER_EAGER_BUCKET)));
+    const buckets = Math.min(MAX_EAGER_BUCKETS, Math.max(MIN_EAGER_BUCKETS, wanted));
+    let level = Math.max(0, Math.ceil(Math.log2(Math.max(1, maxNs - minNs) / buckets)));
+    this.baseLevel = level;
+    let [first, last] = tileRange(level, minNs, maxNs);
+    this.store(level, first, last, (i) => buildSliceTile(src, laneId, level, i));
+    while (first !== last && level < MAX_TILE_LEVEL) {
+      const below = level;
+      level++;
+      [first, last] = tileRange(level, minNs, maxNs);
+      this.store(level, first, last, (i) => mergeSliceTiles(laneId, level, i, this.eagerTile(below, 2 * i), this.eagerTile(below, 2 * i + 1)));
+    }
+    this.topLevel = level;
+  }
+
+  /** Bytes of the eagerly built tiles (the lazily built ones are counted by the shared cache). */
+  get bytes(): number {
+    return this.eagerBytes;
+  }
+
+  tile(level: number, index: number): SliceTile {
+    const span = tileSpanNs(level);
+    if ((index + 1) * span <= this.minNs || index * span > this.maxNs) return emptySliceTile(this.laneId, level, index);
+    if (level >= this.baseLevel && level <= this.topLevel) return this.eagerTile(level, index);
+    const key = `${this.laneId}|${level}|${index}`;
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const made = level < this.baseLevel
+      ? buildSliceTile(this.src, this.laneId, level, index)
+      : mergeSliceTiles(this.laneId, level, index, this.tile(level - 1, 2 * index), this.tile(level - 1, 2 * index + 1));
+    this.cache.set(key, made);
+    return made;
+  }
+
+  private eagerTile(level: number, index: number): SliceTile {
+    return this.eager.get(level)?.get(index) ?? emptySliceTile(this.laneId, level, index);
+  }
+
+  private store(level: number, first: number, last: number, make: (index: number) => SliceTile): void {
+    const tiles = new Map<number, SliceTile>();
+    this.eager.set(level, tiles);
+    for (let i = first; i <= last; i++) {
+      const t = make(i);
+      if (!t.rows.length) continue;
+      tiles.set(i, t);
+      this.eagerBytes += sliceTileBytes(t);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+// Answers a viewport: lanes with few visible events get their slices, the others get the
+// tiles of the viewport at the caller's level (minus those it already holds) plus their
+// slices wide enough to carry a label. A frame thus draws at most about FRAME_RAW_EVENTS
+// slices however many millions are in view.
+
+import { LruCache } from '../../src/model/lruCache';
+import type { QueryResult, ViewportQuery } from '../../src/model/types';
+import { counterTileBytes, sliceTileBytes, tileRange, type CounterTile, type SliceTile } from '../../src/model/tiles';
+import type { CounterPlan } from '../lanes/laneMapping';
+import { buildCounterTile, firstAtOrAfter } from './counterTiles';
+import type { LaneIndex } from './laneIndex';
+import { SliceTilePyramid } from './tilePyramid';
+import { queryCounter, queryLaneSlices, visibleEventCount, wideSlices } from './viewportQuery';
+
+/** Raw slices a frame may draw across all lanes. */
+export const FRAME_RAW_EVENTS = 20_000;
+/** A lane with more visible events than this is always drawn from tiles. */
+export const LANE_RAW_EVENTS = 4_000;
+/** Over a tiled lane, slices at least this many pixels wide are drawn (and labelled) from their own columns. */
+export const WIDE_PX = 3;
+const SLICE_TILE_CACHE_BYTES = 48 << 20;
+const COUNTER_TILE_CACHE_BYTES = 16 << 20;
+
+export class TileStore {
+  private readonly sliceCache = new LruCache<string, SliceTile>(SLICE_TILE_CACHE_BYTES, sliceTileBytes);
+  private readonly counterCache = new LruCache<string, CounterTile>(COUNTER_TILE_CACHE_BYTES, counterTileBytes);
+  private readonly pyramids = new Map<string, SliceTilePyramid>();
+
+  /** Lanes too big to ever be drawn raw at full zoom get their coarse levels now, before the first frame. */
+  constructor(lanes: Iterable<LaneIndex>) {
+    for (const lane of lanes) if (lane.start.length > LANE_RAW_EVENTS) this.pyramid(lane);
+  }
+
+  pyramid(lane: LaneIndex): SliceTilePyramid {
+    let p = this.pyramids.get(lane.info.id);
+    if (!p) {
+      p = new SliceTilePyramid(lane, lane.info.id, this.sliceCache);
+      this.pyramids.set(lane.info.id, p);
+    }
+    return p;
+  }
+
+  counterTile(counter: CounterPlan, level: number, index: number): CounterTile {
+    const key = `${counter.info.id}|${level}|${index}`;
+    let t = this.counterCache.get(key);
+    if (!t) {
+      t = buildCounterTile(counter, counter.info.id, level, index);
+      this.counterCache.set(key, t);
+    }
+    return t;
+  }
+
+  /** Everything the tiles take: eager levels plus both caches. */
+  get bytes(): number {
+    let n = this.sliceCache.bytes + this.counterCache.bytes;
+    for (const p of this.pyramids.values()) n += p.bytes;
+    return n;
+  }
+}
+
+type Target = { id: string; visible: number } & ({ lane: LaneIndex; counter?: undefined } | { counter: CounterPlan; lane?: undefined });
+
+export function tiledViewport(store: TileStore, lanes: Map<string, LaneIndex>, counters: Map<string, CounterPlan>, q: ViewportQuery): QueryResult {
+  const result: QueryResult = { lanes: [], counters: [], tiledLanes: [], tiledCounters: [], sliceTiles: [], counterTiles: [], wide: [] };
+  const targets: Target[] = [];
+  for (const id of q.laneIds) {
+    const lane = lanes.get(id);
+    if (lane) targets.push({ id, lane, visible: visibleEventCount(lane, q.startNs, q.endNs) });
+    const counter = counters.get(id);
+    if (counter) {
+      const visible = firstAtOrAfter(counter.t, q.endNs, true) - firstAtOrAfter(counter.t, q.startNs);
+      targets.push({ id, counter, visible });
+    }
+  }
+  // The emptiest lanes go raw first, so the budget covers as many lanes as it can.
+  targets.sort((a, b) => a.visible - b.visible);
+  let budget = FRAME_RAW_EVENTS;
+  const nsPerPx = (q.endNs - q.startNs) / Math.max(1, q.widthPx);
+  for (const t of targets) {
+    const raw = q.level === undefined || (t.visible <= LANE_RAW_EVENTS && t.visible <= budget);
+    if (raw) {
+      budget -= t.visible;
+      if (t.lane) result.lanes.push(queryLaneSlices(t.lane, q.startNs, q.endNs, q.widthPx));
+      else result.counters.push(queryCounter(t.counter, q.startNs, q.endNs, q.widthPx));
+      continue;
+    }
+    const level = q.level!;
+    if (t.lane) result.tiledLanes.push(t.id);
+    else result.tiledCounters.push({ laneId: t.id, series: t.counter.info.counter?.series ?? [] });
+    const have = new Set(q.have?.[t.id] ?? []);
+    const [first, last] = tileRange(level, q.startNs, q.endNs);
+    for (let i = first; i <= last; i++) {
+      if (have.has(i)) continue;
+      if (t.lane) result.sliceTiles.push(store.pyramid(t.lane).tile(level, i));
+      else result.counterTiles.push(store.counterTile(t.counter, level, i));
+    }
+    if (t.lane) result.wide.push(wideSlices(t.lane, q.startNs, q.endNs, WIDE_PX * nsPerPx));
+  }
+  return result;
+}
