@@ -10,6 +10,7 @@ import { correlate } from './analysis/correlation';
 import { rangeStats } from './analysis/rangeStats';
 import { stepTable } from './analysis/stepTable';
 import { search } from './analysis/search';
+import { SearchHitLayer } from './index/searchHitLayer';
 import { idleGaps } from './analysis/idleGaps';
 import { allocations } from './analysis/allocations';
 import { callTree } from './analysis/callTree';
@@ -18,6 +19,8 @@ import type { TraceIndex } from './index/traceIndex';
 import type { CategoryRule } from './lanes/categoryRules';
 
 let index: TraceIndex | null = null;
+/** Numbers search hit layers, so an outline query never meets the hits of another search. */
+let searchSeq = 0;
 
 function loaded(): TraceIndex {
   if (!index) throw new Error('No trace is loaded in this worker.');
@@ -41,7 +44,7 @@ const api: TraceWorkerApi = {
   async query(q: ViewportQuery) {
     const result = loaded().query(q);
     const buffers: ArrayBufferLike[] = [];
-    for (const l of [...result.lanes, ...result.wide]) buffers.push(l.start.buffer, l.end.buffer, l.row.buffer, l.nameId.buffer, l.eventIdx.buffer, l.count.buffer, l.instant.buffer);
+    for (const l of [...result.lanes, ...result.wide, ...result.hitMarks]) buffers.push(l.start.buffer, l.end.buffer, l.row.buffer, l.nameId.buffer, l.eventIdx.buffer, l.count.buffer, l.instant.buffer);
     // Tiles are not transferred: the worker keeps them cached, so they are copied.
     for (const c of result.counters) buffers.push(c.t.buffer, ...c.values.map((v) => v.buffer));
     return Comlink.transfer(result, buffers as ArrayBuffer[]);
@@ -71,7 +74,10 @@ const api: TraceWorkerApi = {
     return stepTable(loaded(), marker);
   },
   async search(q: SearchQuery) {
-    return search(loaded(), q);
+    const index = loaded();
+    const { matches, ...result } = search(index, q);
+    index.searchLayer = matches.size ? new SearchHitLayer(++searchSeq, index.lanes, matches) : null;
+    return { ...result, searchId: index.searchLayer?.id };
   },
   async idleGaps(thresholdNs: number) {
     return idleGaps(loaded(), thresholdNs);

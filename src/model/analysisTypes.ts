@@ -138,6 +138,8 @@ export interface SearchResult {
   total: number;
   /** The first `limit` matches in time order. */
   hits: SearchHit[];
+  /** Names this query's hit layer: pass it in viewport queries to get outlines of every hit (QueryResult.hitMarks). */
+  searchId?: number;
 }
 
 export interface HostFrame {

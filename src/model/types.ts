@@ -119,6 +119,8 @@ export interface ViewportQuery {
   level?: number;
   /** Per lane id, the tile indices at `level` the caller already holds (not sent again). */
   have?: Record<string, number[]>;
+  /** The search whose hits to outline (SearchResult.searchId). */
+  searchId?: number;
 }
 
 /**
@@ -160,6 +162,8 @@ export interface QueryResult {
   counterTiles: CounterTile[];
   /** Per tiled lane, its slices wide enough to label (WIDE_PX and more), exact and clickable. */
   wide: LaneSlices[];
+  /** With searchId: per lane with hits in view, the pixel runs they light (from the hits' own tiles). */
+  hitMarks: LaneSlices[];
 }
 
 export interface SliceDetails {

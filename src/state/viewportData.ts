@@ -7,7 +7,7 @@
 import { LruCache } from '../model/lruCache';
 import { counterTileBytes, levelForNsPerPx, sliceTileBytes, tileRange, type CounterTile, type SliceTile } from '../model/tiles';
 import type { CounterSamples, LaneSlices, QueryResult } from '../model/types';
-import { samplesFromCounterTiles, slicesFromTiles } from '../timeline/tileSlices';
+import { samplesFromCounterTiles, slicesFromTiles } from '../model/tileSlices';
 import { queryTrace, traceGeneration } from './traceClient';
 
 const TILE_CACHE_BYTES = 96 << 20;
@@ -36,6 +36,9 @@ interface Pending {
 export class ViewportData {
   readonly slices = new Map<string, LaneSlices>();
   readonly counters = new Map<string, CounterSamples>();
+  /** Lane id → pixel runs of the current search's hits (global axis). */
+  readonly marks = new Map<string, LaneSlices>();
+  private searches: Record<string, number> = {};
   /** Lane id → request key its data was computed for. */
   private readonly laneKey = new Map<string, string>();
   private readonly inFlight = new Set<string>();
@@ -47,6 +50,15 @@ export class ViewportData {
 
   static requestKey(startNs: number, endNs: number, widthPx: number): string {
     return `${startNs}:${endNs}:${widthPx}`;
+  }
+
+  /** The searches to outline (trace key → searchId); a change refreshes every lane. */
+  setSearches(searches: Record<string, number> | undefined): void {
+    const next = searches ?? {};
+    if (JSON.stringify(next) === JSON.stringify(this.searches)) return;
+    this.searches = next;
+    this.marks.clear();
+    this.laneKey.clear();
   }
 
   /** Ask for whatever lanes are not yet current for this viewport. */
@@ -100,13 +112,19 @@ export class ViewportData {
       for (let i = first; i <= last; i++) if (this.tiles.has(this.tileKey(generation, id, level, i))) held.push(i);
       if (held.length) have[id] = held;
     }
-    queryTrace(trace, { startNs, endNs, widthPx, laneIds: req.laneIds, level, have })
+    const searchId = this.searches[trace];
+    queryTrace(trace, { startNs, endNs, widthPx, laneIds: req.laneIds, level, have, searchId })
       .then((res) => {
         if (this.disposed || !res) return;
         for (const id of req.laneIds) {
           this.slices.delete(id);
           this.counters.delete(id);
+          this.marks.delete(id);
           this.laneKey.set(id, req.reqKey);
+        }
+        for (const m of res.hitMarks) {
+          shiftSlices(m, shift);
+          this.marks.set(m.laneId, m);
         }
         for (const t of [...res.sliceTiles, ...res.counterTiles]) this.tiles.set(this.tileKey(generation, t.laneId, t.level, t.index), t);
         for (const l of [...res.lanes, ...this.composeTiledLanes(res, generation, level, first, last, startNs, endNs)]) {

@@ -131,6 +131,7 @@ export function Timeline() {
       }
       inp.laneIds.push(r.id);
     }
+    data.setSearches(st.analysisOverlay.searches);
     data.request(vp.startNs, vp.endNs, w, [...byTrace.values()]);
 
     const namesByTrace = new Map(st.traces.map((t) => [t.key, t.result?.names ?? []]));
@@ -171,7 +172,7 @@ export function Timeline() {
 
     sizeCanvas(canvas, w, h, dpr);
     const scene: TimelineScene = { width: w, height: h, dpr, viewport: vp, theme, lanes: sceneLanes, groups: sceneGroups, selection, hover, range: st.range, annotations: sceneAnnotations(st) };
-    scene.overlay = sceneOverlay(st.analysisOverlay, lay, scrollTop, h);
+    scene.overlay = sceneOverlay(st.analysisOverlay, lay, scrollTop, h, data.marks);
     renderTimeline(canvas.getContext('2d')!, scene);
     rememberScene(scene);
     sizeCanvas(axis, w, AXIS_HEIGHT, dpr);

@@ -2,6 +2,7 @@
 // projection to canvas y for the pure renderer. Kept apart from Timeline.tsx so the
 // scene only gains one field.
 
+import type { LaneSlices } from '../model/types';
 import type { Layout } from './laneLayout';
 
 /** A point on a slice row: where a flow arrow starts or ends. */
@@ -36,6 +37,11 @@ export interface AnalysisOverlay {
   hits: OverlayHit[];
   /** Index of the current search hit in `hits`, −1 = none. */
   currentHit: number;
+  /**
+   * Per trace key, the search whose hits the workers outline (their own tile pyramid):
+   * then every hit is outlined from those marks and `hits` only serves stepping.
+   */
+  searches?: Record<string, number>;
   gaps: OverlayGap[];
 }
 
@@ -46,8 +52,13 @@ export interface SceneOverlay {
   gaps: { startNs: number; endNs: number; y: number; h: number }[];
 }
 
-export function sceneOverlay(overlay: AnalysisOverlay, layout: Layout, scrollTop: number, viewHeight: number): SceneOverlay | undefined {
-  if (!overlay.arrows.length && !overlay.hits.length && !overlay.gaps.length) return undefined;
+/**
+ * @param marks per lane, the pixel runs of every search hit in view (from the workers'
+ *   hit pyramid); when given, outlines come from them and `overlay.hits` adds only the current hit
+ */
+export function sceneOverlay(overlay: AnalysisOverlay, layout: Layout, scrollTop: number, viewHeight: number, marks?: ReadonlyMap<string, LaneSlices>): SceneOverlay | undefined {
+  const useMarks = !!marks && !!overlay.searches && Object.keys(overlay.searches).length > 0;
+  if (!overlay.arrows.length && !overlay.hits.length && !overlay.gaps.length && !(useMarks && marks!.size)) return undefined;
   const laneRow = (laneId: string) => {
     const i = layout.indexById.get(laneId);
     const r = i === undefined ? undefined : layout.rows[i];
@@ -66,13 +77,18 @@ export function sceneOverlay(overlay: AnalysisOverlay, layout: Layout, scrollTop
     if (y1 === null) continue;
     out.arrows.push({ x0Ns: a.from.tNs, y0, x1Ns: a.to ? a.to.tNs : a.from.tNs, y1, unpaired: !a.to });
   }
-  overlay.hits.forEach((h, i) => {
+  const outline = (h: OverlayHit, current: boolean) => {
     const r = laneRow(h.laneId);
     if (!r || h.row >= r.visibleRows) return;
     const y = r.y - scrollTop + r.padTop + h.row * r.rowHeight;
     if (y + r.rowHeight < 0 || y > viewHeight) return;
-    out.hits.push({ startNs: h.startNs, endNs: h.endNs, y, h: r.rowHeight, current: i === overlay.currentHit });
-  });
+    out.hits.push({ startNs: h.startNs, endNs: h.endNs, y, h: r.rowHeight, current });
+  };
+  if (useMarks) {
+    for (const m of marks!.values()) for (let i = 0; i < m.start.length; i++) outline({ laneId: m.laneId, row: m.row[i], startNs: m.start[i], endNs: m.end[i] }, false);
+    const cur = overlay.hits[overlay.currentHit];
+    if (cur) outline(cur, true);
+  } else overlay.hits.forEach((h, i) => outline(h, i === overlay.currentHit));
   for (const g of overlay.gaps) {
     for (const id of g.laneIds) {
       const r = laneRow(id);

@@ -61,7 +61,7 @@ export class TileStore {
 type Target = { id: string; visible: number } & ({ lane: LaneIndex; counter?: undefined } | { counter: CounterPlan; lane?: undefined });
 
 export function tiledViewport(store: TileStore, lanes: Map<string, LaneIndex>, counters: Map<string, CounterPlan>, q: ViewportQuery): QueryResult {
-  const result: QueryResult = { lanes: [], counters: [], tiledLanes: [], tiledCounters: [], sliceTiles: [], counterTiles: [], wide: [] };
+  const result: QueryResult = { lanes: [], counters: [], tiledLanes: [], tiledCounters: [], sliceTiles: [], counterTiles: [], wide: [], hitMarks: [] };
   const targets: Target[] = [];
   for (const id of q.laneIds) {
     const lane = lanes.get(id);

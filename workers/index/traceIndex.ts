@@ -17,6 +17,7 @@ import type { CategoryRule } from '../lanes/categoryRules';
 import { flowStats } from './flows';
 import { FlowIndex } from './flowIndex';
 import { buildLaneIndex, firstEndingAfter, firstStartingAt, type LaneIndex } from './laneIndex';
+import { SearchHitLayer } from './searchHitLayer';
 import { TileStore, tiledViewport } from './tiledViewport';
 
 export interface TraceIndexInput {
@@ -41,6 +42,8 @@ export class TraceIndex {
   readonly raw: RawTrace;
   /** Level-of-detail tiles of the lanes and counters (coarse levels built here, fine ones on demand). */
   readonly tiles: TileStore;
+  /** The hits of the last search, outlined on the timeline (one query at a time per trace). */
+  searchLayer: SearchHitLayer | null = null;
   private readonly originAbs: bigint;
 
   constructor(input: TraceIndexInput) {
@@ -112,7 +115,10 @@ export class TraceIndex {
   }
 
   query(q: ViewportQuery): QueryResult {
-    return tiledViewport(this.tiles, this.lanes, this.counters, q);
+    const result = tiledViewport(this.tiles, this.lanes, this.counters, q);
+    const layer = this.searchLayer;
+    if (q.searchId !== undefined && layer?.id === q.searchId) result.hitMarks = layer.marks(q.laneIds, q.startNs, q.endNs, q.widthPx);
+    return result;
   }
 
   slice(laneId: string, k: number): SliceDetails | null {

@@ -1,9 +1,10 @@
 // Search in the top bar: substring or regex over slice names (optionally args), with
 // lane filters by kind and name. Enter / Shift+Enter step through the hits in time
-// order; every hit is outlined on the timeline at any zoom (analysis overlay).
+// order; every hit is outlined on the timeline at any zoom, from the workers' own
+// pyramid of the hits (searchHitLayer.ts), however many there are.
 
 import { useEffect, useRef, useState } from 'react';
-import type { SearchHit } from '../../model/analysisTypes';
+import type { SearchHit, SearchResult } from '../../model/analysisTypes';
 import { LANE_KIND_LABEL, type LaneKind } from '../../model/types';
 import { goToSlice } from '../../state/navigation';
 import { useStore } from '../../state/store';
@@ -33,7 +34,7 @@ export function SearchBar() {
       setResult(null);
       setError(null);
       setCurrent(-1);
-      useStore.getState().setAnalysisOverlay({ hits: [], currentHit: -1 });
+      useStore.getState().setAnalysisOverlay({ hits: [], currentHit: -1, searches: undefined });
       return;
     }
     let live = true;
@@ -42,8 +43,8 @@ export function SearchBar() {
         const q = { text, regex, inArgs, laneKinds: kind ? [kind] : undefined, laneName: laneName || undefined };
         const parts = await Promise.all(
           ready.map(async (t) => {
-            const r = (await traceWorker(t.key)?.search(q)) ?? { total: 0, hits: [] };
-            return { total: r.total, hits: r.hits.map((h) => ({ ...h, startNs: h.startNs + t.shiftNs, trace: t.key, shiftNs: t.shiftNs })) };
+            const r: SearchResult = (await traceWorker(t.key)?.search(q)) ?? { total: 0, hits: [] };
+            return { trace: t.key, searchId: r.searchId, total: r.total, hits: r.hits.map((h) => ({ ...h, startNs: h.startNs + t.shiftNs, trace: t.key, shiftNs: t.shiftNs })) };
           }),
         );
         if (!live) return;
@@ -54,12 +55,13 @@ export function SearchBar() {
         useStore.getState().setAnalysisOverlay({
           hits: hits.map((h) => ({ laneId: h.laneId, row: h.row, startNs: h.startNs, endNs: h.startNs + h.durNs })),
           currentHit: -1,
+          searches: Object.fromEntries(parts.filter((p) => p.searchId !== undefined).map((p) => [p.trace, p.searchId!])),
         });
       } catch (e) {
         if (!live) return;
         setError(errorText(e));
         setResult(null);
-        useStore.getState().setAnalysisOverlay({ hits: [], currentHit: -1 });
+        useStore.getState().setAnalysisOverlay({ hits: [], currentHit: -1, searches: undefined });
       }
     }, 200);
     return () => {

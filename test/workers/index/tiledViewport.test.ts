@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { levelForNsPerPx, tileRange, type SliceTile } from '../../../src/model/tiles';
 import type { LaneSlices, QueryResult } from '../../../src/model/types';
-import { samplesFromCounterTiles, slicesFromTiles } from '../../../src/timeline/tileSlices';
+import { samplesFromCounterTiles, slicesFromTiles } from '../../../src/model/tileSlices';
 import { buildCounterTile } from '../../../workers/index/counterTiles';
 import { FRAME_RAW_EVENTS, LANE_RAW_EVENTS, WIDE_PX } from '../../../workers/index/tiledViewport';
 import type { TraceIndex } from '../../../workers/index/traceIndex';

@@ -2,15 +2,16 @@
 // per row, runs of lit buckets with the same dominant name become one item (so a frame
 // draws at most a few rects per pixel column), and a tiled lane's wide slices go on top.
 
-import type { CounterSamples, LaneSlices } from '../model/types';
-import { NO_NAME, TILE_BUCKETS, bucketNs, type CounterTile, type SliceTile } from '../model/tiles';
+import type { CounterSamples, LaneSlices } from './types';
+import { NO_NAME, TILE_BUCKETS, bucketNs, type CounterTile, type SliceTile } from './tiles';
 
 /**
  * @param tiles the lane's tiles covering the viewport, one level, any order (missing ones are gaps)
  * @param wide exact slices drawn over the runs (eventIdx ≥ 0), or undefined
+ * @param byName false: a run goes on across names (outlines, where only "something is here" counts)
  * Items from buckets carry `busy` (mean covered share, 0–1); exact items carry −1.
  */
-export function slicesFromTiles(laneId: string, tiles: SliceTile[], startNs: number, endNs: number, wide?: LaneSlices): LaneSlices {
+export function slicesFromTiles(laneId: string, tiles: SliceTile[], startNs: number, endNs: number, wide?: LaneSlices, byName = true): LaneSlices {
   const sorted = [...tiles].sort((a, b) => a.index - b.index);
   const level = sorted[0]?.level ?? 0;
   const bw = bucketNs(level);
@@ -49,7 +50,7 @@ export function slicesFromTiles(laneId: string, tiles: SliceTile[], startNs: num
         const c = j * TILE_BUCKETS + b;
         if (t.busy[c] === 0 && t.count[c] === 0) continue;
         const g = base + b;
-        if (g === g1 + 1 && t.name[c] === nm) {
+        if (g === g1 + 1 && (t.name[c] === nm || !byName)) {
           g1 = g;
           cnt += t.count[c];
           busySum += t.busy[c];
