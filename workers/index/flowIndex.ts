@@ -37,8 +37,15 @@ export class FlowIndex {
   private readonly laneOrd = new Map<string, number>();
   private readonly pointLane: Int32Array;
   private readonly pointEvent: Int32Array;
-  private readonly byKey = new Map<number, number[]>();
-  private readonly bySlice = new Map<number, number[]>();
+  /**
+   * Points grouped by key (a counting sort, stable): the points of key id `key` are
+   * keyOrder[keyStart[key] … keyStart[key + 1]). Typed arrays, not a Map of arrays: a JS
+   * array per flow cost over 100 B per point.
+   */
+  private readonly keyStart: Int32Array;
+  private readonly keyOrder: Int32Array;
+  /** The bound points sorted by (lane, event, point): a slice's points are one run, found by binary search. */
+  private readonly sliceOrder: Int32Array;
 
   constructor(
     private readonly raw: RawTrace,
@@ -59,14 +66,12 @@ export class FlowIndex {
 
     const f = raw.flows;
     const n = f.key.length;
+    const keys = f.key.data;
     this.pointLane = new Int32Array(n).fill(-1);
     this.pointEvent = new Int32Array(n).fill(-1);
     const strings = raw.strings;
+    let bound = 0;
     for (let i = 0; i < n; i++) {
-      const key = f.key.data[i];
-      const chain = this.byKey.get(key);
-      if (chain) chain.push(i);
-      else this.byKey.set(key, [i]);
       const lanes = byThread.get(`${strings.get(f.pid.data[i])}|${strings.get(f.tid.data[i])}`);
       if (!lanes) continue;
       const ph = f.phase.data[i];
@@ -74,15 +79,28 @@ export class FlowIndex {
       if (lane < 0) continue;
       this.pointLane[i] = lane;
       this.pointEvent[i] = k;
-      const sk = this.sliceId(lane, k);
-      const at = this.bySlice.get(sk);
-      if (at) at.push(i);
-      else this.bySlice.set(sk, [i]);
+      bound++;
     }
+
+    let keyCount = 0;
+    for (let i = 0; i < n; i++) if (keys[i] + 1 > keyCount) keyCount = keys[i] + 1;
+    this.keyStart = new Int32Array(keyCount + 1);
+    for (let i = 0; i < n; i++) this.keyStart[keys[i] + 1]++;
+    for (let key = 0; key < keyCount; key++) this.keyStart[key + 1] += this.keyStart[key];
+    this.keyOrder = new Int32Array(n);
+    const fill = this.keyStart.slice(0, keyCount);
+    for (let i = 0; i < n; i++) this.keyOrder[fill[keys[i]]++] = i;
+
+    this.sliceOrder = new Int32Array(bound);
+    for (let i = 0, j = 0; i < n; i++) if (this.pointLane[i] >= 0) this.sliceOrder[j++] = i;
+    const lanesOf = this.pointLane;
+    const events = this.pointEvent;
+    this.sliceOrder.sort((a, b) => lanesOf[a] - lanesOf[b] || events[a] - events[b] || a - b);
   }
 
-  private sliceId(lane: number, k: number): number {
-    return lane * 2 ** 31 + k;
+  /** The points of one flow key, in point order. */
+  private chain(key: number): Int32Array {
+    return this.keyOrder.subarray(this.keyStart[key], this.keyStart[key + 1]);
   }
 
   private enclosingSlice(lanes: number[], t: number): [number, number] {
@@ -126,7 +144,19 @@ export class FlowIndex {
   /** Flow points bound to a slice. */
   pointsOf(laneId: string, k: number): number[] {
     const lane = this.laneOrd.get(laneId);
-    return lane === undefined ? [] : (this.bySlice.get(this.sliceId(lane, k)) ?? []);
+    if (lane === undefined) return [];
+    const order = this.sliceOrder;
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const p = order[mid];
+      if (this.pointLane[p] < lane || (this.pointLane[p] === lane && this.pointEvent[p] < k)) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: number[] = [];
+    for (let j = lo; j < order.length && this.pointLane[order[j]] === lane && this.pointEvent[order[j]] === k; j++) out.push(order[j]);
+    return out;
   }
 
   /**
@@ -135,7 +165,7 @@ export class FlowIndex {
    */
   partnersOf(i: number): number[] {
     const f = this.raw.flows;
-    const chain = this.byKey.get(f.key.data[i]) ?? [i];
+    const chain = Array.from(this.chain(f.key.data[i]));
     if (chain.length < 2) return [];
     const order = (p: number) => (f.phase.data[p] === S ? 0 : f.phase.data[p] === T ? 1 : 2);
     const path = chain.filter((p) => order(p) < 2).sort((a, b) => order(a) - order(b) || f.ts.data[a] - f.ts.data[b]);
