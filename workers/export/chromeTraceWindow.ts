@@ -81,7 +81,7 @@ export function chromeTraceWindow(index: TraceIndex, opts: WindowExportOptions):
   for (let i = 0; i < f.ts.length; i++) {
     const t = f.ts.data[i];
     if (t < startNs || t > endNs) continue;
-    const key = str.get(f.key.data[i]);
+    const key = raw.flowKeys.get(f.key.data[i]);
     const cut = key.lastIndexOf('|');
     const fields = [
       `"ph":${JSON.stringify(String.fromCharCode(f.phase.data[i]))}`,

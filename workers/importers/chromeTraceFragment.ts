@@ -52,6 +52,8 @@ export interface FragmentEndState {
 /** Everything a fragment parsed, as plain transferable data. */
 export interface FragmentData {
   strings: string[];
+  /** The fragment's flow keys (ids of flows.key). */
+  flowKeys: string[];
   originUs: number | null;
   baseNs: string;
   kind: Uint8Array;
@@ -107,6 +109,7 @@ export function fragmentData(raw: RawTrace, rest: Pick<FragmentData, 'open' | 'p
   const f = raw.flows;
   return {
     strings: raw.strings.values,
+    flowKeys: raw.flowKeys.values,
     originUs: raw.originUs,
     baseNs: raw.baseNs.toString(),
     kind: raw.kind.trimmed(),

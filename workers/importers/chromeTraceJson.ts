@@ -131,8 +131,9 @@ export class ChromeTraceJsonImporter implements TraceImporter {
       raw.addEventIds(d.kind[i], d.flags[i], d.start[i] + dt, d.dur[i], ids[d.pid[i]], ids[d.tid[i]], ids[d.cat[i]], ids[d.name[i]], copyArgs(d.argsOff[i], d.argsLen[i]), d.argsLen[i]);
     }
     const f = raw.flows;
+    const keyIds = d.flowKeys.map((k) => raw.flowKeys.intern(k));
     for (let i = 0; i < d.flows.key.length; i++) {
-      f.key.push(ids[d.flows.key[i]]);
+      f.key.push(keyIds[d.flows.key[i]]);
       f.phase.push(d.flows.phase[i]);
       f.ts.push(d.flows.ts[i] + dt);
       f.pid.push(ids[d.flows.pid[i]]);

@@ -134,7 +134,7 @@ export class FlowIndex {
     return {
       flow: i,
       phase: ph === S ? 's' : ph === T ? 't' : 'f',
-      key: this.raw.strings.get(f.key.data[i]),
+      key: this.raw.flowKeys.get(f.key.data[i]),
       tsNs: f.ts.data[i],
       lane: this.pointLane[i],
       eventIdx: this.pointEvent[i],

@@ -61,6 +61,75 @@ export class StringTable {
 }
 
 /**
+ * Strings interned to dense ids while importing, then packed as UTF-8 bytes once
+ * importing is done: no JS string and no Map entry per string. For tables with one
+ * entry per few events (flow keys "cat|id"), which the UI never lists.
+ */
+export class PackedStringTable {
+  private ids: Map<string, number> | null = new Map();
+  private list: string[] | null = [];
+  private bytes = new Uint8Array(0);
+  private ends = new Uint32Array(0);
+
+  intern(s: string): number {
+    if (!this.ids || !this.list) throw new Error('PackedStringTable: intern after pack');
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.list.length;
+      this.list.push(s);
+      this.ids.set(s, id);
+    }
+    return id;
+  }
+
+  get(id: number): string {
+    if (this.list) return this.list[id];
+    return textDecoderUtf8.decode(this.bytes.subarray(id > 0 ? this.ends[id - 1] : 0, this.ends[id]));
+  }
+
+  get size(): number {
+    return this.list ? this.list.length : this.ends.length;
+  }
+
+  /** The strings in id order (to send a fragment's table to the trace that absorbs it). */
+  get values(): string[] {
+    return this.list ?? Array.from({ length: this.ends.length }, (_, id) => this.get(id));
+  }
+
+  /** Packs the strings; no interning afterwards. */
+  pack(): void {
+    const list = this.list;
+    if (!list) return;
+    const encoder = new TextEncoder();
+    let bytes = new Uint8Array(Math.max(16, list.length * 16));
+    const ends = new Uint32Array(list.length);
+    let used = 0;
+    for (let id = 0; id < list.length; id++) {
+      const s = list[id];
+      // UTF-8 takes at most 3 bytes per UTF-16 unit.
+      if (used + s.length * 3 > bytes.length) {
+        const next = new Uint8Array(Math.max(bytes.length * 2, used + s.length * 3));
+        next.set(bytes.subarray(0, used));
+        bytes = next;
+      }
+      used += encoder.encodeInto(s, bytes.subarray(used)).written;
+      ends[id] = used;
+    }
+    this.bytes = bytes.slice(0, used);
+    this.ends = ends;
+    this.list = null;
+    this.ids = null;
+  }
+
+  /** Bytes held once packed (for memory accounting). */
+  get byteLength(): number {
+    return this.bytes.byteLength + this.ends.byteLength;
+  }
+}
+
+const textDecoderUtf8 = new TextDecoder('utf-8');
+
+/**
  * Append-only byte store for event args: events keep (offset, length) into it and
  * args are decoded lazily, on selection. Chunked so it never needs one huge buffer.
  * Once a trace's args pass COMPRESS_AFTER bytes (a big .gz or fetched trace, whose

@@ -3,7 +3,7 @@
 
 import type { LoadWarning } from '../../src/model/types';
 import type { FlameGraph } from '../../src/model/flameGraph';
-import { ByteStore, Column, StringTable } from './growable';
+import { ByteStore, Column, PackedStringTable, StringTable } from './growable';
 
 /** Raw event kinds. Flows and metadata are kept apart from events. */
 export const enum RawKind {
@@ -42,8 +42,14 @@ export class RawTrace {
   /** Length of the args bytes; 0 = no args. */
   readonly argsLen = new Column(Uint32Array);
 
+  /**
+   * Flow keys "cat|id", apart from `strings`: one per flow, not names the UI lists.
+   * Packed (no JS string per key) once importing is done.
+   */
+  readonly flowKeys = new PackedStringTable();
+
   readonly flows = {
-    key: new Column(Uint32Array), // interned "cat|id"
+    key: new Column(Uint32Array), // "cat|id" as an id of flowKeys
     phase: new Column(Uint8Array), // char code of s / t / f
     ts: new Column(Float64Array),
     pid: new Column(Uint32Array),
@@ -79,10 +85,11 @@ export class RawTrace {
     for (const c of [this.kind, this.flags, this.start, this.dur, this.pid, this.tid, this.cat, this.name, this.argsOff, this.argsLen]) c.release();
   }
 
-  /** Frees the columns' growth slack once importing is done. */
+  /** Once importing is done: frees the columns' growth slack and packs the flow keys. */
   compact(): void {
     for (const c of [this.kind, this.flags, this.start, this.dur, this.pid, this.tid, this.cat, this.name, this.argsOff, this.argsLen]) c.compact();
     for (const c of Object.values(this.flows)) c.compact();
+    this.flowKeys.pack();
   }
 
   get count(): number {
@@ -132,7 +139,7 @@ export class RawTrace {
 
   addFlow(phase: number, key: string, tsNs: number, pid: string, tid: string, enclosing: boolean): void {
     const f = this.flows;
-    f.key.push(this.strings.intern(key));
+    f.key.push(this.flowKeys.intern(key));
     f.phase.push(phase);
     f.ts.push(tsNs);
     f.pid.push(this.strings.intern(pid));

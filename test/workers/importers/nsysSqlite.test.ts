@@ -66,7 +66,7 @@ describe('Nsight Systems SQLite importer', async () => {
     expect(index.result.flows).toMatchObject({ paired: linked.length, unpairedStarts: 0, unpairedEnds: 0 });
     const raw = (index as unknown as { raw: import('../../../workers/ingest/rawTrace').RawTrace }).raw;
     expect(flowStats(raw).paired).toBe(linked.length);
-    const keys = new Set(Array.from(raw.flows.key.trimmed(), (id) => raw.strings.get(id)));
+    const keys = new Set(Array.from(raw.flows.key.trimmed(), (id) => raw.flowKeys.get(id)));
     expect(keys).toEqual(new Set(linked.map((r) => `cuda|${r.corr}`)));
   });
 
