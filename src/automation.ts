@@ -24,7 +24,7 @@ export interface TracelaneAutomation {
   /** Add a line (or a stage with endNs); returns it. */
   annotate(a: { startNs: number; endNs?: number; label?: string; note?: string }): Annotation;
   /** What the last frame drew per visible lane: items, and how many came from level-of-detail tiles. */
-  drawn(): { items: number; lanes: { id: string; items: number; fromTiles: number }[] };
+  drawn(): { items: number; outlines: number; lanes: { id: string; items: number; fromTiles: number }[] };
 }
 
 type AutomationSelection = Omit<SliceDetails, 'args'> & { args: unknown; argsText: string | null };
@@ -45,7 +45,7 @@ export function installAutomation(): void {
         if (s?.busy) for (const b of s.busy) if (b >= 0) fromTiles++;
         return { id: l.id, items: (s?.start.length ?? 0) + (l.counter?.t.length ?? 0), fromTiles };
       });
-      return { items: lanes.reduce((n, l) => n + l.items, 0), lanes };
+      return { items: lanes.reduce((n, l) => n + l.items, 0), outlines: scene?.overlay?.hits.length ?? 0, lanes };
     },
     summary() {
       const s = useStore.getState();

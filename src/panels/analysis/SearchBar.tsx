@@ -148,7 +148,7 @@ export function SearchBar() {
           <input className="search-lane" placeholder="lane name…" value={laneName} onChange={(e) => setLaneName(e.currentTarget.value)} aria-label="Lane name contains" data-testid="search-lane" />
         </>
       )}
-      <span className="search-count" data-testid="search-count" data-total={total} title={error ?? (total > shown ? `The first ${shown} hits are highlighted` : undefined)}>
+      <span className="search-count" data-testid="search-count" data-total={total} title={error ?? (total > shown ? `Every hit is outlined; Enter steps through the first ${shown}` : undefined)}>
         {count}
       </span>
       <button className="toggle" onClick={() => step(-1)} disabled={!shown} aria-label="Previous hit" title="Previous hit (Shift+Enter)">
