@@ -75,8 +75,13 @@ export function frameStats({ raf, inputs, ticks, longTasks }) {
   const vsync = percentile(intervals, 50) ?? 16.7;
   let dropped = 0;
   for (const dt of intervals) dropped += Math.max(0, Math.round(dt / vsync) - 1);
+  const items = raf.map((r) => r.items).filter((n) => typeof n === 'number');
+  const fromTiles = raf.map((r) => r.fromTiles).filter((n) => typeof n === 'number');
   return {
     inputs: inputs.length,
+    itemsMax: items.length ? Math.max(...items) : null,
+    itemsP50: percentile(items, 50),
+    fromTilesMax: fromTiles.length ? Math.max(...fromTiles) : null,
     frames: ticks.length,
     vsyncMs: vsync,
     dropped,

@@ -3,7 +3,8 @@
 //   change      the file input's change event (and the File it carried: the app clears the input)
 //   states      data-trace-state changes [{ state, t }]
 //   phases      the load progress label changes [{ label, t }] (Reading / Decompressing / Parsing / Indexing / Ready)
-//   raf         the app's requestAnimationFrame callbacks [{ start, end }] (the timeline draws in one)
+//   raf         the app's requestAnimationFrame callbacks [{ start, end, items, fromTiles }] (the timeline draws in
+//               one; items = what window.tracelane.drawn() says the last frame drew)
 //   inputs      keydown / wheel events [{ type, t, timeStamp, handlerMs }] with the app's handler time
 //   ticks       frame timestamps of a rAF loop that only runs while frames are being recorded
 //   longTasks   [{ start, duration }] from the Long Tasks API
@@ -33,7 +34,12 @@ export function installPageProbe() {
       try {
         cb(ts);
       } finally {
-        if (b.recording) b.raf.push({ start, end: now() });
+        if (b.recording) {
+          const end = now();
+          // Items the frame drew (outside the timed span): the ~20 k rect budget of issue 4.
+          const drawn = window.tracelane?.drawn?.();
+          b.raf.push({ start, end, items: drawn?.items ?? null, fromTiles: drawn ? drawn.lanes.reduce((n, l) => n + l.fromTiles, 0) : null });
+        }
       }
     });
 

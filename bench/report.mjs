@@ -153,20 +153,21 @@ export function renderResults({ machine, entries }) {
   L.push('Workers hold = V8 heap used + ArrayBuffer backing stores + embedder heap of every dedicated worker of the page (`Runtime.getHeapUsage` after `HeapProfiler.collectGarbage` in each). RSS Δ = VmRSS of all renderer processes minus the same with the empty app, after GC.', '');
 
   L.push('## Pan/zoom frames (first run)', '');
-  L.push('| trace | inputs | draws | draw CPU p50 / p95 / max | input → end of draw CPU p50 / p95 / max | input → end of draw latency p50 / p95 / max | frames | dropped | long tasks (max) |');
-  L.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  L.push('| trace | inputs | draws | draw CPU p50 / p95 / max | input → end of draw CPU p50 / p95 / max | input → end of draw latency p50 / p95 / max | frames | dropped | long tasks (max) | items drawn p50 / max (from tiles, max) |');
+  L.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const e of entries) {
     const f = e.tracelane?.frames;
     if (!f) continue;
     if (f.error) {
-      L.push(`| ${e.file} | **failed**: ${f.error} | | | | | | | |`);
+      L.push(`| ${e.file} | **failed**: ${f.error} | | | | | | | | |`);
       continue;
     }
     const trio = (s) => `${fmt(s.p50, 1)} / ${fmt(s.p95, 1)} / ${fmt(s.max, 1)} ms`;
-    L.push(`| ${e.file} | ${f.inputs} | ${f.draw.n} | ${trio(f.draw)} | ${trio(f.inputCpu)} | ${trio(f.inputLatency)} | ${f.frames} (vsync ${fmt(f.vsyncMs, 1)} ms) | ${f.dropped} | ${f.longTasks} (${fmt(f.longestTaskMs)} ms) |`);
+    const items = f.itemsMax == null ? '–' : `${fmt(f.itemsP50)} / ${fmt(f.itemsMax)} (${fmt(f.fromTilesMax)})`;
+    L.push(`| ${e.file} | ${f.inputs} | ${f.draw.n} | ${trio(f.draw)} | ${trio(f.inputCpu)} | ${trio(f.inputLatency)} | ${f.frames} (vsync ${fmt(f.vsyncMs, 1)} ms) | ${f.dropped} | ${f.longTasks} (${fmt(f.longestTaskMs)} ms) | ${items} |`);
   }
   L.push('');
-  L.push('Script: W×10, D×8, A×8, Ctrl+wheel in ×12, Shift+wheel ±10 each way, Ctrl+wheel out ×12, S×10, W×6, D×6 (30–40 ms apart). Draw CPU = the app\'s rAF callback; input → end of draw CPU = the app\'s handler time + the next draw; latency = event timestamp → end of that draw; dropped = vsyncs missed by a rAF loop.', '');
+  L.push('Script: W×10, D×8, A×8, Ctrl+wheel in ×12, Shift+wheel ±10 each way, Ctrl+wheel out ×12, S×10, W×6, D×6 (30–40 ms apart). Draw CPU = the app\'s rAF callback; input → end of draw CPU = the app\'s handler time + the next draw; latency = event timestamp → end of that draw; dropped = vsyncs missed by a rAF loop; items drawn = slices, tile runs and counter samples of the visible lanes in a frame (`window.tracelane.drawn()`; issue 4 budgets ~20 k rects), in brackets those from level-of-detail tiles.', '');
 
   const measured = new Set(entries.map((e) => e.file));
   const missing = TRACES.filter((t) => !measured.has(t.file)).map((t) => t.file);
