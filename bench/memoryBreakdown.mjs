@@ -1,6 +1,6 @@
 #!/usr/bin/env -S node --expose-gc
 // Where a loaded trace's bytes go, per structure, in Node (no browser):
-//   node --expose-gc bench/memoryBreakdown.mjs [files…] [--cores N] [--json]
+//   node --expose-gc bench/memoryBreakdown.mjs [files…] [--cores N] [--json] [--no-warm-up]
 // Default files: bench/out/synthetic-100MB.json and .json.gz (node bench/generate.mjs --sizes 100).
 //
 // Runs the worker-side pipeline of the app (workers/ingest/loadTrace.ts, through Vite's SSR
@@ -13,9 +13,12 @@
 //   - .gz inflates with DecompressionStream in this thread (the app's gunzip worker is gone once
 //     the load is done, so it holds nothing afterwards).
 // Then it reports (a) every typed array's byteLength (of its whole buffer, so growth slack
-// counts) per structure and (b) "measured": V8 heap used + ArrayBuffers after a forced GC, with
+// counts) per structure and (b) "measured": V8 heap used (compiled code excluded) + ArrayBuffers
+// after a forced GC (a 10 MB trace loaded first warms up modules and JIT), with
 // the structures dropped one after the other, so JS objects (Maps, arrays, strings) are counted
-// too. Total measured ≈ what bench/memory.mjs calls "workers hold", minus an empty worker.
+// too. Total measured ≈ what bench/memory.mjs calls "workers hold", minus an empty worker; but
+// Node runs V8 without pointer compression, so JS objects (not typed arrays) take up to twice
+// what they take in Chromium.
 import { existsSync, openSync, readSync, closeSync, statSync, createReadStream } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -113,6 +116,7 @@ fragmentJob = async ({ file, start, end, top }, post) => {
   try {
     const raw = new RawTrace();
     raw.argsFile = file;
+    raw.args.compress = false;
     const importer = new ChromeTraceJsonImporter(raw, { top, base: start });
     const reader = file.slice(start, end).stream().getReader();
     for (;;) {
@@ -132,9 +136,11 @@ fragmentJob = async ({ file, start, end, top }, post) => {
 function settle() {
   for (let i = 0; i < 4; i++) globalThis.gc();
 }
+/** V8 heap used without compiled code (JIT varies between runs), plus ArrayBuffer backing stores. */
 function heldBytes() {
   settle();
-  return v8.getHeapStatistics().used_heap_size + process.memoryUsage().arrayBuffers;
+  const heap = v8.getHeapSpaceStatistics().reduce((n, sp) => n + (sp.space_name.startsWith('code') ? 0 : sp.space_used_size), 0);
+  return heap + process.memoryUsage().arrayBuffers;
 }
 const isTyped = (a) => ArrayBuffer.isView(a);
 /** Bytes of a typed array's whole buffer (growth slack included), or of a list of them. */
@@ -173,12 +179,18 @@ function structures(index) {
     { name: 'raw event columns (released?)', typed: rawEventCols.reduce((n, k) => n + colBytes(raw[k]), 0), drop: () => rawEventCols.forEach((k) => raw[k].release()) },
     { name: 'raw.flows columns', typed: Object.values(raw.flows).reduce((n, c) => n + colBytes(c), 0), drop: () => Object.values(raw.flows).forEach((c) => c.release()) },
     {
-      name: 'flowIndex points (lane, event)',
-      typed: bytesOf(fi.pointLane) + bytesOf(fi.pointEvent),
-      drop: () => ((fi.pointLane = null), (fi.pointEvent = null)),
+      // Typed arrays of its own (point → slice, key → points, slice → points) and any JS maps.
+      name: 'flow index (bindings, lookups)',
+      typed: Object.values(fi).reduce((n, v) => n + (isTyped(v) ? bytesOf(v) : 0), 0),
+      drop: () => {
+        for (const [k, v] of Object.entries(fi)) if (isTyped(v) || v instanceof Map) fi[k] = null;
+      },
     },
-    { name: 'flowIndex.byKey (Map of arrays)', typed: 0, drop: () => (fi.byKey = null) },
-    { name: 'flowIndex.bySlice (Map of arrays)', typed: 0, drop: () => (fi.bySlice = null) },
+    {
+      name: 'flow keys ("cat|id")',
+      typed: raw.flowKeys?.byteLength ?? 0,
+      drop: () => raw.flowKeys && Object.keys(raw.flowKeys).forEach((k) => (raw.flowKeys[k] = null)),
+    },
     {
       name: 'args store (ByteStore)',
       typed: raw.args.byteLength,
@@ -193,6 +205,12 @@ function structures(index) {
         raw.strings.values.length = 0;
         raw.strings.ids.clear();
       },
+    },
+    {
+      // Level-of-detail tiles (workers/index/tiledViewport.ts), when this build has them.
+      name: 'tiles (pyramids, caches)',
+      typed: 0,
+      drop: () => index.tiles && (index.tiles = null),
     },
     {
       name: 'rest (lane infos, groups, metadata, result)',
@@ -246,6 +264,10 @@ async function measure(file) {
   const remainder = heldBytes() - before;
   return { file, gz, fragments: fragmentsRun + 1, events, lanes, rows: rowsTotal, flowPoints, loadMs: ms, peakBytes: peak - before, totalBytes: total, remainderBytes: remainder, parts: rows };
 }
+
+// A first load warms up what is loaded and compiled once (modules, JIT), so the first file's figures are not inflated.
+const warmUp = path.join(ROOT, 'bench/out/synthetic-10MB.json');
+if (!argv.includes('--no-warm-up') && existsSync(warmUp)) await measure(warmUp);
 
 const results = [];
 for (const f of files) {

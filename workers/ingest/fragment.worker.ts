@@ -18,6 +18,8 @@ self.onmessage = async (e: MessageEvent<FragmentJob>) => {
   try {
     const raw = new RawTrace();
     raw.argsFile = file;
+    // In-memory args are repacked into one buffer for the merge: not worth deflating here.
+    raw.args.compress = false;
     const importer = new ChromeTraceJsonImporter(raw, { top, base: start });
     const reader = (file.slice(start, end).stream() as ReadableStream<Uint8Array>).getReader();
     for (;;) {

@@ -2,6 +2,7 @@
 // creating a JS object per event.
 
 import { deflateSync, inflateSync } from 'fflate';
+import { startDeflater, type Deflater } from './deflate';
 
 type TypedArray = Float64Array | Uint32Array | Int32Array | Uint8Array | Uint16Array;
 type TypedCtor<T extends TypedArray> = { new (n: number): T };
@@ -132,37 +133,46 @@ const textDecoderUtf8 = new TextDecoder('utf-8');
 /**
  * Append-only byte store for event args: events keep (offset, length) into it and
  * args are decoded lazily, on selection. Chunked so it never needs one huge buffer.
- * Once a trace's args pass COMPRESS_AFTER bytes (a big .gz or fetched trace, whose
- * args cannot be read back from a file), full chunks are deflated: JSON args shrink
- * about tenfold and are inflated a chunk at a time when read.
+ * Every chunk is deflated once full (and the last one when importing is done): JSON
+ * args shrink about tenfold, and a read inflates one chunk (a few kept inflated).
+ * Deflating runs on a helper thread in native code where the platform allows it (see
+ * deflate.ts), so the parse does not wait for it; reads use a chunk as is meanwhile.
  */
 export class ByteStore {
-  private static readonly CHUNK = 8 << 20;
-  /** Chunk size once compressing: small enough that reading one arg inflates little. */
-  private static readonly PACKED_CHUNK = 256 << 10;
-  private static readonly COMPRESS_AFTER = 32 << 20;
+  /** Small enough that reading one arg inflates little; big enough to compress well. */
+  private static readonly CHUNK = 256 << 10;
+  private static readonly FIRST_CHUNK = 16 << 10;
+  /** Inflated chunks kept for reads in roughly file order (analyses reading many args). */
+  private static readonly CACHE = 4;
+  /** False: chunks stay as they are (a fragment's store, repacked right after parsing). */
+  compress = true;
   private readonly chunks: Uint8Array[] = [];
   /** Uncompressed length of each chunk's data; a packed chunk is stored deflated. */
   private readonly lengths: number[] = [];
   private readonly packed: boolean[] = [];
+  /** True once a chunk takes no more bytes (it is being, or has been, deflated). */
+  private readonly sealed: boolean[] = [];
   private readonly bases: number[] = [];
   private readonly inflated = new Map<number, Uint8Array>();
+  private readonly pending = new Set<Promise<void>>();
+  private deflater: Deflater | null = null;
   private used = 0;
   private size = 0;
 
   /** Stores bytes[start, end); returns their global offset. */
   append(bytes: Uint8Array, start: number, end: number): number {
     const len = end - start;
-    let chunk = this.chunks[this.chunks.length - 1];
-    if (!chunk || this.packed[this.chunks.length - 1] || this.used + len > chunk.length) {
+    const last = this.chunks.length - 1;
+    let chunk = this.chunks[last];
+    if (!chunk || this.sealed[last] || this.used + len > chunk.length) {
       this.seal();
-      // Chunks grow from 64 kB to CHUNK, so a small trace does not pay for 8 MB.
-      const compressing = this.size >= ByteStore.COMPRESS_AFTER;
-      const size = compressing ? ByteStore.PACKED_CHUNK : Math.min(ByteStore.CHUNK, 65536 << this.chunks.length);
+      // Chunks grow to CHUNK, so a small trace does not pay for a big one.
+      const size = Math.min(ByteStore.CHUNK, ByteStore.FIRST_CHUNK << this.chunks.length);
       chunk = new Uint8Array(Math.max(size, len));
       this.chunks.push(chunk);
       this.lengths.push(0);
       this.packed.push(false);
+      this.sealed.push(false);
       this.bases.push(this.size);
       this.used = 0;
     }
@@ -174,12 +184,39 @@ export class ByteStore {
     return offset;
   }
 
-  /** Deflates the last chunk when the store is in compressing mode. */
-  private seal(): void {
+  /** The last chunk takes no more bytes and is deflated. Call when no more args will come. */
+  seal(): void {
     const i = this.chunks.length - 1;
-    if (i < 0 || this.packed[i] || this.size < ByteStore.COMPRESS_AFTER) return;
-    this.chunks[i] = deflateSync(this.chunks[i].subarray(0, this.lengths[i]), { level: 1 });
-    this.packed[i] = true;
+    if (i < 0 || this.sealed[i]) return;
+    this.sealed[i] = true;
+    const data = this.chunks[i].subarray(0, this.lengths[i]);
+    if (!this.compress) {
+      this.chunks[i] = data.slice();
+      return;
+    }
+    this.deflater ??= startDeflater();
+    const job = this.deflater.deflate(data).then(
+      (out) => this.pack(i, out),
+      () => this.pack(i, deflateSync(data, { level: 1 })),
+    );
+    const done = job.finally(() => this.pending.delete(done));
+    this.pending.add(done);
+  }
+
+  private pack(i: number, deflated: Uint8Array): void {
+    // Incompressible bytes stay as they are (right-sized).
+    if (deflated.length >= this.lengths[i]) this.chunks[i] = this.chunks[i].slice(0, this.lengths[i]);
+    else {
+      this.chunks[i] = deflated;
+      this.packed[i] = true;
+    }
+  }
+
+  /** Resolves once every sealed chunk is deflated (memory settles); the helper thread stops. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all(this.pending);
+    this.deflater?.close();
+    this.deflater = null;
   }
 
   read(offset: number, length: number): Uint8Array {
@@ -199,17 +236,22 @@ export class ByteStore {
     let raw = this.inflated.get(i);
     if (!raw) {
       raw = inflateSync(this.chunks[i], { out: new Uint8Array(this.lengths[i]) });
-      // A few inflated chunks serve analyses that read args in roughly file order.
-      if (this.inflated.size >= 16) this.inflated.delete(this.inflated.keys().next().value!);
+      if (this.inflated.size >= ByteStore.CACHE) this.inflated.delete(this.inflated.keys().next().value!);
       this.inflated.set(i, raw);
     }
     return raw;
   }
 
-  /** Bytes allocated (for memory accounting). */
+  /** Forgets the inflated chunks kept for reads (after a pass that read many args). */
+  dropCache(): void {
+    this.inflated.clear();
+  }
+
+  /** Bytes allocated (for memory accounting), inflated chunks in the read cache included. */
   get byteLength(): number {
     let n = 0;
     for (const c of this.chunks) n += c.length;
+    for (const c of this.inflated.values()) n += c.length;
     return n;
   }
 }

@@ -57,7 +57,7 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
     if (parallel) {
       await stream.cancel();
       parallel.importer.finish();
-      return indexTrace(parallel.raw, chromeTraceJson.name, performance.now() - t0);
+      return await indexTrace(parallel.raw, chromeTraceJson.name, performance.now() - t0);
     }
     progress.bytesDone = progress.scannedBytes = 0;
   }
@@ -115,12 +115,16 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
     });
   }
   await importer.finish();
-  return indexTrace(raw, format.name, performance.now() - t0);
+  return await indexTrace(raw, format.name, performance.now() - t0);
 
-  function indexTrace(raw: RawTrace, formatName: string, parseMs: number): TraceIndex {
+  async function indexTrace(raw: RawTrace, formatName: string, parseMs: number): Promise<TraceIndex> {
     progress.phase = 'index';
     report(true);
     const index = new TraceIndex({ raw, trace: opts.trace, fileName: source.name, format: formatName, bytes: progress.bytesDone, parseMs, laneRules: opts.laneRules });
+    // Args chunks still being deflated (natively, while the index was built) settle now;
+    // chunks inflated for the counters' args while indexing are not kept.
+    await raw.args.settled();
+    raw.args.dropCache();
     progress.phase = 'done';
     report(true);
     return index;

@@ -85,11 +85,12 @@ export class RawTrace {
     for (const c of [this.kind, this.flags, this.start, this.dur, this.pid, this.tid, this.cat, this.name, this.argsOff, this.argsLen]) c.release();
   }
 
-  /** Once importing is done: frees the columns' growth slack and packs the flow keys. */
+  /** Once importing is done: frees the columns' growth slack, packs the flow keys, deflates the last args chunk. */
   compact(): void {
     for (const c of [this.kind, this.flags, this.start, this.dur, this.pid, this.tid, this.cat, this.name, this.argsOff, this.argsLen]) c.compact();
     for (const c of Object.values(this.flows)) c.compact();
     this.flowKeys.pack();
+    this.args.seal();
   }
 
   get count(): number {
