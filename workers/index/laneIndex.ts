@@ -32,8 +32,12 @@ export const BLOCK = 32;
 export function buildLaneIndex(raw: RawTrace, info: LaneInfo, members: Int32Array): LaneIndex {
   const rs = raw.start.data;
   const rd = raw.dur.data;
-  // Sort by start, longer first on ties so parents precede their children.
-  const order = Array.from(members).sort((a, b) => rs[a] - rs[b] || rd[b] - rd[a] || a - b);
+  // Sort by start, longer first on ties so parents precede their children. Importers
+  // mostly emit a lane's events in that order already: check before paying for a sort.
+  const before = (a: number, b: number) => rs[a] - rs[b] || rd[b] - rd[a] || a - b;
+  let sorted = true;
+  for (let k = 1; k < members.length && sorted; k++) sorted = before(members[k - 1], members[k]) < 0;
+  const order = sorted ? members : Array.from(members).sort(before);
   const n = order.length;
   const start = new Float64Array(n);
   const dur = new Float64Array(n);

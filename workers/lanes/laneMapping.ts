@@ -42,6 +42,8 @@ export interface LaneMap {
 }
 
 const PROFILER_GROUP = '~profiler';
+const KIND_CODE: Record<LaneKind, number> = { python: 0, cpu: 1, cuda_api: 2, gpu: 3, syscall: 4, counter: 5 };
+const KIND_CODES = 8;
 
 /**
  * `rules` (default: DEFAULT_RULES) decide what a lane is SHOWN as; the lane key always
@@ -49,7 +51,8 @@ const PROFILER_GROUP = '~profiler';
  */
 export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryRule[] = DEFAULT_RULES): LaneMap {
   const strings = raw.strings;
-  const laneIds = new Map<string, number>();
+  // pid id → track key → lane; a track key packs the tid id (or the async track) with the kind.
+  const laneOf = new Map<number, Map<number, number>>();
   const members: number[][] = [];
   const infos: LaneInfo[] = [];
   const counterSeries = new Map<string, { info: LaneInfo; t: number[]; rows: Record<string, number>[]; events: number[] }>();
@@ -61,28 +64,30 @@ export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryR
   const cats = raw.cat.data;
   const names = raw.name.data;
 
-  // Everything per event is by string id: strings are looked at once per distinct id.
-  const catCounts = new Map<number, number>();
-  const kindOfCat = new Map<number, LaneKind | null>();
+  // Everything per event is by string id: strings are looked at once per distinct id,
+  // and nothing per event builds a string (this loop sees every event of a 2 GB trace).
+  const catCounts: number[] = [];
+  const kindOfCat: (LaneKind | null | undefined)[] = [];
   const kindOfName = new Map<number, LaneKind>();
   const memoryName = strings.lookup('[memory]');
-  let lastKey = '';
+  let lastPid = -1;
+  let lastTrack = NaN;
   let lastLane = -1;
   const votes = new LaneRuleVotes(compileRules(rules), strings);
 
   for (let i = 0; i < n; i++) {
     const catId = cats[i];
-    catCounts.set(catId, (catCounts.get(catId) ?? 0) + 1);
+    catCounts[catId] = (catCounts[catId] ?? 0) + 1;
     const isMemory = kinds[i] === RawKind.Instant && names[i] === memoryName && isKinetoMemoryEvent(strings.get(catId), '[memory]');
     if (kinds[i] === RawKind.Counter || isMemory) {
       addCounterSample(raw, i, trace, strings.get(pids[i]), strings.get(catId), strings.get(names[i]), counterSeries);
       continue;
     }
     // The category decides; name rules run only for unknown categories, once per name.
-    let kind = kindOfCat.get(catId);
+    let kind = kindOfCat[catId];
     if (kind === undefined) {
       kind = knownCategoryKind(strings.get(catId));
-      kindOfCat.set(catId, kind);
+      kindOfCat[catId] = kind;
     }
     if (kind === null) {
       kind = kindOfName.get(names[i]);
@@ -92,26 +97,38 @@ export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryR
       }
     }
     const isAsync = (flags[i] & RawFlag.Async) !== 0;
-    // Async tracks are per process and category (per name when there is no category).
-    const track = isAsync ? (strings.get(catId) ? `a${catId}` : `n${names[i]}`) : tids[i];
-    const key = `${pids[i]},${track},${kind}`;
-    let lane = key === lastKey ? lastLane : laneIds.get(key);
-    if (lane === undefined) {
-      const pid = strings.get(pids[i]);
-      const cat = strings.get(catId);
-      const tid = isAsync ? `async ${cat || strings.get(names[i])}` : strings.get(tids[i]);
-      lane = infos.length;
-      laneIds.set(key, lane);
-      infos.push(newLaneInfo(raw, trace, laneKey(trace, pid, tid, kind), pid, tid, kind));
-      members.push([]);
+    // Async tracks are per process and category (per name when there is no category): negative keys.
+    const kindCode = KIND_CODE[kind];
+    const track = isAsync
+      ? -1 - ((strings.get(catId) ? catId * 2 : names[i] * 2 + 1) * KIND_CODES + kindCode)
+      : tids[i] * KIND_CODES + kindCode;
+    const pidId = pids[i];
+    let lane = lastLane;
+    if (pidId !== lastPid || track !== lastTrack) {
+      let tracks = laneOf.get(pidId);
+      if (!tracks) laneOf.set(pidId, (tracks = new Map()));
+      let found = tracks.get(track);
+      if (found === undefined) {
+        const pid = strings.get(pidId);
+        const cat = strings.get(catId);
+        const tid = isAsync ? `async ${cat || strings.get(names[i])}` : strings.get(tids[i]);
+        found = infos.length;
+        tracks.set(track, found);
+        infos.push(newLaneInfo(raw, trace, laneKey(trace, pid, tid, kind), pid, tid, kind));
+        members.push([]);
+      }
+      lane = found;
+      lastPid = pidId;
+      lastTrack = track;
+      lastLane = lane;
     }
-    lastKey = key;
-    lastLane = lane;
     members[lane].push(i);
     votes.vote(lane, i, catId, names[i], kind);
   }
   const categories: Record<string, number> = {};
-  for (const [catId, count] of catCounts) {
+  for (let catId = 0; catId < catCounts.length; catId++) {
+    const count = catCounts[catId];
+    if (!count) continue;
     const cat = strings.get(catId) || '(none)';
     categories[cat] = (categories[cat] ?? 0) + count;
   }
