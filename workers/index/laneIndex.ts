@@ -9,12 +9,19 @@ export interface LaneIndex {
   start: Float64Array;
   dur: Float64Array;
   name: Uint32Array;
-  cat: Uint32Array;
-  row: Uint16Array;
+  /** String ids, in the narrowest array that holds the lane's largest (few categories: usually 1 B). */
+  cat: Uint8Array | Uint16Array | Uint32Array;
+  /** Uint8Array when the lane has at most 256 rows. */
+  row: Uint8Array | Uint16Array;
   instant: Uint8Array;
   flags: Uint8Array;
-  argsOff: Float64Array;
-  argsLen: Uint32Array;
+  /**
+   * Args location as RawTrace.argsText takes it (negative: in the file). Int32Array when
+   * every value fits (files and args stores under 2 GiB), else Float64Array: exact either way.
+   */
+  argsOff: Int32Array | Float64Array;
+  /** Args length (0 = none); Uint16Array when every length is under 64 kB. */
+  argsLen: Uint16Array | Uint32Array;
   /** Per row, event indices sorted by start; within a row slices never overlap, so ends are sorted too. */
   rows: Int32Array[];
   /**
@@ -63,7 +70,24 @@ export function buildLaneIndex(raw: RawTrace, info: LaneInfo, members: Int32Arra
   info.events = n;
   info.rows = Math.max(1, rows.length);
   const rowBlocks = rows.map((list) => blockSummaries(list, dur));
-  return { info, start, dur, name, cat, row, instant, flags, argsOff, argsLen, rows, rowBlocks };
+  // Narrower columns where the values allow it (exact): ~9 B per event less.
+  return { info, start, dur, name, cat: narrowIds(cat), row: row.length > 0 && rows.length <= 256 ? Uint8Array.from(row) : row, instant, flags, argsOff: narrowOffsets(argsOff), argsLen: narrowLengths(argsLen), rows, rowBlocks };
+}
+
+function narrowIds(ids: Uint32Array): Uint8Array | Uint16Array | Uint32Array {
+  let max = 0;
+  for (let k = 0; k < ids.length; k++) if (ids[k] > max) max = ids[k];
+  return max < 256 ? Uint8Array.from(ids) : max < 65536 ? Uint16Array.from(ids) : ids;
+}
+
+function narrowOffsets(off: Float64Array): Int32Array | Float64Array {
+  for (let k = 0; k < off.length; k++) if ((off[k] | 0) !== off[k]) return off;
+  return Int32Array.from(off);
+}
+
+function narrowLengths(len: Uint32Array): Uint16Array | Uint32Array {
+  for (let k = 0; k < len.length; k++) if (len[k] > 0xffff) return len;
+  return Uint16Array.from(len);
 }
 
 function blockSummaries(list: Int32Array, dur: Float64Array): Int32Array[] {
