@@ -74,18 +74,21 @@ export function buildLaneIndex(raw: RawTrace, info: LaneInfo, members: Int32Arra
   return { info, start, dur, name, cat: narrowIds(cat), row: row.length > 0 && rows.length <= 256 ? Uint8Array.from(row) : row, instant, flags, argsOff: narrowOffsets(argsOff), argsLen: narrowLengths(argsLen), rows, rowBlocks };
 }
 
-function narrowIds(ids: Uint32Array): Uint8Array | Uint16Array | Uint32Array {
+/** The same ids in the narrowest unsigned array that holds the largest. */
+export function narrowIds(ids: Uint32Array): Uint8Array | Uint16Array | Uint32Array {
   let max = 0;
   for (let k = 0; k < ids.length; k++) if (ids[k] > max) max = ids[k];
   return max < 256 ? Uint8Array.from(ids) : max < 65536 ? Uint16Array.from(ids) : ids;
 }
 
-function narrowOffsets(off: Float64Array): Int32Array | Float64Array {
+/** Args offsets (RawTrace encoding) as Int32 when every one fits, else as they are. */
+export function narrowOffsets(off: Float64Array): Int32Array | Float64Array {
   for (let k = 0; k < off.length; k++) if ((off[k] | 0) !== off[k]) return off;
   return Int32Array.from(off);
 }
 
-function narrowLengths(len: Uint32Array): Uint16Array | Uint32Array {
+/** Args lengths as Uint16 when every one is under 64 kB, else as they are. */
+export function narrowLengths(len: Uint32Array): Uint16Array | Uint32Array {
   for (let k = 0; k < len.length; k++) if (len[k] > 0xffff) return len;
   return Uint16Array.from(len);
 }

@@ -7,6 +7,7 @@ import { RawFlag, RawKind, type RawTrace } from '../ingest/rawTrace';
 import { isKinetoMemoryEvent, isProfilerProcess, KIND_ORDER, knownCategoryKind, laneKindOf } from './laneKind';
 import { compileRules, DEFAULT_RULES, type CategoryRule } from './categoryRules';
 import { LaneRuleVotes } from './laneRuleVotes';
+import { narrowIds, narrowLengths, narrowOffsets } from '../index/laneIndex';
 
 /** A lane before indexing: its identity and the raw events it holds. */
 export interface LanePlan {
@@ -23,14 +24,14 @@ export interface CounterPlan {
   source: CounterSource;
 }
 
-/** The raw fields of the events behind counter samples (string ids; kind: RawKind). */
+/** The raw fields of the events behind counter samples (string ids; kind: RawKind), in the narrowest arrays that hold them. */
 export interface CounterSource {
-  name: Uint32Array;
-  cat: Uint32Array;
-  tid: Uint32Array;
+  name: Uint8Array | Uint16Array | Uint32Array;
+  cat: Uint8Array | Uint16Array | Uint32Array;
+  tid: Uint8Array | Uint16Array | Uint32Array;
   kind: Uint8Array;
-  argsOff: Float64Array;
-  argsLen: Uint32Array;
+  argsOff: Int32Array | Float64Array;
+  argsLen: Uint16Array | Uint32Array;
 }
 
 export interface LaneMap {
@@ -240,12 +241,12 @@ function finishCounter(raw: RawTrace, c: { info: LaneInfo; t: number[]; rows: Re
     return out;
   };
   const source: CounterSource = {
-    name: pick(raw.name, Uint32Array),
-    cat: pick(raw.cat, Uint32Array),
-    tid: pick(raw.tid, Uint32Array),
+    name: narrowIds(pick(raw.name, Uint32Array)),
+    cat: narrowIds(pick(raw.cat, Uint32Array)),
+    tid: narrowIds(pick(raw.tid, Uint32Array)),
     kind: pick(raw.kind, Uint8Array),
-    argsOff: pick(raw.argsOff, Float64Array),
-    argsLen: pick(raw.argsLen, Uint32Array),
+    argsOff: narrowOffsets(pick(raw.argsOff, Float64Array)),
+    argsLen: narrowLengths(pick(raw.argsLen, Uint32Array)),
   };
   const names = new Set<string>();
   for (const r of c.rows) for (const k of Object.keys(r)) names.add(k);
