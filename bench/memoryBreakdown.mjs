@@ -197,6 +197,12 @@ function structures(index) {
       inflatedCache: [...(raw.args.inflated?.values() ?? [])].reduce((n, a) => n + a.buffer.byteLength, 0),
       drop: () => (raw.args = null),
     },
+    {
+      // Args read while indexing (counters' sources), kept apart where the build has them.
+      name: 'hot args (ByteStore)',
+      typed: raw.hotArgs?.byteLength ?? 0,
+      drop: () => raw.hotArgs && (raw.hotArgs = null),
+    },
     { name: 'args file blocks (4 MB cache)', typed: [...raw.fileBlocks.values()].reduce((n, a) => n + a.buffer.byteLength, 0), drop: () => raw.fileBlocks.clear() },
     {
       name: 'string table (values + Map)',
