@@ -4,7 +4,7 @@
 // crosses the worker boundary and the pure parts (split points, serialisation).
 
 import type { LoadWarning } from '../../src/model/types';
-import { RawTrace } from '../ingest/rawTrace';
+import { HOT_ARGS, RawTrace } from '../ingest/rawTrace';
 
 /** Where a fragment starts: the document's shape (from the file's first bytes) and its byte offset. */
 export interface FragmentStart {
@@ -91,12 +91,13 @@ export function fragmentData(raw: RawTrace, rest: Pick<FragmentData, 'open' | 'p
   const argsLen = raw.argsLen.trimmed();
   const parts: Uint8Array[] = [];
   let size = 0;
+  // Hot args travel in the same buffer, their offsets still marked hot (HOT_ARGS − offset).
   const repack = (off: number, len: number): number => {
-    if (len === 0 || off < 0) return off;
-    const bytes = raw.args.read(off, len);
+    if (len === 0 || (off < 0 && off > HOT_ARGS)) return off;
+    const bytes = off <= HOT_ARGS ? raw.hotArgs.read(HOT_ARGS - off, len) : raw.args.read(off, len);
     parts.push(bytes);
     size += len;
-    return size - len;
+    return off <= HOT_ARGS ? HOT_ARGS - (size - len) : size - len;
   };
   for (let i = 0; i < n; i++) argsOff[i] = repack(argsOff[i], argsLen[i]);
   const open = rest.open.map((o) => ({ ...o, argsOff: repack(o.argsOff, o.argsLen) }));

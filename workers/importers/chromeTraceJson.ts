@@ -7,7 +7,7 @@
 
 import type { MicrosTime } from '../ingest/rawTrace';
 import { TokenInterner } from '../ingest/growable';
-import { RawFlag, RawKind, RawTrace, textDecoder } from '../ingest/rawTrace';
+import { HOT_ARGS, RawFlag, RawKind, RawTrace, textDecoder } from '../ingest/rawTrace';
 import { firstContentByte, TraceFormatError, type ImporterFormat, type TraceImporter } from './importer';
 import { fragmentData, type FragmentData, type FragmentEndState, type FragmentStart, type OpenSlice, type OpenSliceData, type PendingEnd } from './chromeTraceFragment';
 import { decodeString, MAX_TOKEN_BYTES, parseMicros, scalarText, skipString, skipValue, skipWs } from './jsonBytes';
@@ -126,7 +126,11 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     const ids = d.strings.map((s) => raw.strings.intern(s));
     if (raw.originUs === null) raw.originUs = d.originUs;
     const dt = d.originUs === null ? 0 : (d.originUs - raw.originUs!) * 1000;
-    const copyArgs = (off: number, len: number): number => (len === 0 || off < 0 ? off : raw.args.append(d.args, off, off + len));
+    const copyArgs = (off: number, len: number): number => {
+      if (len === 0) return off;
+      if (off <= HOT_ARGS) return HOT_ARGS - raw.hotArgs.append(d.args, HOT_ARGS - off, HOT_ARGS - off + len);
+      return off < 0 ? off : raw.args.append(d.args, off, off + len);
+    };
     for (let i = 0; i < d.kind.length; i++) {
       raw.addEventIds(d.kind[i], d.flags[i], d.start[i] + dt, d.dur[i], ids[d.pid[i]], ids[d.tid[i]], ids[d.cat[i]], ids[d.name[i]], copyArgs(d.argsOff[i], d.argsLen[i]), d.argsLen[i]);
     }
@@ -501,16 +505,20 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     return `${pid}|${cat}|${id}`;
   }
 
-  /** Keeps the event's args (by file offset when the file can be re-read); [offset, length], length 0 = none. */
-  private storeArgs(b: Uint8Array, f: EventFields, inMemory = false): [number, number] {
+  /**
+   * Keeps the event's args (by file offset when the file can be re-read; `hot`: args the
+   * index reads while it is built, see RawTrace.hotArgs); [offset, length], length 0 = none.
+   */
+  private storeArgs(b: Uint8Array, f: EventFields, hot = false): [number, number] {
     if (f.argsStart < 0 || f.argsEnd - f.argsStart <= 2) return [0, 0];
-    const fileOffset = inMemory ? null : this.captureAbs + (f.argsStart - this.eventAt);
-    return [this.raw.storeArgs(b, f.argsStart, f.argsEnd, fileOffset), f.argsEnd - f.argsStart];
+    const fileOffset = this.captureAbs + (f.argsStart - this.eventAt);
+    return [this.raw.storeArgs(b, f.argsStart, f.argsEnd, fileOffset, hot), f.argsEnd - f.argsStart];
   }
 
   private addSlice(b: Uint8Array, f: EventFields, kind: RawKind, flags: number, startNs: number, durNs: number, pid: number, tid: number, cat: number, name: number): void {
-    // Counters and instants (Kineto's [memory] events) are read during indexing: keep theirs in memory.
-    const [off, len] = this.storeArgs(b, f, kind !== RawKind.Slice);
+    // Counters and Kineto's [memory] instants become counter samples while indexing.
+    const hot = kind === RawKind.Counter || (kind === RawKind.Instant && this.raw.strings.get(name) === '[memory]');
+    const [off, len] = this.storeArgs(b, f, hot);
     const end = startNs + durNs;
     if (end > this.maxEnd) this.maxEnd = end;
     this.raw.addEventIds(kind, flags, startNs, durNs, pid, tid, cat, name, off, len);

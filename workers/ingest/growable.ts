@@ -194,6 +194,19 @@ export class ByteStore {
       this.chunks[i] = data.slice();
       return;
     }
+    this.deflate(i, data);
+  }
+
+  /** Deflates every chunk of a store filled with compress = false, once its reads are done. */
+  compressAll(): void {
+    this.compress = true;
+    const last = this.chunks.length - 1;
+    for (let i = 0; i < last; i++) if (!this.packed[i]) this.deflate(i, this.chunks[i].subarray(0, this.lengths[i]));
+    if (last >= 0 && this.sealed[last] && !this.packed[last]) this.deflate(last, this.chunks[last].subarray(0, this.lengths[last]));
+    else this.seal();
+  }
+
+  private deflate(i: number, data: Uint8Array): void {
     this.deflater ??= startDeflater();
     const job = this.deflater.deflate(data).then(
       (out) => this.pack(i, out),

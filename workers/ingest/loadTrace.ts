@@ -122,9 +122,11 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
     report(true);
     const index = new TraceIndex({ raw, trace: opts.trace, fileName: source.name, format: formatName, bytes: progress.bytesDone, parseMs, laneRules: opts.laneRules });
     // Args chunks still being deflated (natively, while the index was built) settle now;
-    // chunks inflated for the counters' args while indexing are not kept.
-    await raw.args.settled();
+    // the counters' args, read while indexing, are deflated too; no inflated chunk is kept.
+    raw.hotArgs.compressAll();
+    await Promise.all([raw.args.settled(), raw.hotArgs.settled()]);
     raw.args.dropCache();
+    raw.hotArgs.dropCache();
     progress.phase = 'done';
     report(true);
     return index;

@@ -29,6 +29,12 @@ export interface MicrosTime {
 export class RawTrace {
   readonly strings = new StringTable();
   readonly args = new ByteStore();
+  /**
+   * Args the index reads while it is built (counter samples, Kineto's [memory] instants):
+   * kept apart and uncompressed until then, so building the counters does not inflate (or
+   * re-read from the file) every chunk the memory events are spread over; deflated after.
+   */
+  readonly hotArgs = Object.assign(new ByteStore(), { compress: false });
 
   readonly kind = new Column(Uint8Array);
   readonly flags = new Column(Uint8Array);
@@ -183,7 +189,8 @@ export class RawTrace {
    * and the file can be read back synchronously, only the file offset is kept,
    * encoded as a negative offset: args are most of a trace's bytes.
    */
-  storeArgs(b: Uint8Array, start: number, end: number, fileOffset: number | null): number {
+  storeArgs(b: Uint8Array, start: number, end: number, fileOffset: number | null, hot = false): number {
+    if (hot) return HOT_ARGS - this.hotArgs.append(b, start, end);
     if (this.argsFile && fileOffset !== null) return -(fileOffset + 1);
     return this.args.append(b, start, end);
   }
@@ -216,9 +223,13 @@ export class RawTrace {
 
   argsText(off: number, len: number): string | null {
     if (len === 0) return null;
+    if (off <= HOT_ARGS) return textDecoder.decode(this.hotArgs.read(HOT_ARGS - off, len));
     if (off < 0) return textDecoder.decode(this.fileBytes(-off - 1, len));
     return textDecoder.decode(this.args.read(off, len));
   }
 }
 
 export const textDecoder = new TextDecoder('utf-8');
+
+/** Args offsets at or below this are in hotArgs (HOT_ARGS − offset); file offsets never reach it (64 TiB). */
+export const HOT_ARGS = -(2 ** 46);
