@@ -21,23 +21,40 @@ export function emptySliceTile(laneId: string, level: number, index: number): Sl
   return { laneId, level, index, rows: new Uint16Array(0), busy: new Uint8Array(0), count: new Uint32Array(0), name: new Uint32Array(0), event: new Int32Array(0) };
 }
 
+/** A tile's cells, written row by row into arrays sized for the most rows it can have. */
 class TileWriter {
-  rows: number[] = [];
-  busy: number[] = [];
-  count: number[] = [];
-  name: number[] = [];
-  event: number[] = [];
+  private readonly rows: Uint16Array;
+  readonly busy: Uint8Array;
+  readonly count: Uint32Array;
+  readonly name: Uint32Array;
+  readonly event: Int32Array;
+  private used = 0;
+
+  constructor(maxRows: number) {
+    this.rows = new Uint16Array(maxRows);
+    this.busy = new Uint8Array(maxRows * B);
+    this.count = new Uint32Array(maxRows * B);
+    this.name = new Uint32Array(maxRows * B);
+    this.event = new Int32Array(maxRows * B);
+  }
+
+  /** Starts the next row; returns the index of its first cell. */
+  row(r: number): number {
+    this.rows[this.used] = r;
+    return this.used++ * B;
+  }
 
   finish(laneId: string, level: number, index: number): SliceTile {
+    const cells = this.used * B;
     return {
       laneId,
       level,
       index,
-      rows: Uint16Array.from(this.rows),
-      busy: Uint8Array.from(this.busy),
-      count: Uint32Array.from(this.count),
-      name: Uint32Array.from(this.name),
-      event: Int32Array.from(this.event),
+      rows: this.rows.slice(0, this.used),
+      busy: this.busy.slice(0, cells),
+      count: this.count.slice(0, cells),
+      name: this.name.slice(0, cells),
+      event: this.event.slice(0, cells),
     };
   }
 }
@@ -56,30 +73,43 @@ export function buildSliceTile(src: TileSource, laneId: string, level: number, i
   const count = new Uint32Array(B);
   const name = new Uint32Array(B);
   const only = new Int32Array(B);
-  const out = new TileWriter();
+  const out = new TileWriter(src.rows.length);
   const bucketOf = (t: number) => Math.min(B - 1, Math.floor((t - t0) / bw));
   // The dominant name of a bucket is the one covering most of it (ties: the first seen).
   // Events of a row never overlap, so buckets are visited in order: one name→time map for
   // the current bucket is enough.
+  // Most buckets hold one name: the map is only filled once a second name shows up.
   const weights = new Map<number, number>();
   let current = -1;
+  let firstName = NO_NAME;
+  let firstWeight = 0;
   const settle = () => {
     if (current < 0) return;
-    let best = -1;
-    for (const [nm, w] of weights) if (w > best) {
-      best = w;
-      name[current] = nm;
+    if (weights.size === 0) name[current] = firstName;
+    else {
+      let best = -1;
+      for (const [nm, w] of weights) if (w > best) {
+        best = w;
+        name[current] = nm;
+      }
+      weights.clear();
     }
-    weights.clear();
     current = -1;
   };
   const claim = (b: number, k: number, w: number) => {
     if (b !== current) {
       settle();
       current = b;
+      firstName = src.name[k];
+      firstWeight = w;
+    } else {
+      const nm = src.name[k];
+      if (weights.size === 0 && nm === firstName) firstWeight += w;
+      else {
+        if (weights.size === 0) weights.set(firstName, firstWeight);
+        weights.set(nm, (weights.get(nm) ?? 0) + w);
+      }
     }
-    const nm = src.name[k];
-    weights.set(nm, (weights.get(nm) ?? 0) + w);
     only[b] = only[b] === -1 || only[b] === k ? k : SEVERAL;
   };
   for (let r = 0; r < src.rows.length; r++) {
@@ -112,12 +142,12 @@ export function buildSliceTile(src: TileSource, laneId: string, level: number, i
     let lit = false;
     for (let b = 0; b < B && !lit; b++) lit = count[b] > 0 || covered[b] > 0;
     if (!lit) continue;
-    out.rows.push(r);
+    const at = out.row(r);
+    out.count.set(count, at);
+    out.name.set(name, at);
     for (let b = 0; b < B; b++) {
-      out.busy.push(busyByte(covered[b], bw));
-      out.count.push(count[b]);
-      out.name.push(name[b]);
-      out.event.push(only[b] >= 0 ? only[b] : -1);
+      out.busy[at + b] = busyByte(covered[b], bw);
+      out.event[at + b] = only[b] >= 0 ? only[b] : -1;
     }
   }
   return out.finish(laneId, level, index);
@@ -131,32 +161,31 @@ export function buildSliceTile(src: TileSource, laneId: string, level: number, i
 export function mergeSliceTiles(laneId: string, level: number, index: number, left: SliceTile, right: SliceTile): SliceTile {
   const rowSet = new Set<number>([...left.rows, ...right.rows]);
   const rows = [...rowSet].sort((a, b) => a - b);
-  const out = new TileWriter();
+  const out = new TileWriter(rows.length);
   const leftAt = rowPositions(left);
   const rightAt = rowPositions(right);
   for (const r of rows) {
-    out.rows.push(r);
+    const at = out.row(r);
     for (let half = 0; half < 2; half++) {
       const child = half === 0 ? left : right;
       const j = (half === 0 ? leftAt : rightAt).get(r);
+      const base = at + (half * B) / 2;
+      if (j === undefined) {
+        out.name.fill(NO_NAME, base, base + B / 2);
+        out.event.fill(-1, base, base + B / 2);
+        continue;
+      }
       for (let pb = 0; pb < B / 2; pb++) {
-        if (j === undefined) {
-          out.busy.push(0);
-          out.count.push(0);
-          out.name.push(NO_NAME);
-          out.event.push(-1);
-          continue;
-        }
         const c0 = j * B + pb * 2;
         const c1 = c0 + 1;
         const lit0 = child.busy[c0] > 0 || child.count[c0] > 0;
         const lit1 = child.busy[c1] > 0 || child.count[c1] > 0;
         const busy = (child.busy[c0] + child.busy[c1]) / 2;
-        out.busy.push(busy > 0 ? Math.max(1, Math.round(busy)) : 0);
-        out.count.push(child.count[c0] + child.count[c1]);
+        out.busy[base + pb] = busy > 0 ? Math.max(1, Math.round(busy)) : 0;
+        out.count[base + pb] = child.count[c0] + child.count[c1];
         const pick = !lit1 || (lit0 && (child.busy[c0] > child.busy[c1] || (child.busy[c0] === child.busy[c1] && child.count[c0] >= child.count[c1]))) ? c0 : c1;
-        out.name.push(lit0 || lit1 ? child.name[pick] : NO_NAME);
-        out.event.push(lit0 && lit1 ? (child.event[c0] === child.event[c1] ? child.event[c0] : -1) : child.event[pick]);
+        out.name[base + pb] = lit0 || lit1 ? child.name[pick] : NO_NAME;
+        out.event[base + pb] = lit0 && lit1 ? (child.event[c0] === child.event[c1] ? child.event[c0] : -1) : child.event[pick];
       }
     }
   }

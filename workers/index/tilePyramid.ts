@@ -6,8 +6,11 @@ import type { LruCache } from '../../src/model/lruCache';
 import { MAX_TILE_LEVEL, TILE_BUCKETS, sliceTileBytes, tileRange, tileSpanNs, type SliceTile } from '../../src/model/tiles';
 import { buildSliceTile, emptySliceTile, mergeSliceTiles, type TileSource } from './sliceTiles';
 
-/** Eager buckets per lane: about one per this many events, so coarse tiles cost ~1 B per event. */
-const EVENTS_PER_EAGER_BUCKET = 32;
+/**
+ * Eager cells (bucket × row) per lane: about one per this many events, so the coarse
+ * levels cost ~3 B per event (13 B a cell, twice over for the levels above the base).
+ */
+const EVENTS_PER_EAGER_CELL = 8;
 const MIN_EAGER_BUCKETS = TILE_BUCKETS;
 const MAX_EAGER_BUCKETS = 64 * TILE_BUCKETS;
 
@@ -39,7 +42,7 @@ export class SliceTilePyramid {
     if (!Number.isFinite(minNs)) minNs = maxNs = 0;
     this.minNs = minNs;
     this.maxNs = maxNs;
-    const wanted = 2 ** Math.ceil(Math.log2(Math.max(1, src.start.length / EVENTS_PER_EAGER_BUCKET)));
+    const wanted = 2 ** Math.ceil(Math.log2(Math.max(1, src.start.length / EVENTS_PER_EAGER_CELL / Math.max(1, src.rows.length))));
     const buckets = Math.min(MAX_EAGER_BUCKETS, Math.max(MIN_EAGER_BUCKETS, wanted));
     let level = Math.max(0, Math.ceil(Math.log2(Math.max(1, maxNs - minNs) / buckets)));
     this.baseLevel = level;
