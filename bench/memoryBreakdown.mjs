@@ -250,6 +250,7 @@ async function measure(file) {
   let peak = 0;
   const peakTimer = setInterval(() => (peak = Math.max(peak, v8.getHeapStatistics().used_heap_size + process.memoryUsage().arrayBuffers)), 50);
   let index = await loadTrace({ kind: 'file', file: blob, name: path.basename(abs) }, { trace: path.basename(abs).replace(/\.json(\.gz)?$/, '') });
+  await index.settled;
   clearInterval(peakTimer);
   const ms = performance.now() - t0;
   const events = index.result.events;

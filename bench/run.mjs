@@ -125,6 +125,8 @@ async function pickerRun(browser, browserSession, origin, trace, { first }) {
     out.lanes = summary.lanes.length;
     out.phases = probe.phases.map((p) => ({ label: p.label, ms: p.t - probe.change })).concat([{ label: 'ready', ms: out.firstFrameMs }]);
     if (mem) {
+      // Args chunks finish deflating on a helper thread after the first frame.
+      await page.evaluate(() => window.tracelane.settled());
       const after = await mem.measure();
       out.memory = {
         workerBytes: after.workerBytes,

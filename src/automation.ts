@@ -3,7 +3,7 @@
 
 import type { FindQuery, LoadWarning, SliceDetails } from './model/types';
 import { useStore } from './state/store';
-import { findInTrace } from './state/traceClient';
+import { findInTrace, traceWorker } from './state/traceClient';
 import { clearSelection, pendingSelection } from './timeline/Timeline';
 import { selectByKey } from './state/selectByKey';
 import { clampTo } from './timeline/viewportMath';
@@ -23,6 +23,8 @@ export interface TracelaneAutomation {
   annotations(): Annotation[];
   /** Add a line (or a stage with endNs); returns it. */
   annotate(a: { startNs: number; endNs?: number; label?: string; note?: string }): Annotation;
+  /** Resolves once every loaded trace's worker has finished its background work (memory settled). */
+  settled(): Promise<void>;
   /** What the last frame drew per visible lane: items, and how many came from level-of-detail tiles. */
   drawn(): { items: number; outlines: number; lanes: { id: string; items: number; fromTiles: number }[] };
 }
@@ -37,6 +39,9 @@ declare global {
 
 export function installAutomation(): void {
   const api: TracelaneAutomation = {
+    async settled() {
+      await Promise.all(useStore.getState().traces.map((t) => traceWorker(t.key)?.settled()));
+    },
     drawn() {
       const scene = lastDrawnScene();
       const lanes = (scene?.lanes ?? []).map((l) => {

@@ -27,6 +27,8 @@ export interface TraceWorkerApi {
   load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[] }): Promise<TraceLoadResult>;
   /** Drawable slices and counter samples of the given lanes (times relative to the trace origin). */
   query(q: ViewportQuery): Promise<QueryResult>;
+  /** Resolves once background work after the load (deflating args) is done: memory has settled. */
+  settled(): Promise<void>;
   slice(laneId: string, eventIdx: number): Promise<SliceDetails | null>;
   find(q: FindQuery): Promise<FindHit[]>;
   resolveKey(key: string): Promise<{ laneId: string; eventIdx: number } | null>;

@@ -49,6 +49,9 @@ const api: TraceWorkerApi = {
     for (const c of result.counters) buffers.push(c.t.buffer, ...c.values.map((v) => v.buffer));
     return Comlink.transfer(result, buffers as ArrayBuffer[]);
   },
+  async settled() {
+    await loaded().settled;
+  },
   async slice(laneId: string, eventIdx: number) {
     return loaded().slice(laneId, eventIdx);
   },

@@ -42,6 +42,8 @@ export class TraceIndex {
   readonly raw: RawTrace;
   /** Level-of-detail tiles of the lanes and counters (coarse levels built here, fine ones on demand). */
   readonly tiles: TileStore;
+  /** Resolves once the args store is fully deflated (memory settled), some time after loading. */
+  settled: Promise<void> = Promise.resolve();
   /** The hits of the last search, outlined on the timeline (one query at a time per trace). */
   searchLayer: SearchHitLayer | null = null;
   private readonly originAbs: bigint;

@@ -121,12 +121,15 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
     progress.phase = 'index';
     report(true);
     const index = new TraceIndex({ raw, trace: opts.trace, fileName: source.name, format: formatName, bytes: progress.bytesDone, parseMs, laneRules: opts.laneRules });
-    // Args chunks still being deflated (natively, while the index was built) settle now;
-    // the counters' args, read while indexing, are deflated too; no inflated chunk is kept.
+    // The counters' args, read while indexing, are deflated too. Chunks still being deflated
+    // (on the helper thread) finish after the first frame: reads meanwhile see their bytes.
     raw.hotArgs.compressAll();
-    await Promise.all([raw.args.settled(), raw.hotArgs.settled()]);
     raw.args.dropCache();
     raw.hotArgs.dropCache();
+    index.settled = Promise.all([raw.args.settled(), raw.hotArgs.settled()]).then(() => {
+      raw.args.dropCache();
+      raw.hotArgs.dropCache();
+    });
     progress.phase = 'done';
     report(true);
     return index;
