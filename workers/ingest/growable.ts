@@ -144,6 +144,9 @@ export class ByteStore {
   private static readonly FIRST_CHUNK = 16 << 10;
   /** Inflated chunks kept for reads in roughly file order (analyses reading many args). */
   private static readonly CACHE = 4;
+  /** Chunks compressAll() has at the helper thread at once. */
+  private static readonly IN_FLIGHT = 8;
+  private readonly deflating = new Set<number>();
   /** False: chunks stay as they are (a fragment's store, repacked right after parsing). */
   compress = true;
   private readonly chunks: Uint8Array[] = [];
@@ -197,16 +200,29 @@ export class ByteStore {
     this.deflate(i, data);
   }
 
-  /** Deflates every chunk of a store filled with compress = false, once its reads are done. */
+  /**
+   * Deflates every chunk of a store filled with compress = false (once its reads are done, or
+   * once parsing no longer needs the cores), a few chunks in flight at a time so the copies
+   * sent to the helper thread do not pile up.
+   */
   compressAll(): void {
     this.compress = true;
-    const last = this.chunks.length - 1;
-    for (let i = 0; i < last; i++) if (!this.packed[i]) this.deflate(i, this.chunks[i].subarray(0, this.lengths[i]));
-    if (last >= 0 && this.sealed[last] && !this.packed[last]) this.deflate(last, this.chunks[last].subarray(0, this.lengths[last]));
-    else this.seal();
+    this.seal();
+    const todo: number[] = [];
+    for (let i = 0; i < this.chunks.length; i++) if (!this.packed[i] && !this.deflating.has(i)) todo.push(i);
+    if (!todo.length) return;
+    const pump = (async () => {
+      for (const i of todo) {
+        while (this.deflating.size >= ByteStore.IN_FLIGHT) await Promise.race(this.pending);
+        this.deflate(i, this.chunks[i].subarray(0, this.lengths[i]));
+      }
+    })();
+    const done = pump.finally(() => this.pending.delete(done));
+    this.pending.add(done);
   }
 
   private deflate(i: number, data: Uint8Array): void {
+    this.deflating.add(i);
     this.deflater ??= startDeflater();
     const job = this.deflater.deflate(data).then(
       (out) => this.pack(i, out),
@@ -217,6 +233,7 @@ export class ByteStore {
   }
 
   private pack(i: number, deflated: Uint8Array): void {
+    this.deflating.delete(i);
     // Incompressible bytes stay as they are (right-sized).
     if (deflated.length >= this.lengths[i]) this.chunks[i] = this.chunks[i].slice(0, this.lengths[i]);
     else {

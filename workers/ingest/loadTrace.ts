@@ -74,6 +74,10 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
   const raw = new RawTrace();
   // Plain files in a worker: args stay in the file and are read back on selection.
   if (source.kind === 'file' && !gzip && 'FileReaderSync' in globalThis) raw.argsFile = source.file;
+  // With two cores, inflating and scanning a .gz take both: args wait, raw, and are deflated
+  // while the index is built (one thread then), instead of slowing the parse by a third.
+  const deferDeflate = gzip && (globalThis.navigator?.hardwareConcurrency ?? 2) <= 2;
+  if (deferDeflate) raw.args.compress = false;
   const reader = decoded.getReader();
   let importer: ReturnType<ImporterFormat['create']> | null = null;
   let format: ImporterFormat | null = null;
@@ -115,7 +119,9 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
     });
   }
   await importer.finish();
-  return await indexTrace(raw, format.name, performance.now() - t0);
+  const parseMs = performance.now() - t0;
+  if (deferDeflate) raw.args.compressAll();
+  return await indexTrace(raw, format.name, parseMs);
 
   async function indexTrace(raw: RawTrace, formatName: string, parseMs: number): Promise<TraceIndex> {
     progress.phase = 'index';

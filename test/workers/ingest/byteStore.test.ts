@@ -36,6 +36,36 @@ describe('ByteStore', () => {
     expect(store.byteLength).toBeLessThan(total / 5);
   });
 
+  it('deflates a store filled raw (compress = false) once asked, every chunk, reads intact throughout', async () => {
+    const text = corpusText('train_step.json.gz');
+    const args = [...text.matchAll(/"args": (\{[^{}]*\})/g)].map((m) => new TextEncoder().encode(m[1]));
+    const store = new ByteStore();
+    store.compress = false;
+    const refs: [number, number][] = [];
+    let total = 0;
+    for (let i = 0; total < 12 << 20; i++) {
+      const a = args[i % args.length];
+      refs.push([store.append(a, 0, a.length), i % args.length]);
+      total += a.length;
+    }
+    store.seal();
+    // Raw: about what went in.
+    expect(store.byteLength).toBeGreaterThanOrEqual(total);
+    store.compressAll();
+    const dec = new TextDecoder();
+    for (let k = 0; k < 2_000; k++) {
+      const [off, which] = refs[(k * 7919) % refs.length];
+      expect(dec.decode(store.read(off, args[which].length))).toBe(dec.decode(args[which]));
+    }
+    await store.settled();
+    store.dropCache();
+    expect(store.byteLength).toBeLessThan(total / 5);
+    for (let k = 0; k < 2_000; k++) {
+      const [off, which] = refs[(k * 104729) % refs.length];
+      expect(dec.decode(store.read(off, args[which].length))).toBe(dec.decode(args[which]));
+    }
+  });
+
   it('keeps a small store readable, and its last chunk deflated once sealed', async () => {
     const store = new ByteStore();
     const bytes = new TextEncoder().encode('{"a": 1, "b": [1, 2, 3], "c": "text text text text text text"}');
