@@ -22,7 +22,8 @@ function loadCell(r) {
 
 function peerCell(p) {
   if (!p) return 'not run';
-  return p.loaded ? `${sec(p.ms)}` : `**failed** (${p.error})`;
+  const when = p.date ? ` (run ${p.date})` : '';
+  return p.loaded ? `${sec(p.ms)}${when}` : `**failed** (${p.error})${when}`;
 }
 
 /** Each target: { name, verdict: 'met' | 'NOT met' | 'not measured', detail }. */

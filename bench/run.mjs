@@ -313,6 +313,9 @@ async function main() {
     for (const trace of TRACES.filter((t) => opts.sizes.includes(t.size))) {
       // Save as we go: a 2 GB run can take a while and the machine may be needed back.
       const save = async (entry) => {
+        // A run without the peer keeps the peer's last result for this trace, dated.
+        const before = byFile.get(trace.file);
+        if (!entry.speedscope && before?.speedscope) entry.speedscope = { ...before.speedscope, date: before.speedscope.date ?? before.date };
         byFile.set(trace.file, entry);
         const results = { machine, entries: [...byFile.values()] };
         await fsp.writeFile(RESULTS_JSON, JSON.stringify(results, null, 1) + '\n');
