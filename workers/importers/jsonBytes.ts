@@ -18,7 +18,14 @@ export function skipWs(b: Uint8Array, i: number, end: number): number {
 
 /** Given b[i] === '"', returns the index just past the closing quote (or end if unterminated). */
 export function skipString(b: Uint8Array, i: number, end: number): number {
-  // indexOf is a native memchr: most bytes of a trace are inside strings.
+  // Keys and most values are short: a plain loop finds their end before a native call
+  // would have started. Past that, indexOf is a native memchr over the long names.
+  const near = Math.min(end, i + 24);
+  for (let k = i + 1; k < near; k++) {
+    const c = b[k];
+    if (c === QUOTE) return k + 1;
+    if (c === BACKSLASH) break;
+  }
   let from = i + 1;
   for (;;) {
     const q = b.indexOf(QUOTE, from);
