@@ -36,8 +36,7 @@ export class TraceIndex {
   readonly counters = new Map<string, CounterPlan>();
   readonly groups: LaneGroup[];
   readonly result: TraceLoadResult;
-  /** Flow points (s/t/f) bound to slices; see flowIndex.ts for the binding rules. */
-  readonly flowIndex: FlowIndex;
+  private flows: FlowIndex | null = null;
   /** The imported events (window export reads their own pid/tid/args). */
   readonly raw: RawTrace;
   /** Level-of-detail tiles of the lanes and counters (coarse levels built here, fine ones on demand). */
@@ -56,7 +55,6 @@ export class TraceIndex {
     for (const plan of map.lanes) this.lanes.set(plan.info.id, buildLaneIndex(raw, plan.info, plan.members));
     for (const c of map.counters) this.counters.set(c.info.id, c);
     this.groups = map.groups;
-    this.flowIndex = new FlowIndex(raw, this.lanes.values());
     this.tiles = new TileStore(this.lanes.values());
     // Lanes and counters now hold every event (sorted); the importer's copy can go.
     const phases = { ...raw.phases };
@@ -114,6 +112,14 @@ export class TraceIndex {
       maxNs = Math.max(maxNs, c.t[c.t.length - 1]);
     }
     return [minNs, maxNs];
+  }
+
+  /**
+   * Flow points (s/t/f) bound to slices; see flowIndex.ts for the binding rules. Built on
+   * the first question that needs it (a selected slice's links), not before the first frame.
+   */
+  get flowIndex(): FlowIndex {
+    return (this.flows ??= new FlowIndex(this.raw, this.lanes.values()));
   }
 
   query(q: ViewportQuery): QueryResult {
