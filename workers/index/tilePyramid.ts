@@ -8,16 +8,17 @@ import { buildSliceTile, emptySliceTile, mergeSliceTiles, type TileSource } from
 
 /**
  * Eager cells (bucket × row) per lane: about one per this many events, so the coarse
- * levels cost ~3 B per event (13 B a cell, twice over for the levels above the base).
+ * levels cost under 1 B per event (13 B a cell, twice over for the levels above the base);
+ * the first frame builds its finer tiles on demand like any other zoom.
  */
-const EVENTS_PER_EAGER_CELL = 8;
+const EVENTS_PER_EAGER_CELL = 32;
 const MIN_EAGER_BUCKETS = TILE_BUCKETS;
 const MAX_EAGER_BUCKETS = 64 * TILE_BUCKETS;
 
 export class SliceTilePyramid {
   /** Finest level built eagerly. */
   readonly baseLevel: number;
-  /** Coarsest level built eagerly: one tile holds the whole lane. */
+  /** Coarsest level built eagerly: its tile spans the whole lane (one tile, or two across a tile edge). */
   readonly topLevel: number;
   readonly minNs: number;
   readonly maxNs: number;
@@ -28,6 +29,7 @@ export class SliceTilePyramid {
     private readonly src: TileSource,
     private readonly laneId: string,
     private readonly cache: LruCache<string, SliceTile>,
+    eventsPerCell = EVENTS_PER_EAGER_CELL,
   ) {
     let minNs = Infinity;
     let maxNs = -Infinity;
@@ -42,13 +44,15 @@ export class SliceTilePyramid {
     if (!Number.isFinite(minNs)) minNs = maxNs = 0;
     this.minNs = minNs;
     this.maxNs = maxNs;
-    const wanted = 2 ** Math.ceil(Math.log2(Math.max(1, src.start.length / EVENTS_PER_EAGER_CELL / Math.max(1, src.rows.length))));
+    const wanted = 2 ** Math.ceil(Math.log2(Math.max(1, src.start.length / eventsPerCell / Math.max(1, src.rows.length))));
     const buckets = Math.min(MAX_EAGER_BUCKETS, Math.max(MIN_EAGER_BUCKETS, wanted));
     let level = Math.max(0, Math.ceil(Math.log2(Math.max(1, maxNs - minNs) / buckets)));
     this.baseLevel = level;
     let [first, last] = tileRange(level, minNs, maxNs);
     this.store(level, first, last, (i) => buildSliceTile(src, laneId, level, i));
-    while (first !== last && level < MAX_TILE_LEVEL) {
+    // Up to the level whose tile spans the whole lane (then one tile, or two where the lane
+    // straddles a tile edge, e.g. events before the trace origin): coarser ones are merged on demand.
+    while (first !== last && tileSpanNs(level) < maxNs - minNs && level < MAX_TILE_LEVEL) {
       const below = level;
       level++;
       [first, last] = tileRange(level, minNs, maxNs);
