@@ -15,6 +15,7 @@
 import type { AllocationRow, SliceRef } from '../../src/model/analysisTypes';
 import type { CounterPlan } from '../lanes/laneMapping';
 import type { TraceIndex } from '../index/traceIndex';
+import { firstAtOrAfter } from '../index/sortedSearch';
 import { threadStack } from './correlation';
 import { sliceRef } from './sliceRef';
 
@@ -34,18 +35,6 @@ interface Call {
 function reservedSeries(c: CounterPlan): Float64Array | null {
   const i = c.info.counter?.series.indexOf('Total Reserved') ?? -1;
   return i >= 0 ? c.values[i] : null;
-}
-
-/** First sample index at or after t. */
-function firstSampleAt(t: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = t.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (t[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 export function allocations(index: TraceIndex): AllocationRow[] {
@@ -80,7 +69,7 @@ export function allocations(index: TraceIndex): AllocationRow[] {
         const reserved = reservedSeries(c);
         if (!reserved) continue;
         // The sample before the window is the baseline; changes inside the window count.
-        for (let j = Math.max(1, firstSampleAt(c.t, call.ref.startNs)); j < c.t.length && c.t[j] < until; j++) {
+        for (let j = Math.max(1, firstAtOrAfter(c.t, call.ref.startNs)); j < c.t.length && c.t[j] < until; j++) {
           const d = reserved[j] - reserved[j - 1];
           if (call.kind === 'alloc' ? d > 0 : d < 0) {
             change += d;

@@ -3,6 +3,7 @@
 // merged, sorted intervals, so any range costs two binary searches.
 
 import type { DeviceBusy } from '../../src/model/analysisTypes';
+import { firstAtOrAfter } from '../index/sortedSearch';
 import type { TraceIndex } from '../index/traceIndex';
 import { gpuLanes, isDeviceWork } from './sliceRef';
 
@@ -41,22 +42,10 @@ export function deviceIntervals(index: TraceIndex): Map<string, MergedIntervals>
   return byDevice;
 }
 
-/** First interval ending after t. */
-function firstEndAfter(m: MergedIntervals, t: number): number {
-  let lo = 0;
-  let hi = m.end.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (m.end[mid] <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** Busy ns of merged intervals inside [a, b]. */
 export function busyWithin(m: MergedIntervals, a: number, b: number): number {
   let busy = 0;
-  for (let i = firstEndAfter(m, a); i < m.start.length && m.start[i] < b; i++) busy += Math.min(b, m.end[i]) - Math.max(a, m.start[i]);
+  for (let i = firstAtOrAfter(m.end, a, true); i < m.start.length && m.start[i] < b; i++) busy += Math.min(b, m.end[i]) - Math.max(a, m.start[i]);
   return busy;
 }
 
@@ -64,7 +53,7 @@ export function busyWithin(m: MergedIntervals, a: number, b: number): number {
 export function idleWithin(m: MergedIntervals, a: number, b: number): [number, number][] {
   const out: [number, number][] = [];
   let t = a;
-  for (let i = firstEndAfter(m, a); i < m.start.length && m.start[i] < b; i++) {
+  for (let i = firstAtOrAfter(m.end, a, true); i < m.start.length && m.start[i] < b; i++) {
     if (m.start[i] > t) out.push([t, m.start[i]]);
     t = Math.max(t, m.end[i]);
   }

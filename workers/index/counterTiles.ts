@@ -2,6 +2,7 @@
 // last sample, so a memory spike shorter than a pixel still reaches its height.
 
 import { TILE_BUCKETS, bucketNs, tileSpanNs, type CounterTile } from '../../src/model/tiles';
+import { firstAtOrAfter } from './sortedSearch';
 
 export interface CounterColumns {
   /** Sample times, sorted. */
@@ -33,16 +34,4 @@ export function buildCounterTile(c: CounterColumns, laneId: string, level: numbe
     }
   }
   return { laneId, level, index, count, min, max, last, before };
-}
-
-/** First index whose time is ≥ x (or > x when `after`). */
-export function firstAtOrAfter(t: Float64Array, x: number, after = false): number {
-  let lo = 0;
-  let hi = t.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (t[mid] < x || (after && t[mid] === x)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -3,6 +3,7 @@
 
 import type { LaneInfo } from '../../src/model/types';
 import { RawKind, type RawTrace } from '../ingest/rawTrace';
+import { firstAtOrAfter } from './sortedSearch';
 
 export interface LaneIndex {
   info: LaneInfo;
@@ -168,12 +169,5 @@ export function firstEndingAfter(lane: Pick<LaneIndex, 'start' | 'dur'>, list: I
 
 /** First index in the lane whose start is ≥ t. */
 export function firstStartingAt(lane: LaneIndex, t: number): number {
-  let lo = 0;
-  let hi = lane.start.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (lane.start[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstAtOrAfter(lane.start, t);
 }

@@ -7,8 +7,9 @@ import { LruCache } from '../../src/model/lruCache';
 import type { QueryResult, ViewportQuery } from '../../src/model/types';
 import { counterTileBytes, sliceTileBytes, tileRange, type CounterTile, type SliceTile } from '../../src/model/tiles';
 import type { CounterPlan } from '../lanes/laneMapping';
-import { buildCounterTile, firstAtOrAfter } from './counterTiles';
+import { buildCounterTile } from './counterTiles';
 import type { LaneIndex } from './laneIndex';
+import { firstAtOrAfter } from './sortedSearch';
 import { SliceTilePyramid } from './tilePyramid';
 import { queryCounter, queryLaneSlices, visibleEventCount, wideSlices } from './viewportQuery';
 

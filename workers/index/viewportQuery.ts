@@ -5,6 +5,7 @@
 import type { CounterSamples, LaneSlices } from '../../src/model/types';
 import type { CounterPlan } from '../lanes/laneMapping';
 import { BLOCK, firstEndingAfter, type LaneIndex } from './laneIndex';
+import { firstAtOrAfter } from './sortedSearch';
 
 /** Items narrower than this (px) are merged with their neighbours. */
 const MERGE_PX = 1;
@@ -143,13 +144,7 @@ export function queryLaneSlices(lane: LaneIndex, startNs: number, endNs: number,
  */
 export function queryCounter(counter: CounterPlan, startNs: number, endNs: number, widthPx: number): CounterSamples {
   const { t, values } = counter;
-  let lo = 0;
-  let hi = t.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (t[mid] < startNs) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstAtOrAfter(t, startNs);
   const picks: number[] = [];
   if (lo > 0) picks.push(lo - 1);
   const nsPerPx = (endNs - startNs) / Math.max(1, widthPx);
