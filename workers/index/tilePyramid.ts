@@ -3,7 +3,7 @@
 // built from the events on demand and kept in a byte-bounded LRU shared by the trace.
 
 import type { LruCache } from '../../src/model/lruCache';
-import { MAX_TILE_LEVEL, TILE_BUCKETS, sliceTileBytes, tileRange, tileSpanNs, type SliceTile } from '../../src/model/tiles';
+import { MAX_TILE_LEVEL, TILE_BUCKETS, tileRange, tileSpanNs, type SliceTile } from '../../src/model/tiles';
 import { buildSliceTile, emptySliceTile, mergeSliceTiles, type TileSource } from './sliceTiles';
 
 /**
@@ -23,7 +23,6 @@ export class SliceTilePyramid {
   readonly minNs: number;
   readonly maxNs: number;
   private readonly eager = new Map<number, Map<number, SliceTile>>();
-  private eagerBytes = 0;
 
   constructor(
     private readonly src: TileSource,
@@ -61,11 +60,6 @@ export class SliceTilePyramid {
     this.topLevel = level;
   }
 
-  /** Bytes of the eagerly built tiles (the lazily built ones are counted by the shared cache). */
-  get bytes(): number {
-    return this.eagerBytes;
-  }
-
   tile(level: number, index: number): SliceTile {
     const span = tileSpanNs(level);
     if ((index + 1) * span <= this.minNs || index * span > this.maxNs) return emptySliceTile(this.laneId, level, index);
@@ -89,9 +83,7 @@ export class SliceTilePyramid {
     this.eager.set(level, tiles);
     for (let i = first; i <= last; i++) {
       const t = make(i);
-      if (!t.rows.length) continue;
-      tiles.set(i, t);
-      this.eagerBytes += sliceTileBytes(t);
+      if (t.rows.length) tiles.set(i, t);
     }
   }
 }

@@ -50,13 +50,6 @@ export class TileStore {
     }
     return t;
   }
-
-  /** Everything the tiles take: eager levels plus both caches. */
-  get bytes(): number {
-    let n = this.sliceCache.bytes + this.counterCache.bytes;
-    for (const p of this.pyramids.values()) n += p.bytes;
-    return n;
-  }
 }
 
 type Target = { id: string; visible: number } & ({ lane: LaneIndex; counter?: undefined } | { counter: CounterPlan; lane?: undefined });
