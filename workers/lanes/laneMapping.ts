@@ -56,9 +56,7 @@ export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryR
   const laneOf = new Map<number, Map<number, number>>();
   const members: number[][] = [];
   const infos: LaneInfo[] = [];
-  const counterSeries = new Map<string, CounterBuild>();
-  // pid id → device code → the memory counter of that device: no key string per sample.
-  const memoryCounters = new Map<number, Map<number, CounterBuild>>();
+  const counterSeries = new Map<string, { info: LaneInfo; t: number[]; rows: Record<string, number>[]; events: number[] }>();
   const n = raw.count;
   const kinds = raw.kind.data;
   const flags = raw.flags.data;
@@ -83,7 +81,7 @@ export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryR
     catCounts[catId] = (catCounts[catId] ?? 0) + 1;
     const isMemory = kinds[i] === RawKind.Instant && names[i] === memoryName && isKinetoMemoryEvent(strings.get(catId), '[memory]');
     if (kinds[i] === RawKind.Counter || isMemory) {
-      addCounterSample(raw, i, trace, pids[i], strings.get(catId), strings.get(names[i]), counterSeries, memoryCounters);
+      addCounterSample(raw, i, trace, strings.get(pids[i]), strings.get(catId), strings.get(names[i]), counterSeries);
       continue;
     }
     // The category decides; name rules run only for unknown categories, once per name.
@@ -180,22 +178,14 @@ function threadLabel(raw: RawTrace, pid: string, tid: string, kind: LaneKind): s
   return `thread ${tid}`;
 }
 
-interface CounterBuild {
-  info: LaneInfo;
-  t: number[];
-  rows: Record<string, number>[];
-  events: number[];
-}
-
 function addCounterSample(
   raw: RawTrace,
   i: number,
   trace: string,
-  pidId: number,
+  pid: string,
   cat: string,
   name: string,
-  series: Map<string, CounterBuild>,
-  memory: Map<number, Map<number, CounterBuild>>,
+  series: Map<string, { info: LaneInfo; t: number[]; rows: Record<string, number>[]; events: number[] }>,
 ): void {
   const text = raw.argsText(raw.argsOff.data[i], raw.argsLen.data[i]);
   let args: Record<string, unknown> = {};
@@ -204,36 +194,24 @@ function addCounterSample(
   } catch {
     return;
   }
+  let id: string;
+  let laneName: string;
   let row: Record<string, number>;
-  let c: CounterBuild | undefined;
-  let id = '';
-  let laneName = '';
   let unit = '';
-  let remember: ((c: CounterBuild) => void) | null = null;
-  const pid = raw.strings.get(pidId);
   if (isKinetoMemoryEvent(cat, name)) {
     const type = Number(args['Device Type'] ?? 0);
     const dev = Number(args['Device Id'] ?? 0);
+    id = laneKey(trace, pid, `memory ${type}:${dev}`, 'counter');
+    laneName = type === 0 ? 'CPU memory' : `CUDA ${dev} memory`;
     row = { 'Total Allocated': Number(args['Total Allocated']), 'Total Reserved': Number(args['Total Reserved']) };
-    let devices = memory.get(pidId);
-    if (!devices) memory.set(pidId, (devices = new Map()));
-    const code = type * 0x10000 + dev;
-    c = devices.get(code);
-    if (!c) {
-      id = laneKey(trace, pid, `memory ${type}:${dev}`, 'counter');
-      laneName = type === 0 ? 'CPU memory' : `CUDA ${dev} memory`;
-      unit = 'bytes';
-      c = series.get(id);
-      const known = devices;
-      remember = (made) => known.set(code, made);
-    }
+    unit = 'bytes';
   } else {
     id = laneKey(trace, pid, `counter ${name}`, 'counter');
     laneName = name;
     row = {};
     for (const [k, v] of Object.entries(args)) if (typeof v === 'number') row[k] = v;
-    c = series.get(id);
   }
+  let c = series.get(id);
   if (!c) {
     const info: LaneInfo = {
       id,
@@ -250,13 +228,12 @@ function addCounterSample(
     };
     series.set(id, (c = { info, t: [], rows: [], events: [] }));
   }
-  remember?.(c);
   c.t.push(raw.start.data[i]);
   c.rows.push(row);
   c.events.push(i);
 }
 
-function finishCounter(raw: RawTrace, c: CounterBuild): CounterPlan {
+function finishCounter(raw: RawTrace, c: { info: LaneInfo; t: number[]; rows: Record<string, number>[]; events: number[] }): CounterPlan {
   const order = c.t.map((_, k) => k).sort((a, b) => c.t[a] - c.t[b] || a - b);
   const pick = <T extends Uint32Array | Uint8Array | Float64Array>(col: { data: T }, make: new (n: number) => T): T => {
     const out = new make(order.length);
