@@ -44,17 +44,18 @@ class SliceWriter {
 }
 
 /**
- * The largest level-of-detail block that starts at list position p, lies entirely in
- * the list, and spans less than mergeNs: [its event count, its longest event].
+ * The largest level-of-detail block of a row that starts at list position p, lies
+ * entirely in the list and passes `fits(size, longest)`: [its event count, its longest
+ * event], or null. A block fits only if the smaller ones inside it do.
  */
-function widestNarrowBlock(lane: LaneIndex, list: Int32Array, blocks: Int32Array[], p: number, mergeNs: number): [number, number] | null {
+function largestBlock(list: Int32Array, blocks: Int32Array[], p: number, fits: (size: number, longest: number) => boolean): [number, number] | null {
   let found: [number, number] | null = null;
   let size = BLOCK;
   for (let l = 0; l < blocks.length; l++, size *= BLOCK) {
     if (p % size !== 0 || p + size > list.length) break;
-    const last = list[p + size - 1];
-    if (lane.start[last] + lane.dur[last] - lane.start[list[p]] >= mergeNs) break;
-    found = [size, blocks[l][p / size]];
+    const longest = blocks[l][p / size];
+    if (!fits(size, longest)) break;
+    found = [size, longest];
   }
   return found;
 }
@@ -83,7 +84,10 @@ export function queryLaneSlices(lane: LaneIndex, startNs: number, endNs: number,
       const s = lane.start[k];
       if (s > endNs) break;
       // Zoomed out: a whole aligned block narrower than the merge width joins the bucket at once.
-      const block = widestNarrowBlock(lane, list, blocks, p, mergeNs);
+      const block = largestBlock(list, blocks, p, (size) => {
+        const last = list[p + size - 1];
+        return lane.start[last] + lane.dur[last] - lane.start[list[p]] < mergeNs;
+      });
       if (block) {
         const [size, dom] = block;
         const be2 = lane.start[list[p + size - 1]] + lane.dur[list[p + size - 1]];
@@ -190,9 +194,9 @@ export function wideSlices(lane: LaneIndex, startNs: number, endNs: number, minD
     for (let p = firstEndingAfter(lane, list, startNs); p < list.length; ) {
       const k = list[p];
       if (lane.start[k] > endNs) break;
-      const skip = narrowBlockSize(lane, blocks, p, list.length, minDurNs);
-      if (skip > 0) {
-        p += skip;
+      const narrow = largestBlock(list, blocks, p, (_, longest) => lane.dur[longest] < minDurNs);
+      if (narrow) {
+        p += narrow[0];
         continue;
       }
       if (lane.dur[k] >= minDurNs && !lane.instant[k]) out.emit(lane.start[k], lane.start[k] + lane.dur[k], r, lane.name[k], k, 1, 0);
@@ -200,18 +204,6 @@ export function wideSlices(lane: LaneIndex, startNs: number, endNs: number, minD
     }
   }
   return out.finish(lane.info.id);
-}
-
-/** Size of the largest aligned block at list position p whose longest event is shorter than minDurNs (0: none). */
-function narrowBlockSize(lane: LaneIndex, blocks: Int32Array[], p: number, n: number, minDurNs: number): number {
-  let found = 0;
-  let size = BLOCK;
-  for (let l = 0; l < blocks.length; l++, size *= BLOCK) {
-    if (p % size !== 0 || p + size > n) break;
-    if (lane.dur[blocks[l][p / size]] >= minDurNs) break;
-    found = size;
-  }
-  return found;
 }
 
 /** Events of the lane overlapping [startNs, endNs], summed over its rows. */
