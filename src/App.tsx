@@ -7,7 +7,7 @@ import { LoadProgressPanel } from './panels/LoadProgress';
 import { HelpOverlay } from './panels/HelpOverlay';
 import { DetailsPanel } from './panels/DetailsPanel';
 import { AnnotationsPanel } from './panels/AnnotationsPanel';
-import { RestoreNotice, ShareControls } from './panels/ShareControls';
+import { AppNotices, RestoreNotice, ShareControls } from './panels/ShareControls';
 import { Timeline } from './timeline/Timeline';
 import { AnalysisDrawer } from './panels/AnalysisDrawer';
 import { SearchBar } from './panels/analysis/SearchBar';
@@ -145,6 +145,7 @@ export function App() {
         <input ref={fileInput} type="file" multiple data-testid="file-input" className="visually-hidden" tabIndex={-1} onChange={onPicked} />
       </header>
       <RestoreNotice />
+      {showTimeline && <AppNotices />}
 
       {warnings.length > 0 && showTimeline && (
         <div className="banner warning" data-testid="load-warning" role="status">

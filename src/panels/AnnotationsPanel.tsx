@@ -5,10 +5,10 @@
 import { useEffect, useRef, useState } from 'react';
 import { useStore } from '../state/store';
 import { ANNOTATION_COLORS, annotationRows, isStage, type Annotation } from '../model/annotations';
-import { annotationsFromJson, annotationsToCsv, annotationsToJson } from '../model/annotationFiles';
+import { annotationsFromJson } from '../model/annotationFiles';
 import { formatDuration } from '../model/time';
 import { jumpToAnnotation } from '../timeline/annotationActions';
-import { downloadBlob, exportStem } from '../export/download';
+import { downloadAnnotations } from '../export/annotationsDownload';
 import '../annotations.css';
 
 export function AnnotationsPanel() {
@@ -18,13 +18,6 @@ export function AnnotationsPanel() {
   const [message, setMessage] = useState<string | null>(null);
   const importRef = useRef<HTMLInputElement>(null);
   const rows = annotationRows(annotations);
-
-  const exportAs = (kind: 'json' | 'csv') => {
-    const s = useStore.getState();
-    const names = s.traces.map((t) => t.name);
-    const text = kind === 'json' ? annotationsToJson(s.annotations, s.axisOriginNs, names) : annotationsToCsv(s.annotations, s.axisOriginNs);
-    downloadBlob(new Blob([text], { type: kind === 'json' ? 'application/json' : 'text/csv' }), `${exportStem(names)}.annotations.${kind}`);
-  };
 
   const onImport = async (e: React.ChangeEvent<HTMLInputElement>) => {
     const file = e.currentTarget.files?.[0];
@@ -48,10 +41,10 @@ export function AnnotationsPanel() {
         <button className="button small" onClick={() => importRef.current?.click()} title="Import annotations from a JSON file">
           Import
         </button>
-        <button className="button small" disabled={!annotations.length} onClick={() => exportAs('json')} data-testid="export-annotations-json">
+        <button className="button small" disabled={!annotations.length} onClick={() => downloadAnnotations('json')} data-testid="export-annotations-json">
           JSON
         </button>
-        <button className="button small" disabled={!annotations.length} onClick={() => exportAs('csv')} data-testid="export-annotations-csv">
+        <button className="button small" disabled={!annotations.length} onClick={() => downloadAnnotations('csv')} data-testid="export-annotations-csv">
           CSV
         </button>
         <input ref={importRef} type="file" accept=".json,application/json" className="visually-hidden" tabIndex={-1} data-testid="import-annotations" onChange={onImport} />

@@ -4,6 +4,7 @@
 import { useRef, useState } from 'react';
 import { useStore } from '../state/store';
 import { ExportMenu } from './ExportMenu';
+import { downloadAnnotations } from '../export/annotationsDownload';
 import '../annotations.css';
 
 export function ShareControls() {
@@ -58,5 +59,33 @@ export function RestoreNotice() {
         Dismiss
       </button>
     </div>
+  );
+}
+
+/** The app's own limits: a link that had to leave lanes out, saved work the browser would not keep. */
+export function AppNotices() {
+  const notices = useStore((s) => s.notices);
+  const hasAnnotations = useStore((s) => s.annotations.length > 0);
+  return (
+    <>
+      {(['storage', 'link'] as const).map((kind) => {
+        const text = notices[kind];
+        if (!text) return null;
+        return (
+          <div key={kind} className="banner notice" data-testid={`${kind}-notice`} role={kind === 'storage' ? 'alert' : 'status'}>
+            <span>{text}</span>
+            <span className="spacer" />
+            {kind === 'storage' && (
+              <button className="button small" data-testid="storage-export-json" disabled={!hasAnnotations} onClick={() => downloadAnnotations('json')}>
+                Export annotations (JSON)
+              </button>
+            )}
+            <button className="button small" onClick={() => useStore.getState().setNotice(kind, null)}>
+              Dismiss
+            </button>
+          </div>
+        );
+      })}
+    </>
   );
 }

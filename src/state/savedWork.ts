@@ -1,12 +1,15 @@
 // Saved work in IndexedDB (idb-keyval): the last view and the annotations per trace
 // fingerprint, kept in the link's wire format so old saves go through the same
-// validation and version upgrades as old links. IndexedDB can be missing or full
-// (private windows, quotas): saving then silently does nothing.
+// validation and version upgrades as old links. IndexedDB can be missing, refuse, or be
+// full (private windows, quotas, full disks): saving then says why, so the user can be
+// told while the annotations are still on screen (viewPersistence.ts).
 
 import { get, set } from 'idb-keyval';
 import { fromWire, toWire, type ViewState } from './urlState';
 
 const WORK_PREFIX = 'tracelane:work:';
+/** A database that never answers (blocked open, stuck disk) counts as a failed save. */
+const SAVE_TIMEOUT_MS = 5000;
 
 export async function loadSavedWork(fingerprint: string): Promise<ViewState | null> {
   try {
@@ -17,10 +20,30 @@ export async function loadSavedWork(fingerprint: string): Promise<ViewState | nu
   }
 }
 
-export async function saveWork(fingerprint: string, state: ViewState): Promise<void> {
+/** Saves; resolves to null when saved, else to a sentence saying why the browser did not keep it. */
+export async function saveWork(fingerprint: string, state: ViewState): Promise<string | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    await set(WORK_PREFIX + fingerprint, { wire: toWire(state), savedAt: Date.now() });
-  } catch {
-    /* no IndexedDB here: nothing to keep */
+    await Promise.race([
+      set(WORK_PREFIX + fingerprint, { wire: toWire(state), savedAt: Date.now() }),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new DOMException('no answer', 'TimeoutError')), SAVE_TIMEOUT_MS))),
+    ]);
+    return null;
+  } catch (e) {
+    return storageFailure(e);
+  } finally {
+    clearTimeout(timer);
   }
+}
+
+function storageFailure(e: unknown): string {
+  const name = e instanceof DOMException || e instanceof Error ? e.name : '';
+  const detail = e instanceof Error || e instanceof DOMException ? e.message : String(e);
+  const why =
+    name === 'QuotaExceededError'
+      ? 'its storage is full'
+      : name === 'TimeoutError'
+        ? 'its storage (IndexedDB) did not answer'
+        : `its storage (IndexedDB) is unavailable, as in private windows${detail ? ` (${detail})` : ''}`;
+  return `This browser did not save your annotations and view: ${why}. They stay in this tab and in the link; export the annotations as JSON to keep a copy.`;
 }

@@ -9,6 +9,9 @@ import type { Annotation } from '../model/annotations';
 import type { FileRef } from './urlState';
 import type { AnalysisOverlay } from '../timeline/analysisOverlay';
 
+/** Standing notices about the app's own limits (the link's length, storage), one per kind. */
+export type NoticeKind = 'link' | 'storage';
+
 export type TraceStatus = 'loading' | 'ready' | 'error';
 export type TraceState = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -99,6 +102,7 @@ export interface AppState {
   restoreNotice: string[] | null;
   /** Files a link made from dropped traces asks for. */
   fileRequest: FileRef[] | null;
+  notices: Partial<Record<NoticeKind, string>>;
   /** What the analyses mark on the timeline: flow arrows, search hits, idle gaps (global-axis ns). */
   analysisOverlay: AnalysisOverlay;
 
@@ -133,6 +137,7 @@ export interface AppState {
   setShareUrl(url: string): void;
   setRestoreNotice(problems: string[] | null): void;
   setFileRequest(files: FileRef[] | null): void;
+  setNotice(kind: NoticeKind, text: string | null): void;
   setAnalysisOverlay(patch: Partial<AnalysisOverlay>): void;
 }
 
@@ -161,6 +166,7 @@ const idle = {
   shareUrl: '',
   restoreNotice: null as string[] | null,
   fileRequest: null as FileRef[] | null,
+  notices: {} as Partial<Record<NoticeKind, string>>,
   analysisOverlay: { arrows: [], hits: [], currentHit: -1, gaps: [] } as AnalysisOverlay,
 };
 
@@ -346,6 +352,15 @@ export const useStore = create<AppState>()((set, get) => ({
 
   setFileRequest(fileRequest) {
     set({ fileRequest });
+  },
+
+  setNotice(kind, text) {
+    const notices = get().notices;
+    if ((notices[kind] ?? null) === text) return;
+    const next = { ...notices };
+    if (text === null) delete next[kind];
+    else next[kind] = text;
+    set({ notices: next });
   },
 
   setAnalysisOverlay(patch) {

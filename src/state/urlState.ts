@@ -17,10 +17,13 @@
 //      tuples. Absent: the link does not say, so the opener's own rules apply.
 //      Optional `j` (added within v2, ignored by builds before it): groups the user joined
 //      into another group, {groupId: targetGroupId}.
+//      Optional `hp` / `pp` (added within v2): hidden / pinned lanes as patterns
+//      (lanePatterns.ts), written instead of `h` / `p` when the link would be too long.
 // Older versions are upgraded, never dropped. A newer version opens its traces
 // but restores nothing else, and says so.
 
 import { ANNOTATION_COLORS } from '../model/annotations';
+import { expandLanePatterns, lanePatterns } from './lanePatterns';
 import { DEFAULT_RULES, rulesFromTuples, rulesToTuples, sameRules, type CategoryRule } from '../../workers/lanes/categoryRules';
 
 export const URL_STATE_VERSION = 2;
@@ -62,6 +65,45 @@ export interface ViewState {
   laneRules: CategoryRule[] | null;
   /** Joined groups, group id → target group id (absent in older links). */
   joined?: Record<string, string>;
+  /** Hidden / pinned lanes written as patterns (lanePatterns.ts), expanded against the lanes when applied. */
+  hiddenPatterns?: string[];
+  pinnedPatterns?: string[];
+}
+
+/** Longer links get cut by chat tools, trackers and some browsers' address handling. */
+export const MAX_LINK_CHARS = 8000;
+
+/** The ViewState's hidden and pinned lanes against the lanes loaded now (patterns expanded). */
+export function laneListsOf(s: ViewState, laneIds: readonly string[]): { hidden: string[]; pinned: string[] } {
+  return {
+    hidden: [...s.hidden, ...expandLanePatterns(s.hiddenPatterns ?? [], laneIds)],
+    pinned: [...s.pinned, ...expandLanePatterns(s.pinnedPatterns ?? [], laneIds)],
+  };
+}
+
+/**
+ * The link for `s` within `limit` characters (`linkOf` turns a payload into the whole
+ * link): as it is; else with the hidden and pinned lanes as patterns over `laneIds`;
+ * else without them, with a notice saying what the link leaves out.
+ */
+export async function fitLink(
+  s: ViewState,
+  laneIds: readonly string[],
+  linkOf: (payload: string) => string,
+  limit = MAX_LINK_CHARS,
+): Promise<{ link: string; notice: string | null }> {
+  let link = linkOf(await encodeViewState(s));
+  if (link.length <= limit || (!s.hidden.length && !s.pinned.length)) return { link, notice: null };
+  const patterned: ViewState = { ...s, hidden: [], pinned: [], hiddenPatterns: lanePatterns(s.hidden, laneIds), pinnedPatterns: lanePatterns(s.pinned, laneIds) };
+  link = linkOf(await encodeViewState(patterned));
+  if (link.length <= limit) return { link, notice: null };
+  link = linkOf(await encodeViewState({ ...s, hidden: [], pinned: [] }));
+  const left = [s.hidden.length && `${s.hidden.length} hidden`, s.pinned.length && `${s.pinned.length} pinned`].filter(Boolean).join(' and ');
+  const still = link.length > limit ? ` It is still ${link.length.toLocaleString('en-US')} characters: export the annotations (JSON) to keep them whole.` : '';
+  return {
+    link,
+    notice: `The link leaves out the ${left} lanes: with them it would be longer than ${limit.toLocaleString('en-US')} characters, which chat tools and browsers may cut. Saved work in this browser keeps them.${still}`,
+  };
 }
 
 export function emptyViewState(originNs = '0'): ViewState {
@@ -89,6 +131,8 @@ export function toWire(s: ViewState): Record<string, unknown> {
   if (s.range) w.r = [Math.round(s.range.startNs), Math.round(s.range.endNs)];
   if (s.hidden.length) w.h = s.hidden;
   if (s.pinned.length) w.p = s.pinned;
+  if (s.hiddenPatterns?.length) w.hp = s.hiddenPatterns;
+  if (s.pinnedPatterns?.length) w.pp = s.pinnedPatterns;
   if (s.collapsed.length) w.c = s.collapsed;
   if (Object.keys(s.offsets).length) w.off = s.offsets;
   if (s.joined && Object.keys(s.joined).length) w.j = s.joined;
@@ -214,7 +258,13 @@ function readV2(w: Record<string, unknown>, s: ViewState, problems: string[]): v
     if (typeof w.sel === 'string' && w.sel.length < 4000) s.selection = w.sel;
     else problems.push('the selected slice');
   }
-  for (const [k, field, label] of [['h', 'hidden', 'hidden lanes'], ['p', 'pinned', 'pinned lanes'], ['c', 'collapsed', 'collapsed groups']] as const) {
+  for (const [k, field, label] of [
+    ['h', 'hidden', 'hidden lanes'],
+    ['p', 'pinned', 'pinned lanes'],
+    ['c', 'collapsed', 'collapsed groups'],
+    ['hp', 'hiddenPatterns', 'hidden lanes'],
+    ['pp', 'pinnedPatterns', 'pinned lanes'],
+  ] as const) {
     if (w[k] === undefined) continue;
     const list = strArr(w[k]);
     if (list) s[field] = list;

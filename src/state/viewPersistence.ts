@@ -7,7 +7,7 @@ import { loadSources } from './traceClient';
 import { urlParamSources, urlSource } from './sources';
 import { useStore, type AppState } from './store';
 import { traceIdentity } from './fingerprint';
-import { decodeViewState, encodeViewState, hashFor, payloadOfHash, type DecodedViewState, type FileRef } from './urlState';
+import { decodeViewState, fitLink, hashFor, payloadOfHash, type DecodedViewState, type FileRef } from './urlState';
 import { applyViewState, captureViewState } from './viewState';
 import { loadSavedWork, saveWork } from './savedWork';
 import { recordRecent } from './recentTraces';
@@ -24,6 +24,9 @@ let fingerprint = '';
 let syncing = false;
 let readySeq = 0;
 let timer: ReturnType<typeof setTimeout> | null = null;
+/** The last notices raised, so a dismissed one is not raised again by the next save. */
+let linkNotice: string | null = null;
+let storageFailing = false;
 
 function setRestoreState(state: 'pending' | 'done'): void {
   document.documentElement.dataset.viewRestore = state;
@@ -144,13 +147,18 @@ async function save(st: AppState = useStore.getState()): Promise<void> {
   const print = fingerprint;
   const files: FileRef[] = st.traces.flatMap((t, i) => (t.source.kind === 'file' ? [{ name: t.name, size: t.source.file.size, id: identities[i] ?? '' }] : []));
   const state = captureViewState(st, files);
-  const payload = await encodeViewState(state);
+  const search = state.sources.length ? '?' + state.sources.map((u) => `url=${encodeURIComponent(u)}`).join('&') : '';
+  const base = `${window.location.origin}${window.location.pathname}${search}`;
+  const { link: url, notice } = await fitLink(state, st.lanes.map((l) => l.id), (payload) => base + hashFor(payload));
   // The address only follows the trace still open; the saved work is kept either way.
   if (my === readySeq && syncing) {
-    const search = state.sources.length ? '?' + state.sources.map((u) => `url=${encodeURIComponent(u)}`).join('&') : '';
-    const url = `${window.location.origin}${window.location.pathname}${search}${hashFor(payload)}`;
     if (url !== window.location.href) window.history.replaceState(window.history.state, '', url);
     st.setShareUrl(url);
+    if (notice !== linkNotice) useStore.getState().setNotice('link', notice);
+    linkNotice = notice;
   }
-  await saveWork(print, state);
+  const failure = await saveWork(print, state);
+  // Said once per failure, not on every save: a dismissed notice stays dismissed until storage recovers and fails again.
+  if (failure !== null && !storageFailing) useStore.getState().setNotice('storage', failure);
+  storageFailing = failure !== null;
 }

@@ -6,7 +6,7 @@ import { makeAnnotation, type Annotation } from '../model/annotations';
 import { clampTo } from '../timeline/viewportMath';
 import { selectByKey } from './selectByKey';
 import { useStore, type AppState } from './store';
-import type { FileRef, ViewState } from './urlState';
+import { laneListsOf, type FileRef, type ViewState } from './urlState';
 import { rulesInForce } from './laneRules';
 
 export function captureViewState(st: AppState, files: FileRef[]): ViewState {
@@ -39,11 +39,12 @@ export async function applyViewState(s: ViewState): Promise<string[]> {
     if (ok.length < ids.length) problems.push(`${ids.length - ok.length} ${what} not in these traces`);
     return ok;
   };
+  const lanes = laneListsOf(s, st.lanes.map((l) => l.id));
   useStore.setState({
     laneState: {
       ...st.laneState,
-      hidden: new Set(keep(s.hidden, laneIds, 'hidden lanes')),
-      pinned: keep(s.pinned, laneIds, 'pinned lanes'),
+      hidden: new Set(keep(lanes.hidden, laneIds, 'hidden lanes')),
+      pinned: keep(lanes.pinned, laneIds, 'pinned lanes'),
       collapsed: new Set(keep(s.collapsed, groupIds, 'collapsed groups')),
       joined: new Map(Object.entries(s.joined ?? {}).filter(([g, t]) => groupIds.has(g) && groupIds.has(t))),
     },
