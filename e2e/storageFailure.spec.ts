@@ -1,0 +1,86 @@
+// IndexedDB that cannot save (a private window without storage, a full disk): the user
+// is told at once, offered the annotations as JSON, and the link in the address bar
+// still carries them. IndexedDB is broken from outside the app, by an init script.
+
+import { readFileSync } from 'node:fs';
+import { inflateRawSync } from 'node:zlib';
+import { expect, test, type Page } from '@playwright/test';
+import { openByUrl, settledLink, shot, waitIdle, waitReady } from './helpers';
+
+const FILE = 'two_rank_stall_rank0.json.gz';
+
+const BREAKERS = {
+  // Chromium without storage access: open() throws before any request exists.
+  unavailable: () => {
+    IDBFactory.prototype.open = function () {
+      throw new DOMException('The user denied permission to access the database.', 'SecurityError');
+    };
+  },
+  // A full disk: the database opens, every write's transaction aborts with a quota error.
+  quota: () => {
+    IDBObjectStore.prototype.put = function () {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+  },
+} as const;
+
+/** The annotations a #tl= link carries, decoded here with Node's zlib (not the app's codec). */
+function linkLabels(link: string): string[] {
+  const payload = /#tl=([A-Za-z0-9_-]+)/.exec(link)?.[1];
+  expect(payload, link).toBeTruthy();
+  const wire = JSON.parse(inflateRawSync(Buffer.from(payload!, 'base64url')).toString('utf8')) as { a?: [number, string][] };
+  return (wire.a ?? []).map((t) => t[1]);
+}
+
+async function markAndName(page: Page, label: string): Promise<void> {
+  const box = (await page.getByTestId('timeline-canvas').boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.4, box.y + 30);
+  await page.keyboard.press('m');
+  await expect(page.getByTestId('annotation-row')).toHaveCount(1);
+  const row = page.getByTestId('annotation-row');
+  const current = (await row.getAttribute('data-label'))!;
+  await row.locator('xpath=..').getByRole('button', { name: `Edit ${current}` }).click();
+  const input = page.getByTestId('annotation-label-input');
+  await input.focus();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(label);
+  await page.keyboard.press('Enter');
+  await expect(page.locator(`[data-testid="annotation-row"][data-label="${label}"]`)).toHaveCount(1);
+}
+
+for (const [mode, breakStorage] of Object.entries(BREAKERS)) {
+  test(`IndexedDB ${mode}: a notice at once, the JSON export offered, the link keeps the annotation`, async ({ page }) => {
+    await page.addInitScript(breakStorage);
+    await openByUrl(page, FILE);
+    await waitReady(page);
+    await page.waitForFunction(() => document.documentElement.dataset.viewRestore === 'done');
+    await waitIdle(page);
+
+    // Told on opening, before anything could be lost.
+    const notice = page.getByTestId('storage-notice');
+    await expect(notice).toBeVisible({ timeout: 7_000 });
+    await expect(notice).toContainText('did not save your annotations');
+    await expect(notice).toContainText(mode === 'quota' ? 'storage is full' : 'unavailable');
+
+    await markAndName(page, 'slow step');
+    await expect(notice).toBeVisible();
+    if (mode === 'quota') await shot(page, 'storage-quota-notice');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), notice.getByTestId('storage-export-json').click()]);
+    const file = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { format: string; annotations: { label: string }[] };
+    expect(file.format).toBe('tracelane-annotations');
+    expect(file.annotations.map((a) => a.label)).toEqual(['slow step']);
+
+    const link = await settledLink(page);
+    expect(linkLabels(link)).toEqual(['slow step']);
+    expect(linkLabels(page.url())).toEqual(['slow step']);
+
+    // Dismissed, it stays away while storage keeps failing.
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    const box = (await page.getByTestId('timeline-canvas').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + 30);
+    await page.mouse.wheel(0, -200);
+    await page.waitForTimeout(800);
+    await expect(notice).toHaveCount(0);
+  });
+}
