@@ -45,11 +45,12 @@ export class FlameGraphBuilder {
 
   /** The finished graph, children sorted by name at every level. */
   build(): FlameGraph {
-    const sort = (n: FlameNode): void => {
+    // A work list, not recursion: collapsed stacks can be deeper than the call stack.
+    const todo = [this.root];
+    for (let n = todo.pop(); n; n = todo.pop()) {
       n.children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      for (const c of n.children) sort(c);
-    };
-    sort(this.root);
+      for (const c of n.children) todo.push(c);
+    }
     return { root: this.root };
   }
 }

@@ -6,15 +6,19 @@
 import type { RawTrace } from '../ingest/rawTrace';
 import { FlameGraphBuilder } from '../../src/model/flameGraph';
 import { TraceFormatError, type ImporterFormat, type TraceImporter } from './importer';
-import { headLines, LineReader } from './lineReader';
+import { HEAD_LINES_BYTES, headLines, LineReader } from './lineReader';
 
 const LINE = /^(.*\S)\s+(\d+)$/;
+/** The start of a stack whose count lies past the detection head (no JSON quotes or braces). */
+const CUT_STACK = /^[^"{}]*;[^"{}]*$/;
 
 export const collapsedStacks: ImporterFormat = {
   name: 'collapsed stacks',
   detect(head) {
     const lines = headLines(head);
-    return lines.length > 0 && lines.every((l) => LINE.test(l)) && lines.some((l) => l.includes(';'));
+    if (lines.length > 0 && lines.every((l) => LINE.test(l)) && lines.some((l) => l.includes(';'))) return true;
+    // A first stack tens of thousands of frames deep is longer than the head: only its start shows.
+    return lines.length === 1 && !head.subarray(0, HEAD_LINES_BYTES).includes(0x0a) && CUT_STACK.test(lines[0]);
   },
   create: (raw) => new CollapsedStacksImporter(raw),
 };

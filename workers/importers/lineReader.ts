@@ -5,32 +5,45 @@
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
 export class LineReader {
-  private carry: Uint8Array | null = null;
+  /** The unfinished line's bytes, one part per chunk: joined once its end arrives, so a line spanning k chunks costs O(length), not O(k·length). */
+  private carry: Uint8Array[] = [];
   /** 1-based number of the next line handed out. */
   lineNo = 1;
 
   constructor(private readonly onLine: (line: string, lineNo: number) => void) {}
 
   push(chunk: Uint8Array): void {
-    let buf = chunk;
-    if (this.carry) {
-      buf = new Uint8Array(this.carry.length + chunk.length);
-      buf.set(this.carry);
-      buf.set(chunk, this.carry.length);
-      this.carry = null;
-    }
+    let nl = chunk.indexOf(0x0a);
     let start = 0;
-    for (let nl = buf.indexOf(0x0a); nl >= 0; nl = buf.indexOf(0x0a, start)) {
-      this.emit(buf, start, nl);
+    if (nl >= 0 && this.carry.length > 0) {
+      this.carry.push(chunk.subarray(0, nl));
+      this.emitCarry();
+      start = nl + 1;
+      nl = chunk.indexOf(0x0a, start);
+    }
+    for (; nl >= 0; nl = chunk.indexOf(0x0a, start)) {
+      this.emit(chunk, start, nl);
       start = nl + 1;
     }
-    if (start < buf.length) this.carry = buf.slice(start);
+    // The reader may reuse its buffers: keep a copy.
+    if (start < chunk.length) this.carry.push(chunk.slice(start));
   }
 
   /** Hands out the last line when the input does not end with a newline. */
   finish(): void {
-    if (this.carry) this.emit(this.carry, 0, this.carry.length);
-    this.carry = null;
+    if (this.carry.length > 0) this.emitCarry();
+  }
+
+  private emitCarry(): void {
+    const parts = this.carry;
+    this.carry = [];
+    const line = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      line.set(p, at);
+      at += p.length;
+    }
+    this.emit(line, 0, line.length);
   }
 
   private emit(buf: Uint8Array, start: number, end: number): void {
@@ -39,9 +52,12 @@ export class LineReader {
   }
 }
 
+/** How much of a detection head headLines() reads. */
+export const HEAD_LINES_BYTES = 64 * 1024;
+
 /** The first complete lines of a detection head (the last, possibly cut, line is dropped). */
 export function headLines(head: Uint8Array, max = 20): string[] {
-  const text = decoder.decode(head.subarray(0, 64 * 1024));
+  const text = decoder.decode(head.subarray(0, HEAD_LINES_BYTES));
   const lines = text.split('\n');
   if (lines.length > 1) lines.pop();
   return lines.map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '').slice(0, max);

@@ -122,14 +122,24 @@ export class SpeedscopeImporter implements TraceImporter {
 
   private evented(p: Profile, emit: (frame: number, start: number, end: number) => void): void {
     const open: { frame: number; start: number }[] = [];
+    // The depths each frame is open at, innermost last: a close finds its open without
+    // scanning the stack (a scan per close is quadratic in the depth).
+    const depths = new Map<number, number[]>();
     let last = p.startValue ?? 0;
     for (const e of p.events ?? []) {
       last = Math.max(last, e.at);
-      if (e.type === 'O') open.push({ frame: e.frame, start: e.at });
-      else if (e.type === 'C') {
+      if (e.type === 'O') {
+        let at = depths.get(e.frame);
+        if (!at) depths.set(e.frame, (at = []));
+        at.push(open.length);
+        open.push({ frame: e.frame, start: e.at });
+      } else if (e.type === 'C') {
         // Events must nest; a close without its open is skipped.
-        const k = open.map((o) => o.frame).lastIndexOf(e.frame);
-        if (k >= 0) closeFrom(open, k, e.at, emit);
+        const k = depths.get(e.frame)?.at(-1) ?? -1;
+        if (k < 0) continue;
+        // Every frame open at depth k or deeper closes: its deepest depths are the ones ≥ k.
+        for (let d = k; d < open.length; d++) depths.get(open[d].frame)!.pop();
+        closeFrom(open, k, e.at, emit);
       }
     }
     closeFrom(open, 0, Math.max(p.endValue ?? 0, last), emit);

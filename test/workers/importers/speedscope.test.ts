@@ -118,6 +118,29 @@ describe('speedscope importer', () => {
     expect(lane.info.rows).toBe(2);
   });
 
+  it('closes the frames inside a closed frame, the innermost open of a recursive frame first, and skips closes of frames not open', async () => {
+    const ev = (type: 'O' | 'C', frame: number, at: number) => ({ type, frame, at });
+    const index = await loadText(
+      speedscopeFile([
+        {
+          type: 'evented',
+          name: 'Thread 9',
+          unit: 'milliseconds',
+          startValue: 0,
+          endValue: 10,
+          // main { forward { main { sleep } } } load_weights, with closes of read_shard and frame 9 that never opened.
+          events: [ev('O', 1, 0), ev('O', 4, 1), ev('O', 1, 2), ev('O', 5, 3), ev('C', 1, 4), ev('C', 3, 5), ev('C', 4, 6), ev('O', 2, 7), ev('C', 9, 8), ev('C', 1, 9)],
+        },
+      ]),
+      'ev.json',
+    );
+    const lane = [...index.lanes.values()][0];
+    const ms = 1e6;
+    expect(laneSlices(index, lane.info.id)).toEqual(
+      [`main@0+${9 * ms}#0`, `forward@${ms}+${5 * ms}#1`, `main@${2 * ms}+${2 * ms}#2`, `sleep@${3 * ms}+${ms}#3`, `load_weights@${7 * ms}+${2 * ms}#1`].sort(),
+    );
+  });
+
   it('is told apart from Chrome-trace JSON by its $schema', async () => {
     const index = await loadText(JSON.stringify({ traceEvents: [{ ph: 'X', name: 'a', ts: 1, dur: 1, pid: 1, tid: 1 }] }), 'x.json');
     expect(index.result.format).toBe('Chrome trace JSON');
@@ -176,5 +199,22 @@ describe('collapsed stacks importer', () => {
       const names = node.children.map((c) => c.name);
       expect(names).toEqual([...names].sort());
     }
+  });
+
+  it('reads stacks deeper than the call stack, whose first line is longer than the detection head', async () => {
+    const depth = 60_000;
+    const frames = Array.from({ length: depth }, (_, d) => `f${d}`);
+    const index = await loadText(`${frames.join(';')} 3\n${frames.slice(0, 10).join(';')};other 2\n`, 'deep.txt');
+    expect(index.result.format).toBe('collapsed stacks');
+    let node = index.result.flame!.root;
+    expect(node.total).toBe(5);
+    const path: string[] = [];
+    while (node.children.length > 0) {
+      // Down the deep branch: f10 sorts before other.
+      node = node.children[0];
+      path.push(node.name);
+    }
+    expect(path).toEqual(frames);
+    expect(node.self).toBe(3);
   });
 });
