@@ -3,7 +3,7 @@
 // draws at most a few rects per pixel column), and a tiled lane's wide slices go on top.
 
 import type { CounterSamples, LaneSlices } from './types';
-import { NO_NAME, TILE_BUCKETS, bucketNs, type CounterTile, type SliceTile } from './tiles';
+import { NO_NAME, TILE_BUCKETS, bucketNs, rowColumn, type CounterTile, type SliceTile } from './tiles';
 
 /**
  * @param tiles the lane's tiles covering the viewport, one level, any order (missing ones are gaps)
@@ -18,6 +18,8 @@ export function slicesFromTiles(laneId: string, tiles: SliceTile[], startNs: num
   const firstBucket = Math.floor(startNs / bw);
   const lastBucket = Math.floor(endNs / bw);
   const rows = [...new Set(sorted.flatMap((t) => [...t.rows]))].sort((a, b) => a - b);
+  // Each tile's rows ascend like `rows`, so one cursor per tile finds a row's cells without searching.
+  const cursor = new Int32Array(sorted.length);
   const out = { start: [] as number[], end: [] as number[], row: [] as number[], nameId: [] as number[], eventIdx: [] as number[], count: [] as number[], busy: [] as number[] };
   for (const r of rows) {
     // The open run: buckets [g0, g1] of one name.
@@ -40,9 +42,12 @@ export function slicesFromTiles(laneId: string, tiles: SliceTile[], startNs: num
       out.busy.push(busySum / n / 255);
       g1 = -2;
     };
-    for (const t of sorted) {
-      const j = t.rows.indexOf(r);
-      if (j < 0) continue;
+    for (let ti = 0; ti < sorted.length; ti++) {
+      const t = sorted[ti];
+      let j = cursor[ti];
+      while (j < t.rows.length && t.rows[j] < r) j++;
+      cursor[ti] = j;
+      if (t.rows[j] !== r) continue;
       const base = t.index * TILE_BUCKETS;
       const from = Math.max(0, firstBucket - base);
       const to = Math.min(TILE_BUCKETS - 1, lastBucket - base);
@@ -69,7 +74,7 @@ export function slicesFromTiles(laneId: string, tiles: SliceTile[], startNs: num
   }
   const n = out.start.length;
   const m = wide?.start.length ?? 0;
-  const cat = <T extends Float64Array | Uint16Array | Uint32Array | Int32Array>(a: number[], w: T | undefined, make: (len: number) => T): T => {
+  const cat = <T extends Float64Array | Uint16Array | Uint32Array | Int32Array>(a: number[], w: ArrayLike<number> | undefined, make: (len: number) => T): T => {
     const arr = make(n + m);
     arr.set(a);
     if (w) arr.set(w, n);
@@ -81,13 +86,19 @@ export function slicesFromTiles(laneId: string, tiles: SliceTile[], startNs: num
     laneId,
     start: cat(out.start, wide?.start, (k) => new Float64Array(k)),
     end: cat(out.end, wide?.end, (k) => new Float64Array(k)),
-    row: cat(out.row, wide?.row, (k) => new Uint16Array(k)),
+    row: cat(out.row, wide?.row, (k) => rowColumn(k, Math.max(rows[rows.length - 1] ?? 0, maxOf(wide?.row)))),
     nameId: cat(out.nameId, wide?.nameId, (k) => new Uint32Array(k)),
     eventIdx: cat(out.eventIdx, wide?.eventIdx, (k) => new Int32Array(k)),
     count: cat(out.count, wide?.count, (k) => new Uint32Array(k)),
     instant: new Uint8Array(n + m),
     busy,
   };
+}
+
+function maxOf(a: ArrayLike<number> | undefined): number {
+  let m = 0;
+  for (let i = 0; a && i < a.length; i++) if (a[i] > m) m = a[i];
+  return m;
 }
 
 /**

@@ -39,7 +39,8 @@ export interface SliceTile {
   laneId: string;
   level: number;
   index: number;
-  rows: Uint16Array;
+  /** Ascending; Uint32Array once a lane is deeper than 65 536 rows. */
+  rows: Uint16Array | Uint32Array;
   /** Share of the bucket's time covered by slices of the row, 0–255 (255 = all of it). */
   busy: Uint8Array;
   /** Slices (and instants) that start in the bucket. */
@@ -63,6 +64,11 @@ export interface CounterTile {
   last: Float64Array[];
   /** Per series, the value in force at the tile's start (NaN before the first sample). */
   before: Float64Array;
+}
+
+/** A row column of `length` for rows up to `maxRow`: 2 B a row number unless a lane is deeper than 65 536 rows. */
+export function rowColumn(length: number, maxRow: number): Uint16Array | Uint32Array {
+  return maxRow > 0xffff ? new Uint32Array(length) : new Uint16Array(length);
 }
 
 export function sliceTileBytes(t: SliceTile): number {

@@ -132,7 +132,8 @@ export interface LaneSlices {
   laneId: string;
   start: Float64Array;
   end: Float64Array;
-  row: Uint16Array;
+  /** Row in the lane; Uint32Array once a lane is deeper than 65 536 rows. */
+  row: Uint16Array | Uint32Array;
   nameId: Uint32Array;
   /** Index of the event in its lane, or −1 for a merged bucket. */
   eventIdx: Int32Array;

@@ -3,6 +3,7 @@
 
 import type { LaneInfo } from '../../src/model/types';
 import { RawKind, type RawTrace } from '../ingest/rawTrace';
+import { assignRows } from './assignRows';
 import { firstAtOrAfter } from './sortedSearch';
 
 export interface LaneIndex {
@@ -12,8 +13,8 @@ export interface LaneIndex {
   name: Uint32Array;
   /** String ids, in the narrowest array that holds the lane's largest (few categories: usually 1 B). */
   cat: Uint8Array | Uint16Array | Uint32Array;
-  /** Uint8Array when the lane has at most 256 rows. */
-  row: Uint8Array | Uint16Array;
+  /** Row of each event, in the narrowest array that holds the deepest (usually 1 B; more than 65 536 rows stay exact). */
+  row: Uint8Array | Uint16Array | Uint32Array;
   instant: Uint8Array;
   flags: Uint8Array;
   /**
@@ -72,7 +73,7 @@ export function buildLaneIndex(raw: RawTrace, info: LaneInfo, members: Int32Arra
   info.rows = Math.max(1, rows.length);
   const rowBlocks = rows.map((list) => blockSummaries(list, dur));
   // Narrower columns where the values allow it (exact): ~9 B per event less.
-  return { info, start, dur, name, cat: narrowIds(cat), row: row.length > 0 && rows.length <= 256 ? Uint8Array.from(row) : row, instant, flags, argsOff: narrowOffsets(argsOff), argsLen: narrowLengths(argsLen), rows, rowBlocks };
+  return { info, start, dur, name, cat: narrowIds(cat), row: narrowIds(row), instant, flags, argsOff: narrowOffsets(argsOff), argsLen: narrowLengths(argsLen), rows, rowBlocks };
 }
 
 /** The same ids in the narrowest unsigned array that holds the largest. */
@@ -111,39 +112,7 @@ function blockSummaries(list: Int32Array, dur: Float64Array): Int32Array[] {
   return levels;
 }
 
-/**
- * A slice nests under the deepest open slice that contains it and takes the first
- * free row below its parent; a slice that overlaps without nesting moves down to
- * the next row where it fits.
- */
-export function assignRows(start: Float64Array, dur: Float64Array): Uint16Array {
-  const n = start.length;
-  const row = new Uint16Array(n);
-  const rowEnd: number[] = [];
-  const open: number[] = [];
-  for (let k = 0; k < n; k++) {
-    const s = start[k];
-    const e = s + dur[k];
-    while (open.length > 0 && start[open[open.length - 1]] + dur[open[open.length - 1]] <= s && dur[k] > 0) open.pop();
-    let minRow = 0;
-    for (let j = open.length - 1; j >= 0; j--) {
-      const p = open[j];
-      if (start[p] + dur[p] >= e) {
-        minRow = row[p] + 1;
-        break;
-      }
-    }
-    let r = minRow;
-    while (r < rowEnd.length && rowEnd[r] > s) r++;
-    if (r > 0xfffe) r = 0xfffe;
-    row[k] = r;
-    rowEnd[r] = e;
-    if (dur[k] > 0) open.push(k);
-  }
-  return row;
-}
-
-function rowLists(row: Uint16Array): Int32Array[] {
+function rowLists(row: Uint32Array): Int32Array[] {
   let rows = 0;
   for (let k = 0; k < row.length; k++) if (row[k] + 1 > rows) rows = row[k] + 1;
   const counts = new Int32Array(rows);

@@ -18,30 +18,50 @@ const B = TILE_BUCKETS;
 const SEVERAL = -2;
 
 export function emptySliceTile(laneId: string, level: number, index: number): SliceTile {
-  return { laneId, level, index, rows: new Uint16Array(0), busy: new Uint8Array(0), count: new Uint32Array(0), name: new Uint32Array(0), event: new Int32Array(0) };
+  return { laneId, level, index, rows: new Uint32Array(0), busy: new Uint8Array(0), count: new Uint32Array(0), name: new Uint32Array(0), event: new Int32Array(0) };
 }
 
-/** A tile's cells, written row by row into arrays sized for the most rows it can have. */
+/**
+ * A tile's cells, written row by row into arrays that grow with the rows actually lit:
+ * sized for every row of the lane up front, a tile of a lane 70 000 rows deep took
+ * 230 MB even when a handful of its rows were lit.
+ */
 class TileWriter {
-  private readonly rows: Uint16Array;
-  readonly busy: Uint8Array;
-  readonly count: Uint32Array;
-  readonly name: Uint32Array;
-  readonly event: Int32Array;
+  private rows: Uint32Array;
+  busy: Uint8Array;
+  count: Uint32Array;
+  name: Uint32Array;
+  event: Int32Array;
   private used = 0;
 
-  constructor(maxRows: number) {
-    this.rows = new Uint16Array(maxRows);
-    this.busy = new Uint8Array(maxRows * B);
-    this.count = new Uint32Array(maxRows * B);
-    this.name = new Uint32Array(maxRows * B);
-    this.event = new Int32Array(maxRows * B);
+  constructor(private readonly maxRows: number) {
+    const first = Math.min(maxRows, 16);
+    this.rows = new Uint32Array(first);
+    this.busy = new Uint8Array(first * B);
+    this.count = new Uint32Array(first * B);
+    this.name = new Uint32Array(first * B);
+    this.event = new Int32Array(first * B);
   }
 
   /** Starts the next row; returns the index of its first cell. */
   row(r: number): number {
+    if (this.used === this.rows.length) this.grow();
     this.rows[this.used] = r;
     return this.used++ * B;
+  }
+
+  private grow(): void {
+    const cap = Math.min(this.maxRows, Math.max(16, this.rows.length * 2));
+    const more = <T extends Uint8Array | Uint32Array | Int32Array>(a: T, make: (len: number) => T, per: number): T => {
+      const b = make(cap * per);
+      b.set(a);
+      return b;
+    };
+    this.rows = more(this.rows, (k) => new Uint32Array(k), 1);
+    this.busy = more(this.busy, (k) => new Uint8Array(k), B);
+    this.count = more(this.count, (k) => new Uint32Array(k), B);
+    this.name = more(this.name, (k) => new Uint32Array(k), B);
+    this.event = more(this.event, (k) => new Int32Array(k), B);
   }
 
   finish(laneId: string, level: number, index: number): SliceTile {

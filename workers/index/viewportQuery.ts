@@ -2,6 +2,7 @@
 // with everything narrower than a pixel merged per row into buckets so that the
 // output stays about one item per pixel and a 1 µs kernel still lights its pixel.
 
+import { rowColumn } from '../../src/model/tiles';
 import type { CounterSamples, LaneSlices } from '../../src/model/types';
 import type { CounterPlan } from '../lanes/laneMapping';
 import { BLOCK, firstEndingAfter, type LaneIndex } from './laneIndex';
@@ -18,11 +19,13 @@ class SliceWriter {
   eventIdx: number[] = [];
   count: number[] = [];
   instant: number[] = [];
+  private maxRow = 0;
 
   emit(s: number, e: number, row: number, nameId: number, eventIdx: number, count: number, instant: number): void {
     this.start.push(s);
     this.end.push(e);
     this.row.push(row);
+    if (row > this.maxRow) this.maxRow = row;
     this.nameId.push(nameId);
     this.eventIdx.push(eventIdx);
     this.count.push(count);
@@ -30,11 +33,13 @@ class SliceWriter {
   }
 
   finish(laneId: string): LaneSlices {
+    const row = rowColumn(this.row.length, this.maxRow);
+    row.set(this.row);
     return {
       laneId,
       start: Float64Array.from(this.start),
       end: Float64Array.from(this.end),
-      row: Uint16Array.from(this.row),
+      row,
       nameId: Uint32Array.from(this.nameId),
       eventIdx: Int32Array.from(this.eventIdx),
       count: Uint32Array.from(this.count),
