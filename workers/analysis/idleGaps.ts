@@ -5,7 +5,7 @@
 import type { HostFrame, IdleGap } from '../../src/model/analysisTypes';
 import type { TraceIndex } from '../index/traceIndex';
 import { deviceIntervals, idleWithin } from './gpuBusy';
-import { laneTimesIn } from './rangeStats';
+import { nestSlices } from '../index/nesting';
 import { gpuLanes } from './sliceRef';
 
 export const DEFAULT_GAP_THRESHOLD_NS = 1e6;
@@ -22,11 +22,15 @@ export function hostFramesIn(index: TraceIndex, a: number, b: number, limit = HO
     if (lane.info.kind !== 'python') continue;
     const clipped = new Map<number, number>();
     const widestChild = new Map<number, number>();
-    laneTimesIn(lane, a, b, (k, d, _self, parent) => {
-      if (d <= 0) return;
-      clipped.set(k, d);
-      if (parent >= 0) widestChild.set(parent, Math.max(widestChild.get(parent) ?? 0, d));
-    });
+    // Python frames alone: a frame whose one cpu_op fills it is still where the time went.
+    const nest = nestSlices([lane], a, b);
+    for (let i = 0; i < nest.event.length; i++) {
+      const d = nest.clipped[i];
+      if (d <= 0) continue;
+      clipped.set(nest.event[i], d);
+      const p = nest.parent[i];
+      if (p >= 0) widestChild.set(nest.event[p], Math.max(widestChild.get(nest.event[p]) ?? 0, d));
+    }
     for (const [k, d] of clipped) {
       if ((widestChild.get(k) ?? 0) >= d * 0.98) continue;
       frames.push({ name: index.nameOf(lane, k), laneId: lane.info.id, eventIdx: k, overlapNs: d, row: lane.row[k] });

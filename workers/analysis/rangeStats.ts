@@ -1,55 +1,16 @@
 // "Where does the time go?" for a time range: per lane kind and name, the count,
 // total, self, min and max time of the slices in the range (durations clipped to
 // the range), plus the top GPU kernels and each device's busy / idle time.
+// Total is thread time (summed over lanes); share is wall time: the union of the
+// name's intervals over all lanes ÷ the range, so it never passes 100 %.
 
 import type { KernelTotal, RangeQuery, RangeStats, StatsRow } from '../../src/model/analysisTypes';
-import { firstEndingAfter, type LaneIndex } from '../index/laneIndex';
+import type { LaneIndex } from '../index/laneIndex';
 import type { TraceIndex } from '../index/traceIndex';
 import { correlationMap } from './correlation';
 import { busyWithin, deviceBusy, deviceIntervals } from './gpuBusy';
+import { nestingGroups, nestSlices } from '../index/nesting';
 import { isDeviceWork } from './sliceRef';
-
-/** Event indices of one row that overlap [a, b] (instants at a or b included), in start order. */
-export function rowSlicesIn(lane: LaneIndex, row: number, a: number, b: number): number[] {
-  const list = lane.rows[row];
-  const out: number[] = [];
-  for (let p = firstEndingAfter(lane, list, a); p < list.length; p++) {
-    const k = list[p];
-    if (lane.start[k] > b || (lane.start[k] === b && lane.dur[k] > 0)) break;
-    out.push(k);
-  }
-  return out;
-}
-
-/**
- * Clipped duration, clipped self time and parent (−1 = none) of every slice of a lane
- * that overlaps [a, b], row by row (parents are visited before their children).
- */
-export function laneTimesIn(lane: LaneIndex, a: number, b: number, visit: (k: number, clipped: number, self: number, parent: number) => void): void {
-  const clip = (k: number) => Math.max(0, Math.min(b, lane.start[k] + lane.dur[k]) - Math.max(a, lane.start[k]));
-  let parents = lane.rows.length ? rowSlicesIn(lane, 0, a, b) : [];
-  let parentOf = new Int32Array(parents.length).fill(-1);
-  for (let r = 0; r < lane.rows.length; r++) {
-    const children = r + 1 < lane.rows.length ? rowSlicesIn(lane, r + 1, a, b) : [];
-    // Two pointers: each child nests in at most one slice of this row.
-    const covered = new Float64Array(parents.length);
-    const childParent = new Int32Array(children.length).fill(-1);
-    let p = 0;
-    children.forEach((c, i) => {
-      while (p < parents.length && lane.start[parents[p]] + lane.dur[parents[p]] < lane.start[c] + lane.dur[c]) p++;
-      if (p < parents.length && lane.start[parents[p]] <= lane.start[c]) {
-        covered[p] += clip(c);
-        childParent[i] = parents[p];
-      }
-    });
-    parents.forEach((k, i) => {
-      const d = clip(k);
-      visit(k, d, Math.max(0, d - covered[i]), parentOf[i]);
-    });
-    parents = children;
-    parentOf = childParent;
-  }
-}
 
 export function rangeStats(index: TraceIndex, q: RangeQuery): RangeStats {
   const a = q.startNs;
@@ -59,32 +20,42 @@ export function rangeStats(index: TraceIndex, q: RangeQuery): RangeStats {
   const rows = new Map<string, StatsRow>();
   const kernels = new Map<string, KernelTotal & { latencySum: number; latencyCount: number }>();
   const corr = correlationMap(index);
-  for (const lane of index.lanes.values()) {
-    const inView = !wanted || wanted.has(lane.info.id);
-    const gpu = lane.info.kind === 'gpu';
-    if (!inView && !gpu) continue;
-    // Parent links of this lane, to spot recursion: a frame inside a frame of the same
-    // name adds to the count and self time but not again to the total (as profilers do).
-    const parentOf = inView ? new Int32Array(lane.start.length) : null;
-    const recursive = (k: number, p: number) => {
-      for (; p >= 0; p = parentOf![p]) if (lane.name[p] === lane.name[k]) return true;
+  // Per row, its clipped intervals as flat [s, e, s, e, …] for the share's union.
+  const spans = new Map<StatsRow, number[]>();
+  const counted = (l: LaneIndex) => !wanted || wanted.has(l.info.id);
+  // Whole groups, wanted or not, so a lane's self time does not depend on which lanes are in view.
+  for (const group of nestingGroups(index.lanes.values())) {
+    if (!group.some((l) => l.info.kind === 'gpu' || counted(l))) continue;
+    const nest = nestSlices(group, a, b);
+    // Per slice, its stats row: a frame inside a frame of the same row (recursion) adds
+    // to the count and self time but not again to the total (as profilers do).
+    const rowOf: (StatsRow | null)[] = new Array(nest.event.length).fill(null);
+    const recursive = (row: StatsRow, p: number) => {
+      for (; p >= 0; p = nest.parent[p]) if (rowOf[p] === row) return true;
       return false;
     };
-    laneTimesIn(lane, a, b, (k, clipped, self, parent) => {
+    for (let i = 0; i < nest.event.length; i++) {
+      const lane = group[nest.lane[i]];
+      const k = nest.event[i];
+      const clipped = nest.clipped[i];
       const name = index.nameOf(lane, k);
-      if (parentOf) {
-        parentOf[k] = parent;
+      if (counted(lane)) {
         const key = `${lane.info.kind}|${name}`;
         let row = rows.get(key);
-        if (!row) rows.set(key, (row = { kind: lane.info.kind, name, count: 0, totalNs: 0, selfNs: 0, minNs: Infinity, maxNs: 0, share: 0 }));
+        if (!row) {
+          rows.set(key, (row = { kind: lane.info.kind, name, count: 0, totalNs: 0, selfNs: 0, minNs: Infinity, maxNs: 0, share: 0 }));
+          spans.set(row, []);
+        }
+        rowOf[i] = row;
         row.count++;
-        if (!recursive(k, parent)) row.totalNs += clipped;
-        row.selfNs += self;
+        if (!recursive(row, nest.parent[i])) row.totalNs += clipped;
+        row.selfNs += nest.self[i];
         row.minNs = Math.min(row.minNs, clipped);
         row.maxNs = Math.max(row.maxNs, clipped);
+        if (clipped > 0) spans.get(row)!.push(Math.max(a, lane.start[k]), Math.max(a, lane.start[k]) + clipped);
       }
       // The kernel chart covers every GPU lane, in view or not: it answers for the device.
-      if (gpu && isDeviceWork(index, lane, k)) {
+      if (lane.info.kind === 'gpu' && isDeviceWork(index, lane, k)) {
         let kt = kernels.get(name);
         if (!kt) kernels.set(name, (kt = { name, count: 0, totalNs: 0, share: 0, meanLatencyNs: null, latencySum: 0, latencyCount: 0 }));
         kt.count++;
@@ -96,10 +67,10 @@ export function rangeStats(index: TraceIndex, q: RangeQuery): RangeStats {
           kt.latencyCount++;
         }
       }
-    });
+    }
   }
   const out = [...rows.values()];
-  for (const r of out) r.share = r.totalNs / span;
+  for (const r of out) r.share = unionLength(spans.get(r)!) / span;
   out.sort((x, y) => y.totalNs - x.totalNs || x.name.localeCompare(y.name));
   let busy = 0;
   for (const m of deviceIntervals(index).values()) busy += busyWithin(m, a, b);
@@ -107,4 +78,21 @@ export function rangeStats(index: TraceIndex, q: RangeQuery): RangeStats {
     .map(({ latencySum, latencyCount, ...k }) => ({ ...k, share: busy > 0 ? k.totalNs / busy : 0, meanLatencyNs: latencyCount ? latencySum / latencyCount : null }))
     .sort((x, y) => y.totalNs - x.totalNs || x.name.localeCompare(y.name));
   return { startNs: a, endNs: b, rows: out, kernels: kernelList, devices: deviceBusy(index, a, b) };
+}
+
+/** Length of the union of flat [s, e, s, e, …] intervals. */
+export function unionLength(flat: number[]): number {
+  const n = flat.length / 2;
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => flat[2 * x] - flat[2 * y]);
+  let total = 0;
+  let end = -Infinity;
+  for (const i of order) {
+    const s = flat[2 * i];
+    const e = flat[2 * i + 1];
+    if (e > end) {
+      total += e - Math.max(s, end);
+      end = e;
+    }
+  }
+  return total;
 }

@@ -16,7 +16,8 @@ import { mapLanes, type CounterPlan } from '../lanes/laneMapping';
 import type { CategoryRule } from '../lanes/categoryRules';
 import { flowStats } from './flows';
 import { FlowIndex } from './flowIndex';
-import { buildLaneIndex, firstEndingAfter, firstStartingAt, type LaneIndex } from './laneIndex';
+import { buildLaneIndex, firstStartingAt, type LaneIndex } from './laneIndex';
+import { nestingGroupOf, nestSlices } from './nesting';
 import { SearchHitLayer } from './searchHitLayer';
 import { TileStore, tiledViewport } from './tiledViewport';
 
@@ -211,18 +212,12 @@ export class TraceIndex {
     return sliceKey(lane.info.id, abs, this.raw.strings.get(lane.name[k]), ordinal);
   }
 
-  /** Duration minus the time covered by direct children (the next row, inside this slice). */
+  /** Self time as Statistics and the Call tree count it (nesting.ts), over the slice's own span. */
   private selfTime(lane: LaneIndex, k: number): number {
-    const s = lane.start[k];
-    const e = s + lane.dur[k];
-    const below = lane.rows[lane.row[k] + 1];
-    if (!below) return lane.dur[k];
-    let covered = 0;
-    for (let p = firstEndingAfter(lane, below, s); p < below.length; p++) {
-      const c = below[p];
-      if (lane.start[c] >= e) break;
-      if (lane.start[c] >= s && lane.start[c] + lane.dur[c] <= e) covered += lane.dur[c];
-    }
-    return Math.max(0, lane.dur[k] - covered);
+    const group = nestingGroupOf(this.lanes.values(), lane);
+    const nest = nestSlices(group, lane.start[k], lane.start[k] + lane.dur[k]);
+    const l = group.indexOf(lane);
+    for (let i = 0; i < nest.event.length; i++) if (nest.lane[i] === l && nest.event[i] === k) return nest.self[i];
+    return lane.dur[k];
   }
 }

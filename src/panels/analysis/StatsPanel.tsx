@@ -9,15 +9,15 @@ import { formatDuration } from '../../model/time';
 import { csvCell, downloadText, ShareCell, StatusLine, useTraceQuery } from './useTraceQuery';
 
 type Col = 'name' | 'count' | 'totalNs' | 'selfNs' | 'avgNs' | 'minNs' | 'maxNs' | 'share';
-const COLUMNS: { id: Col; label: string; numeric: boolean }[] = [
+const COLUMNS: { id: Col; label: string; numeric: boolean; help?: string }[] = [
   { id: 'name', label: 'Name', numeric: false },
   { id: 'count', label: 'Count', numeric: true },
-  { id: 'totalNs', label: 'Total', numeric: true },
-  { id: 'selfNs', label: 'Self', numeric: true },
+  { id: 'totalNs', label: 'Total (thread time)', numeric: true, help: 'Summed over lanes and threads, clipped to the range; a frame inside a frame of the same name counts once' },
+  { id: 'selfNs', label: 'Self', numeric: true, help: "Duration minus the union of the slices nested directly inside, on the same thread (Python and CPU ops together)" },
   { id: 'avgNs', label: 'Average', numeric: true },
   { id: 'minNs', label: 'Min', numeric: true },
   { id: 'maxNs', label: 'Max', numeric: true },
-  { id: 'share', label: 'Share', numeric: true },
+  { id: 'share', label: 'Share of range (wall)', numeric: true, help: "Union of the name's slices over all lanes ÷ the range: time when at least one ran, never over 100 %" },
 ];
 const KIND_ORDER: LaneKind[] = ['python', 'cpu', 'cuda_api', 'gpu', 'syscall', 'counter'];
 const ROW_H = 22;
@@ -99,7 +99,7 @@ export function StatsPanel({ trace, span, laneIds }: { trace: string; span: { st
       <div className="stats-table" role="table" data-testid="stats-table" data-total-rows={rows.length}>
         <div className="stats-head" role="row">
           {COLUMNS.map((c) => (
-            <button key={c.id} role="columnheader" className={`stats-cell ${c.numeric ? 'num' : 'name'}`} onClick={() => sortBy(c.id)} aria-sort={sort.col === c.id ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+            <button key={c.id} role="columnheader" className={`stats-cell ${c.numeric ? 'num' : 'name'}`} onClick={() => sortBy(c.id)} title={c.help} aria-sort={sort.col === c.id ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
               {c.label}
               {sort.col === c.id ? (sort.desc ? ' ▾' : ' ▴') : ''}
             </button>

@@ -1,15 +1,14 @@
 // Call tree against the raw JSON: the main thread's Python + cpu_op events of one decode
-// step, nested here by time; top-down totals by path, bottom-up self time per frame.
+// step, nested by the reference (reference.ts); top-down totals by path, bottom-up self time per frame.
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { callTree } from '../../../workers/analysis/callTree';
 import type { TraceIndex } from '../../../workers/index/traceIndex';
 import type { CallTree } from '../../../src/model/analysisTypes';
 import { loadCorpus } from '../../support/corpus';
-import { refEvents, relNs, type RefEvent } from './reference';
+import { referenceSelf, refEvents, relNs, type RefSlice } from './reference';
 
 const FILE = 'llm_decode_small.json.gz';
-const CATS = new Set(['python_function', 'cpu_op', 'user_annotation']);
 
 function path(tree: CallTree, id: number): string[] {
   const out: string[] = [];
@@ -28,21 +27,10 @@ describe('call tree on llm_decode_small', () => {
     const step = events.filter((e) => e.name === 'decode_step' && e.cat === 'user_annotation').sort((x, y) => x.ts - y.ts)[1];
     a = relNs(events, step.ts);
     b = relNs(events, step.ts + step.dur!);
-    const host: RefEvent[] = events.filter((e) => e.ph === 'X' && CATS.has(e.cat!) && e.pid === 596 && e.tid === 596);
-    const inRange = host
-      .map((e) => ({ e, s: Math.max(a, relNs(events, e.ts)), end: Math.min(b, relNs(events, e.ts + e.dur!)) }))
-      .filter((x) => x.end > x.s)
-      .sort((x, y) => x.s - y.s || y.end - x.end || (x.e.cat === 'python_function' ? 0 : 1) - (y.e.cat === 'python_function' ? 0 : 1));
-    const stack: (typeof occ)[number][] = [];
-    occ = [];
-    for (const x of inRange) {
-      while (stack.length && stack[stack.length - 1].e <= x.s + 0.5) stack.pop();
-      const parent = stack[stack.length - 1];
-      const o = { name: x.e.name, s: x.s, e: x.end, path: [...(parent?.path ?? []), x.e.name], self: x.end - x.s };
-      if (parent) parent.self -= o.e - o.s;
-      occ.push(o);
-      stack.push(o);
-    }
+    const pathOf = (r: RefSlice | null): string[] => (r ? [...pathOf(r.parent), r.name] : []);
+    occ = referenceSelf(events.filter((e) => e.pid === 596 && e.tid === 596), a, b)
+      .filter((r) => Math.min(b, r.e) > Math.max(a, r.s))
+      .map((r) => ({ name: r.name, s: Math.max(a, r.s), e: Math.min(b, r.e), path: pathOf(r), self: r.self }));
   });
 
   it('top-down: totals per call path', () => {

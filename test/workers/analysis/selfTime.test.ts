@@ -7,55 +7,9 @@ import { callTree } from '../../../workers/analysis/callTree';
 import { rangeStats } from '../../../workers/analysis/rangeStats';
 import type { TraceIndex } from '../../../workers/index/traceIndex';
 import { loadCorpus, loadText } from '../../support/corpus';
-import { refEvents, relNs, unionLength, type RefEvent } from './reference';
+import { HOST_KINDS, referenceSelf, refEvents, relNs, unionLength, type RefSlice } from './reference';
 
 const FILE = 'llm_decode_large.json.gz';
-const HOST_KINDS: Record<string, 'python' | 'cpu'> = { python_function: 'python', cpu_op: 'cpu', user_annotation: 'cpu', overhead: 'cpu' };
-
-interface RefSlice {
-  kind: 'python' | 'cpu';
-  name: string;
-  s: number;
-  e: number;
-  self: number;
-}
-
-/**
- * Nests each thread's host slices by time (outermost first; on equal spans the Python
- * frame holds the cpu_op) and gives each its duration minus the union of its direct
- * children. A slice that overlaps the open one without fitting in it is its sibling.
- */
-function referenceSelf(events: RefEvent[]): RefSlice[] {
-  const threads = new Map<string, RefSlice[]>();
-  for (const e of events) {
-    const kind = HOST_KINDS[e.cat ?? ''];
-    if (e.ph !== 'X' || !kind) continue;
-    const key = `${e.pid}|${e.tid}`;
-    if (!threads.has(key)) threads.set(key, []);
-    const s = relNs(events, e.ts);
-    threads.get(key)!.push({ kind, name: e.name, s, e: relNs(events, e.ts + (e.dur ?? 0)), self: 0 });
-  }
-  const out: RefSlice[] = [];
-  for (const list of threads.values()) {
-    list.sort((x, y) => x.s - y.s || y.e - x.e || (x.kind === 'python' ? 0 : 1) - (y.kind === 'python' ? 0 : 1));
-    const children = new Map<RefSlice, [number, number][]>();
-    const stack: RefSlice[] = [];
-    for (const x of list) {
-      while (stack.length && stack[stack.length - 1].e <= x.s) stack.pop();
-      while (stack.length && stack[stack.length - 1].e < x.e) stack.pop();
-      const parent = stack[stack.length - 1];
-      if (parent) children.get(parent)!.push([x.s, x.e]);
-      children.set(x, []);
-      stack.push(x);
-    }
-    for (const x of list) {
-      x.self = x.e - x.s - unionLength(children.get(x)!);
-      out.push(x);
-    }
-  }
-  return out;
-}
-
 describe(`self time on ${FILE} (whole trace)`, () => {
   let index: TraceIndex;
   let ref: RefSlice[];
@@ -97,24 +51,31 @@ describe(`self time on ${FILE} (whole trace)`, () => {
     expect(checked).toBe(byFrame.size);
   });
 
-  it('Call tree: no node is negative; bottom-up roots hold the same self time as Statistics', () => {
+  it('Call tree: no node is negative; bottom-up roots hold the reference self time per thread', () => {
     const top = callTree(index, { startNs: a, endNs: b });
     for (const n of top.nodes) expect(n.selfNs, n.name).toBeGreaterThanOrEqual(0);
     const bottom = callTree(index, { startNs: a, endNs: b, inverted: true });
-    const roots = new Map<string, number>();
-    const threads = new Set(bottom.nodes.filter((n) => n.parent < 0).map((n) => n.id));
-    for (const n of bottom.nodes) {
-      if (!threads.has(n.parent)) continue;
-      const k = `${n.kind}|${n.name}`;
-      roots.set(k, (roots.get(k) ?? 0) + n.selfNs);
-    }
     const minNs = (b - a) * 2e-4; // the tree leaves out nodes below this share
     let checked = 0;
-    for (const [k, f] of byFrame) {
-      if (f.self < minNs * 2) continue;
-      expect(roots.has(k), k).toBe(true);
-      expect(Math.abs(roots.get(k)! - f.self), k).toBeLessThanOrEqual(1 + f.count * 0.01);
-      checked++;
+    for (const thread of new Set(ref.map((r) => r.thread))) {
+      const tid = thread.split('|')[1];
+      const want = new Map<string, { self: number; count: number }>();
+      for (const r of ref) {
+        if (r.thread !== thread) continue;
+        const f = want.get(`${r.kind}|${r.name}`) ?? { self: 0, count: 0 };
+        f.self += r.self;
+        f.count++;
+        want.set(`${r.kind}|${r.name}`, f);
+      }
+      const root = bottom.nodes.find((n) => n.parent < 0 && new RegExp(`\\b${tid}\\b`).test(n.name));
+      if (![...want.values()].some((f) => f.self >= minNs * 2)) continue;
+      expect(root, thread).toBeTruthy();
+      const got = new Map(bottom.nodes.filter((n) => n.parent === root!.id).map((n) => [`${n.kind}|${n.name}`, n.selfNs]));
+      for (const [k, f] of want) {
+        if (f.self < minNs * 2) continue;
+        expect(Math.abs((got.get(k) ?? NaN) - f.self), k).toBeLessThanOrEqual(1 + f.count * 0.01);
+        checked++;
+      }
     }
     expect(checked).toBeGreaterThan(10);
   });
