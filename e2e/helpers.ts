@@ -7,7 +7,7 @@
 // after the call even when a previous trace is already 'ready'.
 import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { ConsoleMessage, Page } from '@playwright/test';
+import { expect, type ConsoleMessage, type Page } from '@playwright/test';
 import { CORPUS_DIR, E2E_ORIGIN, REPO_ROOT, SCREENS_DIR, SUB_PATH } from './env';
 
 export { CORPUS_DIR, E2E_ORIGIN, REPO_ROOT, SUB_PATH };
@@ -55,6 +55,9 @@ export interface TracelaneApi {
   find(q: FindQuery): FoundEvent[];
   select(key: string | null): void;
   selection(): unknown;
+  range(): Viewport | null;
+  annotate(a: { startNs: number; endNs?: number; label?: string }): unknown;
+  drawn(): { items: number; lanes: { id: string; items: number; fromTiles: number; firstNs: number | null }[] };
 }
 
 // ---- corpus ----
@@ -240,6 +243,43 @@ export async function settledLink(page: Page): Promise<string> {
     return v.includes('#tl=') && v === window.location.href;
   });
   return page.getByTestId('share-url').inputValue();
+}
+
+// ---- annotations and storage ----
+/** Mark a line with M over the timeline and name it by typing, as a user does. */
+export async function markAndName(page: Page, label: string, xFrac = 0.4): Promise<void> {
+  const box = (await page.getByTestId('timeline-canvas').boundingBox())!;
+  await page.mouse.move(box.x + box.width * xFrac, box.y + 30);
+  const before = await page.getByTestId('annotation-row').count();
+  await page.keyboard.press('m');
+  await expect(page.getByTestId('annotation-row')).toHaveCount(before + 1);
+  const row = page.getByTestId('annotation-row').last();
+  const current = (await row.getAttribute('data-label'))!;
+  await row.locator('xpath=..').getByRole('button', { name: `Edit ${current}` }).click();
+  await page.getByTestId('annotation-label-input').focus();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(label);
+  await page.keyboard.press('Enter');
+  await expect(page.locator(`[data-testid="annotation-row"][data-label="${label}"]`)).toHaveCount(1);
+}
+
+/**
+ * Break IndexedDB in every page of the test from outside the app (an init script):
+ * 'unavailable' as in a window without storage access (open() throws), 'quota' as on a
+ * full disk (the database opens, every write fails with QuotaExceededError).
+ */
+export async function breakIndexedDb(page: Page, mode: 'unavailable' | 'quota'): Promise<void> {
+  await page.addInitScript((m) => {
+    if (m === 'unavailable') {
+      IDBFactory.prototype.open = function () {
+        throw new DOMException('The user denied permission to access the database.', 'SecurityError');
+      };
+    } else {
+      IDBObjectStore.prototype.put = function () {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      };
+    }
+  }, mode);
 }
 
 // ---- screenshots ----

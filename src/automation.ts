@@ -26,7 +26,9 @@ export interface TracelaneAutomation {
   /** Resolves once every loaded trace's worker has finished its background work (memory settled). */
   settled(): Promise<void>;
   /** What the last frame drew per visible lane: items, and how many came from level-of-detail tiles. */
-  drawn(): { items: number; outlines: number; lanes: { id: string; items: number; fromTiles: number }[] };
+  drawn(): { items: number; outlines: number; lanes: { id: string; items: number; fromTiles: number; firstNs: number | null }[] };
+  /** The selected range on the axis, or null. */
+  range(): { startNs: number; endNs: number } | null;
 }
 
 type AutomationSelection = Omit<SliceDetails, 'args'> & { args: unknown; argsText: string | null };
@@ -42,13 +44,19 @@ export function installAutomation(): void {
     async settled() {
       await Promise.all(useStore.getState().traces.map((t) => traceWorker(t.key)?.settled()));
     },
+    range() {
+      const r = useStore.getState().range;
+      return r ? { startNs: Math.min(r.startNs, r.endNs), endNs: Math.max(r.startNs, r.endNs) } : null;
+    },
     drawn() {
       const scene = lastDrawnScene();
       const lanes = (scene?.lanes ?? []).map((l) => {
         const s = l.slices;
         let fromTiles = 0;
         if (s?.busy) for (const b of s.busy) if (b >= 0) fromTiles++;
-        return { id: l.id, items: (s?.start.length ?? 0) + (l.counter?.t.length ?? 0), fromTiles };
+        let firstNs = Infinity;
+        if (s) for (let i = 0; i < s.start.length; i++) firstNs = Math.min(firstNs, s.start[i]);
+        return { id: l.id, items: (s?.start.length ?? 0) + (l.counter?.t.length ?? 0), fromTiles, firstNs: Number.isFinite(firstNs) ? firstNs : null };
       });
       return { items: lanes.reduce((n, l) => n + l.items, 0), outlines: scene?.overlay?.hits.length ?? 0, lanes };
     },
