@@ -15,8 +15,19 @@ export function corpusJsonTraces(): string[] {
 }
 
 export function corpusText(name: string): string {
-  const bytes = readFileSync(join(CORPUS, name));
-  return (name.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+  return gunzipped(join(CORPUS, name));
+}
+
+function gunzipped(path: string): string {
+  const bytes = readFileSync(path);
+  return (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+}
+
+/** The real files of other tools and projects in ../shared/external (read-only), by path inside it. */
+export const EXTERNAL = resolve(CORPUS, '../external');
+
+export function externalText(path: string): string {
+  return gunzipped(join(EXTERNAL, path));
 }
 
 export async function loadCorpus(name: string): Promise<TraceIndex> {

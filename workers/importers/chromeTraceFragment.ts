@@ -24,15 +24,32 @@ export interface OpenSlice {
   flags: number;
 }
 
-/** A fragment's slice left open at its end (B without E yet), ids local to the fragment. */
+/** A fragment's async slice left open at its end (b without e yet), ids local to the fragment. */
 export interface OpenSliceData extends OpenSlice {
-  stack: 'slice' | 'async';
   key: string;
 }
 
-/** An end event whose begin lies in an earlier fragment. */
+/**
+ * A B or E event of a thread ("pid|tid" of string ids). They are kept until every
+ * event of the file is known, then matched in time order: the Trace Event Format
+ * orders a thread's events by ts, and files list them in any order.
+ */
+export interface BeginEnd {
+  ts: number;
+  /** The slice a B opens; null for an E. */
+  begin: OpenSlice | null;
+  /** Event number and byte offset, for the warning about an E that closes nothing. */
+  index: number;
+  abs: number;
+}
+
+/** A fragment's B/E event, ids and event number local to the fragment. */
+export interface BeginEndData extends BeginEnd {
+  key: string;
+}
+
+/** An async end event whose begin lies in an earlier fragment. */
 export interface PendingEnd {
-  stack: 'slice' | 'async';
   key: string;
   end: number;
   index: number;
@@ -79,13 +96,14 @@ export interface FragmentData {
   warnings: { warning: LoadWarning; count: number }[];
   open: OpenSliceData[];
   pendingEnds: PendingEnd[];
+  beginEnds: BeginEndData[];
   maxEnd: number;
   events: number;
   end: FragmentEndState;
 }
 
 /** Serialises a fragment's RawTrace; in-memory args are repacked into one buffer. */
-export function fragmentData(raw: RawTrace, rest: Pick<FragmentData, 'open' | 'pendingEnds' | 'maxEnd' | 'events' | 'end'>): FragmentData {
+export function fragmentData(raw: RawTrace, rest: Pick<FragmentData, 'open' | 'pendingEnds' | 'beginEnds' | 'maxEnd' | 'events' | 'end'>): FragmentData {
   const n = raw.count;
   const argsOff = raw.argsOff.trimmed();
   const argsLen = raw.argsLen.trimmed();
@@ -101,6 +119,7 @@ export function fragmentData(raw: RawTrace, rest: Pick<FragmentData, 'open' | 'p
   };
   for (let i = 0; i < n; i++) argsOff[i] = repack(argsOff[i], argsLen[i]);
   const open = rest.open.map((o) => ({ ...o, argsOff: repack(o.argsOff, o.argsLen) }));
+  const beginEnds = rest.beginEnds.map((e) => (e.begin ? { ...e, begin: { ...e.begin, argsOff: repack(e.begin.argsOff, e.begin.argsLen) } } : e));
   const args = new Uint8Array(size);
   let at = 0;
   for (const p of parts) {
@@ -135,6 +154,7 @@ export function fragmentData(raw: RawTrace, rest: Pick<FragmentData, 'open' | 'p
     warnings: raw.warningCounts(),
     ...rest,
     open,
+    beginEnds,
   };
 }
 

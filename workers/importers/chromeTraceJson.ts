@@ -9,7 +9,7 @@ import type { MicrosTime } from '../ingest/rawTrace';
 import { TokenInterner } from '../ingest/growable';
 import { HOT_ARGS, RawFlag, RawKind, RawTrace, textDecoder } from '../ingest/rawTrace';
 import { firstContentByte, TraceFormatError, type ImporterFormat, type TraceImporter } from './importer';
-import { fragmentData, type FragmentData, type FragmentEndState, type FragmentStart, type OpenSlice, type OpenSliceData, type PendingEnd } from './chromeTraceFragment';
+import { fragmentData, type BeginEnd, type BeginEndData, type FragmentData, type FragmentEndState, type FragmentStart, type OpenSlice, type OpenSliceData, type PendingEnd } from './chromeTraceFragment';
 import { decodeString, MAX_TOKEN_BYTES, parseMicros, scalarText, skipString, skipValue, skipWs } from './jsonBytes';
 
 /** Phases this importer turns into slices, instants, counters, flows or metadata. */
@@ -73,7 +73,8 @@ export class ChromeTraceJsonImporter implements TraceImporter {
   private eventIndex = 0;
   private maxEnd = -Infinity;
 
-  private readonly sliceStacks = new Map<string, OpenSlice[]>();
+  /** Per thread ("pid|tid"), its B and E events in file order, matched once the file is read. */
+  private readonly beginEnds = new Map<string, BeginEnd[]>();
   private readonly asyncStacks = new Map<string, OpenSlice[]>();
   private readonly t: MicrosTime = { us: 0, ns: 0 };
   private readonly f = new EventFields();
@@ -103,12 +104,13 @@ export class ChromeTraceJsonImporter implements TraceImporter {
   /** What this fragment parsed, for the importer of the file's first fragment to absorb. */
   fragmentResult(): FragmentData {
     const open: OpenSliceData[] = [];
-    for (const [stack, stacks] of [['slice', this.sliceStacks], ['async', this.asyncStacks]] as const) {
-      for (const [key, list] of stacks) for (const o of list) open.push({ stack, key, ...o });
-    }
+    for (const [key, list] of this.asyncStacks) for (const o of list) open.push({ key, ...o });
+    const beginEnds: BeginEndData[] = [];
+    for (const [key, list] of this.beginEnds) for (const e of list) beginEnds.push({ key, ...e });
     return fragmentData(this.raw, {
       open,
       pendingEnds: this.pendingEnds,
+      beginEnds,
       maxEnd: this.maxEnd,
       events: this.eventIndex,
       end: { depth: this.depth, inString: this.inString, inEvent: this.capture !== Capture.None, eventsState: this.eventsState, captureAbs: this.captureAbs, base: this.base },
@@ -117,8 +119,8 @@ export class ChromeTraceJsonImporter implements TraceImporter {
 
   /**
    * Merges the next fragment of the file (in order): its events, flows and metadata
-   * with its string ids and times mapped onto this trace, its end events closing the
-   * begins still open here. The last fragment's scanner state becomes ours, so
+   * with its string ids and times mapped onto this trace, its async end events closing
+   * the begins still open here, its B/E events added to their threads' for matching. The last fragment's scanner state becomes ours, so
    * finish() reports a cut file exactly as a sequential parse would.
    */
   absorb(d: FragmentData, last: boolean): void {
@@ -162,16 +164,15 @@ export class ChromeTraceJsonImporter implements TraceImporter {
       parts[1] = String(ids[Number(parts[1])]);
       return parts.join('|');
     };
-    for (const p of d.pendingEnds) {
-      this.close(p.stack === 'slice' ? this.sliceStacks : this.asyncStacks, key(p.key), p.end + dt, p.index + this.eventIndex, p.abs);
-    }
+    const slice = (o: OpenSlice): OpenSlice => ({ start: o.start + dt, pid: ids[o.pid], tid: ids[o.tid], cat: ids[o.cat], name: ids[o.name], argsOff: copyArgs(o.argsOff, o.argsLen), argsLen: o.argsLen, flags: o.flags });
+    for (const p of d.pendingEnds) this.close(key(p.key), p.end + dt, p.index + this.eventIndex, p.abs);
     for (const o of d.open) {
-      const stacks = o.stack === 'slice' ? this.sliceStacks : this.asyncStacks;
       const k = key(o.key);
-      let list = stacks.get(k);
-      if (!list) stacks.set(k, (list = []));
-      list.push({ start: o.start + dt, pid: ids[o.pid], tid: ids[o.tid], cat: ids[o.cat], name: ids[o.name], argsOff: copyArgs(o.argsOff, o.argsLen), argsLen: o.argsLen, flags: o.flags });
+      let list = this.asyncStacks.get(k);
+      if (!list) this.asyncStacks.set(k, (list = []));
+      list.push(slice(o));
     }
+    for (const e of d.beginEnds) this.addBeginEnd(key(e.key), { ts: e.ts + dt, begin: e.begin && slice(e.begin), index: e.index + this.eventIndex, abs: e.abs });
     this.maxEnd = Math.max(this.maxEnd, d.maxEnd + dt);
     this.eventIndex += d.events;
     if (last) {
@@ -313,7 +314,7 @@ export class ChromeTraceJsonImporter implements TraceImporter {
         });
       }
     }
-    this.closeOpenSlices();
+    this.closeOpenSlices(this.matchBeginEnds());
     this.reportUnknownPhases();
   }
 
@@ -452,18 +453,21 @@ export class ChromeTraceJsonImporter implements TraceImporter {
         this.addSlice(b, f, RawKind.Slice, 0, startNs, durNs, pid, tid, cat, name);
         return;
       }
-      case 'B':
-        this.open(this.sliceStacks, `${pid}|${tid}`, b, f, startNs, pid, tid, cat, name, 0);
+      case 'B': {
+        const [off, len] = this.storeArgs(b, f);
+        this.addBeginEnd(`${pid}|${tid}`, { ts: startNs, begin: { start: startNs, pid, tid, cat, name, argsOff: off, argsLen: len, flags: 0 }, index, abs });
         return;
+      }
       case 'E':
-        return this.close(this.sliceStacks, `${pid}|${tid}`, startNs, index, abs);
+        this.addBeginEnd(`${pid}|${tid}`, { ts: startNs, begin: null, index, abs });
+        return;
       case 'b':
       case 'S':
-        this.open(this.asyncStacks, this.asyncKey(b, f, pid, cat), b, f, startNs, pid, tid, cat, name, RawFlag.Async);
+        this.open(this.asyncKey(b, f, pid, cat), b, f, startNs, pid, tid, cat, name, RawFlag.Async);
         return;
       case 'e':
       case 'F':
-        return this.close(this.asyncStacks, this.asyncKey(b, f, pid, cat), startNs, index, abs);
+        return this.close(this.asyncKey(b, f, pid, cat), startNs, index, abs);
       case 'n':
         this.addSlice(b, f, RawKind.Instant, RawFlag.Async, startNs, 0, pid, tid, cat, name);
         return;
@@ -524,20 +528,25 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     this.raw.addEventIds(kind, flags, startNs, durNs, pid, tid, cat, name, off, len);
   }
 
-  private open(stacks: Map<string, OpenSlice[]>, key: string, b: Uint8Array, f: EventFields, start: number, pid: number, tid: number, cat: number, name: number, flags: number): void {
+  private open(key: string, b: Uint8Array, f: EventFields, start: number, pid: number, tid: number, cat: number, name: number, flags: number): void {
     const [off, len] = this.storeArgs(b, f);
-    let stack = stacks.get(key);
-    if (!stack) stacks.set(key, (stack = []));
+    let stack = this.asyncStacks.get(key);
+    if (!stack) this.asyncStacks.set(key, (stack = []));
     stack.push({ start, pid, tid, cat, name, argsOff: off, argsLen: len, flags });
     if (start > this.maxEnd) this.maxEnd = start;
   }
 
-  private close(stacks: Map<string, OpenSlice[]>, key: string, end: number, index: number, abs: number): void {
-    const open = stacks.get(key)?.pop();
+  /** Closes the innermost open async slice of `key`; a fragment leaves an unmatched end to the merge. */
+  private close(key: string, end: number, index: number, abs: number): void {
+    const open = this.asyncStacks.get(key)?.pop();
     if (!open && this.fragment) {
-      this.pendingEnds.push({ stack: stacks === this.sliceStacks ? 'slice' : 'async', key, end, index, abs });
+      this.pendingEnds.push({ key, end, index, abs });
       return;
     }
+    this.endSlice(open, end, index, abs);
+  }
+
+  private endSlice(open: OpenSlice | undefined, end: number, index: number, abs: number): void {
     if (!open) {
       this.raw.warn({ code: 'unmatched-end', message: `End event #${index} at byte ${abs} has no matching begin; ignored.`, byteOffset: abs, eventIndex: index });
       return;
@@ -547,16 +556,43 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     this.raw.addEventIds(RawKind.Slice, open.flags, open.start, dur, open.pid, open.tid, open.cat, open.name, open.argsOff, open.argsLen);
   }
 
+  private addBeginEnd(key: string, e: BeginEnd): void {
+    let list = this.beginEnds.get(key);
+    if (!list) this.beginEnds.set(key, (list = []));
+    list.push(e);
+    if (e.ts > this.maxEnd) this.maxEnd = e.ts;
+  }
+
+  /**
+   * Each thread's B/E events in time order (equal times keep file order: Array.sort is
+   * stable), each E closing the innermost open B whatever its name, or none. Returns the
+   * B events left open.
+   */
+  private matchBeginEnds(): OpenSlice[] {
+    const left: OpenSlice[] = [];
+    for (const list of this.beginEnds.values()) {
+      let inOrder = true;
+      for (let i = 1; i < list.length && inOrder; i++) inOrder = list[i - 1].ts <= list[i].ts;
+      if (!inOrder) list.sort((a, b) => a.ts - b.ts);
+      const stack: OpenSlice[] = [];
+      for (const e of list) {
+        if (e.begin) stack.push(e.begin);
+        else this.endSlice(stack.pop(), e.ts, e.index, e.abs);
+      }
+      for (const o of stack) left.push(o);
+    }
+    this.beginEnds.clear();
+    return left;
+  }
+
   /** B (and async b) events never closed: shown up to the end of the trace, flagged. */
-  private closeOpenSlices(): void {
+  private closeOpenSlices(openBegins: OpenSlice[]): void {
     const end = this.maxEnd;
     let unclosed = 0;
-    for (const stacks of [this.sliceStacks, this.asyncStacks]) {
-      for (const stack of stacks.values()) {
-        for (const open of stack) {
-          unclosed++;
-          this.raw.addEventIds(RawKind.Slice, open.flags | RawFlag.Unclosed, open.start, Math.max(0, end - open.start), open.pid, open.tid, open.cat, open.name, open.argsOff, open.argsLen);
-        }
+    for (const stack of [openBegins, ...this.asyncStacks.values()]) {
+      for (const open of stack) {
+        unclosed++;
+        this.raw.addEventIds(RawKind.Slice, open.flags | RawFlag.Unclosed, open.start, Math.max(0, end - open.start), open.pid, open.tid, open.cat, open.name, open.argsOff, open.argsLen);
       }
     }
     if (unclosed > 0) {
@@ -626,8 +662,11 @@ class EventFields {
    */
   read(b: Uint8Array, s: number, e: number): number {
     this.ph = '';
+    // Ends too: a field missing from this event must not pair with the previous event's end.
     this.nameStart = this.catStart = this.pidStart = this.tidStart = this.tsStart = this.durStart = -1;
     this.idStart = this.id2Start = this.bpStart = this.argsStart = -1;
+    this.nameEnd = this.catEnd = this.pidEnd = this.tidEnd = this.tsEnd = this.durEnd = -1;
+    this.idEnd = this.id2End = this.bpEnd = this.argsEnd = -1;
     let i = s + 1;
     while (i < e) {
       i = skipWs(b, i, e);

@@ -7,7 +7,7 @@ import { findCut } from '../../../workers/importers/chromeTraceFragment';
 import { ChromeTraceJsonImporter } from '../../../workers/importers/chromeTraceJson';
 import { RawTrace } from '../../../workers/ingest/rawTrace';
 import { TraceIndex } from '../../../workers/index/traceIndex';
-import { corpusText } from '../../support/corpus';
+import { corpusText, externalText } from '../../support/corpus';
 
 const enc = new TextEncoder();
 
@@ -76,6 +76,43 @@ describe('parallel fragments of a Chrome trace', () => {
     const mergedCut = inFragments(cut, 3);
     expect(snapshot(mergedCut!)).toEqual(snapshot(sequential(cut)));
     expect(mergedCut!.result.warnings.map((w) => w.code)).toContain('truncated');
+  });
+
+  /** Every slice of every lane (B/E ones included) as start, end and name, in lane order. */
+  const allSlices = (index: TraceIndex) =>
+    [...index.lanes.values()].map((l) => ({ id: l.info.id, slices: Array.from(l.start, (s, k) => `${s}+${l.dur[k]} ${index.result.names[l.name[k]]} ${l.flags[k]}`) }));
+
+  it('matches the B/E events of a big real file (132 000 of them) by time across fragments exactly as one pass does', () => {
+    const bytes = enc.encode(externalText('chrome-trace/catapult__fuchsia_trace.json.gz'));
+    const one = sequential(bytes);
+    // 4 and more fragments put a cut inside a string of this file (the merge then falls back to one pass).
+    for (const n of [2, 3]) {
+      const merged = inFragments(bytes, n);
+      expect(merged).not.toBeNull();
+      expect(allSlices(merged!)).toEqual(allSlices(one));
+      expect(snapshot(merged!)).toEqual(snapshot(one));
+    }
+  });
+
+  it('matches B/E by time when the ends come backwards and from other fragments', () => {
+    // Per thread t: depth nested B at t, t+1, … µs, then its E listed backwards in time, threads interleaved.
+    const depth = 3000;
+    const events = [];
+    for (let i = 0; i < depth; i++) for (let t = 1; t <= 3; t++) events.push({ ph: 'B', name: `f${i}`, pid: 1, tid: t, ts: i });
+    for (let j = 0; j < depth; j++) for (let t = 1; t <= 3; t++) events.push({ ph: 'E', pid: 1, tid: t, ts: 2 * depth - j });
+    const bytes = enc.encode(JSON.stringify({ traceEvents: events }, null, 1));
+    // In time order the earliest E closes the innermost B: f_i spans i … 2·depth − i µs on every thread.
+    const want = Array.from({ length: depth }, (_, i) => `f${i} ${i}-${2 * depth - i}`).sort();
+    for (const n of [1, 2, 3, 7]) {
+      const index = n === 1 ? sequential(bytes) : inFragments(bytes, n)!;
+      const lanes = [...index.lanes.values()];
+      expect(lanes).toHaveLength(3);
+      for (const l of lanes) {
+        const got = Array.from(l.start, (s, k) => `${index.result.names[l.name[k]]} ${s / 1000}-${(s + l.dur[k]) / 1000}`).sort();
+        expect(got).toEqual(want);
+      }
+      expect(index.result.warnings).toEqual([]);
+    }
   });
 
   it('detects a cut that falls inside a string', () => {

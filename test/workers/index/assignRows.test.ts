@@ -3,12 +3,12 @@
 // keeps its row, and a lane deeper than 65 535 rows stays exact.
 
 import { openAsBlob, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assignRows } from '../../../workers/index/assignRows';
 import { loadTrace } from '../../../workers/ingest/loadTrace';
 import type { TraceIndex } from '../../../workers/index/traceIndex';
-import { CORPUS, corpusJsonTraces, loadCorpus, loadText } from '../../support/corpus';
+import { corpusJsonTraces, EXTERNAL, loadCorpus, loadText } from '../../support/corpus';
 
 /**
  * The reference: assignRows as it was before issue 14 (workers/index/laneIndex.ts),
@@ -71,7 +71,6 @@ function expectLanesMatchReference(index: TraceIndex): number {
   return checked;
 }
 
-const EXTERNAL = resolve(CORPUS, '../external');
 const externalChromeTraces = ['chrome-trace', 'edge-cases'].flatMap((dir) =>
   readdirSync(join(EXTERNAL, dir))
     .filter((f) => /\.json\.gz$/.test(f) && !f.includes('speedscope__invalid') && !f.includes('.speedscope.'))
