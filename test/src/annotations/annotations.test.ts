@@ -25,10 +25,17 @@ describe('annotation model', () => {
   it('a zero-length "range" is a line, not a stage', () => {
     expect(makeAnnotation([], { startNs: 10, endNs: 10 }).endNs).toBeUndefined();
   });
-  it('lists in time order with the gap to the previous start', () => {
+  it('lists in time order with the gap from the previous item’s end (a stage ends at its end, a line at its start)', () => {
     const rows = annotationRows(build());
     expect(rows.map((r) => r.a.startNs)).toEqual([1_000, 5_000, 9_000]);
-    expect(rows.map((r) => r.deltaNs)).toEqual([null, 4_000, 4_000]);
+    // reading 1000–3000 → Mark 1 at 5000: 2000; Mark 1 → Mark 2: 4000.
+    expect(rows.map((r) => r.deltaNs)).toEqual([null, 2_000, 4_000]);
+  });
+  it('a stage that starts inside the previous one has a negative gap (overlap)', () => {
+    const list: Annotation[] = [];
+    list.push(makeAnnotation(list, { startNs: 0, endNs: 10_000 }));
+    list.push(makeAnnotation(list, { startNs: 4_000, endNs: 6_000 }));
+    expect(annotationRows(list).map((r) => r.deltaNs)).toEqual([null, -6_000]);
   });
 });
 
