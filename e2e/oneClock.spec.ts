@@ -190,3 +190,40 @@ test('a typed offset redraws its lanes at once, with no pan or zoom', async ({ p
   for (const [id, first] of after) expect(first - before.get(id)!, id).toBeCloseTo(5e6, -1);
   await shot(page, 'one-clock-offset-redraw');
 });
+
+test('tooltips never outlive the view they describe: keyboard zoom, setViewport, the axis', async ({ page }) => {
+  await openApp(page);
+  await openByDropMany(page, FILES);
+  await waitReady(page);
+  await waitIdle(page);
+  const canvas = page.locator('.timeline-canvas');
+  const box = (await canvas.boundingBox())!;
+  const tooltip = page.locator('.tooltip');
+  // Sweep the first lanes with the mouse until a slice's tooltip shows.
+  const hoverSlice = async () => {
+    for (let y = box.y + 30; y < box.y + 200; y += 9) {
+      for (let x = box.x + 20; x < box.x + box.width - 20; x += box.width / 12) {
+        await page.mouse.move(x, y);
+        if (await tooltip.isVisible()) return;
+      }
+    }
+    throw new Error('no slice under the mouse');
+  };
+  await hoverSlice();
+  await page.keyboard.press('w');
+  await expect(tooltip).toHaveCount(0);
+
+  await hoverSlice();
+  await tl(page, (api) => {
+    const vp = api.viewport();
+    api.setViewport({ startNs: vp.startNs + (vp.endNs - vp.startNs) / 3, endNs: vp.endNs });
+  });
+  await expect(tooltip).toHaveCount(0);
+
+  const axis = page.locator('.axis-canvas');
+  const ab = (await axis.boundingBox())!;
+  await page.mouse.move(ab.x + ab.width / 2, ab.y + ab.height / 2);
+  await expect(page.locator('.axis-tooltip')).toBeVisible();
+  await page.keyboard.press('s');
+  await expect(page.locator('.axis-tooltip')).toHaveCount(0);
+});
