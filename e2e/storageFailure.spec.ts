@@ -4,25 +4,10 @@
 
 import { readFileSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
-import { expect, test, type Page } from '@playwright/test';
-import { openByUrl, settledLink, shot, waitIdle, waitReady } from './helpers';
+import { expect, test } from '@playwright/test';
+import { breakIndexedDb, markAndName, openByUrl, settledLink, shot, waitIdle, waitReady } from './helpers';
 
 const FILE = 'two_rank_stall_rank0.json.gz';
-
-const BREAKERS = {
-  // Chromium without storage access: open() throws before any request exists.
-  unavailable: () => {
-    IDBFactory.prototype.open = function () {
-      throw new DOMException('The user denied permission to access the database.', 'SecurityError');
-    };
-  },
-  // A full disk: the database opens, every write's transaction aborts with a quota error.
-  quota: () => {
-    IDBObjectStore.prototype.put = function () {
-      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-    };
-  },
-} as const;
 
 /** The annotations a #tl= link carries, decoded here with Node's zlib (not the app's codec). */
 function linkLabels(link: string): string[] {
@@ -32,25 +17,9 @@ function linkLabels(link: string): string[] {
   return (wire.a ?? []).map((t) => t[1]);
 }
 
-async function markAndName(page: Page, label: string): Promise<void> {
-  const box = (await page.getByTestId('timeline-canvas').boundingBox())!;
-  await page.mouse.move(box.x + box.width * 0.4, box.y + 30);
-  await page.keyboard.press('m');
-  await expect(page.getByTestId('annotation-row')).toHaveCount(1);
-  const row = page.getByTestId('annotation-row');
-  const current = (await row.getAttribute('data-label'))!;
-  await row.locator('xpath=..').getByRole('button', { name: `Edit ${current}` }).click();
-  const input = page.getByTestId('annotation-label-input');
-  await input.focus();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.type(label);
-  await page.keyboard.press('Enter');
-  await expect(page.locator(`[data-testid="annotation-row"][data-label="${label}"]`)).toHaveCount(1);
-}
-
-for (const [mode, breakStorage] of Object.entries(BREAKERS)) {
+for (const mode of ['unavailable', 'quota'] as const) {
   test(`IndexedDB ${mode}: a notice at once, the JSON export offered, the link keeps the annotation`, async ({ page }) => {
-    await page.addInitScript(breakStorage);
+    await breakIndexedDb(page, mode);
     await openByUrl(page, FILE);
     await waitReady(page);
     await page.waitForFunction(() => document.documentElement.dataset.viewRestore === 'done');

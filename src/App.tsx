@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useStore } from './state/store';
-import { cancelAll, loadSources } from './state/traceClient';
+import { cancelAll, lastWorkerFailure, loadSources } from './state/traceClient';
 import { fileSource, sampleSource, sourcesFromDrop } from './state/sources';
 import { Landing } from './panels/Landing';
 import { LoadProgressPanel } from './panels/LoadProgress';
@@ -16,6 +16,7 @@ import { CHOOSE_RANKS_ABOVE, RankChooser } from './panels/RankChooser';
 import type { TraceSource } from './model/types';
 import { TracesPanel } from './panels/TracesPanel';
 import { BudgetActions } from './panels/BudgetActions';
+import { WorkerFailureActions } from './panels/WorkerFailureActions';
 import { LaneRulesPanel } from './panels/LaneRulesPanel';
 import { FlameGraphView } from './panels/FlameGraphView';
 import { JoinOffer } from './panels/JoinOffer';
@@ -174,9 +175,10 @@ export function App() {
         ) : traceState === 'error' ? (
           <div className="center-card">
             <div className="error-box" role="alert">
-              <h2>Could not open the trace</h2>
+              <h2>{lastWorkerFailure() ? 'The trace worker stopped' : 'Could not open the trace'}</h2>
               <p data-testid="load-error">{error}</p>
               <BudgetActions onChooseRanks={setChoosing} />
+              <WorkerFailureActions onChooseRanks={setChoosing} />
               <button className="button" onClick={cancelAll}>
                 Back
               </button>

@@ -17,14 +17,32 @@ import type { CategoryRule } from './lanes/categoryRules';
 import type { RankComms } from './analysis/commOps';
 import type { AllocationRow, CallTree, CallTreeQuery, IdleGap, RangeQuery, RangeStats, SearchQuery, SearchResult, SliceCorrelation, StepTable } from '../src/model/analysisTypes';
 
+/**
+ * `?debugWorker=` in the page address, for tests of the heartbeat (workers/heartbeat.ts): the
+ * trace worker hangs in a loop or exits once its load is under way, or its gunzip helper exits.
+ */
+export type DebugWorker = 'hang' | 'exit' | 'gunzip-exit';
+
+/**
+ * Besides these calls the trace worker and its helpers keep the heartbeat of
+ * workers/heartbeat.ts: a Web Lock named after the worker (its `name`, unique) held while it
+ * lives, and `onProgress` at least every second while a load advances, even inside long
+ * synchronous loops.
+ */
 export interface TraceWorkerApi {
   /** The events of a time window as a gzipped Chrome trace (workers/export/chromeTraceWindow.ts). */
   exportWindow(q: WindowExportOptions): Promise<Uint8Array>;
   /**
    * Read, parse and index a source. `onProgress` is a comlink proxy, called a few times a second.
-   * `options.laneRules`: the category rules in force (workers/lanes/categoryRules.ts).
+   * `options.laneRules`: the category rules in force (workers/lanes/categoryRules.ts). A helper
+   * worker that stops rejects the load with an Error named `WorkerStoppedError`.
    */
-  load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[] }): Promise<TraceLoadResult>;
+  load(
+    source: TraceSource,
+    trace: string,
+    onProgress?: (p: LoadProgress) => void,
+    options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker },
+  ): Promise<TraceLoadResult>;
   /** Drawable slices and counter samples of the given lanes (times relative to the trace origin). */
   query(q: ViewportQuery): Promise<QueryResult>;
   /** Resolves once background work after the load (deflating args) is done: memory has settled. */

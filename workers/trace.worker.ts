@@ -2,7 +2,7 @@
 
 import * as Comlink from 'comlink';
 import type { FindQuery, LoadProgress, TraceSource, ViewportQuery } from '../src/model/types';
-import type { TraceWorkerApi } from './api';
+import type { DebugWorker, TraceWorkerApi } from './api';
 import { chromeTraceWindow, gzipText, type WindowExportOptions } from './export/chromeTraceWindow';
 import type { CallTreeQuery, RangeQuery, SearchQuery } from '../src/model/analysisTypes';
 import { commOps, gpuIdleWithin } from './analysis/commOps';
@@ -17,6 +17,9 @@ import { callTree } from './analysis/callTree';
 import { loadTrace } from './ingest/loadTrace';
 import type { TraceIndex } from './index/traceIndex';
 import type { CategoryRule } from './lanes/categoryRules';
+import { debugStop, holdLifeline } from './heartbeat';
+
+holdLifeline();
 
 let index: TraceIndex | null = null;
 /** Numbers search hit layers, so an outline query never meets the hits of another search. */
@@ -32,12 +35,18 @@ const api: TraceWorkerApi = {
     const gz = await gzipText(chromeTraceWindow(loaded(), q));
     return Comlink.transfer(gz, [gz.buffer as ArrayBuffer]);
   },
-  async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[] }) {
+  async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker }) {
+    const debug = options?.debug;
     index = await loadTrace(source, {
       trace,
-      onProgress: onProgress ? (p) => void onProgress(p) : undefined,
+      onProgress: (p) => {
+        void onProgress?.(p);
+        // Once the UI has seen the load under way, as a real failure would meet it.
+        if ((debug === 'hang' || debug === 'exit') && p.scannedBytes > 0) debugStop(debug);
+      },
       budgetBytes: options?.budgetBytes,
       laneRules: options?.laneRules,
+      debugHelper: debug === 'gunzip-exit' ? 'exit' : undefined,
     });
     return index.result;
   },

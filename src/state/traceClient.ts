@@ -2,7 +2,8 @@
 // each gets its own thread and can be cancelled by terminating it.
 
 import * as Comlink from 'comlink';
-import type { TraceWorkerApi } from '../../workers/api';
+import type { DebugWorker, TraceWorkerApi } from '../../workers/api';
+import { STALL_MS, uniqueWorkerName, watchLifeline } from '../../workers/heartbeat';
 import type { WindowExportOptions } from '../../workers/export/chromeTraceWindow';
 import type { FindHit, FindQuery, LoadProgress, QueryResult, SliceDetails, TraceSource, ViewportQuery } from '../model/types';
 import { traceKeyFromName } from '../model/keys';
@@ -13,6 +14,39 @@ import { laneRulesReady, rulesInForce } from './laneRules';
 interface Client {
   worker: Worker;
   api: Comlink.Remote<TraceWorkerApi>;
+  /** Stops the heartbeat checks (before the worker is terminated on purpose). */
+  unwatch(): void;
+}
+
+/** A load that failed because a worker stopped, crashed or hung: what Retry and its alternatives reopen. */
+export interface WorkerFailure {
+  sources: TraceSource[];
+  /** The trace whose worker stopped. */
+  failed: TraceSource;
+  budgetMB: number;
+}
+
+let workerFailure: WorkerFailure | null = null;
+
+export function lastWorkerFailure(): WorkerFailure | null {
+  return workerFailure;
+}
+
+const PHASE_DOING: Record<LoadProgress['phase'], string> = {
+  read: 'reading the file',
+  decompress: 'decompressing',
+  parse: 'parsing',
+  index: 'indexing',
+  done: 'finishing',
+};
+
+/** `?debugWorker=` applies to the page's first load only, so Retry shows the recovery. */
+let debugPending = true;
+function takeDebugWorker(): DebugWorker | undefined {
+  if (!debugPending) return undefined;
+  debugPending = false;
+  const v = new URLSearchParams(globalThis.location?.search ?? '').get('debugWorker');
+  return v === 'hang' || v === 'exit' || v === 'gunzip-exit' ? v : undefined;
 }
 
 const clients = new Map<string, Client>();
@@ -36,56 +70,103 @@ function errorText(e: unknown): string {
 
 export function terminateAll(): void {
   for (const c of clients.values()) {
+    c.unwatch();
     c.api[Comlink.releaseProxy]?.();
     c.worker.terminate();
   }
   clients.clear();
 }
 
-/** Load a set of sources as one timeline (replacing whatever is open). */
-export function loadSources(sources: TraceSource[]): void {
+/**
+ * Load a set of sources as one timeline (replacing whatever is open). `budgetMB`: this
+ * attempt's memory budget instead of the configured one (a retry with a smaller budget).
+ */
+export function loadSources(sources: TraceSource[], opts: { budgetMB?: number } = {}): void {
   terminateAll();
   const my = ++session;
   clearBudgetRefusal();
+  workerFailure = null;
+  const debug = takeDebugWorker();
   // The budget covers every open trace: each gets its share.
-  const budget = memoryBudgetMB().mb;
+  const budget = opts.budgetMB ?? memoryBudgetMB().mb;
   const limits = { budgetBytes: (budget * 1024 * 1024) / Math.max(1, sources.length) };
   const taken = new Set<string>();
   const entries = sources.map((source) => ({ key: traceKeyFromName(source.name, taken), name: source.name, source }));
   const store = useStore.getState();
   store.startLoading(entries);
   for (const entry of entries) {
-    const worker = new Worker(new URL('../../workers/trace.worker.ts', import.meta.url), { type: 'module', name: `trace ${entry.key}` });
+    const name = uniqueWorkerName(`trace ${entry.key}`);
+    const worker = new Worker(new URL('../../workers/trace.worker.ts', import.meta.url), { type: 'module', name });
     const api = Comlink.wrap<TraceWorkerApi>(worker);
-    const client = { worker, api };
+    // The heartbeat (workers/heartbeat.ts): the worker's lifeline, and its progress while it loads.
+    let phase: LoadProgress['phase'] = 'read';
+    let lastProgress = 0;
+    let loaded = false;
+    const unwatchLifeline = watchLifeline(worker, name, () =>
+      stopped(`the trace worker stopped ${loaded ? 'after opening the trace' : `while ${PHASE_DOING[phase]}`}: it exited or the browser ended it (a tab short of memory does that).`),
+    );
+    const stallCheck = setInterval(() => {
+      if (!loaded && lastProgress && performance.now() - lastProgress > STALL_MS) {
+        const p = useStore.getState().traces.find((t) => t.key === entry.key)?.progress;
+        const at = p?.bytesDone ? ` (at ${(p.bytesDone / 1e6).toFixed(1)}${p.bytesTotal ? ` of ${(p.bytesTotal / 1e6).toFixed(1)}` : ''} MB)` : '';
+        stopped(`the trace worker stopped responding: no progress for ${STALL_MS / 1000} s while ${PHASE_DOING[phase]}${at}, so it was stopped.`);
+      }
+    }, 500);
+    // A terminated worker never answers its load: its slot is freed when it is let go.
+    let letGo = (): void => undefined;
+    const gone = new Promise<void>((resolve) => (letGo = resolve));
+    const client: Client = {
+      worker,
+      api,
+      unwatch() {
+        unwatchLifeline();
+        clearInterval(stallCheck);
+        letGo();
+      },
+    };
+    /** The worker is gone or useless: stop it, and say so with what can be tried (WorkerFailureActions). */
+    const stopped = (message: string): void => {
+      client.unwatch();
+      if (my !== session) return;
+      worker.terminate();
+      workerFailure = { sources, failed: entry.source, budgetMB: budget };
+      useStore.getState().fail(withName(entry.name, message));
+    };
     clients.set(entry.key, client);
     generations.set(client, nextGeneration++);
     worker.addEventListener('error', (ev) => {
       if (my !== session) return;
       ev.preventDefault();
       // A crashed worker may still be running (an uncaught async error): stop it.
-      worker.terminate();
-      useStore.getState().fail(withName(entry.name, ev.message || 'the trace worker crashed'));
+      stopped(ev.message || 'the trace worker crashed');
     });
     worker.addEventListener('messageerror', () => {
       if (my === session) useStore.getState().fail(`${entry.name}: could not read a message from the trace worker`);
     });
     const onProgress = (p: LoadProgress) => {
+      lastProgress = performance.now();
+      phase = p.phase;
       if (my === session) useStore.getState().setProgress(entry.key, p);
     };
     loadSlots.run(() =>
       my !== session
         ? Promise.resolve()
-        : laneRulesReady()
-            .then(() => api.load(entry.source, entry.key, Comlink.proxy(onProgress), { ...limits, laneRules: rulesInForce() }))
+        : Promise.race([gone, laneRulesReady()
+            .then(() => {
+              lastProgress = performance.now();
+              return api.load(entry.source, entry.key, Comlink.proxy(onProgress), { ...limits, laneRules: rulesInForce(), debug });
+            })
             .then((result) => {
+              loaded = true;
+              clearInterval(stallCheck);
               if (my === session) useStore.getState().traceLoaded(entry.key, result);
             })
             .catch((e) => {
               if (my !== session) return;
+              if ((e as Error)?.name === 'WorkerStoppedError') return stopped(errorText(e));
               noteBudgetError(e as Error, sources, budget);
               useStore.getState().fail(withName(entry.name, errorText(e)));
-            }),
+            })]),
     );
   }
 }

@@ -7,7 +7,8 @@ import { loadSources } from './traceClient';
 import { urlParamSources, urlSource } from './sources';
 import { useStore, type AppState } from './store';
 import { traceIdentity } from './fingerprint';
-import { decodeViewState, fitLink, hashFor, payloadOfHash, type DecodedViewState, type FileRef } from './urlState';
+import { decodeViewState, fitLink, hashFor, payloadOfHash, type DecodedViewState, type FileRef, type ViewState } from './urlState';
+import type { TraceSource } from '../model/types';
 import { applyViewState, captureViewState } from './viewState';
 import { loadSavedWork, saveWork } from './savedWork';
 import { recordRecent } from './recentTraces';
@@ -24,6 +25,8 @@ let fingerprint = '';
 let syncing = false;
 let readySeq = 0;
 let timer: ReturnType<typeof setTimeout> | null = null;
+/** The view when the open traces' worker failed: Retry puts it back, even where saved work cannot be kept. */
+let beforeFailure: ViewState | null = null;
 /** The last notices raised, so a dismissed one is not raised again by the next save. */
 let linkNotice: string | null = null;
 let storageFailing = false;
@@ -65,6 +68,7 @@ export function installViewPersistence(): void {
           timer = null;
           void save(prev);
         }
+        if (prev.traceState === 'ready' && s.traceState === 'error') beforeFailure = captureViewState(prev, fileRefs(prev));
         syncing = false;
         setRestoreState('pending');
       }
@@ -141,12 +145,29 @@ function scheduleSave(delay = SAVE_DEBOUNCE_MS): void {
   }, delay);
 }
 
+function fileRefs(st: AppState): FileRef[] {
+  return st.traces.flatMap((t, i) => (t.source.kind === 'file' ? [{ name: t.name, size: t.source.file.size, id: identities[i] ?? '' }] : []));
+}
+
+/**
+ * Open again after a worker failed (Retry and its alternatives). The view and annotations
+ * come back as from a link: the one the failed load was opening, else the view the
+ * failure interrupted.
+ */
+export function reopenAfterFailure(sources: TraceSource[], opts?: { budgetMB?: number }): void {
+  if (beforeFailure && !pending) pending = { state: beforeFailure, problems: [] };
+  beforeFailure = null;
+  // Opening fewer traces: the view's files are the ones opened, so it still applies.
+  const names = new Set(sources.map((s) => s.name));
+  if (pending?.state) pending = { ...pending, state: { ...pending.state, files: pending.state.files.filter((f) => names.has(f.name)) } };
+  loadSources(sources, opts);
+}
+
 async function save(st: AppState = useStore.getState()): Promise<void> {
   const my = readySeq;
   if (!syncing || st.traceState !== 'ready') return;
   const print = fingerprint;
-  const files: FileRef[] = st.traces.flatMap((t, i) => (t.source.kind === 'file' ? [{ name: t.name, size: t.source.file.size, id: identities[i] ?? '' }] : []));
-  const state = captureViewState(st, files);
+  const state = captureViewState(st, fileRefs(st));
   const search = state.sources.length ? '?' + state.sources.map((u) => `url=${encodeURIComponent(u)}`).join('&') : '';
   const base = `${window.location.origin}${window.location.pathname}${search}`;
   const { link: url, notice } = await fitLink(state, st.lanes.map((l) => l.id), (payload) => base + hashFor(payload));

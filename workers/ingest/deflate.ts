@@ -3,6 +3,7 @@
 // else fflate. Every path writes raw DEFLATE, which fflate's inflateSync reads back.
 
 import { deflateSync } from 'fflate';
+import { helperName, watchHelper } from '../heartbeat';
 
 export interface Deflater {
   deflate(data: Uint8Array): Promise<Uint8Array>;
@@ -20,7 +21,8 @@ export async function deflateNative(data: Uint8Array): Promise<Uint8Array> {
 export function startDeflater(): Deflater {
   if (typeof Worker !== 'undefined') {
     try {
-      return workerDeflater(new Worker(new URL('./deflate.worker.ts', import.meta.url), { type: 'module', name: 'deflate' }));
+      const name = helperName('deflate');
+      return workerDeflater(new Worker(new URL('./deflate.worker.ts', import.meta.url), { type: 'module', name }), name);
     } catch {
       // No module workers here (or a stand-in that refuses): deflate in this thread.
     }
@@ -31,7 +33,7 @@ export function startDeflater(): Deflater {
   };
 }
 
-function workerDeflater(worker: Worker): Deflater {
+function workerDeflater(worker: Worker, name: string): Deflater {
   const waiting = new Map<number, { resolve: (d: Uint8Array) => void; reject: (e: Error) => void }>();
   let next = 0;
   /** Once the worker failed or was closed, every call rejects at once (the caller deflates itself). */
@@ -49,6 +51,7 @@ function workerDeflater(worker: Worker): Deflater {
     else w.reject(new Error(e.data.error ?? 'deflate failed'));
   };
   worker.onerror = (e) => failAll(e.message || 'the deflate worker failed');
+  const helper = watchHelper(worker, name, () => failAll('the deflate worker stopped'));
   worker.onmessageerror = () => failAll('the deflate worker sent an unreadable message');
   return {
     deflate(data) {
@@ -62,7 +65,7 @@ function workerDeflater(worker: Worker): Deflater {
       });
     },
     close() {
-      worker.terminate();
+      helper.release();
       failAll('the deflate worker was closed');
     },
   };

@@ -2,6 +2,9 @@
 // does not wait for compression.
 
 import { deflateNative } from './deflate';
+import { holdLifeline } from '../heartbeat';
+
+holdLifeline();
 
 const post = (msg: unknown, transfer: Transferable[] = []): void => (self as unknown as Worker).postMessage(msg, transfer);
 

@@ -4,6 +4,9 @@
 import { fragmentBuffers, type FragmentStart } from '../importers/chromeTraceFragment';
 import { ChromeTraceJsonImporter } from '../importers/chromeTraceJson';
 import { RawTrace } from './rawTrace';
+import { holdLifeline } from '../heartbeat';
+
+holdLifeline();
 
 interface FragmentJob {
   file: Blob;

@@ -2,16 +2,22 @@
 // started from the trace worker), else in this thread. Same stream semantics either
 // way: a cut or corrupt file errors the stream after the bytes that did inflate.
 
+import { helperName, watchHelper, WorkerStoppedError } from '../heartbeat';
+
 /** Compressed chunks sent to the gunzip worker and not yet inflated. */
 const MAX_IN_FLIGHT = 4;
 /** Inflated bytes waiting for the parser before we stop feeding. */
 const MAX_QUEUED_BYTES = 32 << 20;
 
-export function gunzip(compressed: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+/** `debug: 'exit'`: the helper exits after its first chunk (tests of the heartbeat). */
+export function gunzip(compressed: ReadableStream<Uint8Array>, debug?: 'exit'): ReadableStream<Uint8Array> {
   if (typeof Worker === 'undefined') {
     return compressed.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>);
   }
-  const worker = new Worker(new URL('./gunzip.worker.ts', import.meta.url), { type: 'module', name: 'gunzip' });
+  const name = helperName('gunzip');
+  const worker = new Worker(new URL('./gunzip.worker.ts', import.meta.url), { type: 'module', name });
+  let onGone = (): void => undefined;
+  const { release } = watchHelper(worker, name, () => onGone());
   const reader = compressed.getReader();
   let inFlight = 0;
   let wake: (() => void) | null = null;
@@ -20,11 +26,15 @@ export function gunzip(compressed: ReadableStream<Uint8Array>): ReadableStream<U
     wake = null;
     w?.();
   };
-  const finish = (): void => worker.terminate();
+  const finish = (): void => release();
 
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
+        onGone = () => {
+          controller.error(new WorkerStoppedError('the gunzip helper worker stopped while decompressing'));
+          void reader.cancel().catch(() => undefined);
+        };
         worker.onmessage = (e: MessageEvent<{ chunk?: Uint8Array; ack?: boolean; done?: boolean; error?: string }>) => {
           if (e.data.ack) {
             inFlight--;
@@ -51,7 +61,7 @@ export function gunzip(compressed: ReadableStream<Uint8Array>): ReadableStream<U
               if (done) break;
               const copy = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength ? value : value.slice();
               inFlight++;
-              worker.postMessage({ chunk: copy }, [copy.buffer as ArrayBuffer]);
+              worker.postMessage({ chunk: copy, exit: debug === 'exit' }, [copy.buffer as ArrayBuffer]);
             }
             worker.postMessage({ end: true });
           } catch (err) {

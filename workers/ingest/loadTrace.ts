@@ -11,6 +11,7 @@ import { strace } from '../importers/strace';
 import { TraceIndex } from '../index/traceIndex';
 import { countingStream, isGzip, openSource, peek } from './byteSource';
 import { gunzip } from './gunzipStream';
+import { setBeatListener, WorkerStoppedError } from '../heartbeat';
 import { canParseInParallel, parseInParallel } from './parallelParse';
 import { checkBudget } from './memoryBudget';
 import { RawTrace } from './rawTrace';
@@ -27,6 +28,8 @@ export interface LoadOptions {
   budgetBytes?: number;
   /** Category rules for the lane-mapping stage (workers/lanes/categoryRules.ts). */
   laneRules?: readonly CategoryRule[];
+  /** Tests of the heartbeat: the gunzip helper exits after its first chunk. */
+  debugHelper?: 'exit';
 }
 
 export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise<TraceIndex> {
@@ -41,6 +44,9 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
     progress.elapsedMs = now - t0;
     opts.onProgress?.({ ...progress });
   };
+  // Long synchronous stages (lane mapping, tiles) beat through the same report (one load per worker).
+  setBeatListener(() => report(true));
+  report(true);
 
   if (source.kind === 'file' && canParseInParallel(source.file)) {
     progress.phase = 'parse';
@@ -68,7 +74,7 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
   let decoded = peeked.stream;
   if (gzip) {
     progress.phase = 'decompress';
-    decoded = gunzip(decoded);
+    decoded = gunzip(decoded, opts.debugHelper);
   }
 
   const raw = new RawTrace();
@@ -89,6 +95,7 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
       try {
         next = await reader.read();
       } catch (err) {
+        if (err instanceof WorkerStoppedError) throw err;
         if (!gzip || progress.scannedBytes === 0) throw describeReadError(err, gzip);
         // A cut or corrupt .gz: keep what decompressed so far.
         partialGzip = (err as Error).message;
@@ -138,6 +145,7 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
     });
     progress.phase = 'done';
     report(true);
+    setBeatListener(null);
     return index;
   }
 }

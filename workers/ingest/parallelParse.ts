@@ -7,6 +7,7 @@ import { chromeTraceJson, ChromeTraceJsonImporter } from '../importers/chromeTra
 import { findCut, type FragmentData } from '../importers/chromeTraceFragment';
 import { firstContentByte } from '../importers/importer';
 import { RawTrace } from './rawTrace';
+import { helperName, watchHelper, WorkerStoppedError } from '../heartbeat';
 
 /** Below this a second thread costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
@@ -51,13 +52,15 @@ export async function parseInParallel(
   }
   bounds.push(file.size);
 
-  const workers: Worker[] = [];
+  const workers: { release(): void }[] = [];
   const fragments = bounds.slice(1, -1).map(
     (start, i) =>
       new Promise<FragmentData>((resolve, reject) => {
-        const worker = new Worker(new URL('./fragment.worker.ts', import.meta.url), { type: 'module', name: `fragment ${i + 1}` });
-        workers.push(worker);
-        worker.onmessage = (e: MessageEvent<{ progress?: number; result?: FragmentData; error?: string }>) => {
+        const name = helperName(`fragment ${i + 1}`);
+        const worker = new Worker(new URL('./fragment.worker.ts', import.meta.url), { type: 'module', name });
+        workers.push(watchHelper(worker, name, () => reject(new WorkerStoppedError(`the parse helper worker for fragment ${i + 1} stopped`))));
+        worker.onmessage = (e: MessageEvent<{ progress?: number; result?: FragmentData; error?: string; lifeline?: boolean }>) => {
+          if (e.data.lifeline) return;
           if (e.data.progress) onBytes(e.data.progress);
           else if (e.data.result) resolve(e.data.result);
           else reject(new Error(e.data.error ?? 'a fragment worker failed'));
@@ -67,6 +70,9 @@ export async function parseInParallel(
       }),
   );
 
+  // A helper that fails is reported now, not once this thread has parsed its own share.
+  let failed: unknown = null;
+  for (const f of fragments) f.catch((err) => (failed ??= err));
   try {
     const raw = new RawTrace();
     raw.argsFile = file;
@@ -76,6 +82,7 @@ export async function parseInParallel(
     for (;;) {
       const { value, done } = await stream.read();
       if (done) break;
+      if (failed) throw failed;
       importer.push(value);
       onBytes(value.length);
       firstBytes += value.length;
@@ -88,6 +95,6 @@ export async function parseInParallel(
     parts.forEach((p, k) => importer.absorb(p, k === parts.length - 1));
     return { raw, importer };
   } finally {
-    for (const w of workers) w.terminate();
+    for (const w of workers) w.release();
   }
 }

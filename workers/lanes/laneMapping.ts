@@ -7,6 +7,7 @@ import { RawFlag, RawKind, type RawTrace } from '../ingest/rawTrace';
 import { isKinetoMemoryEvent, isProfilerProcess, KIND_ORDER, knownCategoryKind, laneKindOf } from './laneKind';
 import { compileRules, DEFAULT_RULES, type CategoryRule } from './categoryRules';
 import { LaneRuleVotes } from './laneRuleVotes';
+import { beat } from '../heartbeat';
 import { narrowIds, narrowLengths, narrowOffsets } from '../index/laneIndex';
 
 /** A lane before indexing: its identity and the raw events it holds. */
@@ -77,6 +78,7 @@ export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryR
   const votes = new LaneRuleVotes(compileRules(rules), strings);
 
   for (let i = 0; i < n; i++) {
+    if ((i & 0xffff) === 0) beat();
     const catId = cats[i];
     catCounts[catId] = (catCounts[catId] ?? 0) + 1;
     const isMemory = kinds[i] === RawKind.Instant && names[i] === memoryName && isKinetoMemoryEvent(strings.get(catId), '[memory]');
