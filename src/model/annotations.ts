@@ -64,5 +64,6 @@ export function makeAnnotation(
 /** Rows for the annotations panel: time order, with the gap from the previous entry's start. */
 export function annotationRows(list: readonly Annotation[]): { a: Annotation; deltaNs: number | null }[] {
   const sorted = sortAnnotations(list);
-  return sorted.map((a, i) => ({ a, deltaNs: i === 0 ? null : a.startNs - sorted[i - 1].startNs }));
+  // The gap people read between two items is from where the first ends to where the next begins.
+  return sorted.map((a, i) => ({ a, deltaNs: i === 0 ? null : a.startNs - (sorted[i - 1].endNs ?? sorted[i - 1].startNs) }));
 }

@@ -93,7 +93,9 @@ export function AnalysisDrawer() {
           </select>
         )}
         <span className="drawer-scope muted" data-testid="analysis-scope">
-          {range && range.endNs > range.startNs ? `Range ${formatDuration(range.endNs - range.startNs)}` : 'Whole trace (Shift+drag to pick a range)'}
+          {range && range.endNs > range.startNs
+            ? `Range ${formatDuration(range.startNs)} – ${formatDuration(range.endNs)} (${formatDuration(range.endNs - range.startNs)})`
+            : 'Whole trace (Shift+drag to pick a range)'}
         </span>
         {tab && (
           <button className="icon-button" aria-label="Close the analysis drawer" onClick={() => setTab(null)}>

@@ -1,4 +1,4 @@
-// The annotations list: time order with the gap to the previous one, click to jump,
+// The annotations list: time order (axis time) with the gap from the previous one's end, click to jump,
 // inline edit (label, colour, note), delete, export / import. Labels and notes are
 // user text: React text nodes only.
 
@@ -13,7 +13,6 @@ import '../annotations.css';
 
 export function AnnotationsPanel() {
   const annotations = useStore((s) => s.annotations);
-  const extentStart = useStore((s) => s.extent.startNs);
   const editing = useStore((s) => s.editingAnnotation);
   const [message, setMessage] = useState<string | null>(null);
   const importRef = useRef<HTMLInputElement>(null);
@@ -60,7 +59,7 @@ export function AnnotationsPanel() {
         <ol className="annotation-list">
           {rows.map(({ a, deltaNs }) => (
             <li key={a.id}>
-              <AnnotationRow a={a} deltaNs={deltaNs} extentStart={extentStart} editing={editing === a.id} />
+              <AnnotationRow a={a} deltaNs={deltaNs} editing={editing === a.id} />
             </li>
           ))}
         </ol>
@@ -69,7 +68,7 @@ export function AnnotationsPanel() {
   );
 }
 
-function AnnotationRow({ a, deltaNs, extentStart, editing }: { a: Annotation; deltaNs: number | null; extentStart: number; editing: boolean }) {
+function AnnotationRow({ a, deltaNs, editing }: { a: Annotation; deltaNs: number | null; editing: boolean }) {
   const st = useStore.getState;
   const stage = isStage(a);
   return (
@@ -85,11 +84,15 @@ function AnnotationRow({ a, deltaNs, extentStart, editing }: { a: Annotation; de
       >
         <span className="annotation-swatch" style={{ background: a.color }} aria-hidden="true" />
         <span className="annotation-label">{a.label}</span>
-        <span className="annotation-time">
-          {formatDuration(a.startNs - extentStart)}
+        <span className="annotation-time" data-testid="annotation-time">
+          {formatDuration(a.startNs)}
           {stage && <span className="annotation-dur"> · {formatDuration(a.endNs! - a.startNs)} long</span>}
         </span>
-        {deltaNs !== null && <span className="annotation-delta">+{formatDuration(deltaNs)} after previous</span>}
+        {deltaNs !== null && (
+          <span className="annotation-delta" data-testid="annotation-delta">
+            {deltaNs >= 0 ? `+${formatDuration(deltaNs)} after previous` : `overlaps previous by ${formatDuration(-deltaNs)}`}
+          </span>
+        )}
         {a.note && !editing && <span className="annotation-note">{a.note}</span>}
       </button>
       <div className="annotation-tools">

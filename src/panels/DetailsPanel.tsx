@@ -60,7 +60,7 @@ export function DetailsPanel() {
         <dt>Lane</dt>
         <dd>{lane?.name ?? details.laneId}</dd>
         <dt>Start</dt>
-        <dd>
+        <dd data-testid="details-start" data-start-ns={Math.round(details.startNs)}>
           {formatDuration(details.startNs)}
           <div className="muted">{formatWallClock(axisToAbsolute(origin, details.startNs))}</div>
         </dd>

@@ -32,3 +32,8 @@ export async function goToSlice(trace: string, ref: Pick<SliceRef, 'laneId' | 'e
   revealSpan(start, start + ref.durNs);
   return true;
 }
+
+/** The trace's shift onto the global axis, re-rendering when an offset changes it. */
+export function useTraceShift(trace: string): number {
+  return useStore((s) => s.traces.find((t) => t.key === trace)?.shiftNs ?? 0);
+}

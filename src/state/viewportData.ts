@@ -39,8 +39,11 @@ export class ViewportData {
   /** Lane id → pixel runs of the current search's hits (global axis). */
   readonly marks = new Map<string, LaneSlices>();
   private searches: Record<string, number> = {};
-  /** Lane id → request key its data was computed for. */
+  /** Lane id → request key (viewport and the trace's shift) its data was computed for. */
   private readonly laneKey = new Map<string, string>();
+  /** Trace → the shift its lanes are drawn with; lane id → its trace. */
+  private readonly shifts = new Map<string, number>();
+  private readonly laneTrace = new Map<string, string>();
   private readonly inFlight = new Set<string>();
   private readonly pending = new Map<string, Pending>();
   private disposed = false;
@@ -48,8 +51,8 @@ export class ViewportData {
 
   constructor(private readonly onUpdate: () => void, private readonly onError: (e: unknown) => void) {}
 
-  static requestKey(startNs: number, endNs: number, widthPx: number): string {
-    return `${startNs}:${endNs}:${widthPx}`;
+  static requestKey(startNs: number, endNs: number, widthPx: number, shiftNs = 0): string {
+    return `${startNs}:${endNs}:${widthPx}@${shiftNs}`;
   }
 
   /** The searches to outline (trace key → searchId); a change refreshes every lane. */
@@ -63,8 +66,10 @@ export class ViewportData {
 
   /** Ask for whatever lanes are not yet current for this viewport. */
   request(startNs: number, endNs: number, widthPx: number, inputs: TraceQueryInput[]): void {
-    const reqKey = ViewportData.requestKey(startNs, endNs, widthPx);
     for (const inp of inputs) {
+      this.reshift(inp.trace, inp.shiftNs);
+      for (const id of inp.laneIds) this.laneTrace.set(id, inp.trace);
+      const reqKey = ViewportData.requestKey(startNs, endNs, widthPx, inp.shiftNs);
       const laneIds = inp.laneIds.filter((id) => this.laneKey.get(id) !== reqKey);
       if (!laneIds.length) {
         this.pending.delete(inp.trace);
@@ -79,8 +84,21 @@ export class ViewportData {
   /** True when every listed lane shows data for this exact viewport and nothing is outstanding. */
   isCurrent(startNs: number, endNs: number, widthPx: number, laneIds: string[]): boolean {
     if (this.inFlight.size || this.pending.size) return false;
-    const reqKey = ViewportData.requestKey(startNs, endNs, widthPx);
-    return laneIds.every((id) => this.laneKey.get(id) === reqKey);
+    return laneIds.every((id) => this.laneKey.get(id) === ViewportData.requestKey(startNs, endNs, widthPx, this.shifts.get(this.laneTrace.get(id) ?? '') ?? 0));
+  }
+
+  /**
+   * A new offset moves what is held by the difference at once, so the lanes redraw in
+   * place before the worker answers for the new window (their keys no longer match).
+   */
+  private reshift(trace: string, shiftNs: number): void {
+    const old = this.shifts.get(trace);
+    this.shifts.set(trace, shiftNs);
+    if (old === undefined || old === shiftNs) return;
+    const delta = shiftNs - old;
+    const prefix = `${trace}|`;
+    for (const [id, l] of [...this.slices, ...this.marks]) if (id.startsWith(prefix)) shiftSlices(l, delta);
+    for (const [id, c] of this.counters) if (id.startsWith(prefix)) for (let i = 0; i < c.t.length; i++) c.t[i] += delta;
   }
 
   get busy(): boolean {
@@ -116,6 +134,8 @@ export class ViewportData {
     queryTrace(trace, { startNs, endNs, widthPx, laneIds: req.laneIds, level, have, searchId })
       .then((res) => {
         if (this.disposed || !res) return;
+        // Placed with the trace's shift now: an offset typed meanwhile already moved the rest.
+        const shift = this.shifts.get(trace) ?? req.shiftNs;
         for (const id of req.laneIds) {
           this.slices.delete(id);
           this.counters.delete(id);

@@ -68,6 +68,17 @@ export function Timeline() {
   if (!dataRef.current) {
     dataRef.current = new ViewportData(scheduleDraw, (e) => console.warn('tracelane: query failed', errorText(e)));
   }
+  // A tooltip describes what was under the pointer in one view: any change of view or
+  // layout (zoom by keys, setViewport, lanes, offsets) drops it until the pointer moves.
+  useEffect(
+    () =>
+      useStore.subscribe((s, prev) => {
+        if (s.viewport === prev.viewport && s.laneState === prev.laneState && s.traces === prev.traces && s.lanes === prev.lanes) return;
+        if (s.hovered) s.setHovered(null);
+        setAxisHover(null);
+      }),
+    [],
+  );
   useEffect(() => {
     const data = dataRef.current;
     return () => {
@@ -359,7 +370,7 @@ export function Timeline() {
     e.currentTarget.style.cursor = handleAt(x, sizeRef.current.w) ? 'ew-resize' : '';
     const t = nsAt(x);
     const st = useStore.getState();
-    setAxisHover({ x, text: `${formatDuration(t - st.extent.startNs)} · ${formatWallClock(axisToAbsolute(st.axisOriginNs, t))}` });
+    setAxisHover({ x, text: `${formatDuration(t)} · ${formatWallClock(axisToAbsolute(st.axisOriginNs, t))}` });
     onPointerMove(e);
   };
 

@@ -6,7 +6,7 @@
 import { useMemo, useState } from 'react';
 import type { AllocationRow } from '../../model/analysisTypes';
 import { formatDuration } from '../../model/time';
-import { goToSlice, revealSpan, shiftOf } from '../../state/navigation';
+import { goToSlice, revealSpan, useTraceShift } from '../../state/navigation';
 import { useStore } from '../../state/store';
 import { addAnnotation } from '../../timeline/annotationActions';
 import { formatValue } from '../../timeline/renderer';
@@ -25,7 +25,7 @@ export function AllocationsPanel({ trace }: { trace: string }) {
   const state = useTraceQuery<AllocationRow[]>(trace, (w) => w.allocations(), []);
   const [sort, setSort] = useState<'time' | 'bytes'>('time');
   const lanes = useStore((s) => s.lanes);
-  const shift = shiftOf(trace);
+  const shift = useTraceShift(trace);
   const rows = useMemo(() => {
     const list = [...(state.data ?? [])];
     if (sort === 'bytes') list.sort((a, b) => Math.abs(b.bytes ?? 0) - Math.abs(a.bytes ?? 0) || a.tNs - b.tNs);
@@ -82,7 +82,7 @@ export function AllocationsPanel({ trace }: { trace: string }) {
             data-t-ns={Math.round(r.tNs + shift)}
             onClick={() => jump(r)}
           >
-            <td className="num">{formatDuration(r.tNs)}</td>
+            <td className="num">{formatDuration(r.tNs + shift)}</td>
             <td>
               <span className={`alloc-kind alloc-${r.kind}`}>{KIND_LABEL[r.kind]}</span> {r.kind === 'growth' ? `GPU ${r.device ?? '?'}` : r.name}
             </td>

@@ -5,7 +5,8 @@
 import { useEffect, useState } from 'react';
 import type { IdleGap } from '../../model/analysisTypes';
 import { formatDuration } from '../../model/time';
-import { goToSlice, shiftOf } from '../../state/navigation';
+import { goToSlice } from '../../state/navigation';
+import { ScopeLabel, useListScope } from './listScope';
 import { useStore } from '../../state/store';
 import { addAnnotation } from '../../timeline/annotationActions';
 import { fitSpan } from '../../timeline/viewportMath';
@@ -19,8 +20,9 @@ export function GapsPanel({ trace }: { trace: string }) {
   const thresholdNs = Math.max(0, thresholdMs) * 1e6;
   const state = useTraceQuery<IdleGap[]>(trace, (w) => w.idleGaps(thresholdNs), [thresholdNs]);
   const [current, setCurrent] = useState(-1);
-  const gaps = state.data ?? [];
-  const shift = shiftOf(trace);
+  const scope = useListScope(trace);
+  const gaps = (state.data ?? []).filter((g) => scope.overlaps(g.startNs, g.durNs));
+  const shift = scope.shift;
 
   // Mark the gaps on the timeline while this panel is open.
   useEffect(() => {
@@ -35,6 +37,7 @@ export function GapsPanel({ trace }: { trace: string }) {
     setCurrent(i);
     const st = useStore.getState();
     const start = g.startNs + shift;
+    scope.claim({ startNs: start, endNs: start + g.durNs });
     st.setRange({ startNs: start, endNs: start + g.durNs });
     st.setViewport(fitSpan(st.extent, start - g.durNs * 0.1, start + g.durNs * 1.1));
     if (g.laneIds[0]) st.requestScroll(g.laneIds[0]);
@@ -64,9 +67,8 @@ export function GapsPanel({ trace }: { trace: string }) {
           ms
         </label>
         <PrevNext count={gaps.length} current={current} open={open} keys={[',', '.']} what="gap" />
-        <span className="muted">
-          {gaps.length} gaps · {formatDuration(total)} idle · , / . previous / next
-        </span>
+        <ScopeLabel scope={scope} count={gaps.length} what="gaps" testId="gaps-scope" />
+        <span className="muted">{formatDuration(total)} idle · , / . previous / next</span>
       </div>
       <TableShell
         state={state}
@@ -95,7 +97,7 @@ export function GapsPanel({ trace }: { trace: string }) {
           >
             <td className="num">{i + 1}</td>
             <td>{g.device}</td>
-            <td className="num">{formatDuration(g.startNs)}</td>
+            <td className="num">{formatDuration(g.startNs + shift)}</td>
             <td className="num">{formatDuration(g.durNs)}</td>
             <td className="host-frames">
               {g.host.length === 0 && <span className="muted">no Python frames</span>}

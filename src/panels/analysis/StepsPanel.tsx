@@ -5,7 +5,8 @@
 import { useState } from 'react';
 import type { StepRow, StepTable } from '../../model/analysisTypes';
 import { formatDuration } from '../../model/time';
-import { goToSlice, shiftOf } from '../../state/navigation';
+import { goToSlice } from '../../state/navigation';
+import { ScopeLabel, useListScope } from './listScope';
 import { useStore } from '../../state/store';
 import { shortenName } from '../../timeline/kernelNames';
 import { fitSpan } from '../../timeline/viewportMath';
@@ -17,14 +18,16 @@ export function StepsPanel({ trace }: { trace: string }) {
   const [marker, setMarker] = useState<string | undefined>(undefined);
   const state = useTraceQuery<StepTable>(trace, (w) => w.stepTable(marker), [marker]);
   const [current, setCurrent] = useState(-1);
-  const steps = state.data?.steps ?? [];
+  const scope = useListScope(trace);
+  const steps = (state.data?.steps ?? []).filter((s) => scope.overlaps(s.ref.startNs, s.durNs));
 
   const open = (i: number) => {
     const row = steps[i];
     if (!row) return;
     setCurrent(i);
     const st = useStore.getState();
-    const start = row.ref.startNs + shiftOf(trace);
+    const start = row.ref.startNs + scope.shift;
+    scope.claim({ startNs: start, endNs: start + row.durNs });
     st.setRange({ startNs: start, endNs: start + row.durNs });
     void goToSlice(trace, row.ref).then(() => st.setViewport(fitSpan(st.extent, start, start + row.durNs)));
   };
@@ -45,6 +48,7 @@ export function StepsPanel({ trace }: { trace: string }) {
           </select>
         </label>
         <PrevNext count={steps.length} current={current} open={open} keys={['[', ']']} what="step" />
+        <ScopeLabel scope={scope} count={steps.length} what="steps" testId="steps-scope" />
         <span className="muted">[ / ] previous / next step · outliers highlighted</span>
       </div>
       <TableShell
@@ -66,23 +70,23 @@ export function StepsPanel({ trace }: { trace: string }) {
         }
       >
         {steps.map((s, i) => (
-          <StepLine key={s.ref.key} step={s} current={i === current} maxDur={maxDur} onOpen={() => open(i)} />
+          <StepLine key={s.ref.key} step={s} shift={scope.shift} current={i === current} maxDur={maxDur} onOpen={() => open(i)} />
         ))}
       </TableShell>
     </div>
   );
 }
 
-function StepLine({ step: s, current, maxDur, onOpen }: { step: StepRow; current: boolean; maxDur: number; onOpen: () => void }) {
+function StepLine({ step: s, shift, current, maxDur, onOpen }: { step: StepRow; shift: number; current: boolean; maxDur: number; onOpen: () => void }) {
   const cls = ['step-row', s.outlier ? 'outlier' : '', current ? 'current' : ''].filter(Boolean).join(' ');
   return (
-    <tr className={cls} data-testid="step-row" data-ordinal={s.ordinal} data-dur-ns={Math.round(s.durNs)} data-outlier={s.outlier ? 'true' : 'false'} onClick={onOpen}>
+    <tr className={cls} data-testid="step-row" data-ordinal={s.ordinal} data-start-ns={Math.round(s.ref.startNs + shift)} data-dur-ns={Math.round(s.durNs)} data-outlier={s.outlier ? 'true' : 'false'} onClick={onOpen}>
       <td className="num">{s.ordinal}</td>
       <td>
         {s.name}
         {s.outlier && <span className="outlier-badge">outlier</span>}
       </td>
-      <td className="num">{formatDuration(s.ref.startNs)}</td>
+      <td className="num">{formatDuration(s.ref.startNs + shift)}</td>
       <td className="num">
         <span className="mini-bar" style={{ width: `${(100 * s.durNs) / maxDur}%` }} />
         {formatDuration(s.durNs)}
