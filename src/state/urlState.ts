@@ -98,7 +98,8 @@ export async function fitLink(
   link = linkOf(await encodeViewState(patterned));
   if (link.length <= limit) return { link, notice: null };
   link = linkOf(await encodeViewState({ ...s, hidden: [], pinned: [] }));
-  const left = [s.hidden.length && `${s.hidden.length} hidden`, s.pinned.length && `${s.pinned.length} pinned`].filter(Boolean).join(' and ');
+  const count = (n: number) => n.toLocaleString('en-US');
+  const left = [s.hidden.length && `${count(s.hidden.length)} hidden`, s.pinned.length && `${count(s.pinned.length)} pinned`].filter(Boolean).join(' and ');
   const still = link.length > limit ? ` It is still ${link.length.toLocaleString('en-US')} characters: export the annotations (JSON) to keep them whole.` : '';
   return {
     link,

@@ -132,7 +132,7 @@ describe('fitLink', () => {
     const pinned = scatter(universe.slice(1), 0.05);
     const { link, notice } = await fitLink(state(hidden, pinned), universe, linkOf);
     expect(link.length).toBeLessThanOrEqual(MAX_LINK_CHARS);
-    expect(notice).toContain(`${hidden.length} hidden and ${pinned.length} pinned lanes`);
+    expect(notice).toContain(`${hidden.length.toLocaleString('en-US')} hidden and ${pinned.length} pinned lanes`);
     expect(notice).toContain('8,000 characters');
     const back = await decoded(link);
     const lanes = laneListsOf(back, universe);
