@@ -24,6 +24,22 @@ export function levelForNsPerPx(nsPerPx: number): number {
   return Math.min(MAX_TILE_LEVEL, Math.floor(Math.log2(nsPerPx)));
 }
 
+/**
+ * Rows per band. A lane deeper than this is tiled band by band, and the view asks only for
+ * the bands it draws: a tile costs rows × TILE_BUCKETS cells, so one tile over every row of
+ * a lane 70 000 rows deep (mutually overlapping kernels) would be 230 MB.
+ */
+export const TILE_BAND_ROWS = 64;
+
+export function bandOfRow(row: number): number {
+  return Math.floor(row / TILE_BAND_ROWS);
+}
+
+/** What a lane's tiles of one band are cached and listed (`ViewportQuery.have`) under: the lane id itself for band 0. */
+export function bandKey(laneId: string, band: number): string {
+  return band ? `${laneId}#${band}` : laneId;
+}
+
 /** Indices of the first and last tile of `level` that overlap [startNs, endNs]. */
 export function tileRange(level: number, startNs: number, endNs: number): [number, number] {
   const span = tileSpanNs(level);
@@ -39,6 +55,8 @@ export interface SliceTile {
   laneId: string;
   level: number;
   index: number;
+  /** Row band (TILE_BAND_ROWS rows from band × TILE_BAND_ROWS); the tile holds only that band's rows. */
+  band: number;
   /** Ascending; Uint32Array once a lane is deeper than 65 536 rows. */
   rows: Uint16Array | Uint32Array;
   /** Share of the bucket's time covered by slices of the row, 0–255 (255 = all of it). */

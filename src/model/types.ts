@@ -117,8 +117,13 @@ export interface ViewportQuery {
   laneIds: string[];
   /** Tile level the caller draws at (levelForNsPerPx); absent: raw slices for every lane. */
   level?: number;
-  /** Per lane id, the tile indices at `level` the caller already holds (not sent again). */
+  /** Per lane id (bandKey for row bands past the first), the tile indices at `level` the caller already holds (not sent again). */
   have?: Record<string, number[]>;
+  /**
+   * Per lane id, the first and last row drawn (whole TILE_BAND_ROWS bands): only those rows are
+   * answered. Absent: every row.
+   */
+  rows?: Record<string, [number, number]>;
   /** The search whose hits to outline (SearchResult.searchId). */
   searchId?: number;
 }

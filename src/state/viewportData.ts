@@ -5,7 +5,7 @@
 // queries: a pan only fetches the tiles that scroll into view.
 
 import { LruCache } from '../model/lruCache';
-import { counterTileBytes, levelForNsPerPx, sliceTileBytes, tileRange, type CounterTile, type SliceTile } from '../model/tiles';
+import { bandKey, bandOfRow, counterTileBytes, levelForNsPerPx, sliceTileBytes, tileRange, type CounterTile, type SliceTile } from '../model/tiles';
 import type { CounterSamples, LaneSlices, QueryResult } from '../model/types';
 import { samplesFromCounterTiles, slicesFromTiles } from '../model/tileSlices';
 import { queryTrace, traceGeneration } from './traceClient';
@@ -22,6 +22,8 @@ export interface TraceQueryInput {
   trace: string;
   shiftNs: number;
   laneIds: string[];
+  /** Per lane, the first and last row drawn, in whole row bands (drawnRows): deep lanes are asked only for those. */
+  rows: Record<string, [number, number]>;
 }
 
 interface Pending {
@@ -31,6 +33,8 @@ interface Pending {
   widthPx: number;
   shiftNs: number;
   laneIds: string[];
+  /** Per lane, the first and last row drawn, in whole row bands (drawnRows): deep lanes are asked only for those. */
+  rows: Record<string, [number, number]>;
 }
 
 export class ViewportData {
@@ -41,6 +45,8 @@ export class ViewportData {
   private searches: Record<string, number> = {};
   /** Lane id → request key (viewport and the trace's shift) its data was computed for. */
   private readonly laneKey = new Map<string, string>();
+  /** Lane id → the rows ("first-last") its data holds: scrolling through a deep lane asks for the rows coming into view. */
+  private readonly laneRows = new Map<string, string>();
   /** Trace → the shift its lanes are drawn with; lane id → its trace. */
   private readonly shifts = new Map<string, number>();
   private readonly laneTrace = new Map<string, string>();
@@ -62,10 +68,12 @@ export class ViewportData {
     this.searches = next;
     this.marks.clear();
     this.laneKey.clear();
+    this.laneRows.clear();
   }
 
   /** Ask for whatever lanes are not yet current for this viewport. */
   request(startNs: number, endNs: number, widthPx: number, inputs: TraceQueryInput[]): void {
+    for (const inp of inputs) for (const id of inp.laneIds) if (this.laneRows.get(id) !== String(inp.rows[id])) this.laneKey.delete(id);
     for (const inp of inputs) {
       this.reshift(inp.trace, inp.shiftNs);
       for (const id of inp.laneIds) this.laneTrace.set(id, inp.trace);
@@ -75,7 +83,7 @@ export class ViewportData {
         this.pending.delete(inp.trace);
         continue;
       }
-      const req: Pending = { reqKey, startNs, endNs, widthPx, shiftNs: inp.shiftNs, laneIds };
+      const req: Pending = { reqKey, startNs, endNs, widthPx, shiftNs: inp.shiftNs, laneIds, rows: inp.rows };
       if (this.inFlight.has(inp.trace)) this.pending.set(inp.trace, req);
       else this.send(inp.trace, req);
     }
@@ -109,9 +117,17 @@ export class ViewportData {
     this.disposed = true;
   }
 
-  /** Tiles cached for this worker, lane, level and index. */
+  /** Tiles cached for this worker, lane (bandKey for a deep lane's row band), level and index. */
   private tileKey(generation: number, laneId: string, level: number, index: number): string {
     return `${generation}|${laneId}|${level}|${index}`;
+  }
+
+  /** The keys of the row bands a lane is drawn with. */
+  private static bandKeys(laneId: string, rows: [number, number] | undefined): string[] {
+    if (!rows) return [laneId];
+    const keys: string[] = [];
+    for (let b = bandOfRow(rows[0]); b <= bandOfRow(rows[1]); b++) keys.push(bandKey(laneId, b));
+    return keys;
   }
 
   private send(trace: string, req: Pending): void {
@@ -126,12 +142,14 @@ export class ViewportData {
     const [first, last] = tileRange(level, startNs, endNs);
     const have: Record<string, number[]> = {};
     for (const id of req.laneIds) {
-      const held: number[] = [];
-      for (let i = first; i <= last; i++) if (this.tiles.has(this.tileKey(generation, id, level, i))) held.push(i);
-      if (held.length) have[id] = held;
+      for (const key of ViewportData.bandKeys(id, req.rows[id])) {
+        const held: number[] = [];
+        for (let i = first; i <= last; i++) if (this.tiles.has(this.tileKey(generation, key, level, i))) held.push(i);
+        if (held.length) have[key] = held;
+      }
     }
     const searchId = this.searches[trace];
-    queryTrace(trace, { startNs, endNs, widthPx, laneIds: req.laneIds, level, have, searchId })
+    queryTrace(trace, { startNs, endNs, widthPx, laneIds: req.laneIds, level, have, rows: req.rows, searchId })
       .then((res) => {
         if (this.disposed || !res) return;
         // Placed with the trace's shift now: an offset typed meanwhile already moved the rest.
@@ -141,13 +159,14 @@ export class ViewportData {
           this.counters.delete(id);
           this.marks.delete(id);
           this.laneKey.set(id, req.reqKey);
+          this.laneRows.set(id, String(req.rows[id]));
         }
         for (const m of res.hitMarks) {
           shiftSlices(m, shift);
           this.marks.set(m.laneId, m);
         }
-        for (const t of [...res.sliceTiles, ...res.counterTiles]) this.tiles.set(this.tileKey(generation, t.laneId, t.level, t.index), t);
-        for (const l of [...res.lanes, ...this.composeTiledLanes(res, generation, level, first, last, startNs, endNs)]) {
+        for (const t of [...res.sliceTiles, ...res.counterTiles]) this.tiles.set(this.tileKey(generation, 'band' in t ? bandKey(t.laneId, t.band) : t.laneId, t.level, t.index), t);
+        for (const l of [...res.lanes, ...this.composeTiledLanes(res, req.rows, generation, level, first, last, startNs, endNs)]) {
           shiftSlices(l, shift);
           this.slices.set(l.laneId, l);
         }
@@ -178,9 +197,12 @@ export class ViewportData {
     return out;
   }
 
-  private composeTiledLanes(res: QueryResult, generation: number, level: number, first: number, last: number, startNs: number, endNs: number): LaneSlices[] {
+  private composeTiledLanes(res: QueryResult, rows: Record<string, [number, number]>, generation: number, level: number, first: number, last: number, startNs: number, endNs: number): LaneSlices[] {
     const wide = new Map(res.wide.map((w) => [w.laneId, w]));
-    return res.tiledLanes.map((id) => slicesFromTiles(id, this.cachedTiles<SliceTile>(generation, id, level, first, last), startNs, endNs, wide.get(id)));
+    return res.tiledLanes.map((id) => {
+      const tiles = ViewportData.bandKeys(id, rows[id]).flatMap((key) => this.cachedTiles<SliceTile>(generation, key, level, first, last));
+      return slicesFromTiles(id, tiles, startNs, endNs, wide.get(id));
+    });
   }
 
   private composeTiledCounters(res: QueryResult, generation: number, level: number, first: number, last: number, startNs: number, endNs: number): CounterSamples[] {

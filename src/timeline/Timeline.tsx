@@ -7,7 +7,7 @@ import { useStore, traceOfLane, type AppState } from '../state/store';
 import { ViewportData, type TraceQueryInput } from '../state/viewportData';
 import { errorText, sliceDetails } from '../state/traceClient';
 import { axisToAbsolute, formatDuration, formatWallClock } from '../model/time';
-import { computeLayout, DEFAULT_METRICS, rowsInView, type Layout } from './laneLayout';
+import { computeLayout, DEFAULT_METRICS, drawnRows, rowsInView, type Layout } from './laneLayout';
 import { traceLabel } from '../state/traceLabel';
 import { hitTest, type Hit } from './hitTest';
 import { formatValue, renderTimeline, type SceneGroup, type SceneLane, type SceneMark, type TimelineScene } from './renderer';
@@ -129,7 +129,8 @@ export function Timeline() {
     const vp = st.viewport;
 
     // Query the lanes on screen plus half a screen either way.
-    const [qFirst, qLast] = rowsInView(lay, Math.max(0, scrollTop - h / 2), scrollTop + h * 1.5);
+    const [qTop, qBottom] = [Math.max(0, scrollTop - h / 2), scrollTop + h * 1.5];
+    const [qFirst, qLast] = rowsInView(lay, qTop, qBottom);
     const byTrace = new Map<string, TraceQueryInput>();
     for (let i = qFirst; i <= qLast; i++) {
       const r = lay.rows[i];
@@ -138,9 +139,10 @@ export function Timeline() {
       if (!inp) {
         const t = st.traces.find((x) => x.key === r.lane.trace);
         if (!t) continue;
-        byTrace.set(r.lane.trace, (inp = { trace: t.key, shiftNs: t.shiftNs, laneIds: [] }));
+        byTrace.set(r.lane.trace, (inp = { trace: t.key, shiftNs: t.shiftNs, laneIds: [], rows: {} }));
       }
       inp.laneIds.push(r.id);
+      inp.rows[r.id] = drawnRows(r, qTop, qBottom);
     }
     data.setSearches(st.analysisOverlay.searches);
     data.request(vp.startNs, vp.endNs, w, [...byTrace.values()]);

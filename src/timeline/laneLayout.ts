@@ -1,6 +1,7 @@
 // Turns lanes + the user's lane state into the exact vertical layout that the
 // header column, the canvas and hit testing all share (one source of y truth).
 
+import { bandOfRow, TILE_BAND_ROWS } from '../model/tiles';
 import type { LaneGroup, LaneInfo } from '../model/types';
 
 export interface LaneViewState {
@@ -189,6 +190,16 @@ export function computeLayout(
     for (const lane of shown) pushLane(lane, false);
   }
   return { rows, totalHeight: y, indexById };
+}
+
+/**
+ * The rows of a lane within [top, bottom) of the content (CSS px), widened to whole row
+ * bands: what the worker is asked for, so a lane 70 000 rows deep costs the rows in view.
+ */
+export function drawnRows(row: LaneRow, top: number, bottom: number): [number, number] {
+  const y0 = row.y + row.padTop;
+  const at = (y: number) => Math.min(Math.max(0, row.visibleRows - 1), Math.max(0, Math.floor((y - y0) / row.rowHeight)));
+  return [bandOfRow(at(top)) * TILE_BAND_ROWS, (bandOfRow(at(bottom)) + 1) * TILE_BAND_ROWS - 1];
 }
 
 /** Index range [first, last] of rows intersecting [top, bottom) (binary search: thousands of lanes). */

@@ -1,7 +1,7 @@
 // Slice tiles (src/model/tiles.ts) from a lane's events, and a parent tile from its two
 // children. Pure functions over columns, so the maths is tested without a worker.
 
-import { NO_NAME, TILE_BUCKETS, bucketNs, tileSpanNs, type SliceTile } from '../../src/model/tiles';
+import { NO_NAME, TILE_BUCKETS, bandOfRow, bucketNs, tileSpanNs, type SliceTile } from '../../src/model/tiles';
 import { firstEndingAfter } from './laneIndex';
 
 /** What a tile is built from: a lane's columns, or any other set of intervals in rows (search hits). */
@@ -11,14 +11,16 @@ export interface TileSource {
   name: Uint32Array;
   /** Per row, event indices sorted by start; events of a row never overlap. */
   rows: Int32Array[];
+  /** Row number of rows[0] (a band of a deep lane), 0 when absent; a multiple of TILE_BAND_ROWS. */
+  firstRow?: number;
 }
 
 const B = TILE_BUCKETS;
 /** `only` of a bucket touched by more than one event. */
 const SEVERAL = -2;
 
-export function emptySliceTile(laneId: string, level: number, index: number): SliceTile {
-  return { laneId, level, index, rows: new Uint32Array(0), busy: new Uint8Array(0), count: new Uint32Array(0), name: new Uint32Array(0), event: new Int32Array(0) };
+export function emptySliceTile(laneId: string, level: number, index: number, band = 0): SliceTile {
+  return { laneId, level, index, band, rows: new Uint32Array(0), busy: new Uint8Array(0), count: new Uint32Array(0), name: new Uint32Array(0), event: new Int32Array(0) };
 }
 
 /**
@@ -64,12 +66,13 @@ class TileWriter {
     this.event = more(this.event, (k) => new Int32Array(k), B);
   }
 
-  finish(laneId: string, level: number, index: number): SliceTile {
+  finish(laneId: string, level: number, index: number, band: number): SliceTile {
     const cells = this.used * B;
     return {
       laneId,
       level,
       index,
+      band,
       rows: this.rows.slice(0, this.used),
       busy: this.busy.slice(0, cells),
       count: this.count.slice(0, cells),
@@ -94,6 +97,7 @@ export function buildSliceTile(src: TileSource, laneId: string, level: number, i
   const name = new Uint32Array(B);
   const only = new Int32Array(B);
   const out = new TileWriter(src.rows.length);
+  const firstRow = src.firstRow ?? 0;
   const bucketOf = (t: number) => Math.min(B - 1, Math.floor((t - t0) / bw));
   // The dominant name of a bucket is the one covering most of it (ties: the first seen).
   // Events of a row never overlap, so buckets are visited in order: one name→time map for
@@ -162,7 +166,7 @@ export function buildSliceTile(src: TileSource, laneId: string, level: number, i
     let lit = false;
     for (let b = 0; b < B && !lit; b++) lit = count[b] > 0 || covered[b] > 0;
     if (!lit) continue;
-    const at = out.row(r);
+    const at = out.row(firstRow + r);
     out.count.set(count, at);
     out.name.set(name, at);
     for (let b = 0; b < B; b++) {
@@ -170,12 +174,12 @@ export function buildSliceTile(src: TileSource, laneId: string, level: number, i
       out.event[at + b] = only[b] >= 0 ? only[b] : -1;
     }
   }
-  return out.finish(laneId, level, index);
+  return out.finish(laneId, level, index, bandOfRow(firstRow));
 }
 
 /**
  * The tile (level, index) from its children at level − 1: `left` = index 2i, `right` = 2i + 1
- * (either may be empty). The dominant name of two buckets is the one of the busier bucket:
+ * (either may be empty), both of one band. The dominant name of two buckets is the one of the busier bucket:
  * exact per name time is not kept past the level a tile was built at.
  */
 export function mergeSliceTiles(laneId: string, level: number, index: number, left: SliceTile, right: SliceTile): SliceTile {
@@ -209,7 +213,7 @@ export function mergeSliceTiles(laneId: string, level: number, index: number, le
       }
     }
   }
-  return out.finish(laneId, level, index);
+  return out.finish(laneId, level, index, left.band);
 }
 
 function rowPositions(t: SliceTile): Map<number, number> {

@@ -1,9 +1,9 @@
-// The tiles of one lane at every level. Coarse levels are built when the pyramid is made
+// The tiles of one lane (of one row band, for a lane deeper than TILE_BAND_ROWS) at every level. Coarse levels are built when the pyramid is made
 // (the first, zoomed-out frame needs them at once, and they are small); finer levels are
 // built from the events on demand and kept in a byte-bounded LRU shared by the trace.
 
 import type { LruCache } from '../../src/model/lruCache';
-import { MAX_TILE_LEVEL, TILE_BUCKETS, tileRange, tileSpanNs, type SliceTile } from '../../src/model/tiles';
+import { MAX_TILE_LEVEL, TILE_BUCKETS, bandOfRow, tileRange, tileSpanNs, type SliceTile } from '../../src/model/tiles';
 import { buildSliceTile, emptySliceTile, mergeSliceTiles, type TileSource } from './sliceTiles';
 
 /**
@@ -22,6 +22,7 @@ export class SliceTilePyramid {
   readonly topLevel: number;
   readonly minNs: number;
   readonly maxNs: number;
+  readonly band: number;
   private readonly eager = new Map<number, Map<number, SliceTile>>();
 
   constructor(
@@ -30,6 +31,7 @@ export class SliceTilePyramid {
     private readonly cache: LruCache<string, SliceTile>,
     eventsPerCell = EVENTS_PER_EAGER_CELL,
   ) {
+    this.band = bandOfRow(src.firstRow ?? 0);
     let minNs = Infinity;
     let maxNs = -Infinity;
     for (const list of src.rows) {
@@ -43,7 +45,10 @@ export class SliceTilePyramid {
     if (!Number.isFinite(minNs)) minNs = maxNs = 0;
     this.minNs = minNs;
     this.maxNs = maxNs;
-    const wanted = 2 ** Math.ceil(Math.log2(Math.max(1, src.start.length / eventsPerCell / Math.max(1, src.rows.length))));
+    // Events of these rows (a band or a search's hits hold fewer than the lane's columns).
+    let events = 0;
+    for (const list of src.rows) events += list.length;
+    const wanted = 2 ** Math.ceil(Math.log2(Math.max(1, events / eventsPerCell / Math.max(1, src.rows.length))));
     const buckets = Math.min(MAX_EAGER_BUCKETS, Math.max(MIN_EAGER_BUCKETS, wanted));
     let level = Math.max(0, Math.ceil(Math.log2(Math.max(1, maxNs - minNs) / buckets)));
     this.baseLevel = level;
@@ -62,9 +67,9 @@ export class SliceTilePyramid {
 
   tile(level: number, index: number): SliceTile {
     const span = tileSpanNs(level);
-    if ((index + 1) * span <= this.minNs || index * span > this.maxNs) return emptySliceTile(this.laneId, level, index);
+    if ((index + 1) * span <= this.minNs || index * span > this.maxNs) return emptySliceTile(this.laneId, level, index, this.band);
     if (level >= this.baseLevel && level <= this.topLevel) return this.eagerTile(level, index);
-    const key = `${this.laneId}|${level}|${index}`;
+    const key = `${this.laneId}|${this.band}|${level}|${index}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
     const made = level < this.baseLevel
@@ -75,7 +80,7 @@ export class SliceTilePyramid {
   }
 
   private eagerTile(level: number, index: number): SliceTile {
-    return this.eager.get(level)?.get(index) ?? emptySliceTile(this.laneId, level, index);
+    return this.eager.get(level)?.get(index) ?? emptySliceTile(this.laneId, level, index, this.band);
   }
 
   private store(level: number, first: number, last: number, make: (index: number) => SliceTile): void {

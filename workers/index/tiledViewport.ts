@@ -5,13 +5,13 @@
 
 import { LruCache } from '../../src/model/lruCache';
 import type { QueryResult, ViewportQuery } from '../../src/model/types';
-import { counterTileBytes, sliceTileBytes, tileRange, type CounterTile, type SliceTile } from '../../src/model/tiles';
+import { bandKey, bandOfRow, counterTileBytes, sliceTileBytes, TILE_BAND_ROWS, tileRange, type CounterTile, type SliceTile } from '../../src/model/tiles';
 import type { CounterPlan } from '../lanes/laneMapping';
 import { buildCounterTile } from './counterTiles';
 import type { LaneIndex } from './laneIndex';
 import { firstAtOrAfter } from './sortedSearch';
 import { SliceTilePyramid } from './tilePyramid';
-import { queryCounter, queryLaneSlices, visibleEventCount, wideSlices } from './viewportQuery';
+import { queryCounter, queryLaneSlices, rowSpan, visibleEventCount, wideSlices } from './viewportQuery';
 
 /** Raw slices a frame may draw across all lanes. */
 export const FRAME_RAW_EVENTS = 20_000;
@@ -32,11 +32,15 @@ export class TileStore {
     for (const lane of lanes) if (lane.start.length > LANE_RAW_EVENTS) this.pyramid(lane);
   }
 
-  pyramid(lane: LaneIndex): SliceTilePyramid {
-    let p = this.pyramids.get(lane.info.id);
+  /** The pyramid of one row band of a lane (band 0 of a lane no deeper than TILE_BAND_ROWS: the whole lane). */
+  pyramid(lane: LaneIndex, band = 0): SliceTilePyramid {
+    const key = bandKey(lane.info.id, band);
+    let p = this.pyramids.get(key);
     if (!p) {
-      p = new SliceTilePyramid(lane, lane.info.id, this.sliceCache);
-      this.pyramids.set(lane.info.id, p);
+      const firstRow = band * TILE_BAND_ROWS;
+      const src = lane.rows.length <= TILE_BAND_ROWS ? lane : { start: lane.start, dur: lane.dur, name: lane.name, rows: lane.rows.slice(firstRow, firstRow + TILE_BAND_ROWS), firstRow };
+      p = new SliceTilePyramid(src, lane.info.id, this.sliceCache);
+      this.pyramids.set(key, p);
     }
     return p;
   }
@@ -59,7 +63,7 @@ export function tiledViewport(store: TileStore, lanes: Map<string, LaneIndex>, c
   const targets: Target[] = [];
   for (const id of q.laneIds) {
     const lane = lanes.get(id);
-    if (lane) targets.push({ id, lane, visible: visibleEventCount(lane, q.startNs, q.endNs) });
+    if (lane) targets.push({ id, lane, visible: visibleEventCount(lane, q.startNs, q.endNs, q.rows?.[id]) });
     const counter = counters.get(id);
     if (counter) {
       const visible = firstAtOrAfter(counter.t, q.endNs, true) - firstAtOrAfter(counter.t, q.startNs);
@@ -74,21 +78,25 @@ export function tiledViewport(store: TileStore, lanes: Map<string, LaneIndex>, c
     const raw = q.level === undefined || (t.visible <= LANE_RAW_EVENTS && t.visible <= budget);
     if (raw) {
       budget -= t.visible;
-      if (t.lane) result.lanes.push(queryLaneSlices(t.lane, q.startNs, q.endNs, q.widthPx));
+      if (t.lane) result.lanes.push(queryLaneSlices(t.lane, q.startNs, q.endNs, q.widthPx, q.rows?.[t.id]));
       else result.counters.push(queryCounter(t.counter, q.startNs, q.endNs, q.widthPx));
       continue;
     }
     const level = q.level!;
     if (t.lane) result.tiledLanes.push(t.id);
     else result.tiledCounters.push({ laneId: t.id, series: t.counter.info.counter?.series ?? [] });
-    const have = new Set(q.have?.[t.id] ?? []);
     const [first, last] = tileRange(level, q.startNs, q.endNs);
-    for (let i = first; i <= last; i++) {
-      if (have.has(i)) continue;
-      if (t.lane) result.sliceTiles.push(store.pyramid(t.lane).tile(level, i));
-      else result.counterTiles.push(store.counterTile(t.counter, level, i));
+    if (t.counter) {
+      const have = new Set(q.have?.[t.id] ?? []);
+      for (let i = first; i <= last; i++) if (!have.has(i)) result.counterTiles.push(store.counterTile(t.counter, level, i));
+      continue;
     }
-    if (t.lane) result.wide.push(wideSlices(t.lane, q.startNs, q.endNs, WIDE_PX * nsPerPx));
+    const [r0, r1] = rowSpan(t.lane, q.rows?.[t.id]);
+    for (let band = bandOfRow(r0); r0 < r1 && band <= bandOfRow(r1 - 1); band++) {
+      const have = new Set(q.have?.[bandKey(t.id, band)] ?? []);
+      for (let i = first; i <= last; i++) if (!have.has(i)) result.sliceTiles.push(store.pyramid(t.lane, band).tile(level, i));
+    }
+    result.wide.push(wideSlices(t.lane, q.startNs, q.endNs, WIDE_PX * nsPerPx, q.rows?.[t.id]));
   }
   return result;
 }

@@ -65,11 +65,19 @@ function largestBlock(list: Int32Array, blocks: Int32Array[], p: number, fits: (
   return found;
 }
 
-export function queryLaneSlices(lane: LaneIndex, startNs: number, endNs: number, widthPx: number): LaneSlices {
+/** First and one-past-last row of a lane in [first, last] (the rows drawn), or all of them. */
+export function rowSpan(lane: Pick<LaneIndex, 'rows'>, rows?: readonly [number, number]): [number, number] {
+  if (!rows) return [0, lane.rows.length];
+  return [Math.max(0, rows[0]), Math.min(lane.rows.length, rows[1] + 1)];
+}
+
+/** @param rows the first and last row drawn (absent: all): a lane 70 000 rows deep costs only the rows on screen. */
+export function queryLaneSlices(lane: LaneIndex, startNs: number, endNs: number, widthPx: number, rows?: readonly [number, number]): LaneSlices {
   const out = new SliceWriter();
   const nsPerPx = (endNs - startNs) / Math.max(1, widthPx);
   const mergeNs = nsPerPx * MERGE_PX;
-  for (let r = 0; r < lane.rows.length; r++) {
+  const [r0, r1] = rowSpan(lane, rows);
+  for (let r = r0; r < r1; r++) {
     const list = lane.rows[r];
     // A pending bucket of narrow items: [bs, be), dominant = longest member.
     let bs = 0;
@@ -191,9 +199,10 @@ export function queryCounter(counter: CounterPlan, startNs: number, endNs: numbe
  * their labels over a tiled lane. Blocks whose longest event is shorter are skipped whole,
  * so this costs about the number of wide slices, not of visible ones.
  */
-export function wideSlices(lane: LaneIndex, startNs: number, endNs: number, minDurNs: number): LaneSlices {
+export function wideSlices(lane: LaneIndex, startNs: number, endNs: number, minDurNs: number, rows?: readonly [number, number]): LaneSlices {
   const out = new SliceWriter();
-  for (let r = 0; r < lane.rows.length; r++) {
+  const [r0, r1] = rowSpan(lane, rows);
+  for (let r = r0; r < r1; r++) {
     const list = lane.rows[r];
     const blocks = lane.rowBlocks[r];
     for (let p = firstEndingAfter(lane, list, startNs); p < list.length; ) {
@@ -211,10 +220,12 @@ export function wideSlices(lane: LaneIndex, startNs: number, endNs: number, minD
   return out.finish(lane.info.id);
 }
 
-/** Events of the lane overlapping [startNs, endNs], summed over its rows. */
-export function visibleEventCount(lane: LaneIndex, startNs: number, endNs: number): number {
+/** Events of the lane overlapping [startNs, endNs], summed over its rows (those drawn). */
+export function visibleEventCount(lane: LaneIndex, startNs: number, endNs: number, rows?: readonly [number, number]): number {
   let n = 0;
-  for (const list of lane.rows) {
+  const [r0, r1] = rowSpan(lane, rows);
+  for (let r = r0; r < r1; r++) {
+    const list = lane.rows[r];
     const from = firstEndingAfter(lane, list, startNs);
     let lo = from;
     let hi = list.length;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LaneGroup, LaneInfo } from '../../../src/model/types';
-import { canMoveLane, computeLayout, DEFAULT_METRICS, MAX_FOLDED_ROWS, moveLane, rowsInView } from '../../../src/timeline/laneLayout';
+import { canMoveLane, computeLayout, DEFAULT_METRICS, drawnRows, MAX_FOLDED_ROWS, moveLane, rowsInView, type LaneRow } from '../../../src/timeline/laneLayout';
+import { TILE_BAND_ROWS } from '../../../src/model/tiles';
 
 const g = (id: string, sortIndex: number, profiler = false): LaneGroup => ({ id, trace: 't', pid: id, name: id, profiler, sortIndex });
 const l = (id: string, group: string, rows: number, sortIndex: number, kind: LaneInfo['kind'] = 'cpu'): LaneInfo => ({
@@ -79,5 +80,23 @@ describe('several traces', () => {
   it('adds no trace level for a single trace', () => {
     const { rows } = computeLayout(groups.slice(0, 1), lanes.slice(0, 1), empty, DEFAULT_METRICS, new Map([['t1', 'a']]));
     expect(rows.map((r) => r.id)).toEqual(['t1|1', 't1|1|1|cpu']);
+  });
+});
+
+describe('drawnRows', () => {
+  const deep = [l('gpu', 'A', 70_000, 0, 'gpu')];
+  const lane = (expanded: boolean) => computeLayout([g('A', 1)], deep, { ...empty, expanded: new Set(expanded ? ['gpu'] : []) }).rows[1] as LaneRow;
+  it('asks a folded deep lane for its first band only', () => {
+    const r = lane(false);
+    expect(drawnRows(r, 0, 10_000)).toEqual([0, TILE_BAND_ROWS - 1]);
+  });
+  it('asks an expanded lane for the whole bands between the top and bottom of the view, clamped to its rows', () => {
+    const r = lane(true);
+    const rowTop = (row: number) => r.y + r.padTop + row * r.rowHeight;
+    // Rows 1000 … 1040 in view: bands 15 (960–1023) and 16 (1024–1087).
+    expect(drawnRows(r, rowTop(1000), rowTop(1040) + 1)).toEqual([15 * TILE_BAND_ROWS, 17 * TILE_BAND_ROWS - 1]);
+    expect(drawnRows(r, -500, 0)).toEqual([0, TILE_BAND_ROWS - 1]);
+    const lastBand = Math.floor((70_000 - 1) / TILE_BAND_ROWS);
+    expect(drawnRows(r, rowTop(80_000), rowTop(90_000))).toEqual([lastBand * TILE_BAND_ROWS, (lastBand + 1) * TILE_BAND_ROWS - 1]);
   });
 });
