@@ -3,14 +3,17 @@
 //   node bench/generate.mjs [--sizes 10,100,real,1g,2g]
 // Synthetic traces stream out of bench/traceGenerator.mjs with backpressure (a 2 GB file
 // never sits in memory); .gz variants are gzipped from the plain file; the real corpus
-// trace is gunzipped (plain) and copied (.gz). A file is only rebuilt when its marker
-// (<file>.marker.json: generator version, seed, target, bytes) does not match it.
+// trace is gunzipped (plain) and copied (.gz); the traces derived from real ones (tripled,
+// shuffled, external; bench/derivedTraces.mjs) are made from the .gz sources under ../shared.
+// A file is only rebuilt when its marker (<file>.marker.json: generator version, seed,
+// target, bytes) does not match it.
 import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
+import { DERIVE_VERSION, shuffledChunks, tripledChunks } from './derivedTraces.mjs';
 import { GENERATOR_VERSION, traceChunks } from './traceGenerator.mjs';
 import { SEED, TRACES, argValue, corpusDir, outDir, parseSizes } from './traces.mjs';
 
@@ -19,6 +22,7 @@ const markerPath = (file) => path.join(outDir, `${file}.marker.json`);
 /** The marker a finished file must match; `bytes` is filled in once written. */
 function expectedMarker(t) {
   if (t.source === 'generate') return { version: GENERATOR_VERSION, seed: SEED, targetBytes: t.targetBytes };
+  if (t.from) return { version: GENERATOR_VERSION, derive: DERIVE_VERSION, source: t.source, from: path.basename(t.from), ...(t.source === 'shuffled' ? { seed: SEED } : {}) };
   return { version: GENERATOR_VERSION, source: t.source, from: t.of ?? t.file };
 }
 
@@ -54,7 +58,14 @@ async function build(t) {
       await pipeline(createReadStream(path.join(outDir, t.of)), zlib.createGzip({ level: 6 }), createWriteStream(tmp));
       break;
     case 'corpus-gunzip':
-      await pipeline(createReadStream(path.join(corpusDir, `${t.file}.gz`)), zlib.createGunzip(), createWriteStream(tmp));
+    case 'external-gunzip':
+      await pipeline(createReadStream(t.from ?? path.join(corpusDir, `${t.file}.gz`)), zlib.createGunzip(), createWriteStream(tmp));
+      break;
+    case 'tripled':
+      await writeChunks(tmp, tripledChunks(zlib.gunzipSync(await fsp.readFile(t.from)).toString('utf8')));
+      break;
+    case 'shuffled':
+      await writeChunks(tmp, shuffledChunks(zlib.gunzipSync(await fsp.readFile(t.from)).toString('utf8'), { seed: SEED }));
       break;
     case 'corpus-copy':
       await fsp.copyFile(path.join(corpusDir, t.file), tmp);

@@ -7,12 +7,15 @@ export const benchDir = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(benchDir, '..');
 export const outDir = path.join(benchDir, 'out');
 export const corpusDir = path.resolve(repoRoot, process.env.CORPUS_DIR || '../shared/corpus');
+/** Public Kineto traces (read only, never copied into the repository: derived files go to bench/out/). */
+export const externalDir = path.resolve(repoRoot, process.env.EXTERNAL_DIR || '../shared/external');
 export const REAL_TRACE = 'llm_decode_large.json';
 export const SEED = 20240917;
 
 /**
  * One entry per measured file. `size` is the group `--sizes` selects; `source` says how the
- * file is made: generated text of `targetBytes`, its gzip, or the real corpus trace.
+ * file is made: generated text of `targetBytes`, its gzip, the real corpus trace, or a file
+ * derived from a real one (bench/derivedTraces.mjs; `from` is the .gz it is made from).
  */
 export const TRACES = [
   { size: '10', file: 'synthetic-10MB.json', source: 'generate', targetBytes: 10e6 },
@@ -20,14 +23,20 @@ export const TRACES = [
   { size: '100', file: 'synthetic-100MB.json.gz', source: 'gzip', of: 'synthetic-100MB.json' },
   { size: 'real', file: REAL_TRACE, source: 'corpus-gunzip' },
   { size: 'real', file: `${REAL_TRACE}.gz`, source: 'corpus-copy' },
+  // issue 15: the real trace's events three times (~296 MB), and its events key-shuffled and minified
+  { size: '300', file: 'llm_decode_large-x3.json', source: 'tripled', from: path.join(corpusDir, `${REAL_TRACE}.gz`) },
+  { size: 'shuffled', file: 'llm_decode_large-shuffled.min.json', source: 'shuffled', from: path.join(corpusDir, `${REAL_TRACE}.gz`) },
+  // External Kineto files, gunzipped: one line of 62 MB (MI300X), and 87 MB pretty-printed (MTIA)
+  { size: 'external', file: 'tracelens__xdit_sd_3.5__profile_trace_rank_0.json', source: 'external-gunzip', from: path.join(externalDir, 'kineto', 'tracelens__xdit_sd_3.5__profile_trace_rank_0.json.gz') },
+  { size: 'external', file: 'hta__mtia_rank_0.json', source: 'external-gunzip', from: path.join(externalDir, 'kineto', 'hta__mtia_rank_0.json.gz') },
   { size: '1g', file: 'synthetic-1GB.json', source: 'generate', targetBytes: 1e9 },
   { size: '1g', file: 'synthetic-1GB.json.gz', source: 'gzip', of: 'synthetic-1GB.json' },
   { size: '2g', file: 'synthetic-2GB.json', source: 'generate', targetBytes: 2e9 },
   { size: '2g', file: 'synthetic-2GB.json.gz', source: 'gzip', of: 'synthetic-2GB.json' },
 ];
 
-export const ALL_SIZES = ['10', '100', 'real', '1g', '2g'];
-const ALIASES = { 1000: '1g', 1024: '1g', 2000: '2g', 2048: '2g', llm: 'real', corpus: 'real' };
+export const ALL_SIZES = ['10', '100', 'real', '300', 'shuffled', 'external', '1g', '2g'];
+const ALIASES = { 1000: '1g', 1024: '1g', 2000: '2g', 2048: '2g', llm: 'real', corpus: 'real', x3: '300', minified: 'shuffled', min: 'shuffled', ext: 'external' };
 
 /** `--sizes 10,100,1g` → the selected size groups (unknown names throw). Empty → all. */
 export function parseSizes(text) {
