@@ -175,10 +175,10 @@ export function App() {
         ) : traceState === 'error' ? (
           <div className="center-card">
             <div className="error-box" role="alert">
-              <h2>{lastWorkerFailure() ? 'The trace worker stopped' : 'Could not open the trace'}</h2>
+              <h2>{lastWorkerFailure(error) ? 'The trace worker stopped' : 'Could not open the trace'}</h2>
               <p data-testid="load-error">{error}</p>
               <BudgetActions onChooseRanks={setChoosing} />
-              <WorkerFailureActions onChooseRanks={setChoosing} />
+              <WorkerFailureActions error={error} onChooseRanks={setChoosing} />
               <button className="button" onClick={cancelAll}>
                 Back
               </button>

@@ -6,8 +6,8 @@ import { lastWorkerFailure } from '../state/traceClient';
 import { reopenAfterFailure } from '../state/viewPersistence';
 import type { TraceSource } from '../model/types';
 
-export function WorkerFailureActions({ onChooseRanks }: { onChooseRanks: (sources: TraceSource[]) => void }) {
-  const failure = lastWorkerFailure();
+export function WorkerFailureActions({ error, onChooseRanks }: { error: string | null; onChooseRanks: (sources: TraceSource[]) => void }) {
+  const failure = lastWorkerFailure(error);
   if (!failure) return null;
   const { sources, failed, budgetMB } = failure;
   const others = sources.filter((s) => s !== failed);

@@ -24,12 +24,15 @@ export interface WorkerFailure {
   /** The trace whose worker stopped. */
   failed: TraceSource;
   budgetMB: number;
+  /** The error it was reported with: another error shown later is not this failure. */
+  message: string;
 }
 
 let workerFailure: WorkerFailure | null = null;
 
-export function lastWorkerFailure(): WorkerFailure | null {
-  return workerFailure;
+/** The worker failure behind the error now shown, if that is what it is. */
+export function lastWorkerFailure(shownError: string | null): WorkerFailure | null {
+  return workerFailure && workerFailure.message === shownError ? workerFailure : null;
 }
 
 const PHASE_DOING: Record<LoadProgress['phase'], string> = {
@@ -105,8 +108,13 @@ export function loadSources(sources: TraceSource[], opts: { budgetMB?: number } 
     const unwatchLifeline = watchLifeline(worker, name, () =>
       stopped(`the trace worker stopped ${loaded ? 'after opening the trace' : `while ${PHASE_DOING[phase]}`}: it exited or the browser ended it (a tab short of memory does that).`),
     );
+    let lastCheck = performance.now();
     const stallCheck = setInterval(() => {
-      if (!loaded && lastProgress && performance.now() - lastProgress > STALL_MS) {
+      const now = performance.now();
+      // A page that was itself blocked has progress messages still queued behind this timer: look next time.
+      const late = now - lastCheck > 2000;
+      lastCheck = now;
+      if (!late && !loaded && lastProgress && now - lastProgress > STALL_MS) {
         const p = useStore.getState().traces.find((t) => t.key === entry.key)?.progress;
         const at = p?.bytesDone ? ` (at ${(p.bytesDone / 1e6).toFixed(1)}${p.bytesTotal ? ` of ${(p.bytesTotal / 1e6).toFixed(1)}` : ''} MB)` : '';
         stopped(`the trace worker stopped responding: no progress for ${STALL_MS / 1000} s while ${PHASE_DOING[phase]}${at}, so it was stopped.`);
@@ -129,8 +137,9 @@ export function loadSources(sources: TraceSource[], opts: { budgetMB?: number } 
       client.unwatch();
       if (my !== session) return;
       worker.terminate();
-      workerFailure = { sources, failed: entry.source, budgetMB: budget };
-      useStore.getState().fail(withName(entry.name, message));
+      const text = withName(entry.name, message);
+      workerFailure = { sources, failed: entry.source, budgetMB: budget, message: text };
+      useStore.getState().fail(text);
     };
     clients.set(entry.key, client);
     generations.set(client, nextGeneration++);
