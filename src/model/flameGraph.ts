@@ -17,9 +17,13 @@ export interface FlameGraph {
   root: FlameNode;
 }
 
+/** Children looked up by a scan up to this many; a map per node past it. */
+const SCAN_CHILDREN = 8;
+
 /** Builds the tree incrementally: add each stack (outermost frame first) with its count. */
 export class FlameGraphBuilder {
   private readonly root = newNode('all');
+  /** Only for nodes with many children: deep stacks make hundreds of thousands of nodes with one or two, where a map each cost more time (and GC) than the rest of the import. */
   private readonly childMaps = new Map<FlameNode, Map<string, FlameNode>>();
 
   get total(): number {
@@ -30,17 +34,28 @@ export class FlameGraphBuilder {
     let node = this.root;
     node.total += count;
     for (const frame of frames) {
-      let byName = this.childMaps.get(node);
-      if (!byName) this.childMaps.set(node, (byName = new Map()));
-      let child = byName.get(frame);
-      if (!child) {
-        byName.set(frame, (child = newNode(frame)));
-        node.children.push(child);
-      }
-      child.total += count;
-      node = child;
+      node = this.child(node, frame);
+      node.total += count;
     }
     node.self += count;
+  }
+
+  private child(node: FlameNode, frame: string): FlameNode {
+    const kids = node.children;
+    if (kids.length <= SCAN_CHILDREN) {
+      for (const c of kids) if (c.name === frame) return c;
+      const made = newNode(frame);
+      kids.push(made);
+      if (kids.length > SCAN_CHILDREN) this.childMaps.set(node, new Map(kids.map((c) => [c.name, c])));
+      return made;
+    }
+    const byName = this.childMaps.get(node)!;
+    let c = byName.get(frame);
+    if (!c) {
+      byName.set(frame, (c = newNode(frame)));
+      kids.push(c);
+    }
+    return c;
   }
 
   /** The finished graph, children sorted by name at every level. */

@@ -42,10 +42,11 @@ export class IngestRunner {
 
   constructor(
     private readonly script: string | URL,
-    private readonly timeoutMs = 10_000,
+    public timeoutMs = 10_000,
   ) {}
 
-  run(name: string, bytes: Uint8Array): Promise<RunOutcome> {
+  /** `measure`: the worker only times the load (see FuzzRequest). */
+  run(name: string, bytes: Uint8Array, measure = false): Promise<RunOutcome> {
     const worker = (this.worker ??= new Worker(this.script));
     const id = ++this.next;
     return new Promise((done) => {
@@ -68,7 +69,7 @@ export class IngestRunner {
       worker.on('error', onError);
       worker.on('exit', onExit);
       const copy = bytes.slice();
-      worker.postMessage({ id, name, bytes: copy }, [copy.buffer]);
+      worker.postMessage({ id, name, bytes: copy, measure }, [copy.buffer]);
     });
   }
 

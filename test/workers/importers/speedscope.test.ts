@@ -201,6 +201,18 @@ describe('collapsed stacks importer', () => {
     }
   });
 
+  it('adds up a frame called from many places as one child per name', async () => {
+    // 20 callees (past the few a node finds by scanning), each on two lines, one called deeper too.
+    const callees = Array.from({ length: 20 }, (_, i) => `c${String(i).padStart(2, '0')}`);
+    const lines = [...callees, ...callees].map((c, i) => `main;${c} ${i + 1}`);
+    lines.push('main;c03;x 5');
+    const index = await loadText(lines.join('\n') + '\n', 'wide.txt');
+    const main = index.result.flame!.root.children[0];
+    expect(main.name).toBe('main');
+    expect(main.total).toBe(lines.reduce((s, l) => s + Number(l.split(' ')[1]), 0));
+    expect(main.children.map((c) => [c.name, c.total])).toEqual(callees.map((c, i) => [c, i + 1 + (i + 21) + (c === 'c03' ? 5 : 0)]));
+  });
+
   it('reads stacks deeper than the call stack, whose first line is longer than the detection head', async () => {
     const depth = 60_000;
     const frames = Array.from({ length: depth }, (_, d) => `f${d}`);
