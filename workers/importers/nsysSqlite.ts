@@ -71,6 +71,11 @@ export class NsysSqliteImporter implements TraceImporter {
         throw new TraceFormatError('This SQLite file is not an Nsight Systems export (no CUPTI_ACTIVITY_KIND_*, OSRT_API, NVTX_EVENTS or StringIds tables).');
       }
       this.import(tables);
+    } catch (err) {
+      // sql.js reads pages as queries reach them, so damage inside the file shows up here, as
+      // a plain Error from SQLite ("database disk image is malformed"). Other errors are bugs.
+      if (err instanceof Error && err.constructor === Error) throw new TraceFormatError(`The SQLite file is damaged: ${err.message}`);
+      throw err;
     } finally {
       this.db.close();
     }

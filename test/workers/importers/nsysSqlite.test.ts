@@ -89,4 +89,17 @@ describe('Nsight Systems SQLite importer', async () => {
     buffer.push(new Uint8Array(1 << 19));
     expect(() => buffer.push(new Uint8Array(1 << 19 + 1))).toThrow(/larger than 1 MB \(a reason\)/);
   });
+
+  it('rejects a file whose table pages are damaged with a format error, not SQLite\'s own', async () => {
+    const SQL = await initSqlJs();
+    const db = new SQL.Database(bytes);
+    const [[pageSize]] = db.exec('PRAGMA page_size')[0].values as number[][];
+    const [[root]] = db.exec(`SELECT rootpage FROM sqlite_master WHERE name = 'CUPTI_ACTIVITY_KIND_KERNEL'`)[0].values as number[][];
+    db.close();
+    // The schema still reads; the kernel table's root page (pages count from 1) is garbage.
+    const broken = bytes.slice();
+    broken.fill(0xff, (root - 1) * pageSize, root * pageSize);
+    const err = await loadText(broken, 'report.sqlite').then(() => null, (e: Error) => e);
+    expect(err).toMatchObject({ name: 'TraceFormatError', message: expect.stringMatching(/^The SQLite file is damaged: .*malformed/) });
+  });
 });
