@@ -11,6 +11,7 @@ import { buildCounterTile } from './counterTiles';
 import type { LaneIndex } from './laneIndex';
 import { firstAtOrAfter } from './sortedSearch';
 import { SliceTilePyramid } from './tilePyramid';
+import { beat } from '../heartbeat';
 import { queryCounter, queryLaneSlices, rowSpan, visibleEventCount, wideSlices } from './viewportQuery';
 
 /** Raw slices a frame may draw across all lanes. */
@@ -29,7 +30,10 @@ export class TileStore {
 
   /** Lanes too big to ever be drawn raw at full zoom get their coarse levels now, before the first frame. */
   constructor(lanes: Iterable<LaneIndex>) {
-    for (const lane of lanes) if (lane.start.length > LANE_RAW_EVENTS) this.pyramid(lane);
+    for (const lane of lanes) {
+      beat();
+      if (lane.start.length > LANE_RAW_EVENTS) this.pyramid(lane);
+    }
   }
 
   /** The pyramid of one row band of a lane (band 0 of a lane no deeper than TILE_BAND_ROWS: the whole lane). */

@@ -20,6 +20,7 @@ import { buildLaneIndex, firstStartingAt, type LaneIndex } from './laneIndex';
 import { nestingGroupOf, nestSlices } from './nesting';
 import { SearchHitLayer } from './searchHitLayer';
 import { TileStore, tiledViewport } from './tiledViewport';
+import { beat } from '../heartbeat';
 
 export interface TraceIndexInput {
   raw: RawTrace;
@@ -53,7 +54,10 @@ export class TraceIndex {
     this.raw = raw;
     raw.compact();
     const map = mapLanes(raw, trace, input.laneRules);
-    for (const plan of map.lanes) this.lanes.set(plan.info.id, buildLaneIndex(raw, plan.info, plan.members));
+    for (const plan of map.lanes) {
+      beat();
+      this.lanes.set(plan.info.id, buildLaneIndex(raw, plan.info, plan.members));
+    }
     for (const c of map.counters) this.counters.set(c.info.id, c);
     this.groups = map.groups;
     this.tiles = new TileStore(this.lanes.values());
