@@ -110,3 +110,17 @@ test('the loaded trace’s worker closed from outside: message within 2 s, Retry
   await expect(page.locator('[data-testid="annotation-row"][data-label="first mark"]')).toHaveCount(1);
   await expect(page.locator('[data-testid="annotation-row"][data-label="second mark"]')).toHaveCount(1);
 });
+
+test('with two traces open, a failed worker offers to open the other one without it', async ({ page }) => {
+  const [a, b] = ['two_rank_stall_rank0.json.gz', 'two_rank_stall_rank1.json.gz'];
+  await page.goto(`/?url=${encodeURIComponent(corpusUrl(a))}&url=${encodeURIComponent(corpusUrl(b))}&debugWorker=exit`);
+  await errorShown(page, 15_000);
+  const failed = (await page.getByTestId('load-error').innerText()).startsWith(a) ? a : b;
+  const other = failed === a ? b : a;
+  await expect(page.getByTestId('load-error')).toContainText(`${failed}: the trace worker stopped while`);
+  const without = page.getByTestId('open-without-failed');
+  await expect(without).toHaveText(`Open the other trace without ${failed}`);
+  await without.click();
+  const s = await waitReady(page);
+  expect(new Set(s.lanes.map((l) => String(l.trace)))).toEqual(new Set([other.replace(/\.json\.gz$/, '')]));
+});
