@@ -10,7 +10,7 @@ export function WorkerFailureActions({ error, onChooseRanks }: { error: string |
   const failure = lastWorkerFailure(error);
   if (!failure) return null;
   const { sources, failed, budgetMB } = failure;
-  const others = sources.filter((s) => s !== failed);
+  const others = sources.filter((s) => !failed.includes(s));
   const smaller = Math.max(64, Math.round(budgetMB / 2));
   return (
     <div className="budget-actions" data-testid="worker-failure-actions">
@@ -20,7 +20,7 @@ export function WorkerFailureActions({ error, onChooseRanks }: { error: string |
       </button>
       {others.length > 0 && (
         <button className="button" data-testid="open-without-failed" onClick={() => reopenAfterFailure(others, { budgetMB })}>
-          Open the other {others.length === 1 ? 'trace' : `${others.length} traces`} without {failed.name}
+          Open the other {others.length === 1 ? 'trace' : `${others.length} traces`} without {failed.map((s) => s.name).join(', ')}
         </button>
       )}
       {sources.length > 2 && (

@@ -21,8 +21,8 @@ interface Client {
 /** A load that failed because a worker stopped, crashed or hung: what Retry and its alternatives reopen. */
 export interface WorkerFailure {
   sources: TraceSource[];
-  /** The trace whose worker stopped. */
-  failed: TraceSource;
+  /** The traces whose workers stopped, first failure first. */
+  failed: TraceSource[];
   budgetMB: number;
   /** The error it was reported with: another error shown later is not this failure. */
   message: string;
@@ -43,7 +43,7 @@ const PHASE_DOING: Record<LoadProgress['phase'], string> = {
   done: 'finishing',
 };
 
-/** `?debugWorker=` applies to the page's first load only, so Retry shows the recovery. */
+/** `?debugWorker=` applies to the first trace of the page's first load only, so Retry and the other traces show the recovery. */
 let debugPending = true;
 function takeDebugWorker(): DebugWorker | undefined {
   if (!debugPending) return undefined;
@@ -137,8 +137,11 @@ export function loadSources(sources: TraceSource[], opts: { budgetMB?: number } 
       client.unwatch();
       if (my !== session) return;
       worker.terminate();
-      const text = withName(entry.name, message);
-      workerFailure = { sources, failed: entry.source, budgetMB: budget, message: text };
+      const earlier = lastWorkerFailure(useStore.getState().error);
+      // The first failure stays the message; later ones in the same load are named after it.
+      const failed = [...(earlier?.failed ?? []), entry.source];
+      const text = earlier ? `${earlier.message.replace(/ Also stopped: .*$/, '')} Also stopped: ${failed.slice(1).map((s) => s.name).join(', ')}.` : withName(entry.name, message);
+      workerFailure = { sources, failed, budgetMB: budget, message: text };
       useStore.getState().fail(text);
     };
     clients.set(entry.key, client);
@@ -163,7 +166,7 @@ export function loadSources(sources: TraceSource[], opts: { budgetMB?: number } 
         : Promise.race([gone, laneRulesReady()
             .then(() => {
               lastProgress = performance.now();
-              return api.load(entry.source, entry.key, Comlink.proxy(onProgress), { ...limits, laneRules: rulesInForce(), debug });
+              return api.load(entry.source, entry.key, Comlink.proxy(onProgress), { ...limits, laneRules: rulesInForce(), debug: entry === entries[0] ? debug : undefined });
             })
             .then((result) => {
               loaded = true;
