@@ -1,5 +1,6 @@
 // Reference passes over the same bytes, in a Web Worker of the same page and run as the
 // load they are compared with:
+//   read    the Blob's stream drained without touching the bytes (the floor; a .gz is read as is)
 //   scan    one bare loop touching every (decompressed) byte, read from the Blob's stream
 //   gunzip  DecompressionStream alone, draining the output (.gz only)
 //   parse   the text through JSON.parse (only below PARSE_LIMIT: V8 strings stop near 512 MB)
@@ -12,7 +13,7 @@ onmessage = async ({ data: { blob, op, gz } }) => {
   try {
     const t0 = performance.now();
     let stream = blob.stream();
-    if (gz) stream = stream.pipeThrough(new DecompressionStream('gzip'));
+    if (gz && op !== 'read') stream = stream.pipeThrough(new DecompressionStream('gzip'));
     if (op === 'parse') {
       const text = await new Response(stream).text();
       const t1 = performance.now();

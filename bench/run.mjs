@@ -3,11 +3,13 @@
 // headless Chromium on this machine. Writes bench/results.json and bench/results.md and exits
 // 0 even when a target is missed (a measurement, not a test).
 //
-//   npm run bench -- [--sizes 10,100,real,1g,2g] [--runs N] [--peer-runs N] [--no-peer]
-//                    [--dist DIR] [--port 4430] [--timeout 180] [--fresh]
+//   npm run bench -- [--sizes 10,100,real,300,shuffled,external,1g,2g] [--runs N] [--peer-runs N]
+//                    [--no-peer] [--no-profile] [--dist DIR] [--port 4430] [--timeout 180] [--fresh]
 //
 // --sizes   which traces (bench/traces.mjs); default all. --runs: runs per trace (default 5,
 //           always 1 for ≥ 1 GB). --dist: serve this build instead of building bench/out/dist.
+// --no-profile  skip the CPU-profiled load of each trace (bench/cpuProfile.mjs: its own Chromium,
+//           an unminified build of the same source in bench/out/dist-profile, on --port + 1).
 // --fresh   forget earlier results (otherwise entries of traces not run now are kept).
 // --report-only  only re-render results.md from results.json.
 import { spawn } from 'node:child_process';
@@ -19,6 +21,7 @@ import { serveStatic } from '../scripts/serve.mjs';
 import { PARSE_LIMIT, runBaseline } from './baselines.mjs';
 import { frameStats, median, panZoomScript } from './frames.mjs';
 import { ensureTraces } from './generate.mjs';
+import { profileLoad, summariseProfiles } from './cpuProfile.mjs';
 import { openMemoryProbe, rendererRss } from './memory.mjs';
 import { installPageProbe } from './pageProbe.mjs';
 import { renderResults } from './report.mjs';
@@ -31,6 +34,7 @@ const opts = {
   runs: Number(argValue(argv, '--runs') ?? 5),
   peerRuns: Number(argValue(argv, '--peer-runs') ?? 1),
   peer: !argv.includes('--no-peer'),
+  profile: !argv.includes('--no-profile'),
   dist: argValue(argv, '--dist'),
   port: Number(argValue(argv, '--port') ?? 4430),
   timeoutMs: Number(argValue(argv, '--timeout') ?? 180) * 1000,
@@ -57,8 +61,13 @@ function spawnChecked(cmd, args) {
 /** The production build to serve: --dist, else a fresh `vite build` into bench/out/dist. */
 async function productionBuild() {
   if (opts.dist) return path.resolve(opts.dist);
-  const dir = path.join(outDir, 'dist');
-  await spawnChecked(path.join(repoRoot, 'node_modules', '.bin', 'vite'), ['build', '--outDir', dir, '--emptyOutDir', '--logLevel', 'warn']);
+  return viteBuild('dist');
+}
+
+/** `vite build` into bench/out/<name> (extra arguments: `--minify false` for the profiled build). */
+async function viteBuild(name, extra = []) {
+  const dir = path.join(outDir, name);
+  await spawnChecked(path.join(repoRoot, 'node_modules', '.bin', 'vite'), ['build', '--outDir', dir, '--emptyOutDir', '--logLevel', 'warn', ...extra]);
   return dir;
 }
 
@@ -147,6 +156,7 @@ async function pickerRun(browser, browserSession, origin, trace, { first }) {
       await mem.close();
     }
     const timeoutMs = opts.timeoutMs;
+    out.read = await runBaseline(page, { op: 'read', gz, timeoutMs });
     const scan = await runBaseline(page, { op: 'scan', gz, timeoutMs });
     out.scan = scan;
     if (gz) out.gunzip = await runBaseline(page, { op: 'gunzip', gz, timeoutMs });
@@ -192,6 +202,25 @@ async function urlRun(browser, origin, trace) {
   }
 }
 
+/**
+ * One more picker load with Chromium's profiler on in the page and every worker, in a Chromium of
+ * its own (bench/cpuProfile.mjs), from the unminified build; summarised by function. Raw profiles:
+ * bench/out/profiles/ (DevTools → Performance → Load profile).
+ */
+async function profileRun(profiling, trace) {
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  try {
+    const r = await profileLoad({ executable: CHROMIUM, args: CHROMIUM_ARGS, viewport: VIEWPORT, origin: profiling.origin, file: path.join(outDir, trace.file), timeoutMs: opts.timeoutMs });
+    const dir = path.join(outDir, 'profiles');
+    await fsp.mkdir(dir, { recursive: true });
+    for (const [i, p] of r.profiles.entries()) if (p.profile) await fsp.writeFile(path.join(dir, `${trace.file}.${i}.cpuprofile`), JSON.stringify(p.profile));
+    const { profiles, ...timing } = r;
+    return { ...timing, build: 'unminified (vite build --minify false)', ...(await summariseProfiles(profiles, { distDir: profiling.dist })) };
+  } catch (err) {
+    return { error: String(err.message || err).split('\n')[0] };
+  }
+}
+
 const okMedian = (runs, key) => median(runs.filter((r) => !r.error && r[key] != null).map((r) => r[key]));
 
 /** The successful run with the median first frame (its phases are shown). */
@@ -207,7 +236,7 @@ function summariseLoads(runs) {
   return { medianMs: median(ms), runsMs: ms.map(Math.round), ...(failed ? { failures: runs.filter((r) => r.error).map((r) => r.error) } : {}) };
 }
 
-async function measureTrace(browser, browserSession, origin, trace, save) {
+async function measureTrace(browser, browserSession, origin, trace, save, profiling) {
   const bytes = (await fsp.stat(path.join(outDir, trace.file))).size;
   // ≥ 1 GB of JSON (plain or .gz): one run, as the issue asks.
   const runs = trace.size === '1g' || trace.size === '2g' ? 1 : Math.max(1, opts.runs);
@@ -218,7 +247,7 @@ async function measureTrace(browser, browserSession, origin, trace, save) {
   for (let i = 0; i < runs; i++) {
     const p = await pickerRun(browser, browserSession, origin, { ...trace, bytes }, { first: i === 0 });
     picker.push(p);
-    log(`  picker run ${i + 1}: ${p.error ? `FAILED ${p.error}` : `first frame ${Math.round(p.firstFrameMs)} ms, parse ${Math.round(p.parseMs)} ms, scan ${Math.round(p.scan?.ms ?? NaN)} ms, JSON.parse ${p.parse?.ok ? Math.round(p.parse.parseMs) : '–'} ms`}`);
+    log(`  picker run ${i + 1}: ${p.error ? `FAILED ${p.error}` : `first frame ${Math.round(p.firstFrameMs)} ms, parse ${Math.round(p.parseMs)} ms, read-only ${Math.round(p.read?.ms ?? NaN)} ms, scan ${Math.round(p.scan?.ms ?? NaN)} ms, JSON.parse ${p.parse?.ok ? Math.round(p.parse.parseMs) : '–'} ms`}`);
     const u = await urlRun(browser, origin, trace);
     url.push(u);
     log(`  ?url= run ${i + 1}: ${u.error ? `FAILED ${u.error}` : `first frame ${Math.round(u.firstFrameMs)} ms (fetch alone ${Math.round(u.fetchMs)} ms)`}`);
@@ -249,6 +278,7 @@ async function measureTrace(browser, browserSession, origin, trace, save) {
       frames: firstRun.frames ?? null,
     },
     baselines: {
+      readMs: median(good.filter((r) => r.read?.ok).map((r) => r.read.ms)),
       scanMs: median(good.filter((r) => r.scan?.ok).map((r) => r.scan.ms)),
       gunzipMs: gz ? median(good.filter((r) => r.gunzip?.ok).map((r) => r.gunzip.ms)) : null,
       parseMs: median(parseOk.map((r) => r.parse.parseMs)),
@@ -257,6 +287,11 @@ async function measureTrace(browser, browserSession, origin, trace, save) {
       parseSkipped: decompressedBytes >= PARSE_LIMIT ? 'skipped (≥ 400 MB)' : parseOk.length ? undefined : good.map((r) => r.parse?.error).find(Boolean) ?? 'failed',
     },
   };
+  if (profiling) {
+    entry.profile = await profileRun(profiling, trace);
+    const pr = entry.profile;
+    log(`  profiled load: ${pr.error ? `FAILED ${pr.error}` : `first frame ${Math.round(pr.firstFrameMs)} ms; top: ${pr.top.slice(0, 3).map((f) => `${f.fn} ${Math.round(f.selfMs)} ms`).join(', ')}`}`);
+  }
   if (opts.peer) {
     await save(entry); // keep tracelane's figures even if the peer hangs the machine
     const peers = [];
@@ -311,6 +346,12 @@ async function main() {
   const server = await serveStatic({ mounts: { '/': dist, '/traces/': outDir, '/speedscope/': speedscopeDir }, port: opts.port });
   const origin = server.url.replace(/\/$/, '');
   log(`serving ${path.relative(repoRoot, dist)} at ${origin}/`);
+  let profiling = null;
+  if (opts.profile) {
+    const profileDist = await viteBuild('dist-profile', ['--minify', 'false']);
+    const profileServer = await serveStatic({ mounts: { '/': profileDist }, port: opts.port + 1 });
+    profiling = { dist: profileDist, origin: profileServer.url.replace(/\/$/, ''), server: profileServer };
+  }
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   const browserSession = await browser.newBrowserCDPSession();
   const previous = opts.fresh ? null : await fsp.readFile(RESULTS_JSON, 'utf8').then(JSON.parse, () => null);
@@ -329,11 +370,12 @@ async function main() {
         await fsp.writeFile(RESULTS_JSON, JSON.stringify(results, null, 1) + '\n');
         await fsp.writeFile(RESULTS_MD, renderResults(results));
       };
-      await save(await measureTrace(browser, browserSession, origin, trace, save));
+      await save(await measureTrace(browser, browserSession, origin, trace, save, profiling));
     }
   } finally {
     await browser.close().catch(() => undefined);
     await server.close();
+    await profiling?.server.close();
   }
   log(`wrote ${path.relative(repoRoot, RESULTS_MD)}`);
 }
