@@ -1,35 +1,46 @@
-// Property-based fuzzing of the ingest (issue 9): real corpus traces, damaged by
-// byte flips, truncation, chunk swaps, duplicated ranges, deleted brackets and
-// inserted JSON tokens (plain or re-gzipped, sometimes with the gzip bytes damaged
-// too), loaded in a worker thread with a 10 s watchdog. Properties: no crash, no
-// hang, only worded rejections, and every index that loads is sorted with rows
-// that never overlap. FUZZ_RUNS sets the count (CI: 120; `npm run fuzz`: 3000).
+// Property-based fuzzing of the ingest (issues 9 and 14): real traces for every importer
+// (Chrome JSON, strace, speedscope, collapsed stacks, nsys SQLite) from ../shared/corpus
+// and every folder of ../shared/external, damaged by byte flips, cuts, chunk swaps,
+// duplicated ranges, deleted brackets, inserted tokens, invalid UTF-8 and deep nesting
+// (plain or re-gzipped, sometimes with the gzip bytes damaged too); nsys exports are
+// damaged row by row with sql.js instead. Each is loaded in a worker thread with a 10 s
+// watchdog. Properties: no crash, no hang, only worded rejections, and every index that
+// loads is sorted with rows that never overlap; a rejection is one of the ingest's own
+// errors and says where (byte, line, position) unless the fault is the whole file's.
+// FUZZ_RUNS scales the runs per importer (SHARE; CI: 40; `npm run fuzz`: 3000), FUZZ_SEED replays.
 
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
+import initSqlJs, { type SqlJsStatic } from 'sql.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORPUS, loadText } from '../support/corpus';
+import { loadText } from '../support/corpus';
 import { indexProblems } from '../support/indexInvariants';
 import { buildIngestWorker, IngestRunner, isGracefulRejection, type RunOutcome } from './ingestFuzz';
-import { mutate, mutation } from './mutations';
+import { mutate, mutation, type Mutation } from './mutations';
+import { EXTERNAL_FOLDERS, IMPORTERS, loadSeeds, type Importer, type Seed } from './seeds';
+import { mutateExport, sqlMutation } from './sqliteMutations';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 120);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
+/** Runs per importer, in RUNS: Chrome JSON has the most seeds and code; an nsys run costs ten of the others (sql.js twice). */
+const SHARE: Record<Importer, number> = { chrome: 2, strace: 1, speedscope: 1, collapsed: 1, nsys: 0.5 };
+const runsOf = (imp: Importer) => Math.max(1, Math.round(RUNS * SHARE[imp]));
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
-/** Small real traces (the big ones would spend the budget on parsing, not on variety). */
-const TRACES = ['two_rank_stall_rank0.json.gz', 'two_rank_stall_rank1.json.gz', 'llm_decode_small.json.gz', 'strace_model_load.txt.gz'];
-const plain = new Map(TRACES.map((t) => [t, new Uint8Array(gunzipSync(readFileSync(join(CORPUS, t))))]));
+/** Seeds up to this size once decompressed: bigger ones spend the budget on parsing, not on variety. */
+const SEEDS = loadSeeds(4_500_000);
 
 let runner: IngestRunner;
 let bundle = '';
-const counts = { runs: 0, loaded: 0, partial: 0, rejected: 0, crashed: 0, hung: 0, brokenIndex: 0 };
+let SQL: SqlJsStatic;
+const counts: Record<string, Record<string, number>> = {};
 const failures: string[] = [];
 /** Rejection messages (numbers blanked), counted: shows what the mutations mostly hit. */
 const reasons = new Map<string, number>();
 
 beforeAll(async () => {
-  bundle = await buildIngestWorker();
+  [bundle, SQL] = await Promise.all([buildIngestWorker(), initSqlJs()]);
   runner = new IngestRunner(bundle, 10_000);
 });
 afterAll(async () => {
@@ -38,12 +49,18 @@ afterAll(async () => {
   console.log(`fuzz: ${JSON.stringify(counts)}\nrejections: ${JSON.stringify(Object.fromEntries(reasons))}${failures.length ? `\nfirst failures:\n${failures.slice(0, 5).join('\n')}` : ''}`);
 });
 
+/** A rejection says where the damage is: a byte offset, a line, a JSON position… */
+const LOCATED = /\b(?:byte|line|position|offset)s? [\d,]+|#[\d,]+/i;
+/** …or names a fault of the whole file, which has no place. */
+const WHOLE_FILE = /is empty|could not be decompressed|is damaged|is not an Nsight Systems export|has no (?:"traceEvents"|samples|syscall lines|kernels)|is larger than/;
+
 function verdict(o: RunOutcome): string | null {
   switch (o.outcome) {
     case 'loaded':
       return o.problems.length ? `broken index: ${o.problems.slice(0, 3).join('; ')}` : null;
     case 'rejected':
-      return isGracefulRejection(o) ? null : `ungraceful ${o.errorName}: ${o.message}\n${o.stack.split('\n').slice(0, 4).join('\n')}`;
+      if (!isGracefulRejection(o)) return `ungraceful ${o.errorName}: ${o.message}\n${o.stack.split('\n').slice(0, 4).join('\n')}`;
+      return o.byteOffset !== undefined || LOCATED.test(o.message) || WHOLE_FILE.test(o.message) ? null : `rejected without saying where: ${o.message}`;
     case 'crashed':
       return `worker crashed: ${o.message}`;
     case 'hung':
@@ -51,43 +68,100 @@ function verdict(o: RunOutcome): string | null {
   }
 }
 
+/** Loads the damaged bytes and records the outcome; the returned problem fails the property. */
+async function check(importer: Importer, seed: Seed, bytes: Uint8Array, name: string, what: unknown): Promise<string | null> {
+  const o = await runner.run(name, bytes);
+  const c = (counts[importer] ??= { runs: 0, loaded: 0, partial: 0, rejected: 0, crashed: 0, hung: 0, brokenIndex: 0 });
+  c.runs++;
+  if (o.outcome === 'loaded') c[o.warnings.length ? 'partial' : 'loaded']++;
+  else if (o.outcome === 'rejected') {
+    c.rejected++;
+    const why = `${importer}: ${o.message.replace(/[\d,]+/g, 'N').replace(/^.*?(is|needs|ends|has|looks) /, '$1 ').slice(0, 60)}`;
+    reasons.set(why, (reasons.get(why) ?? 0) + 1);
+  } else c[o.outcome]++;
+  const problem = verdict(o);
+  if (problem) {
+    if (o.outcome === 'loaded') c.brokenIndex++;
+    failures.push(`${seed.origin} ${JSON.stringify(what)}: ${problem}`);
+  }
+  return problem;
+}
+
+const byImporter = (imp: Importer) => SEEDS.filter((s) => s.importer === imp);
+
+/** `arb` in one case of `every`, else null (fc.option's freq is the other way round: one null in freq). */
+const sometimes = <T>(arb: fc.Arbitrary<T>, every: number) => fc.oneof({ weight: every - 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: arb });
+
+/** Byte damage, then maybe gzip (and, in one case of four, damage to the gzip bytes: more would mostly test gunzip). */
+const damage = fc.record({
+  mutations: fc.array(mutation, { minLength: 1, maxLength: 4 }),
+  gzip: fc.boolean(),
+  gzipDamage: sometimes(mutation, 4),
+});
+
+function damaged(bytes: Uint8Array, name: string, d: { mutations: Mutation[]; gzip: boolean; gzipDamage: Mutation | null }): { bytes: Uint8Array; name: string } {
+  for (const m of d.mutations) bytes = mutate(bytes, m);
+  if (d.gzip) {
+    bytes = new Uint8Array(gzipSync(bytes, { level: 1 }));
+    if (d.gzipDamage) bytes = mutate(bytes, d.gzipDamage);
+    name += '.gz';
+  }
+  return { bytes, name };
+}
+
+const timeout = Math.max(60_000, RUNS * 3_000);
+const options = (runs: number) => ({ numRuns: runs, seed: SEED, endOnFailure: runs > 500 ? false : true });
+
 describe('ingest fuzzing', () => {
-  it(`survives ${RUNS} damaged corpus traces`, async () => {
-    const input = fc.record({
-      trace: fc.constantFrom(...TRACES),
-      mutations: fc.array(mutation, { minLength: 1, maxLength: 4 }),
-      gzip: fc.boolean(),
-      gzipDamage: fc.option(mutation, { freq: 4 }),
-    });
+  for (const importer of IMPORTERS.filter((i) => i !== 'nsys')) {
+    it(`survives ${runsOf(importer)} damaged ${importer} files`, async () => {
+      const seeds = byImporter(importer);
+      // Seeds by index: a counterexample then prints a number, not megabytes.
+      await fc.assert(
+        fc.asyncProperty(fc.nat(seeds.length - 1), damage, async (k, d) => {
+          const seed = seeds[k];
+          const { bytes, name } = damaged(seed.bytes, seed.name, d);
+          expect(await check(importer, seed, bytes, name, d)).toBeNull();
+        }),
+        options(runsOf(importer)),
+      );
+    }, timeout);
+  }
+
+  it(`survives ${runsOf('nsys')} nsys SQLite exports damaged row by row`, async () => {
+    const seeds = byImporter('nsys');
+    // Byte damage on top in one case of five: most runs should reach the importer's reading of rows.
+    const input = fc.record({ sql: fc.array(sqlMutation, { minLength: 1, maxLength: 4 }), bytes: sometimes(damage, 5) });
     await fc.assert(
-      fc.asyncProperty(input, async ({ trace, mutations, gzip, gzipDamage }) => {
-        let bytes: Uint8Array = plain.get(trace)!;
-        for (const m of mutations) bytes = mutate(bytes, m);
-        let name = trace.replace(/\.gz$/, '');
-        if (gzip) {
-          bytes = new Uint8Array(gzipSync(bytes, { level: 1 }));
-          if (gzipDamage) bytes = mutate(bytes, gzipDamage);
-          name += '.gz';
-        }
-        const o = await runner.run(name, bytes);
-        counts.runs++;
-        if (o.outcome === 'loaded') counts[o.warnings.length ? 'partial' : 'loaded']++;
-        else if (o.outcome === 'rejected') {
-          counts.rejected++;
-          const why = o.message.replace(/[\d,]+/g, 'N').replace(/^.*?(is|needs|ends|has|looks) /, '$1 ').slice(0, 60);
-          reasons.set(why, (reasons.get(why) ?? 0) + 1);
-        }
-        else counts[o.outcome]++;
-        const problem = verdict(o);
-        if (problem) {
-          if (o.outcome === 'loaded') counts.brokenIndex++;
-          failures.push(`${trace} ${JSON.stringify({ mutations, gzip, gzipDamage })}: ${problem}`);
-        }
-        expect(problem).toBeNull();
+      fc.asyncProperty(fc.nat(seeds.length - 1), input, async (k, d) => {
+        const seed = seeds[k];
+        let bytes = mutateExport(SQL, seed.bytes, d.sql);
+        let name = seed.name;
+        if (d.bytes) ({ bytes, name } = damaged(bytes, name, d.bytes));
+        expect(await check('nsys', seed, bytes, name, d)).toBeNull();
       }),
-      { numRuns: RUNS, seed: SEED, endOnFailure: RUNS > 500 ? false : true },
+      options(runsOf('nsys')),
     );
-  }, Math.max(60_000, RUNS * 1_000));
+  }, timeout);
+});
+
+describe('the fuzz seeds', () => {
+  it('come from the corpus and every folder of ../shared/external, for every importer', () => {
+    const folders = new Set(SEEDS.map((s) => s.origin.split('/').slice(0, -1).join('/')));
+    expect([...folders].sort()).toEqual(['corpus', ...Object.keys(EXTERNAL_FOLDERS).map((f) => `external/${f}`)].sort());
+    expect(new Set(SEEDS.map((s) => s.importer))).toEqual(new Set(IMPORTERS));
+  });
+
+  it('fail the run when a folder is missing, never skip it', () => {
+    const root = mkdtempSync(join(tmpdir(), 'tracelane-seeds-'));
+    try {
+      mkdirSync(join(root, 'corpus'));
+      expect(() => loadSeeds(1, { corpus: join(root, 'corpus'), external: join(root, 'external') })).toThrow(/corpus is empty/);
+      expect(() => loadSeeds(1, { corpus: join(root, 'nowhere'), external: join(root, 'external') })).toThrow(/nowhere is missing/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('the fuzz harness can fail', () => {

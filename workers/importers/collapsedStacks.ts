@@ -16,7 +16,9 @@ export const collapsedStacks: ImporterFormat = {
   name: 'collapsed stacks',
   detect(head) {
     const lines = headLines(head);
-    if (lines.length > 0 && lines.every((l) => LINE.test(l)) && lines.some((l) => l.includes(';'))) return true;
+    // Like strace: a damaged line among the first ones is a warning when read, not another format.
+    const ok = lines.filter((l) => LINE.test(l)).length;
+    if (lines.length > 0 && LINE.test(lines[0]) && ok >= lines.length * 0.8 && lines.some((l) => l.includes(';'))) return true;
     // A first stack tens of thousands of frames deep is longer than the head: only its start shows.
     return lines.length === 1 && !head.subarray(0, HEAD_LINES_BYTES).includes(0x0a) && CUT_STACK.test(lines[0]);
   },

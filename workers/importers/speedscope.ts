@@ -78,21 +78,26 @@ export class SpeedscopeImporter implements TraceImporter {
   finish(): void {
     const raw = this.raw;
     let file: SpeedscopeFile;
+    const text = new TextDecoder().decode(this.buffer.take());
     try {
-      file = JSON.parse(new TextDecoder().decode(this.buffer.take())) as SpeedscopeFile;
+      file = JSON.parse(text) as SpeedscopeFile;
     } catch (err) {
-      throw new TraceFormatError(`The speedscope file is not valid JSON (${(err as Error).message}); is it cut?`);
+      const at = jsonErrorPosition(text, (err as Error).message);
+      const where = at === undefined ? '' : ` at line ${lineOf(text, at)}`;
+      throw new TraceFormatError(`The speedscope file is not valid JSON${where} (${(err as Error).message}); is it cut?`);
     }
-    const frames = file.shared?.frames ?? [];
+    // Valid JSON is not a valid profile: a damaged or hand-edited file may hold any type anywhere.
+    const frames = list<Frame>(file?.shared?.frames).map((f) => (f && typeof f === 'object' ? f : { name: String(f) }));
     this.frameNames = frames.map(frameName);
     this.frameArgs = frames.map((f) => {
       const bytes = encoder.encode(JSON.stringify({ function: f.name, file: f.file, line: f.line }));
       return { off: raw.args.append(bytes, 0, bytes.length), len: bytes.length };
     });
-    if (file.exporter) raw.metadata.exporter = file.exporter;
-    this.tool = file.exporter?.split('@')[0] || 'speedscope';
+    const exporter = typeof file?.exporter === 'string' ? file.exporter : '';
+    if (exporter) raw.metadata.exporter = exporter;
+    this.tool = exporter.split('@')[0] || 'speedscope';
     raw.toNs(this.t); // origin at the profiles' zero
-    (file.profiles ?? []).forEach((p, i) => this.profile(p, i));
+    list<Profile>(file?.profiles).forEach((p, i) => p && typeof p === 'object' && this.profile(p, i));
     if (raw.count === 0) throw new TraceFormatError('The speedscope file has no samples or events.');
     raw.warn({
       code: 'unaligned',
@@ -116,17 +121,27 @@ export class SpeedscopeImporter implements TraceImporter {
       const startNs = start * scale;
       raw.addEvent(RawKind.Slice, 0, startNs, Math.max(0, end * scale - startNs), pid, tid, 'python', this.frameNames[frame] ?? `frame ${frame}`, a?.off ?? 0, a?.len ?? 0);
     };
-    if (p.type === 'sampled') sampledSlices(p.samples ?? [], p.weights ?? [], p.startValue ?? 0, emit);
-    else if (p.type === 'evented') this.evented(p, emit);
+    let bad = 0;
+    if (p.type === 'sampled') {
+      const weights = list<number>(p.weights).map((w) => (finite(w) ? w : (bad++, 0)));
+      sampledSlices(list<number[]>(p.samples).map((s) => list<number>(s)), weights, finite(p.startValue) ? p.startValue : 0, emit);
+    } else if (p.type === 'evented') bad = this.evented(p, emit);
+    if (bad > 0) raw.warn({ code: 'speedscope-bad-value', message: `Profile "${p.name}": ${bad} events or sample weights have no valid time and were skipped (weights as 0).` });
   }
 
-  private evented(p: Profile, emit: (frame: number, start: number, end: number) => void): void {
+  /** Returns how many events had no valid time (skipped). */
+  private evented(p: Profile, emit: (frame: number, start: number, end: number) => void): number {
     const open: { frame: number; start: number }[] = [];
     // The depths each frame is open at, innermost last: a close finds its open without
     // scanning the stack (a scan per close is quadratic in the depth).
     const depths = new Map<number, number[]>();
-    let last = p.startValue ?? 0;
-    for (const e of p.events ?? []) {
+    let last = finite(p.startValue) ? p.startValue : 0;
+    let bad = 0;
+    for (const e of list<NonNullable<Profile['events']>[number]>(p.events)) {
+      if (!finite(e?.at)) {
+        bad++;
+        continue;
+      }
       last = Math.max(last, e.at);
       if (e.type === 'O') {
         let at = depths.get(e.frame);
@@ -142,8 +157,17 @@ export class SpeedscopeImporter implements TraceImporter {
         closeFrom(open, k, e.at, emit);
       }
     }
-    closeFrom(open, 0, Math.max(p.endValue ?? 0, last), emit);
+    closeFrom(open, 0, Math.max(finite(p.endValue) ? p.endValue : 0, last), emit);
+    return bad;
   }
+}
+
+function list<T>(x: unknown): T[] {
+  return Array.isArray(x) ? (x as T[]) : [];
+}
+
+function finite(x: unknown): x is number {
+  return typeof x === 'number' && Number.isFinite(x);
 }
 
 /**
@@ -172,6 +196,48 @@ export function sampledSlices(samples: number[][], weights: number[], startValue
 function closeFrom(open: { frame: number; start: number }[], depth: number, end: number, emit: (frame: number, start: number, end: number) => void): void {
   for (let d = depth; d < open.length; d++) emit(open[d].frame, open[d].start, end);
   open.length = Math.min(open.length, depth);
+}
+
+/** Past this many characters a JSON error without a stated position is not bisected (each step parses up to the whole text). */
+const MAX_BISECT_CHARS = 64 << 20;
+
+/**
+ * Where JSON.parse failed, as an index into the text. V8 states the position in most
+ * messages and a cut file fails at its end; "Unexpected token …" states none: then the
+ * shortest prefix that fails for a reason other than ending early ends just past the bad
+ * character (found by bisection, on the error path only).
+ */
+export function jsonErrorPosition(text: string, message: string): number | undefined {
+  const stated = /at position (\d+)/.exec(message);
+  if (stated) return Number(stated[1]);
+  if (/end of JSON input/.test(message)) return text.length;
+  if (text.length > MAX_BISECT_CHARS) return undefined;
+  const badWithin = (p: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, p));
+      return false;
+    } catch (e) {
+      const m = (e as Error).message;
+      const at = /at position (\d+)/.exec(m);
+      return !/end of JSON input/.test(m) && !(at && Number(at[1]) >= p);
+    }
+  };
+  if (!badWithin(text.length)) return undefined;
+  let lo = 1;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (badWithin(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo - 1;
+}
+
+/** 1-based line of a text index: lines survive decoding, byte offsets would not (bad UTF-8 becomes U+FFFD). */
+function lineOf(text: string, at: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 /** Kineto-like Python frame names, so Python lanes read the same whatever the source. */

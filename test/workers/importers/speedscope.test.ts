@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadText } from '../../support/corpus';
 import type { FlameNode } from '../../../src/model/flameGraph';
+import { jsonErrorPosition } from '../../../workers/importers/speedscope';
 import type { TraceIndex } from '../../../workers/index/traceIndex';
 
 function rng(seed: number) {
@@ -141,6 +142,47 @@ describe('speedscope importer', () => {
     );
   });
 
+  it('says on which line a damaged file stops being JSON, also where V8 names no position', async () => {
+    const good = JSON.stringify(JSON.parse(speedscopeFile([{ type: 'evented', name: 'Thread 1', unit: 'milliseconds', startValue: 0, endValue: 1, events: [] }])), null, 1);
+    const lines = good.split('\n');
+    const line = lines.findIndex((l) => l.includes('"unit"'));
+    for (const bad of ['x', '}', '\u0001']) {
+      const text = [...lines.slice(0, line), lines[line].replace('"unit"', `${bad}"unit"`), ...lines.slice(line + 1)].join('\n');
+      const at = text.indexOf(`${bad}"unit"`);
+      expect(jsonErrorPosition(text, 'Unexpected token')).toBe(at);
+      await expect(loadText(text, 'p.speedscope.json')).rejects.toThrow(new RegExp(`not valid JSON at line ${line + 1} `));
+    }
+    const cut = lines.slice(0, line).join('\n');
+    await expect(loadText(cut, 'p.speedscope.json')).rejects.toThrow(new RegExp(`not valid JSON at line ${line} `));
+    expect(jsonErrorPosition('{"a": 1 2}', 'Expected \',\' or \'}\' after property value in JSON at position 8')).toBe(8);
+  });
+
+  it('skips what has no valid time in a file that is JSON but not a valid profile, with a warning', async () => {
+    const text = speedscopeFile([
+      null,
+      {
+        type: 'evented',
+        name: 'Thread 1',
+        unit: 'milliseconds',
+        startValue: 0,
+        endValue: 4,
+        events: [{ type: 'O', frame: 1, at: 0 }, { type: 'O', frame: 4, at: '1' }, { type: 'O', frame: 5, at: 2 }, { type: 'C', frame: 5, at: null }, { type: 'C', frame: 5, at: 3 }, 7],
+      },
+      { type: 'sampled', name: 'Thread 2', unit: 'milliseconds', samples: [[1], [1, 4], 'x'], weights: [1, 'two', 1] },
+    ]);
+    const index = await loadText(text, 'odd.speedscope.json');
+    const [evented, sampled] = [...index.lanes.values()].map((l) => laneSlices(index, l.info.id));
+    const ms = 1e6;
+    // Event at "1", the close at null and the bare 7 are skipped; main runs to endValue.
+    expect(evented).toEqual([`main@0+${4 * ms}#0`, `sleep@${2 * ms}+${ms}#1`].sort());
+    // Weight "two" counts as 0: [1, 4] covers no time; "x" is an empty stack.
+    expect(sampled).toEqual([`forward@${ms}+0#1`, `main@0+${ms}#0`].sort());
+    // One warning per code, counting the others.
+    expect(index.result.warnings.filter((w) => w.code === 'speedscope-bad-value').map((w) => w.message)).toEqual([
+      'Profile "Thread 1": 3 events or sample weights have no valid time and were skipped (weights as 0). (and 1 more like it)',
+    ]);
+  });
+
   it('is told apart from Chrome-trace JSON by its $schema', async () => {
     const index = await loadText(JSON.stringify({ traceEvents: [{ ph: 'X', name: 'a', ts: 1, dur: 1, pid: 1, tid: 1 }] }), 'x.json');
     expect(index.result.format).toBe('Chrome trace JSON');
@@ -199,6 +241,14 @@ describe('collapsed stacks importer', () => {
       const names = node.children.map((c) => c.name);
       expect(names).toEqual([...names].sort());
     }
+  });
+
+  it('reads a file with a damaged line among its first ones, with a warning for that line', async () => {
+    const good = Array.from({ length: 9 }, (_, i) => `main;f${i} ${i + 1}`);
+    const index = await loadText([good[0], 'main;f\u00ff\u0000 x', ...good.slice(1), ''].join('\n'), 'damaged.txt');
+    expect(index.result.format).toBe('collapsed stacks');
+    expect(index.result.flame!.root.total).toBe(45);
+    expect(index.result.warnings.map((w) => [w.code, w.message.slice(0, 7)])).toEqual([['collapsed-bad-line', 'Line 2 ']]);
   });
 
   it('adds up a frame called from many places as one child per name', async () => {
