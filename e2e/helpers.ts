@@ -266,11 +266,16 @@ export async function markAndName(page: Page, label: string, xFrac = 0.4): Promi
 /**
  * Break IndexedDB in every page of the test from outside the app (an init script):
  * 'unavailable' as in a window without storage access (open() throws), 'quota' as on a
- * full disk (the database opens, every write fails with QuotaExceededError).
+ * full disk (the database opens, every write fails with QuotaExceededError), 'silent' as a
+ * blocked database (open() never answers).
  */
-export async function breakIndexedDb(page: Page, mode: 'unavailable' | 'quota'): Promise<void> {
+export async function breakIndexedDb(page: Page, mode: 'unavailable' | 'quota' | 'silent'): Promise<void> {
   await page.addInitScript((m) => {
-    if (m === 'unavailable') {
+    if (m === 'silent') {
+      IDBFactory.prototype.open = function () {
+        return {} as IDBOpenDBRequest;
+      };
+    } else if (m === 'unavailable') {
       IDBFactory.prototype.open = function () {
         throw new DOMException('The user denied permission to access the database.', 'SecurityError');
       };

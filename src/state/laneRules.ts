@@ -5,9 +5,12 @@
 
 import { useSyncExternalStore } from 'react';
 import { get, set } from 'idb-keyval';
+import { answered } from './savedWork';
 import { DEFAULT_RULES, rulesFromTuples, rulesToTuples, type CategoryRule } from '../../workers/lanes/categoryRules';
 
 const RULES_KEY = 'tracelane:lane-rules';
+/** Every load waits for the saved rules: a database that does not answer may delay it this long, not forever. */
+const RULES_READ_TIMEOUT_MS = 2000;
 
 export type RulesOrigin = 'defaults' | 'saved' | 'link';
 
@@ -16,10 +19,10 @@ let origin: RulesOrigin = 'defaults';
 const listeners = new Set<() => void>();
 let snapshot: { rules: CategoryRule[]; origin: RulesOrigin } = { rules, origin };
 
-/** Read the saved table once; loads wait for it (IndexedDB may be missing: defaults then). */
+/** Read the saved table once; loads wait for it (IndexedDB may be missing, or never answer: defaults then). */
 const restored: Promise<void> = (async () => {
   try {
-    const saved = rulesFromTuples(((await get(RULES_KEY)) as { rules?: unknown } | undefined)?.rules);
+    const saved = rulesFromTuples(((await answered(get(RULES_KEY), RULES_READ_TIMEOUT_MS)) as { rules?: unknown } | undefined)?.rules);
     if (saved && origin === 'defaults') publish(saved, 'saved');
   } catch {
     /* no IndexedDB: defaults */

@@ -8,12 +8,25 @@ import { get, set } from 'idb-keyval';
 import { fromWire, toWire, type ViewState } from './urlState';
 
 const WORK_PREFIX = 'tracelane:work:';
-/** A database that never answers (blocked open, stuck disk) counts as a failed save. */
-const SAVE_TIMEOUT_MS = 5000;
+/** A database that never answers (blocked open, stuck disk) counts as failed: opening a trace never waits on it. */
+const STORAGE_TIMEOUT_MS = 5000;
+
+/** An IndexedDB request, or a TimeoutError once it has not answered for `ms`. */
+export async function answered<T>(request: Promise<T>, ms = STORAGE_TIMEOUT_MS): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      request,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new DOMException('no answer', 'TimeoutError')), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export async function loadSavedWork(fingerprint: string): Promise<ViewState | null> {
   try {
-    const saved = (await get(WORK_PREFIX + fingerprint)) as { wire?: unknown } | undefined;
+    const saved = (await answered(get(WORK_PREFIX + fingerprint))) as { wire?: unknown } | undefined;
     return saved?.wire ? fromWire(saved.wire).state : null;
   } catch {
     return null;
@@ -22,17 +35,11 @@ export async function loadSavedWork(fingerprint: string): Promise<ViewState | nu
 
 /** Saves; resolves to null when saved, else to a sentence saying why the browser did not keep it. */
 export async function saveWork(fingerprint: string, state: ViewState): Promise<string | null> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    await Promise.race([
-      set(WORK_PREFIX + fingerprint, { wire: toWire(state), savedAt: Date.now() }),
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new DOMException('no answer', 'TimeoutError')), SAVE_TIMEOUT_MS))),
-    ]);
+    await answered(set(WORK_PREFIX + fingerprint, { wire: toWire(state), savedAt: Date.now() }));
     return null;
   } catch (e) {
     return storageFailure(e);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
