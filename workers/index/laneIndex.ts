@@ -95,7 +95,11 @@ export function narrowLengths(len: Uint32Array): Uint16Array | Uint32Array {
   return Uint16Array.from(len);
 }
 
+/** Shared by every row too short for a block (most rows of a deep lane). */
+const NO_BLOCKS: Int32Array[] = [];
+
 function blockSummaries(list: Int32Array, dur: Float64Array): Int32Array[] {
+  if (list.length <= BLOCK) return NO_BLOCKS;
   const levels: Int32Array[] = [];
   let below: Int32Array = list;
   while (below.length > BLOCK) {
@@ -112,15 +116,20 @@ function blockSummaries(list: Int32Array, dur: Float64Array): Int32Array[] {
   return levels;
 }
 
+/**
+ * Views into one buffer, rows in order: an array per row cost ~250 B a row in buffers and
+ * headers, which a lane of 70 000 mutually overlapping slices (one per row) pays per slice.
+ */
 function rowLists(row: Uint32Array): Int32Array[] {
   let rows = 0;
   for (let k = 0; k < row.length; k++) if (row[k] + 1 > rows) rows = row[k] + 1;
-  const counts = new Int32Array(rows);
-  for (let k = 0; k < row.length; k++) counts[row[k]]++;
-  const lists = Array.from(counts, (c) => new Int32Array(c));
-  const fill = new Int32Array(rows);
-  for (let k = 0; k < row.length; k++) lists[row[k]][fill[row[k]]++] = k;
-  return lists;
+  const at = new Int32Array(rows + 1);
+  for (let k = 0; k < row.length; k++) at[row[k] + 1]++;
+  for (let r = 0; r < rows; r++) at[r + 1] += at[r];
+  const all = new Int32Array(row.length);
+  const fill = at.slice(0, rows);
+  for (let k = 0; k < row.length; k++) all[fill[row[k]]++] = k;
+  return Array.from({ length: rows }, (_, r) => all.subarray(at[r], at[r + 1]));
 }
 
 /** First position in `list` whose event ends at or after `t` (ends are sorted within a row). */
