@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceIndex } from '../../../workers/index/traceIndex';
 import { loadText } from '../../support/corpus';
+import { reversedEnds } from '../../support/extremeTraces';
 
 type Ev = { ph: 'B' | 'E' | 'X'; ts: number; name?: string; tid?: number; dur?: number };
 
@@ -27,11 +28,8 @@ const codes = (index: TraceIndex) => index.result.warnings.map((w) => w.code);
 describe('B/E matching by time', () => {
   it('matches 20 000 nested B with nameless E listed backwards in time order, fast and without a bogus long-name warning', async () => {
     const depth = 20_000;
-    const events: Ev[] = [];
-    for (let i = 0; i < depth; i++) events.push({ ph: 'B', name: `f${i}`, ts: i });
-    // E times run backwards in the file: 2·depth, 2·depth − 1, …, depth + 1 µs.
-    for (let j = 0; j < depth; j++) events.push({ ph: 'E', ts: 2 * depth - j });
-    const text = trace(events);
+    // B f0 … f(depth−1) at 0, 1, … µs, then nameless E whose times run backwards in the file: 2·depth, 2·depth − 1, …, depth + 1 µs.
+    const text = reversedEnds(2 * depth);
     const t0 = performance.now();
     const index = await loadText(text);
     const ms = performance.now() - t0;

@@ -5,10 +5,12 @@
 import { openAsBlob, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../bench/traceGenerator.mjs';
 import { assignRows } from '../../../workers/index/assignRows';
 import { loadTrace } from '../../../workers/ingest/loadTrace';
 import type { TraceIndex } from '../../../workers/index/traceIndex';
 import { corpusJsonTraces, EXTERNAL, loadCorpus, loadText } from '../../support/corpus';
+import { overlappingX } from '../../support/extremeTraces';
 
 /**
  * The reference: assignRows as it was before issue 14 (workers/index/laneIndex.ts),
@@ -47,18 +49,6 @@ function sortedLane(slices: [number, number][]): { start: Float64Array; dur: Flo
   return { start: Float64Array.from(slices, (s) => s[0]), dur: Float64Array.from(slices, (s) => s[1]) };
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function expectLanesMatchReference(index: TraceIndex): number {
   let checked = 0;
   for (const lane of index.lanes.values()) {
@@ -88,7 +78,7 @@ describe('assignRows', () => {
   });
 
   it.each([1, 2, 3, 4, 5, 6, 7, 8])('matches the reference on random overlapping, nested, touching and zero-length slices (seed %i)', (seed) => {
-    const rnd = random(seed);
+    const rnd = mulberry32(seed);
     const slices: [number, number][] = [];
     // Coarse times make equal starts, equal ends and touching slices common.
     const grain = [1, 5, 50][seed % 3];
@@ -124,9 +114,7 @@ describe('assignRows', () => {
 
   it('keeps 70 000 mutually overlapping GPU kernels exact, past 65 535 rows', async () => {
     const n = 70_000;
-    const events: string[] = [];
-    for (let i = 0; i < n; i++) events.push(`{"ph":"X","cat":"kernel","name":"k${i % 64}","pid":0,"tid":7,"ts":${i},"dur":100000}`);
-    const text = `{"traceEvents":[\n${events.join(',\n')}\n]}`;
+    const text = overlappingX(n);
     const t0 = performance.now();
     const index = await loadText(text);
     const ms = performance.now() - t0;

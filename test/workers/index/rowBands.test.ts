@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { TILE_BAND_ROWS, TILE_BUCKETS, levelForNsPerPx, tileRange, type SliceTile } from '../../../src/model/tiles';
 import { buildSliceTile } from '../../../workers/index/sliceTiles';
 import { loadText } from '../../support/corpus';
+import { overlappingX } from '../../support/extremeTraces';
 
 const WIDTH = 1600;
 const chrome = (events: string[]) => `{"traceEvents":[\n${events.join(',\n')}\n]}`;
@@ -22,9 +23,8 @@ function rowCells(t: SliceTile, row: number) {
 describe('row bands', () => {
   it('answers only the rows drawn of 6 000 mutually overlapping kernels, each on its own row', async () => {
     const n = 6000;
-    const ev: string[] = [];
-    for (let i = 0; i < n; i++) ev.push(`{"ph":"X","cat":"kernel","name":"k${i % 64}","pid":0,"tid":7,"ts":${i},"dur":100000}`);
-    const index = await loadText(chrome(ev));
+    // Kernel i starts at i µs and lasts 100 ms.
+    const index = await loadText(overlappingX(n));
     const lane = [...index.lanes.values()][0];
     expect(lane.info.rows).toBe(n);
     const { minNs, maxNs } = index.result;
