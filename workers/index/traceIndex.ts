@@ -130,7 +130,7 @@ export class TraceIndex {
   query(q: ViewportQuery): QueryResult {
     const result = tiledViewport(this.tiles, this.lanes, this.counters, q);
     const layer = this.searchLayer;
-    if (q.searchId !== undefined && layer?.id === q.searchId) result.hitMarks = layer.marks(q.laneIds, q.startNs, q.endNs, q.widthPx);
+    if (q.searchId !== undefined && layer?.id === q.searchId) result.hitMarks = layer.marks(q.laneIds, q.startNs, q.endNs, q.widthPx, q.rows);
     return result;
   }
 

@@ -6,7 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { search } from '../../../workers/analysis/search';
 import { SearchHitLayer } from '../../../workers/index/searchHitLayer';
 import type { TraceIndex } from '../../../workers/index/traceIndex';
-import { loadCorpus } from '../../support/corpus';
+import { loadCorpus, loadText } from '../../support/corpus';
+import { overlappingX } from '../../support/extremeTraces';
+import { TILE_BAND_ROWS } from '../../../src/model/tiles';
 
 const WIDTH = 1600;
 let index: TraceIndex;
@@ -52,5 +54,24 @@ describe('SearchHitLayer', () => {
       }
       expect(items).toBeLessThan(WIDTH * 40);
     }
+  });
+
+  it('outlines only the rows drawn of a deep lane whose every row is a hit', async () => {
+    // Kernel i starts at i µs, lasts 100 ms and is alone on row i.
+    const n = 1000;
+    const deep = await loadText(overlappingX(n));
+    const lane = [...deep.lanes.values()][0];
+    const layer = new SearchHitLayer(1, deep.lanes, new Map([[lane.info.id, Array.from({ length: n }, (_, k) => k)]]));
+    const { minNs, maxNs } = deep.result;
+    const rows: [number, number] = [5 * TILE_BAND_ROWS, 6 * TILE_BAND_ROWS - 1];
+    const [m] = layer.marks([lane.info.id], minNs, maxNs, WIDTH, { [lane.info.id]: rows });
+    const nsPerPx = (maxNs - minNs) / WIDTH;
+    expect([...new Set(m.row)].sort((a, b) => a - b)).toEqual(Array.from({ length: TILE_BAND_ROWS }, (_, j) => rows[0] + j));
+    for (let i = 0; i < m.row.length; i++) {
+      expect(m.start[i]).toBeLessThanOrEqual(m.row[i] * 1000);
+      expect(m.end[i]).toBeGreaterThanOrEqual(Math.min(maxNs - nsPerPx, m.row[i] * 1000 + 100_000_000));
+    }
+    // Without a row window every row is outlined.
+    expect(new Set(layer.marks([lane.info.id], minNs, maxNs, WIDTH)[0].row).size).toBe(n);
   });
 });
