@@ -123,3 +123,33 @@ test('with two traces open, a failed worker offers to open the other one without
   const s = await waitReady(page);
   expect(new Set(s.lanes.map((l) => String(l.trace)))).toEqual(new Set([b.replace(/\.json\.gz$/, '')]));
 });
+
+test('a loaded trace’s worker that stops answering: a notice after 10 s, and Reopen keeps the annotations', async ({ page }) => {
+  test.setTimeout(90_000);
+  await openByUrl(page, FILE);
+  await waitReady(page);
+  await restored(page);
+  await markAndName(page, 'kept through a reopen');
+
+  // Busy for good, from outside the app: the worker's thread never gets back to its messages.
+  const worker = page.workers().find((w) => /trace\.worker/.test(w.url()))!;
+  void worker.evaluate(() => {
+    for (;;) {
+      /* spin */
+    }
+  }).catch(() => undefined);
+  const asked = Date.now();
+  await page.getByTestId('search-input').click();
+  await page.keyboard.type('aten');
+  const notice = page.getByTestId('worker-notice');
+  await expect(notice).toBeVisible({ timeout: 15_000 });
+  expect(Date.now() - asked).toBeGreaterThanOrEqual(10_000);
+  await expect(notice).toContainText(`${FILE}: the trace worker has not answered for 10 s (search)`);
+  await shot(page, 'worker-not-answering');
+
+  await notice.getByTestId('reopen-trace').click();
+  await waitReady(page);
+  await restored(page);
+  await expect(page.locator('[data-testid="annotation-row"][data-label="kept through a reopen"]')).toHaveCount(1);
+  await expect(notice).toHaveCount(0);
+});

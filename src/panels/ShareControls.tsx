@@ -5,6 +5,7 @@ import { useRef, useState } from 'react';
 import { useStore } from '../state/store';
 import { ExportMenu } from './ExportMenu';
 import { downloadAnnotations } from '../export/annotationsDownload';
+import { reopenKeepingView } from '../state/viewPersistence';
 import '../annotations.css';
 
 export function ShareControls() {
@@ -62,19 +63,24 @@ export function RestoreNotice() {
   );
 }
 
-/** The app's own limits: a link that had to leave lanes out, saved work the browser would not keep. */
+/** The app's own limits: a worker that stopped answering, saved work the browser would not keep, a link that had to leave lanes out. */
 export function AppNotices() {
   const notices = useStore((s) => s.notices);
   const hasAnnotations = useStore((s) => s.annotations.length > 0);
   return (
     <>
-      {(['storage', 'link'] as const).map((kind) => {
+      {(['worker', 'storage', 'link'] as const).map((kind) => {
         const text = notices[kind];
         if (!text) return null;
         return (
-          <div key={kind} className="banner notice" data-testid={`${kind}-notice`} role={kind === 'storage' ? 'alert' : 'status'}>
+          <div key={kind} className="banner notice" data-testid={`${kind}-notice`} role={kind === 'link' ? 'status' : 'alert'}>
             <span>{text}</span>
             <span className="spacer" />
+            {kind === 'worker' && (
+              <button className="button small" data-testid="reopen-trace" onClick={reopenKeepingView}>
+                Reopen the trace
+              </button>
+            )}
             {kind === 'storage' && (
               <button className="button small" data-testid="storage-export-json" disabled={!hasAnnotations} onClick={() => downloadAnnotations('json')}>
                 Export annotations (JSON)

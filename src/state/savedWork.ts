@@ -45,7 +45,7 @@ export async function saveWork(fingerprint: string, state: ViewState): Promise<s
 
 function storageFailure(e: unknown): string {
   const name = e instanceof DOMException || e instanceof Error ? e.name : '';
-  const detail = e instanceof Error || e instanceof DOMException ? e.message : String(e);
+  const detail = (e instanceof Error || e instanceof DOMException ? e.message : String(e)).replace(/\.$/, '');
   const why =
     name === 'QuotaExceededError'
       ? 'its storage is full'

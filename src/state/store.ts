@@ -10,7 +10,7 @@ import type { FileRef } from './urlState';
 import type { AnalysisOverlay } from '../timeline/analysisOverlay';
 
 /** Standing notices about the app's own limits (the link's length, storage), one per kind. */
-export type NoticeKind = 'link' | 'storage';
+export type NoticeKind = 'link' | 'storage' | 'worker';
 
 export type TraceStatus = 'loading' | 'ready' | 'error';
 export type TraceState = 'idle' | 'loading' | 'ready' | 'error';

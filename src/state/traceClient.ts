@@ -10,6 +10,7 @@ import { traceKeyFromName } from '../model/keys';
 import { useStore } from './store';
 import { clearBudgetRefusal, memoryBudgetMB, noteBudgetError } from './memoryBudget';
 import { laneRulesReady, rulesInForce } from './laneRules';
+import { CallTracker } from './callTracker';
 
 interface Client {
   worker: Worker;
@@ -42,6 +43,16 @@ const PHASE_DOING: Record<LoadProgress['phase'], string> = {
   index: 'indexing',
   done: 'finishing',
 };
+
+/** The trace whose worker's "not answering" notice is up (one at a time). */
+let slowTrace: string | null = null;
+
+/** Raised once when a call gets slow (so Dismiss holds), withdrawn when the worker answers. */
+function noteSlowWorker(trace: string, text: string | null): void {
+  if (text !== null ? slowTrace !== null : slowTrace !== trace) return;
+  slowTrace = text === null ? null : trace;
+  useStore.getState().setNotice('worker', text);
+}
 
 /** `?debugWorker=` applies to the first trace of the page's first load only, so Retry and the other traces show the recovery. */
 let debugPending = true;
@@ -89,6 +100,7 @@ export function loadSources(sources: TraceSource[], opts: { budgetMB?: number } 
   const my = ++session;
   clearBudgetRefusal();
   workerFailure = null;
+  slowTrace = null;
   const debug = takeDebugWorker();
   // The budget covers every open trace: each gets its share.
   const budget = opts.budgetMB ?? memoryBudgetMB().mb;
@@ -100,7 +112,8 @@ export function loadSources(sources: TraceSource[], opts: { budgetMB?: number } 
   for (const entry of entries) {
     const name = uniqueWorkerName(`trace ${entry.key}`);
     const worker = new Worker(new URL('../../workers/trace.worker.ts', import.meta.url), { type: 'module', name });
-    const api = Comlink.wrap<TraceWorkerApi>(worker);
+    const calls = new CallTracker();
+    const api = calls.wrap(Comlink.wrap<TraceWorkerApi>(worker), ['load']);
     // The heartbeat (workers/heartbeat.ts): the worker's lifeline, and its progress while it loads.
     let phase: LoadProgress['phase'] = 'read';
     let lastProgress = 0;
@@ -114,7 +127,11 @@ export function loadSources(sources: TraceSource[], opts: { budgetMB?: number } 
       // A page that was itself blocked has progress messages still queued behind this timer: look next time.
       const late = now - lastCheck > 2000;
       lastCheck = now;
-      if (!late && !loaded && lastProgress && now - lastProgress > STALL_MS) {
+      if (loaded) {
+        // Open: a call unanswered this long is offered to be given up (it may be a long analysis).
+        const slow = calls.oldest();
+        if (!late && my === session) noteSlowWorker(entry.key, slow && now - slow.since > STALL_MS ? `${entry.name}: the trace worker has not answered for ${STALL_MS / 1000} s (${slow.method}). It may still be working; if not, reopen the trace (the view and annotations are kept).` : null);
+      } else if (!late && lastProgress && now - lastProgress > STALL_MS) {
         const p = useStore.getState().traces.find((t) => t.key === entry.key)?.progress;
         const at = p?.bytesDone ? ` (at ${(p.bytesDone / 1e6).toFixed(1)}${p.bytesTotal ? ` of ${(p.bytesTotal / 1e6).toFixed(1)}` : ''} MB)` : '';
         stopped(`the trace worker stopped responding: no progress for ${STALL_MS / 1000} s while ${PHASE_DOING[phase]}${at}, so it was stopped.`);
@@ -170,7 +187,6 @@ export function loadSources(sources: TraceSource[], opts: { budgetMB?: number } 
             })
             .then((result) => {
               loaded = true;
-              clearInterval(stallCheck);
               if (my === session) useStore.getState().traceLoaded(entry.key, result);
             })
             .catch((e) => {

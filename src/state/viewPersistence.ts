@@ -163,6 +163,13 @@ export function reopenAfterFailure(sources: TraceSource[], opts?: { budgetMB?: n
   loadSources(sources, opts);
 }
 
+/** Reopen the open traces with their view and annotations (a worker that stopped answering). */
+export function reopenKeepingView(): void {
+  const st = useStore.getState();
+  if (st.traceState === 'ready') pending = { state: captureViewState(st, fileRefs(st)), problems: [] };
+  loadSources(st.traces.map((t) => t.source));
+}
+
 async function save(st: AppState = useStore.getState()): Promise<void> {
   const my = readySeq;
   if (!syncing || st.traceState !== 'ready') return;
