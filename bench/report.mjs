@@ -143,11 +143,11 @@ export function renderResults({ machine, entries }) {
     const size = e.gz ? `${mb(e.bytes)} gz (${mb(e.decompressedBytes)})` : mb(e.bytes);
     const ff = t && !t.picker.error ? t.picker.medianMs : null;
     L.push(
-      `| ${e.file} | ${size} | ${fmt(t?.events)} | ${e.runs} | ${t ? loadCell(t.picker) : 'not run'} | ${t ? loadCell(t.url) : 'not run'} | ${fmt(t?.ingestMBs)} | ${b.parseMBs ? fmt(b.parseMBs) : b.parseSkipped ?? '–'} | ${t?.ingestMBs && b.parseMBs ? ratio(t.ingestMBs / b.parseMBs) : '–'} | ${sec(b.readMs)} | ${t?.parseMs && b.readMs ? ratio(t.parseMs / b.readMs) : '–'} | ${sec(b.scanMs)} | ${ff && b.scanMs ? ratio(ff / b.scanMs) : '–'} | ${e.gz ? sec(b.gunzipMs) : '–'} | ${ff && e.gz && b.gunzipMs ? ratio(ff / b.gunzipMs) : '–'} | ${peerCell(e.speedscope)} |`,
+      `| ${e.file} | ${size} | ${fmt(t?.events)} | ${e.runs} | ${t ? loadCell(t.picker) : 'not run'} | ${t ? loadCell(t.url) : 'not run'} | ${fmt(t?.ingestMBs)} | ${b.parseMBs ? fmt(b.parseMBs) : b.parseSkipped ?? '–'} | ${t?.ingestMBs && b.parseMBs ? ratio(t.ingestMBs / b.parseMBs) : '–'} | ${sec(b.readMs)} | ${t?.parseMs && b.readMs && !e.gz ? ratio(t.parseMs / b.readMs) : '–'} | ${sec(b.scanMs)} | ${ff && b.scanMs ? ratio(ff / b.scanMs) : '–'} | ${e.gz ? sec(b.gunzipMs) : '–'} | ${ff && e.gz && b.gunzipMs ? ratio(ff / b.gunzipMs) : '–'} | ${peerCell(e.speedscope)} |`,
     );
   }
   L.push('');
-  L.push('Ingest MB/s = decompressed bytes ÷ the worker\'s parse time (`summary().parseMs`: read + gunzip + scan into raw columns, before the index). JSON.parse MB/s = the same decompressed text through `JSON.parse` in a worker (the string already in memory; skipped ≥ 400 MB). Read-only = a worker draining the same File\'s stream without touching the bytes (a .gz: its compressed bytes), the floor; parse ÷ read-only = the worker\'s parse time over it. Bare scan = a worker reading the same File and touching every decompressed byte once. All three in the same page, right after the load.', '');
+  L.push('Ingest MB/s = decompressed bytes ÷ the worker\'s parse time (`summary().parseMs`: read + gunzip + scan into raw columns, before the index). JSON.parse MB/s = the same decompressed text through `JSON.parse` in a worker (the string already in memory; skipped ≥ 400 MB). Read-only = a worker draining the same File\'s stream without touching the bytes (a .gz: its compressed bytes), the floor; parse ÷ read-only = the worker\'s parse time over it (plain files only). Bare scan = a worker reading the same File and touching every decompressed byte once. All three in the same page, right after the load.', '');
 
   L.push('## Where the first frame goes (picker, the median run)', '');
   L.push('Times from the input\'s change event to each progress label the app showed (labels update at most every 100 ms), then to `traceState === "ready"`; parse = the worker\'s own `parseMs`.', '');
@@ -206,7 +206,7 @@ export function renderResults({ machine, entries }) {
   L.push('## Not run', '');
   L.push(missing.length ? `Not measured in any saved run (each takes long on a 2-core machine; \`npm run bench -- --sizes <size>\` adds it):\n\n${missing.map((f) => `- ${f}`).join('\n')}` : '- (everything was run)');
   L.push('');
-  L.push('Dates per trace: ' + entries.map((e) => `${e.file} ${e.date}`).join('; '), '');
+  L.push('Dates per trace (with the 1-minute load average before → after its runs, where recorded; above the core count the machine was shared and the figures are noisy): ' + entries.map((e) => `${e.file} ${e.date}${e.loadAvg ? ` (load ${e.loadAvg.join(' → ')})` : ''}`).join('; '), '');
   return L.join('\n');
 }
 

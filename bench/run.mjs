@@ -241,7 +241,9 @@ async function measureTrace(browser, browserSession, origin, trace, save, profil
   // ≥ 1 GB of JSON (plain or .gz): one run, as the issue asks.
   const runs = trace.size === '1g' || trace.size === '2g' ? 1 : Math.max(1, opts.runs);
   const gz = trace.file.endsWith('.gz');
-  log(`${trace.file} (${(bytes / 1e6).toFixed(1)} MB): ${runs} run(s)`);
+  // Other work on the machine shows in the 1-minute load average (kept with the figures).
+  const loadBefore = os.loadavg()[0];
+  log(`${trace.file} (${(bytes / 1e6).toFixed(1)} MB): ${runs} run(s), load average ${loadBefore.toFixed(1)}`);
   const picker = [];
   const url = [];
   for (let i = 0; i < runs; i++) {
@@ -265,6 +267,7 @@ async function measureTrace(browser, browserSession, origin, trace, save, profil
     decompressedBytes,
     runs,
     date: new Date().toISOString().slice(0, 16).replace('T', ' '),
+    loadAvg: [loadBefore, os.loadavg()[0]].map((v) => Math.round(v * 10) / 10),
     tracelane: {
       picker: summariseLoads(picker),
       url: { ...summariseLoads(url), fetchMs: okMedian(url, 'fetchMs'), phases: medianOf(url)?.phases ?? null },
