@@ -16,6 +16,12 @@ async function restored(page: Page): Promise<void> {
   await waitIdle(page);
 }
 
+async function openReady(page: Page): Promise<void> {
+  await openByUrl(page, FILE);
+  await waitReady(page);
+  await restored(page);
+}
+
 /** Resolves with the time (ms) a worker whose script URL matches `pattern` ended. */
 function workerEnd(page: Page, pattern: RegExp): Promise<number> {
   return new Promise((resolve) => {
@@ -48,9 +54,7 @@ test.beforeEach(async ({ page }) => {
 
 test('a hung trace worker is reported after 10 s without progress; Retry brings back the link’s annotation', async ({ page }) => {
   test.setTimeout(120_000);
-  await openByUrl(page, FILE);
-  await waitReady(page);
-  await restored(page);
+  await openReady(page);
   await markAndName(page, 'before the hang');
   const link = await settledLink(page);
 
@@ -90,9 +94,7 @@ test('a gunzip helper that exits fails the load within 2 s with a message naming
 });
 
 test('the loaded trace’s worker closed from outside: message within 2 s, Retry keeps the annotations made meanwhile', async ({ page }) => {
-  await openByUrl(page, FILE);
-  await waitReady(page);
-  await restored(page);
+  await openReady(page);
   await markAndName(page, 'first mark', 0.3);
   await markAndName(page, 'second mark', 0.6);
 
@@ -126,9 +128,7 @@ test('with two traces open, a failed worker offers to open the other one without
 
 test('a loaded trace’s worker that stops answering: a notice after 10 s, and Reopen keeps the annotations', async ({ page }) => {
   test.setTimeout(90_000);
-  await openByUrl(page, FILE);
-  await waitReady(page);
-  await restored(page);
+  await openReady(page);
   await markAndName(page, 'kept through a reopen');
 
   // Busy for good, from outside the app: the worker's thread never gets back to its messages.
