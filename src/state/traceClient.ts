@@ -177,25 +177,23 @@ export function loadSources(sources: TraceSource[], opts: { budgetMB?: number } 
       phase = p.phase;
       if (my === session) useStore.getState().setProgress(entry.key, p);
     };
-    loadSlots.run(() =>
-      my !== session
-        ? Promise.resolve()
-        : Promise.race([gone, laneRulesReady()
-            .then(() => {
-              lastProgress = performance.now();
-              return api.load(entry.source, entry.key, Comlink.proxy(onProgress), { ...limits, laneRules: rulesInForce(), debug: entry === entries[0] ? debug : undefined });
-            })
-            .then((result) => {
-              loaded = true;
-              if (my === session) useStore.getState().traceLoaded(entry.key, result);
-            })
-            .catch((e) => {
-              if (my !== session) return;
-              if ((e as Error)?.name === 'WorkerStoppedError') return stopped(errorText(e));
-              noteBudgetError(e as Error, sources, budget);
-              useStore.getState().fail(withName(entry.name, errorText(e)));
-            })]),
-    );
+    const load = (): Promise<void> =>
+      laneRulesReady()
+        .then(() => {
+          lastProgress = performance.now();
+          return api.load(entry.source, entry.key, Comlink.proxy(onProgress), { ...limits, laneRules: rulesInForce(), debug: entry === entries[0] ? debug : undefined });
+        })
+        .then((result) => {
+          loaded = true;
+          if (my === session) useStore.getState().traceLoaded(entry.key, result);
+        })
+        .catch((e) => {
+          if (my !== session) return;
+          if ((e as Error)?.name === 'WorkerStoppedError') return stopped(errorText(e));
+          noteBudgetError(e as Error, sources, budget);
+          useStore.getState().fail(withName(entry.name, errorText(e)));
+        });
+    loadSlots.run(() => (my !== session ? Promise.resolve() : Promise.race([gone, load()])));
   }
 }
 
