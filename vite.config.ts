@@ -1,13 +1,14 @@
 import { defineConfig } from 'vite';
 import { contentSecurityPolicy } from './build/csp';
+import { scannerWasm } from './build/wasm';
 
 // `base: './'` keeps every asset URL relative, so the same build works from any
 // sub-path of any plain static server (an internal portal) with no rewrites.
 export default defineConfig({
   base: './',
-  plugins: [contentSecurityPolicy()],
+  plugins: [scannerWasm(), contentSecurityPolicy()],
   build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 1500 },
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [scannerWasm()] },
   server: { port: 5173 },
   test: {
     include: ['test/**/*.test.ts'],

@@ -11,6 +11,7 @@ import { HOT_ARGS, RawFlag, RawKind, RawTrace, textDecoder } from '../ingest/raw
 import { firstContentByte, TraceFormatError, type ImporterFormat, type TraceImporter } from './importer';
 import { fragmentData, type BeginEnd, type BeginEndData, type FragmentData, type FragmentEndState, type FragmentStart, type OpenSlice, type OpenSliceData, type PendingEnd } from './chromeTraceFragment';
 import { decodeString, MAX_TOKEN_BYTES, parseMicros, scalarText, skipString, skipValue, skipWs } from './jsonBytes';
+import { ScanField, WasmEventScanner } from './wasmScanner';
 
 /** Phases this importer turns into slices, instants, counters, flows or metadata. */
 const KNOWN_PHASES = new Set(['X', 'B', 'E', 'b', 'e', 'S', 'F', 'n', 'i', 'I', 'R', 'C', 's', 't', 'f', 'M']);
@@ -81,6 +82,11 @@ export class ChromeTraceJsonImporter implements TraceImporter {
   private readonly tokens: TokenInterner;
   /** Where the current event starts in the bytes being read (its file offset is captureAbs). */
   private eventAt = 0;
+
+  /** The WebAssembly scanner while parsing (null: JS only); dropped with its memory by finish(). */
+  private scanner: WasmEventScanner | null = WasmEventScanner.create();
+  /** Which scanner read the events, and how many bytes the WebAssembly one read (tests, bench). */
+  readonly scanStats = { scanner: this.scanner ? ('wasm' as const) : ('js' as const), wasmBytes: 0, jsFastEvents: 0 };
 
   /** A fragment (parallel parsing) starts inside the event list and leaves unmatched ends to the merge. */
   private readonly fragment: boolean;
@@ -234,10 +240,16 @@ export class ChromeTraceJsonImporter implements TraceImporter {
             if (c === 0x5b) this.openEvents(2);
             else this.notAnArray(i);
           } else if (depth === this.eventsDepth && this.eventsState === 'open' && c === 0x7b) {
+            // Fastest path: the WebAssembly scanner reads the run of complete events from here.
+            if (this.scanner && this.scanEvents(buf, i) > 0) {
+              i = this.scanner.stop - 1;
+              continue;
+            }
             // Fast path: read the whole event in place (one pass over its bytes). Only an
             // event cut by the chunk end (or a malformed one) goes through the byte scanner.
             const end = this.f.read(buf, i, n);
             if (end > 0) {
+              this.scanStats.jsFastEvents++;
               this.captureAbs = this.base + i;
               this.eventAt = i;
               this.onEvent(buf);
@@ -288,6 +300,7 @@ export class ChromeTraceJsonImporter implements TraceImporter {
 
   finish(): void {
     const raw = this.raw;
+    this.releaseScanner();
     if (this.top === 'unknown') throw new TraceFormatError('The file is empty: no JSON value found.', 0);
     if (this.eventsState === 'none') {
       throw new TraceFormatError(
@@ -324,6 +337,27 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     if (unknown.length === 0) return;
     const list = unknown.map(([ph, n]) => `${n.toLocaleString('en-US')} × "${ph}"`).join(', ');
     this.raw.warn({ code: 'unknown-phase', message: `Skipped events with phases tracelane does not draw: ${list}.` });
+  }
+
+  /** Events the WebAssembly scanner reads from buf[i] on, each handled as the JS fast path would. */
+  private scanEvents(buf: Uint8Array, i: number): number {
+    const scanner = this.scanner!;
+    const count = scanner.scan(buf, i);
+    if (count === 0) return 0;
+    const rec = scanner.records();
+    const slots = scanner.slots;
+    for (let r = 0, o = 0; r < count; r++, o += slots) {
+      this.f.fromRecord(buf, rec, o);
+      this.captureAbs = this.base + rec[o];
+      this.eventAt = rec[o];
+      this.onEvent(buf);
+    }
+    return count;
+  }
+
+  private releaseScanner(): void {
+    if (this.scanner) this.scanStats.wasmBytes = this.scanner.scannedBytes;
+    this.scanner = null;
   }
 
   private openEvents(depth: number): void {
@@ -737,6 +771,33 @@ class EventFields {
       }
     }
     return -1;
+  }
+
+  /** The fields of one WebAssembly scanner record (rec[o] onwards), as read() would set them. */
+  fromRecord(b: Uint8Array, rec: Int32Array, o: number): void {
+    const p = o + 2;
+    const ph = rec[p + 2 * ScanField.Ph];
+    this.ph = ph < 0 ? '' : scalarText(b, ph, rec[p + 2 * ScanField.Ph + 1]);
+    this.nameStart = rec[p + 2 * ScanField.Name];
+    this.nameEnd = rec[p + 2 * ScanField.Name + 1];
+    this.catStart = rec[p + 2 * ScanField.Cat];
+    this.catEnd = rec[p + 2 * ScanField.Cat + 1];
+    this.pidStart = rec[p + 2 * ScanField.Pid];
+    this.pidEnd = rec[p + 2 * ScanField.Pid + 1];
+    this.tidStart = rec[p + 2 * ScanField.Tid];
+    this.tidEnd = rec[p + 2 * ScanField.Tid + 1];
+    this.tsStart = rec[p + 2 * ScanField.Ts];
+    this.tsEnd = rec[p + 2 * ScanField.Ts + 1];
+    this.durStart = rec[p + 2 * ScanField.Dur];
+    this.durEnd = rec[p + 2 * ScanField.Dur + 1];
+    this.idStart = rec[p + 2 * ScanField.Id];
+    this.idEnd = rec[p + 2 * ScanField.Id + 1];
+    this.id2Start = rec[p + 2 * ScanField.Id2];
+    this.id2End = rec[p + 2 * ScanField.Id2 + 1];
+    this.bpStart = rec[p + 2 * ScanField.Bp];
+    this.bpEnd = rec[p + 2 * ScanField.Bp + 1];
+    this.argsStart = rec[p + 2 * ScanField.Args];
+    this.argsEnd = rec[p + 2 * ScanField.Args + 1];
   }
 
   text(b: Uint8Array, s: number, e: number): string {

@@ -1,0 +1,234 @@
+// AssemblyScript, compiled to WebAssembly by build/wasm.ts (not type-checked by tsc).
+//
+// The per-byte work of the Chrome-JSON importer: given a chunk copied to IN, read the
+// run of complete event objects that starts at `from` and write, per event, its byte
+// range and the value ranges of the fields the importer may read. The rules are
+// exactly those of EventFields.read and jsonBytes.ts (the JS scanner stays the
+// reference): where those would say "cut" or "malformed", or any byte between events
+// is not whitespace or a comma, the scan stops there and the JS scanner takes over.
+// Strings and nested values are skipped 16 bytes at a time with SIMD.
+
+/** Value ranges kept per event, in this order (the JS side names them in wasmScanner.ts). */
+const FIELDS: i32 = 16;
+const F_PH: i32 = 0;
+const F_NAME: i32 = 1;
+const F_CAT: i32 = 2;
+const F_PID: i32 = 3;
+const F_TID: i32 = 4;
+const F_TS: i32 = 5;
+const F_DUR: i32 = 6;
+const F_ID: i32 = 7;
+const F_ID2: i32 = 8;
+const F_BP: i32 = 9;
+const F_S: i32 = 10;
+const F_SCOPE: i32 = 11;
+const F_BIND_ID: i32 = 12;
+const F_FLOW_IN: i32 = 13;
+const F_FLOW_OUT: i32 = 14;
+const F_ARGS: i32 = 15;
+
+/** i32 slots per event: start, end, then start/end per field (−1 = absent). */
+const REC: i32 = 2 + FIELDS * 2;
+const MAX_RECORDS: i32 = 4096;
+const OUT: usize = 65536;
+const IN: usize = OUT + <usize>(MAX_RECORDS * REC * 4);
+
+let stopAt: i32 = 0;
+
+export function inputOffset(): usize {
+  return IN;
+}
+export function outputOffset(): usize {
+  return OUT;
+}
+export function recordSlots(): i32 {
+  return REC;
+}
+export function maxRecords(): i32 {
+  return MAX_RECORDS;
+}
+/** Where the last scan stopped: the first byte the JS scanner reads next. */
+export function stop(): i32 {
+  return stopAt;
+}
+
+@inline function byte(i: i32): u32 {
+  return <u32>load<u8>(IN + <usize>i);
+}
+
+@inline function isWs(c: u32): bool {
+  return c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09;
+}
+
+function skipWs(i: i32, end: i32): i32 {
+  while (i < end && isWs(byte(i))) i++;
+  return i;
+}
+
+/** b[i] is '"': the index just past the closing quote, or `end` when it is not in the bytes. */
+function skipString(i: i32, end: i32): i32 {
+  let k = i + 1;
+  const quote = i8x16.splat(0x22);
+  const backslash = i8x16.splat(0x5c);
+  while (k + 16 <= end) {
+    const v = v128.load(IN + <usize>k);
+    const m = i8x16.bitmask(v128.or(i8x16.eq(v, quote), i8x16.eq(v, backslash)));
+    if (m == 0) {
+      k += 16;
+      continue;
+    }
+    k += ctz(m);
+    if (byte(k) == 0x22) return k + 1;
+    k += 2; // a backslash escapes the next byte
+  }
+  while (k < end) {
+    const c = byte(k);
+    if (c == 0x22) return k + 1;
+    k += c == 0x5c ? 2 : 1;
+  }
+  return end;
+}
+
+/** Any JSON value at b[i] (leniently, as jsonBytes.skipValue): the index just past it. */
+function skipValue(i: i32, end: i32): i32 {
+  if (i >= end) return end;
+  const c = byte(i);
+  if (c == 0x22) return skipString(i, end);
+  if (c == 0x7b || c == 0x5b) {
+    let depth = 0;
+    const quote = i8x16.splat(0x22);
+    const lowerBit = i8x16.splat(0x20);
+    const open = i8x16.splat(0x7b); // '{', and '[' | 0x20
+    const close = i8x16.splat(0x7d); // '}', and ']' | 0x20
+    while (i < end) {
+      if (i + 16 <= end) {
+        const v = v128.load(IN + <usize>i);
+        const folded = v128.or(v, lowerBit);
+        const m = i8x16.bitmask(v128.or(i8x16.eq(v, quote), v128.or(i8x16.eq(folded, open), i8x16.eq(folded, close))));
+        if (m == 0) {
+          i += 16;
+          continue;
+        }
+        i += ctz(m);
+      }
+      const d = byte(i);
+      if (d == 0x22) {
+        i = skipString(i, end);
+        continue;
+      }
+      if (d == 0x7b || d == 0x5b) depth++;
+      else if (d == 0x7d || d == 0x5d) {
+        depth--;
+        if (depth == 0) return i + 1;
+      }
+      i++;
+    }
+    return end;
+  }
+  while (i < end) {
+    const d = byte(i);
+    if (d == 0x2c || d == 0x7d || d == 0x5d || isWs(d)) return i;
+    i++;
+  }
+  return end;
+}
+
+/** The field slot of the key b[s, e) (raw bytes, as the JS scanner compares them), or −1. */
+function fieldOf(s: i32, e: i32): i32 {
+  const len = e - s;
+  const c0 = byte(s);
+  switch (len) {
+    case 1:
+      return c0 == 0x73 ? F_S : -1;
+    case 2: {
+      const c1 = byte(s + 1);
+      if (c0 == 0x70 && c1 == 0x68) return F_PH;
+      if (c0 == 0x74 && c1 == 0x73) return F_TS;
+      if (c0 == 0x69 && c1 == 0x64) return F_ID;
+      if (c0 == 0x62 && c1 == 0x70) return F_BP;
+      return -1;
+    }
+    case 3: {
+      const c1 = byte(s + 1);
+      const c2 = byte(s + 2);
+      if (c1 == 0x69 && c2 == 0x64) return c0 == 0x70 ? F_PID : c0 == 0x74 ? F_TID : -1;
+      if (c0 == 0x63 && c1 == 0x61 && c2 == 0x74) return F_CAT;
+      if (c0 == 0x64 && c1 == 0x75 && c2 == 0x72) return F_DUR;
+      if (c0 == 0x69 && c1 == 0x64 && c2 == 0x32) return F_ID2;
+      return -1;
+    }
+    case 4:
+      if (c0 == 0x6e && byte(s + 1) == 0x61 && byte(s + 2) == 0x6d && byte(s + 3) == 0x65) return F_NAME;
+      if (c0 == 0x61 && byte(s + 1) == 0x72 && byte(s + 2) == 0x67 && byte(s + 3) == 0x73) return F_ARGS;
+      return -1;
+    case 5:
+      return same(s, 'scope') ? F_SCOPE : -1;
+    case 7:
+      if (same(s, 'bind_id')) return F_BIND_ID;
+      return same(s, 'flow_in') ? F_FLOW_IN : -1;
+    case 8:
+      return same(s, 'flow_out') ? F_FLOW_OUT : -1;
+  }
+  return -1;
+}
+
+function same(s: i32, key: string): bool {
+  for (let k = 0; k < key.length; k++) if (byte(s + k) != <u32>key.charCodeAt(k)) return false;
+  return true;
+}
+
+/** The event at b[s] === '{': index past its '}', −1 when cut by `e`, −2 when malformed. */
+function readEvent(s: i32, e: i32, rec: usize): i32 {
+  for (let f = 0; f < FIELDS * 2; f++) store<i32>(rec + 8 + <usize>(f * 4), -1);
+  let i = s + 1;
+  while (i < e) {
+    i = skipWs(i, e);
+    if (i >= e) return -1;
+    const c = byte(i);
+    if (c == 0x7d) return i + 1;
+    if (c == 0x2c) {
+      i++;
+      continue;
+    }
+    if (c != 0x22) return -2;
+    const ks = i + 1;
+    const ke = skipString(i, e) - 1;
+    i = skipWs(ke + 1, e);
+    if (i >= e) return -1;
+    if (byte(i) != 0x3a) return -2;
+    i = skipWs(i + 1, e);
+    const vs = i;
+    const ve = skipValue(i, e);
+    if (ve >= e) return -1;
+    if (ve == vs) return -2;
+    i = ve;
+    const f = fieldOf(ks, ke);
+    if (f >= 0) {
+      store<i32>(rec + 8 + <usize>(f * 8), vs);
+      store<i32>(rec + 12 + <usize>(f * 8), ve);
+    }
+  }
+  return -1;
+}
+
+/**
+ * Reads complete events from b[from, end) of the chunk at IN (whitespace and commas
+ * between them), at most MAX_RECORDS; returns how many, and stop() where it stopped.
+ */
+export function scan(from: i32, end: i32): i32 {
+  let i = from;
+  let n = 0;
+  while (n < MAX_RECORDS) {
+    while (i < end && (isWs(byte(i)) || byte(i) == 0x2c)) i++;
+    if (i >= end || byte(i) != 0x7b) break;
+    const rec = OUT + <usize>(n * REC * 4);
+    const r = readEvent(i, end, rec);
+    if (r < 0) break;
+    store<i32>(rec, i);
+    store<i32>(rec + 4, r);
+    n++;
+    i = r;
+  }
+  stopAt = i;
+  return n;
+}
