@@ -116,16 +116,25 @@ export class SpeedscopeImporter implements TraceImporter {
       scale = NS_PER_OTHER_UNIT;
       raw.warn({ code: 'speedscope-unit', message: `Profile "${p.name}" is in "${p.unit}", not time: each unit is drawn as 1 ms.` });
     }
+    let bad = 0;
     const emit = (frame: number, start: number, end: number): void => {
       const a = this.frameArgs[frame];
       const startNs = start * scale;
-      raw.addEvent(RawKind.Slice, 0, startNs, Math.max(0, end * scale - startNs), pid, tid, 'python', this.frameNames[frame] ?? `frame ${frame}`, a?.off ?? 0, a?.len ?? 0);
+      const endNs = end * scale;
+      // Finite values can still overflow once scaled to ns (1e308 s).
+      if (!Number.isFinite(startNs) || !Number.isFinite(endNs)) {
+        bad++;
+        return;
+      }
+      raw.addEvent(RawKind.Slice, 0, startNs, Math.max(0, endNs - startNs), pid, tid, 'python', this.frameNames[frame] ?? `frame ${frame}`, a?.off ?? 0, a?.len ?? 0);
     };
-    let bad = 0;
     if (p.type === 'sampled') {
       const weights = list<number>(p.weights).map((w) => (finite(w) ? w : (bad++, 0)));
       sampledSlices(list<number[]>(p.samples).map((s) => list<number>(s)), weights, finite(p.startValue) ? p.startValue : 0, emit);
-    } else if (p.type === 'evented') bad = this.evented(p, emit);
+    } else if (p.type === 'evented') {
+      const skipped = this.evented(p, emit); // not `bad += …`: emit counts into bad meanwhile
+      bad += skipped;
+    }
     if (bad > 0) raw.warn({ code: 'speedscope-bad-value', message: `Profile "${p.name}": ${bad} events or sample weights have no valid time and were skipped (weights as 0).` });
   }
 

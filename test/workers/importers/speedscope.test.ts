@@ -169,17 +169,20 @@ describe('speedscope importer', () => {
         events: [{ type: 'O', frame: 1, at: 0 }, { type: 'O', frame: 4, at: '1' }, { type: 'O', frame: 5, at: 2 }, { type: 'C', frame: 5, at: null }, { type: 'C', frame: 5, at: 3 }, 7],
       },
       { type: 'sampled', name: 'Thread 2', unit: 'milliseconds', samples: [[1], [1, 4], 'x'], weights: [1, 'two', 1] },
+      // Finite in seconds, infinite in ns: skipped too.
+      { type: 'evented', name: 'Thread 3', unit: 'seconds', startValue: 0, endValue: 1, events: [{ type: 'O', frame: 1, at: -1e308 }, { type: 'O', frame: 4, at: 0.5 }] },
     ]);
     const index = await loadText(text, 'odd.speedscope.json');
-    const [evented, sampled] = [...index.lanes.values()].map((l) => laneSlices(index, l.info.id));
+    const [evented, sampled, huge] = [...index.lanes.values()].map((l) => laneSlices(index, l.info.id));
     const ms = 1e6;
     // Event at "1", the close at null and the bare 7 are skipped; main runs to endValue.
     expect(evented).toEqual([`main@0+${4 * ms}#0`, `sleep@${2 * ms}+${ms}#1`].sort());
     // Weight "two" counts as 0: [1, 4] covers no time; "x" is an empty stack.
     expect(sampled).toEqual([`forward@${ms}+0#1`, `main@0+${ms}#0`].sort());
+    expect(huge).toEqual([`forward@${500 * ms}+${500 * ms}#0`]);
     // One warning per code, counting the others.
     expect(index.result.warnings.filter((w) => w.code === 'speedscope-bad-value').map((w) => w.message)).toEqual([
-      'Profile "Thread 1": 3 events or sample weights have no valid time and were skipped (weights as 0). (and 1 more like it)',
+      'Profile "Thread 1": 3 events or sample weights have no valid time and were skipped (weights as 0). (and 2 more like it)',
     ]);
   });
 
