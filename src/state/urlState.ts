@@ -93,17 +93,18 @@ export async function fitLink(
   limit = MAX_LINK_CHARS,
 ): Promise<{ link: string; notice: string | null }> {
   let link = linkOf(await encodeViewState(s));
-  if (link.length <= limit || (!s.hidden.length && !s.pinned.length)) return { link, notice: null };
+  if (link.length <= limit) return { link, notice: null };
+  const count = (n: number) => n.toLocaleString('en-US');
+  const tooLong = (n: number) => `It is ${count(n)} characters, and chat tools and browsers may cut links over ${count(limit)}: export the annotations (JSON) to share them whole.`;
+  if (!s.hidden.length && !s.pinned.length) return { link, notice: `The link to this view is too long. ${tooLong(link.length)}` };
   const patterned: ViewState = { ...s, hidden: [], pinned: [], hiddenPatterns: lanePatterns(s.hidden, laneIds), pinnedPatterns: lanePatterns(s.pinned, laneIds) };
   link = linkOf(await encodeViewState(patterned));
   if (link.length <= limit) return { link, notice: null };
   link = linkOf(await encodeViewState({ ...s, hidden: [], pinned: [] }));
-  const count = (n: number) => n.toLocaleString('en-US');
   const left = [s.hidden.length && `${count(s.hidden.length)} hidden`, s.pinned.length && `${count(s.pinned.length)} pinned`].filter(Boolean).join(' and ');
-  const still = link.length > limit ? ` It is still ${link.length.toLocaleString('en-US')} characters: export the annotations (JSON) to keep them whole.` : '';
   return {
     link,
-    notice: `The link leaves out the ${left} lanes: with them it would be longer than ${limit.toLocaleString('en-US')} characters, which chat tools and browsers may cut. Saved work in this browser keeps them.${still}`,
+    notice: `The link leaves out the ${left} lanes: with them it would be longer than ${count(limit)} characters, which chat tools and browsers may cut. Saved work in this browser keeps them.${link.length > limit ? ` Even so: ${tooLong(link.length)}` : ''}`,
   };
 }
 

@@ -141,4 +141,15 @@ describe('fitLink', () => {
     expect(back.annotations.map((a) => a.label)).toEqual(['kept in the link']);
     expect(back.viewport).toEqual({ startNs: 1000, endNs: 9_000_000 });
   });
+
+  it('says when annotations alone make the link too long, and offers their export', async () => {
+    let x = 0x2545f491;
+    const word = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32).toString(36).slice(2, 9);
+    const many = Array.from({ length: 600 }, (_, i) => ({ startNs: i * 1_000_003 + (x & 0xffff), label: `${word()} ${word()}`, color: ANNOTATION_COLORS[i % 4] }));
+    const { link, notice } = await fitLink({ ...state([], []), annotations: many }, universe, linkOf);
+    expect(link.length).toBeGreaterThan(MAX_LINK_CHARS);
+    expect(notice).toContain(`It is ${link.length.toLocaleString('en-US')} characters`);
+    expect(notice).toContain('export the annotations (JSON)');
+    expect((await decoded(link)).annotations).toHaveLength(600);
+  });
 });
