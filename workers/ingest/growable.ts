@@ -302,8 +302,8 @@ export class TokenInterner {
 
   constructor(private readonly strings: StringTable) {}
 
-  /** The string id of the token b[s, e); `decode` runs only the first time these bytes are seen. */
-  intern(b: Uint8Array, s: number, e: number, decode: () => string): number {
+  /** The string id of the token b[s, e); `decode(b, s, e)` runs only the first time these bytes are seen (no closure per call). */
+  intern(b: Uint8Array, s: number, e: number, decode: (b: Uint8Array, s: number, e: number) => string): number {
     const len = e - s;
     let h = 0x811c9dc5 ^ len;
     const head = Math.min(e, s + 64);
@@ -324,7 +324,7 @@ export class TokenInterner {
     return true;
   }
 
-  private insert(slot: number, h: number, b: Uint8Array, s: number, e: number, decode: () => string): number {
+  private insert(slot: number, h: number, b: Uint8Array, s: number, e: number, decode: (b: Uint8Array, s: number, e: number) => string): number {
     const len = e - s;
     if (this.poolUsed + len > this.pool.length) {
       const next = new Uint8Array(Math.max(this.pool.length * 2, this.poolUsed + len));
@@ -337,7 +337,7 @@ export class TokenInterner {
     this.starts.push(this.poolUsed);
     this.lengths.push(len);
     this.poolUsed += len;
-    const id = this.strings.intern(decode());
+    const id = this.strings.intern(decode(b, s, e));
     this.ids.push(id);
     this.slots[slot] = entry;
     if (this.ids.length * 2 > this.slots.length) this.rehash();
