@@ -30,22 +30,21 @@ export interface OpenSliceData extends OpenSlice {
 }
 
 /**
- * A B or E event of a thread ("pid|tid" of string ids). They are kept until every
- * event of the file is known, then matched in time order: the Trace Event Format
- * orders a thread's events by ts, and files list them in any order.
+ * The B and E events of a file (or fragment) in file order, per thread ("pid|tid" of string
+ * ids). They are kept until every event is known, then matched in time order: the Trace
+ * Event Format orders a thread's events by ts, and files list them in any order. Columns,
+ * not objects (traces hold millions); a B is already in the RawTrace with duration 0 until
+ * matched, so it is just its index there.
  */
-export interface BeginEnd {
-  ts: number;
-  /** The slice a B opens; null for an E. */
-  begin: OpenSlice | null;
-  /** Event number and byte offset, for the warning about an E that closes nothing. */
-  index: number;
-  abs: number;
-}
-
-/** A fragment's B/E event, ids and event number local to the fragment. */
-export interface BeginEndData extends BeginEnd {
-  key: string;
+export interface BeginEndColumns {
+  /** Thread keys; `thread` holds positions in it. */
+  threads: string[];
+  thread: Uint32Array;
+  ts: Float64Array;
+  /** B: its RawTrace index (≥ 0); E: −1 − its event number (for the warning of an E that closes nothing). */
+  ref: Float64Array;
+  /** Byte offset in the file. */
+  abs: Float64Array;
 }
 
 /** An async end event whose begin lies in an earlier fragment. */
@@ -96,7 +95,7 @@ export interface FragmentData {
   warnings: { warning: LoadWarning; count: number }[];
   open: OpenSliceData[];
   pendingEnds: PendingEnd[];
-  beginEnds: BeginEndData[];
+  beginEnds: BeginEndColumns;
   maxEnd: number;
   events: number;
   end: FragmentEndState;
@@ -119,7 +118,6 @@ export function fragmentData(raw: RawTrace, rest: Pick<FragmentData, 'open' | 'p
   };
   for (let i = 0; i < n; i++) argsOff[i] = repack(argsOff[i], argsLen[i]);
   const open = rest.open.map((o) => ({ ...o, argsOff: repack(o.argsOff, o.argsLen) }));
-  const beginEnds = rest.beginEnds.map((e) => (e.begin ? { ...e, begin: { ...e.begin, argsOff: repack(e.begin.argsOff, e.begin.argsLen) } } : e));
   const args = new Uint8Array(size);
   let at = 0;
   for (const p of parts) {
@@ -154,14 +152,14 @@ export function fragmentData(raw: RawTrace, rest: Pick<FragmentData, 'open' | 'p
     warnings: raw.warningCounts(),
     ...rest,
     open,
-    beginEnds,
   };
 }
 
 /** The buffers of a fragment, to transfer rather than copy. */
 export function fragmentBuffers(d: FragmentData): ArrayBuffer[] {
   const f = d.flows;
-  return [d.kind, d.flags, d.start, d.dur, d.pid, d.tid, d.cat, d.name, d.argsOff, d.argsLen, d.args, f.key, f.phase, f.ts, f.pid, f.tid, f.enclosing].map(
+  const be = d.beginEnds;
+  return [d.kind, d.flags, d.start, d.dur, d.pid, d.tid, d.cat, d.name, d.argsOff, d.argsLen, d.args, f.key, f.phase, f.ts, f.pid, f.tid, f.enclosing, be.thread, be.ts, be.ref, be.abs].map(
     (a) => a.buffer as ArrayBuffer,
   );
 }

@@ -6,18 +6,15 @@
 // parsed only when someone looks at them.
 
 import type { MicrosTime } from '../ingest/rawTrace';
-import { TokenInterner } from '../ingest/growable';
+import { Column, TokenInterner } from '../ingest/growable';
 import { HOT_ARGS, RawFlag, RawKind, RawTrace, textDecoder } from '../ingest/rawTrace';
 import { firstContentByte, TraceFormatError, type ImporterFormat, type TraceImporter } from './importer';
-import { fragmentData, type BeginEnd, type BeginEndData, type FragmentData, type FragmentEndState, type FragmentStart, type OpenSlice, type OpenSliceData, type PendingEnd } from './chromeTraceFragment';
+import { fragmentData, type FragmentData, type FragmentEndState, type FragmentStart, type OpenSlice, type OpenSliceData, type PendingEnd } from './chromeTraceFragment';
 import { decodeString, MAX_TOKEN_BYTES, parseMicros, scalarText, skipString, skipValue, skipWs } from './jsonBytes';
 import { ScanField, WasmEventScanner } from './wasmScanner';
 
 /** Phases this importer turns into slices, instants, counters, flows or metadata. */
 const KNOWN_PHASES = new Set(['X', 'B', 'E', 'b', 'e', 'S', 'F', 'n', 'i', 'I', 'R', 'C', 's', 't', 'f', 'M']);
-
-/** One-character strings of the ASCII bytes. */
-const ASCII = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
 
 /** Top-level metadata values larger than this are dropped rather than held in memory. */
 const MAX_METADATA_BYTES = 32 << 20;
@@ -77,8 +74,12 @@ export class ChromeTraceJsonImporter implements TraceImporter {
   private eventIndex = 0;
   private maxEnd = -Infinity;
 
-  /** Per thread ("pid|tid"), its B and E events in file order, matched once the file is read. */
-  private readonly beginEnds = new Map<string, BeginEnd[]>();
+  /** B and E events in file order, matched once the file is read (BeginEndColumns). */
+  private readonly beThreads = new Map<string, number>();
+  private readonly beThread = new Column(Uint32Array);
+  private readonly beTs = new Column(Float64Array);
+  private readonly beRef = new Column(Float64Array);
+  private readonly beAbs = new Column(Float64Array);
   private readonly asyncStacks = new Map<string, OpenSlice[]>();
   private readonly t: MicrosTime = { us: 0, ns: 0 };
   private readonly f = new EventFields();
@@ -114,8 +115,7 @@ export class ChromeTraceJsonImporter implements TraceImporter {
   fragmentResult(): FragmentData {
     const open: OpenSliceData[] = [];
     for (const [key, list] of this.asyncStacks) for (const o of list) open.push({ key, ...o });
-    const beginEnds: BeginEndData[] = [];
-    for (const [key, list] of this.beginEnds) for (const e of list) beginEnds.push({ key, ...e });
+    const beginEnds = { threads: [...this.beThreads.keys()], thread: this.beThread.trimmed(), ts: this.beTs.trimmed(), ref: this.beRef.trimmed(), abs: this.beAbs.trimmed() };
     return fragmentData(this.raw, {
       open,
       pendingEnds: this.pendingEnds,
@@ -137,6 +137,8 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     const ids = d.strings.map((s) => raw.strings.intern(s));
     if (raw.originUs === null) raw.originUs = d.originUs;
     const dt = d.originUs === null ? 0 : (d.originUs - raw.originUs!) * 1000;
+    // The fragment's events land after ours: its B slices' RawTrace indices move up by this.
+    const firstEvent = raw.count;
     const copyArgs = (off: number, len: number): number => {
       if (len === 0) return off;
       if (off <= HOT_ARGS) return HOT_ARGS - raw.hotArgs.append(d.args, HOT_ARGS - off, HOT_ARGS - off + len);
@@ -181,7 +183,12 @@ export class ChromeTraceJsonImporter implements TraceImporter {
       if (!list) this.asyncStacks.set(k, (list = []));
       list.push(slice(o));
     }
-    for (const e of d.beginEnds) this.addBeginEnd(key(e.key), { ts: e.ts + dt, begin: e.begin && slice(e.begin), index: e.index + this.eventIndex, abs: e.abs });
+    const be = d.beginEnds;
+    const threads = be.threads.map(key);
+    for (let i = 0; i < be.ts.length; i++) {
+      const ref = be.ref[i];
+      this.addBeginEnd(threads[be.thread[i]], be.ts[i] + dt, ref >= 0 ? ref + firstEvent : ref - this.eventIndex, be.abs[i]);
+    }
     this.maxEnd = Math.max(this.maxEnd, d.maxEnd + dt);
     this.eventIndex += d.events;
     if (last) {
@@ -492,11 +499,13 @@ export class ChromeTraceJsonImporter implements TraceImporter {
       }
       case 'B': {
         const [off, len] = this.storeArgs(b, f);
-        this.addBeginEnd(`${pid}|${tid}`, { ts: startNs, begin: { start: startNs, pid, tid, cat, name, argsOff: off, argsLen: len, flags: 0 }, index, abs });
+        // Duration 0 until its E is known (matchBeginEnds).
+        const at = raw.addEventIds(RawKind.Slice, 0, startNs, 0, pid, tid, cat, name, off, len);
+        this.addBeginEnd(`${pid}|${tid}`, startNs, at, abs);
         return;
       }
       case 'E':
-        this.addBeginEnd(`${pid}|${tid}`, { ts: startNs, begin: null, index, abs });
+        this.addBeginEnd(`${pid}|${tid}`, startNs, -1 - index, abs);
         return;
       case 'b':
       case 'S':
@@ -538,7 +547,7 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     if (s < 0) return this.raw.strings.intern('');
     // Huge tokens bypass the interner's byte pool (scalarText cuts them).
     if (e - s > MAX_TOKEN_BYTES) return this.raw.strings.intern(scalarText(b, s, e));
-    return this.tokens.intern(b, s, e, scalarText);
+    return this.tokens.intern(b, s, e, () => scalarText(b, s, e));
   }
 
   private asyncKey(b: Uint8Array, f: EventFields, pid: number, cat: number): string {
@@ -593,43 +602,73 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     this.raw.addEventIds(RawKind.Slice, open.flags, open.start, dur, open.pid, open.tid, open.cat, open.name, open.argsOff, open.argsLen);
   }
 
-  private addBeginEnd(key: string, e: BeginEnd): void {
-    let list = this.beginEnds.get(key);
-    if (!list) this.beginEnds.set(key, (list = []));
-    list.push(e);
-    if (e.ts > this.maxEnd) this.maxEnd = e.ts;
+  /** `ref`: a B's RawTrace index, or −1 − an E's event number (BeginEndColumns). */
+  private addBeginEnd(key: string, ts: number, ref: number, abs: number): void {
+    let thread = this.beThreads.get(key);
+    if (thread === undefined) this.beThreads.set(key, (thread = this.beThreads.size));
+    this.beThread.push(thread);
+    this.beTs.push(ts);
+    this.beRef.push(ref);
+    this.beAbs.push(abs);
+    if (ts > this.maxEnd) this.maxEnd = ts;
   }
 
   /**
-   * Each thread's B/E events in time order (equal times keep file order: Array.sort is
-   * stable), each E closing the innermost open B whatever its name, or none. Returns the
-   * B events left open.
+   * Each thread's B/E events in time order (equal times in file order), each E closing the
+   * innermost open B whatever its name, or none: sets the B slices' durations. Returns the
+   * RawTrace indices of the B slices left open.
    */
-  private matchBeginEnds(): OpenSlice[] {
-    const left: OpenSlice[] = [];
-    for (const list of this.beginEnds.values()) {
+  private matchBeginEnds(): number[] {
+    const n = this.beTs.length;
+    const [thread, ts, ref, abs] = [this.beThread.data, this.beTs.data, this.beRef.data, this.beAbs.data];
+    const threads = this.beThreads.size;
+    // Each thread's events together, in file order (a counting sort by thread).
+    const at = new Int32Array(threads + 1);
+    for (let i = 0; i < n; i++) at[thread[i] + 1]++;
+    for (let t = 0; t < threads; t++) at[t + 1] += at[t];
+    const order = new Int32Array(n);
+    const fill = at.slice(0, threads);
+    for (let i = 0; i < n; i++) order[fill[thread[i]]++] = i;
+    const start = this.raw.start.data;
+    const dur = this.raw.dur.data;
+    const stack = new Float64Array(n);
+    const left: number[] = [];
+    for (let t = 0; t < threads; t++) {
+      const events = order.subarray(at[t], at[t + 1]);
       let inOrder = true;
-      for (let i = 1; i < list.length && inOrder; i++) inOrder = list[i - 1].ts <= list[i].ts;
-      if (!inOrder) list.sort((a, b) => a.ts - b.ts);
-      const stack: OpenSlice[] = [];
-      for (const e of list) {
-        if (e.begin) stack.push(e.begin);
-        else this.endSlice(stack.pop(), e.ts, e.index, e.abs);
+      for (let i = 1; i < events.length && inOrder; i++) inOrder = ts[events[i - 1]] <= ts[events[i]];
+      if (!inOrder) events.sort((a, b) => ts[a] - ts[b] || a - b);
+      let depth = 0;
+      for (const i of events) {
+        if (ref[i] >= 0) stack[depth++] = ref[i];
+        else if (depth > 0) {
+          const k = stack[--depth];
+          dur[k] = Math.max(0, ts[i] - start[k]);
+        } else {
+          const index = -1 - ref[i];
+          this.raw.warn({ code: 'unmatched-end', message: `End event #${index} at byte ${abs[i]} has no matching begin; ignored.`, byteOffset: abs[i], eventIndex: index });
+        }
       }
-      for (const o of stack) left.push(o);
+      for (let d = 0; d < depth; d++) left.push(stack[d]);
     }
-    this.beginEnds.clear();
+    for (const c of [this.beThread, this.beTs, this.beRef, this.beAbs]) c.release();
+    this.beThreads.clear();
     return left;
   }
 
   /** B (and async b) events never closed: shown up to the end of the trace, flagged. */
-  private closeOpenSlices(openBegins: OpenSlice[]): void {
+  private closeOpenSlices(openBegins: number[]): void {
     const end = this.maxEnd;
-    let unclosed = 0;
-    for (const stack of [openBegins, ...this.asyncStacks.values()]) {
+    const raw = this.raw;
+    let unclosed = openBegins.length;
+    for (const k of openBegins) {
+      raw.dur.data[k] = Math.max(0, end - raw.start.data[k]);
+      raw.flags.data[k] |= RawFlag.Unclosed;
+    }
+    for (const stack of this.asyncStacks.values()) {
       for (const open of stack) {
         unclosed++;
-        this.raw.addEventIds(RawKind.Slice, open.flags | RawFlag.Unclosed, open.start, Math.max(0, end - open.start), open.pid, open.tid, open.cat, open.name, open.argsOff, open.argsLen);
+        raw.addEventIds(RawKind.Slice, open.flags | RawFlag.Unclosed, open.start, Math.max(0, end - open.start), open.pid, open.tid, open.cat, open.name, open.argsOff, open.argsLen);
       }
     }
     if (unclosed > 0) {
@@ -780,9 +819,7 @@ class EventFields {
   fromRecord(b: Uint8Array, rec: Int32Array, o: number): void {
     const p = o + 2;
     const ph = rec[p + 2 * ScanField.Ph];
-    const phEnd = rec[p + 2 * ScanField.Ph + 1];
-    // Nearly every ph is one ASCII letter in quotes: no decoding for those.
-    this.ph = ph < 0 ? '' : phEnd - ph === 3 && b[ph] === 0x22 && b[ph + 1] < 0x80 && b[ph + 1] !== 0x5c ? ASCII[b[ph + 1]] : scalarText(b, ph, phEnd);
+    this.ph = ph < 0 ? '' : scalarText(b, ph, rec[p + 2 * ScanField.Ph + 1]);
     this.nameStart = rec[p + 2 * ScanField.Name];
     this.nameEnd = rec[p + 2 * ScanField.Name + 1];
     this.catStart = rec[p + 2 * ScanField.Cat];
