@@ -16,6 +16,9 @@ import { ScanField, WasmEventScanner } from './wasmScanner';
 /** Phases this importer turns into slices, instants, counters, flows or metadata. */
 const KNOWN_PHASES = new Set(['X', 'B', 'E', 'b', 'e', 'S', 'F', 'n', 'i', 'I', 'R', 'C', 's', 't', 'f', 'M']);
 
+/** One-character strings of the ASCII bytes. */
+const ASCII = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
+
 /** Top-level metadata values larger than this are dropped rather than held in memory. */
 const MAX_METADATA_BYTES = 32 << 20;
 
@@ -547,7 +550,7 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     if (s < 0) return this.raw.strings.intern('');
     // Huge tokens bypass the interner's byte pool (scalarText cuts them).
     if (e - s > MAX_TOKEN_BYTES) return this.raw.strings.intern(scalarText(b, s, e));
-    return this.tokens.intern(b, s, e, () => scalarText(b, s, e));
+    return this.tokens.intern(b, s, e, scalarText);
   }
 
   private asyncKey(b: Uint8Array, f: EventFields, pid: number, cat: number): string {
@@ -819,7 +822,9 @@ class EventFields {
   fromRecord(b: Uint8Array, rec: Int32Array, o: number): void {
     const p = o + 2;
     const ph = rec[p + 2 * ScanField.Ph];
-    this.ph = ph < 0 ? '' : scalarText(b, ph, rec[p + 2 * ScanField.Ph + 1]);
+    const phEnd = rec[p + 2 * ScanField.Ph + 1];
+    // Nearly every ph is one ASCII letter in quotes: no decoding for those.
+    this.ph = ph < 0 ? '' : phEnd - ph === 3 && b[ph] === 0x22 && b[ph + 1] < 0x80 && b[ph + 1] !== 0x5c ? ASCII[b[ph + 1]] : scalarText(b, ph, phEnd);
     this.nameStart = rec[p + 2 * ScanField.Name];
     this.nameEnd = rec[p + 2 * ScanField.Name + 1];
     this.catStart = rec[p + 2 * ScanField.Cat];
