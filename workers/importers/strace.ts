@@ -18,10 +18,13 @@ import { headLines, LineReader } from './lineReader';
 const HEADER = /^(?:\[pid\s+(\d+)\]\s+|(\d+)\s+)?(?:(\d+)\.(\d+)|(\d{1,2}):(\d\d):(\d\d)(?:\.(\d+))?)?\s*/;
 const SYSCALL = /^([A-Za-z_][\w]*)\((.*)$/;
 const RESUMED = /^<\.\.\. ([\w]+) resumed>\s?(.*)$/;
-const SIGNAL = /^--- (\S+)\s*(.*?)\s*---$/;
+// No pattern here may start or end with \s* unanchored, or be lazy before one: on a line
+// with a long run of spaces (strace prints buffers as they are) each start in the run
+// rescans it, and one 40 000-space write() took seconds.
+const SIGNAL = /^--- (\S+)(.*)---$/;
 const EXIT = /^\+\+\+ (.*?) \+\+\+$/;
-const UNFINISHED = /\s*<unfinished \.\.\.>$/;
-const DURATION = /\s*<(\d+)\.(\d+)>$/;
+const UNFINISHED = '<unfinished ...>';
+const DURATION = /<(\d+)\.(\d+)>$/;
 const ERRNO = /^(E[A-Z0-9_]+)(?:\s+\((.*)\))?$/;
 const CLONE_CALLS = new Set(['clone', 'clone3', 'fork', 'vfork']);
 
@@ -55,11 +58,16 @@ export const strace: ImporterFormat = {
   create: (raw, fileName) => new StraceImporter(raw, fileName),
 };
 
+/** `--- SIGNAL info ---`; the end is checked first, else a long name without it backtracks quadratically. */
+function signalOf(body: string): RegExpExecArray | null {
+  return body.endsWith('---') ? SIGNAL.exec(body) : null;
+}
+
 function isStraceLine(line: string): boolean {
   const h = HEADER.exec(line)!;
   const body = line.slice(h[0].length);
   const hasHeader = h[0].trim() !== '';
-  return (SYSCALL.test(body) && (hasHeader || / = |<unfinished \.\.\.>$/.test(body))) || RESUMED.test(body) || SIGNAL.test(body) || EXIT.test(body);
+  return (SYSCALL.test(body) && (hasHeader || / = |<unfinished \.\.\.>$/.test(body))) || RESUMED.test(body) || signalOf(body) !== null || EXIT.test(body);
 }
 
 export class StraceImporter implements TraceImporter {
@@ -146,7 +154,7 @@ export class StraceImporter implements TraceImporter {
     const hasTime = h[3] !== undefined || h[5] !== undefined;
     const call = SYSCALL.exec(body);
     const resumed = call ? null : RESUMED.exec(body);
-    const signal = call || resumed ? null : SIGNAL.exec(body);
+    const signal = call || resumed ? null : signalOf(body);
     const exit = call || resumed || signal ? null : EXIT.exec(body);
     if (!call && !resumed && !signal && !exit) {
       this.raw.warn({ code: 'strace-unparsed', message: `Line ${lineNo} is not a strace line and was skipped: "${line.slice(0, 80)}"` });
@@ -157,8 +165,8 @@ export class StraceImporter implements TraceImporter {
 
     if (call) {
       const [, name, rest] = call;
-      if (UNFINISHED.test(rest)) {
-        const args = rest.replace(UNFINISHED, '');
+      if (rest.endsWith(UNFINISHED)) {
+        const args = rest.slice(0, -UNFINISHED.length).trimEnd();
         this.pending.set(tid, { startNs: ns, name, args });
         return;
       }
@@ -178,7 +186,7 @@ export class StraceImporter implements TraceImporter {
         this.complete(tid, r.durNs === null ? ns : ns - r.durNs, name, r, true);
       }
     } else if (signal) {
-      this.add(RawKind.Instant, 0, ns, 0, tid, 'signal', signal[1], { signal: signal[1], info: signal[2] });
+      this.add(RawKind.Instant, 0, ns, 0, tid, 'signal', signal[1], { signal: signal[1], info: signal[2].trim() });
     } else if (exit) {
       const p = this.pending.get(tid);
       if (p) {
@@ -253,7 +261,7 @@ export function result(rest: string): CallResult {
   const d = DURATION.exec(rest);
   if (d) {
     durNs = Number(d[1]) * 1e9 + Number((d[2] + '000000000').slice(0, 9));
-    rest = rest.slice(0, d.index);
+    rest = rest.slice(0, d.index).trimEnd();
   }
   const close = closingParen(rest);
   if (close < 0) return { args: rest.trim(), ret: '?', durNs };

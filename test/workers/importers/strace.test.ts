@@ -168,6 +168,25 @@ describe('strace line shapes', () => {
     expect(index.lanes.get(index.find({ name: 'openat' })[0].laneId)!.info.tid).toBe('main');
   });
 
+  it('keeps runs of spaces in buffers, and trims them around markers, durations and signal info', async () => {
+    const spaces = ' '.repeat(100_000);
+    const log = [
+      `[pid 7] 1795593307.000001 write(1, "${spaces}", 100000) = 100000   <0.000200>`,
+      '[pid 7] 1795593307.000300 read(0,   <unfinished ...>',
+      `[pid 7] 1795593307.000400 --- SIGINT   {si_signo=SIGINT, si_addr="${spaces}"}   ---`,
+      '[pid 7] 1795593307.000500 <... read resumed>"x", 1) = 1 <0.000200>',
+      '',
+    ].join('\n');
+    const index = await loadText(log, 'spaces.strace');
+    const args = (name: string) => {
+      const hit = index.find({ name })[0];
+      return { ...hit, ...(JSON.parse(index.slice(hit.laneId, hit.eventIdx)!.args!) as Record<string, unknown>) };
+    };
+    expect(args('write')).toMatchObject({ args: `1, "${spaces}", 100000`, return: '100000', durNs: 200_000 });
+    expect(args('read')).toMatchObject({ args: '0, "x", 1', return: '1', startNs: 299_000, durNs: 200_000 });
+    expect(args('SIGINT')).toMatchObject({ signal: 'SIGINT', info: `{si_signo=SIGINT, si_addr="${spaces}"}` });
+  });
+
   it('takes the thread of a -ff file from its name and joins threads of a clone(CLONE_THREAD)', async () => {
     const log = '1700000000.000001 clone(child_stack=0x1, flags=CLONE_VM|CLONE_THREAD|CLONE_SIGHAND) = 501 <0.000020>\n1700000000.000100 prctl(PR_SET_NAME, "loader") = 0 <0.000001>\n';
     const index = await loadText(log, 'trace.500');
