@@ -70,6 +70,7 @@ export function installAutomation(): void {
         startNs: s.extent.startNs,
         endNs: s.extent.endNs,
         parseMs: Math.max(0, ...ready.map((t) => t.result!.parseMs)),
+        scanners: ready.map((t) => t.result!.scanner ?? null),
         firstFrameMs: s.firstFrameMs,
         warnings: warnings.map((w) => ({ code: w.code, message: w.message, byteOffset: w.byteOffset, eventIndex: w.eventIndex })),
         lanes: s.lanes.map((l) => ({ id: l.id, kind: l.kind, name: l.name, group: l.group, trace: l.trace, events: l.events, rows: l.rows })),

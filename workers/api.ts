@@ -41,7 +41,7 @@ export interface TraceWorkerApi {
     source: TraceSource,
     trace: string,
     onProgress?: (p: LoadProgress) => void,
-    options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker },
+    options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js' },
   ): Promise<TraceLoadResult>;
   /** Drawable slices and counter samples of the given lanes (times relative to the trace origin). */
   query(q: ViewportQuery): Promise<QueryResult>;

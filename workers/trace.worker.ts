@@ -35,7 +35,7 @@ const api: TraceWorkerApi = {
     const gz = await gzipText(chromeTraceWindow(loaded(), q));
     return Comlink.transfer(gz, [gz.buffer as ArrayBuffer]);
   },
-  async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker }) {
+  async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js' }) {
     const debug = options?.debug;
     index = await loadTrace(source, {
       trace,
@@ -47,6 +47,7 @@ const api: TraceWorkerApi = {
       budgetBytes: options?.budgetBytes,
       laneRules: options?.laneRules,
       debugHelper: debug === 'gunzip-exit' ? 'exit' : undefined,
+      scanner: options?.scanner,
     });
     return index.result;
   },

@@ -104,6 +104,8 @@ export interface TraceLoadResult {
   warnings: LoadWarning[];
   bytes: number;
   parseMs: number;
+  /** Chrome JSON only: which byte scanner read the events (WebAssembly, or JS where wasm cannot be compiled or `?scanner=js`). */
+  scanner?: 'wasm' | 'js';
   /** Aggregate profiles only (collapsed stacks): the call tree the flame-graph view draws; no lanes. */
   flame?: FlameGraph;
 }

@@ -63,6 +63,11 @@ function takeDebugWorker(): DebugWorker | undefined {
   return v === 'hang' || v === 'exit' || v === 'gunzip-exit' ? v : undefined;
 }
 
+/** `?scanner=js` reads Chrome JSON with the JS scanner (the bench compares the two in one run). */
+function scannerParam(): 'js' | undefined {
+  return new URLSearchParams(globalThis.location?.search ?? '').get('scanner') === 'js' ? 'js' : undefined;
+}
+
 const clients = new Map<string, Client>();
 /** Each worker's number: caches of worker answers (tiles) key on it, so a reloaded trace never meets stale ones. */
 const generations = new WeakMap<Client, number>();
@@ -181,7 +186,7 @@ export function loadSources(sources: TraceSource[], opts: { budgetMB?: number } 
       laneRulesReady()
         .then(() => {
           lastProgress = performance.now();
-          return api.load(entry.source, entry.key, Comlink.proxy(onProgress), { ...limits, laneRules: rulesInForce(), debug: entry === entries[0] ? debug : undefined });
+          return api.load(entry.source, entry.key, Comlink.proxy(onProgress), { ...limits, laneRules: rulesInForce(), debug: entry === entries[0] ? debug : undefined, scanner: scannerParam() });
         })
         .then((result) => {
           loaded = true;

@@ -96,6 +96,7 @@ export class TraceIndex {
       warnings: raw.finalWarnings(),
       bytes: input.bytes,
       parseMs: input.parseMs,
+      ...(raw.scanner ? { scanner: raw.scanner } : {}),
       ...(raw.flame ? { flame: raw.flame } : {}),
     };
   }

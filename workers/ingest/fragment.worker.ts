@@ -3,6 +3,7 @@
 
 import { fragmentBuffers, type FragmentStart } from '../importers/chromeTraceFragment';
 import { ChromeTraceJsonImporter } from '../importers/chromeTraceJson';
+import { useJsScanner } from '../importers/wasmScanner';
 import { RawTrace } from './rawTrace';
 import { holdLifeline } from '../heartbeat';
 
@@ -13,10 +14,12 @@ interface FragmentJob {
   start: number;
   end: number;
   top: FragmentStart['top'];
+  scanner: 'wasm' | 'js';
 }
 
 self.onmessage = async (e: MessageEvent<FragmentJob>) => {
-  const { file, start, end, top } = e.data;
+  const { file, start, end, top, scanner } = e.data;
+  useJsScanner(scanner === 'js');
   const post = (msg: unknown, transfer: Transferable[] = []): void => (self as unknown as Worker).postMessage(msg, transfer);
   try {
     const raw = new RawTrace();

@@ -3,6 +3,7 @@
 
 import type { LoadProgress, TraceSource } from '../../src/model/types';
 import { chromeTraceJson } from '../importers/chromeTraceJson';
+import { useJsScanner } from '../importers/wasmScanner';
 import { firstContentByte, TraceFormatError, type ImporterFormat } from '../importers/importer';
 import { collapsedStacks } from '../importers/collapsedStacks';
 import { nsysSqlite } from '../importers/nsysSqlite';
@@ -30,10 +31,13 @@ export interface LoadOptions {
   laneRules?: readonly CategoryRule[];
   /** Tests of the heartbeat: the gunzip helper exits after its first chunk. */
   debugHelper?: 'exit';
+  /** `js`: Chrome JSON is read by the JS scanner even where WebAssembly works (`?scanner=js`: comparisons). */
+  scanner?: 'wasm' | 'js';
 }
 
 export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise<TraceIndex> {
   const t0 = performance.now();
+  useJsScanner(opts.scanner === 'js');
   const { stream, total } = await openSource(source, opts.signal);
   const progress: LoadProgress = { phase: 'read', bytesDone: 0, bytesTotal: total, scannedBytes: 0, events: 0, elapsedMs: 0 };
   let lastReport = 0;
@@ -52,6 +56,7 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
     progress.phase = 'parse';
     const parallel = await parseInParallel(
       source.file,
+      opts.scanner ?? 'wasm',
       (n) => {
         progress.bytesDone += n;
         progress.scannedBytes += n;

@@ -32,6 +32,7 @@ function fragmentCount(): number {
  */
 export async function parseInParallel(
   file: Blob,
+  scanner: 'wasm' | 'js',
   onBytes: (n: number) => void,
   checkFirst: (bytes: number, events: number) => void = () => undefined,
 ): Promise<{ raw: RawTrace; importer: ChromeTraceJsonImporter } | null> {
@@ -66,7 +67,7 @@ export async function parseInParallel(
           else reject(new Error(e.data.error ?? 'a fragment worker failed'));
         };
         worker.onerror = (e) => reject(new Error(e.message || 'a fragment worker failed'));
-        worker.postMessage({ file, start, end: bounds[i + 2], top });
+        worker.postMessage({ file, start, end: bounds[i + 2], top, scanner });
       }),
   );
 

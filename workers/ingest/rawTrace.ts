@@ -74,6 +74,8 @@ export class RawTrace {
   readonly metadata: Record<string, unknown> = {};
   readonly phases: Record<string, number> = {};
   readonly warnings: LoadWarning[] = [];
+  /** Which byte scanner the Chrome-JSON importer used (null: another format). */
+  scanner: 'wasm' | 'js' | null = null;
   private readonly warned = new Map<string, number>();
 
   /** µs of the first event seen: the trace's local origin. */
