@@ -104,6 +104,7 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     start?: FragmentStart,
   ) {
     this.tokens = new TokenInterner(raw.strings);
+    raw.scanner = this.scanStats.scanner;
     this.fragment = start !== undefined;
     if (start) {
       this.top = start.top;
