@@ -149,6 +149,18 @@ export function renderResults({ machine, entries }) {
   L.push('');
   L.push('Ingest MB/s = decompressed bytes ÷ the worker\'s parse time (`summary().parseMs`: read + gunzip + scan into raw columns, before the index). JSON.parse MB/s = the same decompressed text through `JSON.parse` in a worker (the string already in memory; skipped ≥ 400 MB). Read-only = a worker draining the same File\'s stream without touching the bytes (a .gz: its compressed bytes), the floor; parse ÷ read-only = the worker\'s parse time over it (plain files only). Bare scan = a worker reading the same File and touching every decompressed byte once. All three in the same page, right after the load.', '');
 
+  L.push('## WebAssembly scanner against the JS scanner (same run, picker)', '');
+  L.push('Each picker run is followed by one with `?scanner=js` (the JS scanner, the fallback and the reference); same build, same machine, minutes apart.', '');
+  L.push('| trace | scanner | parse, wasm | parse, JS | JS ÷ wasm | first frame, wasm | first frame, JS | JS ÷ wasm |');
+  L.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const e of entries) {
+    const t = e.tracelane;
+    const j = t?.jsScanner;
+    if (!t || !j || t.picker.error || j.picker.error) continue;
+    L.push(`| ${e.file} | ${t.scanner ?? '–'} | ${sec(t.parseMs)} | ${sec(j.parseMs)} | ${t.parseMs && j.parseMs ? ratio(j.parseMs / t.parseMs) : '–'} | ${sec(t.picker.medianMs)} | ${sec(j.picker.medianMs)} | ${ratio(j.picker.medianMs / t.picker.medianMs)} |`);
+  }
+  L.push('');
+
   L.push('## Where the first frame goes (picker, the median run)', '');
   L.push('Times from the input\'s change event to each progress label the app showed (labels update at most every 100 ms), then to `traceState === "ready"`; parse = the worker\'s own `parseMs`.', '');
   L.push('| trace | progress labels (ms after change) | parse (worker) | after parse → ready |');

@@ -115,13 +115,14 @@ async function waitLoaded(page, timeoutMs) {
 const appReady = (page) => page.waitForFunction(() => (document.getElementById('root')?.childElementCount ?? 0) > 0, null, { timeout: 30_000 });
 
 /** One picker run: load through the file input, then (same page) memory, baselines and frames. */
-async function pickerRun(browser, browserSession, origin, trace, { first }) {
+async function pickerRun(browser, browserSession, origin, trace, { first, scanner = 'wasm' }) {
   const { context, page } = await newPage(browser);
   const file = path.join(outDir, trace.file);
   const gz = trace.file.endsWith('.gz');
   const out = {};
   try {
-    await page.goto(`${origin}/`);
+    // `?scanner=js`: the same load read by the JS scanner, for the same-run comparison (timing only).
+    await page.goto(`${origin}/${scanner === 'js' ? '?scanner=js' : ''}`);
     await appReady(page);
     const mem = first ? await openMemoryProbe(page, browserSession) : null;
     const empty = mem ? await mem.measure() : null;
@@ -137,6 +138,11 @@ async function pickerRun(browser, browserSession, origin, trace, { first }) {
     const ready = probe.states.find((s) => s.state === 'ready');
     out.firstFrameMs = ready.t - probe.change;
     out.appFirstFrameMs = summary.firstFrameMs;
+    out.scanner = summary.scanners?.[0] ?? null;
+    if (scanner === 'js') {
+      out.parseMs = summary.parseMs;
+      return out;
+    }
     out.parseMs = summary.parseMs;
     out.events = summary.events;
     out.lanes = summary.lanes.length;
@@ -245,11 +251,17 @@ async function measureTrace(browser, browserSession, origin, trace, save, profil
   const loadBefore = os.loadavg()[0];
   log(`${trace.file} (${(bytes / 1e6).toFixed(1)} MB): ${runs} run(s), load average ${loadBefore.toFixed(1)}`);
   const picker = [];
+  const jsRuns = [];
   const url = [];
   for (let i = 0; i < runs; i++) {
     const p = await pickerRun(browser, browserSession, origin, { ...trace, bytes }, { first: i === 0 });
     picker.push(p);
     log(`  picker run ${i + 1}: ${p.error ? `FAILED ${p.error}` : `first frame ${Math.round(p.firstFrameMs)} ms, parse ${Math.round(p.parseMs)} ms, read-only ${Math.round(p.read?.ms ?? NaN)} ms, scan ${Math.round(p.scan?.ms ?? NaN)} ms, JSON.parse ${p.parse?.ok ? Math.round(p.parse.parseMs) : '–'} ms`}`);
+    if (!trace.file.includes('speedscope')) {
+      const j = await pickerRun(browser, browserSession, origin, { ...trace, bytes }, { first: false, scanner: 'js' });
+      jsRuns.push(j);
+      log(`  picker run ${i + 1}, JS scanner: ${j.error ? `FAILED ${j.error}` : `first frame ${Math.round(j.firstFrameMs)} ms, parse ${Math.round(j.parseMs)} ms`}`);
+    }
     const u = await urlRun(browser, origin, trace);
     url.push(u);
     log(`  ?url= run ${i + 1}: ${u.error ? `FAILED ${u.error}` : `first frame ${Math.round(u.firstFrameMs)} ms (fetch alone ${Math.round(u.fetchMs)} ms)`}`);
@@ -270,6 +282,8 @@ async function measureTrace(browser, browserSession, origin, trace, save, profil
     loadAvg: [loadBefore, os.loadavg()[0]].map((v) => Math.round(v * 10) / 10),
     tracelane: {
       picker: summariseLoads(picker),
+      scanner: medianRun?.scanner ?? null,
+      jsScanner: jsRuns.length ? { picker: summariseLoads(jsRuns), parseMs: okMedian(jsRuns.filter((r) => !r.error), 'parseMs') } : null,
       url: { ...summariseLoads(url), fetchMs: okMedian(url, 'fetchMs'), phases: medianOf(url)?.phases ?? null },
       events: medianRun?.events ?? null,
       lanes: medianRun?.lanes ?? null,
