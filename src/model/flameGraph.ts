@@ -45,7 +45,8 @@ export class FlameGraphBuilder {
     if (kids.length <= SCAN_CHILDREN) {
       for (const c of kids) if (c.name === frame) return c;
       const made = newNode(frame);
-      kids.push(made);
+      if (kids === LEAF) node.children = [made];
+      else kids.push(made);
       if (kids.length > SCAN_CHILDREN) this.childMaps.set(node, new Map(kids.map((c) => [c.name, c])));
       return made;
     }
@@ -70,6 +71,9 @@ export class FlameGraphBuilder {
   }
 }
 
+/** The children of every leaf, shared: most nodes of a wide tree are leaves, and an empty array each is memory and GC for nothing. Never written to (the builder replaces it; readers only read). */
+const LEAF: FlameNode[] = [];
+
 function newNode(name: string): FlameNode {
-  return { name, total: 0, self: 0, children: [] };
+  return { name, total: 0, self: 0, children: LEAF };
 }

@@ -61,7 +61,7 @@ async function timed(c: Case, bytes: Uint8Array, timeoutMs: number): Promise<num
 }
 
 /** The best of 3 loads at n after a warm-up, doubling n while that is under MIN_N_MS. */
-async function baseline(c: Case): Promise<{ n: number; small: Uint8Array; tN: number }> {
+async function baseline(c: Case): Promise<{ n: number; tN: number }> {
   const best3 = async (bytes: Uint8Array) => Math.min(await timed(c, bytes, 120_000), await timed(c, bytes, 120_000), await timed(c, bytes, 120_000));
   let n = c.n0;
   let small = await bytesOf(await c.make(n));
@@ -72,19 +72,19 @@ async function baseline(c: Case): Promise<{ n: number; small: Uint8Array; tN: nu
     small = await bytesOf(await c.make(n));
     tN = await best3(small);
   }
-  return { n, small, tN };
+  return { n, tN };
 }
 
 async function growth(c: Case): Promise<{ n: number; tN: number; t4N: number }> {
-  const { n, small, tN } = await baseline(c);
+  const { n, tN } = await baseline(c);
   const big = await bytesOf(await c.make(4 * n));
   let t4N = Infinity;
-  // The best of 3; once one run is within the bound the best is too.
+  // The best of 3; once one run is within the bound the best is too. A stopped run ends
+  // the tries: 40× in wall time is beyond any noise of a busy machine.
   for (let k = 0; k < 3 && t4N > MAX_GROWTH * tN; k++) {
     const t4 = await timed(c, big, Math.max(10_000, STOP_AT * tN));
-    // A stopped worker restarts cold: warm the new one up before the next try.
-    if (t4 === Infinity) await timed(c, small, 120_000);
     t4N = Math.min(t4N, t4);
+    if (t4 === Infinity) break;
   }
   table.push(`  ${c.name.padEnd(48)} n=${String(n).padStart(9)}  ${tN.toFixed(0).padStart(6)} → ${t4N === Infinity ? 'stopped' : t4N.toFixed(0).padStart(6)}  ×${(t4N / tN).toFixed(1)}`);
   return { n, tN, t4N };
@@ -93,15 +93,16 @@ async function growth(c: Case): Promise<{ n: number; tN: number; t4N: number }> 
 function check(c: Case): void {
   it(`${c.name}: 4n takes ≤ ${MAX_GROWTH}× the time of n`, async () => {
     const { n, tN, t4N } = await growth(c);
-    expect(t4N / tN, `${c.name}: n = ${n}: ${tN.toFixed(0)} ms, 4n: ${t4N.toFixed(0)} ms`).toBeLessThanOrEqual(MAX_GROWTH);
-  });
+    const at4N = t4N === Infinity ? `stopped after ${STOP_AT}× in wall time` : `${t4N.toFixed(0)} ms`;
+    expect(t4N / tN, `${c.name}: n = ${n}: ${tN.toFixed(0)} ms, 4n: ${at4N}`).toBeLessThanOrEqual(MAX_GROWTH);
+  }, 600_000);
 }
 
 const MB = 1 << 20;
 
 describe('ingest + lanes + index time grows ≤ 6× from n to 4n', () => {
   describe('Chrome trace JSON', () => {
-    check({ name: 'B/E nested n/2 deep', file: 'deep.json', n0: 32_000, make: gen.deepBeginEnd });
+    check({ name: 'B/E nested n/2 deep', file: 'deep.json', n0: 64_000, make: gen.deepBeginEnd });
     check({ name: 'one flow id with n/2 f', file: 'flow.json', n0: 192_000, make: gen.oneFlowManyEnds });
     check({ name: 'n lanes (one slice per thread)', file: 'lanes.json', n0: 20_000, make: gen.manyLanes });
     check({ name: 'n distinct names', file: 'names.json', n0: 80_000, make: gen.distinctNames });
@@ -125,7 +126,7 @@ describe('ingest + lanes + index time grows ≤ 6× from n to 4n', () => {
   // Quadratic before issue 14's fixes of row assignment (workers/index/assignRows.ts) and
   // begin/end matching (workers/importers/chromeTraceJson.ts).
   describe('Chrome trace JSON shapes quadratic before issue 14', () => {
-    check({ name: 'n X all overlapping on one GPU stream', file: 'overlap.json', n0: 16_000, make: gen.overlappingX });
-    check({ name: 'n/2 nested B, then n/2 E backwards in time', file: 'reversed.json', n0: 32_000, make: gen.reversedEnds });
+    check({ name: 'n X all overlapping on one GPU stream', file: 'overlap.json', n0: 64_000, make: gen.overlappingX });
+    check({ name: 'n/2 nested B, then n/2 E backwards in time', file: 'reversed.json', n0: 64_000, make: gen.reversedEnds });
   });
 });

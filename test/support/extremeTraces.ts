@@ -89,9 +89,10 @@ export function straceThreads(n: number): string {
   return lines.join('\n') + '\n';
 }
 
-/** strace -ttt -T with one write() whose string argument makes the line n bytes long (strace -s with a huge limit). */
+/** strace -ttt -T with one write() whose string argument, half letters and half spaces, makes the line n bytes long (strace -s with a huge limit). */
 export function straceLongLine(n: number): string {
-  return `[pid 7] 1795593307.000001 openat(AT_FDCWD, "/tmp/x", O_WRONLY) = 3 <0.000010>\n[pid 7] 1795593307.000100 write(3, "${'x'.repeat(n)}", ${n}) = ${n} <0.000200>\n`;
+  const text = 'x'.repeat(n >> 1) + ' '.repeat(n >> 1);
+  return `[pid 7] 1795593307.000001 openat(AT_FDCWD, "/tmp/x", O_WRONLY) = 3 <0.000010>\n[pid 7] 1795593307.000100 write(3, "${text}", ${n}) = ${n} <0.000200>\n`;
 }
 
 const SPEEDSCOPE_HEAD = '{"$schema":"https://www.speedscope.app/file-format-schema.json","exporter":"py-spy@0.3.14"';
