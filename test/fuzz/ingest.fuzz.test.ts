@@ -137,7 +137,7 @@ describe('ingest fuzzing', () => {
           const seed = seeds[k];
           const text = values && mutateJsonText(utf8.decode(seed.bytes), values);
           // Value damage, then byte damage in one case of three; else byte damage.
-          const { bytes, name } = text === null || text === undefined ? damaged(seed.bytes, seed.name, d) : after ? damaged(enc.encode(text), seed.name, after) : { bytes: enc.encode(text), name: seed.name };
+          const { bytes, name } = text === null ? damaged(seed.bytes, seed.name, d) : after ? damaged(enc.encode(text), seed.name, after) : { bytes: enc.encode(text), name: seed.name };
           expect(await check(importer, seed, bytes, name, values ? { values, bytes: after } : d)).toBeNull();
         }),
         options(runsOf(importer)),
@@ -190,6 +190,15 @@ describe('the fuzz harness can fail', () => {
     const spinning = new IngestRunner(worker(`import { parentPort } from 'node:worker_threads'; parentPort.on('message', () => { for (;;); });`), 300);
     expect(await spinning.run('x.json', new Uint8Array(1))).toEqual({ id: 1, outcome: 'hung' });
     await spinning.close();
+  });
+
+  it('fails a rejection that is not the ingest\'s own, or does not say where', () => {
+    const rejected = (errorName: string, message: string, byteOffset?: number): RunOutcome => ({ id: 1, outcome: 'rejected', errorName, message, stack: '', byteOffset });
+    expect(verdict(rejected('TypeError', 'x is undefined at line 3'))).toMatch(/^ungraceful TypeError/);
+    expect(verdict(rejected('TraceFormatError', 'The file is bad.'))).toBe('rejected without saying where: The file is bad.');
+    expect(verdict(rejected('TraceFormatError', 'The file is bad.', 120))).toBeNull();
+    expect(verdict(rejected('TraceFormatError', 'The speedscope file is not valid JSON at line 3 (…)'))).toBeNull();
+    expect(verdict(rejected('TraceFormatError', 'The collapsed-stacks file has no samples.'))).toBeNull();
   });
 
   it('sees overlapping rows and unsorted starts in an index', async () => {
