@@ -359,9 +359,10 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     const count = scanner.scan(buf, i);
     if (count === 0) return 0;
     const rec = scanner.records();
+    const us = scanner.micros();
     const slots = scanner.slots;
     for (let r = 0, o = 0; r < count; r++, o += slots) {
-      this.f.fromRecord(buf, rec, o);
+      this.f.fromRecord(buf, rec, o, us, r);
       this.captureAbs = this.base + rec[o];
       this.eventAt = rec[o];
       this.onEvent(buf);
@@ -475,7 +476,7 @@ export class ChromeTraceJsonImporter implements TraceImporter {
 
     const t = this.t;
     let startNs = NaN;
-    if (f.tsStart >= 0 && parseMicros(b, f.tsStart, f.tsEnd, t)) startNs = raw.toNs(t);
+    if (f.tsStart >= 0 && f.tsMicros(b, t)) startNs = raw.toNs(t);
     if (Number.isNaN(startNs)) {
       raw.warn({ code: 'bad-ts', message: `Event #${index} ("${f.name(b).slice(0, 80)}", ph ${ph}) at byte ${abs} has no valid ts; skipped.`, byteOffset: abs, eventIndex: index });
       return;
@@ -483,15 +484,17 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     if (f.nameEnd - f.nameStart > MAX_TOKEN_BYTES) {
       raw.warn({ code: 'long-name', message: `Event #${index} at byte ${abs} has a ${(f.nameEnd - f.nameStart).toLocaleString('en-US')}-byte name; it is cut to ${MAX_TOKEN_BYTES.toLocaleString('en-US')} bytes.`, byteOffset: abs, eventIndex: index });
     }
-    const pid = this.token(b, f.pidStart, f.pidEnd);
-    const tid = this.token(b, f.tidStart, f.tidEnd);
-    const cat = this.token(b, f.catStart, f.catEnd);
-    const name = this.token(b, f.nameStart, f.nameEnd);
+    const hs = f.hashes;
+    const h = f.hashAt;
+    const pid = this.token(b, f.pidStart, f.pidEnd, hs ? hs[h + 2] : undefined);
+    const tid = this.token(b, f.tidStart, f.tidEnd, hs ? hs[h + 3] : undefined);
+    const cat = this.token(b, f.catStart, f.catEnd, hs ? hs[h + 1] : undefined);
+    const name = this.token(b, f.nameStart, f.nameEnd, hs ? hs[h] : undefined);
 
     switch (ph) {
       case 'X': {
         let durNs = 0;
-        if (f.durStart >= 0 && parseMicros(b, f.durStart, f.durEnd, t)) durNs = t.us * 1000 + t.ns;
+        if (f.durStart >= 0 && f.durMicros(b, t)) durNs = t.us * 1000 + t.ns;
         else durNs = NaN;
         if (!(durNs >= 0)) {
           const problem = f.durStart < 0 ? 'has no dur' : 'has a negative or invalid dur';
@@ -547,11 +550,11 @@ export class ChromeTraceJsonImporter implements TraceImporter {
   }
 
   /** String id of a scalar token (−1 start = absent → ""). */
-  private token(b: Uint8Array, s: number, e: number): number {
+  private token(b: Uint8Array, s: number, e: number, hash?: number): number {
     if (s < 0) return this.raw.strings.intern('');
     // Huge tokens bypass the interner's byte pool (scalarText cuts them).
     if (e - s > MAX_TOKEN_BYTES) return this.raw.strings.intern(scalarText(b, s, e));
-    return this.tokens.intern(b, s, e, scalarText);
+    return this.tokens.intern(b, s, e, scalarText, hash);
   }
 
   private asyncKey(b: Uint8Array, f: EventFields, pid: number, cat: number): string {
@@ -714,6 +717,16 @@ export class ChromeTraceJsonImporter implements TraceImporter {
 /** Byte ranges of one event's fields; −1 when absent. Reused for every event. */
 class EventFields {
   ph = '';
+  /** From a WebAssembly record: the interner hashes of name, cat, pid, tid at hashes[hashAt…] (null: read() found the fields). */
+  hashes: Int32Array | null = null;
+  hashAt = 0;
+  /** From a WebAssembly record: ts / dur already parsed (tsUs, tsNs…), else parseMicros reads them. */
+  tsReady = false;
+  tsUs = 0;
+  tsNs = 0;
+  durReady = false;
+  durUs = 0;
+  durNs = 0;
   nameStart = -1;
   nameEnd = -1;
   catStart = -1;
@@ -742,6 +755,8 @@ class EventFields {
    */
   read(b: Uint8Array, s: number, e: number): number {
     this.ph = '';
+    this.hashes = null;
+    this.tsReady = this.durReady = false;
     // Ends too: a field missing from this event must not pair with the previous event's end.
     this.nameStart = this.catStart = this.pidStart = this.tidStart = this.tsStart = this.durStart = -1;
     this.idStart = this.id2Start = this.bpStart = this.argsStart = -1;
@@ -820,8 +835,17 @@ class EventFields {
   }
 
   /** The fields of one WebAssembly scanner record (rec[o] onwards), as read() would set them. */
-  fromRecord(b: Uint8Array, rec: Int32Array, o: number): void {
+  fromRecord(b: Uint8Array, rec: Int32Array, o: number, us: Float64Array, r: number): void {
     const p = o + 2;
+    const h = p + 2 * ScanField.Count;
+    this.hashes = rec;
+    this.hashAt = h;
+    this.tsReady = rec[h + 5] === 1;
+    this.tsNs = rec[h + 4];
+    this.tsUs = us[2 * r];
+    this.durReady = rec[h + 7] === 1;
+    this.durNs = rec[h + 6];
+    this.durUs = us[2 * r + 1];
     const ph = rec[p + 2 * ScanField.Ph];
     const phEnd = rec[p + 2 * ScanField.Ph + 1];
     // Nearly every ph is one ASCII letter in quotes: no decoding for those.
@@ -846,6 +870,21 @@ class EventFields {
     this.bpEnd = rec[p + 2 * ScanField.Bp + 1];
     this.argsStart = rec[p + 2 * ScanField.Args];
     this.argsEnd = rec[p + 2 * ScanField.Args + 1];
+  }
+
+  /** ts as exact µs + ns: the scanner's parse when it made one, else parseMicros. */
+  tsMicros(b: Uint8Array, t: MicrosTime): boolean {
+    if (!this.tsReady) return parseMicros(b, this.tsStart, this.tsEnd, t);
+    t.us = this.tsUs;
+    t.ns = this.tsNs;
+    return true;
+  }
+
+  durMicros(b: Uint8Array, t: MicrosTime): boolean {
+    if (!this.durReady) return parseMicros(b, this.durStart, this.durEnd, t);
+    t.us = this.durUs;
+    t.ns = this.durNs;
+    return true;
   }
 
   text(b: Uint8Array, s: number, e: number): string {

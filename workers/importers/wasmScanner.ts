@@ -23,12 +23,15 @@ export const enum ScanField {
   FlowIn,
   FlowOut,
   Args,
+  /** Fields per record; after them: 4 token hashes, then ts [ns, ok] and dur [ns, ok]. */
+  Count,
 }
 
 interface ScannerExports {
   memory: WebAssembly.Memory;
   inputOffset(): number;
   outputOffset(): number;
+  microsOffset(): number;
   recordSlots(): number;
   maxRecords(): number;
   stop(): number;
@@ -100,6 +103,11 @@ export class WasmEventScanner {
   /** The records of the last scan (a view: valid until the next scan). */
   records(): Int32Array {
     return new Int32Array(this.x.memory.buffer, this.x.outputOffset(), this.x.maxRecords() * this.slots);
+  }
+
+  /** Whole µs of ts and dur per record of the last scan (a view: valid until the next scan). */
+  micros(): Float64Array {
+    return new Float64Array(this.x.memory.buffer, this.x.microsOffset(), this.x.maxRecords() * 2);
   }
 
   private load(buf: Uint8Array): void {

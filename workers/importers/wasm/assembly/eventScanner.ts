@@ -27,11 +27,20 @@ const F_FLOW_IN: i32 = 13;
 const F_FLOW_OUT: i32 = 14;
 const F_ARGS: i32 = 15;
 
-/** i32 slots per event: start, end, then start/end per field (−1 = absent). */
-const REC: i32 = 2 + FIELDS * 2;
+/**
+ * i32 slots per event: start, end, start/end per field (−1 = absent), then the interner
+ * hashes of name, cat, pid and tid (TokenInterner's), then ts and dur as [ns, ok] with
+ * their whole µs in the f64 table (ok = 1 where jsonBytes.parseMicros's exact path
+ * accepts the number; 0 leaves it to parseMicros).
+ */
+const REC: i32 = 2 + FIELDS * 2 + 4 + 4;
+const HASHES: i32 = 2 + FIELDS * 2;
+const TIMES: i32 = HASHES + 4;
 const MAX_RECORDS: i32 = 4096;
 const OUT: usize = 65536;
-const IN: usize = OUT + <usize>(MAX_RECORDS * REC * 4);
+/** Per event: ts and dur whole µs. */
+const OUT_US: usize = OUT + <usize>(MAX_RECORDS * REC * 4);
+const IN: usize = OUT_US + <usize>(MAX_RECORDS * 2 * 8);
 
 let stopAt: i32 = 0;
 
@@ -40,6 +49,9 @@ export function inputOffset(): usize {
 }
 export function outputOffset(): usize {
   return OUT;
+}
+export function microsOffset(): usize {
+  return OUT_US;
 }
 export function recordSlots(): i32 {
   return REC;
@@ -211,6 +223,92 @@ function readEvent(s: i32, e: i32, rec: usize): i32 {
   return -1;
 }
 
+/** TokenInterner.intern's hash of b[s, e): FNV-1a over the first 64 and the last 32 bytes, seeded with the length. */
+function tokenHash(s: i32, e: i32): i32 {
+  let h: i32 = 0x811c9dc5 ^ (e - s);
+  const head = min(e, s + 64);
+  for (let i = s; i < head; i++) h = (h ^ <i32>byte(i)) * 0x01000193;
+  for (let i = max(head, e - 32); i < e; i++) h = (h ^ <i32>byte(i)) * 0x01000193;
+  return h;
+}
+
+/** Beyond this (about 285 years in µs) a time cannot be an offset held exactly (as jsonBytes.MAX_US). */
+const MAX_US: f64 = 9e12 * 1000;
+
+/**
+ * The exact path of jsonBytes.parseMicros for b[s, e) (the same f64 steps, so the same
+ * results): writes whole µs at usAt and [ns, 1] at slot; anything else [0, 0] (JS decides).
+ */
+function micros(s: i32, e: i32, rec: usize, slot: i32, usAt: usize): void {
+  store<i32>(rec + <usize>((slot + 1) * 4), 0);
+  if (s < 0) return;
+  if (byte(s) == 0x22) {
+    s++;
+    e--;
+  }
+  let i = s;
+  let sign: f64 = 1;
+  if (i < e && byte(i) == 0x2d) {
+    sign = -1;
+    i++;
+  }
+  let us: f64 = 0;
+  let digits = 0;
+  while (i < e && byte(i) >= 0x30 && byte(i) <= 0x39) {
+    us = us * 10 + <f64>(byte(i) - 0x30);
+    i++;
+    digits++;
+  }
+  const intDigits = digits;
+  let ns: f64 = 0;
+  if (i < e && byte(i) == 0x2e) {
+    i++;
+    let scale: f64 = 100;
+    let rest: f64 = 0;
+    let restScale: f64 = 0.1;
+    while (i < e && byte(i) >= 0x30 && byte(i) <= 0x39) {
+      if (scale >= 1) {
+        ns += <f64>(byte(i) - 0x30) * scale;
+        scale /= 10;
+      } else {
+        rest += <f64>(byte(i) - 0x30) * restScale;
+        restScale /= 10;
+      }
+      i++;
+      digits++;
+    }
+    if (rest >= 0.5) ns += 1;
+  }
+  if (i != e || digits == 0 || intDigits > 16) return;
+  if (ns >= 1000) {
+    us += 1;
+    ns -= 1000;
+  }
+  if (us > MAX_US) return;
+  store<f64>(usAt, sign * us);
+  store<i32>(rec + <usize>(slot * 4), <i32>(sign * ns));
+  store<i32>(rec + <usize>((slot + 1) * 4), 1);
+}
+
+@inline function field(rec: usize, f: i32, end: bool): i32 {
+  return load<i32>(rec + 8 + <usize>(f * 8 + (end ? 4 : 0)));
+}
+
+function hashField(rec: usize, f: i32, k: i32): void {
+  const s = field(rec, f, false);
+  store<i32>(rec + <usize>((HASHES + k) * 4), s < 0 ? 0 : tokenHash(s, field(rec, f, true)));
+}
+
+/** Hashes and times of a record just read. */
+function derive(rec: usize, n: i32): void {
+  hashField(rec, F_NAME, 0);
+  hashField(rec, F_CAT, 1);
+  hashField(rec, F_PID, 2);
+  hashField(rec, F_TID, 3);
+  micros(field(rec, F_TS, false), field(rec, F_TS, true), rec, TIMES, OUT_US + <usize>(n * 16));
+  micros(field(rec, F_DUR, false), field(rec, F_DUR, true), rec, TIMES + 2, OUT_US + <usize>(n * 16 + 8));
+}
+
 /**
  * Reads complete events from b[from, end) of the chunk at IN (whitespace and commas
  * between them), at most MAX_RECORDS; returns how many, and stop() where it stopped.
@@ -226,6 +324,7 @@ export function scan(from: i32, end: i32): i32 {
     if (r < 0) break;
     store<i32>(rec, i);
     store<i32>(rec + 4, r);
+    derive(rec, n);
     n++;
     i = r;
   }
