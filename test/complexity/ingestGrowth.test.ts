@@ -121,7 +121,7 @@ describe('ingest + lanes + index time grows ≤ 6× from n to 4n', () => {
     check({ name: '16 stacks n/16 deep', file: 'stacks.txt', n0: 3_200_000, make: gen.collapsedDeepStacks });
   });
   describe('Nsight Systems SQLite', () => {
-    check({ name: 'n/2 kernels + n/2 runtime calls with flows', file: 'report.sqlite', n0: 20_000, make: gen.nsysManyRows });
+    check({ name: 'n rows: kernels, launches, NVTX, OS runtime, memory', file: 'report.sqlite', n0: 20_000, make: gen.nsysManyRows });
   });
   // Quadratic before issue 14's fixes of row assignment (workers/index/assignRows.ts) and
   // begin/end matching (workers/importers/chromeTraceJson.ts).

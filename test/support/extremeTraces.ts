@@ -147,23 +147,39 @@ export function collapsedDeepStacks(n: number): string {
   return lines.join('\n') + '\n';
 }
 
-/** An Nsight Systems export with n/2 kernels and the n/2 runtime calls that launched them, on 8 streams and 4 threads. */
+/**
+ * An Nsight Systems export of about n rows: n/4 kernels on 8 streams and the n/4 runtime
+ * calls on 4 threads that launched them, n/4 NVTX ranges (nested in pairs) named by
+ * string ids of their own, n/8 OS runtime calls and n/8 GPU memory events.
+ */
 export async function nsysManyRows(n: number): Promise<Uint8Array> {
   const SQL = await initSqlJs();
   const db = new SQL.Database();
   db.run(SCHEMA);
-  db.run(`INSERT INTO StringIds VALUES (1, 'cudaLaunchKernel_v7000'), (2, 'void gemm_kernel<float>(float*, int)'), (3, 'gemm')`);
+  db.run(`INSERT INTO StringIds VALUES (1, 'cudaLaunchKernel_v7000'), (2, 'void gemm_kernel<float>(float*, int)'), (3, 'gemm'), (4, 'ioctl')`);
   db.run(`INSERT INTO TARGET_INFO_SESSION_START_TIME VALUES (1795593200123456789, '', '')`);
-  const k = Math.max(1, n >> 1);
+  const k = Math.max(1, n >> 2);
+  const host = (i: number) => globalTid(1, 100 + (i % 4));
   db.run('BEGIN');
   const rt = db.prepare('INSERT INTO CUPTI_ACTIVITY_KIND_RUNTIME VALUES (?, ?, 1, ?, ?, 1, 0, 0)');
   const kern = db.prepare(`INSERT INTO CUPTI_ACTIVITY_KIND_KERNEL VALUES (?, ?, 0, 1, ?, ?, ${globalTid(1, 0)}, 2, 3, 0, 0, 0, 64, 128, 1, 1, 256, 1, 1, 1024, 2048, 0, 0, 0, 0)`);
+  const str = db.prepare('INSERT INTO StringIds VALUES (?, ?)');
+  const nvtx = db.prepare('INSERT INTO NVTX_EVENTS (start, end, eventType, globalTid, textId) VALUES (?, ?, 59, ?, ?)');
+  const osrt = db.prepare('INSERT INTO OSRT_API VALUES (?, ?, 27, ?, 4, 0, 0, 0)');
+  const mem = db.prepare(`INSERT INTO CUDA_GPU_MEMORY_USAGE_EVENTS VALUES (?, ${globalTid(1, 0)}, 0, 1, 0, 0, 4096, 3, ?, 0, 0, 7)`);
   for (let i = 0; i < k; i++) {
-    rt.run([i * 1000, i * 1000 + 500, globalTid(1, 100 + (i % 4)), i + 1]);
-    kern.run([i * 1000 + 600, i * 1000 + 5600, 7 + (i % 8), i + 1]);
+    const t = i * 1000;
+    rt.run([t, t + 500, host(i), i + 1]);
+    kern.run([t + 600, t + 5600, 7 + (i % 8), i + 1]);
+    str.run([100 + i, `range ${i}`]);
+    // Even ranges hold the next one.
+    nvtx.run(i % 2 ? [t - 900, t - 100, host(i - 1), 100 + i] : [t, t + 1900, host(i), 100 + i]);
+    if (i % 2) {
+      osrt.run([t + 200, t + 300, host(i)]);
+      mem.run([t + 700, i % 4 === 1 ? 0 : 1]);
+    }
   }
-  rt.free();
-  kern.free();
+  for (const st of [rt, kern, str, nvtx, osrt, mem]) st.free();
   db.run('COMMIT');
   const bytes = db.export();
   db.close();
