@@ -161,6 +161,17 @@ export function renderResults({ machine, entries }) {
   }
   L.push('');
 
+  L.push('## After ready (picker, median)', '');
+  L.push('`traceState === "ready"` keeps its contract (every event parsed; find, select and the analyses answer): the first `find()` + `select()` right after ready, and ready → `settled()` (background work such as args deflation done).', '');
+  L.push('| trace | first find + select after ready | ready → settled() |');
+  L.push('| --- | --- | --- |');
+  for (const e of entries) {
+    const t = e.tracelane;
+    if (!t || t.picker.error || t.firstSelectMs == null) continue;
+    L.push(`| ${e.file} | ${fmt(t.firstSelectMs)} ms | ${fmt(t.readyToSettledMs)} ms |`);
+  }
+  L.push('');
+
   L.push('## Where the first frame goes (picker, the median run)', '');
   L.push('Times from the input\'s change event to each progress label the app showed (labels update at most every 100 ms), then to `traceState === "ready"`; parse = the worker\'s own `parseMs`.', '');
   L.push('| trace | progress labels (ms after change) | parse (worker) | after parse → ready |');

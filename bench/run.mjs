@@ -143,6 +143,16 @@ async function pickerRun(browser, browserSession, origin, trace, { first, scanne
       out.parseMs = summary.parseMs;
       return out;
     }
+    // Ready means every event is parsed and answers: the first select() right after ready,
+    // and how long the workers' background work (args deflation) runs on after it.
+    out.afterReady = await page.evaluate(async () => {
+      const t0 = performance.now();
+      const hits = await window.tracelane.find({ regex: '.', limit: 1 });
+      const selected = hits.length ? await window.tracelane.select(hits[0].key) : false;
+      const selectMs = performance.now() - t0;
+      await window.tracelane.settled();
+      return { firstSelectMs: selectMs, selected, settledMs: performance.now() - t0 };
+    });
     out.parseMs = summary.parseMs;
     out.events = summary.events;
     out.lanes = summary.lanes.length;
@@ -289,6 +299,8 @@ async function measureTrace(browser, browserSession, origin, trace, save, profil
       lanes: medianRun?.lanes ?? null,
       parseMs,
       appFirstFrameMs: okMedian(good, 'appFirstFrameMs'),
+      firstSelectMs: median(good.filter((r) => r.afterReady).map((r) => r.afterReady.firstSelectMs)),
+      readyToSettledMs: median(good.filter((r) => r.afterReady).map((r) => r.afterReady.settledMs)),
       ingestMBs: parseMs ? decompressedBytes / 1e3 / parseMs : null,
       phases: medianRun?.phases ?? null,
       memory: firstRun.memory ?? null,
