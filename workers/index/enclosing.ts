@@ -26,13 +26,53 @@ export function enclosingStack(lane: LaneIndex, s: number, e: number = s): numbe
   return out;
 }
 
-/** The deepest slice enclosing t, or −1. */
-export function deepestEnclosing(lane: LaneIndex, t: number): number {
-  for (let r = lane.rows.length - 1; r >= 0; r--) {
-    const k = coveringInRow(lane, r, t, t);
-    if (k >= 0) return k;
+/**
+ * For each time, the deepest slice enclosing it (the first of its row if two touch there),
+ * or −1: one sweep over the lane in start order with a heap of the slices begun so far,
+ * deepest row on top, the ended ones dropped as they surface. O((n + q) log n), where a
+ * scan of every row per time was O(q × rows).
+ */
+export function deepestEnclosingAll(lane: LaneIndex, times: Float64Array): Int32Array {
+  const out = new Int32Array(times.length).fill(-1);
+  if (!times.length) return out;
+  const order = Int32Array.from(times, (_, j) => j).sort((a, b) => times[a] - times[b]);
+  const { start, dur, row, instant } = lane;
+  // Heap of lane indices: deeper row first, then the earlier slice.
+  const heap = new Int32Array(start.length);
+  let size = 0;
+  const above = (a: number, b: number) => row[a] > row[b] || (row[a] === row[b] && a < b);
+  const push = (k: number) => {
+    let c = size++;
+    while (c > 0) {
+      const p = (c - 1) >> 1;
+      if (!above(k, heap[p])) break;
+      heap[c] = heap[p];
+      c = p;
+    }
+    heap[c] = k;
+  };
+  const pop = () => {
+    const last = heap[--size];
+    let c = 0;
+    for (;;) {
+      let m = 2 * c + 1;
+      if (m >= size) break;
+      if (m + 1 < size && above(heap[m + 1], heap[m])) m++;
+      if (!above(heap[m], last)) break;
+      heap[c] = heap[m];
+      c = m;
+    }
+    heap[c] = last;
+  };
+  let next = 0;
+  for (const j of order) {
+    const t = times[j];
+    for (; next < start.length && start[next] <= t; next++) if (instant[next] === 0) push(next);
+    // Times only grow: a slice ended before this one has ended for every later one too.
+    while (size > 0 && start[heap[0]] + dur[heap[0]] < t) pop();
+    if (size > 0) out[j] = heap[0];
   }
-  return -1;
+  return out;
 }
 
 /** The deepest non-instant slice starting exactly at t, or −1 (ties at a start: parents come first). */

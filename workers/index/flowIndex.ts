@@ -12,7 +12,7 @@
 
 import type { LaneKind } from '../../src/model/types';
 import type { RawTrace } from '../ingest/rawTrace';
-import { deepestEnclosing, deepestStartingAt } from './enclosing';
+import { deepestEnclosingAll, deepestStartingAt } from './enclosing';
 import { firstStartingAt, type LaneIndex } from './laneIndex';
 
 const S = 's'.charCodeAt(0);
@@ -70,17 +70,27 @@ export class FlowIndex {
     this.pointLane = new Int32Array(n).fill(-1);
     this.pointEvent = new Int32Array(n).fill(-1);
     const strings = raw.strings;
-    let bound = 0;
+    // Enclosing binds are settled per thread, lane by lane in BIND_ORDER, for all of the
+    // thread's points at once: the "deepest slice covering" search is one sweep per lane
+    // (deepestEnclosingAll), not a scan of every row per point (a lane of 70 000 rows).
+    const enclosed = new Map<number[], number[]>();
     for (let i = 0; i < n; i++) {
       const lanes = byThread.get(`${strings.get(f.pid.data[i])}|${strings.get(f.tid.data[i])}`);
       if (!lanes) continue;
-      const ph = f.phase.data[i];
-      const [lane, k] = ph === F && f.enclosing.data[i] === 0 ? this.nextSlice(lanes, f.ts.data[i]) : this.enclosingSlice(lanes, f.ts.data[i]);
+      if (f.phase.data[i] !== F || f.enclosing.data[i] !== 0) {
+        let points = enclosed.get(lanes);
+        if (!points) enclosed.set(lanes, (points = []));
+        points.push(i);
+        continue;
+      }
+      const [lane, k] = this.nextSlice(lanes, f.ts.data[i]);
       if (lane < 0) continue;
       this.pointLane[i] = lane;
       this.pointEvent[i] = k;
-      bound++;
     }
+    for (const [lanes, points] of enclosed) this.bindEnclosing(lanes, points);
+    let bound = 0;
+    for (let i = 0; i < n; i++) if (this.pointLane[i] >= 0) bound++;
 
     let keyCount = 0;
     for (let i = 0; i < n; i++) if (keys[i] + 1 > keyCount) keyCount = keys[i] + 1;
@@ -103,14 +113,30 @@ export class FlowIndex {
     return this.keyOrder.subarray(this.keyStart[key], this.keyStart[key + 1]);
   }
 
-  private enclosingSlice(lanes: number[], t: number): [number, number] {
+  /**
+   * Binds each point to the first lane (in `lanes` order) with a slice starting exactly at
+   * it, else covering it (the deepest); the points a lane leaves unbound go on to the next.
+   */
+  private bindEnclosing(lanes: number[], points: number[]): void {
+    const ts = this.raw.flows.ts.data;
+    let open = points;
     for (const l of lanes) {
+      if (!open.length) return;
       const lane = this.laneList[l];
-      let k = deepestStartingAt(lane, t);
-      if (k < 0) k = deepestEnclosing(lane, t);
-      if (k >= 0) return [l, k];
+      const bind = (i: number, k: number) => {
+        this.pointLane[i] = l;
+        this.pointEvent[i] = k;
+      };
+      const covering: number[] = [];
+      for (const i of open) {
+        const k = deepestStartingAt(lane, ts[i]);
+        if (k >= 0) bind(i, k);
+        else covering.push(i);
+      }
+      const found = deepestEnclosingAll(lane, Float64Array.from(covering, (i) => ts[i]));
+      open = [];
+      covering.forEach((i, j) => (found[j] >= 0 ? bind(i, found[j]) : open.push(i)));
     }
-    return [-1, -1];
   }
 
   private nextSlice(lanes: number[], t: number): [number, number] {
