@@ -30,26 +30,37 @@ export class FlameGraphBuilder {
     return this.root.total;
   }
 
-  add(frames: readonly string[], count: number): void {
+  /**
+   * Adds one folded stack (`outer;…;leaf`, frames split at every `;`) with its count. Frames
+   * are compared in place and only sliced out for new nodes: lines sharing a long stack
+   * would otherwise make garbage of every frame of every line.
+   */
+  addFolded(stack: string, count: number): void {
     let node = this.root;
     node.total += count;
-    for (const frame of frames) {
-      node = this.child(node, frame);
+    for (let at = 0; ; ) {
+      let end = stack.indexOf(';', at);
+      if (end < 0) end = stack.length;
+      node = this.child(node, stack, at, end);
       node.total += count;
+      if (end === stack.length) break;
+      at = end + 1;
     }
     node.self += count;
   }
 
-  private child(node: FlameNode, frame: string): FlameNode {
+  /** The child of `node` named `stack[from, to)`, made if missing. */
+  private child(node: FlameNode, stack: string, from: number, to: number): FlameNode {
     const kids = node.children;
     if (kids.length <= SCAN_CHILDREN) {
-      for (const c of kids) if (c.name === frame) return c;
-      const made = newNode(frame);
+      for (const c of kids) if (c.name.length === to - from && stack.startsWith(c.name, from)) return c;
+      const made = newNode(stack.slice(from, to));
       if (kids === LEAF) node.children = [made];
       else kids.push(made);
       if (kids.length > SCAN_CHILDREN) this.childMaps.set(node, new Map(kids.map((c) => [c.name, c])));
       return made;
     }
+    const frame = stack.slice(from, to);
     const byName = this.childMaps.get(node)!;
     let c = byName.get(frame);
     if (!c) {

@@ -48,6 +48,6 @@ export class CollapsedStacksImporter implements TraceImporter {
       this.raw.warn({ code: 'collapsed-bad-line', message: `Line ${lineNo} is not "frame;frame;… count" and was skipped: "${line.slice(0, 80)}"` });
       return;
     }
-    this.flame.add(m[1].split(';'), Number(m[2]));
+    this.flame.addFolded(m[1], Number(m[2]));
   }
 }
