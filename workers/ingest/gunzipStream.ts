@@ -1,8 +1,10 @@
 // gzip → bytes, on a second thread where the platform allows it (a module worker
 // started from the trace worker), else in this thread. Same stream semantics either
-// way: a cut or corrupt file errors the stream after the bytes that did inflate.
+// way: a cut or corrupt file errors the stream after the bytes that did inflate; every
+// gzip member is inflated (gzipMembers.ts).
 
 import { helperName, watchHelper, WorkerStoppedError } from '../heartbeat';
+import { gunzipMembers } from './gzipMembers';
 
 /** Compressed chunks sent to the gunzip worker and not yet inflated. */
 const MAX_IN_FLIGHT = 4;
@@ -12,7 +14,7 @@ const MAX_QUEUED_BYTES = 32 << 20;
 /** `debug: 'exit'`: the helper exits after its first chunk (tests of the heartbeat). */
 export function gunzip(compressed: ReadableStream<Uint8Array>, debug?: 'exit'): ReadableStream<Uint8Array> {
   if (typeof Worker === 'undefined') {
-    return compressed.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>);
+    return compressed.pipeThrough(gunzipMembers());
   }
   const name = helperName('gunzip');
   const worker = new Worker(new URL('./gunzip.worker.ts', import.meta.url), { type: 'module', name });
