@@ -28,6 +28,17 @@ test.describe('static server', () => {
     }
   });
 
+  test('answers byte ranges: 206 with Content-Range, 416 past the end', async ({ request }) => {
+    const whole = await (await request.get('/corpus/llm_decode_small.json.gz')).body();
+    const part = await request.get('/corpus/llm_decode_small.json.gz', { headers: { Range: 'bytes=100-199' } });
+    expect(part.status()).toBe(206);
+    expect(part.headers()['content-range']).toBe(`bytes 100-199/${whole.length}`);
+    expect((await part.body()).equals(whole.subarray(100, 200))).toBe(true);
+    const past = await request.get('/corpus/llm_decode_small.json.gz', { headers: { Range: `bytes=${whole.length}-` } });
+    expect(past.status()).toBe(416);
+    expect(past.headers()['content-range']).toBe(`bytes */${whole.length}`);
+  });
+
   test('refuses path traversal', async ({ request }) => {
     for (const p of ['/corpus/..%2f..%2fmain%2fpackage.json', '/corpus/%2e%2e%2fcorpus%2fREADME.md', '/..%2fpackage.json']) {
       const res = await request.get(p);

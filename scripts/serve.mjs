@@ -9,7 +9,10 @@
 // Library use (tests): `const s = await serveStatic({ mounts: { '/': 'dist' }, port: 0 }); ...; await s.close();`
 //
 // Deliberately plain: correct Content-Type and Content-Length, GET/HEAD only, no
-// COOP/COEP, no compression negotiation. `.gz` files are served as application/gzip
+// COOP/COEP, no compression negotiation. A single `Range: bytes=a-b` (also `a-`, `-n`) is
+// answered `206` with `Content-Range` (`416` with `Content-Range: bytes */size` when it
+// starts past the end); other Range values get the whole file (`200`). `ranges: false`
+// (tests of servers without ranges) answers every request `200`. `.gz` files are served as application/gzip
 // WITHOUT Content-Encoding so the app receives the raw gzip bytes and inflates them itself.
 import { createReadStream, promises as fsp } from 'node:fs';
 import http from 'node:http';
@@ -73,14 +76,33 @@ function send(res, status, body, headers = {}) {
 }
 
 /**
+ * The byte range a `Range` header asks of a file of `size` bytes: `{ start, end }` (inclusive),
+ * `'unsatisfiable'`, or null (no header, not `bytes=`, several ranges, malformed: serve it all).
+ */
+export function parseRange(header, size) {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(String(header ?? '').trim());
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  if (m[1] === '') {
+    const n = Number(m[2]);
+    if (n === 0 || size === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - n), end: size - 1 };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (m[2] !== '' && Number(m[2]) < start) return null;
+  if (start >= size) return 'unsatisfiable';
+  return { start, end };
+}
+
+/**
  * Request handler serving `mounts` (`{ '/prefix/': 'dir' }`, dirs relative to `root`).
  * Longest prefix wins. `/prefix` (no slash) redirects to `/prefix/` so relative
  * asset URLs (Vite `base: './'`) resolve. Directories serve their index.html.
  */
-export function createHandler({ root = repoRoot, mounts = { '/': 'dist' }, log = null } = {}) {
+export function createHandler({ root = repoRoot, mounts = { '/': 'dist' }, log = null, ranges = true } = {}) {
   const table = normaliseMounts(mounts, root);
   return async function handler(req, res) {
-    const done = (status) => log && log(`${status} ${req.method} ${req.url}`);
+    const done = (status, note = '') => log && log(`${status} ${req.method} ${req.url}${note}`);
     try {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         done(405);
@@ -146,14 +168,22 @@ export function createHandler({ root = repoRoot, mounts = { '/': 'dist' }, log =
         return send(res, 403, 'Forbidden\n');
       }
 
-      res.writeHead(200, {
-        'Content-Type': mimeType(file),
-        'Content-Length': st.size,
-        'Last-Modified': st.mtime.toUTCString(),
-      });
-      done(200);
+      const headers = { 'Content-Type': mimeType(file), 'Last-Modified': st.mtime.toUTCString() };
+      if (ranges) headers['Accept-Ranges'] = 'bytes';
+      const range = ranges ? parseRange(req.headers.range, st.size) : null;
+      if (range === 'unsatisfiable') {
+        done(416);
+        return send(res, 416, 'Range Not Satisfiable\n', { 'Content-Range': `bytes */${st.size}` });
+      }
+      if (range) {
+        res.writeHead(206, { ...headers, 'Content-Length': range.end - range.start + 1, 'Content-Range': `bytes ${range.start}-${range.end}/${st.size}` });
+        done(206, ` bytes=${range.start}-${range.end}`);
+      } else {
+        res.writeHead(200, { ...headers, 'Content-Length': st.size });
+        done(200);
+      }
       if (req.method === 'HEAD') return res.end();
-      const stream = createReadStream(file);
+      const stream = createReadStream(file, range ? { start: range.start, end: range.end } : undefined);
       stream.on('error', () => res.destroy());
       stream.pipe(res);
     } catch (err) {
@@ -170,8 +200,8 @@ export function createHandler({ root = repoRoot, mounts = { '/': 'dist' }, log =
  *   { server, port, url, close() }   (url = http://localhost:<port>/)
  * `port: 0` picks a free port.
  */
-export function serveStatic({ root = repoRoot, mounts = { '/': 'dist' }, port = 5173, host = '127.0.0.1', log = null } = {}) {
-  const server = http.createServer(createHandler({ root, mounts, log }));
+export function serveStatic({ root = repoRoot, mounts = { '/': 'dist' }, port = 5173, host = '127.0.0.1', log = null, ranges = true } = {}) {
+  const server = http.createServer(createHandler({ root, mounts, log, ranges }));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
