@@ -37,6 +37,11 @@ export interface LaneInfo {
   sortIndex: number;
   /** Counter lanes: names of the series and the value range over the whole trace. */
   counter?: { series: string[]; min: number; max: number; unit: string };
+  /**
+   * A recorder's own summary rows (XLA Modules / Ops / Steps, Ascend Overlap Analysis): shown on a GPU
+   * lane like gpu_user_annotation, but not device work (GPU busy/idle, kernel statistics, stalls skip it).
+   */
+  summary?: boolean;
 }
 
 export interface LaneGroup {

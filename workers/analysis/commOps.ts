@@ -102,7 +102,7 @@ export function commOps(index: TraceIndex): RankComms {
   for (const lane of index.lanes.values()) {
     for (let k = 0; k < lane.start.length; k++) {
       const name = names[lane.name[k]];
-      if (lane.info.kind === 'gpu' && NCCL_KERNEL.test(name)) ncclKernels = true;
+      if (lane.info.kind === 'gpu' && !lane.info.summary && NCCL_KERNEL.test(name)) ncclKernels = true;
       if (lane.info.kind !== 'cpu' || name !== 'record_param_comms') continue;
       const p = paramComms(index, lane.info.id, k);
       if (!p) continue;
@@ -137,7 +137,8 @@ export function commOps(index: TraceIndex): RankComms {
   }
   for (const lane of index.lanes.values()) {
     const kind = lane.info.kind;
-    if (kind !== 'cpu' && kind !== 'gpu') continue;
+    // A recorder's summary lanes (LaneInfo.summary) repeat work shown elsewhere: skipped.
+    if ((kind !== 'cpu' && kind !== 'gpu') || lane.info.summary) continue;
     for (let k = 0; k < lane.start.length; k++) {
       if (lane.instant[k]) continue;
       const name = names[lane.name[k]];

@@ -37,12 +37,15 @@ export function threadLanes(index: TraceIndex, pid: string, tid: string): LaneIn
   return byThread.get(`${pid}|${tid}`) ?? [];
 }
 
-/** GPU-lane slices that occupy the device: kernels, memcpy, memset; not the projected user ranges. */
+/**
+ * GPU-lane slices that occupy the device: kernels, memcpy, memset; not the projected user ranges
+ * nor a recorder's own summary lanes (LaneInfo.summary: XLA Ops, Ascend Overlap Analysis, …).
+ */
 export function isDeviceWork(index: TraceIndex, lane: LaneIndex, k: number): boolean {
-  return lane.info.kind === 'gpu' && lane.instant[k] === 0 && index.catOf(lane, k) !== 'gpu_user_annotation';
+  return lane.info.kind === 'gpu' && !lane.info.summary && lane.instant[k] === 0 && index.catOf(lane, k) !== 'gpu_user_annotation';
 }
 
-/** The GPU lanes (one per device + stream). */
+/** The GPU lanes (one per device + stream); not a recorder's summary lanes. */
 export function gpuLanes(index: TraceIndex): LaneIndex[] {
-  return [...index.lanes.values()].filter((l) => l.info.kind === 'gpu');
+  return [...index.lanes.values()].filter((l) => l.info.kind === 'gpu' && !l.info.summary);
 }

@@ -471,6 +471,8 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     const index = this.eventIndex++;
     const abs = this.captureAbs;
     const ph = f.ph;
+    // An empty `{}` (JAX/XLA end their event list with one) says nothing: no warning, no phase.
+    if (ph === '' && f.tsStart < 0 && f.nameStart < 0 && f.pidStart < 0 && f.tidStart < 0 && f.argsStart < 0) return;
     raw.countPhase(ph);
     if (ph === 'M') return this.metadataEvent(b, f);
 

@@ -29,21 +29,17 @@ export const RULE_KINDS: readonly LaneKind[] = ['python', 'cpu', 'syscall', 'cud
  * Defaults. Kineto categories (python_function, cpu_op, cuda_runtime, kernel, …) match
  * nothing here (anchored patterns), so torch traces look exactly as without rules.
  * - eBPF-style exports: syscall/sched/python/cuda families of categories.
- * - msServiceProfiler chrome_tracing.json: its domains (Request, KVCache, BatchSchedule,
- *   ModelExecute, …) and request states (WAITING, RUNNING, …) are host-side serving phases;
- *   the lane is named after the domain so each phase reads as its own row.
+ * - msServiceProfiler chrome_tracing.json (MindIE / vllm-ascend serving): every slice has category
+ *   `Execute` and the DOMAIN is the tid, a string (httpReq, ReqState, BatchSchedule, modelExec,
+ *   deviceKvCache, …; its request states WAITING, RUNNING, … are slice names on the ReqState
+ *   thread); each domain's lane is named after its thread, and keeps the file's thread_sort_index.
  */
 export const DEFAULT_RULES: readonly CategoryRule[] = [
   { cat: '^(syscalls?|raw_syscalls|sys_(enter|exit)\\w*|os_runtime)$', kind: 'syscall' },
   { cat: '^sched(uler|_\\w+)?$', kind: 'cpu', lane: '{thread} · sched' },
   { cat: '^(python|pyperf|uprobe_python)$', kind: 'python' },
   { cat: '^(cuda|cuda_api|cupti|libcuda)$', kind: 'cuda_api' },
-  {
-    cat: '^(Request|ReqState|KVCache|BatchSchedule|Schedule|ModelExecute|Forward|Execute|Communication|Coordinator|Queue|Preprocess|Postprocess|Tokenize|Detokenize)$',
-    kind: 'cpu',
-    lane: '{cat}',
-  },
-  { cat: '^(WAITING|PENDING|RUNNING2?|SWAPPED|RECOMPUTE|SUSPENDED|END(_PRE)?|STOP|PREFILL_HOLD)$', kind: 'cpu', lane: 'request state' },
+  { cat: '^Execute$', kind: 'cpu', lane: '{thread}' },
 ];
 
 export interface CompiledRule {

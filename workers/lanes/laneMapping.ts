@@ -7,6 +7,7 @@ import { RawFlag, RawKind, type RawTrace } from '../ingest/rawTrace';
 import { isKinetoMemoryEvent, isProfilerProcess, KIND_ORDER, knownCategoryKind, laneKindOf } from './laneKind';
 import { compileRules, DEFAULT_RULES, type CategoryRule } from './categoryRules';
 import { LaneRuleVotes } from './laneRuleVotes';
+import { deviceLabel, recorderOf, runtimeLabel, summaryRecorder, type Recorder, type ThreadFacts } from './recorders';
 import { beat } from '../heartbeat';
 import { narrowIds, narrowLengths, narrowOffsets } from '../index/laneIndex';
 
@@ -76,6 +77,13 @@ export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryR
   let lastTrack = NaN;
   let lastLane = -1;
   const votes = new LaneRuleVotes(compileRules(rules), strings);
+  // What each thread says about itself (recorders.ts), once per pid/tid id pair.
+  const threads = new Map<number, Map<number, ThreadRecorders>>();
+  let thrPid = -1;
+  let thrTid = -1;
+  let thr: ThreadRecorders | null = null;
+  // Lane id → the name a recorder row gives it ("NPU 0 · Stream 2", "thread 7 · AscendCL").
+  const recorderNames = new Map<string, string>();
 
   for (let i = 0; i < n; i++) {
     if ((i & 0xffff) === 0) beat();
@@ -86,13 +94,28 @@ export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryR
       addCounterSample(raw, i, trace, strings.get(pids[i]), strings.get(catId), strings.get(names[i]), counterSeries);
       continue;
     }
-    // The category decides; name rules run only for unknown categories, once per name.
-    let kind = kindOfCat[catId];
-    if (kind === undefined) {
-      kind = knownCategoryKind(strings.get(catId));
-      kindOfCat[catId] = kind;
+    if (pids[i] !== thrPid || tids[i] !== thrTid || !thr) {
+      thrPid = pids[i];
+      thrTid = tids[i];
+      thr = threadRecorders(raw, threads, thrPid, thrTid);
+    }
+    // A recorder's summary thread first; then the Kineto category; then the recorder table
+    // by process / thread / category; then name rules (once per name).
+    let row: Recorder | null = thr.summary;
+    let kind: LaneKind | null | undefined = row?.kind;
+    if (!row) {
+      kind = kindOfCat[catId];
+      if (kind === undefined) {
+        kind = knownCategoryKind(strings.get(catId));
+        kindOfCat[catId] = kind;
+      }
     }
     if (kind === null) {
+      row = thr.byCat.get(catId) as Recorder | null | undefined ?? null;
+      if (!thr.byCat.has(catId)) thr.byCat.set(catId, (row = recorderOf(thr.facts, strings.get(catId))));
+      kind = row?.kind;
+    }
+    if (kind == null) {
       kind = kindOfName.get(names[i]);
       if (kind === undefined) {
         kind = laneKindOf(strings.get(catId), strings.get(names[i]));
@@ -117,7 +140,11 @@ export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryR
         const tid = isAsync ? `async ${cat || strings.get(names[i])}` : strings.get(tids[i]);
         found = infos.length;
         tracks.set(track, found);
-        infos.push(newLaneInfo(raw, trace, laneKey(trace, pid, tid, kind), pid, tid, kind));
+        const info = newLaneInfo(raw, trace, laneKey(trace, pid, tid, kind), pid, tid, kind);
+        const named = recorderName(raw, thr.facts, row, info, cat, strings.get(names[i]));
+        if (named) recorderNames.set(info.id, (info.name = named));
+        if (row?.summary) info.summary = true;
+        infos.push(info);
         members.push([]);
       }
       lane = found;
@@ -142,13 +169,61 @@ export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryR
   const lanes = infos.map((info, k) => ({ info, members: Int32Array.from(members[k]) }));
   const allInfos = [...lanes.map((l) => l.info), ...counters.map((c) => c.info)];
   const groupLabels = votes.apply(infos, {
-    defaultName: (info, kind) => laneDisplayName(raw, info.pid, info.tid, kind),
+    defaultName: (info, kind) =>
+      (kind === info.kind ? recorderNames.get(info.id) : undefined) ?? laneDisplayName(raw, info.pid, info.tid, kind),
     thread: (info) => threadLabel(raw, info.pid, info.tid, info.kind),
   });
   const groups = buildGroups(raw, trace, allInfos);
   for (const g of groups) g.name = groupLabels.get(g.id) ?? g.name;
   orderLanes(raw, allInfos);
   return { lanes, counters, groups, categories };
+}
+
+/** A thread's recorder facts and decisions (recorders.ts). */
+interface ThreadRecorders {
+  facts: ThreadFacts;
+  /** The summary row claiming the whole thread, or null. */
+  summary: Recorder | null;
+  /** Per category id (categories Kineto does not know): the row deciding, or null. */
+  byCat: Map<number, Recorder | null>;
+}
+
+function threadRecorders(raw: RawTrace, threads: Map<number, Map<number, ThreadRecorders>>, pidId: number, tidId: number): ThreadRecorders {
+  let byTid = threads.get(pidId);
+  if (!byTid) threads.set(pidId, (byTid = new Map()));
+  let t = byTid.get(tidId);
+  if (!t) {
+    const pid = raw.strings.get(pidId);
+    const tid = raw.strings.get(tidId);
+    const facts: ThreadFacts = {
+      processName: raw.processNames.get(pid) ?? '',
+      processLabels: raw.processLabels.get(pid) ?? '',
+      threadName: raw.threadNames.get(`${pid}|${tid}`) ?? tid,
+    };
+    t = { facts, summary: summaryRecorder(facts), byCat: new Map() };
+    byTid.set(tidId, t);
+  }
+  return t;
+}
+
+/**
+ * The name of a lane a recorder decided or whose runtime is known from its first call: device
+ * lanes "NPU 0 · Stream 2", summaries "GPU 0 · XLA Ops", runtime lanes "thread 7 · AscendCL"
+ * (else "Runtime API"; Kineto's CUDA lanes keep "CUDA API"). Null: the default name.
+ */
+function recorderName(raw: RawTrace, facts: ThreadFacts, row: Recorder | null, info: LaneInfo, cat: string, name: string): string | null {
+  const thread = threadLabel(raw, info.pid, info.tid, info.kind);
+  if (info.kind === 'cuda_api') {
+    const runtime = runtimeLabel(cat, name, facts) ?? (row ? 'Runtime API' : null);
+    return runtime ? `${thread} · ${runtime}` : null;
+  }
+  if (!row) return null;
+  if (row.summary) {
+    const where = deviceLabel(facts, '') || facts.processName;
+    return where ? `${where} · ${thread}` : thread;
+  }
+  if (row.hardware) return `${deviceLabel(facts, row.hardware)} · ${thread}`;
+  return null;
 }
 
 function newLaneInfo(raw: RawTrace, trace: string, id: string, pid: string, tid: string, kind: LaneKind): LaneInfo {

@@ -98,20 +98,17 @@ describe('default rules on other tools’ Chrome-trace exports', () => {
     expect(laneOfCat(index, 'sched').name).toBe('thread 103 · sched');
   });
 
-  it('msServiceProfiler domains become host lanes named after the domain', async () => {
-    const domains = ['Request', 'KVCache', 'BatchSchedule', 'ModelExecute'];
-    const meta = [
-      { ph: 'M', name: 'process_name', pid: 1, args: { name: 'MindIE Server' } },
-      ...domains.map((d, t) => ({ ph: 'M', name: 'thread_name', pid: 1, tid: t, args: { name: d } })),
-    ];
-    const events = domains.flatMap((cat, t) => [
-      { cat, name: `${cat}.begin`, pid: 1, tid: t },
-      { cat, name: `${cat}.step`, pid: 1, tid: t },
-      { cat, name: `${cat}.end`, pid: 1, tid: t },
+  it('msServiceProfiler: category Execute everywhere, the domain is the tid; lanes named after it', async () => {
+    const domains = ['ReqState', 'BatchSchedule', 'modelExec', 'deviceKvCache'];
+    const meta = [{ ph: 'M', name: 'process_name', pid: 1, args: { name: 'MindIE Server' } }];
+    const events = domains.flatMap((tid) => [
+      { cat: 'Execute', name: `${tid}.begin`, pid: 1, tid },
+      { cat: 'Execute', name: `${tid}.step`, pid: 1, tid },
+      { cat: 'Execute', name: `${tid}.end`, pid: 1, tid },
     ]);
     const index = await load(chromeTrace(events, meta));
     for (const d of domains) {
-      const lane = laneOfCat(index, d);
+      const lane = index.result.lanes.find((l) => l.tid === d)!;
       expect(lane.kind).toBe('cpu');
       expect(lane.name).toBe(d);
       expect(lane.events).toBe(3);
