@@ -29,21 +29,6 @@ const enum Capture {
   Event,
 }
 
-const enum Field {
-  Other,
-  Ph,
-  Name,
-  Cat,
-  Pid,
-  Tid,
-  Ts,
-  Dur,
-  Id,
-  Id2,
-  Bp,
-  Scope,
-  Args,
-}
 
 export const chromeTraceJson: ImporterFormat = {
   name: 'Chrome trace JSON',
@@ -472,34 +457,34 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     const abs = this.captureAbs;
     const ph = f.ph;
     // An empty `{}` (JAX/XLA end their event list with one) says nothing: no warning, no phase.
-    if (ph === '' && f.tsStart < 0 && f.nameStart < 0 && f.pidStart < 0 && f.tidStart < 0 && f.argsStart < 0) return;
+    if (ph === '' && f.start(ScanField.Ts) < 0 && f.start(ScanField.Name) < 0 && f.start(ScanField.Pid) < 0 && f.start(ScanField.Tid) < 0 && f.start(ScanField.Args) < 0) return;
     raw.countPhase(ph);
     if (ph === 'M') return this.metadataEvent(b, f);
 
     const t = this.t;
     let startNs = NaN;
-    if (f.tsStart >= 0 && f.tsMicros(b, t)) startNs = raw.toNs(t);
+    if (f.start(ScanField.Ts) >= 0 && f.tsMicros(b, t)) startNs = raw.toNs(t);
     if (Number.isNaN(startNs)) {
       raw.warn({ code: 'bad-ts', message: `Event #${index} ("${f.name(b).slice(0, 80)}", ph ${ph}) at byte ${abs} has no valid ts; skipped.`, byteOffset: abs, eventIndex: index });
       return;
     }
-    if (f.nameEnd - f.nameStart > MAX_TOKEN_BYTES) {
-      raw.warn({ code: 'long-name', message: `Event #${index} at byte ${abs} has a ${(f.nameEnd - f.nameStart).toLocaleString('en-US')}-byte name; it is cut to ${MAX_TOKEN_BYTES.toLocaleString('en-US')} bytes.`, byteOffset: abs, eventIndex: index });
+    if (f.end(ScanField.Name) - f.start(ScanField.Name) > MAX_TOKEN_BYTES) {
+      raw.warn({ code: 'long-name', message: `Event #${index} at byte ${abs} has a ${(f.end(ScanField.Name) - f.start(ScanField.Name)).toLocaleString('en-US')}-byte name; it is cut to ${MAX_TOKEN_BYTES.toLocaleString('en-US')} bytes.`, byteOffset: abs, eventIndex: index });
     }
     const hs = f.hashes;
     const h = f.hashAt;
-    const pid = this.token(b, f.pidStart, f.pidEnd, hs ? hs[h + 2] : undefined);
-    const tid = this.token(b, f.tidStart, f.tidEnd, hs ? hs[h + 3] : undefined);
-    const cat = this.token(b, f.catStart, f.catEnd, hs ? hs[h + 1] : undefined);
-    const name = this.token(b, f.nameStart, f.nameEnd, hs ? hs[h] : undefined);
+    const pid = this.token(b, f.start(ScanField.Pid), f.end(ScanField.Pid), hs ? hs[h + 2] : undefined);
+    const tid = this.token(b, f.start(ScanField.Tid), f.end(ScanField.Tid), hs ? hs[h + 3] : undefined);
+    const cat = this.token(b, f.start(ScanField.Cat), f.end(ScanField.Cat), hs ? hs[h + 1] : undefined);
+    const name = this.token(b, f.start(ScanField.Name), f.end(ScanField.Name), hs ? hs[h] : undefined);
 
     switch (ph) {
       case 'X': {
         let durNs = 0;
-        if (f.durStart >= 0 && f.durMicros(b, t)) durNs = t.us * 1000 + t.ns;
+        if (f.start(ScanField.Dur) >= 0 && f.durMicros(b, t)) durNs = t.us * 1000 + t.ns;
         else durNs = NaN;
         if (!(durNs >= 0)) {
-          const problem = f.durStart < 0 ? 'has no dur' : 'has a negative or invalid dur';
+          const problem = f.start(ScanField.Dur) < 0 ? 'has no dur' : 'has a negative or invalid dur';
           raw.warn({ code: 'bad-dur', message: `Event #${index} ("${raw.strings.get(name).slice(0, 80)}") at byte ${abs} ${problem}; shown as an instant.`, byteOffset: abs, eventIndex: index });
           durNs = 0;
         }
@@ -532,15 +517,15 @@ export class ChromeTraceJsonImporter implements TraceImporter {
         this.addSlice(b, f, RawKind.Instant, 0, startNs, 0, pid, tid, cat, name);
         return;
       case 'C': {
-        const id = f.idStart >= 0 ? ` ${f.text(b, f.idStart, f.idEnd)}` : '';
+        const id = f.start(ScanField.Id) >= 0 ? ` ${f.text(b, f.start(ScanField.Id), f.end(ScanField.Id))}` : '';
         this.addSlice(b, f, RawKind.Counter, 0, startNs, 0, pid, tid, cat, id ? raw.strings.intern(raw.strings.get(name) + id) : name);
         return;
       }
       case 's':
       case 't':
       case 'f': {
-        const id = f.idStart >= 0 ? f.text(b, f.idStart, f.idEnd) : f.id2Start >= 0 ? f.text(b, f.id2Start, f.id2End) : '';
-        const enclosing = f.bpStart >= 0 && f.text(b, f.bpStart, f.bpEnd) === 'e';
+        const id = f.start(ScanField.Id) >= 0 ? f.text(b, f.start(ScanField.Id), f.end(ScanField.Id)) : f.start(ScanField.Id2) >= 0 ? f.text(b, f.start(ScanField.Id2), f.end(ScanField.Id2)) : '';
+        const enclosing = f.start(ScanField.Bp) >= 0 && f.text(b, f.start(ScanField.Bp), f.end(ScanField.Bp)) === 'e';
         const s = raw.strings;
         raw.addFlow(ph.charCodeAt(0), `${s.get(cat)}|${id}`, startNs, s.get(pid), s.get(tid), enclosing || ph !== 'f');
         return;
@@ -560,7 +545,7 @@ export class ChromeTraceJsonImporter implements TraceImporter {
   }
 
   private asyncKey(b: Uint8Array, f: EventFields, pid: number, cat: number): string {
-    const id = f.idStart >= 0 ? f.text(b, f.idStart, f.idEnd) : f.id2Start >= 0 ? f.text(b, f.id2Start, f.id2End) : '';
+    const id = f.start(ScanField.Id) >= 0 ? f.text(b, f.start(ScanField.Id), f.end(ScanField.Id)) : f.start(ScanField.Id2) >= 0 ? f.text(b, f.start(ScanField.Id2), f.end(ScanField.Id2)) : '';
     return `${pid}|${cat}|${id}`;
   }
 
@@ -569,9 +554,9 @@ export class ChromeTraceJsonImporter implements TraceImporter {
    * index reads while it is built, see RawTrace.hotArgs); [offset, length], length 0 = none.
    */
   private storeArgs(b: Uint8Array, f: EventFields, hot = false): [number, number] {
-    if (f.argsStart < 0 || f.argsEnd - f.argsStart <= 2) return [0, 0];
-    const fileOffset = this.captureAbs + (f.argsStart - this.eventAt);
-    return [this.raw.storeArgs(b, f.argsStart, f.argsEnd, fileOffset, hot), f.argsEnd - f.argsStart];
+    if (f.start(ScanField.Args) < 0 || f.end(ScanField.Args) - f.start(ScanField.Args) <= 2) return [0, 0];
+    const fileOffset = this.captureAbs + (f.start(ScanField.Args) - this.eventAt);
+    return [this.raw.storeArgs(b, f.start(ScanField.Args), f.end(ScanField.Args), fileOffset, hot), f.end(ScanField.Args) - f.start(ScanField.Args)];
   }
 
   private addSlice(b: Uint8Array, f: EventFields, kind: RawKind, flags: number, startNs: number, durNs: number, pid: number, tid: number, cat: number, name: number): void {
@@ -687,12 +672,12 @@ export class ChromeTraceJsonImporter implements TraceImporter {
 
   private metadataEvent(b: Uint8Array, f: EventFields): void {
     const raw = this.raw;
-    const pid = f.text(b, f.pidStart, f.pidEnd);
-    const tid = f.text(b, f.tidStart, f.tidEnd);
-    if (f.argsStart < 0) return;
+    const pid = f.text(b, f.start(ScanField.Pid), f.end(ScanField.Pid));
+    const tid = f.text(b, f.start(ScanField.Tid), f.end(ScanField.Tid));
+    if (f.start(ScanField.Args) < 0) return;
     let args: Record<string, unknown>;
     try {
-      args = JSON.parse(textDecoder.decode(b.subarray(f.argsStart, f.argsEnd))) as Record<string, unknown>;
+      args = JSON.parse(textDecoder.decode(b.subarray(f.start(ScanField.Args), f.end(ScanField.Args)))) as Record<string, unknown>;
     } catch {
       return;
     }
@@ -729,26 +714,16 @@ class EventFields {
   durReady = false;
   durUs = 0;
   durNs = 0;
-  nameStart = -1;
-  nameEnd = -1;
-  catStart = -1;
-  catEnd = -1;
-  pidStart = -1;
-  pidEnd = -1;
-  tidStart = -1;
-  tidEnd = -1;
-  tsStart = -1;
-  tsEnd = -1;
-  durStart = -1;
-  durEnd = -1;
-  idStart = -1;
-  idEnd = -1;
-  id2Start = -1;
-  id2End = -1;
-  bpStart = -1;
-  bpEnd = -1;
-  argsStart = -1;
-  argsEnd = -1;
+  /** Value ranges per ScanField: [start, end) at 2·field (−1 = absent), as read() or a WebAssembly record sets them. */
+  readonly at = new Int32Array(2 * ScanField.Count).fill(-1);
+
+  start(field: ScanField): number {
+    return this.at[2 * field];
+  }
+
+  end(field: ScanField): number {
+    return this.at[2 * field + 1];
+  }
 
   /**
    * Reads the event object starting at b[s] === '{'. Returns the index just past its
@@ -760,10 +735,7 @@ class EventFields {
     this.hashes = null;
     this.tsReady = this.durReady = false;
     // Ends too: a field missing from this event must not pair with the previous event's end.
-    this.nameStart = this.catStart = this.pidStart = this.tidStart = this.tsStart = this.durStart = -1;
-    this.idStart = this.id2Start = this.bpStart = this.argsStart = -1;
-    this.nameEnd = this.catEnd = this.pidEnd = this.tidEnd = this.tsEnd = this.durEnd = -1;
-    this.idEnd = this.id2End = this.bpEnd = this.argsEnd = -1;
+    this.at.fill(-1);
     let i = s + 1;
     while (i < e) {
       i = skipWs(b, i, e);
@@ -787,50 +759,11 @@ class EventFields {
       if (ve >= e) return -1;
       if (ve === vs) return -2;
       i = ve;
-      switch (fieldOf(b, ks, ke)) {
-        case Field.Ph:
-          this.ph = scalarText(b, vs, ve);
-          break;
-        case Field.Name:
-          this.nameStart = vs;
-          this.nameEnd = ve;
-          break;
-        case Field.Cat:
-          this.catStart = vs;
-          this.catEnd = ve;
-          break;
-        case Field.Pid:
-          this.pidStart = vs;
-          this.pidEnd = ve;
-          break;
-        case Field.Tid:
-          this.tidStart = vs;
-          this.tidEnd = ve;
-          break;
-        case Field.Ts:
-          this.tsStart = vs;
-          this.tsEnd = ve;
-          break;
-        case Field.Dur:
-          this.durStart = vs;
-          this.durEnd = ve;
-          break;
-        case Field.Id:
-          this.idStart = vs;
-          this.idEnd = ve;
-          break;
-        case Field.Id2:
-          this.id2Start = vs;
-          this.id2End = ve;
-          break;
-        case Field.Bp:
-          this.bpStart = vs;
-          this.bpEnd = ve;
-          break;
-        case Field.Args:
-          this.argsStart = vs;
-          this.argsEnd = ve;
-          break;
+      const field = fieldOf(b, ks, ke);
+      if (field === ScanField.Ph) this.ph = scalarText(b, vs, ve);
+      else if (field >= 0) {
+        this.at[2 * field] = vs;
+        this.at[2 * field + 1] = ve;
       }
     }
     return -1;
@@ -852,38 +785,20 @@ class EventFields {
     const phEnd = rec[p + 2 * ScanField.Ph + 1];
     // Nearly every ph is one ASCII letter in quotes: no decoding for those.
     this.ph = ph < 0 ? '' : phEnd - ph === 3 && b[ph] === 0x22 && b[ph + 1] < 0x80 && b[ph + 1] !== 0x5c ? ASCII[b[ph + 1]] : scalarText(b, ph, phEnd);
-    this.nameStart = rec[p + 2 * ScanField.Name];
-    this.nameEnd = rec[p + 2 * ScanField.Name + 1];
-    this.catStart = rec[p + 2 * ScanField.Cat];
-    this.catEnd = rec[p + 2 * ScanField.Cat + 1];
-    this.pidStart = rec[p + 2 * ScanField.Pid];
-    this.pidEnd = rec[p + 2 * ScanField.Pid + 1];
-    this.tidStart = rec[p + 2 * ScanField.Tid];
-    this.tidEnd = rec[p + 2 * ScanField.Tid + 1];
-    this.tsStart = rec[p + 2 * ScanField.Ts];
-    this.tsEnd = rec[p + 2 * ScanField.Ts + 1];
-    this.durStart = rec[p + 2 * ScanField.Dur];
-    this.durEnd = rec[p + 2 * ScanField.Dur + 1];
-    this.idStart = rec[p + 2 * ScanField.Id];
-    this.idEnd = rec[p + 2 * ScanField.Id + 1];
-    this.id2Start = rec[p + 2 * ScanField.Id2];
-    this.id2End = rec[p + 2 * ScanField.Id2 + 1];
-    this.bpStart = rec[p + 2 * ScanField.Bp];
-    this.bpEnd = rec[p + 2 * ScanField.Bp + 1];
-    this.argsStart = rec[p + 2 * ScanField.Args];
-    this.argsEnd = rec[p + 2 * ScanField.Args + 1];
+    const at = this.at;
+    for (let k = 0; k < at.length; k++) at[k] = rec[p + k];
   }
 
   /** ts as exact µs + ns: the scanner's parse when it made one, else parseMicros. */
   tsMicros(b: Uint8Array, t: MicrosTime): boolean {
-    if (!this.tsReady) return parseMicros(b, this.tsStart, this.tsEnd, t);
+    if (!this.tsReady) return parseMicros(b, this.start(ScanField.Ts), this.end(ScanField.Ts), t);
     t.us = this.tsUs;
     t.ns = this.tsNs;
     return true;
   }
 
   durMicros(b: Uint8Array, t: MicrosTime): boolean {
-    if (!this.durReady) return parseMicros(b, this.durStart, this.durEnd, t);
+    if (!this.durReady) return parseMicros(b, this.start(ScanField.Dur), this.end(ScanField.Dur), t);
     t.us = this.durUs;
     t.ns = this.durNs;
     return true;
@@ -894,35 +809,47 @@ class EventFields {
   }
 
   name(b: Uint8Array): string {
-    return this.text(b, this.nameStart, this.nameEnd);
+    return this.text(b, this.start(ScanField.Name), this.end(ScanField.Name));
   }
 }
 
-function fieldOf(b: Uint8Array, s: number, e: number): Field {
+/** The ScanField of the key b[s, e) (raw bytes: an escaped key is another key), or −1; the WebAssembly scanner's fieldOf matches it. */
+function fieldOf(b: Uint8Array, s: number, e: number): ScanField | -1 {
   const len = e - s;
   const c0 = b[s];
   const c1 = b[s + 1];
   switch (len) {
     case 1:
-      return c0 === 0x73 /* s */ ? Field.Scope : Field.Other;
+      return c0 === 0x73 /* s */ ? ScanField.S : -1;
     case 2:
-      if (c0 === 0x70 && c1 === 0x68) return Field.Ph;
-      if (c0 === 0x74 && c1 === 0x73) return Field.Ts;
-      if (c0 === 0x69 && c1 === 0x64) return Field.Id;
-      if (c0 === 0x62 && c1 === 0x70) return Field.Bp;
-      return Field.Other;
+      if (c0 === 0x70 && c1 === 0x68) return ScanField.Ph;
+      if (c0 === 0x74 && c1 === 0x73) return ScanField.Ts;
+      if (c0 === 0x69 && c1 === 0x64) return ScanField.Id;
+      if (c0 === 0x62 && c1 === 0x70) return ScanField.Bp;
+      return -1;
     case 3: {
       const c2 = b[s + 2];
-      if (c1 === 0x69 && c2 === 0x64) return c0 === 0x70 ? Field.Pid : c0 === 0x74 ? Field.Tid : Field.Other;
-      if (c0 === 0x63 && c1 === 0x61 && c2 === 0x74) return Field.Cat;
-      if (c0 === 0x64 && c1 === 0x75 && c2 === 0x72) return Field.Dur;
-      if (c0 === 0x69 && c1 === 0x64 && c2 === 0x32) return Field.Id2;
-      return Field.Other;
+      if (c1 === 0x69 && c2 === 0x64) return c0 === 0x70 ? ScanField.Pid : c0 === 0x74 ? ScanField.Tid : -1;
+      if (c0 === 0x63 && c1 === 0x61 && c2 === 0x74) return ScanField.Cat;
+      if (c0 === 0x64 && c1 === 0x75 && c2 === 0x72) return ScanField.Dur;
+      if (c0 === 0x69 && c1 === 0x64 && c2 === 0x32) return ScanField.Id2;
+      return -1;
     }
     case 4:
-      if (c0 === 0x6e && c1 === 0x61 && b[s + 2] === 0x6d && b[s + 3] === 0x65) return Field.Name;
-      if (c0 === 0x61 && c1 === 0x72 && b[s + 2] === 0x67 && b[s + 3] === 0x73) return Field.Args;
-      return Field.Other;
+      if (c0 === 0x6e && c1 === 0x61 && b[s + 2] === 0x6d && b[s + 3] === 0x65) return ScanField.Name;
+      if (c0 === 0x61 && c1 === 0x72 && b[s + 2] === 0x67 && b[s + 3] === 0x73) return ScanField.Args;
+      return -1;
+    case 5:
+      return keyIs(b, s, 'scope') ? ScanField.Scope : -1;
+    case 7:
+      return keyIs(b, s, 'bind_id') ? ScanField.BindId : keyIs(b, s, 'flow_in') ? ScanField.FlowIn : -1;
+    case 8:
+      return keyIs(b, s, 'flow_out') ? ScanField.FlowOut : -1;
   }
-  return Field.Other;
+  return -1;
+}
+
+function keyIs(b: Uint8Array, s: number, key: string): boolean {
+  for (let k = 0; k < key.length; k++) if (b[s + k] !== key.charCodeAt(k)) return false;
+  return true;
 }
