@@ -5,6 +5,7 @@
 import type { TraceIndex } from '../index/traceIndex';
 import { deviceBusy } from './gpuBusy';
 import { detectSteps, stepAt, stepLabel } from './steps';
+import { deviceCollective, hostCollective } from './kernelClass';
 
 export interface CommOp {
   backend: string;
@@ -37,8 +38,6 @@ export interface RankComms {
   ops: CommOp[];
 }
 
-const CPU_COMM = /^(gloo|mpi|ucc|c10d)[:_](\w+)/i;
-const NCCL_KERNEL = /^(?:void\s+)?nccl(?:Dev)?Kernel_([A-Za-z]+?)(?:_|\(|$)/;
 
 /** "AllReduce" / "all_reduce" / "allreduce" → "all_reduce". */
 export function normaliseOp(op: string): string {
@@ -95,14 +94,14 @@ export function commOps(index: TraceIndex): RankComms {
   const ops: CommOp[] = [];
   const defaultBackend = String((index.result.metadata.distributedInfo as { backend?: unknown } | undefined)?.backend ?? 'c10d');
 
-  // record_param_comms by External id; and whether the GPU shows NCCL work at all.
+  // record_param_comms by External id; and whether the device shows collective kernels (NCCL, RCCL, HCCL) at all.
   const byExternalId = new Map<number, ParamComms>();
   const cpuParams: { laneId: string; k: number; p: ParamComms }[] = [];
-  let ncclKernels = false;
+  let deviceCollectives = false;
   for (const lane of index.lanes.values()) {
     for (let k = 0; k < lane.start.length; k++) {
       const name = names[lane.name[k]];
-      if (lane.info.kind === 'gpu' && !lane.info.summary && NCCL_KERNEL.test(name)) ncclKernels = true;
+      if (lane.info.kind === 'gpu' && !lane.info.summary && deviceCollective(name)) deviceCollectives = true;
       if (lane.info.kind !== 'cpu' || name !== 'record_param_comms') continue;
       const p = paramComms(index, lane.info.id, k);
       if (!p) continue;
@@ -132,7 +131,7 @@ export function commOps(index: TraceIndex): RankComms {
   };
 
   // Blocking backends: the CPU op starts. record_param_comms when present, else gloo:* ranges.
-  if (!ncclKernels && cpuParams.length > 0) {
+  if (!deviceCollectives && cpuParams.length > 0) {
     for (const { laneId, k, p } of cpuParams) push(laneId, k, defaultBackend, p.op, 'cpu', p);
   }
   for (const lane of index.lanes.values()) {
@@ -144,14 +143,14 @@ export function commOps(index: TraceIndex): RankComms {
       const name = names[lane.name[k]];
       if (kind === 'cpu') {
         if (cpuParams.length > 0) continue;
-        const m = CPU_COMM.exec(name);
-        if (m) push(lane.info.id, k, m[1].toLowerCase(), normaliseOp(m[2]), 'cpu', null);
+        const c = hostCollective(name);
+        if (c) push(lane.info.id, k, c.backend, normaliseOp(c.op), 'cpu', null);
       } else {
-        // NCCL: the GPU kernel starts (the CPU enqueues asynchronously and runs ahead).
-        const m = NCCL_KERNEL.exec(name);
-        if (!m) continue;
+        // NCCL / RCCL / HCCL: the device kernel starts (the CPU enqueues asynchronously and runs ahead).
+        const c = deviceCollective(name);
+        if (!c) continue;
         const ext = byExternalId.size ? Number(parseArgs(index, lane.info.id, k)?.['External id']) : NaN;
-        push(lane.info.id, k, 'nccl', normaliseOp(m[1]), 'gpu', byExternalId.get(ext) ?? null);
+        push(lane.info.id, k, c.backend, normaliseOp(c.op), 'gpu', byExternalId.get(ext) ?? null);
       }
     }
   }

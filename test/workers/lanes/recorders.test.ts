@@ -92,6 +92,13 @@ describe('Ascend trace_view.json', () => {
     expect(index.result.flows.paired).toBe(1);
   });
 
+  it('the stall finder sees the HCCL collective on its device lane, with the device clock', async () => {
+    const index = await fixture('ascend_trace_view.json');
+    expect(commOps(index).ops.map((o) => [o.laneId, o.backend, o.op, o.clock, o.startNs])).toEqual([
+      ['test|2415919107|40|gpu', 'hccl', 'all_reduce', 'gpu', 32_000],
+    ]);
+  });
+
   it('device busy counts the streams and HCCL, not the overlap summary', async () => {
     const index = await fixture('ascend_trace_view.json');
     const busy = new Map(deviceBusy(index, 0, 200_000).map((d) => [d.device, d.busyNs]));
