@@ -5,24 +5,170 @@ import type { TraceSource } from '../../src/model/types';
 
 export interface ByteSource {
   stream: ReadableStream<Uint8Array>;
-  /** Size of the source in bytes when known (File.size, Content-Length), else 0. */
+  /** Size of the source in bytes when known (File.size, Content-Length, Content-Range), else 0. */
   total: number;
+  /** A URL whose server answered a ranged GET `206` with a parseable `Content-Range`: its byte ranges. */
+  ranges?: RangeSource;
+}
+
+/** Bytes read by the first, ranged GET of a URL (its head: format detection, the parse's first bytes). */
+export const PROBE_BYTES = 1 << 16;
+/** Retries of a failed range (fetch error, error status, body cut) before the load fails. */
+export const RANGE_RETRIES = 3;
+
+/**
+ * A source read by byte ranges, for parsing in parallel fragments (parallelParse.ts): a File's
+ * slices or a URL's ranged GETs. `job` opens the same source in a fragment worker (rangeSourceFor).
+ */
+export interface RangeSource {
+  size: number;
+  job: { file: Blob } | { url: string };
+  /** Bytes [start, end) as they arrive. */
+  stream(start: number, end: number, signal?: AbortSignal): ReadableStream<Uint8Array>;
+  /** Bytes [start, end) at once. */
+  read(start: number, end: number, signal?: AbortSignal): Promise<Uint8Array>;
+}
+
+export function fileRanges(file: Blob): RangeSource {
+  return {
+    size: file.size,
+    job: { file },
+    stream: (start, end) => file.slice(start, end).stream() as ReadableStream<Uint8Array>,
+    read: async (start, end) => new Uint8Array(await file.slice(start, end).arrayBuffer()),
+  };
+}
+
+/** `head`: the URL's first bytes, already fetched (reads inside it cost no request). */
+export function urlRanges(url: string, size: number, head = new Uint8Array(0)): RangeSource {
+  const source: RangeSource = {
+    size,
+    job: { url },
+    stream: (start, end, signal) => {
+      end = Math.min(end, size);
+      let at = start;
+      let failures = 0;
+      let body: ReadableStreamDefaultReader<Uint8Array> | null = null;
+      return new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          for (;;) {
+            if (at >= end) return controller.close();
+            if (at < head.length) {
+              const part = head.slice(at, Math.min(end, head.length));
+              at += part.length;
+              return controller.enqueue(part);
+            }
+            try {
+              body ??= (await fetchRange(url, at, end, signal)).body!.getReader();
+              const { value, done } = await body.read();
+              if (done) {
+                body = null;
+                if (at < end) throw new Error(`the answer to bytes ${at}-${end - 1} ended early`);
+                continue;
+              }
+              const part = value.subarray(0, end - at);
+              at += part.length;
+              return controller.enqueue(part);
+            } catch (err) {
+              // Resume where the bytes stopped, up to RANGE_RETRIES times per range.
+              body = null;
+              if (signal?.aborted || ++failures > RANGE_RETRIES) throw rangeError(url, at, end, err);
+              await new Promise((r) => setTimeout(r, 100 * 2 ** failures));
+            }
+          }
+        },
+        cancel: (reason) => body?.cancel(reason),
+      });
+    },
+    read: async (start, end, signal) => {
+      end = Math.min(end, size);
+      const out = new Uint8Array(Math.max(0, end - start));
+      let n = 0;
+      const reader = source.stream(start, end, signal).getReader();
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        out.set(r.value, n);
+        n += r.value.length;
+      }
+      return out;
+    },
+  };
+  return source;
+}
+
+/** The same source in a fragment worker. */
+export function rangeSourceFor(job: RangeSource['job'], size: number): RangeSource {
+  return 'file' in job ? fileRanges(job.file) : urlRanges(job.url, size);
+}
+
+/** A `206` answer for bytes [start, end) of `url`, or an error (a `200` included: the server stopped answering ranges). */
+async function fetchRange(url: string, start: number, end: number, signal?: AbortSignal): Promise<Response> {
+  const res = await fetch(url, { headers: { Range: `bytes=${start}-${end - 1}` }, signal });
+  const range = res.status === 206 ? parseContentRange(res.headers.get('content-range')) : null;
+  if (!range || range.start !== start || !res.body) {
+    void res.body?.cancel().catch(() => undefined);
+    throw new Error(`HTTP ${res.status} ${res.statusText}`.trim());
+  }
+  return res;
+}
+
+function rangeError(url: string, start: number, end: number, err: unknown): Error {
+  if (err instanceof DOMException && err.name === 'AbortError') return err;
+  return new Error(`Could not fetch bytes ${start}-${end - 1} of ${url} (tried ${RANGE_RETRIES + 1} times): ${(err as Error).message}`);
+}
+
+/** `bytes a-b/size` with a known size, else null. */
+export function parseContentRange(header: string | null): { start: number; end: number; size: number } | null {
+  const m = /^\s*bytes\s+(\d+)-(\d+)\/(\d+)\s*$/i.exec(header ?? '');
+  if (!m) return null;
+  const [start, end, size] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return end >= start && size > end ? { start, end, size } : null;
 }
 
 export async function openSource(source: TraceSource, signal?: AbortSignal): Promise<ByteSource> {
   if (source.kind === 'file') return { stream: source.file.stream() as ReadableStream<Uint8Array>, total: source.file.size };
-  let response: Response;
-  try {
-    response = await fetch(source.url, { signal });
-  } catch (err) {
-    throw new Error(`Could not fetch ${source.url}: ${(err as Error).message}`);
+  const get = async (headers?: HeadersInit): Promise<Response> => {
+    let response: Response;
+    try {
+      response = await fetch(source.url, { signal, headers });
+    } catch (err) {
+      throw new Error(`Could not fetch ${source.url}: ${(err as Error).message}`);
+    }
+    if (!response.ok) throw new Error(`Could not fetch ${source.url}: HTTP ${response.status} ${response.statusText}`.trim());
+    if (!response.body) throw new Error(`Could not fetch ${source.url}: the response has no body`);
+    return response;
+  };
+  // A ranged GET tells whether the server answers ranges (Accept-Ranges is hidden cross-origin
+  // and promises nothing); a 200 answer is the whole file, streamed as it is (no second download).
+  let response = await get({ Range: `bytes=0-${PROBE_BYTES - 1}` });
+  if (response.status === 206) {
+    const range = parseContentRange(response.headers.get('content-range'));
+    // With Content-Encoding the range counts encoded bytes, which we never see.
+    if (range && range.start === 0 && !response.headers.get('content-encoding')) {
+      const head = new Uint8Array(await response.arrayBuffer());
+      const ranges = urlRanges(source.url, range.size, head);
+      // Unread until the parse asks (a parallel parse reads its fragments instead).
+      return { stream: lazy(() => ranges.stream(0, range.size, signal)), total: range.size, ranges };
+    }
+    void response.body?.cancel().catch(() => undefined);
+    response = await get();
   }
-  if (!response.ok) throw new Error(`Could not fetch ${source.url}: HTTP ${response.status} ${response.statusText}`.trim());
-  if (!response.body) throw new Error(`Could not fetch ${source.url}: the response has no body`);
   // With Content-Encoding the length counts compressed bytes, which we never see.
   const encoded = response.headers.get('content-encoding');
   const length = Number(response.headers.get('content-length') ?? 0);
-  return { stream: response.body, total: encoded ? 0 : length };
+  return { stream: response.body!, total: encoded ? 0 : length };
+}
+
+/** A stream opened on its first read (high-water mark 0: nothing is pulled before). */
+function lazy(open: () => ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      reader ??= open().getReader();
+      const { value, done } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel: (reason) => reader?.cancel(reason),
+  }, { highWaterMark: 0 });
 }
 
 export function isGzip(head: Uint8Array): boolean {

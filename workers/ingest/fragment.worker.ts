@@ -1,16 +1,19 @@
 // Parses one byte range of a plain JSON trace's event list (a fragment) and sends the
-// result back as transferable columns (see importers/chromeTraceFragment.ts).
+// result back as transferable columns (see importers/chromeTraceFragment.ts). The bytes
+// are a File's slice or a URL's ranged GET (byteSource.ts: RangeSource).
 
 import { fragmentBuffers, type FragmentStart } from '../importers/chromeTraceFragment';
 import { ChromeTraceJsonImporter } from '../importers/chromeTraceJson';
 import { useJsScanner } from '../importers/wasmScanner';
 import { RawTrace } from './rawTrace';
 import { holdLifeline } from '../heartbeat';
+import { rangeSourceFor, type RangeSource } from './byteSource';
 
 holdLifeline();
 
 interface FragmentJob {
-  file: Blob;
+  source: RangeSource['job'];
+  size: number;
   start: number;
   end: number;
   top: FragmentStart['top'];
@@ -18,16 +21,17 @@ interface FragmentJob {
 }
 
 self.onmessage = async (e: MessageEvent<FragmentJob>) => {
-  const { file, start, end, top, scanner } = e.data;
+  const { source, size, start, end, top, scanner } = e.data;
   useJsScanner(scanner === 'js');
   const post = (msg: unknown, transfer: Transferable[] = []): void => (self as unknown as Worker).postMessage(msg, transfer);
   try {
     const raw = new RawTrace();
-    raw.argsFile = file;
+    // A File's args stay in it; a URL's are copied (they cannot be read back).
+    if ('file' in source) raw.argsFile = source.file;
     // In-memory args are repacked into one buffer for the merge: not worth deflating here.
     raw.args.compress = false;
     const importer = new ChromeTraceJsonImporter(raw, { top, base: start });
-    const reader = (file.slice(start, end).stream() as ReadableStream<Uint8Array>).getReader();
+    const reader = rangeSourceFor(source, size).stream(start, end).getReader();
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;

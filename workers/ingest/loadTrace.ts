@@ -10,10 +10,10 @@ import { nsysSqlite } from '../importers/nsysSqlite';
 import { speedscope } from '../importers/speedscope';
 import { strace } from '../importers/strace';
 import { TraceIndex } from '../index/traceIndex';
-import { countingStream, isGzip, openSource, peek } from './byteSource';
+import { countingStream, fileRanges, isGzip, openSource, peek } from './byteSource';
 import { gunzip } from './gunzipStream';
 import { setBeatListener, WorkerStoppedError } from '../heartbeat';
-import { canParseInParallel, parseInParallel } from './parallelParse';
+import { canFetchInParallel, canParseInParallel, parseInParallel } from './parallelParse';
 import { checkBudget } from './memoryBudget';
 import { RawTrace } from './rawTrace';
 import type { CategoryRule } from '../lanes/categoryRules';
@@ -38,7 +38,8 @@ export interface LoadOptions {
 export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise<TraceIndex> {
   const t0 = performance.now();
   useJsScanner(opts.scanner === 'js');
-  const { stream, total } = await openSource(source, opts.signal);
+  const opened = await openSource(source, opts.signal);
+  const { stream, total } = opened;
   const progress: LoadProgress = { phase: 'read', bytesDone: 0, bytesTotal: total, scannedBytes: 0, events: 0, elapsedMs: 0 };
   let lastReport = 0;
   const report = (force = false): void => {
@@ -52,10 +53,12 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
   setBeatListener(() => report(true));
   report(true);
 
-  if (source.kind === 'file' && canParseInParallel(source.file)) {
+  // Big plain files, and URLs whose server answers ranges, are parsed in parallel fragments.
+  const ranges = source.kind === 'file' ? (canParseInParallel(source.file) ? fileRanges(source.file) : null) : opened.ranges && canFetchInParallel(opened.ranges.size) ? opened.ranges : null;
+  if (ranges) {
     progress.phase = 'parse';
     const parallel = await parseInParallel(
-      source.file,
+      ranges,
       opts.scanner ?? 'wasm',
       (n) => {
         progress.bytesDone += n;
@@ -64,6 +67,7 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
       },
       // The first fragment is a sample of the file: project it to the whole.
       (bytes, events) => checkBudget(opts.budgetBytes, { bytesRead: bytes, bytesTotal: total, decodedBytes: bytes, events }, source.name),
+      opts.signal,
     );
     if (parallel) {
       await stream.cancel();

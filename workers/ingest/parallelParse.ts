@@ -1,25 +1,30 @@
 // Parallel parsing of big plain JSON traces: the event list is cut at event
 // boundaries into one byte range per core; this worker parses the first range while
 // fragment workers parse the others, then the fragments are merged in file order.
-// Falls back (returns null) whenever a cut turns out not to be between two events.
+// The bytes come from a RangeSource (byteSource.ts): a File's slices, or a URL's ranged
+// GETs when its server answers ranges. Falls back (returns null) whenever a cut turns
+// out not to be between two events.
 
 import { chromeTraceJson, ChromeTraceJsonImporter } from '../importers/chromeTraceJson';
 import { findCut, type FragmentData } from '../importers/chromeTraceFragment';
 import { firstContentByte } from '../importers/importer';
 import { RawTrace } from './rawTrace';
 import { helperName, watchHelper, WorkerStoppedError } from '../heartbeat';
+import type { RangeSource } from './byteSource';
 
 /** Below this a second thread costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
 /** How far past a share's nominal start we look for an event boundary. */
 const CUT_WINDOW = 1 << 20;
 
-interface SyncReader {
-  readAsArrayBuffer(b: Blob): ArrayBuffer;
+/** A File: its args are read back from it later (FileReaderSync), so that must exist too. */
+export function canParseInParallel(file: Blob): boolean {
+  return 'FileReaderSync' in globalThis && canFetchInParallel(file.size);
 }
 
-export function canParseInParallel(file: Blob): boolean {
-  return file.size >= PARALLEL_MIN_BYTES && typeof Worker !== 'undefined' && 'FileReaderSync' in globalThis && fragmentCount() >= 2;
+/** A source of `size` bytes read by ranges (a URL's args are copied as they are parsed). */
+export function canFetchInParallel(size: number): boolean {
+  return size >= PARALLEL_MIN_BYTES && typeof Worker !== 'undefined' && fragmentCount() >= 2;
 }
 
 function fragmentCount(): number {
@@ -31,14 +36,15 @@ function fragmentCount(): number {
  * so a budget can refuse before every fragment is parsed; it throws to stop.
  */
 export async function parseInParallel(
-  file: Blob,
+  source: RangeSource,
   scanner: 'wasm' | 'js',
   onBytes: (n: number) => void,
   checkFirst: (bytes: number, events: number) => void = () => undefined,
+  signal?: AbortSignal,
 ): Promise<{ raw: RawTrace; importer: ChromeTraceJsonImporter } | null> {
-  const reader = new (globalThis as unknown as { FileReaderSync: new () => SyncReader }).FileReaderSync();
-  const read = (at: number, len: number) => new Uint8Array(reader.readAsArrayBuffer(file.slice(at, at + len)));
-  const head = read(0, 65536);
+  const size = source.size;
+  const read = (at: number, len: number) => source.read(at, at + len, signal);
+  const head = await read(0, 65536);
   if (head[0] === 0x1f && head[1] === 0x8b) return null;
   if (!chromeTraceJson.detect(head)) return null;
   const top = head[firstContentByte(head)] === 0x5b ? 'array' : 'object';
@@ -46,19 +52,25 @@ export async function parseInParallel(
   const n = fragmentCount();
   const bounds = [0];
   for (let k = 1; k < n; k++) {
-    const nominal = Math.floor((k * file.size) / n);
-    const cut = findCut(read(nominal, CUT_WINDOW), nominal);
+    const nominal = Math.floor((k * size) / n);
+    const cut = findCut(await read(nominal, CUT_WINDOW), nominal);
     if (cut === null || cut <= bounds[bounds.length - 1]) return null;
     bounds.push(cut);
   }
-  bounds.push(file.size);
+  bounds.push(size);
+  const argsFile = 'file' in source.job ? source.job.file : null;
 
   const workers: { release(): void }[] = [];
+  const started: Worker[] = [];
+  // Cancel stops every fragment (its worker and so its fetches), not only this thread's.
+  const stopAll = (): void => started.forEach((w) => w.terminate());
+  signal?.addEventListener('abort', stopAll);
   const fragments = bounds.slice(1, -1).map(
     (start, i) =>
       new Promise<FragmentData>((resolve, reject) => {
         const name = helperName(`fragment ${i + 1}`);
         const worker = new Worker(new URL('./fragment.worker.ts', import.meta.url), { type: 'module', name });
+        started.push(worker);
         workers.push(watchHelper(worker, name, () => reject(new WorkerStoppedError(`the parse helper worker for fragment ${i + 1} stopped`))));
         worker.onmessage = (e: MessageEvent<{ progress?: number; result?: FragmentData; error?: string; lifeline?: boolean }>) => {
           if (e.data.lifeline) return;
@@ -67,7 +79,7 @@ export async function parseInParallel(
           else reject(new Error(e.data.error ?? 'a fragment worker failed'));
         };
         worker.onerror = (e) => reject(new Error(e.message || 'a fragment worker failed'));
-        worker.postMessage({ file, start, end: bounds[i + 2], top, scanner });
+        worker.postMessage({ source: source.job, size, start, end: bounds[i + 2], top, scanner });
       }),
   );
 
@@ -76,9 +88,9 @@ export async function parseInParallel(
   for (const f of fragments) f.catch((err) => (failed ??= err));
   try {
     const raw = new RawTrace();
-    raw.argsFile = file;
+    raw.argsFile = argsFile;
     const importer = new ChromeTraceJsonImporter(raw);
-    const stream = (file.slice(0, bounds[1]).stream() as ReadableStream<Uint8Array>).getReader();
+    const stream = source.stream(0, bounds[1], signal).getReader();
     let firstBytes = 0;
     for (;;) {
       const { value, done } = await stream.read();
@@ -96,6 +108,9 @@ export async function parseInParallel(
     parts.forEach((p, k) => importer.absorb(p, k === parts.length - 1));
     return { raw, importer };
   } finally {
+    signal?.removeEventListener('abort', stopAll);
     for (const w of workers) w.release();
+    // Done, or a fragment failed and the others are of no use now.
+    stopAll();
   }
 }

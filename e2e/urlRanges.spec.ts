@@ -1,0 +1,121 @@
+// A trace opened by `?url=` from a server that answers ranges is fetched in parallel
+// fragments by ranged GETs (issue 16), and gives the same lanes as the same file by
+// picker; a server that answers ranged requests 200 streams the file once, as before.
+// Each test runs its own scripts/serve.mjs (the build and the trace on one origin) to
+// read its request log.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { expect, test, type Page } from '@playwright/test';
+// @ts-expect-error plain ESM script without types
+import { serveStatic } from '../scripts/serve.mjs';
+import { collectConsoleErrors, corpusPath, openApp, waitReady, type TraceSummary } from './helpers';
+
+const NAME = 'llm_decode_large.json';
+const dir = path.join(tmpdir(), `tl-url-ranges-${process.pid}`);
+let bytes: Buffer;
+
+interface Server {
+  url: string;
+  close(): Promise<void>;
+}
+
+async function serve(ranges: boolean, log: string[]): Promise<Server> {
+  return serveStatic({ mounts: { '/': process.env.TRACELANE_DIST || 'dist', '/t/': dir }, port: 0, ranges, log: (m: string) => log.push(m) });
+}
+
+const shape = (s: TraceSummary) => ({ events: s.events, lanes: s.lanes.map((l) => `${l.id}:${l.events}:${l.rows}`).sort() });
+
+async function byUrl(page: Page, server: Server): Promise<TraceSummary> {
+  await page.goto(`${server.url}?url=${encodeURIComponent(`${server.url}t/${NAME}`)}`, { waitUntil: 'load' });
+  return waitReady(page, 180_000);
+}
+
+/** Args of the first, middle and last GPU and CPU slices found (the later ones come from the second fragment). */
+async function argsSample(page: Page): Promise<Record<string, string | null>> {
+  return page.evaluate(async () => {
+    type Api = {
+      find(q: { regex: string; laneKind: string; limit: number }): Promise<{ key: string }[]>;
+      select(key: string): void;
+      selection(): Promise<{ key: string; argsText: string | null } | null> | { key: string; argsText: string | null } | null;
+    };
+    const api = (window as unknown as { tracelane: Api }).tracelane;
+    const out: Record<string, string | null> = {};
+    for (const laneKind of ['gpu', 'cpu']) {
+      const hits = await api.find({ regex: '.', laneKind, limit: 100_000 });
+      for (const h of [hits[0], hits[hits.length >> 1], hits[hits.length - 1]]) {
+        api.select(h.key);
+        for (let t = 0; t < 100; t++) {
+          const sel = await api.selection();
+          if (sel?.key === h.key) {
+            out[h.key] = sel.argsText;
+            break;
+          }
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+    }
+    return out;
+  });
+}
+
+let picked: ReturnType<typeof shape>;
+let pickedArgs: Record<string, string | null>;
+
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(180_000);
+  mkdirSync(dir, { recursive: true });
+  bytes = gunzipSync(readFileSync(corpusPath(`${NAME}.gz`)));
+  writeFileSync(path.join(dir, NAME), bytes);
+  const page = await browser.newPage();
+  await openApp(page);
+  await page.getByTestId('file-input').setInputFiles(path.join(dir, NAME));
+  picked = shape(await waitReady(page, 180_000));
+  pickedArgs = await argsSample(page);
+  expect(Object.values(pickedArgs).filter((a) => a && a.length > 2).length).toBeGreaterThanOrEqual(4);
+  await page.close();
+});
+
+test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test('a big plain trace by ?url= from a server with ranges: parallel ranged GETs, the same lanes as by picker', async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors = collectConsoleErrors(page);
+  const log: string[] = [];
+  const server = await serve(true, log);
+  try {
+    const s = await byUrl(page, server);
+    expect(s.warnings).toEqual([]);
+    expect(shape(s)).toEqual(picked);
+    // Args read from the file by picker; copied from the fragments' bytes by URL.
+    expect(await argsSample(page)).toEqual(pickedArgs);
+    const mine = log.filter((l) => l.includes(`/t/${NAME}`));
+    // The probe, the cut windows and the fragments: all ranged, none the whole file.
+    expect(mine.filter((l) => l.startsWith('200 '))).toEqual([]);
+    const ranged = mine.filter((l) => l.startsWith('206 GET'));
+    expect(ranged.length).toBeGreaterThanOrEqual(4);
+    // The fragments cover the file: some range reaches its last byte.
+    expect(ranged.some((l) => l.endsWith(`-${bytes.length - 1}`))).toBe(true);
+    expect(errors).toEqual([]);
+  } finally {
+    await server.close();
+  }
+});
+
+test('a server answering 200 to ranged requests: the file streamed once, the same lanes', async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors = collectConsoleErrors(page);
+  const log: string[] = [];
+  const server = await serve(false, log);
+  try {
+    const s = await byUrl(page, server);
+    expect(s.warnings).toEqual([]);
+    expect(shape(s)).toEqual(picked);
+    expect(await argsSample(page)).toEqual(pickedArgs);
+    expect(log.filter((l) => l.includes(`/t/${NAME}`))).toEqual([`200 GET /t/${NAME}`]);
+    expect(errors).toEqual([]);
+  } finally {
+    await server.close();
+  }
+});
