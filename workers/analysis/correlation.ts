@@ -2,7 +2,8 @@
 // Python stack of a slice.
 //
 // Launch ↔ GPU work uses Kineto's args.correlation (the CUPTI correlation id both
-// ends carry) and, for traces without it, the flows bound to the slice. The stack
+// ends carry) and, for traces without it, the flows bound to the slice (Ascend's
+// HostToDevice / async_npu flows bind a device task to the host op that launched it). The stack
 // is every slice of the launching thread that encloses the launch call, across its
 // Python, CPU and CUDA API lanes, outermost first.
 
@@ -88,6 +89,11 @@ function linked(index: TraceIndex, lane: LaneIndex, k: number, want: LaneKind, f
     for (const [l, j] of (want === 'gpu' ? map.gpu : map.api).get(id) ?? []) out.push(sliceRef(index, l, j));
   }
   for (const f of flows) if (f.other && f.other.kind === want) out.push(f.other);
+  // Accelerators whose flows bind device work to the host op that launched it, not to a runtime
+  // call (Ascend's HostToDevice / async_npu: cpu_op → device task): that op is the launch.
+  if (want === 'cuda_api' && out.length === 0) {
+    for (const f of flows) if (f.other && (f.other.kind === 'cpu' || f.other.kind === 'python')) out.push(f.other);
+  }
   return dedupeSorted(out);
 }
 
@@ -116,7 +122,8 @@ export function correlate(index: TraceIndex, laneId: string, k: number): SliceCo
   const flows = flowLinks(index, laneId, k);
   const kind = lane.info.kind;
   const launches = kind === 'gpu' ? linked(index, lane, k, 'cuda_api', flows) : [];
-  const kernels = kind === 'cuda_api' ? linked(index, lane, k, 'gpu', flows) : [];
+  // A host op that flows straight into device work (Ascend) shows its kernels too.
+  const kernels = kind === 'cuda_api' || flows.some((f) => f.other?.kind === 'gpu') ? linked(index, lane, k, 'gpu', flows) : [];
   let latencyNs: number | null = null;
   let stack: SliceRef[];
   if (kind === 'gpu') {

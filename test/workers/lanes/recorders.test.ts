@@ -92,6 +92,16 @@ describe('Ascend trace_view.json', () => {
     expect(index.result.flows.paired).toBe(1);
   });
 
+  it('"What caused this?": a device task → its host launch (HostToDevice flow) → the Python stack', async () => {
+    const index = await fixture('ascend_trace_view.json');
+    const c = correlate(index, 'test|2415919106|2|gpu', 0)!;
+    expect(c.launches.map((l) => l.name)).toEqual(['aten::matmul']);
+    expect(c.latencyNs).toBe(12_500 - 5_125);
+    expect(c.stack.map((f) => f.name)).toEqual(['train.py(10): step', 'aten::matmul', 'MatMulV2']);
+    const host = index.lanes.get('test|2415919104|1234|cpu')!;
+    expect(correlate(index, host.info.id, 0)!.kernels.map((g) => g.name)).toEqual(['MatMulV2']);
+  });
+
   it('the stall finder sees the HCCL collective on its device lane, with the device clock', async () => {
     const index = await fixture('ascend_trace_view.json');
     expect(commOps(index).ops.map((o) => [o.laneId, o.backend, o.op, o.clock, o.startNs])).toEqual([
