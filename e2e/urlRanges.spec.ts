@@ -4,12 +4,13 @@
 // Each test runs its own scripts/serve.mjs (the build and the trace on one origin) to
 // read its request log.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
 // @ts-expect-error plain ESM script without types
-import { serveStatic } from '../scripts/serve.mjs';
+import { createHandler, serveStatic } from '../scripts/serve.mjs';
 import { collectConsoleErrors, corpusPath, openApp, waitReady, type TraceSummary } from './helpers';
 
 const NAME = 'llm_decode_large.json';
@@ -117,5 +118,52 @@ test('a server answering 200 to ranged requests: the file streamed once, the sam
     expect(errors).toEqual([]);
   } finally {
     await server.close();
+  }
+});
+
+test('Cancel during a ranged load aborts every fragment\'s request', async ({ page }) => {
+  test.setTimeout(120_000);
+  // The build and the probe / cut windows as usual; fragments (ranges over 1 MB) trickle out.
+  const serveFile = createHandler({ mounts: { '/': process.env.TRACELANE_DIST || 'dist', '/t/': dir } });
+  const slow = { open: 0, aborted: 0, requests: 0 };
+  const server = http.createServer((req, res) => {
+    const m = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
+    if (!req.url?.startsWith('/t/') || !m || Number(m[2]) - Number(m[1]) <= 1 << 20) return void serveFile(req, res);
+    const [a, b] = [Number(m[1]), Number(m[2])];
+    slow.requests++;
+    slow.open++;
+    res.writeHead(206, { 'Content-Range': `bytes ${a}-${b}/${bytes.length}`, 'Content-Length': b - a + 1, 'Content-Type': 'application/json' });
+    let at = a;
+    const timer = setInterval(() => {
+      const next = Math.min(b + 1, at + (64 << 10));
+      res.write(bytes.subarray(at, next));
+      at = next;
+      if (at > b) {
+        clearInterval(timer);
+        res.end();
+      }
+    }, 50);
+    res.on('close', () => {
+      clearInterval(timer);
+      slow.open--;
+      if (at <= b) slow.aborted++;
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+  try {
+    await page.goto(`${url}?url=${encodeURIComponent(`${url}t/${NAME}`)}`, { waitUntil: 'load' });
+    // Both fragments in flight: this worker's and the fragment worker's.
+    await expect.poll(() => slow.open, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+    await page.getByTestId('cancel-load').click();
+    await expect.poll(() => slow.open, { timeout: 10_000 }).toBe(0);
+    expect(slow.aborted).toBe(slow.requests);
+    const asked = slow.requests;
+    await page.waitForTimeout(1500);
+    expect(slow.requests).toBe(asked);
+    expect(await page.evaluate(() => document.documentElement.dataset.traceState)).not.toBe('loading');
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
   }
 });
