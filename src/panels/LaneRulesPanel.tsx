@@ -1,10 +1,10 @@
-// The lane category rules table (workers/lanes/categoryRules.ts), editable: category and
-// name regexes → lane kind and lane name. Applying saves the table and reloads the open
+// The lane category rules table (workers/lanes/categoryRules.ts), editable: category, name,
+// process and thread regexes → lane kind and lane name. Applying saves the table and reloads the open
 // traces; lane ids do not depend on the rules, so the view and hidden/pinned lanes stay.
 
 import { useState } from 'react';
 import { LANE_KIND_LABEL, type LaneKind } from '../model/types';
-import { DEFAULT_RULES, regexError, RULE_KINDS, sameRules, type CategoryRule } from '../../workers/lanes/categoryRules';
+import { DEFAULT_RULES, ruleError, RULE_KINDS, sameRules, type CategoryRule } from '../../workers/lanes/categoryRules';
 import { saveRules, useLaneRules } from '../state/laneRules';
 import { loadSources } from '../state/traceClient';
 import { useStore } from '../state/store';
@@ -12,7 +12,7 @@ import { useStore } from '../state/store';
 export function LaneRulesPanel({ onClose }: { onClose: () => void }) {
   const { rules, origin } = useLaneRules();
   const [draft, setDraft] = useState<CategoryRule[]>(() => rules.map((r) => ({ ...r })));
-  const errors = draft.map((r) => regexError(r.cat) ?? regexError(r.name));
+  const errors = draft.map((r) => ruleError(r));
   const invalid = errors.some((e) => e);
   const changed = !sameRules(draft, rules);
 
@@ -35,8 +35,8 @@ export function LaneRulesPanel({ onClose }: { onClose: () => void }) {
         </button>
       </header>
       <p className="hint">
-        Place events of other tools’ Chrome traces: the first rule whose category and name regexes (case-insensitive; empty
-        matches anything) both match decides the lane kind and, optionally, the lane name ({'{cat}'}, {'{name}'},{' '}
+        Place events of other tools’ Chrome traces: the first rule whose category, name, process and thread regexes
+        (case-insensitive; empty matches anything; process: its name or labels; thread: its name, else the tid) all match decides the lane kind and, optionally, the lane name ({'{cat}'}, {'{name}'},{' '}
         {'{thread}'}, {'{pid}'}, {'{tid}'}). Lane ids never change, so links, hidden and pinned lanes keep working.
         {origin === 'link' && ' These rules came with the link you opened.'}
       </p>
@@ -46,6 +46,8 @@ export function LaneRulesPanel({ onClose }: { onClose: () => void }) {
           <col className="rule-name" />
           <col className="rule-kind" />
           <col />
+          <col className="rule-where" />
+          <col className="rule-where" />
           <col className="rule-remove" />
         </colgroup>
         <thead>
@@ -54,6 +56,8 @@ export function LaneRulesPanel({ onClose }: { onClose: () => void }) {
             <th>name</th>
             <th>kind</th>
             <th>lane name</th>
+            <th>process</th>
+            <th>thread</th>
             <th />
           </tr>
         </thead>
@@ -103,6 +107,12 @@ function RuleRow({ rule, error, onChange, onRemove }: { rule: CategoryRule; erro
           <input data-testid="rule-lane" aria-label="Lane name template" spellCheck={false} placeholder="(built-in)" value={rule.lane ?? ''} onChange={(e) => onChange({ lane: e.currentTarget.value })} />
         </td>
         <td>
+          <input data-testid="rule-process" aria-label="Process regex" spellCheck={false} title={rule.process} value={rule.process ?? ''} onChange={(e) => onChange({ process: e.currentTarget.value })} />
+        </td>
+        <td>
+          <input data-testid="rule-thread" aria-label="Thread regex" spellCheck={false} title={rule.thread} value={rule.thread ?? ''} onChange={(e) => onChange({ thread: e.currentTarget.value })} />
+        </td>
+        <td>
           <button className="icon-button" aria-label="Remove rule" onClick={onRemove}>
             ✕
           </button>
@@ -110,7 +120,7 @@ function RuleRow({ rule, error, onChange, onRemove }: { rule: CategoryRule; erro
       </tr>
       {error && (
         <tr className="rule-error-row">
-          <td colSpan={5} data-testid="rule-error" role="alert">
+          <td colSpan={7} data-testid="rule-error" role="alert">
             Not applied: {error}
           </td>
         </tr>

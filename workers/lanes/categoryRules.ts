@@ -1,6 +1,6 @@
 // The category-rules table: how Chrome-trace exports of other tools (msServiceProfiler,
-// eBPF exporters, …) are placed. A rule matches an event's category and/or name
-// (regex sources, case-insensitive, first match wins) and says which lane KIND it
+// eBPF exporters, …) are placed. A rule matches an event's category and/or name, and/or
+// its process / thread names (regex sources, case-insensitive, first match wins) and says which lane KIND it
 // shows as, plus optional display names for its lane and group.
 //
 // Rules never change identity: the lane key keeps the built-in kind (laneKind.ts,
@@ -20,6 +20,10 @@ export interface CategoryRule {
   group?: string;
   /** Lane display name template, e.g. "{cat}" or "{thread} · {cat}". */
   lane?: string;
+  /** Regex source matched against the process name or its labels (absent or empty: any process). */
+  process?: string;
+  /** Regex source matched against the thread name, else the tid (absent or empty: any thread). */
+  thread?: string;
 }
 
 /** Kinds a rule may set (counters come from counter events, never from rules). */
@@ -46,12 +50,21 @@ export interface CompiledRule {
   rule: CategoryRule;
   cat: RegExp | null;
   name: RegExp | null;
+  process: RegExp | null;
+  thread: RegExp | null;
 }
 
 export interface CompiledRules {
   rules: CompiledRule[];
   /** True when some rule looks at names (else one decision per category suffices). */
   byName: boolean;
+  /** True when some rule looks at process or thread names (then decisions are per lane). */
+  byThread: boolean;
+}
+
+/** The regex sources of a rule, for validation. */
+export function ruleError(r: CategoryRule): string | null {
+  return regexError(r.cat) ?? regexError(r.name) ?? regexError(r.process) ?? regexError(r.thread);
 }
 
 /** The error of a regex source, or null when it compiles. */
@@ -68,20 +81,31 @@ export function regexError(source: string | undefined): string | null {
 /** Valid rules only: a rule with a bad regex or an unknown kind is skipped, never half-applied. */
 export function compileRules(rules: readonly CategoryRule[]): CompiledRules {
   const out: CompiledRule[] = [];
+  const re = (source: string | undefined) => (source ? new RegExp(source, 'i') : null);
   for (const rule of rules) {
-    if (!RULE_KINDS.includes(rule.kind) || regexError(rule.cat) || regexError(rule.name)) continue;
-    out.push({ rule, cat: rule.cat ? new RegExp(rule.cat, 'i') : null, name: rule.name ? new RegExp(rule.name, 'i') : null });
+    if (!RULE_KINDS.includes(rule.kind) || ruleError(rule)) continue;
+    out.push({ rule, cat: re(rule.cat), name: re(rule.name), process: re(rule.process), thread: re(rule.thread) });
   }
-  return { rules: out, byName: out.some((r) => r.name) };
+  return { rules: out, byName: out.some((r) => r.name), byThread: out.some((r) => r.process || r.thread) };
 }
 
-/** Index of the first rule matching (cat, name), or −1. */
-export function matchRule(compiled: CompiledRules, cat: string, name: string): number {
+/** Where an event sits: its process's name and labels, its thread's name (else tid). */
+export interface RuleWhere {
+  process: readonly string[];
+  thread: string;
+}
+
+const ANYWHERE: RuleWhere = { process: [], thread: '' };
+
+/** Index of the first rule matching (cat, name) in `where`, or −1. */
+export function matchRule(compiled: CompiledRules, cat: string, name: string, where: RuleWhere = ANYWHERE): number {
   const rules = compiled.rules;
   for (let k = 0; k < rules.length; k++) {
     const r = rules[k];
     if (r.cat && !r.cat.test(cat)) continue;
     if (r.name && !r.name.test(name)) continue;
+    if (r.process && !where.process.some((p) => r.process!.test(p))) continue;
+    if (r.thread && !r.thread.test(where.thread)) continue;
     return k;
   }
   return -1;
@@ -107,17 +131,20 @@ export function sameRules(a: readonly CategoryRule[], b: readonly CategoryRule[]
 }
 
 function ruleText(r: CategoryRule): string {
-  return JSON.stringify([r.cat ?? '', r.name ?? '', r.kind, r.group ?? '', r.lane ?? '']);
+  return JSON.stringify([r.cat ?? '', r.name ?? '', r.kind, r.group ?? '', r.lane ?? '', r.process ?? '', r.thread ?? '']);
 }
 
-/** Compact form for links and IndexedDB: [cat, name, kind, lane?, group?] per rule. */
-export type RuleTuple = [string, string, LaneKind, string?, string?];
+/**
+ * Compact form for links and IndexedDB: [cat, name, kind, lane?, group?, process?, thread?] per rule.
+ * Fields added later go at the end, so tuples written before them still read.
+ */
+export type RuleTuple = [string, string, LaneKind, string?, string?, string?, string?];
 
 export function rulesToTuples(rules: readonly CategoryRule[]): RuleTuple[] {
   return rules.map((r) => {
-    const t: RuleTuple = [r.cat ?? '', r.name ?? '', r.kind];
-    if (r.lane || r.group) t.push(r.lane ?? '');
-    if (r.group) t.push(r.group);
+    const t: RuleTuple = [r.cat ?? '', r.name ?? '', r.kind, r.lane ?? '', r.group ?? '', r.process ?? '', r.thread ?? ''];
+    // Trailing empty fields are left out.
+    while (t.length > 3 && !t[t.length - 1]) t.pop();
     return t;
   });
 }
@@ -128,13 +155,15 @@ export function rulesFromTuples(x: unknown): CategoryRule[] | null {
   const out: CategoryRule[] = [];
   for (const t of x) {
     if (!Array.isArray(t) || t.length < 3 || !t.every((f) => typeof f === 'string' && f.length <= 500)) return null;
-    const [cat, name, kind, lane, group] = t as string[];
+    const [cat, name, kind, lane, group, process, thread] = t as string[];
     if (!RULE_KINDS.includes(kind as LaneKind)) return null;
     const rule: CategoryRule = { kind: kind as LaneKind };
     if (cat) rule.cat = cat;
     if (name) rule.name = name;
     if (lane) rule.lane = lane;
     if (group) rule.group = group;
+    if (process) rule.process = process;
+    if (thread) rule.thread = thread;
     out.push(rule);
   }
   return out;

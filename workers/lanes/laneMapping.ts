@@ -144,6 +144,7 @@ export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryR
         const named = recorderName(raw, thr.facts, row, info, cat, strings.get(names[i]));
         if (named) recorderNames.set(info.id, (info.name = named));
         if (row?.summary) info.summary = true;
+        votes.place(infos.length, { process: [thr.facts.processName, thr.facts.processLabels], thread: thr.facts.threadName });
         infos.push(info);
         members.push([]);
       }

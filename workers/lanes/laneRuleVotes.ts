@@ -4,7 +4,7 @@
 // most of its events voted for. Naming templates come from the first rule-matched event.
 
 import type { LaneInfo, LaneKind } from '../../src/model/types';
-import { fillTemplate, matchRule, type CompiledRules } from './categoryRules';
+import { fillTemplate, matchRule, type CompiledRules, type RuleWhere } from './categoryRules';
 
 const KINDS: readonly LaneKind[] = ['python', 'cpu', 'syscall', 'cuda_api', 'gpu', 'counter'];
 const KIND_INDEX = Object.fromEntries(KINDS.map((k, i) => [k, i])) as Record<LaneKind, number>;
@@ -30,6 +30,9 @@ export class LaneRuleVotes {
   /** Rule index per category id (no rule looks at names) or per (category, name) id pair. */
   private readonly ruleOfCat = new Map<number, number>();
   private readonly ruleOfPair = new Map<number, Map<number, number>>();
+  /** Rules that look at process / thread names: where each lane sits, and decisions per lane. */
+  private readonly whereOf: RuleWhere[] = [];
+  private readonly ruleOfLane = new Map<number, Map<number, Map<number, number>>>();
 
   constructor(
     private readonly compiled: CompiledRules,
@@ -40,12 +43,25 @@ export class LaneRuleVotes {
     return this.compiled.rules.length > 0;
   }
 
+  /** Where `lane`'s events sit (process name and labels, thread name), for rules on those. */
+  place(lane: number, where: RuleWhere): void {
+    this.whereOf[lane] = where;
+  }
+
   /** Record event `i` (category id, name id) of `lane`, whose built-in kind is `base`. */
   vote(lane: number, i: number, catId: number, nameId: number, base: LaneKind): void {
     if (!this.active) return;
     const strings = this.strings;
     let rule: number | undefined;
-    if (this.compiled.byName) {
+    if (this.compiled.byThread) {
+      let byCat = this.ruleOfLane.get(lane);
+      if (!byCat) this.ruleOfLane.set(lane, (byCat = new Map()));
+      let byName = byCat.get(catId);
+      if (!byName) byCat.set(catId, (byName = new Map()));
+      const key = this.compiled.byName ? nameId : -1;
+      rule = byName.get(key);
+      if (rule === undefined) byName.set(key, (rule = matchRule(this.compiled, strings.get(catId), strings.get(nameId), this.whereOf[lane])));
+    } else if (this.compiled.byName) {
       let byName = this.ruleOfPair.get(catId);
       if (!byName) this.ruleOfPair.set(catId, (byName = new Map()));
       rule = byName.get(nameId);

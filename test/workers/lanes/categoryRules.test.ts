@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileRules, DEFAULT_RULES, fillTemplate, matchRule, regexError, sameRules, type CategoryRule } from '../../../workers/lanes/categoryRules';
+import { compileRules, DEFAULT_RULES, fillTemplate, matchRule, regexError, rulesFromTuples, rulesToTuples, sameRules, type CategoryRule } from '../../../workers/lanes/categoryRules';
 import { loadTrace } from '../../../workers/ingest/loadTrace';
 import type { TraceIndex } from '../../../workers/index/traceIndex';
 import type { LaneInfo } from '../../../src/model/types';
@@ -165,5 +165,51 @@ describe('lane identity does not depend on the rules', () => {
     expect(hit).toHaveLength(1);
     expect(b.resolveKey(hit[0].key)).toEqual({ laneId: hit[0].laneId, eventIdx: hit[0].eventIdx });
     expect(a.resolveKey(hit[0].key)).toEqual({ laneId: hit[0].laneId, eventIdx: hit[0].eventIdx });
+  });
+});
+
+describe('rules on process and thread names', () => {
+  it('a rule with a thread or process regex applies to the lanes of matching threads only', async () => {
+    const meta = [
+      { ph: 'M', name: 'process_name', pid: 8, args: { name: 'serving' } },
+      { ph: 'M', name: 'process_labels', pid: 9, args: { labels: 'batch' } },
+      { ph: 'M', name: 'thread_name', pid: 8, tid: 1, args: { name: 'scheduler' } },
+      { ph: 'M', name: 'thread_name', pid: 8, tid: 2, args: { name: 'worker' } },
+    ];
+    const events: Ev[] = [
+      { cat: 'mystery', name: 'tick', pid: 8, tid: 1 },
+      { cat: 'mystery', name: 'tick', pid: 8, tid: 2 },
+      { cat: 'mystery', name: 'tick', pid: 9, tid: 3 },
+    ];
+    const rules: CategoryRule[] = [
+      { thread: '^sched', kind: 'syscall', lane: '{thread} rule' },
+      { process: '^batch$', kind: 'python', lane: 'batch {tid}' },
+    ];
+    const index = await load(chromeTrace(events, meta), rules);
+    const shown = lanes(index).map((l) => [l.id, l.kind, l.name]);
+    expect(shown).toEqual([
+      ['export|8|1|cpu', 'syscall', 'scheduler rule'],
+      ['export|8|2|cpu', 'cpu', 'worker · CPU'],
+      ['export|9|3|cpu', 'python', 'batch 3'],
+    ]);
+  });
+
+  it('tuples gain process and thread at the end: old tuples still read, new ones round-trip', () => {
+    expect(rulesFromTuples([['^a$', '', 'cpu'], ['^b$', 'x', 'gpu', '{cat}'], ['', '', 'cpu', '', 'g {pid}']])).toEqual([
+      { cat: '^a$', kind: 'cpu' },
+      { cat: '^b$', name: 'x', kind: 'gpu', lane: '{cat}' },
+      { kind: 'cpu', group: 'g {pid}' },
+    ]);
+    // Rules without the new fields write the same tuples as before them.
+    expect(rulesToTuples([{ cat: '^a$', kind: 'cpu' }, { cat: '^b$', kind: 'gpu', lane: '{cat}' }])).toEqual([
+      ['^a$', '', 'cpu'],
+      ['^b$', '', 'gpu', '{cat}'],
+    ]);
+    const withWhere: CategoryRule[] = [{ kind: 'cpu', thread: '^ReqState$' }, { cat: 'Execute', kind: 'cpu', lane: '{thread}', process: 'MindIE' }];
+    expect(rulesToTuples(withWhere)).toEqual([
+      ['', '', 'cpu', '', '', '', '^ReqState$'],
+      ['Execute', '', 'cpu', '{thread}', '', 'MindIE'],
+    ]);
+    expect(rulesFromTuples(rulesToTuples(withWhere))).toEqual(withWhere);
   });
 });
