@@ -15,6 +15,8 @@ import { ScanField, WasmEventScanner } from './wasmScanner';
 
 /** Phases this importer turns into slices, instants, counters, flows or metadata. */
 const KNOWN_PHASES = new Set(['X', 'B', 'E', 'b', 'e', 'S', 'F', 'n', 'i', 'I', 'R', 'C', 's', 't', 'f', 'M']);
+/** Phases not drawn and not worth a warning: object created / snapshot / destroyed. */
+const QUIET_PHASES = new Set(['N', 'O', 'D']);
 
 /** One-character strings of the ASCII bytes. */
 const ASCII = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
@@ -330,9 +332,12 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     this.reportUnknownPhases();
   }
 
-  /** Phases we do not draw (samples, object snapshots, …) are counted, not fatal. */
+  /**
+   * Phases we do not draw (samples, …) are counted, not fatal. Object lifetimes and snapshots (`N`, `O`,
+   * `D`) are not drawn either, but they are no damage and nothing a reader misses: no warning.
+   */
   private reportUnknownPhases(): void {
-    const unknown = Object.entries(this.raw.phases).filter(([ph]) => !KNOWN_PHASES.has(ph));
+    const unknown = Object.entries(this.raw.phases).filter(([ph]) => !KNOWN_PHASES.has(ph) && !QUIET_PHASES.has(ph));
     if (unknown.length === 0) return;
     const list = unknown.map(([ph, n]) => `${n.toLocaleString('en-US')} × "${ph}"`).join(', ');
     this.raw.warn({ code: 'unknown-phase', message: `Skipped events with phases tracelane does not draw: ${list}.` });

@@ -158,3 +158,19 @@ describe('recorder table rows', () => {
     expect(recorderOf(facts('python3', 'thread 1', 'CPU'), 'mystery')).toBeNull();
   });
 });
+
+describe('quiet when all is well', () => {
+  it('object lifetimes and snapshots (N / O / D) raise no warning; other undrawn phases still do', async () => {
+    const events = [
+      { ph: 'X', name: 'work', pid: 1, tid: 1, ts: 10, dur: 5 },
+      { ph: 'N', name: 'Obj', id: '0x1', pid: 1, tid: 1, ts: 11 },
+      { ph: 'O', name: 'Obj', id: '0x1', pid: 1, tid: 1, ts: 12, args: { snapshot: {} } },
+      { ph: 'D', name: 'Obj', id: '0x1', pid: 1, tid: 1, ts: 13 },
+      { ph: 'M', name: 'process_name', pid: 2, args: { name: 'only named' } },
+    ];
+    const quiet = await loadText(JSON.stringify({ traceEvents: events }));
+    expect(quiet.result.warnings).toEqual([]);
+    const sampled = await loadText(JSON.stringify({ traceEvents: [...events, { ph: 'P', name: 's', pid: 1, tid: 1, ts: 14 }] }));
+    expect(sampled.result.warnings.map((w) => w.code)).toEqual(['unknown-phase']);
+  });
+});
