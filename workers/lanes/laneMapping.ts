@@ -209,7 +209,7 @@ function threadRecorders(raw: RawTrace, threads: Map<number, Map<number, ThreadR
 
 /**
  * The name of a lane a recorder decided or whose runtime is known from its first call: device
- * lanes "NPU 0 · Stream 2", summaries "GPU 0 · XLA Ops", runtime lanes "thread 7 · AscendCL"
+ * lanes "NPU 0 · Stream 2" (one of several ranks: "rank 3 · NPU 0 · Stream 2"), summaries "GPU 0 · XLA Ops", runtime lanes "thread 7 · AscendCL"
  * (else "Runtime API"; Kineto's CUDA lanes keep "CUDA API"). Null: the default name.
  */
 function recorderName(raw: RawTrace, facts: ThreadFacts, row: Recorder | null, info: LaneInfo, cat: string, name: string): string | null {
@@ -219,12 +219,19 @@ function recorderName(raw: RawTrace, facts: ThreadFacts, row: Recorder | null, i
     return runtime ? `${thread} · ${runtime}` : null;
   }
   if (!row) return null;
+  const rank = rankPrefix(raw);
   if (row.summary) {
     const where = deviceLabel(facts, '') || facts.processName;
-    return where ? `${where} · ${thread}` : thread;
+    return where ? `${rank}${where} · ${thread}` : thread;
   }
-  if (row.hardware) return `${deviceLabel(facts, row.hardware)} · ${thread}`;
+  if (row.hardware) return `${rank}${deviceLabel(facts, row.hardware)} · ${thread}`;
   return null;
+}
+
+/** "rank 3 · " when the trace is one of several ranks (distributedInfo: rank, world_size > 1), else "". */
+function rankPrefix(raw: RawTrace): string {
+  const info = raw.metadata.distributedInfo as { rank?: unknown; world_size?: unknown } | undefined;
+  return typeof info?.rank === 'number' && typeof info.world_size === 'number' && info.world_size > 1 ? `rank ${info.rank} · ` : '';
 }
 
 function newLaneInfo(raw: RawTrace, trace: string, id: string, pid: string, tid: string, kind: LaneKind): LaneInfo {

@@ -174,3 +174,13 @@ describe('quiet when all is well', () => {
     expect(sampled.result.warnings.map((w) => w.code)).toEqual(['unknown-phase']);
   });
 });
+
+describe('several ranks', () => {
+  it('device lanes of one of several ranks read "rank r · MTIA d · …"', async () => {
+    const doc = JSON.parse(readFileSync(join(FIXTURES, 'mtia_kineto.json'), 'utf8')) as Record<string, unknown>;
+    const ranked = await loadText(JSON.stringify({ ...doc, distributedInfo: { backend: 'nccl', rank: 3, world_size: 8 } }));
+    expect(ranked.result.lanes.find((l) => l.kind === 'gpu')!.name).toBe('rank 3 · MTIA 7 · Stream 1 FW');
+    const alone = await loadText(JSON.stringify({ ...doc, distributedInfo: { backend: 'nccl', rank: 0, world_size: 1 } }));
+    expect(alone.result.lanes.find((l) => l.kind === 'gpu')!.name).toBe('MTIA 7 · Stream 1 FW');
+  });
+});
