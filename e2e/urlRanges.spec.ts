@@ -80,45 +80,38 @@ test.beforeAll(async ({ browser }) => {
 
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-test('a big plain trace by ?url= from a server with ranges: parallel ranged GETs, the same lanes as by picker', async ({ page }) => {
-  test.setTimeout(180_000);
+/** Opens the trace by ?url= from a server of its own (with or without ranges): same lanes and args as by picker; its request log for the trace. */
+async function openAsPicked(page: Page, ranges: boolean): Promise<string[]> {
   const errors = collectConsoleErrors(page);
   const log: string[] = [];
-  const server = await serve(true, log);
+  const server = await serve(ranges, log);
   try {
     const s = await byUrl(page, server);
     expect(s.warnings).toEqual([]);
     expect(shape(s)).toEqual(picked);
-    // Args read from the file by picker; copied from the fragments' bytes by URL.
+    // Args read from the file by picker; copied from the fetched bytes by URL.
     expect(await argsSample(page)).toEqual(pickedArgs);
-    const mine = log.filter((l) => l.includes(`/t/${NAME}`));
-    // The probe, the cut windows and the fragments: all ranged, none the whole file.
-    expect(mine.filter((l) => l.startsWith('200 '))).toEqual([]);
-    const ranged = mine.filter((l) => l.startsWith('206 GET'));
-    expect(ranged.length).toBeGreaterThanOrEqual(4);
-    // The fragments cover the file: some range reaches its last byte.
-    expect(ranged.some((l) => l.endsWith(`-${bytes.length - 1}`))).toBe(true);
     expect(errors).toEqual([]);
+    return log.filter((l) => l.includes(`/t/${NAME}`));
   } finally {
     await server.close();
   }
+}
+
+test('a big plain trace by ?url= from a server with ranges: parallel ranged GETs, the same lanes as by picker', async ({ page }) => {
+  test.setTimeout(180_000);
+  const log = await openAsPicked(page, true);
+  // The probe, the cut windows and the fragments: all ranged, none the whole file.
+  expect(log.filter((l) => l.startsWith('200 '))).toEqual([]);
+  const ranged = log.filter((l) => l.startsWith('206 GET'));
+  expect(ranged.length).toBeGreaterThanOrEqual(4);
+  // The fragments cover the file: some range reaches its last byte.
+  expect(ranged.some((l) => l.endsWith(`-${bytes.length - 1}`))).toBe(true);
 });
 
 test('a server answering 200 to ranged requests: the file streamed once, the same lanes', async ({ page }) => {
   test.setTimeout(180_000);
-  const errors = collectConsoleErrors(page);
-  const log: string[] = [];
-  const server = await serve(false, log);
-  try {
-    const s = await byUrl(page, server);
-    expect(s.warnings).toEqual([]);
-    expect(shape(s)).toEqual(picked);
-    expect(await argsSample(page)).toEqual(pickedArgs);
-    expect(log.filter((l) => l.includes(`/t/${NAME}`))).toEqual([`200 GET /t/${NAME}`]);
-    expect(errors).toEqual([]);
-  } finally {
-    await server.close();
-  }
+  expect(await openAsPicked(page, false)).toEqual([`200 GET /t/${NAME}`]);
 });
 
 test('Cancel during a ranged load aborts every fragment\'s request', async ({ page }) => {
