@@ -132,6 +132,11 @@ export async function openSource(source: TraceSource, signal?: AbortSignal): Pro
     } catch (err) {
       throw new Error(`Could not fetch ${source.url}: ${(err as Error).message}`);
     }
+    // An empty file has no first bytes to answer a range with: ask for it whole.
+    if (response.status === 416 && headers) {
+      void response.body?.cancel().catch(() => undefined);
+      return get();
+    }
     if (!response.ok) throw new Error(`Could not fetch ${source.url}: HTTP ${response.status} ${response.statusText}`.trim());
     if (!response.body) throw new Error(`Could not fetch ${source.url}: the response has no body`);
     return response;

@@ -86,6 +86,13 @@ describe('URL sources', () => {
     expect(log).toEqual(['200 GET /trace.json']);
   });
 
+  it('an empty file (416 to the ranged GET) is asked for whole and reported empty, as before', async () => {
+    reset(true);
+    writeFileSync(join(dir, 'empty.json'), '');
+    await expect(loadTrace({ kind: 'url', url: base + 'empty.json', name: 'empty.json' }, { trace: 'e' })).rejects.toThrow(/empty\.json is empty/);
+    expect(log).toEqual([`416 GET /empty.json`, '200 GET /empty.json']);
+  });
+
   it('a failed range is retried, resuming where its bytes stopped; the fourth failure fails the load', async () => {
     reset(true);
     const src = urlRanges(base + 'trace.json', json.length);
