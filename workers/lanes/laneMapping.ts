@@ -102,25 +102,19 @@ export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryR
     // A recorder's summary thread first; then the Kineto category; then the recorder table
     // by process / thread / category; then name rules (once per name).
     let row: Recorder | null = thr.summary;
-    let kind: LaneKind | null | undefined = row?.kind;
-    if (!row) {
-      kind = kindOfCat[catId];
-      if (kind === undefined) {
-        kind = knownCategoryKind(strings.get(catId));
-        kindOfCat[catId] = kind;
-      }
+    let decided: LaneKind | null = row ? row.kind : (kindOfCat[catId] ??= knownCategoryKind(strings.get(catId)));
+    if (decided === null) {
+      let byCat = thr.byCat.get(catId);
+      if (byCat === undefined) thr.byCat.set(catId, (byCat = recorderOf(thr.facts, strings.get(catId))));
+      row = byCat;
+      decided = byCat?.kind ?? null;
     }
-    if (kind === null) {
-      row = thr.byCat.get(catId) as Recorder | null | undefined ?? null;
-      if (!thr.byCat.has(catId)) thr.byCat.set(catId, (row = recorderOf(thr.facts, strings.get(catId))));
-      kind = row?.kind;
-    }
-    if (kind == null) {
-      kind = kindOfName.get(names[i]);
-      if (kind === undefined) {
-        kind = laneKindOf(strings.get(catId), strings.get(names[i]));
-        kindOfName.set(names[i], kind);
-      }
+    let kind: LaneKind;
+    if (decided !== null) kind = decided;
+    else {
+      let byName = kindOfName.get(names[i]);
+      if (byName === undefined) kindOfName.set(names[i], (byName = laneKindOf(strings.get(catId), strings.get(names[i]))));
+      kind = byName;
     }
     const isAsync = (flags[i] & RawFlag.Async) !== 0;
     // Async tracks are per process and category (per name when there is no category): negative keys.
