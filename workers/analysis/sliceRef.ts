@@ -37,12 +37,15 @@ export function threadLanes(index: TraceIndex, pid: string, tid: string): LaneIn
   return byThread.get(`${pid}|${tid}`) ?? [];
 }
 
+/** GPU-lane categories that are not work: projected user ranges, profiler ranges, waits on events. */
+const NOT_DEVICE_WORK = new Set(['gpu_user_annotation', 'cuda_profiler_range', 'cuda_sync']);
+
 /**
- * GPU-lane slices that occupy the device: kernels, memcpy, memset; not the projected user ranges
+ * GPU-lane slices that occupy the device: kernels, memcpy, memset; not the projected user ranges, syncs
  * nor a recorder's own summary lanes (LaneInfo.summary: XLA Ops, Ascend Overlap Analysis, …).
  */
 export function isDeviceWork(index: TraceIndex, lane: LaneIndex, k: number): boolean {
-  return lane.info.kind === 'gpu' && !lane.info.summary && lane.instant[k] === 0 && index.catOf(lane, k) !== 'gpu_user_annotation';
+  return lane.info.kind === 'gpu' && !lane.info.summary && lane.instant[k] === 0 && !NOT_DEVICE_WORK.has(index.catOf(lane, k));
 }
 
 /** The GPU lanes (one per device + stream); not a recorder's summary lanes. */

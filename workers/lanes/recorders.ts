@@ -44,9 +44,11 @@ export const RECORDERS: readonly Recorder[] = [
   // MTIA (Kineto): device work and runtime calls by category.
   { recorder: 'MTIA device', cat: /^mtia_ccp_events$/, kind: 'gpu', hardware: 'MTIA' },
   { recorder: 'MTIA runtime', cat: /^mtia_runtime$/, kind: 'cuda_api' },
-  // ROCm: HIP runtime categories; Kineto's device processes labelled "GPU N" (ROCm and CUDA).
+  // ROCm: HIP runtime categories; Kineto's device processes labelled "GPU N" (ROCm and CUDA): their
+  // other categories (cuda_sync, cuda_profiler_range) join the stream's GPU lane, named as Kineto's are
+  // ("stream 7": no hardware word, so the name does not depend on which event comes first).
   { recorder: 'ROCm HIP runtime', cat: /^hip/i, kind: 'cuda_api' },
-  { recorder: 'GPU N device', process: /^GPU \d+$/, kind: 'gpu', hardware: 'GPU' },
+  { recorder: 'GPU N device', process: /^GPU \d+$/, kind: 'gpu' },
 ];
 
 /** What a thread says about itself (names from metadata; empty when absent). */

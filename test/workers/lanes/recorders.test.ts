@@ -184,3 +184,17 @@ describe('several ranks', () => {
     expect(alone.result.lanes.find((l) => l.kind === 'gpu')!.name).toBe('MTIA 7 · Stream 1 FW');
   });
 });
+
+describe('Kineto GPU processes ("GPU N")', () => {
+  it('a cuda_sync on a stream joins its GPU lane, keeps Kineto’s name, and is not device work', async () => {
+    const events = [
+      { ph: 'M', name: 'process_name', pid: 0, args: { name: 'python3 0' } },
+      { ph: 'M', name: 'process_labels', pid: 0, args: { labels: 'GPU 0' } },
+      { ph: 'X', cat: 'cuda_sync', name: 'Stream Wait Event', pid: 0, tid: 7, ts: 10, dur: 30 },
+      { ph: 'X', cat: 'kernel', name: 'gemm', pid: 0, tid: 7, ts: 20, dur: 5 },
+    ];
+    const index = await loadText(JSON.stringify({ traceEvents: events }));
+    expect(laneTable(index)).toEqual([['0|7|gpu', 'gpu', 'stream 7', false]]);
+    expect(deviceBusy(index, 0, 100_000)[0].busyNs).toBe(5_000);
+  });
+});
