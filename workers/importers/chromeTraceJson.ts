@@ -362,7 +362,10 @@ export class ChromeTraceJsonImporter implements TraceImporter {
 
   private releaseScanner(): void {
     if (this.scanner) this.scanStats.wasmBytes = this.scanner.scannedBytes;
+    this.scanner?.dispose();
     this.scanner = null;
+    // The last record's view would keep the scanner's memory alive.
+    this.f.hashes = null;
   }
 
   private openEvents(depth: number): void {

@@ -63,14 +63,26 @@ export class WasmEventScanner {
   readonly slots: number;
   /** Bytes of the file the scanner read events from (the rest went through the JS scanner). */
   scannedBytes = 0;
-  private readonly x: ScannerExports;
+  private x: ScannerExports | null;
   private readonly input: number;
   private chunk: Uint8Array | null = null;
 
   private constructor(instance: WebAssembly.Instance) {
-    this.x = instance.exports as unknown as ScannerExports;
-    this.input = this.x.inputOffset();
-    this.slots = this.x.recordSlots();
+    const x = instance.exports as unknown as ScannerExports;
+    this.x = x;
+    this.input = x.inputOffset();
+    this.slots = x.recordSlots();
+  }
+
+  /** Lets the instance and its memory go, even while something still holds this object. */
+  dispose(): void {
+    this.x = null;
+    this.chunk = null;
+  }
+
+  private get exports(): ScannerExports {
+    if (!this.x) throw new Error('the WebAssembly scanner was disposed');
+    return this.x;
   }
 
   /** A scanner, or null when WebAssembly is unavailable here. */
@@ -91,29 +103,32 @@ export class WasmEventScanner {
    */
   scan(buf: Uint8Array, from: number): number {
     if (this.chunk !== buf) this.load(buf);
-    const n = this.x.scan(from, buf.length);
-    this.scannedBytes += this.x.stop() - from;
+    const x = this.exports;
+    const n = x.scan(from, buf.length);
+    this.scannedBytes += x.stop() - from;
     return n;
   }
 
   get stop(): number {
-    return this.x.stop();
+    return this.exports.stop();
   }
 
   /** The records of the last scan (a view: valid until the next scan). */
   records(): Int32Array {
-    return new Int32Array(this.x.memory.buffer, this.x.outputOffset(), this.x.maxRecords() * this.slots);
+    const x = this.exports;
+    return new Int32Array(x.memory.buffer, x.outputOffset(), x.maxRecords() * this.slots);
   }
 
   /** Whole µs of ts and dur per record of the last scan (a view: valid until the next scan). */
   micros(): Float64Array {
-    return new Float64Array(this.x.memory.buffer, this.x.microsOffset(), this.x.maxRecords() * 2);
+    const x = this.exports;
+    return new Float64Array(x.memory.buffer, x.microsOffset(), x.maxRecords() * 2);
   }
 
   private load(buf: Uint8Array): void {
     // 16 bytes of slack: SIMD loads may read past the chunk's end (never used).
     const need = this.input + buf.length + 16;
-    const mem = this.x.memory;
+    const mem = this.exports.memory;
     if (need > mem.buffer.byteLength) mem.grow(Math.ceil((need - mem.buffer.byteLength) / 65536));
     new Uint8Array(mem.buffer, this.input, buf.length).set(buf);
     this.chunk = buf;
