@@ -5,6 +5,16 @@ import { TRACES } from './traces.mjs';
 
 const fmt = (v, digits = 0) => (v == null || Number.isNaN(v) ? '–' : Number(v).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
 const mb = (bytes) => fmt(bytes / 1e6, 1);
+/** A markdown table of one row per entry (`rowOf` → cells, or null to leave the entry out), then a blank line. */
+function table(L, head, entries, rowOf) {
+  L.push(`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`);
+  for (const e of entries) {
+    const cells = rowOf(e);
+    if (cells) L.push(`| ${cells.join(' | ')} |`);
+  }
+  L.push('');
+}
+
 const sec = (ms) => (ms == null ? '–' : `${fmt(ms / 1000, 2)} s`);
 const ratio = (v) => (v == null ? '–' : `${fmt(v, 2)}×`);
 
@@ -151,38 +161,26 @@ export function renderResults({ machine, entries }) {
 
   L.push('## WebAssembly scanner against the JS scanner (same run, picker)', '');
   L.push('Each picker run is followed by one with `?scanner=js` (the JS scanner, the fallback and the reference); same build, same machine, minutes apart.', '');
-  L.push('| trace | scanner | parse, wasm | parse, JS | JS ÷ wasm | first frame, wasm | first frame, JS | JS ÷ wasm |');
-  L.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const e of entries) {
+  table(L, ['trace', 'scanner', 'parse, wasm', 'parse, JS', 'JS ÷ wasm', 'first frame, wasm', 'first frame, JS', 'JS ÷ wasm'], entries, (e) => {
     const t = e.tracelane;
     const j = t?.jsScanner;
-    if (!t || !j || t.picker.error || j.picker.error) continue;
-    L.push(`| ${e.file} | ${t.scanner ?? '–'} | ${sec(t.parseMs)} | ${sec(j.parseMs)} | ${t.parseMs && j.parseMs ? ratio(j.parseMs / t.parseMs) : '–'} | ${sec(t.picker.medianMs)} | ${sec(j.picker.medianMs)} | ${ratio(j.picker.medianMs / t.picker.medianMs)} |`);
-  }
-  L.push('');
+    if (!t || !j || t.picker.error || j.picker.error) return null;
+    return [e.file, t.scanner ?? '–', sec(t.parseMs), sec(j.parseMs), t.parseMs && j.parseMs ? ratio(j.parseMs / t.parseMs) : '–', sec(t.picker.medianMs), sec(j.picker.medianMs), ratio(j.picker.medianMs / t.picker.medianMs)];
+  });
 
   L.push('## After ready (picker, median)', '');
   L.push('`traceState === "ready"` keeps its contract (every event parsed; find, select and the analyses answer): the first `find()` + `select()` right after ready, and ready → `settled()` (background work such as args deflation done).', '');
-  L.push('| trace | first find + select after ready | ready → settled() |');
-  L.push('| --- | --- | --- |');
-  for (const e of entries) {
+  table(L, ['trace', 'first find + select after ready', 'ready → settled()'], entries, (e) => {
     const t = e.tracelane;
-    if (!t || t.picker.error || t.firstSelectMs == null) continue;
-    L.push(`| ${e.file} | ${fmt(t.firstSelectMs)} ms | ${fmt(t.readyToSettledMs)} ms |`);
-  }
-  L.push('');
+    return !t || t.picker.error || t.firstSelectMs == null ? null : [e.file, `${fmt(t.firstSelectMs)} ms`, `${fmt(t.readyToSettledMs)} ms`];
+  });
 
   L.push('## Where the first frame goes (picker, the median run)', '');
   L.push('Times from the input\'s change event to each progress label the app showed (labels update at most every 100 ms), then to `traceState === "ready"`; parse = the worker\'s own `parseMs`.', '');
-  L.push('| trace | progress labels (ms after change) | parse (worker) | after parse → ready |');
-  L.push('| --- | --- | --- | --- |');
-  for (const e of entries) {
+  table(L, ['trace', 'progress labels (ms after change)', 'parse (worker)', 'after parse → ready'], entries, (e) => {
     const t = e.tracelane;
-    if (!t || t.picker.error) continue;
-    const labels = phaseTrail(t.phases);
-    L.push(`| ${e.file} | ${labels || '–'} | ${fmt(t.parseMs)} ms | ${fmt(t.picker.medianMs - t.parseMs)} ms |`);
-  }
-  L.push('');
+    return !t || t.picker.error ? null : [e.file, phaseTrail(t.phases) || '–', `${fmt(t.parseMs)} ms`, `${fmt(t.picker.medianMs - t.parseMs)} ms`];
+  });
   L.push('`?url=` loads (the median run), ms after navigation start; fetch alone = the same URL fetched and drained in the page afterwards:', '');
   L.push('| trace | progress labels (ms after navigation) | fetch alone |');
   L.push('| --- | --- | --- |');
