@@ -25,21 +25,24 @@ export function deviceIntervals(index: TraceIndex): Map<string, MergedIntervals>
     raw.set(lane.info.pid, list);
   }
   byDevice = new Map();
-  for (const [device, list] of [...raw].sort((a, b) => a[0].localeCompare(b[0], undefined, { numeric: true }))) {
-    list.sort((a, b) => a[0] - b[0]);
-    const start: number[] = [];
-    const end: number[] = [];
-    for (const [s, e] of list) {
-      if (start.length && s <= end[end.length - 1]) end[end.length - 1] = Math.max(end[end.length - 1], e);
-      else {
-        start.push(s);
-        end.push(e);
-      }
-    }
-    byDevice.set(device, { start: Float64Array.from(start), end: Float64Array.from(end) });
-  }
+  for (const [device, list] of [...raw].sort((a, b) => a[0].localeCompare(b[0], undefined, { numeric: true }))) byDevice.set(device, mergeIntervals(list));
   cache.set(index, byDevice);
   return byDevice;
+}
+
+/** [start, end] intervals (sorted here) as sorted, disjoint ones. */
+export function mergeIntervals(list: [number, number][]): MergedIntervals {
+  list.sort((a, b) => a[0] - b[0]);
+  const start: number[] = [];
+  const end: number[] = [];
+  for (const [s, e] of list) {
+    if (start.length && s <= end[end.length - 1]) end[end.length - 1] = Math.max(end[end.length - 1], e);
+    else {
+      start.push(s);
+      end.push(e);
+    }
+  }
+  return { start: Float64Array.from(start), end: Float64Array.from(end) };
 }
 
 /** Busy ns of merged intervals inside [a, b]. */

@@ -8,7 +8,7 @@ import type { KernelTotal, RangeQuery, RangeStats, StatsRow } from '../../src/mo
 import type { LaneIndex } from '../index/laneIndex';
 import type { TraceIndex } from '../index/traceIndex';
 import { correlationMap } from './correlation';
-import { busyWithin, deviceBusy, deviceIntervals } from './gpuBusy';
+import { busyWithin, deviceBusy, deviceIntervals, mergeIntervals } from './gpuBusy';
 import { nestingGroups, nestSlices } from '../index/nesting';
 import { isDeviceWork } from './sliceRef';
 
@@ -20,8 +20,8 @@ export function rangeStats(index: TraceIndex, q: RangeQuery): RangeStats {
   const rows = new Map<string, StatsRow>();
   const kernels = new Map<string, KernelTotal & { latencySum: number; latencyCount: number }>();
   const corr = correlationMap(index);
-  // Per row, its clipped intervals as flat [s, e, s, e, …] for the share's union.
-  const spans = new Map<StatsRow, number[]>();
+  // Per row, its clipped intervals, for the share's union.
+  const spans = new Map<StatsRow, [number, number][]>();
   const counted = (l: LaneIndex) => !wanted || wanted.has(l.info.id);
   // Whole groups, wanted or not, so a lane's self time does not depend on which lanes are in view.
   for (const group of nestingGroups(index.lanes.values())) {
@@ -52,7 +52,7 @@ export function rangeStats(index: TraceIndex, q: RangeQuery): RangeStats {
         row.selfNs += nest.self[i];
         row.minNs = Math.min(row.minNs, clipped);
         row.maxNs = Math.max(row.maxNs, clipped);
-        if (clipped > 0) spans.get(row)!.push(Math.max(a, lane.start[k]), Math.max(a, lane.start[k]) + clipped);
+        if (clipped > 0) spans.get(row)!.push([Math.max(a, lane.start[k]), Math.max(a, lane.start[k]) + clipped]);
       }
       // The kernel chart covers every GPU lane, in view or not: it answers for the device.
       if (lane.info.kind === 'gpu' && isDeviceWork(index, lane, k)) {
@@ -70,7 +70,7 @@ export function rangeStats(index: TraceIndex, q: RangeQuery): RangeStats {
     }
   }
   const out = [...rows.values()];
-  for (const r of out) r.share = unionLength(spans.get(r)!) / span;
+  for (const r of out) r.share = busyWithin(mergeIntervals(spans.get(r)!), a, b) / span;
   out.sort((x, y) => y.totalNs - x.totalNs || x.name.localeCompare(y.name));
   let busy = 0;
   for (const m of deviceIntervals(index).values()) busy += busyWithin(m, a, b);
@@ -78,21 +78,4 @@ export function rangeStats(index: TraceIndex, q: RangeQuery): RangeStats {
     .map(({ latencySum, latencyCount, ...k }) => ({ ...k, share: busy > 0 ? k.totalNs / busy : 0, meanLatencyNs: latencyCount ? latencySum / latencyCount : null }))
     .sort((x, y) => y.totalNs - x.totalNs || x.name.localeCompare(y.name));
   return { startNs: a, endNs: b, rows: out, kernels: kernelList, devices: deviceBusy(index, a, b) };
-}
-
-/** Length of the union of flat [s, e, s, e, …] intervals. */
-export function unionLength(flat: number[]): number {
-  const n = flat.length / 2;
-  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => flat[2 * x] - flat[2 * y]);
-  let total = 0;
-  let end = -Infinity;
-  for (const i of order) {
-    const s = flat[2 * i];
-    const e = flat[2 * i + 1];
-    if (e > end) {
-      total += e - Math.max(s, end);
-      end = e;
-    }
-  }
-  return total;
 }
