@@ -97,6 +97,31 @@ describe('assignRows', () => {
     expect(Array.from(assignRows(start, dur))).toEqual(Array.from(referenceRows(start, dur)));
   });
 
+  it.each([11, 12, 13])('matches the reference on random well-nested stacks with instants, then one overlap (seed %i)', (seed) => {
+    // Call stacks as a sampling profiler would record them: every child inside its parent.
+    const rnd = mulberry32(seed);
+    const slices: [number, number][] = [];
+    const nest = (s: number, d: number, level: number): void => {
+      slices.push([s, d]);
+      let at = s;
+      while (level < 12 && rnd() < 0.7) {
+        const gap = Math.floor(rnd() * 3);
+        const len = Math.floor(rnd() * (s + d - at - gap + 1));
+        if (at + gap + len > s + d) break;
+        if (rnd() < 0.1) slices.push([at + gap, 0]);
+        else nest(at + gap, len, level + 1);
+        at += gap + len;
+      }
+    };
+    for (let t = 0; t < 200; t++) nest(t * 1000, 900, 0);
+    const nested = sortedLane(slices);
+    expect(Array.from(assignRows(nested.start, nested.dur))).toEqual(Array.from(referenceRows(nested.start, nested.dur)));
+    // One slice sticking out of its parent half-way: the rest of the lane still matches.
+    slices.push([100_500, 700]);
+    const broken = sortedLane(slices);
+    expect(Array.from(assignRows(broken.start, broken.dur))).toEqual(Array.from(referenceRows(broken.start, broken.dur)));
+  });
+
   it('matches the reference on staircases, deep nests and instants inside them', () => {
     const slices: [number, number][] = [];
     // Staircase: each overlaps the previous without nesting.
