@@ -3,6 +3,7 @@
 // adds the trace's shift to put them on the global axis.
 
 import type { LaneKind } from './types';
+import type { KernelClass } from '../../workers/analysis/kernelClass';
 
 /** A slice named by lane and index, with what a list or a link needs to show it. */
 export interface SliceRef {
@@ -59,6 +60,8 @@ export interface StatsRow {
   maxNs: number;
   /** totalNs / range length. */
   share: number;
+  /** GPU lanes' device work: its class (workers/analysis/kernelClass.ts). */
+  kernelClass?: KernelClass;
 }
 
 export interface DeviceBusy {
@@ -70,6 +73,8 @@ export interface DeviceBusy {
 
 export interface KernelTotal {
   name: string;
+  /** Class by name (workers/analysis/kernelClass.ts). */
+  cls: KernelClass;
   count: number;
   totalNs: number;
   /** totalNs / GPU busy time of all devices in the range. */
@@ -78,11 +83,21 @@ export interface KernelTotal {
   meanLatencyNs: number | null;
 }
 
+/** The kernels of one class in a range (largest total first in RangeStats.classes). */
+export interface ClassTotal {
+  cls: KernelClass;
+  count: number;
+  totalNs: number;
+  /** totalNs / GPU busy time of all devices in the range. */
+  share: number;
+}
+
 export interface RangeStats {
   startNs: number;
   endNs: number;
   rows: StatsRow[];
   kernels: KernelTotal[];
+  classes: ClassTotal[];
   devices: DeviceBusy[];
 }
 
@@ -99,6 +114,9 @@ export interface StepRow {
   gpuBusyShare: number;
   topKernel: string | null;
   topKernelNs: number;
+  /** The kernel class with the most time in the step. */
+  topClass: KernelClass | null;
+  topClassNs: number;
   meanLatencyNs: number | null;
   /** Duration far above the typical step (robust z-score over the steps). */
   outlier: boolean;

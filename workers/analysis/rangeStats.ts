@@ -4,13 +4,14 @@
 // Total is thread time (summed over lanes); share is wall time: the union of the
 // name's intervals over all lanes ÷ the range, so it never passes 100 %.
 
-import type { KernelTotal, RangeQuery, RangeStats, StatsRow } from '../../src/model/analysisTypes';
+import type { ClassTotal, KernelTotal, RangeQuery, RangeStats, StatsRow } from '../../src/model/analysisTypes';
 import type { LaneIndex } from '../index/laneIndex';
 import type { TraceIndex } from '../index/traceIndex';
 import { correlationMap } from './correlation';
 import { busyWithin, deviceBusy, deviceIntervals, mergeIntervals } from './gpuBusy';
 import { nestingGroups, nestSlices } from '../index/nesting';
 import { isDeviceWork } from './sliceRef';
+import { kernelClass } from './kernelClass';
 
 export function rangeStats(index: TraceIndex, q: RangeQuery): RangeStats {
   const a = q.startNs;
@@ -44,6 +45,7 @@ export function rangeStats(index: TraceIndex, q: RangeQuery): RangeStats {
         let row = rows.get(key);
         if (!row) {
           rows.set(key, (row = { kind: lane.info.kind, name, count: 0, totalNs: 0, selfNs: 0, minNs: Infinity, maxNs: 0, share: 0 }));
+          if (isDeviceWork(index, lane, k)) row.kernelClass = kernelClass(name);
           spans.set(row, []);
         }
         rowOf[i] = row;
@@ -57,7 +59,7 @@ export function rangeStats(index: TraceIndex, q: RangeQuery): RangeStats {
       // The kernel chart covers every GPU lane, in view or not: it answers for the device.
       if (lane.info.kind === 'gpu' && isDeviceWork(index, lane, k)) {
         let kt = kernels.get(name);
-        if (!kt) kernels.set(name, (kt = { name, count: 0, totalNs: 0, share: 0, meanLatencyNs: null, latencySum: 0, latencyCount: 0 }));
+        if (!kt) kernels.set(name, (kt = { name, cls: kernelClass(name), count: 0, totalNs: 0, share: 0, meanLatencyNs: null, latencySum: 0, latencyCount: 0 }));
         kt.count++;
         kt.totalNs += clipped;
         const id = corr.ids.get(lane)?.[k] ?? NaN;
@@ -77,5 +79,18 @@ export function rangeStats(index: TraceIndex, q: RangeQuery): RangeStats {
   const kernelList: KernelTotal[] = [...kernels.values()]
     .map(({ latencySum, latencyCount, ...k }) => ({ ...k, share: busy > 0 ? k.totalNs / busy : 0, meanLatencyNs: latencyCount ? latencySum / latencyCount : null }))
     .sort((x, y) => y.totalNs - x.totalNs || x.name.localeCompare(y.name));
-  return { startNs: a, endNs: b, rows: out, kernels: kernelList, devices: deviceBusy(index, a, b) };
+  return { startNs: a, endNs: b, rows: out, kernels: kernelList, classes: classTotals(kernelList), devices: deviceBusy(index, a, b) };
+}
+
+/** Kernel totals summed per class, largest first. */
+export function classTotals(kernels: readonly KernelTotal[]): ClassTotal[] {
+  const byClass = new Map<string, ClassTotal>();
+  for (const k of kernels) {
+    const c = byClass.get(k.cls) ?? { cls: k.cls, count: 0, totalNs: 0, share: 0 };
+    c.count += k.count;
+    c.totalNs += k.totalNs;
+    c.share += k.share;
+    byClass.set(k.cls, c);
+  }
+  return [...byClass.values()].sort((x, y) => y.totalNs - x.totalNs || x.cls.localeCompare(y.cls));
 }

@@ -36,7 +36,7 @@ export function stepTable(index: TraceIndex, marker?: string): StepTable {
     let gpuBusyNs = 0;
     for (const m of devices) gpuBusyNs += busyWithin(m, s.startNs, s.endNs);
     const capacity = durNs * devices.length;
-    const kernels = rangeStats(index, { startNs: s.startNs, endNs: s.endNs, laneIds: [] }).kernels;
+    const { kernels, classes } = rangeStats(index, { startNs: s.startNs, endNs: s.endNs, laneIds: [] });
     let latencySum = 0;
     let latencyCount = 0;
     for (const k of kernels) {
@@ -54,6 +54,8 @@ export function stepTable(index: TraceIndex, marker?: string): StepTable {
       gpuBusyShare: capacity > 0 ? gpuBusyNs / capacity : 0,
       topKernel: kernels[0]?.name ?? null,
       topKernelNs: kernels[0]?.totalNs ?? 0,
+      topClass: classes[0]?.cls ?? null,
+      topClassNs: classes[0]?.totalNs ?? 0,
       meanLatencyNs: latencyCount ? latencySum / latencyCount : null,
       outlier: false,
     };

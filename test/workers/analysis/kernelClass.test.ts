@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CLASS_ROWS, deviceCollective, hostCollective, kernelClass, kernelClassOf } from '../../../workers/analysis/kernelClass';
 import { corpusJsonTraces } from '../../support/corpus';
 import { GPU_WORK, refEvents } from './reference';
+import { BY_HAND, classByHand } from '../../support/kernelClassesByHand';
 import { normaliseOp } from '../../../workers/analysis/commOps';
 
 describe('kernel classes: collectives by name', () => {
@@ -25,33 +26,6 @@ describe('kernel classes: collectives by name', () => {
   });
 });
 
-// Classes given by hand per kernel family, by a piece of the name only that family has.
-const BY_HAND: [string, string][] = [
-  ['Memcpy ', 'copy'],
-  ['Memset ', 'copy'],
-  ['nvjet_sm90_', 'gemm'],
-  ['cutlass::Kernel2<cutlass_', 'gemm'],
-  ['cublasLt::splitKreduce_kernel', 'gemm'],
-  ['sm80_xmma_gemm_', 'gemm'],
-  ['cudnn_generated_fort_native_sdpa_', 'attention'],
-  ['fmha_cutlass', 'attention'],
-  ['vectorized_layer_norm_kernel', 'normalisation'],
-  ['layer_norm_grad_input_kernel', 'normalisation'],
-  ['GammaBetaBackwardCUDAKernelTemplate', 'normalisation'],
-  ['cunn_SoftMax', 'normalisation'],
-  ['vectorized_elementwise_kernel<', 'elementwise'],
-  ['at::native::elementwise_kernel<', 'elementwise'],
-  ['elementwise_kernel_with_index<', 'elementwise'],
-  ['distribution_elementwise_grid_stride_kernel', 'elementwise'],
-  ['CatArrayBatchedCopy', 'elementwise'],
-  ['indexSelectSmallIndex', 'elementwise'],
-  ['vectorized_gather_kernel', 'elementwise'],
-  ['multi_tensor_apply_kernel', 'elementwise'],
-  ['fused_dropout_kernel_vec', 'elementwise'],
-  ['reduce_kernel<', 'other'],
-  ['embedding_backward_feature_kernel', 'other'],
-  ['nll_loss_', 'other'],
-];
 
 describe('kernel classes: the class table', () => {
   it('classifies every GPU kernel, memcpy and memset of the corpus traces as given by hand', () => {
@@ -60,12 +34,11 @@ describe('kernel classes: the class table', () => {
       for (const e of refEvents(file)) {
         if (e.ph !== 'X' || !GPU_WORK.has(e.cat!) || seen.has(e.name)) continue;
         seen.add(e.name);
-        const hand = BY_HAND.find(([piece]) => e.name.includes(piece));
-        expect(hand, `no hand class for ${e.name}`).toBeDefined();
-        expect([e.name, kernelClass(e.name)]).toEqual([e.name, hand![1]]);
+        expect([e.name, kernelClass(e.name)]).toEqual([e.name, classByHand(e.name)]);
       }
     }
     expect(seen.size).toBeGreaterThan(60);
+    expect(BY_HAND.length).toBeGreaterThan(20);
   });
 
   it('maps each class to one of HTA’s kernel types: communication, memory (memcpy / memset), computation', () => {

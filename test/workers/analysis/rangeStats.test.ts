@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { rangeStats } from '../../../workers/analysis/rangeStats';
 import type { TraceIndex } from '../../../workers/index/traceIndex';
 import { loadCorpus } from '../../support/corpus';
+import { classByHand } from '../../support/kernelClassesByHand';
 import { GPU_WORK, HOST_KINDS, referenceSelf, refEvents, relNs, unionLength, type RefEvent } from './reference';
 
 const FILE = 'llm_decode_small.json.gz';
@@ -46,6 +47,22 @@ describe('range statistics on llm_decode_small', () => {
       expect(stats.kernels[i].count).toBe(r.count);
       expect(stats.kernels[i].totalNs).toBeCloseTo(r.total, -1);
       expect(stats.kernels[i].share).toBeCloseTo(r.total / busyNs, 4);
+    });
+    // Per class (classes given by hand), largest first; each kernel carries its class.
+    const byClass = new Map<string, { count: number; total: number }>();
+    for (const [name, r] of ref) {
+      const c = byClass.get(classByHand(name)) ?? { count: 0, total: 0 };
+      c.count += r.count;
+      c.total += r.total;
+      byClass.set(classByHand(name), c);
+    }
+    for (const k of stats.kernels) expect(k.cls).toBe(classByHand(k.name));
+    const classes = [...byClass].sort((x, y) => y[1].total - x[1].total);
+    expect(stats.classes.map((c) => c.cls)).toEqual(classes.map(([cls]) => cls));
+    stats.classes.forEach((c, i) => {
+      expect(c.count).toBe(classes[i][1].count);
+      expect(c.totalNs).toBeCloseTo(classes[i][1].total, -1);
+      expect(c.share).toBeCloseTo(classes[i][1].total / busyNs, 4);
     });
     expect(stats.devices).toHaveLength(1);
     expect(stats.devices[0].busyNs).toBeCloseTo(busyNs, -1);

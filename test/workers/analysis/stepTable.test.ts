@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { outlierFlags, stepTable } from '../../../workers/analysis/stepTable';
 import { loadCorpus } from '../../support/corpus';
 import { GPU_WORK, refEvents, relNs, unionLength } from './reference';
+import { classByHand } from '../../support/kernelClassesByHand';
 
 describe('steps table', () => {
   it('lists the decode steps of llm_decode_small with GPU busy time and top kernels', async () => {
@@ -32,6 +33,11 @@ describe('steps table', () => {
       for (const e of inside) byName.set(e.name, (byName.get(e.name) ?? 0) + Math.min(b, relNs(events, e.ts + e.dur!)) - Math.max(a, relNs(events, e.ts)));
       const top = [...byName].sort((x, y) => y[1] - x[1])[0];
       expect(row.topKernel).toBe(top[0]);
+      const byClass = new Map<string, number>();
+      for (const [name, ns] of byName) byClass.set(classByHand(name), (byClass.get(classByHand(name)) ?? 0) + ns);
+      const topClass = [...byClass].sort((x, y) => y[1] - x[1])[0];
+      expect(row.topClass).toBe(topClass[0]);
+      expect(Math.abs(row.topClassNs - topClass[1])).toBeLessThan(byName.size + 2);
       expect(row.meanLatencyNs).toBeGreaterThan(0);
     });
     // Steps 4 and 5 copy the next token to the host and take ~9× longer.
