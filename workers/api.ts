@@ -15,7 +15,7 @@ import type {
 import type { WindowExportOptions } from './export/chromeTraceWindow';
 import type { CategoryRule } from './lanes/categoryRules';
 import type { RankComms } from './analysis/commOps';
-import type { AllocationRow, CallTree, CallTreeQuery, IdleGap, RangeQuery, RangeStats, SearchQuery, SearchResult, SliceCorrelation, StepTable } from '../src/model/analysisTypes';
+import type { AllocationRow, CallTree, CallTreeQuery, IdleGap, RangeQuery, RangeStats, SearchQuery, SearchResult, SliceArgsQuery, SliceCorrelation, SliceTable, SliceTableQuery, StepTable } from '../src/model/analysisTypes';
 
 /**
  * `?debugWorker=` in the page address, for tests of the heartbeat (workers/heartbeat.ts): the
@@ -68,4 +68,8 @@ export interface TraceWorkerApi {
   allocations(): Promise<AllocationRow[]>;
   /** Top-down or bottom-up call tree of a range over Python + cpu_op stacks (workers/analysis/callTree.ts). */
   callTree(q: CallTreeQuery): Promise<CallTree>;
+  /** Every slice overlapping a range, or the last search's hits, as columns (workers/analysis/sliceTable.ts). */
+  sliceTable(q: SliceTableQuery): Promise<SliceTable>;
+  /** Per key, the arg values of the given rows; CUDA API calls fall back to the GPU work they launched. */
+  sliceArgs(q: SliceArgsQuery): Promise<(number | string | null)[][]>;
 }

@@ -4,7 +4,7 @@ import * as Comlink from 'comlink';
 import type { FindQuery, LoadProgress, TraceSource, ViewportQuery } from '../src/model/types';
 import type { DebugWorker, TraceWorkerApi } from './api';
 import { chromeTraceWindow, gzipText, type WindowExportOptions } from './export/chromeTraceWindow';
-import type { CallTreeQuery, RangeQuery, SearchQuery } from '../src/model/analysisTypes';
+import type { CallTreeQuery, RangeQuery, SearchQuery, SliceArgsQuery, SliceTableQuery } from '../src/model/analysisTypes';
 import { commOps, gpuIdleWithin } from './analysis/commOps';
 import { correlate } from './analysis/correlation';
 import { rangeStats } from './analysis/rangeStats';
@@ -14,6 +14,7 @@ import { SearchHitLayer } from './index/searchHitLayer';
 import { idleGaps } from './analysis/idleGaps';
 import { allocations } from './analysis/allocations';
 import { callTree } from './analysis/callTree';
+import { sliceArgs, sliceTable } from './analysis/sliceTable';
 import { loadTrace } from './ingest/loadTrace';
 import type { TraceIndex } from './index/traceIndex';
 import type { CategoryRule } from './lanes/categoryRules';
@@ -100,6 +101,13 @@ const api: TraceWorkerApi = {
   },
   async callTree(q: CallTreeQuery) {
     return callTree(loaded(), q);
+  },
+  async sliceTable(q: SliceTableQuery) {
+    const t = sliceTable(loaded(), q);
+    return Comlink.transfer(t, [t.lane.buffer, t.event.buffer, t.start.buffer, t.dur.buffer, t.name.buffer]);
+  },
+  async sliceArgs(q: SliceArgsQuery) {
+    return sliceArgs(loaded(), q);
   },
 };
 

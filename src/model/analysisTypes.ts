@@ -225,3 +225,43 @@ export interface CallTree {
   /** Nodes left out because their total was below the pruning threshold. */
   pruned: number;
 }
+
+/** The Slices table: slices overlapping [startNs, endNs], or the hits of a search among them. */
+export interface SliceTableQuery extends RangeQuery {
+  /** The search whose hits to list (SearchResult.searchId); a stale id lists the range instead. */
+  searchId?: number;
+  /** Only lanes of these kinds (all when empty/omitted). */
+  kinds?: LaneKind[];
+}
+
+export interface SliceTableLane {
+  id: string;
+  name: string;
+  kind: LaneKind;
+  /** The thread (GPU: stream) the lane belongs to, as lanes name it. */
+  thread: string;
+  /** trace|pid|tid: one key per thread across its lanes. */
+  threadKey: string;
+}
+
+/** One row per slice, in start order, as columns (transferred, not copied). */
+export interface SliceTable {
+  lanes: SliceTableLane[];
+  /** Index into `lanes`. */
+  lane: Uint32Array;
+  event: Uint32Array;
+  start: Float64Array;
+  dur: Float64Array;
+  /** Name ids (TraceLoadResult.names). */
+  name: Uint32Array;
+  /** Arg keys seen in a sample of the rows, most frequent first. */
+  argKeys: string[];
+}
+
+export interface SliceArgsQuery {
+  /** Lane ids, indexed by `lane`. */
+  laneIds: string[];
+  lane: Uint32Array;
+  event: Uint32Array;
+  keys: string[];
+}

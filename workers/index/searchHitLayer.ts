@@ -24,11 +24,11 @@ export class SearchHitLayer {
   private readonly hits = new Map<string, LaneHits>();
   private readonly cache = new LruCache<string, SliceTile>(HIT_TILE_CACHE_BYTES, sliceTileBytes);
 
-  /** @param matches per lane id, the matching event indices in ascending order (= by start) */
+  /** @param matches per lane id, the matching event indices in ascending order (= by start); kept for the Slices table */
   constructor(
     readonly id: number,
     lanes: Map<string, LaneIndex>,
-    matches: Map<string, number[]>,
+    readonly matches: Map<string, number[]>,
   ) {
     for (const [laneId, events] of matches) {
       const lane = lanes.get(laneId);

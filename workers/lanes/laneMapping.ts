@@ -248,7 +248,7 @@ function laneDisplayName(raw: RawTrace, pid: string, tid: string, kind: LaneKind
   return kind === 'gpu' || isProfilerProcess(pid) ? label : `${label} · ${LANE_KIND_LABEL[kind]}`;
 }
 
-function threadLabel(raw: RawTrace, pid: string, tid: string, kind: LaneKind): string {
+export function threadLabel(raw: RawTrace, pid: string, tid: string, kind: LaneKind): string {
   const named = raw.threadNames.get(`${pid}|${tid}`);
   if (named) return named;
   if (!/^-?\d+$/.test(tid)) return tid || (pid ? pid : 'global');
