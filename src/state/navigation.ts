@@ -4,17 +4,33 @@
 
 import type { SliceRef } from '../model/analysisTypes';
 import { selectSlice } from '../timeline/Timeline';
-import { clampTo, fitSpan } from '../timeline/viewportMath';
+import { clampTo, fitSpan, MIN_SPAN_NS } from '../timeline/viewportMath';
+import { animateViewportTo } from '../timeline/viewportAnimation';
 import { useStore } from './store';
 
+export interface RevealOptions {
+  /**
+   * Zoom in (gliding) when the slice would be a sliver: narrower than this share of the view.
+   * Search and flow jumps use it, so a 2 µs kernel found in a 4 s view can be seen.
+   */
+  minShare?: number;
+}
+
+/** A sliver is zoomed to take this share of the view, so it reads as a slice with a label. */
+const ZOOMED_SHARE = 0.05;
+
 /** Bring [startNs, endNs] (global axis) into view: recentre at the current zoom, or fit when wider. */
-export function revealSpan(startNs: number, endNs: number): void {
+export function revealSpan(startNs: number, endNs: number, opts: RevealOptions = {}): void {
   const s = useStore.getState();
   const vp = s.viewport;
   const span = vp.endNs - vp.startNs;
   if (endNs - startNs > span * 0.9) return s.setViewport(fitSpan(s.extent, startNs, endNs));
-  if (startNs >= vp.startNs && endNs <= vp.endNs) return;
   const mid = (startNs + endNs) / 2;
+  if (opts.minShare !== undefined && endNs - startNs < span * opts.minShare) {
+    const next = Math.min(span, Math.max(MIN_SPAN_NS, (endNs - startNs) / ZOOMED_SHARE));
+    return animateViewportTo(clampTo(s.extent, { startNs: mid - next / 2, endNs: mid + next / 2 }));
+  }
+  if (startNs >= vp.startNs && endNs <= vp.endNs) return;
   s.setViewport(clampTo(s.extent, { startNs: mid - span / 2, endNs: mid + span / 2 }));
 }
 
@@ -24,12 +40,12 @@ export function shiftOf(trace: string): number {
 }
 
 /** Select a slice returned by an analysis (trace-relative times) and show it. */
-export async function goToSlice(trace: string, ref: Pick<SliceRef, 'laneId' | 'eventIdx' | 'startNs' | 'durNs'> & { key?: string }): Promise<boolean> {
+export async function goToSlice(trace: string, ref: Pick<SliceRef, 'laneId' | 'eventIdx' | 'startNs' | 'durNs'> & { key?: string }, opts: RevealOptions = {}): Promise<boolean> {
   const ok = await selectSlice(trace, ref.laneId, ref.eventIdx, ref.key || undefined);
   if (!ok) return false;
   useStore.getState().requestScroll(ref.laneId);
   const start = ref.startNs + shiftOf(trace);
-  revealSpan(start, start + ref.durNs);
+  revealSpan(start, start + ref.durNs, opts);
   return true;
 }
 

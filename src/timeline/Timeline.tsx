@@ -19,6 +19,7 @@ import { shortenName } from './kernelNames';
 import { sceneOverlay } from './analysisOverlay';
 import { addMarkAtCursor, addStageFromRange, beginHandleDrag, endHandleDrag, handleAt, moveHandleDrag, noteCursorNs, sceneAnnotations } from './annotationActions';
 import { AnnotationMenu, type AnnotationMenuState } from './AnnotationMenu';
+import { animateViewportTo, isViewportAnimating, onViewportAnimationEnd, viewportTarget } from './viewportAnimation';
 import { rememberScene } from '../export/png';
 
 export const AXIS_HEIGHT = 28;
@@ -201,7 +202,8 @@ export function Timeline() {
       grid: false,
     });
 
-    const current = data.isCurrent(vp.startNs, vp.endNs, w, visibleLaneIds);
+    // A gliding zoom is not a settled picture even when its frame's data is in.
+    const current = data.isCurrent(vp.startNs, vp.endNs, w, visibleLaneIds) && !isViewportAnimating();
     if (current) {
       st.markFirstFrame();
       document.documentElement.dataset.renderState = 'idle';
@@ -217,6 +219,7 @@ export function Timeline() {
     return unsub;
   }, [scheduleDraw]);
   useEffect(() => scheduleDraw(), [layout, size, scheduleDraw]);
+  useEffect(() => onViewportAnimationEnd(scheduleDraw), [scheduleDraw]);
   useEffect(() => {
     const q = window.matchMedia?.('(prefers-color-scheme: dark)');
     q?.addEventListener('change', scheduleDraw);
@@ -253,6 +256,8 @@ export function Timeline() {
 
   // ---- pointer gestures on the lanes canvas and the axis ----
   const drag = useRef<Drag | null>(null);
+  /** The pointer's x over the lanes or the axis (canvas px), for W / S to zoom at; null when outside. */
+  const pointerX = useRef<number | null>(null);
 
   const localX = (clientX: number) => clientX - (canvasRef.current?.getBoundingClientRect().left ?? 0);
   const nsAt = (x: number) => {
@@ -285,6 +290,7 @@ export function Timeline() {
   };
 
   const onPointerMove = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    pointerX.current = localX(e.clientX);
     const d = drag.current;
     const st = useStore.getState();
     if (d && d.pointerId === e.pointerId) {
@@ -426,14 +432,19 @@ export function Timeline() {
       const st = useStore.getState();
       const vp = st.viewport;
       const span = vp.endNs - vp.startNs;
-      const center = (vp.startNs + vp.endNs) / 2;
       switch (action) {
         case 'zoomIn':
-          st.setViewport(zoomed(st.extent, vp, center, 0.7));
+        case 'zoomOut': {
+          // At the pointer (the time under it stays put), else the centre; repeated presses
+          // step from where the running glide is heading, so they add up.
+          const to = viewportTarget();
+          const w = Math.max(1, sizeRef.current.w);
+          const x = pointerX.current;
+          const frac = x !== null && x >= 0 && x <= w ? x / w : 0.5;
+          const anchor = to.startNs + frac * (to.endNs - to.startNs);
+          animateViewportTo(zoomed(st.extent, to, anchor, action === 'zoomIn' ? 0.7 : 1 / 0.7));
           break;
-        case 'zoomOut':
-          st.setViewport(zoomed(st.extent, vp, center, 1 / 0.7));
-          break;
+        }
         case 'panLeft':
           st.setViewport(panned(st.extent, vp, -span * 0.2));
           break;
@@ -489,7 +500,10 @@ export function Timeline() {
             onPointerDown={(e) => onPointerDown(e, true)}
             onPointerMove={onAxisMove}
             onPointerUp={onPointerUp}
-            onPointerLeave={() => setAxisHover(null)}
+            onPointerLeave={() => {
+              pointerX.current = null;
+              setAxisHover(null);
+            }}
             onContextMenu={(e) => onContextMenu(e, true)}
           />
           {axisHover && (
@@ -517,7 +531,10 @@ export function Timeline() {
               onPointerMove={onPointerMove}
               onPointerUp={onPointerUp}
               onPointerCancel={() => (drag.current = null)}
-              onPointerLeave={() => !drag.current && useStore.getState().setHovered(null)}
+              onPointerLeave={() => {
+                pointerX.current = null;
+                if (!drag.current) useStore.getState().setHovered(null);
+              }}
               onDoubleClick={onDoubleClick}
               onContextMenu={(e) => onContextMenu(e, false)}
             />

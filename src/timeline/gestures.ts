@@ -14,7 +14,7 @@ export const GESTURES: GestureRow[] = [
   { input: 'Shift + drag, or drag on the time axis', action: 'Select a time range (ruler)' },
   { input: 'Click', action: 'Select a slice' },
   { input: 'Double-click', action: 'Zoom to the slice' },
-  { input: 'W / S', action: 'Zoom in / out' },
+  { input: 'W / S', action: 'Zoom in / out at the pointer (else the centre)' },
   { input: 'A / D', action: 'Pan left / right' },
   { input: 'F', action: 'Fit the selection (range or slice), else the whole trace' },
   { input: 'M', action: 'Mark a line at the hovered slice (or the cursor)' },

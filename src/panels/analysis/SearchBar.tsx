@@ -15,6 +15,9 @@ const KINDS: LaneKind[] = ['python', 'cpu', 'cuda_api', 'gpu', 'syscall'];
 
 type GlobalHit = SearchHit & { trace: string; shiftNs: number };
 
+/** A found hit takes at least this share of the view after Enter (else the view zooms in on it). */
+const HIT_MIN_SHARE = 0.005;
+
 export function SearchBar() {
   const traces = useStore((s) => s.traces);
   const [text, setText] = useState('');
@@ -23,14 +26,19 @@ export function SearchBar() {
   const [kind, setKind] = useState<LaneKind | ''>('');
   const [laneName, setLaneName] = useState('');
   const [filtersOpen, setFiltersOpen] = useState(false);
-  const [result, setResult] = useState<{ total: number; hits: GlobalHit[] } | null>(null);
+  const [result, setResult] = useState<{ total: number; hits: GlobalHit[]; query: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [current, setCurrent] = useState(-1);
   const inputRef = useRef<HTMLInputElement>(null);
+  // Enter pressed before the hits of what is typed arrived: step once they do (the first
+  // Enter after typing must work, not just the second).
+  const pendingStep = useRef<1 | -1 | null>(null);
+  const queryKey = JSON.stringify([text, regex, inArgs, kind, laneName]);
 
   useEffect(() => {
     const ready = traces.filter((t) => t.result);
     if (!text) {
+      pendingStep.current = null;
       setResult(null);
       setError(null);
       setCurrent(-1);
@@ -49,7 +57,8 @@ export function SearchBar() {
         );
         if (!live) return;
         const hits = parts.flatMap((p) => p.hits).sort((a, b) => a.startNs - b.startNs);
-        setResult({ total: parts.reduce((n, p) => n + p.total, 0), hits });
+        const next = { total: parts.reduce((n, p) => n + p.total, 0), hits, query: JSON.stringify([text, regex, inArgs, kind, laneName]) };
+        setResult(next);
         setError(null);
         setCurrent(-1);
         useStore.getState().setAnalysisOverlay({
@@ -57,6 +66,9 @@ export function SearchBar() {
           currentHit: -1,
           searches: Object.fromEntries(parts.filter((p) => p.searchId !== undefined).map((p) => [p.trace, p.searchId!])),
         });
+        const dir = pendingStep.current;
+        pendingStep.current = null;
+        if (dir) stepIn(next.hits, -1, dir);
       } catch (e) {
         if (!live) return;
         setError(errorText(e));
@@ -83,14 +95,23 @@ export function SearchBar() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  const step = (dir: 1 | -1) => {
-    const hits = result?.hits ?? [];
+  /** Go to the hit after (or before) `from` in `hits`: select it, scroll to its lane, zoom in if it is a sliver. */
+  function stepIn(hits: GlobalHit[], from: number, dir: 1 | -1) {
     if (!hits.length) return;
-    const next = current < 0 ? (dir > 0 ? 0 : hits.length - 1) : (current + dir + hits.length) % hits.length;
+    const next = from < 0 ? (dir > 0 ? 0 : hits.length - 1) : (from + dir + hits.length) % hits.length;
     setCurrent(next);
     useStore.getState().setAnalysisOverlay({ currentHit: next });
     const h = hits[next];
-    void goToSlice(h.trace, { laneId: h.laneId, eventIdx: h.eventIdx, startNs: h.startNs - h.shiftNs, durNs: h.durNs });
+    void goToSlice(h.trace, { laneId: h.laneId, eventIdx: h.eventIdx, startNs: h.startNs - h.shiftNs, durNs: h.durNs }, { minShare: HIT_MIN_SHARE });
+  }
+
+  const step = (dir: 1 | -1) => {
+    if (!result || result.query !== queryKey) {
+      // The hits for what is typed are still on their way.
+      if (text && !error) pendingStep.current = dir;
+      return;
+    }
+    stepIn(result.hits, current, dir);
   };
 
   const onKeyDown = (e: React.KeyboardEvent<HTMLInputElement>) => {

@@ -1,0 +1,171 @@
+// Navigation as someone used to Perfetto expects it (issue 19): W / S zoom at the pointer
+// with a short glide, search that shows its hit on the first Enter. Expectations come
+// from the raw JSON of the corpus file, read here, not from the app.
+
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { expect, test, type Page } from '@playwright/test';
+import { collectConsoleErrors, corpusPath, openApp, openByPicker, shot, tl, waitIdle, waitReady } from './helpers';
+
+const FILE = 'llm_decode_small.json.gz';
+
+interface RawEvent {
+  ph: string;
+  name: string;
+  cat?: string;
+  pid: number | string;
+  tid: number | string;
+  ts: number;
+  dur?: number;
+}
+
+function rawTrace(file: string): { base: bigint; events: RawEvent[] } {
+  const doc = JSON.parse(gunzipSync(readFileSync(corpusPath(file))).toString('utf8')) as { baseTimeNanoseconds: number | string; traceEvents: RawEvent[] };
+  return { base: BigInt(String(doc.baseTimeNanoseconds)), events: doc.traceEvents };
+}
+
+/** An event's start on the app's axis: absolute ns (base + ts µs) minus the axis origin. */
+function axisNs(base: bigint, ts: number, originNs: string | number): number {
+  return Number(base + BigInt(Math.round(ts * 1000)) - BigInt(String(originNs)));
+}
+
+async function canvasBox(page: Page) {
+  return (await page.getByTestId('timeline-canvas').boundingBox())!;
+}
+
+/** The x (page px) of axis time `ns` in the current view. */
+async function xOf(page: Page, ns: number): Promise<number> {
+  const box = await canvasBox(page);
+  const vp = await tl(page, (api) => api.viewport());
+  return box.x + ((ns - vp.startNs) / (vp.endNs - vp.startNs)) * box.width;
+}
+
+test.describe('navigation', () => {
+  test('W / S zoom at the pointer, gliding ≤ 150 ms, renderState busy until it lands', async ({ page }) => {
+    const errors = collectConsoleErrors(page);
+    await openApp(page);
+    await openByPicker(page, FILE);
+    const s = await waitReady(page);
+    await waitIdle(page);
+    const { base, events } = rawTrace(FILE);
+    const kernels = events.filter((e) => e.ph === 'X' && e.cat === 'kernel').sort((a, b) => a.ts - b.ts);
+    const kernel = kernels[Math.floor(kernels.length / 3)];
+    const kStart = axisNs(base, kernel.ts, s.originNs);
+    const kMid = kStart + (kernel.dur! * 1000) / 2;
+
+    // Point at the kernel (a sub-pixel sliver in the whole-trace view) on its lane, in its row:
+    // below the slices of its stream that enclose it (gpu_user_annotation ranges).
+    const depth = events.filter((e) => e.ph === 'X' && e.pid === kernel.pid && e.tid === kernel.tid && e !== kernel && e.ts <= kernel.ts && e.ts + e.dur! >= kernel.ts + kernel.dur!).length;
+    const lane = page.locator(`[data-testid="lane-header"][data-lane-id$="|${kernel.pid}|${kernel.tid}|gpu"]`);
+    const laneBox = (await lane.boundingBox())!;
+    const y = laneBox.y + 4 + 18 * depth + 9; // lane padding 4 px, rows of 18 px
+    const x0 = await xOf(page, kMid);
+    await page.mouse.move(x0, y);
+
+    // One press, sampled every animation frame in the page.
+    await page.evaluate(() => {
+      const w = window as unknown as { __keyAt: number; __samples: { t: number; vp: { startNs: number; endNs: number }; rs: string }[]; tracelane: { viewport(): { startNs: number; endNs: number } } };
+      w.__samples = [];
+      window.addEventListener('keydown', () => (w.__keyAt = performance.now()), { capture: true, once: true });
+      // Read each frame's outcome after all its callbacks ran (a task after the frame): when it is seen, not before.
+      const loop = () => {
+        setTimeout(() => w.__samples.push({ t: performance.now(), vp: w.tracelane.viewport(), rs: document.documentElement.dataset.renderState ?? '' }), 0);
+        if (w.__samples.length < 120) requestAnimationFrame(loop);
+      };
+      requestAnimationFrame(loop);
+    });
+    const before = await tl(page, (api) => api.viewport());
+    await page.keyboard.press('w');
+    await waitIdle(page);
+    const { keyAt, samples } = await page.evaluate(() => {
+      const w = window as unknown as { __keyAt: number; __samples: { t: number; vp: { startNs: number; endNs: number }; rs: string }[] };
+      return { keyAt: w.__keyAt, samples: w.__samples };
+    });
+    const after = await tl(page, (api) => api.viewport());
+    const span0 = before.endNs - before.startNs;
+    expect(after.endNs - after.startNs).toBeCloseTo(span0 * 0.7, -1);
+    // The time under the pointer did not move.
+    const frac = (x0 - (await canvasBox(page)).x) / (await canvasBox(page)).width;
+    expect(Math.abs(before.startNs + frac * span0 - (after.startNs + frac * (after.endNs - after.startNs)))).toBeLessThan(span0 * 1e-6);
+    // It glided: views strictly between the two, and it landed within 150 ms (seen after the landing frame, so an upper bound).
+    const moving = samples.filter((x) => x.t >= keyAt && (x.vp.startNs !== after.startNs || x.vp.endNs !== after.endNs) && (x.vp.startNs !== before.startNs || x.vp.endNs !== before.endNs));
+    expect(moving.length).toBeGreaterThanOrEqual(1);
+    const landedAt = samples.findIndex((x) => x.t >= keyAt && x.vp.startNs === after.startNs && x.vp.endNs === after.endNs);
+    const glideMs = samples[landedAt].t - keyAt;
+    const frameMs = samples[landedAt].t - samples[landedAt - 1].t;
+    console.log(`zoom glide: ${moving.length} intermediate frames, landed ${glideMs.toFixed(0)} ms after the key (frame ${frameMs.toFixed(0)} ms); frames at ${samples.filter((x) => x.t >= keyAt).slice(0, 8).map((x) => (x.t - keyAt).toFixed(0)).join(', ')} ms`);
+    expect(glideMs).toBeLessThanOrEqual(150);
+    // renderState says busy for every frame in between.
+    expect(moving.every((x) => x.rs === 'busy')).toBe(true);
+
+    // Keep pressing: the kernel stays under the pointer and grows to a readable slice.
+    for (let i = 0; i < 21; i++) await page.keyboard.press('w');
+    await waitIdle(page);
+    const vp = await tl(page, (api) => api.viewport());
+    const box = await canvasBox(page);
+    expect(Math.abs((await xOf(page, kMid)) - x0)).toBeLessThan(1);
+    expect(((kernel.dur! * 1000) / (vp.endNs - vp.startNs)) * box.width).toBeGreaterThan(30);
+    // Hovering there names that kernel.
+    await page.mouse.move(x0 + 1, y);
+    await expect(page.locator('.tooltip')).toContainText(kernel.name.slice(0, 40));
+    await shot(page, 'nav-zoom-at-pointer');
+
+    // S zooms out around the same time.
+    await page.keyboard.press('s');
+    await waitIdle(page);
+    const out = await tl(page, (api) => api.viewport());
+    expect(out.endNs - out.startNs).toBeCloseTo((vp.endNs - vp.startNs) / 0.7, -1);
+    expect(Math.abs((await xOf(page, kMid)) - (x0 + 1))).toBeLessThan(1.5);
+    expect(errors).toEqual([]);
+  });
+
+  test('search: the first Enter after typing goes to the first hit, zoomed so it shows, its lane scrolled into view', async ({ page }) => {
+    const errors = collectConsoleErrors(page);
+    await page.setViewportSize({ width: 1280, height: 560 });
+    await openApp(page);
+    await openByPicker(page, FILE);
+    const s = await waitReady(page);
+    await waitIdle(page);
+    const { base, events } = rawTrace(FILE);
+    const query = 'CatArrayBatchedCopy';
+    const matches = events.filter((e) => e.ph === 'X' && e.name.toLowerCase().includes(query.toLowerCase())).sort((a, b) => a.ts - b.ts);
+    expect(matches.length).toBeGreaterThan(2);
+    const first = matches[0];
+    const firstStart = axisNs(base, first.ts, s.originNs);
+
+    // The GPU lane is off screen: scroll the lanes to the top (host threads first).
+    const scroller = page.locator('.lanes-scroll');
+    await scroller.evaluate((el) => (el.scrollTop = 0));
+    const laneSel = `[data-testid="lane-header"][data-lane-id$="|${first.pid}|${first.tid}|gpu"]`;
+    const scrollBox = (await scroller.boundingBox())!;
+    const laneBefore = await page.locator(laneSel).boundingBox();
+    const visible = (b: { y: number; height: number } | null) => !!b && b.y >= scrollBox.y && b.y + b.height <= scrollBox.y + scrollBox.height;
+
+    // Type and press Enter at once, as a user does: no waiting for the count.
+    await page.getByTestId('search-input').click();
+    await page.keyboard.type(query.toLowerCase());
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => ((await tl(page, (api) => api.selection())) as { startNs: number } | null)?.startNs ?? null).not.toBeNull();
+    await waitIdle(page);
+    const sel = (await tl(page, (api) => api.selection())) as { name: string; startNs: number; durNs: number; laneId: string };
+    expect(sel.name).toBe(first.name);
+    expect(Math.abs(sel.startNs - firstStart)).toBeLessThan(2);
+    await expect(page.getByTestId('search-count')).toContainText(`1 / ${matches.length}`);
+    // Zoomed so the hit is a visible slice, inside the view.
+    const vp = await tl(page, (api) => api.viewport());
+    expect(sel.startNs).toBeGreaterThanOrEqual(vp.startNs);
+    expect(sel.startNs + sel.durNs).toBeLessThanOrEqual(vp.endNs);
+    const box = await canvasBox(page);
+    expect((sel.durNs / (vp.endNs - vp.startNs)) * box.width).toBeGreaterThanOrEqual(5);
+    // Its lane is on screen.
+    if (visible(laneBefore)) console.log('note: the hit lane was already visible before Enter');
+    expect(visible(await page.locator(laneSel).boundingBox())).toBe(true);
+    await shot(page, 'nav-search-first-enter');
+
+    // The next Enter goes to the second hit, in time order.
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('search-count')).toContainText(`2 / ${matches.length}`);
+    await expect.poll(async () => ((await tl(page, (api) => api.selection())) as { startNs: number }).startNs).toBeCloseTo(axisNs(base, matches[1].ts, s.originNs), -1);
+    expect(errors).toEqual([]);
+  });
+});
