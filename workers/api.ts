@@ -15,6 +15,7 @@ import type {
 import type { WindowExportOptions } from './export/chromeTraceWindow';
 import type { CategoryRule } from './lanes/categoryRules';
 import type { RankComms } from './analysis/commOps';
+import type { SelectionTotals, StepName, StepNameQuery, TotalsQuery } from './analysis/compareTotals';
 import type { AllocationRow, CallTree, CallTreeQuery, IdleGap, RangeQuery, RangeStats, SearchQuery, SearchResult, SliceArgsQuery, SliceCorrelation, SliceTable, SliceTableQuery, StepTable } from '../src/model/analysisTypes';
 
 /**
@@ -68,6 +69,10 @@ export interface TraceWorkerApi {
   allocations(): Promise<AllocationRow[]>;
   /** Top-down or bottom-up call tree of a range over Python + cpu_op stacks (workers/analysis/callTree.ts). */
   callTree(q: CallTreeQuery): Promise<CallTree>;
+  /** One selection's per-name totals and step time, for the comparison view (workers/analysis/compareTotals.ts). */
+  selectionTotals(q: TotalsQuery): Promise<SelectionTotals>;
+  /** Per step, one compared name's time and its longest instance (workers/analysis/compareTotals.ts). */
+  nameInSteps(q: StepNameQuery): Promise<StepName[]>;
   /** Every slice overlapping a range, or the last search's hits, as columns (workers/analysis/sliceTable.ts). */
   sliceTable(q: SliceTableQuery): Promise<SliceTable>;
   /** Per key, the arg values of the given rows; CUDA API calls fall back to the GPU work they launched. */

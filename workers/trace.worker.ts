@@ -14,6 +14,7 @@ import { SearchHitLayer } from './index/searchHitLayer';
 import { idleGaps } from './analysis/idleGaps';
 import { allocations } from './analysis/allocations';
 import { callTree } from './analysis/callTree';
+import { nameInSteps, selectionTotals, type StepNameQuery, type TotalsQuery } from './analysis/compareTotals';
 import { sliceArgs, sliceTable } from './analysis/sliceTable';
 import { loadTrace } from './ingest/loadTrace';
 import type { TraceIndex } from './index/traceIndex';
@@ -101,6 +102,12 @@ const api: TraceWorkerApi = {
   },
   async callTree(q: CallTreeQuery) {
     return callTree(loaded(), q);
+  },
+  async selectionTotals(q: TotalsQuery) {
+    return selectionTotals(loaded(), q);
+  },
+  async nameInSteps(q: StepNameQuery) {
+    return nameInSteps(loaded(), q);
   },
   async sliceTable(q: SliceTableQuery) {
     const t = sliceTable(loaded(), q);
