@@ -11,6 +11,7 @@ import { StepsPanel } from './analysis/StepsPanel';
 import { GapsPanel } from './analysis/GapsPanel';
 import { AllocationsPanel } from './analysis/AllocationsPanel';
 import { CallTreePanel } from './analysis/CallTreePanel';
+import { SlicesPanel } from './analysis/SlicesPanel';
 import { traceSpan } from './analysis/useTraceQuery';
 import './analysis/analysis.css';
 
@@ -21,6 +22,7 @@ const TABS = [
   { id: 'gaps', label: 'Idle gaps' },
   { id: 'memory', label: 'Allocations' },
   { id: 'calltree', label: 'Call tree' },
+  { id: 'slices', label: 'Slices' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
@@ -83,7 +85,7 @@ export function AnalysisDrawer() {
           </button>
         ))}
         <span className="spacer" />
-        {ready.length > 1 && (
+        {ready.length > 1 && tab !== 'slices' && (
           <select className="drawer-trace" value={entry.key} onChange={(e) => setTraceKey(e.currentTarget.value)} aria-label="Trace to analyse">
             {ready.map((t) => (
               <option key={t.key} value={t.key}>
@@ -111,6 +113,7 @@ export function AnalysisDrawer() {
           {tab === 'gaps' && <GapsPanel trace={entry.key} />}
           {tab === 'memory' && <AllocationsPanel trace={entry.key} />}
           {tab === 'calltree' && <CallTreePanel trace={entry.key} span={span} laneIds={laneIds} />}
+          {tab === 'slices' && <SlicesPanel />}
         </div>
       )}
     </section>
