@@ -30,9 +30,20 @@ export function externalText(path: string): string {
   return gunzipped(join(EXTERNAL, path));
 }
 
-export async function loadCorpus(name: string): Promise<TraceIndex> {
-  const file = await openAsBlob(join(CORPUS, name));
+/** A file as the app loads a picked one; its trace key is the file name without .json(.gz). */
+async function loadFile(path: string): Promise<TraceIndex> {
+  const file = await openAsBlob(path);
+  const name = path.split('/').pop()!;
   return loadTrace({ kind: 'file', file, name }, { trace: name.replace(/\.json(\.gz)?$/, '') });
+}
+
+export function loadCorpus(name: string): Promise<TraceIndex> {
+  return loadFile(join(CORPUS, name));
+}
+
+/** A file of ../shared/external, by its path inside it. */
+export function loadExternal(path: string): Promise<TraceIndex> {
+  return loadFile(join(EXTERNAL, path));
 }
 
 export async function loadText(text: string | Uint8Array, name = 'test.json'): Promise<TraceIndex> {

@@ -97,6 +97,28 @@ function linked(index: TraceIndex, lane: LaneIndex, k: number, want: LaneKind, f
   return dedupeSorted(out);
 }
 
+/**
+ * The runtime call that launched device work [lane, k], cheaply for whole-trace analyses: by
+ * correlation id, else by a flow from a runtime lane (no SliceRefs built). Null when none.
+ */
+export function launchCallOf(index: TraceIndex, lane: LaneIndex, k: number): [LaneIndex, number] | null {
+  const map = correlationMap(index);
+  const id = map.ids.get(lane)?.[k] ?? NaN;
+  if (!Number.isNaN(id)) {
+    const calls = map.api.get(id);
+    if (calls?.length) return calls[0];
+  }
+  const fi = index.flowIndex;
+  for (const p of fi.pointsOf(lane.info.id, k)) {
+    for (const q of fi.partnersOf(p)) {
+      const other = fi.point(q);
+      const l = other.lane >= 0 ? fi.laneList[other.lane] : null;
+      if (l && l.info.kind === 'cuda_api') return [l, other.eventIdx];
+    }
+  }
+  return null;
+}
+
 const STACK_KINDS: Record<string, number> = { python: 0, cpu: 1, cuda_api: 2 };
 
 /** The anchor slice and every slice of its thread that encloses it, outermost first. */
