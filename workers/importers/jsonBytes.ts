@@ -169,3 +169,71 @@ export function parseMicros(b: Uint8Array, start: number, stop: number, out: Mic
   out.ns = Math.round((v - whole) * 1000);
   return true;
 }
+
+/**
+ * The numbers under `keys` in the JSON object b[start, end) (top level only; the last of
+ * a repeated key wins, as in JSON.parse): out[k] = Number(value); a key that is absent
+ * leaves out[k] as the caller set it. Null
+ * when the bytes are not a plain object of scalars this reader is sure of (an escaped
+ * key, a nested value, a cut): the caller parses those with JSON.parse.
+ */
+export function numbersAt(b: Uint8Array, start: number, end: number, keys: readonly Uint8Array[], out: Float64Array): Float64Array | null {
+  let i = skipWs(b, start, end);
+  if (b[i] !== 0x7b) return null;
+  i = skipWs(b, i + 1, end);
+  if (b[i] === 0x7d) return out;
+  for (;;) {
+    if (b[i] !== QUOTE) return null;
+    const ks = i + 1;
+    const ke = skipString(b, i, end) - 1;
+    if (ke >= end) return null;
+    i = skipWs(b, ke + 1, end);
+    if (b[i] !== 0x3a) return null;
+    const vs = skipWs(b, i + 1, end);
+    const c = b[vs];
+    if (vs >= end || c === 0x7b || c === 0x5b) return null;
+    const ve = skipValue(b, vs, end);
+    const key = keyIndex(b, ks, ke, keys);
+    if (key === -2) return null;
+    if (key >= 0) out[key] = scalarNumber(b, vs, ve);
+    i = skipWs(b, ve, end);
+    if (b[i] === 0x7d) return out;
+    if (b[i] !== 0x2c) return null;
+    i = skipWs(b, i + 1, end);
+  }
+}
+
+/** Which of `keys` the raw key b[s, e) is: its index, −1 for none, −2 for a key with an escape (unsure). */
+function keyIndex(b: Uint8Array, s: number, e: number, keys: readonly Uint8Array[]): number {
+  for (let i = s; i < e; i++) if (b[i] === BACKSLASH) return -2;
+  const len = e - s;
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k];
+    if (key.length !== len) continue;
+    let j = 0;
+    while (j < len && b[s + j] === key[j]) j++;
+    if (j === len) return k;
+  }
+  return -1;
+}
+
+/** Number(JSON value) of the scalar token b[s, e): plain integers without a string or a parse. */
+function scalarNumber(b: Uint8Array, s: number, e: number): number {
+  let i = s;
+  const negative = b[i] === 0x2d;
+  if (negative) i++;
+  let v = 0;
+  if (e - i > 0 && e - i <= 15) {
+    for (; i < e; i++) {
+      const d = b[i] - 0x30;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+    }
+    if (i === e) return negative ? -v : v;
+  }
+  try {
+    return Number(JSON.parse(textDecoder.decode(b.subarray(s, e))));
+  } catch {
+    return NaN;
+  }
+}

@@ -4,6 +4,7 @@
 import type { LoadWarning } from '../../src/model/types';
 import type { FlameGraph } from '../../src/model/flameGraph';
 import { ByteStore, Column, PackedStringTable, StringTable } from './growable';
+import { AsyncEventColumns } from './asyncEvents';
 
 /** Raw event kinds. Flows and metadata are kept apart from events. */
 export const enum RawKind {
@@ -18,6 +19,16 @@ export const enum RawFlag {
   Async = 1,
   /** Closed at the end of the trace because its end was missing. */
   Unclosed = 2,
+}
+
+/** Which slice a flow point binds to (Trace Event Format, flow events v1 and v2). */
+export const enum FlowBinding {
+  /** v1 `f` without bp "e": the next slice starting at or after it. */
+  Next = 0,
+  /** v1 `s`, `t`, and `f` with bp "e": the enclosing slice. */
+  Enclosing = 1,
+  /** v2 (`bind_id` with `flow_in` / `flow_out` on a slice event): that slice itself. */
+  Own = 2,
 }
 
 /** A time as integer µs plus a signed ns remainder, so ns precision survives large µs values. */
@@ -60,9 +71,17 @@ export class RawTrace {
     ts: new Column(Float64Array),
     pid: new Column(Uint32Array),
     tid: new Column(Uint32Array),
-    /** 1 when the flow binds to the enclosing slice (bp: "e"), else to the next slice. */
+    /** FlowBinding: the enclosing slice (bp: "e"), the next slice, or the event's own slice (v2 bind_id). */
     enclosing: new Column(Uint8Array),
   };
+  /** Flow points bound to their own slice (FlowBinding.Own): point index → the slice's name id. Few (v2 flows). */
+  readonly flowOwnName = new Map<number, number>();
+
+  /** Async events until they are matched into operations (importers/asyncOperations.ts). */
+  readonly asyncEvents = new AsyncEventColumns();
+  /** The async slices are the raw events from asyncFirst on, each with its operation root's name id here (its lane). */
+  asyncFirst = 0;
+  readonly asyncTrack = new Column(Uint32Array);
 
   readonly processNames = new Map<string, string>();
   readonly processLabels = new Map<string, string>();
@@ -90,7 +109,7 @@ export class RawTrace {
    * counters): about 46 B per event. Flows, names, metadata and args stay.
    */
   releaseEventColumns(): void {
-    for (const c of [this.kind, this.flags, this.start, this.dur, this.pid, this.tid, this.cat, this.name, this.argsOff, this.argsLen]) c.release();
+    for (const c of [this.kind, this.flags, this.start, this.dur, this.pid, this.tid, this.cat, this.name, this.argsOff, this.argsLen, this.asyncTrack]) c.release();
   }
 
   /** Once importing is done: frees the columns' growth slack, packs the flow keys, deflates the last args chunk. */
@@ -146,14 +165,16 @@ export class RawTrace {
     return this.argsLen.push(argsLen);
   }
 
-  addFlow(phase: number, key: string, tsNs: number, pid: string, tid: string, enclosing: boolean): void {
+  /** `ownName`: the name id of the event's own slice, for FlowBinding.Own. */
+  addFlow(phase: number, key: string, tsNs: number, pid: string, tid: string, binding: FlowBinding, ownName = -1): void {
     const f = this.flows;
     f.key.push(this.flowKeys.intern(key));
     f.phase.push(phase);
     f.ts.push(tsNs);
     f.pid.push(this.strings.intern(pid));
     f.tid.push(this.strings.intern(tid));
-    f.enclosing.push(enclosing ? 1 : 0);
+    const at = f.enclosing.push(binding);
+    if (binding === FlowBinding.Own) this.flowOwnName.set(at, ownName);
   }
 
   countPhase(ph: string): void {
@@ -224,10 +245,16 @@ export class RawTrace {
   }
 
   argsText(off: number, len: number): string | null {
+    const bytes = this.argsBytes(off, len);
+    return bytes && textDecoder.decode(bytes);
+  }
+
+  /** The args' UTF-8 bytes (a view: valid until the next read), null when there are none. */
+  argsBytes(off: number, len: number): Uint8Array | null {
     if (len === 0) return null;
-    if (off <= HOT_ARGS) return textDecoder.decode(this.hotArgs.read(HOT_ARGS - off, len));
-    if (off < 0) return textDecoder.decode(this.fileBytes(-off - 1, len));
-    return textDecoder.decode(this.args.read(off, len));
+    if (off <= HOT_ARGS) return this.hotArgs.read(HOT_ARGS - off, len);
+    if (off < 0) return this.fileBytes(-off - 1, len);
+    return this.args.read(off, len);
   }
 }
 

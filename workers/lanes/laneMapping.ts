@@ -9,7 +9,8 @@ import { compileRules, DEFAULT_RULES, type CategoryRule } from './categoryRules'
 import { LaneRuleVotes } from './laneRuleVotes';
 import { deviceLabel, recorderOf, runtimeLabel, summaryRecorder, type Recorder, type ThreadFacts } from './recorders';
 import { beat } from '../heartbeat';
-import { narrowIds, narrowLengths, narrowOffsets } from '../index/laneIndex';
+import { asyncLanes } from './asyncLanes';
+import { CounterLaneBuilder, PROFILER_GROUP, type CounterPlan } from './counterLanes';
 
 /** A lane before indexing: its identity and the raw events it holds. */
 export interface LanePlan {
@@ -17,24 +18,7 @@ export interface LanePlan {
   members: Int32Array;
 }
 
-/** A counter lane: samples sorted by time, one value array per series. */
-export interface CounterPlan {
-  info: LaneInfo;
-  t: Float64Array;
-  values: Float64Array[];
-  /** Each sample's source event (aligned with t), so an export can write it back as it was. */
-  source: CounterSource;
-}
-
-/** The raw fields of the events behind counter samples (string ids; kind: RawKind), in the narrowest arrays that hold them. */
-export interface CounterSource {
-  name: Uint8Array | Uint16Array | Uint32Array;
-  cat: Uint8Array | Uint16Array | Uint32Array;
-  tid: Uint8Array | Uint16Array | Uint32Array;
-  kind: Uint8Array;
-  argsOff: Int32Array | Float64Array;
-  argsLen: Uint16Array | Uint32Array;
-}
+export type { CounterPlan, CounterSource } from './counterLanes';
 
 export interface LaneMap {
   lanes: LanePlan[];
@@ -44,7 +28,6 @@ export interface LaneMap {
   categories: Record<string, number>;
 }
 
-const PROFILER_GROUP = '~profiler';
 const KIND_CODE: Record<LaneKind, number> = { python: 0, cpu: 1, cuda_api: 2, gpu: 3, syscall: 4, counter: 5 };
 const KIND_CODES = 8;
 
@@ -58,7 +41,7 @@ export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryR
   const laneOf = new Map<number, Map<number, number>>();
   const members: number[][] = [];
   const infos: LaneInfo[] = [];
-  const counterSeries = new Map<string, { info: LaneInfo; t: number[]; rows: Record<string, number>[]; events: number[] }>();
+  const counterLanes = new CounterLaneBuilder(raw, trace);
   const n = raw.count;
   const kinds = raw.kind.data;
   const flags = raw.flags.data;
@@ -84,6 +67,11 @@ export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryR
   let thr: ThreadRecorders | null = null;
   // Lane id → the name a recorder row gives it ("NPU 0 · Stream 2", "thread 7 · AscendCL").
   const recorderNames = new Map<string, string>();
+  // Async slices go to the lane of their operation's root (asyncLanes.ts), whose name decides its kind.
+  const async = asyncLanes(raw);
+  const asyncFirst = raw.asyncFirst;
+  const asyncEnd = asyncFirst + async.trackOf.length;
+  const asyncNames = new Map<string, string>();
 
   for (let i = 0; i < n; i++) {
     if ((i & 0xffff) === 0) beat();
@@ -91,7 +79,7 @@ export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryR
     catCounts[catId] = (catCounts[catId] ?? 0) + 1;
     const isMemory = kinds[i] === RawKind.Instant && names[i] === memoryName && isKinetoMemoryEvent(strings.get(catId), '[memory]');
     if (kinds[i] === RawKind.Counter || isMemory) {
-      addCounterSample(raw, i, trace, strings.get(pids[i]), strings.get(catId), strings.get(names[i]), counterSeries);
+      counterLanes.add(i);
       continue;
     }
     if (pids[i] !== thrPid || tids[i] !== thrTid || !thr) {
@@ -109,19 +97,18 @@ export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryR
       row = byCat;
       decided = byCat?.kind ?? null;
     }
+    const asyncTrack = i >= asyncFirst && i < asyncEnd && (flags[i] & RawFlag.Async) !== 0 ? async.trackOf[i - asyncFirst] : -1;
+    const kindName = asyncTrack >= 0 ? async.tracks[asyncTrack].kindName : names[i];
     let kind: LaneKind;
     if (decided !== null) kind = decided;
     else {
-      let byName = kindOfName.get(names[i]);
-      if (byName === undefined) kindOfName.set(names[i], (byName = laneKindOf(strings.get(catId), strings.get(names[i]))));
+      let byName = kindOfName.get(kindName);
+      if (byName === undefined) kindOfName.set(kindName, (byName = laneKindOf(strings.get(catId), strings.get(kindName))));
       kind = byName;
     }
-    const isAsync = (flags[i] & RawFlag.Async) !== 0;
-    // Async tracks are per process and category (per name when there is no category): negative keys.
+    // Async tracks are per process, category and root name (asyncLanes.ts): negative keys.
     const kindCode = KIND_CODE[kind];
-    const track = isAsync
-      ? -1 - ((strings.get(catId) ? catId * 2 : names[i] * 2 + 1) * KIND_CODES + kindCode)
-      : tids[i] * KIND_CODES + kindCode;
+    const track = asyncTrack >= 0 ? -1 - (asyncTrack * KIND_CODES + kindCode) : tids[i] * KIND_CODES + kindCode;
     const pidId = pids[i];
     let lane = lastLane;
     if (pidId !== lastPid || track !== lastTrack) {
@@ -131,12 +118,16 @@ export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryR
       if (found === undefined) {
         const pid = strings.get(pidId);
         const cat = strings.get(catId);
-        const tid = isAsync ? `async ${cat || strings.get(names[i])}` : strings.get(tids[i]);
+        const tid = asyncTrack >= 0 ? async.tracks[asyncTrack].tid : strings.get(tids[i]);
         found = infos.length;
         tracks.set(track, found);
         const info = newLaneInfo(raw, trace, laneKey(trace, pid, tid, kind), pid, tid, kind);
         const named = recorderName(raw, thr.facts, row, info, cat, strings.get(names[i]));
         if (named) recorderNames.set(info.id, (info.name = named));
+        if (asyncTrack >= 0) {
+          info.async = true;
+          asyncNames.set(info.id, (info.name = async.tracks[asyncTrack].name));
+        }
         if (row?.summary) info.summary = true;
         votes.place(infos.length, { process: [thr.facts.processName, thr.facts.processLabels], thread: thr.facts.threadName });
         infos.push(info);
@@ -158,14 +149,13 @@ export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryR
     categories[cat] = (categories[cat] ?? 0) + count;
   }
 
-  const counters: CounterPlan[] = [];
-  for (const c of counterSeries.values()) counters.push(finishCounter(raw, c));
+  const counters: CounterPlan[] = counterLanes.finish();
 
   const lanes = infos.map((info, k) => ({ info, members: Int32Array.from(members[k]) }));
   const allInfos = [...lanes.map((l) => l.info), ...counters.map((c) => c.info)];
   const groupLabels = votes.apply(infos, {
     defaultName: (info, kind) =>
-      (kind === info.kind ? recorderNames.get(info.id) : undefined) ?? laneDisplayName(raw, info.pid, info.tid, kind),
+      asyncNames.get(info.id) ?? (kind === info.kind ? recorderNames.get(info.id) : undefined) ?? laneDisplayName(raw, info.pid, info.tid, kind),
     thread: (info) => threadLabel(raw, info.pid, info.tid, info.kind),
   });
   const groups = buildGroups(raw, trace, allInfos);
@@ -255,99 +245,6 @@ export function threadLabel(raw: RawTrace, pid: string, tid: string, kind: LaneK
   if (kind === 'gpu') return `stream ${tid}`;
   // Threads the profiler never named (pthread ids of loader workers, tid 0 helpers).
   return `thread ${tid}`;
-}
-
-function addCounterSample(
-  raw: RawTrace,
-  i: number,
-  trace: string,
-  pid: string,
-  cat: string,
-  name: string,
-  series: Map<string, { info: LaneInfo; t: number[]; rows: Record<string, number>[]; events: number[] }>,
-): void {
-  const text = raw.argsText(raw.argsOff.data[i], raw.argsLen.data[i]);
-  let args: Record<string, unknown> = {};
-  try {
-    if (text) args = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return;
-  }
-  let id: string;
-  let laneName: string;
-  let row: Record<string, number>;
-  let unit = '';
-  if (isKinetoMemoryEvent(cat, name)) {
-    const type = Number(args['Device Type'] ?? 0);
-    const dev = Number(args['Device Id'] ?? 0);
-    id = laneKey(trace, pid, `memory ${type}:${dev}`, 'counter');
-    laneName = type === 0 ? 'CPU memory' : `CUDA ${dev} memory`;
-    row = { 'Total Allocated': Number(args['Total Allocated']), 'Total Reserved': Number(args['Total Reserved']) };
-    unit = 'bytes';
-  } else {
-    id = laneKey(trace, pid, `counter ${name}`, 'counter');
-    laneName = name;
-    row = {};
-    for (const [k, v] of Object.entries(args)) if (typeof v === 'number') row[k] = v;
-  }
-  let c = series.get(id);
-  if (!c) {
-    const info: LaneInfo = {
-      id,
-      kind: 'counter',
-      name: laneName,
-      group: isProfilerProcess(pid) ? groupKey(trace, PROFILER_GROUP) : groupKey(trace, pid),
-      trace,
-      pid,
-      tid: id.split('|')[2],
-      events: 0,
-      rows: 1,
-      sortIndex: 0,
-      counter: { series: [], min: 0, max: 0, unit },
-    };
-    series.set(id, (c = { info, t: [], rows: [], events: [] }));
-  }
-  c.t.push(raw.start.data[i]);
-  c.rows.push(row);
-  c.events.push(i);
-}
-
-function finishCounter(raw: RawTrace, c: { info: LaneInfo; t: number[]; rows: Record<string, number>[]; events: number[] }): CounterPlan {
-  const order = c.t.map((_, k) => k).sort((a, b) => c.t[a] - c.t[b] || a - b);
-  const pick = <T extends Uint32Array | Uint8Array | Float64Array>(col: { data: T }, make: new (n: number) => T): T => {
-    const out = new make(order.length);
-    order.forEach((k, j) => (out[j] = col.data[c.events[k]]));
-    return out;
-  };
-  const source: CounterSource = {
-    name: narrowIds(pick(raw.name, Uint32Array)),
-    cat: narrowIds(pick(raw.cat, Uint32Array)),
-    tid: narrowIds(pick(raw.tid, Uint32Array)),
-    kind: pick(raw.kind, Uint8Array),
-    argsOff: narrowOffsets(pick(raw.argsOff, Float64Array)),
-    argsLen: narrowLengths(pick(raw.argsLen, Uint32Array)),
-  };
-  const names = new Set<string>();
-  for (const r of c.rows) for (const k of Object.keys(r)) names.add(k);
-  const series = [...names];
-  const t = new Float64Array(order.length);
-  const values = series.map(() => new Float64Array(order.length));
-  let min = Infinity;
-  let max = -Infinity;
-  order.forEach((k, j) => {
-    t[j] = c.t[k];
-    series.forEach((s, si) => {
-      // A series missing from a sample keeps its previous value.
-      const v = c.rows[k][s];
-      const value = Number.isFinite(v) ? v : j > 0 ? values[si][j - 1] : 0;
-      values[si][j] = value;
-      if (value < min) min = value;
-      if (value > max) max = value;
-    });
-  });
-  c.info.events = t.length;
-  c.info.counter = { series, min: Number.isFinite(min) ? min : 0, max: Number.isFinite(max) ? max : 0, unit: c.info.counter?.unit ?? '' };
-  return { info: c.info, t, values, source };
 }
 
 function buildGroups(raw: RawTrace, trace: string, lanes: LaneInfo[]): LaneGroup[] {
