@@ -16,6 +16,7 @@ import type { WindowExportOptions } from './export/chromeTraceWindow';
 import type { CategoryRule } from './lanes/categoryRules';
 import type { RankComms } from './analysis/commOps';
 import type { SelectionTotals, StepName, StepNameQuery, TotalsQuery } from './analysis/compareTotals';
+import type { OverviewQuery, TraceOverview } from '../src/model/overviewTypes';
 import type { AllocationRow, CallTree, CallTreeQuery, IdleGap, RangeQuery, RangeStats, SearchQuery, SearchResult, SliceArgsQuery, SliceCorrelation, SliceTable, SliceTableQuery, StepTable } from '../src/model/analysisTypes';
 
 /**
@@ -69,6 +70,8 @@ export interface TraceWorkerApi {
   allocations(): Promise<AllocationRow[]>;
   /** Top-down or bottom-up call tree of a range over Python + cpu_op stacks (workers/analysis/callTree.ts). */
   callTree(q: CallTreeQuery): Promise<CallTree>;
+  /** HTA-grade temporal / kernel type / idle / launch figures of a range or the whole trace (workers/analysis/overview.ts). */
+  overview(q: OverviewQuery): Promise<TraceOverview>;
   /** One selection's per-name totals and step time, for the comparison view (workers/analysis/compareTotals.ts). */
   selectionTotals(q: TotalsQuery): Promise<SelectionTotals>;
   /** Per step, one compared name's time and its longest instance (workers/analysis/compareTotals.ts). */

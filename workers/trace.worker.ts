@@ -14,6 +14,8 @@ import { SearchHitLayer } from './index/searchHitLayer';
 import { idleGaps } from './analysis/idleGaps';
 import { allocations } from './analysis/allocations';
 import { callTree } from './analysis/callTree';
+import { overview } from './analysis/overview';
+import type { OverviewQuery } from '../src/model/overviewTypes';
 import { nameInSteps, selectionTotals, type StepNameQuery, type TotalsQuery } from './analysis/compareTotals';
 import { sliceArgs, sliceTable } from './analysis/sliceTable';
 import { loadTrace } from './ingest/loadTrace';
@@ -102,6 +104,9 @@ const api: TraceWorkerApi = {
   },
   async callTree(q: CallTreeQuery) {
     return callTree(loaded(), q);
+  },
+  async overview(q: OverviewQuery) {
+    return overview(loaded(), q);
   },
   async selectionTotals(q: TotalsQuery) {
     return selectionTotals(loaded(), q);
