@@ -144,6 +144,7 @@ async function pickerRun(browser, browserSession, origin, trace, { first, scanne
       return out;
     }
     out.parseMs = summary.parseMs;
+    out.stagesMs = summary.stagesMs?.[0] ?? null;
     out.events = summary.events;
     out.lanes = summary.lanes.length;
     out.phases = probe.phases.map((p) => ({ label: p.label, ms: p.t - probe.change })).concat([{ label: 'ready', ms: out.firstFrameMs }]);
@@ -269,7 +270,7 @@ async function measureTrace(browser, browserSession, origin, trace, save, profil
   for (let i = 0; i < runs; i++) {
     const p = await pickerRun(browser, browserSession, origin, { ...trace, bytes }, { first: i === 0 });
     picker.push(p);
-    log(`  picker run ${i + 1}: ${p.error ? `FAILED ${p.error}` : `first frame ${Math.round(p.firstFrameMs)} ms, parse ${Math.round(p.parseMs)} ms, read-only ${Math.round(p.read?.ms ?? NaN)} ms, scan ${Math.round(p.scan?.ms ?? NaN)} ms, JSON.parse ${p.parse?.ok ? Math.round(p.parse.parseMs) : '–'} ms`}`);
+    log(`  picker run ${i + 1}: ${p.error ? `FAILED ${p.error}` : `first frame ${Math.round(p.firstFrameMs)} ms, parse ${Math.round(p.parseMs)} ms, read-only ${Math.round(p.read?.ms ?? NaN)} ms, scan ${Math.round(p.scan?.ms ?? NaN)} ms, JSON.parse ${p.parse?.ok ? Math.round(p.parse.parseMs) : '–'} ms${p.stagesMs ? `; stages ${Object.entries(p.stagesMs).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}`}`);
     if (!trace.file.includes('speedscope')) {
       const j = await pickerRun(browser, browserSession, origin, { ...trace, bytes }, { first: false, scanner: 'js' });
       jsRuns.push(j);

@@ -71,6 +71,7 @@ export function installAutomation(): void {
         endNs: s.extent.endNs,
         parseMs: Math.max(0, ...ready.map((t) => t.result!.parseMs)),
         scanners: ready.map((t) => t.result!.scanner ?? null),
+        stagesMs: ready.map((t) => t.result!.stagesMs ?? null),
         firstFrameMs: s.firstFrameMs,
         warnings: warnings.map((w) => ({ code: w.code, message: w.message, byteOffset: w.byteOffset, eventIndex: w.eventIndex })),
         lanes: s.lanes.map((l) => ({ id: l.id, kind: l.kind, name: l.name, group: l.group, trace: l.trace, events: l.events, rows: l.rows })),

@@ -42,6 +42,8 @@ export interface LaneInfo {
    * lane like gpu_user_annotation, but not device work (GPU busy/idle, kernel statistics, stalls skip it).
    */
   summary?: boolean;
+  /** An async lane: a process's async operations of one category and root name (workers/lanes/asyncLanes.ts). */
+  async?: boolean;
 }
 
 export interface LaneGroup {
@@ -109,6 +111,8 @@ export interface TraceLoadResult {
   warnings: LoadWarning[];
   bytes: number;
   parseMs: number;
+  /** When each stage of the load ended, ms after it began (workers/ingest/stageClock.ts; the bench prints them). */
+  stagesMs?: Record<string, number>;
   /** Chrome JSON only: which byte scanner read the events (WebAssembly, or JS where wasm cannot be compiled or `?scanner=js`). */
   scanner?: 'wasm' | 'js';
   /** Aggregate profiles only (collapsed stacks): the call tree the flame-graph view draws; no lanes. */

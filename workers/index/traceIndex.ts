@@ -21,6 +21,7 @@ import { nestingGroupOf, nestSlices } from './nesting';
 import { SearchHitLayer } from './searchHitLayer';
 import { TileStore, tiledViewport } from './tiledViewport';
 import { beat } from '../heartbeat';
+import type { StageClock } from '../ingest/stageClock';
 
 export interface TraceIndexInput {
   raw: RawTrace;
@@ -29,6 +30,8 @@ export interface TraceIndexInput {
   format: string;
   bytes: number;
   parseMs: number;
+  /** The load's stage times so far; the index adds its own. */
+  stages?: StageClock;
   /** The category rules in force (default: DEFAULT_RULES); they never change lane ids. */
   laneRules?: readonly CategoryRule[];
 }
@@ -53,14 +56,18 @@ export class TraceIndex {
     const { raw, trace } = input;
     this.raw = raw;
     raw.compact();
+    const stages = input.stages;
     const map = mapLanes(raw, trace, input.laneRules);
+    stages?.mark('lanes mapped');
     for (const plan of map.lanes) {
       beat();
       this.lanes.set(plan.info.id, buildLaneIndex(raw, plan.info, plan.members));
     }
+    stages?.mark('lanes sorted, rows');
     for (const c of map.counters) this.counters.set(c.info.id, c);
     this.groups = map.groups;
     this.tiles = new TileStore(this.lanes.values());
+    stages?.mark('tiles');
     // Lanes and counters now hold every event (sorted); the importer's copy can go.
     const phases = { ...raw.phases };
     raw.releaseEventColumns();
@@ -96,6 +103,7 @@ export class TraceIndex {
       warnings: raw.finalWarnings(),
       bytes: input.bytes,
       parseMs: input.parseMs,
+      ...(stages ? { stagesMs: stages.marks } : {}),
       ...(raw.scanner ? { scanner: raw.scanner } : {}),
       ...(raw.flame ? { flame: raw.flame } : {}),
     };

@@ -16,6 +16,7 @@ import { setBeatListener, WorkerStoppedError } from '../heartbeat';
 import { canFetchInParallel, canParseInParallel, parseInParallel } from './parallelParse';
 import { checkBudget } from './memoryBudget';
 import { RawTrace } from './rawTrace';
+import { StageClock } from './stageClock';
 import type { CategoryRule } from '../lanes/categoryRules';
 
 /** Every supported format, tried in order on the first decoded bytes (strict detectors first: `[pid N]` strace lines start like a JSON array). */
@@ -37,6 +38,7 @@ export interface LoadOptions {
 
 export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise<TraceIndex> {
   const t0 = performance.now();
+  const stages = new StageClock();
   useJsScanner(opts.scanner === 'js');
   const opened = await openSource(source, opts.signal);
   const { stream, total } = opened;
@@ -68,10 +70,12 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
       // The first fragment is a sample of the file: project it to the whole.
       (bytes, events) => checkBudget(opts.budgetBytes, { bytesRead: bytes, bytesTotal: total, decodedBytes: bytes, events }, source.name),
       opts.signal,
+      stages,
     );
     if (parallel) {
       await stream.cancel();
       parallel.importer.finish();
+      stages.mark('parsed');
       return await indexTrace(parallel.raw, chromeTraceJson.name, performance.now() - t0);
     }
     progress.bytesDone = progress.scannedBytes = 0;
@@ -135,6 +139,7 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
     });
   }
   await importer.finish();
+  stages.mark('parsed');
   const parseMs = performance.now() - t0;
   if (deferDeflate) raw.args.compressAll();
   return await indexTrace(raw, format.name, parseMs);
@@ -142,7 +147,7 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
   async function indexTrace(raw: RawTrace, formatName: string, parseMs: number): Promise<TraceIndex> {
     progress.phase = 'index';
     report(true);
-    const index = new TraceIndex({ raw, trace: opts.trace, fileName: source.name, format: formatName, bytes: progress.bytesDone, parseMs, laneRules: opts.laneRules });
+    const index = new TraceIndex({ raw, trace: opts.trace, fileName: source.name, format: formatName, bytes: progress.bytesDone, parseMs, stages, laneRules: opts.laneRules });
     // The counters' args, read while indexing, are deflated too. Chunks still being deflated
     // (on the helper thread) finish after the first frame: reads meanwhile see their bytes.
     raw.hotArgs.compressAll();
@@ -152,6 +157,7 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
       raw.args.dropCache();
       raw.hotArgs.dropCache();
     });
+    stages.mark('indexed');
     progress.phase = 'done';
     report(true);
     setBeatListener(null);

@@ -11,6 +11,7 @@ import { firstContentByte } from '../importers/importer';
 import { RawTrace } from './rawTrace';
 import { helperName, watchHelper, WorkerStoppedError } from '../heartbeat';
 import type { RangeSource } from './byteSource';
+import type { StageClock } from './stageClock';
 
 /** Below this a second thread costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
@@ -44,6 +45,7 @@ export async function parseInParallel(
   onBytes: (n: number) => void,
   checkFirst: (bytes: number, events: number) => void = () => undefined,
   signal?: AbortSignal,
+  stages?: StageClock,
 ): Promise<{ raw: RawTrace; importer: ChromeTraceJsonImporter } | null> {
   const size = source.size;
   const read = (at: number, len: number) => source.read(at, at + len, signal);
@@ -80,8 +82,13 @@ export async function parseInParallel(
         workers.push(watchHelper(worker, name, () => reject(new WorkerStoppedError(`the parse helper worker for fragment ${i + 1} stopped`))));
         worker.onmessage = (e: MessageEvent<{ progress?: number; result?: FragmentData; error?: string; lifeline?: boolean }>) => {
           if (e.data.lifeline) return;
-          if (e.data.progress) onBytes(e.data.progress);
-          else if (e.data.result) resolve(e.data.result);
+          if (e.data.progress) {
+            stages?.markFirst(`fragment ${i + 1} first bytes`);
+            onBytes(e.data.progress);
+          } else if (e.data.result) {
+            stages?.mark(`fragment ${i + 1} parsed`);
+            resolve(e.data.result);
+          }
           else reject(new Error(e.data.error ?? 'a fragment worker failed'));
         };
         worker.onerror = (e) => reject(new Error(e.message || 'a fragment worker failed'));
@@ -107,11 +114,13 @@ export async function parseInParallel(
       firstBytes += value.length;
       checkFirst(firstBytes, raw.count);
     }
+    stages?.mark('own share parsed');
     const parts = await Promise.all(fragments);
     // Each cut must have fallen between two events: the previous range ends there.
     const ends = [importer.endState(), ...parts.slice(0, -1).map((p) => p.end)];
     if (!ends.every((s) => ChromeTraceJsonImporter.betweenEvents(s, top))) return null;
     parts.forEach((p, k) => importer.absorb(p, k === parts.length - 1));
+    stages?.mark('fragments merged');
     return { raw, importer };
   } finally {
     signal?.removeEventListener('abort', stopAll);
