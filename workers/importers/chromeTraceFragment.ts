@@ -5,28 +5,12 @@
 
 import type { LoadWarning } from '../../src/model/types';
 import { HOT_ARGS, RawTrace } from '../ingest/rawTrace';
+import { asyncEventBuffers, type AsyncEventData } from '../ingest/asyncEvents';
 
 /** Where a fragment starts: the document's shape (from the file's first bytes) and its byte offset. */
 export interface FragmentStart {
   top: 'object' | 'array';
   base: number;
-}
-
-/** A slice opened by B (or async b) and not closed yet; pid/tid/cat/name are string ids. */
-export interface OpenSlice {
-  start: number;
-  pid: number;
-  tid: number;
-  cat: number;
-  name: number;
-  argsOff: number;
-  argsLen: number;
-  flags: number;
-}
-
-/** A fragment's async slice left open at its end (b without e yet), ids local to the fragment. */
-export interface OpenSliceData extends OpenSlice {
-  key: string;
 }
 
 /**
@@ -45,14 +29,6 @@ export interface BeginEndColumns {
   ref: Float64Array;
   /** Byte offset in the file. */
   abs: Float64Array;
-}
-
-/** An async end event whose begin lies in an earlier fragment. */
-export interface PendingEnd {
-  key: string;
-  end: number;
-  index: number;
-  abs: number;
 }
 
 /** Scanner state at the fragment's last byte: the next fragment's start is valid only if this is "between events". */
@@ -85,6 +61,10 @@ export interface FragmentData {
   /** In-memory args bytes (file-backed args keep negative offsets). */
   args: Uint8Array;
   flows: { key: Uint32Array; phase: Uint8Array; ts: Float64Array; pid: Uint32Array; tid: Uint32Array; enclosing: Uint8Array };
+  /** RawTrace.flowOwnName as [point, name id] pairs. */
+  flowOwnName: [number, number][];
+  /** Async events, matched once the whole file is merged (their args offsets repacked like the events'). */
+  asyncEvents: AsyncEventData;
   processNames: [string, string][];
   processLabels: [string, string][];
   processSort: [string, number][];
@@ -93,8 +73,6 @@ export interface FragmentData {
   metadata: Record<string, unknown>;
   phases: Record<string, number>;
   warnings: { warning: LoadWarning; count: number }[];
-  open: OpenSliceData[];
-  pendingEnds: PendingEnd[];
   beginEnds: BeginEndColumns;
   maxEnd: number;
   events: number;
@@ -102,7 +80,7 @@ export interface FragmentData {
 }
 
 /** Serialises a fragment's RawTrace; in-memory args are repacked into one buffer. */
-export function fragmentData(raw: RawTrace, rest: Pick<FragmentData, 'open' | 'pendingEnds' | 'beginEnds' | 'maxEnd' | 'events' | 'end'>): FragmentData {
+export function fragmentData(raw: RawTrace, rest: Pick<FragmentData, 'beginEnds' | 'maxEnd' | 'events' | 'end'>): FragmentData {
   const n = raw.count;
   const argsOff = raw.argsOff.trimmed();
   const argsLen = raw.argsLen.trimmed();
@@ -117,7 +95,8 @@ export function fragmentData(raw: RawTrace, rest: Pick<FragmentData, 'open' | 'p
     return off <= HOT_ARGS ? HOT_ARGS - (size - len) : size - len;
   };
   for (let i = 0; i < n; i++) argsOff[i] = repack(argsOff[i], argsLen[i]);
-  const open = rest.open.map((o) => ({ ...o, argsOff: repack(o.argsOff, o.argsLen) }));
+  const asyncEvents = raw.asyncEvents.data();
+  for (let i = 0; i < asyncEvents.key.length; i++) asyncEvents.argsOff[i] = repack(asyncEvents.argsOff[i], asyncEvents.argsLen[i]);
   const args = new Uint8Array(size);
   let at = 0;
   for (const p of parts) {
@@ -142,6 +121,8 @@ export function fragmentData(raw: RawTrace, rest: Pick<FragmentData, 'open' | 'p
     argsLen,
     args,
     flows: { key: f.key.trimmed(), phase: f.phase.trimmed(), ts: f.ts.trimmed(), pid: f.pid.trimmed(), tid: f.tid.trimmed(), enclosing: f.enclosing.trimmed() },
+    flowOwnName: [...raw.flowOwnName],
+    asyncEvents,
     processNames: [...raw.processNames],
     processLabels: [...raw.processLabels],
     processSort: [...raw.processSort],
@@ -151,7 +132,6 @@ export function fragmentData(raw: RawTrace, rest: Pick<FragmentData, 'open' | 'p
     phases: raw.phases,
     warnings: raw.warningCounts(),
     ...rest,
-    open,
   };
 }
 
@@ -159,9 +139,9 @@ export function fragmentData(raw: RawTrace, rest: Pick<FragmentData, 'open' | 'p
 export function fragmentBuffers(d: FragmentData): ArrayBuffer[] {
   const f = d.flows;
   const be = d.beginEnds;
-  return [d.kind, d.flags, d.start, d.dur, d.pid, d.tid, d.cat, d.name, d.argsOff, d.argsLen, d.args, f.key, f.phase, f.ts, f.pid, f.tid, f.enclosing, be.thread, be.ts, be.ref, be.abs].map(
-    (a) => a.buffer as ArrayBuffer,
-  );
+  return [d.kind, d.flags, d.start, d.dur, d.pid, d.tid, d.cat, d.name, d.argsOff, d.argsLen, d.args, f.key, f.phase, f.ts, f.pid, f.tid, f.enclosing, be.thread, be.ts, be.ref, be.abs]
+    .map((a) => a.buffer as ArrayBuffer)
+    .concat(asyncEventBuffers(d.asyncEvents));
 }
 
 /**

@@ -7,14 +7,16 @@
 
 import type { MicrosTime } from '../ingest/rawTrace';
 import { Column, TokenInterner } from '../ingest/growable';
-import { HOT_ARGS, RawFlag, RawKind, RawTrace, textDecoder } from '../ingest/rawTrace';
+import { FlowBinding, HOT_ARGS, RawFlag, RawKind, RawTrace, textDecoder } from '../ingest/rawTrace';
+import { asyncMatchKey, parseId2 } from '../ingest/asyncEvents';
 import { firstContentByte, TraceFormatError, type ImporterFormat, type TraceImporter } from './importer';
-import { fragmentData, type FragmentData, type FragmentEndState, type FragmentStart, type OpenSlice, type OpenSliceData, type PendingEnd } from './chromeTraceFragment';
+import { fragmentData, type FragmentData, type FragmentEndState, type FragmentStart } from './chromeTraceFragment';
+import { matchAsyncOperations } from './asyncOperations';
 import { decodeString, MAX_TOKEN_BYTES, parseMicros, scalarText, skipString, skipValue, skipWs } from './jsonBytes';
 import { ScanField, WasmEventScanner } from './wasmScanner';
 
 /** Phases this importer turns into slices, instants, counters, flows or metadata. */
-const KNOWN_PHASES = new Set(['X', 'B', 'E', 'b', 'e', 'S', 'F', 'n', 'i', 'I', 'R', 'C', 's', 't', 'f', 'M']);
+const KNOWN_PHASES = new Set(['X', 'B', 'E', 'b', 'e', 'n', 'S', 'T', 'p', 'F', 'i', 'I', 'R', 'C', 's', 't', 'f', 'M']);
 /** Phases not drawn and not worth a warning: object created / snapshot / destroyed. */
 const QUIET_PHASES = new Set(['N', 'O', 'D']);
 
@@ -70,7 +72,6 @@ export class ChromeTraceJsonImporter implements TraceImporter {
   private readonly beTs = new Column(Float64Array);
   private readonly beRef = new Column(Float64Array);
   private readonly beAbs = new Column(Float64Array);
-  private readonly asyncStacks = new Map<string, OpenSlice[]>();
   private readonly t: MicrosTime = { us: 0, ns: 0 };
   private readonly f = new EventFields();
   private readonly tokens: TokenInterner;
@@ -82,17 +83,12 @@ export class ChromeTraceJsonImporter implements TraceImporter {
   /** Which scanner read the events, and how many bytes the WebAssembly one read (tests, bench). */
   readonly scanStats = { scanner: this.scanner ? ('wasm' as const) : ('js' as const), wasmBytes: 0, jsFastEvents: 0 };
 
-  /** A fragment (parallel parsing) starts inside the event list and leaves unmatched ends to the merge. */
-  private readonly fragment: boolean;
-  private readonly pendingEnds: PendingEnd[] = [];
-
   constructor(
     private readonly raw: RawTrace,
     start?: FragmentStart,
   ) {
     this.tokens = new TokenInterner(raw.strings);
     raw.scanner = this.scanStats.scanner;
-    this.fragment = start !== undefined;
     if (start) {
       this.top = start.top;
       this.eventsDepth = start.top === 'object' ? 2 : 1;
@@ -104,12 +100,8 @@ export class ChromeTraceJsonImporter implements TraceImporter {
 
   /** What this fragment parsed, for the importer of the file's first fragment to absorb. */
   fragmentResult(): FragmentData {
-    const open: OpenSliceData[] = [];
-    for (const [key, list] of this.asyncStacks) for (const o of list) open.push({ key, ...o });
     const beginEnds = { threads: [...this.beThreads.keys()], thread: this.beThread.trimmed(), ts: this.beTs.trimmed(), ref: this.beRef.trimmed(), abs: this.beAbs.trimmed() };
     return fragmentData(this.raw, {
-      open,
-      pendingEnds: this.pendingEnds,
       beginEnds,
       maxEnd: this.maxEnd,
       events: this.eventIndex,
@@ -119,8 +111,8 @@ export class ChromeTraceJsonImporter implements TraceImporter {
 
   /**
    * Merges the next fragment of the file (in order): its events, flows and metadata
-   * with its string ids and times mapped onto this trace, its async end events closing
-   * the begins still open here, its B/E events added to their threads' for matching. The last fragment's scanner state becomes ours, so
+   * with its string ids and times mapped onto this trace, its async events and B/E events
+   * added to ours for matching once the file is read. The last fragment's scanner state becomes ours, so
    * finish() reports a cut file exactly as a sequential parse would.
    */
   absorb(d: FragmentData, last: boolean): void {
@@ -140,6 +132,7 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     }
     const f = raw.flows;
     const keyIds = d.flowKeys.map((k) => raw.flowKeys.intern(k));
+    for (const [point, name] of d.flowOwnName) raw.flowOwnName.set(point + f.key.length, ids[name]);
     for (let i = 0; i < d.flows.key.length; i++) {
       f.key.push(keyIds[d.flows.key[i]]);
       f.phase.push(d.flows.phase[i]);
@@ -159,21 +152,17 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     for (const { warning, count } of d.warnings) {
       raw.warnCounted({ ...warning, eventIndex: warning.eventIndex === undefined ? undefined : warning.eventIndex + this.eventIndex }, count);
     }
-    // Stack keys are made of string ids: "pid|tid" or "pid|cat|id".
+    const a = d.asyncEvents;
+    for (let i = 0; i < a.key.length; i++) {
+      raw.asyncEvents.add(a.keys[a.key[i]], a.phase[i], a.ts[i] + dt, ids[a.pid[i]], ids[a.tid[i]], ids[a.cat[i]], ids[a.name[i]], copyArgs(a.argsOff[i], a.argsLen[i]), a.argsLen[i], a.abs[i], a.index[i] + this.eventIndex);
+    }
+    // Thread keys are made of string ids: "pid|tid".
     const key = (k: string): string => {
       const parts = k.split('|');
       parts[0] = String(ids[Number(parts[0])]);
       parts[1] = String(ids[Number(parts[1])]);
       return parts.join('|');
     };
-    const slice = (o: OpenSlice): OpenSlice => ({ start: o.start + dt, pid: ids[o.pid], tid: ids[o.tid], cat: ids[o.cat], name: ids[o.name], argsOff: copyArgs(o.argsOff, o.argsLen), argsLen: o.argsLen, flags: o.flags });
-    for (const p of d.pendingEnds) this.close(key(p.key), p.end + dt, p.index + this.eventIndex, p.abs);
-    for (const o of d.open) {
-      const k = key(o.key);
-      let list = this.asyncStacks.get(k);
-      if (!list) this.asyncStacks.set(k, (list = []));
-      list.push(slice(o));
-    }
     const be = d.beginEnds;
     const threads = be.threads.map(key);
     for (let i = 0; i < be.ts.length; i++) {
@@ -328,7 +317,8 @@ export class ChromeTraceJsonImporter implements TraceImporter {
         });
       }
     }
-    this.closeOpenSlices(this.matchBeginEnds());
+    const async = matchAsyncOperations(raw, this.maxEnd);
+    this.closeOpenSlices(this.matchBeginEnds(), async.unclosed);
     this.reportUnknownPhases();
   }
 
@@ -497,6 +487,7 @@ export class ChromeTraceJsonImporter implements TraceImporter {
           durNs = 0;
         }
         this.addSlice(b, f, RawKind.Slice, 0, startNs, durNs, pid, tid, cat, name);
+        if (f.start(ScanField.BindId) >= 0) this.addBoundFlow(b, f, startNs, pid, tid, name);
         return;
       }
       case 'B': {
@@ -504,21 +495,24 @@ export class ChromeTraceJsonImporter implements TraceImporter {
         // Duration 0 until its E is known (matchBeginEnds).
         const at = raw.addEventIds(RawKind.Slice, 0, startNs, 0, pid, tid, cat, name, off, len);
         this.addBeginEnd(`${pid}|${tid}`, startNs, at, abs);
+        if (f.start(ScanField.BindId) >= 0) this.addBoundFlow(b, f, startNs, pid, tid, name);
         return;
       }
       case 'E':
         this.addBeginEnd(`${pid}|${tid}`, startNs, -1 - index, abs);
         return;
       case 'b':
-      case 'S':
-        this.open(this.asyncKey(b, f, pid, cat), b, f, startNs, pid, tid, cat, name, RawFlag.Async);
-        return;
       case 'e':
-      case 'F':
-        return this.close(this.asyncKey(b, f, pid, cat), startNs, index, abs);
       case 'n':
-        this.addSlice(b, f, RawKind.Instant, RawFlag.Async, startNs, 0, pid, tid, cat, name);
+      case 'S':
+      case 'T':
+      case 'p':
+      case 'F': {
+        const [off, len] = this.storeArgs(b, f);
+        raw.asyncEvents.add(this.asyncKey(b, f, ph, pid, cat, name), ph.charCodeAt(0), startNs, pid, tid, cat, name, off, len, abs, index);
+        if (startNs > this.maxEnd) this.maxEnd = startNs;
         return;
+      }
       case 'i':
       case 'I':
       case 'R':
@@ -535,7 +529,7 @@ export class ChromeTraceJsonImporter implements TraceImporter {
         const id = f.start(ScanField.Id) >= 0 ? f.text(b, f.start(ScanField.Id), f.end(ScanField.Id)) : f.start(ScanField.Id2) >= 0 ? f.text(b, f.start(ScanField.Id2), f.end(ScanField.Id2)) : '';
         const enclosing = f.start(ScanField.Bp) >= 0 && f.text(b, f.start(ScanField.Bp), f.end(ScanField.Bp)) === 'e';
         const s = raw.strings;
-        raw.addFlow(ph.charCodeAt(0), `${s.get(cat)}|${id}`, startNs, s.get(pid), s.get(tid), enclosing || ph !== 'f');
+        raw.addFlow(ph.charCodeAt(0), `${s.get(cat)}|${id}`, startNs, s.get(pid), s.get(tid), enclosing || ph !== 'f' ? FlowBinding.Enclosing : FlowBinding.Next);
         return;
       }
       default:
@@ -552,9 +546,33 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     return this.tokens.intern(b, s, e, scalarText, hash);
   }
 
-  private asyncKey(b: Uint8Array, f: EventFields, pid: number, cat: number): string {
-    const id = f.start(ScanField.Id) >= 0 ? f.text(b, f.start(ScanField.Id), f.end(ScanField.Id)) : f.start(ScanField.Id2) >= 0 ? f.text(b, f.start(ScanField.Id2), f.end(ScanField.Id2)) : '';
-    return `${pid}|${cat}|${id}`;
+  /** The async event's match key (asyncMatchKey): category, scope, id (id2.local: and its pid); legacy S/T/p/F also the name. */
+  private asyncKey(b: Uint8Array, f: EventFields, ph: string, pid: number, cat: number, name: number): string {
+    const s = this.raw.strings;
+    let id = f.text(b, f.start(ScanField.Id), f.end(ScanField.Id));
+    let local = false;
+    if (f.start(ScanField.Id) < 0 && f.start(ScanField.Id2) >= 0) {
+      const text = f.text(b, f.start(ScanField.Id2), f.end(ScanField.Id2));
+      const id2 = parseId2(text);
+      id = id2?.id ?? text;
+      local = id2?.local ?? false;
+    }
+    const legacy = ph === 'S' || ph === 'T' || ph === 'p' || ph === 'F';
+    return asyncMatchKey(legacy, s.get(cat), s.get(name), f.text(b, f.start(ScanField.Scope), f.end(ScanField.Scope)), id, local ? s.get(pid) : null);
+  }
+
+  /**
+   * Flow v2: a slice event with `bind_id` and `flow_out` (a flow leaves it), `flow_in` (a flow
+   * arrives at it) or both (a step) is that flow's point, bound to the slice itself.
+   */
+  private addBoundFlow(b: Uint8Array, f: EventFields, startNs: number, pid: number, tid: number, name: number): void {
+    const out = f.text(b, f.start(ScanField.FlowOut), f.end(ScanField.FlowOut)) === 'true';
+    const into = f.text(b, f.start(ScanField.FlowIn), f.end(ScanField.FlowIn)) === 'true';
+    if (!out && !into) return;
+    const s = this.raw.strings;
+    const phase = out && into ? 't' : out ? 's' : 'f';
+    const id = f.text(b, f.start(ScanField.BindId), f.end(ScanField.BindId));
+    this.raw.addFlow(phase.charCodeAt(0), `bind_id|${id}`, startNs, s.get(pid), s.get(tid), FlowBinding.Own, name);
   }
 
   /**
@@ -574,34 +592,6 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     const end = startNs + durNs;
     if (end > this.maxEnd) this.maxEnd = end;
     this.raw.addEventIds(kind, flags, startNs, durNs, pid, tid, cat, name, off, len);
-  }
-
-  private open(key: string, b: Uint8Array, f: EventFields, start: number, pid: number, tid: number, cat: number, name: number, flags: number): void {
-    const [off, len] = this.storeArgs(b, f);
-    let stack = this.asyncStacks.get(key);
-    if (!stack) this.asyncStacks.set(key, (stack = []));
-    stack.push({ start, pid, tid, cat, name, argsOff: off, argsLen: len, flags });
-    if (start > this.maxEnd) this.maxEnd = start;
-  }
-
-  /** Closes the innermost open async slice of `key`; a fragment leaves an unmatched end to the merge. */
-  private close(key: string, end: number, index: number, abs: number): void {
-    const open = this.asyncStacks.get(key)?.pop();
-    if (!open && this.fragment) {
-      this.pendingEnds.push({ key, end, index, abs });
-      return;
-    }
-    this.endSlice(open, end, index, abs);
-  }
-
-  private endSlice(open: OpenSlice | undefined, end: number, index: number, abs: number): void {
-    if (!open) {
-      this.raw.warn({ code: 'unmatched-end', message: `End event #${index} at byte ${abs} has no matching begin; ignored.`, byteOffset: abs, eventIndex: index });
-      return;
-    }
-    const dur = Math.max(0, end - open.start);
-    if (end > this.maxEnd) this.maxEnd = end;
-    this.raw.addEventIds(RawKind.Slice, open.flags, open.start, dur, open.pid, open.tid, open.cat, open.name, open.argsOff, open.argsLen);
   }
 
   /** `ref`: a B's RawTrace index, or −1 − an E's event number (BeginEndColumns). */
@@ -658,20 +648,14 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     return left;
   }
 
-  /** B (and async b) events never closed: shown up to the end of the trace, flagged. */
-  private closeOpenSlices(openBegins: number[]): void {
+  /** B events never closed: shown up to the end of the trace, flagged; `asyncUnclosed`: async operations never ended (asyncOperations.ts). */
+  private closeOpenSlices(openBegins: number[], asyncUnclosed: number): void {
     const end = this.maxEnd;
     const raw = this.raw;
-    let unclosed = openBegins.length;
+    const unclosed = openBegins.length + asyncUnclosed;
     for (const k of openBegins) {
       raw.dur.data[k] = Math.max(0, end - raw.start.data[k]);
       raw.flags.data[k] |= RawFlag.Unclosed;
-    }
-    for (const stack of this.asyncStacks.values()) {
-      for (const open of stack) {
-        unclosed++;
-        raw.addEventIds(RawKind.Slice, open.flags | RawFlag.Unclosed, open.start, Math.max(0, end - open.start), open.pid, open.tid, open.cat, open.name, open.argsOff, open.argsLen);
-      }
     }
     if (unclosed > 0) {
       this.raw.warn({ code: 'unclosed-begin', message: `${unclosed} begin event(s) have no end; they are drawn up to the end of the trace.` });

@@ -15,7 +15,7 @@
 // sql.js holds the whole database in 32-bit wasm memory, so the file is buffered and
 // parsed in finish(), up to MAX_NSYS_BYTES.
 
-import { RawKind, type MicrosTime, type RawTrace } from '../ingest/rawTrace';
+import { FlowBinding, RawKind, type MicrosTime, type RawTrace } from '../ingest/rawTrace';
 import { TraceFormatError, type ImporterFormat, type TraceImporter } from './importer';
 import { isSqlite, openSqlite, type Database } from './sqlite';
 import { WholeFileBuffer } from './wholeFile';
@@ -175,7 +175,7 @@ export class NsysSqliteImporter implements TraceImporter {
       const startNs = this.add(RawKind.Slice, r, pid, tid, cat, name, { correlation: corr, function: full });
       if (this.gpuCorrelations.has(corr)) {
         this.apiCorrelations.add(corr);
-        raw.addFlow(S, `cuda|${corr}`, startNs, pid, tid, true);
+        raw.addFlow(S, `cuda|${corr}`, startNs, pid, tid, FlowBinding.Enclosing);
       }
     });
   }
@@ -187,7 +187,7 @@ export class NsysSqliteImporter implements TraceImporter {
       if (!this.hasTable(table)) continue;
       this.each(`SELECT start, deviceId, streamId, correlationId FROM ${table}`, (r) => {
         const corr = Number(r.correlationId);
-        if (this.apiCorrelations.has(corr)) this.raw.addFlow(F, `cuda|${corr}`, this.raw.toNs(this.time(Number(r.start))), String(r.deviceId), String(r.streamId), true);
+        if (this.apiCorrelations.has(corr)) this.raw.addFlow(F, `cuda|${corr}`, this.raw.toNs(this.time(Number(r.start))), String(r.deviceId), String(r.streamId), FlowBinding.Enclosing);
       });
     }
   }

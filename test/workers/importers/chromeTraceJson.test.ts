@@ -71,7 +71,7 @@ describe('Chrome trace JSON importer', () => {
     expect(Array.from(lane.row)).toEqual([0, 1, 0]);
   });
 
-  it('joins async b/e by id onto a per-process async lane and reads counters', async () => {
+  it('joins async b/e by id onto per-process async lanes (one per category and name) and reads counters', async () => {
     const index = await loadText(
       JSON.stringify({
         traceEvents: [
@@ -85,9 +85,12 @@ describe('Chrome trace JSON importer', () => {
         ],
       }),
     );
-    const asyncLane = index.result.lanes.find((l) => l.tid === 'async Request')!;
-    expect(asyncLane.events).toBe(2);
-    expect(asyncLane.rows).toBe(2);
+    // Issue 20: async lanes are keyed by process + category + name.
+    const asyncLanes = index.result.lanes.filter((l) => l.async);
+    expect(asyncLanes.map((l) => [l.tid, l.events]).sort()).toEqual([
+      ['async Request req 1', 1],
+      ['async Request req 2', 1],
+    ]);
     const req2 = index.find({ name: 'req 2' })[0];
     expect(req2.durNs).toBe(8000);
     const counter = index.result.lanes.find((l) => l.kind === 'counter')!;
