@@ -10,6 +10,7 @@ import { clampTo } from './timeline/viewportMath';
 import { sortAnnotations, type Annotation } from './model/annotations';
 import { addAnnotation } from './timeline/annotationActions';
 import { lastDrawnScene } from './export/png';
+import { overviewOfTraces } from './state/overviewReport';
 
 export interface TracelaneAutomation {
   summary(): unknown;
@@ -29,6 +30,8 @@ export interface TracelaneAutomation {
   drawn(): { items: number; outlines: number; lanes: { id: string; items: number; fromTiles: number; firstNs: number | null }[] };
   /** The selected range on the axis, or null. */
   range(): { startNs: number; endNs: number } | null;
+  /** Per trace, the Overview's temporal breakdown over the selected range (else the whole trace). */
+  overview(): Promise<{ trace: string; spanNs: number; idleNs: number; computeNs: number; nonComputeNs: number; overlapPct: number | null }[]>;
 }
 
 type AutomationSelection = Omit<SliceDetails, 'args'> & { args: unknown; argsText: string | null };
@@ -43,6 +46,11 @@ export function installAutomation(): void {
   const api: TracelaneAutomation = {
     async settled() {
       await Promise.all(useStore.getState().traces.map((t) => traceWorker(t.key)?.settled()));
+    },
+    async overview() {
+      const s = useStore.getState();
+      const rows = await overviewOfTraces(s.traces, s.range);
+      return rows.map(({ trace, overview: o }) => ({ trace, spanNs: o.spanNs, idleNs: o.idleNs, computeNs: o.computeNs, nonComputeNs: o.nonComputeNs, overlapPct: o.overlapPct }));
     },
     range() {
       const r = useStore.getState().range;

@@ -11,11 +11,13 @@ import { StepsPanel } from './analysis/StepsPanel';
 import { GapsPanel } from './analysis/GapsPanel';
 import { AllocationsPanel } from './analysis/AllocationsPanel';
 import { CallTreePanel } from './analysis/CallTreePanel';
+import { OverviewPanel } from './analysis/OverviewPanel';
 import { SlicesPanel } from './analysis/SlicesPanel';
 import { traceSpan } from './analysis/useTraceQuery';
 import './analysis/analysis.css';
 
 const TABS = [
+  { id: 'overview', label: 'Overview' },
   { id: 'stats', label: 'Statistics' },
   { id: 'kernels', label: 'GPU kernels' },
   { id: 'steps', label: 'Steps' },
@@ -113,6 +115,7 @@ export function AnalysisDrawer() {
           {tab === 'gaps' && <GapsPanel trace={entry.key} />}
           {tab === 'memory' && <AllocationsPanel trace={entry.key} />}
           {tab === 'calltree' && <CallTreePanel trace={entry.key} span={span} laneIds={laneIds} />}
+          {tab === 'overview' && <OverviewPanel trace={entry.key} width={width} onPickTrace={setTraceKey} />}
           {tab === 'slices' && <SlicesPanel />}
         </div>
       )}

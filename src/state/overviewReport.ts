@@ -1,0 +1,29 @@
+// The Overview across traces: asks every loaded trace's worker for its figures over the selected
+// range (each trace's own time: the range minus its shift) or the whole trace, and flags per
+// metric the rank that stands out (workers/analysis/overviewRanks.ts).
+
+import type { OverviewQuery, TraceOverview } from '../model/overviewTypes';
+import type { Span, TraceEntry } from './store';
+import { traceWorker } from './traceClient';
+import { traceLabel } from './traceLabel';
+
+export interface TraceOverviewRow {
+  trace: string;
+  label: string;
+  /** ns to add to the overview's times for axis time. */
+  shiftNs: number;
+  overview: TraceOverview;
+}
+
+export async function overviewOfTraces(traces: TraceEntry[], range: Span | null, q: Omit<OverviewQuery, 'startNs' | 'endNs'> = {}): Promise<TraceOverviewRow[]> {
+  const ready = traces.filter((t) => t.result && traceWorker(t.key));
+  const r = range && range.endNs !== range.startNs ? { startNs: Math.min(range.startNs, range.endNs), endNs: Math.max(range.startNs, range.endNs) } : null;
+  return Promise.all(
+    ready.map(async (t) => ({
+      trace: t.key,
+      label: traceLabel(t),
+      shiftNs: t.shiftNs,
+      overview: await traceWorker(t.key)!.overview({ ...q, ...(r ? { startNs: r.startNs - t.shiftNs, endNs: r.endNs - t.shiftNs } : {}) }),
+    })),
+  );
+}
