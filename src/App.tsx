@@ -33,7 +33,9 @@ export function App() {
   // The annotations column shows itself once there are annotations; until then it is opened on demand.
   const annotationCount = useStore((s) => s.annotations.length);
   const [annotationsPanel, setAnnotationsPanel] = useState<'auto' | 'open' | 'closed'>('auto');
-  const annotationsShown = annotationsPanel === 'open' || (annotationsPanel === 'auto' && annotationCount > 0);
+  // Shift+M asks for the new annotation's name there, so editing shows the column too.
+  const editingAnnotation = useStore((s) => s.editingAnnotation !== null);
+  const annotationsShown = annotationsPanel === 'open' || (annotationsPanel === 'auto' && annotationCount > 0) || editingAnnotation;
   const [choosing, setChoosing] = useState<TraceSource[] | null>(null);
   // Many traces at once (a folder of ranks): let the user pick which to open.
   const openSources = (sources: TraceSource[]) => (sources.length > CHOOSE_RANKS_ABOVE ? setChoosing(sources) : loadSources(sources));

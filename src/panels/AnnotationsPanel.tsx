@@ -54,7 +54,7 @@ export function AnnotationsPanel() {
         </p>
       )}
       {rows.length === 0 ? (
-        <p className="empty-state">Press M to mark the hovered slice, Shift+M to turn a selected range into a stage, or right-click a slice.</p>
+        <p className="empty-state">Press M for a stage of the selected range or slice (else a line at the hovered slice), Shift+M to name it too, or right-click a slice.</p>
       ) : (
         <ol className="annotation-list">
           {rows.map(({ a, deltaNs }) => (
@@ -71,8 +71,10 @@ export function AnnotationsPanel() {
 function AnnotationRow({ a, deltaNs, editing }: { a: Annotation; deltaNs: number | null; editing: boolean }) {
   const st = useStore.getState;
   const stage = isStage(a);
+  // The stage the analysis drawer covers (its range is the selected one).
+  const current = useStore((s) => stage && s.range?.startNs === a.startNs && s.range?.endNs === a.endNs);
   return (
-    <div className={`annotation-row${editing ? ' editing' : ''}`}>
+    <div className={`annotation-row${editing ? ' editing' : ''}${current ? ' current' : ''}`} aria-current={current || undefined}>
       <button
         className="annotation-main"
         data-testid="annotation-row"
@@ -80,7 +82,7 @@ function AnnotationRow({ a, deltaNs, editing }: { a: Annotation; deltaNs: number
         data-end-ns={stage ? String(a.endNs) : undefined}
         data-label={a.label}
         onClick={() => jumpToAnnotation(a.id)}
-        title="Jump to it"
+        title={stage ? 'Jump to it and select its range' : 'Jump to it'}
       >
         <span className="annotation-swatch" style={{ background: a.color }} aria-hidden="true" />
         <span className="annotation-label">{a.label}</span>

@@ -4,7 +4,7 @@
 
 import { useEffect } from 'react';
 import { useStore } from '../state/store';
-import { addAnnotation, addStageFromRange, jumpToAnnotation } from './annotationActions';
+import { addAnnotation, addStageFromRange, addStageFromSlice, jumpToAnnotation, selectStageRange } from './annotationActions';
 import type { HandleHit } from './annotationDrawing';
 
 export interface AnnotationMenuState {
@@ -51,9 +51,11 @@ export function AnnotationMenu({ menu, onClose }: { menu: AnnotationMenuState; o
     const { startNs, endNs } = menu.slice;
     items.push({ label: 'Add line at slice start', testId: 'menu-line-slice-start', action: () => void addAnnotation({ startNs }) });
     if (endNs > startNs) items.push({ label: 'Add line at slice end', testId: 'menu-line-slice-end', action: () => void addAnnotation({ startNs: endNs }) });
+    if (endNs > startNs) items.push({ label: 'Stage from this slice', testId: 'menu-stage-from-slice', action: () => void addStageFromSlice({ startNs, endNs }) });
   }
   items.push({ label: 'Add line here', testId: 'menu-line-here', action: () => void addAnnotation({ startNs: menu.ns }) });
   if (range && range.endNs > range.startNs) items.push({ label: 'Make the selected range a stage', testId: 'menu-stage-from-range', action: () => void addStageFromRange() });
+  if (target && target.endNs !== undefined) items.push({ label: `Select “${target.label}” as the range`, testId: 'menu-select-stage', action: () => selectStageRange(target) });
 
   const style = { left: Math.min(menu.clientX, window.innerWidth - 260), top: Math.min(menu.clientY, window.innerHeight - 40 * items.length - 12) };
   return (

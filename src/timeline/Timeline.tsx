@@ -17,7 +17,7 @@ import { fitSpan, panned, zoomed } from './viewportMath';
 import { LaneHeaderRow } from './LaneHeaders';
 import { shortenName } from './kernelNames';
 import { sceneOverlay } from './analysisOverlay';
-import { addMarkAtCursor, addStageFromRange, beginHandleDrag, endHandleDrag, handleAt, moveHandleDrag, noteCursorNs, sceneAnnotations } from './annotationActions';
+import { beginHandleDrag, endHandleDrag, handleAt, markFromContext, moveHandleDrag, noteCursorNs, sceneAnnotations, selectStageAt, snappedAt } from './annotationActions';
 import { AnnotationMenu, type AnnotationMenuState } from './AnnotationMenu';
 import { animateViewportTo, isViewportAnimating, onViewportAnimationEnd, viewportTarget } from './viewportAnimation';
 import { rememberScene } from '../export/png';
@@ -40,6 +40,7 @@ export function Timeline() {
   const traces = useStore((s) => s.traces);
   const traceNames = useMemo(() => new Map(traces.map((t) => [t.key, traceLabel(t)])), [traces]);
   const layout = useMemo(() => computeLayout(groups, lanes, laneState, DEFAULT_METRICS, traceNames), [groups, lanes, laneState, traceNames]);
+  const shownLaneCount = useMemo(() => layout.rows.reduce((n, r) => n + (r.type === 'lane' ? 1 : 0), 0), [layout]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const colRef = useRef<HTMLDivElement>(null);
@@ -237,6 +238,7 @@ export function Timeline() {
       if (!lane) return void (handledScroll.current = scrollRequest.nonce);
       if (st.laneState.hidden.has(lane.id)) st.toggleHidden(lane.id);
       else if (st.laneState.collapsed.has(lane.group)) st.toggleCollapsed(lane.group);
+      else if (st.laneState.filter) st.setLaneFilter(''); // a jump to a lane the filter leaves out shows every lane
       else handledScroll.current = scrollRequest.nonce;
       return;
     }
@@ -283,7 +285,7 @@ export function Timeline() {
       return;
     }
     if (onAxis || e.shiftKey) {
-      drag.current = { mode: 'range', x0: x, anchorNs: nsAt(x), moved: false, pointerId: e.pointerId, onAxis };
+      drag.current = { mode: 'range', x0: x, anchorNs: snappedAt(x, sizeRef.current.w, dataRef.current!.slices), moved: false, pointerId: e.pointerId, onAxis };
     } else {
       drag.current = { mode: 'pan', x0: e.clientX, y0: e.clientY, vp0: st.viewport, scroll0: scrollRef.current!.scrollTop, moved: false, pointerId: e.pointerId };
     }
@@ -309,7 +311,7 @@ export function Timeline() {
         const x = localX(e.clientX);
         if (!d.moved && Math.abs(x - d.x0) < 3) return;
         d.moved = true;
-        const t = nsAt(x);
+        const t = snappedAt(x, sizeRef.current.w, dataRef.current!.slices);
         st.setRange({ startNs: Math.min(d.anchorNs, t), endNs: Math.max(d.anchorNs, t) });
       }
       return;
@@ -338,7 +340,8 @@ export function Timeline() {
     if (d.mode === 'annotation') return void endHandleDrag();
     if (d.moved) return;
     if (d.mode === 'range' && d.onAxis) {
-      useStore.getState().setRange(null);
+      // A click on a stage's band selects its range; elsewhere on the axis it clears the range.
+      if (!selectStageAt(localX(e.clientX), sizeRef.current.w)) useStore.getState().setRange(null);
       return;
     }
     void selectAt(e.clientX, e.clientY);
@@ -467,10 +470,10 @@ export function Timeline() {
           st.setHelpOpen(!st.helpOpen);
           break;
         case 'mark':
-          addMarkAtCursor();
+          markFromContext(false);
           break;
         case 'markRange':
-          addStageFromRange();
+          markFromContext(true);
           break;
       }
       e.preventDefault();
@@ -486,7 +489,25 @@ export function Timeline() {
     <div className="timeline">
       <div className="axis-row">
         <div className="axis-corner" style={{ width: HEADER_WIDTH }}>
-          <span className="lane-count">{lanes.length} lanes</span>
+          <input
+            className="lane-filter"
+            data-testid="lane-filter"
+            type="search"
+            placeholder={`Filter ${lanes.length} lanes by name`}
+            aria-label="Filter lanes by name"
+            title="Show only lanes whose name, process or trace contains this (kept in the link)"
+            value={laneState.filter}
+            onChange={(e) => useStore.getState().setLaneFilter(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') {
+                useStore.getState().setLaneFilter('');
+                e.currentTarget.blur();
+              }
+            }}
+          />
+          <span className="lane-count" data-testid="lane-count" data-shown={shownLaneCount}>
+            {laneState.filter ? `${shownLaneCount} / ${lanes.length}` : `${lanes.length} lanes`}
+          </span>
           {hiddenCount > 0 && (
             <button className="link-button" onClick={() => useStore.getState().showAllLanes()}>
               Show {hiddenCount} hidden

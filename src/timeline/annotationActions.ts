@@ -46,20 +46,55 @@ export function addMarkAtCursor(): Annotation {
   return addAnnotation({ startNs: ns });
 }
 
-/** Shift+M: the selected time range becomes a named stage. Nothing happens without a range. */
+/** The selected time range becomes a stage (it stays selected: the drawer shows the stage). Nothing happens without a range. */
 export function addStageFromRange(): Annotation | null {
   const r = useStore.getState().range;
   if (!r || !(r.endNs > r.startNs)) return null;
-  const a = addAnnotation({ startNs: r.startNs, endNs: r.endNs });
-  useStore.getState().setRange(null);
+  return addAnnotation({ startNs: r.startNs, endNs: r.endNs });
+}
+
+/** A stage over a slice's span (axis ns), selected as the range. Null for an instant. */
+export function addStageFromSlice(slice: { startNs: number; endNs: number }): Annotation | null {
+  if (!(slice.endNs > slice.startNs)) return null;
+  const a = addAnnotation({ startNs: slice.startNs, endNs: slice.endNs });
+  selectStageRange(a);
   return a;
 }
 
-/** Centre the view on an annotation (a stage wider than the view is fitted) and flash it. */
+/**
+ * M, and Shift+M which then asks for the name inline: with a range selected, a stage of the
+ * range; else with a slice selected, a stage of its span; else a line (addMarkAtCursor).
+ */
+export function markFromContext(askName: boolean): Annotation {
+  const st = useStore.getState();
+  const d = st.details;
+  const a = addStageFromRange() ?? (d ? addStageFromSlice({ startNs: d.startNs, endNs: d.startNs + d.durNs }) : null) ?? addMarkAtCursor();
+  if (askName) useStore.getState().setEditingAnnotation(a.id);
+  return a;
+}
+
+/** A stage's range becomes the selected range, so the analysis drawer covers the stage. */
+export function selectStageRange(a: Annotation): void {
+  if (isStage(a)) useStore.getState().setRange({ startNs: a.startNs, endNs: a.endNs });
+}
+
+/** Click on the time axis: the narrowest stage under x (px in the plot) becomes the range; false when none is there. */
+export function selectStageAt(x: number, widthPx: number): boolean {
+  const st = useStore.getState();
+  const vp = st.viewport;
+  const ns = vp.startNs + (x / Math.max(1, widthPx)) * (vp.endNs - vp.startNs);
+  const under = st.annotations.filter((a) => isStage(a) && a.startNs <= ns && ns <= a.endNs!).sort((a, b) => a.endNs! - a.startNs - (b.endNs! - b.startNs));
+  if (!under.length) return false;
+  selectStageRange(under[0]);
+  return true;
+}
+
+/** Centre the view on an annotation (a stage wider than the view is fitted) and flash it; a stage becomes the range. */
 export function jumpToAnnotation(id: string): void {
   const st = useStore.getState();
   const a = st.annotations.find((x) => x.id === id);
   if (!a) return;
+  selectStageRange(a);
   const span = st.viewport.endNs - st.viewport.startNs;
   const end = a.endNs ?? a.startNs;
   const want = Math.max(span, (end - a.startNs) * 1.2);
@@ -88,14 +123,11 @@ export function handleAt(x: number, widthPx: number): HandleHit | null {
   return annotationHandleAt(st.annotations, st.viewport, widthPx, x);
 }
 
-/** Move the dragged edge to x, snapping to the nearest visible slice edge within a few px. */
+/** Move the dragged edge to x, snapping to the nearest visible slice edge or other annotation within a few px. */
 export function moveHandleDrag(x: number, widthPx: number, slices: ReadonlyMap<string, LaneSlices>): void {
   if (!drag) return;
   const st = useStore.getState();
-  const vp = st.viewport;
-  const nsPerPx = (vp.endNs - vp.startNs) / Math.max(1, widthPx);
-  const raw = vp.startNs + x * nsPerPx;
-  const ns = snapToSliceEdge(raw, slices, SNAP_PX * nsPerPx);
+  const ns = snappedAt(x, widthPx, slices, drag.id);
   const a = st.annotations.find((v) => v.id === drag!.id);
   if (!a) return;
   drag.moved = true;
@@ -111,6 +143,32 @@ export function endHandleDrag(): boolean {
   const moved = !!drag?.moved;
   drag = null;
   return moved;
+}
+
+/**
+ * Axis ns at x (px in the plot) snapped to the nearest visible slice edge or annotation edge
+ * (but `exceptId`'s own) within SNAP_PX; range drags and handle drags both land here.
+ */
+export function snappedAt(x: number, widthPx: number, slices: ReadonlyMap<string, LaneSlices>, exceptId?: string): number {
+  const st = useStore.getState();
+  const vp = st.viewport;
+  const nsPerPx = (vp.endNs - vp.startNs) / Math.max(1, widthPx);
+  const raw = vp.startNs + x * nsPerPx;
+  const tol = SNAP_PX * nsPerPx;
+  const toSlice = snapToSliceEdge(raw, slices, tol);
+  let best = toSlice;
+  let bestD = toSlice === raw ? tol : Math.abs(toSlice - raw);
+  for (const a of st.annotations) {
+    if (a.id === exceptId) continue;
+    for (const edge of a.endNs !== undefined ? [a.startNs, a.endNs] : [a.startNs]) {
+      const d = Math.abs(edge - raw);
+      if (d < bestD) {
+        bestD = d;
+        best = edge;
+      }
+    }
+  }
+  return best;
 }
 
 /** The slice start or end nearest to ns within tolNs (real events only, not merged buckets), else ns. */

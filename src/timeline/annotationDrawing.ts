@@ -17,6 +17,8 @@ export interface SceneAnnotation {
 const FONT = '600 11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const LABEL_H = 16;
 const LABEL_ROWS = 3;
+/** Height of a stage's band at the foot of the time axis. */
+const STAGE_BAND_PX = 7;
 /** Half-width of an axis handle, also its pick tolerance. */
 export const HANDLE_HALF_PX = 5;
 
@@ -101,6 +103,17 @@ function clip(ctx: CanvasRenderingContext2D, text: string, max: number): string 
 
 /** Handles on the time axis: a marker per line, one at each edge of a stage. */
 export function drawAnnotationHandles(ctx: CanvasRenderingContext2D, list: readonly SceneAnnotation[], toX: ToX, left: number, right: number, axisH: number): void {
+  // A stage's band along the axis' foot: the target a click selects as the range.
+  for (const a of list) {
+    if (a.endNs === undefined) continue;
+    const x0 = Math.max(left, toX(a.startNs));
+    const x1 = Math.min(right, toX(a.endNs));
+    if (x1 <= x0) continue;
+    ctx.fillStyle = a.color;
+    ctx.globalAlpha = 0.28;
+    ctx.fillRect(x0, axisH - STAGE_BAND_PX, x1 - x0, STAGE_BAND_PX);
+    ctx.globalAlpha = 1;
+  }
   for (const a of list) {
     for (const ns of a.endNs !== undefined ? [a.startNs, a.endNs] : [a.startNs]) {
       const x = toX(ns);
