@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
-import { collectConsoleErrors, corpusPath, openApp, openByPicker, shot, tl, waitIdle, waitReady } from './helpers';
+import { collectConsoleErrors, corpusPath, openApp, openByPicker, openByUrl, settledLink, shot, tl, waitIdle, waitReady } from './helpers';
 
 const FILE = 'llm_decode_small.json.gz';
 
@@ -166,6 +166,82 @@ test.describe('navigation', () => {
     await page.keyboard.press('Enter');
     await expect(page.getByTestId('search-count')).toContainText(`2 / ${matches.length}`);
     await expect.poll(async () => ((await tl(page, (api) => api.selection())) as { startNs: number }).startNs).toBeCloseTo(axisNs(base, matches[1].ts, s.originNs), -1);
+    expect(errors).toEqual([]);
+  });
+
+  test('lane filter by name: typed, kept in the share link, restored from it', async ({ page, context }) => {
+    const errors = collectConsoleErrors(page);
+    const file = 'load_and_infer.json.gz';
+    await openByUrl(page, file);
+    const s = await waitReady(page);
+    await waitIdle(page);
+    // Lanes named with "cuda" (no process group of this trace is): what the filter must leave.
+    const expected = s.lanes.filter((l) => /cuda/i.test(l.name)).map((l) => l.id).sort();
+    expect(expected.length).toBeGreaterThan(1);
+    expect(expected.length).toBeLessThan(s.lanes.length);
+    await page.getByTestId('lane-filter').click();
+    await page.keyboard.type('cuda');
+    const shownIds = async () => (await page.getByTestId('lane-header').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.laneId!))).sort();
+    await expect.poll(shownIds).toEqual(expected);
+    await expect(page.getByTestId('lane-count')).toHaveText(`${expected.length} / ${s.lanes.length}`);
+    await waitIdle(page);
+    await shot(page, 'nav-lane-filter');
+
+    const link = await settledLink(page);
+    const other = await context.newPage();
+    await other.goto(link);
+    await waitReady(other);
+    await other.waitForFunction(() => document.documentElement.dataset.viewRestore === 'done');
+    await expect(other.getByTestId('lane-filter')).toHaveValue('cuda');
+    await expect.poll(async () => (await other.getByTestId('lane-header').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.laneId!))).sort()).toEqual(expected);
+
+    // Esc in the field shows every lane again.
+    await page.getByTestId('lane-filter').press('Escape');
+    await expect(page.getByTestId('lane-count')).toHaveText(`${s.lanes.length} lanes`);
+    expect(errors).toEqual([]);
+  });
+
+  test('pinned lanes sit under a "Pinned" separator, name their process, and leave no empty group', async ({ page }) => {
+    const errors = collectConsoleErrors(page);
+    await openApp(page);
+    await openByPicker(page, FILE);
+    const s = await waitReady(page);
+    await waitIdle(page);
+    // The GPU process has one lane in this trace (one stream in the raw JSON): pin it.
+    const { events } = rawTrace(FILE);
+    const streams = new Set(events.filter((e) => e.cat === 'kernel').map((e) => `${e.pid}|${e.tid}`));
+    expect(streams.size).toBe(1);
+    const [stream] = [...streams];
+    const gpuLane = s.lanes.find((l) => l.id.endsWith(`|${stream}|gpu`))!;
+    const gpuGroup = page.locator(`.group-header[data-group-id="${gpuLane.group}"]`);
+    await expect(gpuGroup).toHaveCount(1);
+    const header = page.locator(`[data-testid="lane-header"][data-lane-id="${gpuLane.id}"]`);
+    await header.hover();
+    await header.getByRole('button', { name: 'Pin lane' }).click();
+    await expect(page.getByTestId('pinned-header')).toBeVisible();
+    await expect(gpuGroup).toHaveCount(0);
+    // The pinned lane is the first lane, right under the separator, and says where it comes from.
+    const pinnedBox = (await page.getByTestId('pinned-header').boundingBox())!;
+    const laneBox = (await header.boundingBox())!;
+    expect(Math.abs(laneBox.y - (pinnedBox.y + pinnedBox.height))).toBeLessThan(2);
+    await expect(header.getByTestId('lane-origin')).toContainText('GPU 0');
+    // A host lane pinned too: two under the separator.
+    const cpuLane = s.lanes.find((l) => l.kind === 'cuda_api')!;
+    const cpuHeader = page.locator(`[data-testid="lane-header"][data-lane-id="${cpuLane.id}"]`);
+    await cpuHeader.hover();
+    await cpuHeader.getByRole('button', { name: 'Pin lane' }).click();
+    await expect(page.getByTestId('pinned-header')).toContainText('2');
+    await expect(cpuHeader.getByTestId('lane-origin')).toContainText('python3');
+    await page.mouse.move(10, 10);
+    await waitIdle(page);
+    await shot(page, 'nav-pinned-lanes');
+    // Unpinned: the GPU group comes back, the separator goes once nothing is pinned.
+    await header.hover();
+    await header.getByRole('button', { name: 'Unpin lane' }).click();
+    await expect(gpuGroup).toHaveCount(1);
+    await cpuHeader.hover();
+    await cpuHeader.getByRole('button', { name: 'Unpin lane' }).click();
+    await expect(page.getByTestId('pinned-header')).toHaveCount(0);
     expect(errors).toEqual([]);
   });
 });

@@ -65,6 +65,8 @@ export interface LaneState {
   expanded: Set<string>;
   /** Groups shown inside another group after the user confirmed a join offer (group id → target group id). */
   joined: Map<string, string>;
+  /** Lane filter by name (lane, process or trace contains it); '' shows every lane. Part of the link. */
+  filter: string;
 }
 
 export interface AppState {
@@ -125,6 +127,7 @@ export interface AppState {
   toggleCollapsed(groupId: string): void;
   setOrder(order: string[]): void;
   toggleExpanded(laneId: string): void;
+  setLaneFilter(text: string): void;
   /** Show `groupId`'s lanes inside `targetGroupId` (a view change; see src/state/joinCandidates.ts). */
   joinGroup(groupId: string, targetGroupId: string): void;
   requestScroll(laneId: string): void;
@@ -141,7 +144,7 @@ export interface AppState {
   setAnalysisOverlay(patch: Partial<AnalysisOverlay>): void;
 }
 
-const emptyLaneState = (): LaneState => ({ hidden: new Set(), pinned: [], collapsed: new Set(), order: [], expanded: new Set(), joined: new Map() });
+const emptyLaneState = (): LaneState => ({ hidden: new Set(), pinned: [], collapsed: new Set(), order: [], expanded: new Set(), joined: new Map(), filter: '' });
 
 const idle = {
   traces: [] as TraceEntry[],
@@ -307,6 +310,11 @@ export const useStore = create<AppState>()((set, get) => ({
     if (expanded.has(laneId)) expanded.delete(laneId);
     else expanded.add(laneId);
     set({ laneState: { ...ls, expanded } });
+  },
+
+  setLaneFilter(filter) {
+    if (get().laneState.filter === filter) return;
+    set({ laneState: { ...get().laneState, filter } });
   },
 
   setOrder(order) {

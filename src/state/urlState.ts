@@ -19,6 +19,8 @@
 //      into another group, {groupId: targetGroupId}.
 //      Optional `hp` / `pp` (added within v2): hidden / pinned lanes as patterns
 //      (lanePatterns.ts), written instead of `h` / `p` when the link would be too long.
+//      Optional `lf` (added within v2): the lane filter text (lanes whose name, process or
+//      trace contains it).
 // Older versions are upgraded, never dropped. A newer version opens its traces
 // but restores nothing else, and says so.
 
@@ -68,6 +70,8 @@ export interface ViewState {
   /** Hidden / pinned lanes written as patterns (lanePatterns.ts), expanded against the lanes when applied. */
   hiddenPatterns?: string[];
   pinnedPatterns?: string[];
+  /** The lane filter by name ('' or absent: every lane). */
+  laneFilter?: string;
 }
 
 /** Longer links get cut by chat tools, trackers and some browsers' address handling. */
@@ -138,6 +142,7 @@ export function toWire(s: ViewState): Record<string, unknown> {
   if (s.collapsed.length) w.c = s.collapsed;
   if (Object.keys(s.offsets).length) w.off = s.offsets;
   if (s.joined && Object.keys(s.joined).length) w.j = s.joined;
+  if (s.laneFilter) w.lf = s.laneFilter;
   if (s.laneRules) w.lr = sameRules(s.laneRules, DEFAULT_RULES) ? 0 : rulesToTuples(s.laneRules);
   if (s.annotations.length) {
     const sorted = [...s.annotations].sort((a, b) => a.startNs - b.startNs);
@@ -280,6 +285,10 @@ function readV2(w: Record<string, unknown>, s: ViewState, problems: string[]): v
   if (w.j !== undefined) {
     if (isObj(w.j) && Object.values(w.j).every((v) => typeof v === 'string')) s.joined = { ...(w.j as Record<string, string>) };
     else problems.push('the joined groups');
+  }
+  if (w.lf !== undefined) {
+    if (typeof w.lf === 'string' && w.lf.length <= 500) s.laneFilter = w.lf;
+    else problems.push('the lane filter');
   }
   if (w.off !== undefined) {
     if (isObj(w.off) && Object.values(w.off).every(isNum)) s.offsets = { ...(w.off as Record<string, number>) };

@@ -24,6 +24,7 @@ export function captureViewState(st: AppState, files: FileRef[]): ViewState {
     annotations: st.annotations.map(({ startNs, endNs, label, color, note }) => ({ startNs, endNs, label, color, note })),
     laneRules: rulesInForce(),
     joined: Object.fromEntries(st.laneState.joined),
+    laneFilter: st.laneState.filter || undefined,
   };
 }
 
@@ -47,6 +48,7 @@ export async function applyViewState(s: ViewState): Promise<string[]> {
       pinned: keep(lanes.pinned, laneIds, 'pinned lanes'),
       collapsed: new Set(keep(s.collapsed, groupIds, 'collapsed groups')),
       joined: new Map(Object.entries(s.joined ?? {}).filter(([g, t]) => groupIds.has(g) && groupIds.has(t))),
+      filter: s.laneFilter ?? '',
     },
   });
   // Offsets first: they move the traces, so the selection and extent depend on them.

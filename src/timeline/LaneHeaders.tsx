@@ -3,10 +3,18 @@
 import { memo } from 'react';
 import { LANE_KIND_LABEL } from '../model/types';
 import { useStore } from '../state/store';
-import { canMoveLane, MAX_FOLDED_ROWS, moveLane, type Layout, type LayoutRow } from './laneLayout';
+import { canMoveLane, MAX_FOLDED_ROWS, moveLane, PINNED_ROW_ID, type Layout, type LayoutRow } from './laneLayout';
 
 export const LaneHeaderRow = memo(function LaneHeaderRow({ row, layout, multiTrace }: { row: LayoutRow; layout: Layout; multiTrace: boolean }) {
   const style = { transform: `translateY(${row.y}px)`, height: row.height };
+  if (row.type === 'group' && row.id === PINNED_ROW_ID) {
+    return (
+      <div className="group-header pinned-header" style={style} data-testid="pinned-header">
+        <span className="group-name">⚲ {row.group.name}</span>
+        <span className="group-count">{row.laneCount}</span>
+      </div>
+    );
+  }
   if (row.type === 'group') {
     const toggle = () => useStore.getState().toggleCollapsed(row.id);
     return (
@@ -58,11 +66,17 @@ export const LaneHeaderRow = memo(function LaneHeaderRow({ row, layout, multiTra
       }}
     >
       <div className="lane-title">
+        {row.origin && (
+          <span className="lane-origin" data-testid="lane-origin" title={row.origin}>
+            {row.origin}
+          </span>
+        )}
         <span className="lane-name" title={lane.name}>
           {lane.name}
         </span>
         <span className={`kind-badge kind-${lane.kind}`}>{LANE_KIND_LABEL[lane.kind]}</span>
       </div>
+
       {lane.rows > MAX_FOLDED_ROWS && (
         <button
           className="rows-toggle"

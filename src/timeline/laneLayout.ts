@@ -15,7 +15,12 @@ export interface LaneViewState {
   expanded: ReadonlySet<string>;
   /** Groups the user joined into another (e.g. an strace process into its Kineto process): group id → target group id. A view change only. */
   joined?: ReadonlyMap<string, string>;
+  /** Show only lanes whose name, process or trace contains this (case-insensitive); pinned lanes always show. */
+  filter?: string;
 }
+
+/** The separator row above the pinned lanes (not a real group: it never collapses and is never saved). */
+export const PINNED_ROW_ID = 'tracelane:pinned';
 
 /**
  * Deep Python stacks (40+ rows) would push every other lane off screen; by default a
@@ -60,6 +65,8 @@ export interface LaneRow {
   rowHeight: number;
   /** Rows drawn (≤ lane.rows): deep lanes are folded unless expanded. */
   visibleRows: number;
+  /** Where a pinned lane comes from (its trace and process), since it sits away from its group. */
+  origin?: string;
 }
 
 export type LayoutRow = GroupRow | LaneRow;
@@ -99,8 +106,13 @@ export function computeLayout(
   const laneById = new Map(lanes.map((l) => [l.id, l]));
   const pinnedSet = new Set<string>();
 
+  const groupById = new Map(groups.map((g) => [g.id, g]));
+  const needle = (state.filter ?? '').trim().toLowerCase();
+  const matches = (lane: LaneInfo) =>
+    !needle || [lane.name, groupById.get(lane.group)?.name ?? '', traceNames.get(lane.trace) ?? ''].some((s) => s.toLowerCase().includes(needle));
+
   let stripe = 0;
-  const pushLane = (lane: LaneInfo, pinned: boolean) => {
+  const pushLane = (lane: LaneInfo, pinned: boolean, origin?: string) => {
     const expanded = state.expanded.has(lane.id);
     const height = laneHeight(lane, m, expanded);
     indexById.set(lane.id, rows.length);
@@ -115,15 +127,27 @@ export function computeLayout(
       padTop: lane.kind === 'counter' ? 3 : m.lanePadding,
       rowHeight: m.rowHeight,
       visibleRows: visibleRowsOf(lane, expanded),
+      origin,
     });
     y += height;
   };
 
-  for (const id of state.pinned) {
+  const pinnedLanes = [...new Set(state.pinned)].flatMap((id) => {
     const lane = laneById.get(id);
-    if (!lane || state.hidden.has(id) || pinnedSet.has(id)) continue;
-    pinnedSet.add(id);
-    pushLane(lane, true);
+    return lane && !state.hidden.has(id) ? [lane] : [];
+  });
+  if (pinnedLanes.length) {
+    // A separator, so the pinned lanes do not read as part of the first process.
+    const header: LaneGroup = { id: PINNED_ROW_ID, trace: '', pid: '', name: 'Pinned', profiler: false, sortIndex: -1 };
+    indexById.set(PINNED_ROW_ID, rows.length);
+    rows.push({ type: 'group', id: PINNED_ROW_ID, group: header, y, height: m.groupHeight, collapsed: false, level: 0, laneCount: pinnedLanes.length, hiddenCount: 0 });
+    y += m.groupHeight;
+  }
+  for (const lane of pinnedLanes) {
+    pinnedSet.add(lane.id);
+    const group = groupById.get(lane.group)?.name ?? lane.group;
+    const trace = traceNames.size > 1 ? traceNames.get(lane.trace) : undefined;
+    pushLane(lane, true, trace ? `${trace} · ${group}` : group);
   }
 
   const orderIndex = new Map(state.order.map((id, i) => [id, i]));
@@ -147,9 +171,12 @@ export function computeLayout(
   );
 
   const traceLevel = traceNames.size > 1;
+  // With a filter, a group (and a trace) whose lanes all fail it takes no space.
+  const anyMatch = (l: LaneInfo) => matches(l) && !state.hidden.has(l.id) && !pinnedSet.has(l.id);
+  const visibleGroups = needle ? sortedGroups.filter((g) => (byGroup.get(g.id) ?? []).some(anyMatch)) : sortedGroups;
   let currentTrace: string | null = null;
   let traceCollapsed = false;
-  for (const group of sortedGroups) {
+  for (const group of visibleGroups) {
     if (traceLevel && group.trace !== currentTrace) {
       currentTrace = group.trace;
       traceCollapsed = state.collapsed.has(group.trace);
@@ -178,9 +205,10 @@ export function computeLayout(
       if (ob !== undefined) return 1;
       return Number(a.group !== group.id) - Number(b.group !== group.id) || a.sortIndex - b.sortIndex;
     });
-    const shown = members.filter((l) => !state.hidden.has(l.id) && !pinnedSet.has(l.id));
+    const shown = members.filter((l) => !state.hidden.has(l.id) && !pinnedSet.has(l.id) && matches(l));
     const hiddenCount = members.filter((l) => state.hidden.has(l.id)).length;
-    if (!members.length) continue;
+    // Every lane pinned elsewhere (or filtered out): no empty group header left behind.
+    if (!shown.length && !hiddenCount) continue;
     const collapsed = state.collapsed.has(group.id);
     indexById.set(group.id, rows.length);
     rows.push({ type: 'group', id: group.id, group, y, height: m.groupHeight, collapsed, level: 1, laneCount: shown.length, hiddenCount });

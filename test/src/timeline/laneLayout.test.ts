@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LaneGroup, LaneInfo } from '../../../src/model/types';
-import { canMoveLane, computeLayout, DEFAULT_METRICS, drawnRows, MAX_FOLDED_ROWS, moveLane, rowsInView, type LaneRow } from '../../../src/timeline/laneLayout';
+import { canMoveLane, computeLayout, DEFAULT_METRICS, drawnRows, MAX_FOLDED_ROWS, moveLane, PINNED_ROW_ID, rowsInView, type LaneRow } from '../../../src/timeline/laneLayout';
 import { TILE_BAND_ROWS } from '../../../src/model/tiles';
 
 const g = (id: string, sortIndex: number, profiler = false): LaneGroup => ({ id, trace: 't', pid: id, name: id, profiler, sortIndex });
@@ -31,10 +31,31 @@ describe('computeLayout', () => {
       order: ['a2', 'a1'],
       expanded: new Set<string>(),
     });
-    expect(rows.map((r) => r.id)).toEqual(['b1', 'A', 'a2', 'a1', 'B']);
-    expect(rows[0].type === 'lane' && rows[0].pinned).toBe(true);
-    const b = rows[4];
+    expect(rows.map((r) => r.id)).toEqual([PINNED_ROW_ID, 'b1', 'A', 'a2', 'a1', 'B']);
+    expect(rows[1].type === 'lane' && rows[1].pinned).toBe(true);
+    expect(rows[1].type === 'lane' && rows[1].origin).toBe('B');
+    const b = rows[5];
     expect(b.type === 'group' && b.collapsed && b.hiddenCount).toBe(1);
+  });
+  it('pinned lanes sit under a separator and leave no empty group behind', () => {
+    const { rows } = computeLayout(groups, lanes, { ...empty, pinned: ['a1', 'a2'] });
+    expect(rows.map((r) => r.id)).toEqual([PINNED_ROW_ID, 'a1', 'a2', 'B', 'b1', 'c']);
+    expect(rows[0].type === 'group' && rows[0].laneCount).toBe(2);
+    // Several traces: the origin names the trace too.
+    const two = computeLayout(groups, lanes, { ...empty, pinned: ['b1'] }, DEFAULT_METRICS, new Map([['t', 'rank 0'], ['u', 'rank 1']]));
+    const pinned = two.rows.find((r) => r.id === 'b1');
+    expect(pinned?.type === 'lane' && pinned.origin).toBe('rank 0 · B');
+  });
+  it('a lane filter keeps matching lanes (by lane, process or trace name), drops empty groups, keeps pinned lanes', () => {
+    const named = [l('thread 1 · Python', 'A', 1, 0), l('stream 7', 'B', 1, 0), l('stream 13', 'B', 1, 1), l('CPU memory', 'A', 1, 2, 'counter')];
+    const ids = (filter: string, pinned: string[] = []) => computeLayout(groups, named, { ...empty, filter, pinned }).rows.map((r) => r.id);
+    expect(ids('STREAM')).toEqual(['B', 'stream 7', 'stream 13']);
+    expect(ids('pyth')).toEqual(['A', 'thread 1 · Python']);
+    expect(ids('b')).toEqual(['B', 'stream 7', 'stream 13']); // the process name "B" matches every lane of it
+    expect(ids('stream 1')).toEqual(['B', 'stream 13']);
+    expect(ids('nothing like it')).toEqual([]);
+    expect(ids('stream 13', ['CPU memory'])).toEqual([PINNED_ROW_ID, 'CPU memory', 'B', 'stream 13']);
+    expect(ids('  ')).toEqual(computeLayout(groups, named, empty).rows.map((r) => r.id));
   });
   it('folds deep lanes to their top rows until expanded', () => {
     const deep = [l('py', 'A', MAX_FOLDED_ROWS + 30, 0)];
