@@ -13,6 +13,15 @@ const PARTS = [
   { id: 'noncompute', label: 'non-compute', cls: 'ov-noncompute', ns: (r: TraceOverviewRow) => r.overview.nonComputeNs },
   { id: 'idle', label: 'idle', cls: 'ov-idle', ns: (r: TraceOverviewRow) => r.overview.idleNs },
 ] as const;
+/** Legend entries' x: each after the previous label (about 6.5 px a character at 11 px). */
+const LEGEND_X = PARTS.map((_, j) => PARTS.slice(0, j).reduce((x, p) => x + 22 + p.label.length * 6.5, 0));
+
+/** "rank 3" of "rank 3 · file.json.gz", else the file name cut to fit. */
+function shortLabel(label: string): string {
+  const rank = /^rank \d+/.exec(label);
+  if (rank) return rank[0];
+  return label.length > 14 ? `${label.slice(0, 13)}…` : label;
+}
 
 export function OverviewChart({ rows, worst, width, onOpen }: { rows: TraceOverviewRow[]; worst: RankHighlight; width: number; onOpen: (r: TraceOverviewRow) => void }) {
   const plotW = width - LABEL_W - 8;
@@ -31,7 +40,7 @@ export function OverviewChart({ rows, worst, width, onOpen }: { rows: TraceOverv
           <g key={r.trace} transform={`translate(0, ${y(i)})`} className="overview-bar" data-testid="overview-bar" data-trace={r.trace} data-worst={worst.index === i ? 'idle' : undefined} onClick={() => onOpen(r)}>
             <title>{`${r.label}\n${PARTS.map((p) => `${p.label} ${formatShare(p.ns(r) / span)}`).join(' · ')}`}</title>
             <text x={LABEL_W - 6} y={y.bandwidth() / 2} textAnchor="end" dominantBaseline="central" className="kernel-label">
-              {r.label.length > 14 ? `${r.label.slice(0, 13)}…` : r.label}
+              {shortLabel(r.label)}
             </text>
             {PARTS.map((p) => {
               const w = x(p.ns(r) / span);
@@ -44,7 +53,7 @@ export function OverviewChart({ rows, worst, width, onOpen }: { rows: TraceOverv
         );
       })}
       {PARTS.map((p, j) => (
-        <g key={p.id} transform={`translate(${LABEL_W + j * 86}, ${legendY})`}>
+        <g key={p.id} transform={`translate(${LABEL_W + LEGEND_X[j]}, ${legendY})`}>
           <rect width={10} height={10} y={-8} className={p.cls} />
           <text x={14} y={0} className="kernel-value">
             {p.label}

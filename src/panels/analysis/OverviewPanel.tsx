@@ -17,11 +17,13 @@ import { csvCell, downloadText, formatShare, StatusLine, type QueryState } from 
 import { OverviewChart } from './OverviewChart';
 import { OverviewDetails } from './OverviewDetails';
 
+const NONE: RankHighlight = { index: -1, outlier: false };
+
 const pct = (part: number, o: TraceOverview) => (o.spanNs > 0 ? part / o.spanNs : 0);
 
 /** The per-rank metrics: label, value (null = n/a), whether higher is worse, how it reads. */
-const METRICS: { id: string; label: string; help: string; value: (o: TraceOverview) => number | null; higherIsWorse: boolean; show: (o: TraceOverview) => string }[] = [
-  { id: 'span', label: 'GPU span', help: 'First to last GPU operation (kernel, memcpy, memset) in the range', value: (o) => o.spanNs, higherIsWorse: true, show: (o) => formatDuration(o.spanNs) },
+const METRICS: { id: string; label: string; help: string; value: (o: TraceOverview) => number | null; higherIsWorse: boolean | null; show: (o: TraceOverview) => string }[] = [
+  { id: 'span', label: 'GPU span', help: 'First to last GPU operation (kernel, memcpy, memset) in the range', value: (o) => o.spanNs, higherIsWorse: null, show: (o) => formatDuration(o.spanNs) },
   { id: 'idle', label: 'Idle', help: 'No GPU operation on any stream', value: (o) => pct(o.idleNs, o), higherIsWorse: true, show: (o) => `${formatDuration(o.idleNs)} · ${formatShare(pct(o.idleNs, o))}` },
   { id: 'compute', label: 'Compute', help: 'Union of computation kernels', value: (o) => pct(o.computeNs, o), higherIsWorse: false, show: (o) => `${formatDuration(o.computeNs)} · ${formatShare(pct(o.computeNs, o))}` },
   { id: 'noncompute', label: 'Non-compute', help: 'Span − compute − idle: communication and memory not hidden under compute', value: (o) => pct(o.nonComputeNs, o), higherIsWorse: true, show: (o) => `${formatDuration(o.nonComputeNs)} · ${formatShare(pct(o.nonComputeNs, o))}` },
@@ -50,7 +52,8 @@ export function OverviewPanel({ trace, width, onPickTrace }: { trace: string; wi
   }, [readyKey, range, kernelWaitUs]);
 
   const rows = state.data ?? [];
-  const highlights = useMemo(() => METRICS.map((m) => worstRank(rows.map((r) => m.value(r.overview)), m.higherIsWorse)), [rows]);
+  // A span is neither good nor bad: no rank is highlighted on it.
+  const highlights = useMemo(() => METRICS.map((m) => (m.higherIsWorse === null ? NONE : worstRank(rows.map((r) => m.value(r.overview)), m.higherIsWorse))), [rows]);
   const picked = rows.find((r) => r.trace === trace) ?? rows[0];
 
   const open = (r: TraceOverviewRow) => {
@@ -167,7 +170,7 @@ export function OverviewPanel({ trace, width, onPickTrace }: { trace: string; wi
             at 0, outliers above 100 µs; short kernels: call ≤ 50 µs and GPU time shorter than the call; runtime outliers: calls over 50 µs. Not the details panel's launch
             latency (GPU start − call start).
           </li>
-          <li>The highlighted cell is the worst rank on that metric; "outlier" when its robust z-score over the ranks exceeds 3.</li>
+          <li>The underlined cell is the worst rank on that metric (most idle or non-compute time, least compute or overlap, longest launch delay), red and marked "outlier" when its robust z-score over the ranks exceeds 3; the chart outlines the rank worst on idle.</li>
         </ul>
       </details>
     </div>
@@ -177,7 +180,7 @@ export function OverviewPanel({ trace, width, onPickTrace }: { trace: string; wi
 function MetricCell({ text, highlight, at, metric }: { text: string; highlight: RankHighlight; at: number; metric: string }) {
   const worst = highlight.index === at;
   return (
-    <td className={worst ? 'num overview-worst' : 'num'} data-metric={metric} data-worst={worst ? (highlight.outlier ? 'outlier' : 'worst') : undefined}>
+    <td className={worst ? `num overview-worst${highlight.outlier ? ' outlier' : ''}` : 'num'} data-metric={metric} data-worst={worst ? (highlight.outlier ? 'outlier' : 'worst') : undefined}>
       {text}
       {worst && highlight.outlier && <span className="outlier-badge">outlier</span>}
     </td>
