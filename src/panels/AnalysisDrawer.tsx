@@ -13,6 +13,7 @@ import { AllocationsPanel } from './analysis/AllocationsPanel';
 import { CallTreePanel } from './analysis/CallTreePanel';
 import { OverviewPanel } from './analysis/OverviewPanel';
 import { SlicesPanel } from './analysis/SlicesPanel';
+import { ComparePanel } from './analysis/ComparePanel';
 import { traceSpan } from './analysis/useTraceQuery';
 import './analysis/analysis.css';
 
@@ -25,6 +26,7 @@ const TABS = [
   { id: 'memory', label: 'Allocations' },
   { id: 'calltree', label: 'Call tree' },
   { id: 'slices', label: 'Slices' },
+  { id: 'compare', label: 'Compare' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
@@ -87,7 +89,7 @@ export function AnalysisDrawer() {
           </button>
         ))}
         <span className="spacer" />
-        {ready.length > 1 && tab !== 'slices' && (
+        {ready.length > 1 && tab !== 'slices' && tab !== 'compare' && (
           <select className="drawer-trace" value={entry.key} onChange={(e) => setTraceKey(e.currentTarget.value)} aria-label="Trace to analyse">
             {ready.map((t) => (
               <option key={t.key} value={t.key}>
@@ -117,6 +119,7 @@ export function AnalysisDrawer() {
           {tab === 'calltree' && <CallTreePanel trace={entry.key} span={span} laneIds={laneIds} />}
           {tab === 'overview' && <OverviewPanel trace={entry.key} width={width} onPickTrace={setTraceKey} />}
           {tab === 'slices' && <SlicesPanel />}
+          {tab === 'compare' && <ComparePanel />}
         </div>
       )}
     </section>

@@ -3,7 +3,7 @@
 // state) add slices here rather than new stores.
 
 import { create } from 'zustand';
-import type { LaneGroup, LaneInfo, LoadProgress, LoadWarning, SliceDetails, TraceLoadResult, TraceSource } from '../model/types';
+import type { LaneGroup, LaneInfo, LaneKind, LoadProgress, LoadWarning, SliceDetails, TraceLoadResult, TraceSource } from '../model/types';
 import { earliestOrigin, traceShiftNs } from '../model/time';
 import type { Annotation } from '../model/annotations';
 import type { FileRef } from './urlState';
@@ -26,6 +26,13 @@ export interface TraceEntry {
   shiftNs: number;
   /** The user's per-trace offset (a view transform: "align on event", typed µs). */
   offsetNs: number;
+}
+
+export interface SearchRequest {
+  text: string;
+  regex: boolean;
+  laneKind?: LaneKind;
+  nonce: number;
 }
 
 export interface Span {
@@ -107,6 +114,8 @@ export interface AppState {
   notices: Partial<Record<NoticeKind, string>>;
   /** What the analyses mark on the timeline: flow arrows, search hits, idle gaps (global-axis ns). */
   analysisOverlay: AnalysisOverlay;
+  /** A search a panel asks the search bar to run (a kernel's instances); nonce so a repeat re-fires. */
+  searchRequest: SearchRequest | null;
 
   startLoading(entries: { key: string; name: string; source: TraceSource }[]): void;
   setProgress(key: string, p: LoadProgress): void;
@@ -142,6 +151,7 @@ export interface AppState {
   setFileRequest(files: FileRef[] | null): void;
   setNotice(kind: NoticeKind, text: string | null): void;
   setAnalysisOverlay(patch: Partial<AnalysisOverlay>): void;
+  requestSearch(r: Omit<SearchRequest, 'nonce'>): void;
 }
 
 const emptyLaneState = (): LaneState => ({ hidden: new Set(), pinned: [], collapsed: new Set(), order: [], expanded: new Set(), joined: new Map(), filter: '' });
@@ -171,6 +181,7 @@ const idle = {
   fileRequest: null as FileRef[] | null,
   notices: {} as Partial<Record<NoticeKind, string>>,
   analysisOverlay: { arrows: [], hits: [], currentHit: -1, gaps: [] } as AnalysisOverlay,
+  searchRequest: null as SearchRequest | null,
 };
 
 export const useStore = create<AppState>()((set, get) => ({
@@ -369,6 +380,10 @@ export const useStore = create<AppState>()((set, get) => ({
     if (text === null) delete next[kind];
     else next[kind] = text;
     set({ notices: next });
+  },
+
+  requestSearch(r) {
+    set({ searchRequest: { ...r, nonce: (get().searchRequest?.nonce ?? 0) + 1 } });
   },
 
   setAnalysisOverlay(patch) {

@@ -107,3 +107,54 @@ function splitTopLevel(s: string, sep: string): string[] {
   out.push(s.slice(start));
   return out;
 }
+
+/** Differing template arguments up to this many characters are shown as written. */
+const WRITTEN_ARGS_MAX = 48;
+
+/** Namespaces that say nothing about which kernel it is. */
+const NOISE_NAMESPACES = /\b(?:at::native::|at::cuda::|at::|c10::|std::|cutlass::|\(anonymous namespace\)::|anon::)/g;
+
+/**
+ * Short names that tell every name of the list apart: names whose short form reads the same
+ * (`vectorized_elementwise_kernel · CUDAFunctorOnSelf_add` for `<c10::Half>` and `<long>`) keep
+ * the template arguments that differ between them; if even those read the same, the full name.
+ */
+export function distinctShortNames(names: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const groups = new Map<string, string[]>();
+  for (const n of new Set(names)) {
+    const s = shortenName(n);
+    const g = groups.get(s) ?? [];
+    g.push(n);
+    groups.set(s, g);
+  }
+  for (const [short, group] of groups) {
+    if (group.length === 1) {
+      out.set(group[0], short);
+      continue;
+    }
+    const args = group.map(templateArgs);
+    const width = Math.max(...args.map((a) => a.length));
+    const differing = Array.from({ length: width }, (_, i) => i).filter((i) => new Set(args.map((a) => a[i] ?? '')).size > 1);
+    // The differing arguments as written when short (`<c10::Half>` vs `<long>` is the point),
+    // shortened when long lambdas would bury the difference and shortening still tells them apart.
+    const label = (arg: (a: string) => string) => group.map((_, j) => `${short} ‹${differing.map((i) => (args[j][i] === undefined ? '–' : arg(args[j][i]))).join(', ')}›`);
+    const distinct = (labels: string[]) => differing.length > 0 && new Set(labels).size === labels.length;
+    const written = label((a) => a);
+    const shortLabels = label(shortenName);
+    const labels = Math.max(...written.map((l) => l.length)) - short.length <= WRITTEN_ARGS_MAX || !distinct(shortLabels) ? written : shortLabels;
+    const unique = distinct(labels);
+    group.forEach((n, j) => out.set(n, unique ? labels[j] : n));
+  }
+  return out;
+}
+
+/** The top-level template arguments of a C++ name's function (namespaces that carry no meaning dropped). */
+function templateArgs(name: string): string[] {
+  const s = name.trim().replace(/\(anonymous namespace\)/g, 'anon');
+  const paren = topLevelIndex(s, '(');
+  const head = (paren >= 0 ? s.slice(0, paren) : s).trim();
+  const lt = head.indexOf('<');
+  if (lt < 0 || !head.endsWith('>')) return [];
+  return splitTopLevel(head.slice(lt + 1, -1), ',').map((a) => a.trim().replace(NOISE_NAMESPACES, ''));
+}

@@ -35,6 +35,17 @@ export function SearchBar() {
   const pendingStep = useRef<1 | -1 | null>(null);
   const queryKey = JSON.stringify([text, regex, inArgs, kind, laneName]);
 
+  // A panel's search (a kernel's instances from the GPU kernels tab) becomes this bar's query.
+  const request = useStore((s) => s.searchRequest);
+  useEffect(() => {
+    if (!request) return;
+    setText(request.text);
+    setRegex(request.regex);
+    setInArgs(false);
+    setKind(request.laneKind ?? '');
+    setLaneName('');
+  }, [request]);
+
   useEffect(() => {
     const ready = traces.filter((t) => t.result);
     if (!text) {

@@ -1,6 +1,7 @@
 // The steps table: one row per iteration of the chosen marker. A row click selects the
 // step, makes it the range and zooms to it; [ and ] step backwards and forwards.
-// Outlier steps (robust z-score on duration) are highlighted.
+// Outlier steps (robust z-score on duration) are highlighted. Columns sort on a click
+// (the slowest step first after one click on Duration); [ and ] keep time order.
 
 import { useState } from 'react';
 import type { StepRow, StepTable } from '../../model/analysisTypes';
@@ -9,10 +10,14 @@ import { goToSlice } from '../../state/navigation';
 import { ScopeLabel, useListScope } from './listScope';
 import { useStore } from '../../state/store';
 import { shortenName } from '../../timeline/kernelNames';
+import { classRow } from '../../../workers/analysis/kernelClass';
 import { fitSpan } from '../../timeline/viewportMath';
 import { PrevNext } from './PrevNext';
 import { TableShell } from './TableShell';
 import { formatShare, useTraceQuery } from './useTraceQuery';
+import './kernelClasses.css';
+
+type SortCol = 'ordinal' | 'durNs' | 'gpuBusyShare' | 'gpuIdleNs' | 'meanLatencyNs';
 
 export function StepsPanel({ trace }: { trace: string }) {
   const [marker, setMarker] = useState<string | undefined>(undefined);
@@ -31,6 +36,17 @@ export function StepsPanel({ trace }: { trace: string }) {
     st.setRange({ startNs: start, endNs: start + row.durNs });
     void goToSlice(trace, row.ref).then(() => st.setViewport(fitSpan(st.extent, start, start + row.durNs)));
   };
+
+  const [sort, setSort] = useState<{ col: SortCol; desc: boolean }>({ col: 'ordinal', desc: false });
+  const order = steps.map((_, i) => i);
+  order.sort((a, b) => (sort.desc ? -1 : 1) * ((steps[a][sort.col] ?? -1) - (steps[b][sort.col] ?? -1)) || steps[a].ordinal - steps[b].ordinal);
+  const sortBy = (col: SortCol) => setSort((s) => (s.col === col ? { col, desc: !s.desc } : { col, desc: col !== 'ordinal' }));
+  const head = (col: SortCol, label: string, title?: string) => (
+    <th className="num sortable" title={title} aria-sort={sort.col === col ? (sort.desc ? 'descending' : 'ascending') : 'none'} onClick={() => sortBy(col)} data-testid={`steps-sort-${col}`}>
+      {label}
+      {sort.col === col ? (sort.desc ? ' ▾' : ' ▴') : ''}
+    </th>
+  );
 
   const candidates = state.data?.candidates ?? [];
   const maxDur = Math.max(1, ...steps.map((s) => s.durNs));
@@ -58,19 +74,20 @@ export function StepsPanel({ trace }: { trace: string }) {
         testId="steps-table"
         head={
           <>
-            <th className="num">#</th>
+            {head('ordinal', '#')}
             <th>Step</th>
             <th className="num">Start</th>
-            <th className="num">Duration</th>
-            <th className="num">GPU busy</th>
-            <th className="num">GPU idle</th>
+            {head('durNs', 'Duration')}
+            {head('gpuBusyShare', 'GPU busy')}
+            {head('gpuIdleNs', 'GPU idle')}
+            <th title="The kernel class with the most GPU time in the step (workers/analysis/kernelClass.ts)">Top class</th>
             <th>Top kernel</th>
-            <th className="num" title="Mean launch latency of the kernels in the step">Launch latency</th>
+            {head('meanLatencyNs', 'Launch latency', 'Mean launch latency of the kernels in the step')}
           </>
         }
       >
-        {steps.map((s, i) => (
-          <StepLine key={s.ref.key} step={s} shift={scope.shift} current={i === current} maxDur={maxDur} onOpen={() => open(i)} />
+        {order.map((i) => (
+          <StepLine key={steps[i].ref.key} step={steps[i]} shift={scope.shift} current={i === current} maxDur={maxDur} onOpen={() => open(i)} />
         ))}
       </TableShell>
     </div>
@@ -93,6 +110,9 @@ function StepLine({ step: s, shift, current, maxDur, onOpen }: { step: StepRow; 
       </td>
       <td className="num">{formatShare(s.gpuBusyShare)}</td>
       <td className="num">{formatDuration(s.gpuIdleNs)}</td>
+      <td data-testid="step-top-class" data-class={s.topClass ?? ''}>
+        {s.topClass ? `${classRow(s.topClass).label} (${formatDuration(s.topClassNs)})` : '—'}
+      </td>
       <td className="mono" title={s.topKernel ?? ''}>
         {s.topKernel ? `${shortenName(s.topKernel)} (${formatDuration(s.topKernelNs)})` : '—'}
       </td>

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { shortenName } from '../../../src/timeline/kernelNames';
+import { distinctShortNames, shortenName } from '../../../src/timeline/kernelNames';
+import { corpusJsonTraces } from '../../support/corpus';
+import { GPU_WORK, refEvents } from '../../workers/analysis/reference';
 
 describe('shortenName', () => {
   it('strips return type, namespaces, template args and argument list', () => {
@@ -44,5 +46,22 @@ describe('shortenName', () => {
     expect(shortenName('aten::add')).toBe('add');
     expect(shortenName('ncclKernel_AllReduce_RING_LL_Sum_float(ncclDevComm*, unsigned long, ncclWork*)')).toBe('ncclKernel_AllReduce_RING_LL_Sum_float');
     expect(shortenName('')).toBe('');
+  });
+});
+
+describe('distinct short names', () => {
+  it('tells every kernel, memcpy and memset of each corpus trace apart, keeping the template arguments that differ', () => {
+    for (const file of corpusJsonTraces()) {
+      const names = [...new Set(refEvents(file).filter((e) => e.ph === 'X' && GPU_WORK.has(e.cat!)).map((e) => e.name))];
+      const labels = distinctShortNames(names);
+      expect(new Set(names.map((n) => labels.get(n))).size, file).toBe(names.length);
+      // Names whose short form is already unique keep it.
+      for (const n of names) if (names.filter((m) => shortenName(m) === shortenName(n)).length === 1) expect(labels.get(n)).toBe(shortenName(n));
+    }
+    const half = 'void at::native::vectorized_elementwise_kernel<8, at::native::CUDAFunctorOnSelf_add<c10::Half>, std::array<char*, 2ul> >(int, at::native::CUDAFunctorOnSelf_add<c10::Half>, std::array<char*, 2ul>)';
+    const long = 'void at::native::vectorized_elementwise_kernel<2, at::native::CUDAFunctorOnSelf_add<long>, std::array<char*, 2ul> >(int, at::native::CUDAFunctorOnSelf_add<long>, std::array<char*, 2ul>)';
+    const labels = distinctShortNames([half, long]);
+    expect(labels.get(half)).toBe('vectorized_elementwise_kernel · CUDAFunctorOnSelf_add ‹8, CUDAFunctorOnSelf_add<Half>›');
+    expect(labels.get(long)).toBe('vectorized_elementwise_kernel · CUDAFunctorOnSelf_add ‹2, CUDAFunctorOnSelf_add<long>›');
   });
 });
