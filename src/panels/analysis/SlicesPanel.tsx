@@ -276,7 +276,7 @@ export function SlicesPanel() {
       case 'bytes':
         return g.bytes === null ? '' : formatValue(g.bytes, 'bytes');
       case 'gbPerS':
-        return g.gbPerS === null ? '' : `${g.gbPerS.toFixed(2)} GB/s`;
+        return g.gbPerS === null ? '' : `${g.gbPerS >= 1 ? g.gbPerS.toFixed(2) : g.gbPerS.toPrecision(3)} GB/s`;
     }
     return String(groupValue(i, col) ?? '');
   };
