@@ -1,10 +1,10 @@
-// Parses one byte range of a plain JSON trace's event list (a fragment) and sends the
-// result back as transferable columns (see importers/chromeTraceFragment.ts). The bytes
+// Parses byte ranges of a plain JSON trace's event list (fragments, one per message) and
+// sends each result back as transferable columns (see importers/chromeTraceFragment.ts). The bytes
 // are a File's slice or a URL's ranged GET (byteSource.ts: RangeSource).
 
 import { fragmentBuffers, type FragmentStart } from '../importers/chromeTraceFragment';
 import { ChromeTraceJsonImporter } from '../importers/chromeTraceJson';
-import { useJsScanner } from '../importers/wasmScanner';
+import { useJsScanner, WasmEventScanner } from '../importers/wasmScanner';
 import { RawTrace } from './rawTrace';
 import { holdLifeline } from '../heartbeat';
 import { rangeSourceFor, type RangeSource } from './byteSource';
@@ -20,7 +20,9 @@ interface FragmentJob {
   scanner: 'wasm' | 'js';
 }
 
-self.onmessage = async (e: MessageEvent<FragmentJob>) => {
+self.onmessage = async (e: MessageEvent<FragmentJob | { warm: true }>) => {
+  // Started ahead of a load: compile the scanner now, not when the first piece comes.
+  if ('warm' in e.data) return WasmEventScanner.create()?.dispose();
   const { source, size, start, end, top, scanner } = e.data;
   useJsScanner(scanner === 'js');
   const post = (msg: unknown, transfer: Transferable[] = []): void => (self as unknown as Worker).postMessage(msg, transfer);

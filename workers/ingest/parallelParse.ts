@@ -1,6 +1,8 @@
-// Parallel parsing of big plain JSON traces: the event list is cut at event
-// boundaries into one byte range per core; this worker parses the first range while
-// fragment workers parse the others, then the fragments are merged in file order.
+// Parallel parsing of big plain JSON traces: the event list is cut at event boundaries
+// into pieces; this worker parses pieces from the front while fragment workers take
+// pieces from the back, until they meet, so no thread waits for a slower one (a helper
+// that starts late or runs slower simply takes fewer pieces). The helpers' pieces are
+// then merged in file order.
 // The bytes come from a RangeSource (byteSource.ts): a File's slices, or a URL's ranged
 // GETs when its server answers ranges. Falls back (returns null) whenever a cut turns
 // out not to be between two events.
@@ -15,8 +17,12 @@ import type { StageClock } from './stageClock';
 
 /** Below this a second thread costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
-/** How far past a share's nominal start we look for an event boundary. */
-const CUT_WINDOW = 1 << 20;
+/** How far past a piece's nominal start we look for an event boundary (a second, longer look past huge events). */
+const CUT_WINDOWS = [64 << 10, 1 << 20];
+/** Pieces per thread: the last piece is what one thread may wait for at the end. */
+const PIECES_PER_THREAD = 8;
+/** Pieces are no smaller than this (each is a fragment to merge, and a read or a ranged GET to start). */
+const MIN_PIECE_BYTES = 4 << 20;
 
 /** A File: its args are read back from it later (FileReaderSync), so that must exist too. */
 export function canParseInParallel(file: Blob): boolean {
@@ -28,16 +34,71 @@ export function canFetchInParallel(size: number): boolean {
   return size >= PARALLEL_MIN_BYTES && typeof Worker !== 'undefined' && fragmentCount() >= 2;
 }
 
-/** The share of the file this thread parses, against 1 for each fragment worker (the merge costs it about half a share: shares of 0.5 and 0.7 both beat equal ones on llm_decode_large). */
-const FIRST_SHARE = 0.6;
-
 function fragmentCount(): number {
   return Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 1);
 }
 
+/** A fragment worker: parses one piece per job (fragment.worker.ts). */
+interface Helper {
+  run(job: { start: number; end: number }): Promise<FragmentData>;
+  release(): void;
+}
+
 /**
- * `checkFirst(bytes, events)` sees the first fragment's progress (a sample of the file),
- * so a budget can refuse before every fragment is parsed; it throws to stop.
+ * Fragment workers started ahead of the next load (module loaded, WebAssembly compiled),
+ * so their start-up is not on the way to the first frame. Taken by a load, let go after it.
+ */
+const spare: { worker: Worker; name: string }[] = [];
+
+/** Starts the fragment workers the next big load will use (in the trace worker, once idle). */
+export function warmFragmentWorkers(): void {
+  if (typeof Worker === 'undefined' || !('FileReaderSync' in globalThis)) return;
+  while (spare.length < fragmentCount() - 1) spare.push(newFragmentWorker());
+}
+
+function newFragmentWorker(): { worker: Worker; name: string } {
+  const name = helperName('fragment');
+  const worker = new Worker(new URL('./fragment.worker.ts', import.meta.url), { type: 'module', name });
+  worker.postMessage({ warm: true });
+  return { worker, name };
+}
+
+function startHelper(source: RangeSource, size: number, top: 'object' | 'array', scanner: 'wasm' | 'js', onBytes: (n: number) => void, onPiece: () => void): Helper {
+  const { worker, name } = spare.pop() ?? newFragmentWorker();
+  let pending: { resolve(d: FragmentData): void; reject(e: unknown): void } | null = null;
+  let failure: unknown = null;
+  const fail = (err: unknown): void => {
+    failure ??= err;
+    pending?.reject(err);
+    pending = null;
+  };
+  const watch = watchHelper(worker, name, () => fail(new WorkerStoppedError('a parse helper worker stopped')));
+  worker.onmessage = (e: MessageEvent<{ progress?: number; result?: FragmentData; error?: string; lifeline?: boolean }>) => {
+    if (e.data.lifeline) return;
+    if (e.data.progress) {
+      onPiece();
+      onBytes(e.data.progress);
+    } else if (e.data.result) {
+      pending?.resolve(e.data.result);
+      pending = null;
+    } else fail(new Error(e.data.error ?? 'a fragment worker failed'));
+  };
+  worker.onerror = (e) => fail(new Error(e.message || 'a fragment worker failed'));
+  return {
+    run(job) {
+      if (failure) return Promise.reject(failure);
+      return new Promise<FragmentData>((resolve, reject) => {
+        pending = { resolve, reject };
+        worker.postMessage({ source: source.job, size, start: job.start, end: job.end, top, scanner });
+      });
+    },
+    release: () => watch.release(),
+  };
+}
+
+/**
+ * `checkFirst(bytes, events)` sees this thread's progress (a sample of the file), so a
+ * budget can refuse before every piece is parsed; it throws to stop.
  */
 export async function parseInParallel(
   source: RangeSource,
@@ -54,78 +115,100 @@ export async function parseInParallel(
   if (!chromeTraceJson.detect(head)) return null;
   const top = head[firstContentByte(head)] === 0x5b ? 'array' : 'object';
 
-  const n = fragmentCount();
-  const bounds = [0];
-  // This thread also merges the fragments and indexes them after: it takes a smaller share,
-  // so it is done with its own when the helpers are done with theirs.
-  const shares = FIRST_SHARE + (n - 1);
-  for (let k = 1; k < n; k++) {
-    const nominal = Math.floor(((FIRST_SHARE + k - 1) * size) / shares);
-    const cut = findCut(await read(nominal, CUT_WINDOW), nominal);
-    if (cut === null || cut <= bounds[bounds.length - 1]) return null;
-    bounds.push(cut);
-  }
-  bounds.push(size);
+  const threads = fragmentCount();
+  const pieces = Math.max(2, Math.min(PIECES_PER_THREAD * threads, Math.floor(size / MIN_PIECE_BYTES)));
+  // Piece k is [cut(k), cut(k + 1)); a cut is the first event boundary past k/pieces of the file.
+  const cuts = new Map<number, Promise<number | null>>();
+  const cut = (k: number): Promise<number | null> => {
+    if (k === 0 || k === pieces) return Promise.resolve(k === 0 ? 0 : size);
+    let c = cuts.get(k);
+    if (!c) {
+      const nominal = Math.floor((k * size) / pieces);
+      c = (async () => {
+        for (const window of CUT_WINDOWS) {
+          const found = findCut(await read(nominal, window), nominal);
+          if (found !== null) return found;
+        }
+        return null;
+      })();
+      cuts.set(k, c);
+    }
+    return c;
+  };
+  const piece = async (k: number): Promise<{ start: number; end: number } | null> => {
+    const [start, end] = await Promise.all([cut(k), cut(k + 1)]);
+    return start === null || end === null || end <= start ? null : { start, end };
+  };
+
+  // Claims, in this thread only (no two threads ever hold the same piece): this thread takes
+  // pieces front..; helpers take ..back − 1 downwards.
+  let front = 0;
+  let back = pieces;
+  let noCut = false;
+  const parts: FragmentData[] = [];
   const argsFile = 'file' in source.job ? source.job.file : null;
-
-  const workers: { release(): void }[] = [];
-  const started: Worker[] = [];
-  // Cancel stops every fragment (its worker and so its fetches), not only this thread's.
-  const stopAll = (): void => started.forEach((w) => w.terminate());
+  const helpers: Helper[] = [];
+  const stopAll = (): void => helpers.forEach((h) => h.release());
   signal?.addEventListener('abort', stopAll);
-  const fragments = bounds.slice(1, -1).map(
-    (start, i) =>
-      new Promise<FragmentData>((resolve, reject) => {
-        const name = helperName(`fragment ${i + 1}`);
-        const worker = new Worker(new URL('./fragment.worker.ts', import.meta.url), { type: 'module', name });
-        started.push(worker);
-        workers.push(watchHelper(worker, name, () => reject(new WorkerStoppedError(`the parse helper worker for fragment ${i + 1} stopped`))));
-        worker.onmessage = (e: MessageEvent<{ progress?: number; result?: FragmentData; error?: string; lifeline?: boolean }>) => {
-          if (e.data.lifeline) return;
-          if (e.data.progress) {
-            stages?.markFirst(`fragment ${i + 1} first bytes`);
-            onBytes(e.data.progress);
-          } else if (e.data.result) {
-            stages?.mark(`fragment ${i + 1} parsed`);
-            resolve(e.data.result);
-          }
-          else reject(new Error(e.data.error ?? 'a fragment worker failed'));
-        };
-        worker.onerror = (e) => reject(new Error(e.message || 'a fragment worker failed'));
-        worker.postMessage({ source: source.job, size, start, end: bounds[i + 2], top, scanner });
-      }),
-  );
-
-  // A helper that fails is reported now, not once this thread has parsed its own share.
+  // A helper that fails is reported now, not once this thread has parsed its own pieces.
   let failed: unknown = null;
-  for (const f of fragments) f.catch((err) => (failed ??= err));
+  const helping = Array.from({ length: threads - 1 }, (_, i) => {
+    const helper = startHelper(source, size, top, scanner, onBytes, () => stages?.markFirst(`fragment ${i + 1} first bytes`));
+    helpers.push(helper);
+    return (async () => {
+      // Piece 0 is this thread's: its importer begins the document.
+      while (back - 1 >= Math.max(front, 1) && !noCut && !failed) {
+        const k = --back;
+        const range = await piece(k);
+        if (!range) {
+          noCut = true;
+          return;
+        }
+        parts[k] = await helper.run(range);
+      }
+      stages?.mark(`fragment ${i + 1} parsed`);
+    })().catch((err) => {
+      failed ??= err;
+    });
+  });
+
   try {
     const raw = new RawTrace();
     raw.argsFile = argsFile;
     const importer = new ChromeTraceJsonImporter(raw);
-    const stream = source.stream(0, bounds[1], signal).getReader();
-    let firstBytes = 0;
-    for (;;) {
-      const { value, done } = await stream.read();
-      if (done) break;
-      if (failed) throw failed;
-      importer.push(value);
-      onBytes(value.length);
-      firstBytes += value.length;
-      checkFirst(firstBytes, raw.count);
+    let ownBytes = 0;
+    while (front < back && !noCut) {
+      const range = await piece(front++);
+      if (!range) {
+        noCut = true;
+        break;
+      }
+      const stream = source.stream(range.start, range.end, signal).getReader();
+      for (;;) {
+        const { value, done } = await stream.read();
+        if (done) break;
+        if (failed) throw failed;
+        importer.push(value);
+        onBytes(value.length);
+        ownBytes += value.length;
+        checkFirst(ownBytes, raw.count);
+      }
     }
     stages?.mark('own share parsed');
-    const parts = await Promise.all(fragments);
-    // Each cut must have fallen between two events: the previous range ends there.
-    const ends = [importer.endState(), ...parts.slice(0, -1).map((p) => p.end)];
+    await Promise.all(helping);
+    if (failed) throw failed;
+    if (noCut) return null;
+    // Each cut must have fallen between two events: the piece before it ends there.
+    const merged = parts.slice(front);
+    const ends = [importer.endState(), ...merged.map((p) => p.end)].slice(0, merged.length);
     if (!ends.every((s) => ChromeTraceJsonImporter.betweenEvents(s, top))) return null;
-    parts.forEach((p, k) => importer.absorb(p, k === parts.length - 1));
+    merged.forEach((p, k) => importer.absorb(p, k === merged.length - 1));
     stages?.mark('fragments merged');
     return { raw, importer };
   } finally {
     signal?.removeEventListener('abort', stopAll);
-    for (const w of workers) w.release();
-    // Done, or a fragment failed and the others are of no use now.
+    // Done, or a piece failed and the others are of no use now; the next load gets fresh helpers.
     stopAll();
+    setTimeout(warmFragmentWorkers, 1000);
   }
 }
