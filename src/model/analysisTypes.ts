@@ -30,8 +30,17 @@ export interface FlowLink {
   other: (SliceRef & { atNs: number }) | null;
 }
 
+/** One arrow of a flow: from the slice a point binds to, to the next point's slice. */
+export interface FlowHop {
+  flow: string;
+  from: SliceRef & { atNs: number };
+  to: SliceRef & { atNs: number };
+}
+
 export interface SliceCorrelation {
   flows: FlowLink[];
+  /** Every hop of the flows through the slice, not only those touching it (a multi-step flow's whole path). */
+  hops: FlowHop[];
   /** CUDA API calls that launched this GPU slice (by args.correlation, else by flows). */
   launches: SliceRef[];
   /** GPU work of this CUDA API call (all of it: one cudaGraphLaunch runs many kernels). */

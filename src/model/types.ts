@@ -63,12 +63,13 @@ export interface LoadWarning {
   eventIndex?: number;
 }
 
+/** Flows as workers/index/flowHops.ts pairs their points (an id is reused once its flow ended). */
 export interface FlowStats {
-  /** Flow ids with both a start and an end. */
+  /** Flows with a start and an end. */
   paired: number;
-  /** Starts (ph s) whose id has no end. */
+  /** Flows that start (s) and never end. */
   unpairedStarts: number;
-  /** Ends (ph f) whose id has no start. */
+  /** Ends (f) that no flow reaches. */
   unpairedEnds: number;
 }
 

@@ -7,7 +7,7 @@
 // is every slice of the launching thread that encloses the launch call, across its
 // Python, CPU and CUDA API lanes, outermost first.
 
-import type { FlowLink, SliceCorrelation, SliceRef } from '../../src/model/analysisTypes';
+import type { FlowHop, FlowLink, SliceCorrelation, SliceRef } from '../../src/model/analysisTypes';
 import type { LaneKind } from '../../src/model/types';
 import { enclosingStack } from '../index/enclosing';
 import type { LaneIndex } from '../index/laneIndex';
@@ -67,12 +67,45 @@ export function flowLinks(index: TraceIndex, laneId: string, k: number): FlowLin
         flow: self.key,
         phase: self.phase,
         selfNs: self.tsNs,
-        outgoing: other.tsNs >= self.tsNs && other.phase !== 's',
+        outgoing: fi.hopFromOf(q) === p,
         other: lane ? { ...sliceRef(index, lane, other.eventIdx), atNs: other.tsNs } : null,
       });
     }
   }
   return links;
+}
+
+/** At most this many hops are drawn for one selection (a flow id reused all trace long has thousands). */
+const MAX_HOPS = 512;
+
+/**
+ * Every hop of the flows through a slice: from each of its points back to where its flow
+ * starts, then forward along every branch (several ends may share a flow).
+ */
+export function flowPathHops(index: TraceIndex, laneId: string, k: number): FlowHop[] {
+  const fi = index.flowIndex;
+  const starts = new Set<number>();
+  for (const p of fi.pointsOf(laneId, k)) {
+    let s = p;
+    for (let steps = 0; fi.hopFromOf(s) >= 0 && steps < MAX_HOPS; steps++) s = fi.hopFromOf(s);
+    starts.add(s);
+  }
+  const hops: FlowHop[] = [];
+  const end = (q: number) => {
+    const pt = fi.point(q);
+    return pt.lane >= 0 ? { ...sliceRef(index, fi.laneList[pt.lane], pt.eventIdx), atNs: pt.tsNs } : null;
+  };
+  const queue = [...starts];
+  for (let j = 0; j < queue.length && hops.length < MAX_HOPS; j++) {
+    const p = queue[j];
+    const from = end(p);
+    for (const q of fi.hopsFrom(p)) {
+      queue.push(q);
+      const to = end(q);
+      if (from && to) hops.push({ flow: fi.point(p).key, from, to });
+    }
+  }
+  return hops;
 }
 
 function dedupeSorted(refs: SliceRef[]): SliceRef[] {
@@ -157,5 +190,5 @@ export function correlate(index: TraceIndex, laneId: string, k: number): SliceCo
     if (kernels.length) latencyNs = kernels.reduce((sum, g) => sum + g.startNs - lane.start[k], 0) / kernels.length;
     stack = threadStack(index, lane, k);
   }
-  return { flows, launches, kernels, latencyNs, stack };
+  return { flows, hops: flows.length ? flowPathHops(index, laneId, k) : [], launches, kernels, latencyNs, stack };
 }

@@ -1,18 +1,21 @@
-// Flow events (ph s / t / f) bound to slices, built once per trace.
+// Flow events (ph s / t / f, and v2 bind_id points) bound to slices, built once per trace.
 //
-// Binding rules (Chrome trace format, as Kineto writes it):
+// Binding rules (Trace Event Format, as Chrome and Kineto write it):
 // - a point binds on its own pid/tid, i.e. to the lanes of that thread (GPU: device/stream);
 // - 's', 't' and 'f' with bp "e" bind to the enclosing slice; a slice that starts exactly at
 //   the point wins (Kineto's 'f' sits at the kernel's start), else the deepest slice covering it;
 // - 'f' without bp "e" binds to the next slice starting at or after it;
+// - a v2 point (bind_id + flow_in / flow_out on a slice event) binds to that slice: the one of
+//   its name starting at its ts (the outermost if several), else as an enclosing point;
 // - lanes of the thread are tried in a fixed order (GPU, CUDA API, CPU, syscalls, Python) and the
 //   first that has a candidate wins: a launch call is the innermost host frame of its thread.
-// Points of one flow share the key "cat|id"; the chain runs s → t… → f (several f may share an s:
-// one cudaGraphLaunch, many kernels).
+// Which point links to which is flowHops.ts: s → t… → f per flow, ids reused once a flow ended,
+// several f may share a flow (one cudaGraphLaunch, many kernels).
 
 import type { LaneKind } from '../../src/model/types';
-import type { RawTrace } from '../ingest/rawTrace';
+import { FlowBinding, type RawTrace } from '../ingest/rawTrace';
 import { deepestEnclosingAll, deepestStartingAt } from './enclosing';
+import { flowHops } from './flowHops';
 import { firstStartingAt, type LaneIndex } from './laneIndex';
 
 const S = 's'.charCodeAt(0);
@@ -38,12 +41,13 @@ export class FlowIndex {
   private readonly pointLane: Int32Array;
   private readonly pointEvent: Int32Array;
   /**
-   * Points grouped by key (a counting sort, stable): the points of key id `key` are
-   * keyOrder[keyStart[key] … keyStart[key + 1]). Typed arrays, not a Map of arrays: a JS
-   * array per flow cost over 100 B per point.
+   * The arrows: hopFrom[i] = the point i is linked from (−1: none); the points linked from i are
+   * hopTo[hopStart[i] … hopStart[i + 1]). Typed arrays, not a Map of arrays: a JS array per flow
+   * cost over 100 B per point.
    */
-  private readonly keyStart: Int32Array;
-  private readonly keyOrder: Int32Array;
+  private readonly hopFrom: Int32Array;
+  private readonly hopStart: Int32Array;
+  private readonly hopTo: Int32Array;
   /** The bound points sorted by (lane, event, point): a slice's points are one run, found by binary search. */
   private readonly sliceOrder: Int32Array;
 
@@ -66,7 +70,6 @@ export class FlowIndex {
 
     const f = raw.flows;
     const n = f.key.length;
-    const keys = f.key.data;
     this.pointLane = new Int32Array(n).fill(-1);
     this.pointEvent = new Int32Array(n).fill(-1);
     const strings = raw.strings;
@@ -77,7 +80,8 @@ export class FlowIndex {
     for (let i = 0; i < n; i++) {
       const lanes = byThread.get(`${strings.get(f.pid.data[i])}|${strings.get(f.tid.data[i])}`);
       if (!lanes) continue;
-      if (f.phase.data[i] !== F || f.enclosing.data[i] !== 0) {
+      if (f.enclosing.data[i] === FlowBinding.Own && this.bindOwn(lanes, i)) continue;
+      if (f.phase.data[i] !== F || f.enclosing.data[i] !== FlowBinding.Next) {
         let points = enclosed.get(lanes);
         if (!points) enclosed.set(lanes, (points = []));
         points.push(i);
@@ -92,14 +96,13 @@ export class FlowIndex {
     let bound = 0;
     for (let i = 0; i < n; i++) if (this.pointLane[i] >= 0) bound++;
 
-    let keyCount = 0;
-    for (let i = 0; i < n; i++) if (keys[i] + 1 > keyCount) keyCount = keys[i] + 1;
-    this.keyStart = new Int32Array(keyCount + 1);
-    for (let i = 0; i < n; i++) this.keyStart[keys[i] + 1]++;
-    for (let key = 0; key < keyCount; key++) this.keyStart[key + 1] += this.keyStart[key];
-    this.keyOrder = new Int32Array(n);
-    const fill = this.keyStart.slice(0, keyCount);
-    for (let i = 0; i < n; i++) this.keyOrder[fill[keys[i]]++] = i;
+    this.hopFrom = flowHops(f.key.data, f.phase.data, f.ts.data, n).from;
+    this.hopStart = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) if (this.hopFrom[i] >= 0) this.hopStart[this.hopFrom[i] + 1]++;
+    for (let i = 0; i < n; i++) this.hopStart[i + 1] += this.hopStart[i];
+    this.hopTo = new Int32Array(this.hopStart[n]);
+    const fill = this.hopStart.slice(0, n);
+    for (let i = 0; i < n; i++) if (this.hopFrom[i] >= 0) this.hopTo[fill[this.hopFrom[i]]++] = i;
 
     this.sliceOrder = new Int32Array(bound);
     for (let i = 0, j = 0; i < n; i++) if (this.pointLane[i] >= 0) this.sliceOrder[j++] = i;
@@ -108,9 +111,23 @@ export class FlowIndex {
     this.sliceOrder.sort((a, b) => lanesOf[a] - lanesOf[b] || events[a] - events[b] || a - b);
   }
 
-  /** The points of one flow key, in point order. */
-  private chain(key: number): Int32Array {
-    return this.keyOrder.subarray(this.keyStart[key], this.keyStart[key + 1]);
+  /** A v2 point: the slice of its name starting at its ts on the thread (the outermost), if any. */
+  private bindOwn(lanes: number[], i: number): boolean {
+    const t = this.raw.flows.ts.data[i];
+    const name = this.raw.flowOwnName.get(i);
+    for (const l of lanes) {
+      const lane = this.laneList[l];
+      let best = -1;
+      for (let k = firstStartingAt(lane, t); k < lane.start.length && lane.start[k] === t; k++) {
+        if (lane.name[k] === name && (best < 0 || lane.row[k] < lane.row[best])) best = k;
+      }
+      if (best >= 0) {
+        this.pointLane[i] = l;
+        this.pointEvent[i] = best;
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -185,23 +202,20 @@ export class FlowIndex {
     return out;
   }
 
-  /**
-   * The points a point is linked to along its chain: s → t… → f. The last non-f point
-   * links to every f, and every f links back to it.
-   */
+  /** The point a point is linked from (−1: none). */
+  hopFromOf(i: number): number {
+    return this.hopFrom[i];
+  }
+
+  /** The points linked from a point. */
+  hopsFrom(i: number): Int32Array {
+    return this.hopTo.subarray(this.hopStart[i], this.hopStart[i + 1]);
+  }
+
+  /** The points a point is linked with: the one before it on its flow, and those after it. */
   partnersOf(i: number): number[] {
-    const f = this.raw.flows;
-    const chain = Array.from(this.chain(f.key.data[i]));
-    if (chain.length < 2) return [];
-    const order = (p: number) => (f.phase.data[p] === S ? 0 : f.phase.data[p] === T ? 1 : 2);
-    const path = chain.filter((p) => order(p) < 2).sort((a, b) => order(a) - order(b) || f.ts.data[a] - f.ts.data[b]);
-    const ends = chain.filter((p) => order(p) === 2);
-    const at = path.indexOf(i);
-    if (at < 0) return path.length ? [path[path.length - 1]] : [];
-    const out: number[] = [];
-    if (at > 0) out.push(path[at - 1]);
-    if (at < path.length - 1) out.push(path[at + 1]);
-    else out.push(...ends);
+    const out = this.hopFrom[i] >= 0 ? [this.hopFrom[i]] : [];
+    for (const q of this.hopsFrom(i)) out.push(q);
     return out;
   }
 }

@@ -18,14 +18,12 @@ function displayName(ref: SliceRef): string {
   return ref.kind === 'gpu' ? shortenName(ref.name) : ref.name;
 }
 
-/** Flow arrows of the selection, on the global axis. */
+/** Flow arrows of the selection, on the global axis: every hop of its flows, and its points without a partner. */
 function arrowsOf(corr: SliceCorrelation, laneId: string, row: number, shift: number): OverlayArrow[] {
-  return corr.flows.map((f) => {
-    const self = { laneId, row, tNs: f.selfNs + shift };
-    if (!f.other) return { from: self, to: null };
-    const other = { laneId: f.other.laneId, row: f.other.row, tNs: f.other.atNs + shift };
-    return f.outgoing ? { from: self, to: other } : { from: other, to: self };
-  });
+  const at = (r: SliceRef & { atNs: number }) => ({ laneId: r.laneId, row: r.row, tNs: r.atNs + shift });
+  const arrows: OverlayArrow[] = corr.hops.map((h) => ({ from: at(h.from), to: at(h.to) }));
+  for (const f of corr.flows) if (!f.other) arrows.push({ from: { laneId, row, tNs: f.selfNs + shift }, to: null });
+  return arrows;
 }
 
 export function SliceCorrelationView() {
@@ -94,6 +92,23 @@ export function SliceCorrelationView() {
                 <span className="muted"> {formatDuration(k.durNs)}</span>
               </li>
             ))}
+          </ol>
+        </>
+      )}
+      {corr.flows.some((f) => f.other) && (
+        <>
+          <h3>Flows</h3>
+          <ol className="corr-list" data-testid="flow-links">
+            {corr.flows.map((f, i) =>
+              f.other ? (
+                <li key={`${f.flow}-${i}`}>
+                  <span className="muted">{f.outgoing ? 'to ' : 'from '}</span>
+                  <button className="link-button" data-testid="flow-link" data-name={f.other.name} data-outgoing={f.outgoing} onClick={() => void goToSlice(trace, f.other!)} title={`${f.flow} → ${f.other.name}`}>
+                    {displayName(f.other)}
+                  </button>
+                </li>
+              ) : null,
+            )}
           </ol>
         </>
       )}

@@ -1,0 +1,73 @@
+// Which flow point each flow point is linked from: the arrows of every flow, from the flow
+// columns alone (no lanes needed), so the load summary and the flow index agree.
+//
+// Trace Event Format, flow events: the points of one flow share a key (v1: category + id; v2:
+// bind_id) and run s → t… → f in time order. Ids are reused once a flow has ended (Chrome's
+// posted-task flows reuse an id as soon as the task ran), so per key, in time order (equal
+// times: file order):
+// - `s` starts a flow; `t` continues, `f` ends the OLDEST open flow of the key (tasks posted with
+//   one id run first in, first out);
+// - an `f` with no flow open joins the flow that ended last (fan-out: Kineto writes one f per
+//   kernel of a cudaGraphLaunch, all with the launch's id);
+// - a `t` with no flow open starts one (not counted as a start: it has none).
+
+const S = 's'.charCodeAt(0);
+const T = 't'.charCodeAt(0);
+const F = 'f'.charCodeAt(0);
+
+export interface FlowHops {
+  /** Per point: the point it is linked from, −1 for none (a start, or an end that no flow reached). */
+  from: Int32Array;
+  /** Flows with an end, flows started by an s without one, ends without a flow. */
+  paired: number;
+  unpairedStarts: number;
+  unpairedEnds: number;
+}
+
+export function flowHops(key: Uint32Array, phase: Uint8Array, ts: Float64Array, n = key.length): FlowHops {
+  const from = new Int32Array(n).fill(-1);
+  let keyCount = 0;
+  for (let i = 0; i < n; i++) if (key[i] + 1 > keyCount) keyCount = key[i] + 1;
+  // Each key's points together, in file order (a counting sort by key), then by time.
+  const at = new Int32Array(keyCount + 1);
+  for (let i = 0; i < n; i++) at[key[i] + 1]++;
+  for (let k = 0; k < keyCount; k++) at[k + 1] += at[k];
+  const order = new Int32Array(n);
+  const fill = at.slice(0, keyCount);
+  for (let i = 0; i < n; i++) order[fill[key[i]]++] = i;
+
+  let paired = 0;
+  let unpairedStarts = 0;
+  let unpairedEnds = 0;
+  // The open flows of the key, oldest first, as their last point so far, and whether an s began them.
+  const open: number[] = [];
+  const begunByS: boolean[] = [];
+  for (let k = 0; k < keyCount; k++) {
+    const points = order.subarray(at[k], at[k + 1]);
+    let inOrder = true;
+    for (let j = 1; j < points.length && inOrder; j++) inOrder = ts[points[j - 1]] <= ts[points[j]];
+    if (!inOrder) points.sort((a, b) => ts[a] - ts[b] || a - b);
+    let head = 0;
+    let lastEnded = -1;
+    open.length = begunByS.length = 0;
+    for (const i of points) {
+      const ph = phase[i];
+      if (ph === S || (ph === T && head === open.length)) {
+        open.push(i);
+        begunByS.push(ph === S);
+      } else if (ph === T) {
+        from[i] = open[head];
+        open[head] = i;
+      } else if (ph === F) {
+        if (head < open.length) {
+          lastEnded = open[head++];
+          paired++;
+        }
+        if (lastEnded >= 0) from[i] = lastEnded;
+        else unpairedEnds++;
+      }
+    }
+    for (let j = head; j < open.length; j++) if (begunByS[j]) unpairedStarts++;
+  }
+  return { from, paired, unpairedStarts, unpairedEnds };
+}
