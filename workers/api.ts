@@ -4,6 +4,7 @@
 
 import type {
   FindHit,
+  LaneInfo,
   FindQuery,
   LoadProgress,
   QueryResult,
@@ -72,6 +73,8 @@ export interface TraceWorkerApi {
   callTree(q: CallTreeQuery): Promise<CallTree>;
   /** HTA-grade temporal / kernel type / idle / launch figures of a range or the whole trace (workers/analysis/overview.ts). */
   overview(q: OverviewQuery): Promise<TraceOverview>;
+  /** Adds a GPU queue length counter lane per stream (once) and returns them (workers/analysis/overviewQueue.ts). */
+  gpuQueueLanes(): Promise<LaneInfo[]>;
   /** One selection's per-name totals and step time, for the comparison view (workers/analysis/compareTotals.ts). */
   selectionTotals(q: TotalsQuery): Promise<SelectionTotals>;
   /** Per step, one compared name's time and its longest instance (workers/analysis/compareTotals.ts). */

@@ -15,6 +15,7 @@ import { idleGaps } from './analysis/idleGaps';
 import { allocations } from './analysis/allocations';
 import { callTree } from './analysis/callTree';
 import { overview } from './analysis/overview';
+import { addQueueLanes } from './analysis/overviewQueue';
 import type { OverviewQuery } from '../src/model/overviewTypes';
 import { nameInSteps, selectionTotals, type StepNameQuery, type TotalsQuery } from './analysis/compareTotals';
 import { sliceArgs, sliceTable } from './analysis/sliceTable';
@@ -107,6 +108,9 @@ const api: TraceWorkerApi = {
   },
   async overview(q: OverviewQuery) {
     return overview(loaded(), q);
+  },
+  async gpuQueueLanes() {
+    return addQueueLanes(loaded());
   },
   async selectionTotals(q: TotalsQuery) {
     return selectionTotals(loaded(), q);

@@ -120,6 +120,8 @@ export interface AppState {
   startLoading(entries: { key: string; name: string; source: TraceSource }[]): void;
   setProgress(key: string, p: LoadProgress): void;
   traceLoaded(key: string, result: TraceLoadResult): void;
+  /** Lanes a trace's worker made after loading (GPU queue length); ids already present are skipped. */
+  addLanes(key: string, lanes: LaneInfo[]): void;
   /** Shift one trace on the axis (view transform; stored columns never change). */
   setTraceOffset(key: string, offsetNs: number): void;
   fail(message: string): void;
@@ -228,6 +230,14 @@ export const useStore = create<AppState>()((set, get) => ({
       traceState: get().traceState === 'error' ? 'error' : 'loading',
       firstFrameMs: allReady ? null : get().firstFrameMs,
     });
+  },
+
+  addLanes(key, added) {
+    const have = new Set(get().lanes.map((l) => l.id));
+    const fresh = added.filter((l) => !have.has(l.id));
+    if (!fresh.length) return;
+    const traces = get().traces.map((t) => (t.key === key && t.result ? { ...t, result: { ...t.result, lanes: [...t.result.lanes, ...fresh] } } : t));
+    set({ traces, lanes: traces.filter((t) => t.result).flatMap((t) => t.result!.lanes) });
   },
 
   setTraceOffset(key, offsetNs) {

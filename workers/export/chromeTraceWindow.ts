@@ -69,6 +69,7 @@ export function chromeTraceWindow(index: TraceIndex, opts: WindowExportOptions):
     }
   }
   for (const c of index.counters.values()) {
+    if (c.derived) continue;
     const src = c.source;
     for (let j = 0; j < c.t.length; j++) {
       const s = c.t[j];

@@ -16,6 +16,8 @@ export interface CounterPlan {
   values: Float64Array[];
   /** Each sample's source event (aligned with t), so an export can write it back as it was. */
   source: CounterSource;
+  /** Computed from other events (GPU queue length, workers/analysis/overviewQueue.ts): no source events, never exported. */
+  derived?: boolean;
 }
 
 /** The raw fields of the events behind counter samples (string ids; kind: RawKind), in the narrowest arrays that hold them. */

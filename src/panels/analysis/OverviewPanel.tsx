@@ -8,7 +8,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { TraceOverview } from '../../model/overviewTypes';
 import { formatDuration } from '../../model/time';
 import { overviewOfTraces, type TraceOverviewRow } from '../../state/overviewReport';
-import { errorText } from '../../state/traceClient';
+import { errorText, traceWorker } from '../../state/traceClient';
 import { useStore } from '../../state/store';
 import { fitSpan } from '../../timeline/viewportMath';
 import { worstRank, type RankHighlight } from '../../../workers/analysis/overviewRanks';
@@ -56,6 +56,16 @@ export function OverviewPanel({ trace, width, onPickTrace }: { trace: string; wi
   const highlights = useMemo(() => METRICS.map((m) => (m.higherIsWorse === null ? NONE : worstRank(rows.map((r) => m.value(r.overview)), m.higherIsWorse))), [rows]);
   const picked = rows.find((r) => r.trace === trace) ?? rows[0];
 
+  const [queueLanes, setQueueLanes] = useState<'none' | 'adding' | 'shown'>('none');
+  const addQueueLanes = async () => {
+    setQueueLanes('adding');
+    for (const t of useStore.getState().traces.filter((x) => x.result)) {
+      const lanes = await traceWorker(t.key)?.gpuQueueLanes();
+      if (lanes) useStore.getState().addLanes(t.key, lanes);
+    }
+    setQueueLanes('shown');
+  };
+
   const open = (r: TraceOverviewRow) => {
     onPickTrace(r.trace);
     const o = r.overview;
@@ -99,6 +109,15 @@ export function OverviewPanel({ trace, width, onPickTrace }: { trace: string; wi
           {rows.length} {rows.length === 1 ? 'trace' : 'traces'} · {range && range.endNs !== range.startNs ? 'the selected range' : 'whole traces'}
         </span>
         <span className="spacer" />
+        <button
+          className="button small"
+          onClick={() => void addQueueLanes()}
+          disabled={queueLanes !== 'none' || noGpu}
+          data-testid="overview-queue-lanes"
+          title="Add a counter lane under each GPU stream: operations launched and not yet finished"
+        >
+          {queueLanes === 'shown' ? 'Queue length lanes added' : 'Add GPU queue length lanes'}
+        </button>
         <button className="button small" onClick={exportCsv} disabled={!rows.length} data-testid="overview-csv">
           CSV
         </button>
@@ -169,6 +188,10 @@ export function OverviewPanel({ trace, width, onPickTrace }: { trace: string; wi
             <b>Kernel launch statistics</b> (get_cuda_kernel_launch_stats): launch delay = GPU start − end of the launch call (cudaLaunchKernel, cudaMemcpyAsync, …), clipped
             at 0, outliers above 100 µs; short kernels: call ≤ 50 µs and GPU time shorter than the call; runtime outliers: calls over 50 µs. Not the details panel's launch
             latency (GPU start − call start).
+          </li>
+          <li>
+            <b>GPU queue length</b> (a counter lane per stream, added by the button above): operations launched and not yet finished, each from the start of the call
+            that launched it (every kernel of a CUDA graph launch counts) to its end; never negative.
           </li>
           <li>The underlined cell is the worst rank on that metric (most idle or non-compute time, least compute or overlap, longest launch delay), red and marked "outlier" when its robust z-score over the ranks exceeds 3; the chart outlines the rank worst on idle.</li>
         </ul>

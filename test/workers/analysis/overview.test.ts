@@ -6,6 +6,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { overview } from '../../../workers/analysis/overview';
+import { addQueueLanes, gpuQueueLengths } from '../../../workers/analysis/overviewQueue';
 import { externalText, loadExternal, loadText } from '../../support/corpus';
 import { unionLength, type RefEvent } from './reference';
 
@@ -241,4 +242,55 @@ describe('overview: HTA traces against an independent computation', () => {
       expect(Math.abs(o.launch.meanDelayNs! / US - hta.launch[1])).toBeLessThan(0.01);
     });
   }
+});
+
+describe('GPU queue length', () => {
+  it('counts the hand-made stream 7 from each launch call to its operation’s end', async () => {
+    const index = await loadText(handTrace());
+    const s7 = gpuQueueLengths(index).find((s) => s.lane.info.tid === '7')!;
+    // Launches at 90, 95, 250, 263 µs; ends at 150, 200, 320, 450 µs.
+    expect([...s7.length]).toEqual([1, 2, 1, 0, 1, 2, 1, 0]);
+    expect([...s7.t].map((t) => (t - s7.t[0]) / US)).toEqual([0, 5, 60, 110, 160, 173, 230, 360]);
+    const lanes = addQueueLanes(index);
+    expect(lanes.map((l) => [l.name, l.kind, l.counter!.max])).toEqual([
+      ['stream 7 · queue length', 'counter', 2],
+      ['stream 20 · queue length', 'counter', 2],
+    ]);
+    expect(addQueueLanes(index)).toBe(lanes);
+    expect(index.counters.get(lanes[0].id)!.derived).toBe(true);
+  });
+
+  // HTA's queue length summary of this trace (stream: max, mean): 7: 946, 656.7; 25: 4, 1.36;
+  // 27: 17, 3.57; 84: 3, 1.46; 285 and 363: 4, 2.75 (with the last step: 7 alone has 9680 samples).
+  // HTA joins each launch call to one kernel; here every kernel of a graph launch counts.
+  it('never goes negative where HTA’s did, and matches a count from the raw JSON', async () => {
+    const path = 'kineto/hta__negative_queue_length_values_check__rank0.json.gz';
+    const series = gpuQueueLengths(await loadExternal(path));
+    const events = (JSON.parse(externalText(path)) as { traceEvents: RefEvent[] }).traceEvents;
+    const launch = new Map<number, number>();
+    for (const e of events) if (e.ph === 'X' && (e.cat === 'cuda_runtime' || e.cat === 'cuda_driver') && e.args?.correlation !== undefined) launch.set(Number(e.args.correlation), e.ts);
+    const base = Math.trunc(events.find((e) => e.ph === 'X')!.ts);
+    const at = (us: number) => Math.round((us - base) * US);
+    const byStream = new Map<string, { enq: number[]; end: number[] }>();
+    for (const e of events) {
+      if (e.ph !== 'X' || !GPU_OPS.has(e.cat ?? '')) continue;
+      const s = byStream.get(String(e.tid)) ?? { enq: [], end: [] };
+      const call = launch.get(Number(e.args?.correlation));
+      s.enq.push(Math.min(call === undefined ? e.ts : call, e.ts));
+      s.end.push(at(e.ts) + Math.round(e.dur! * US));
+      byStream.set(String(e.tid), s);
+    }
+    expect(series.map((s) => s.lane.info.tid).sort()).toEqual([...byStream.keys()].sort());
+    for (const s of series) {
+      const ref = byStream.get(s.lane.info.tid)!;
+      const enq = ref.enq.map(at).sort((x, y) => x - y);
+      const end = [...ref.end].sort((x, y) => x - y);
+      const atOrBefore = (list: number[], t: number) => list.filter((x) => x <= t).length;
+      // The reference's clock: its first enqueue is the series' first sample.
+      const shift = enq[0] - s.t[0];
+      expect(Math.min(...s.length)).toBeGreaterThanOrEqual(0);
+      const step = Math.max(1, Math.floor(s.t.length / 400));
+      for (let i = 0; i < s.t.length; i += step) expect(s.length[i]).toBe(atOrBefore(enq, s.t[i] + shift) - atOrBefore(end, s.t[i] + shift));
+    }
+  });
 });
