@@ -9,11 +9,20 @@
 //   one id run first in, first out);
 // - an `f` with no flow open joins the flow that ended last (fan-out: Kineto writes one f per
 //   kernel of a cudaGraphLaunch, all with the launch's id);
-// - a `t` with no flow open starts one (not counted as a start: it has none).
+// - a `t` with no flow open continues the key's last point (Chrome's LatencyInfo flows go on
+//   after an f), or starts a flow when the key has none yet (not counted as a start).
 
 const S = 's'.charCodeAt(0);
 const T = 't'.charCodeAt(0);
 const F = 'f'.charCodeAt(0);
+
+const enum Began {
+  Start,
+  /** A t with nothing before it. */
+  Step,
+  /** A t after the key's flow ended: the same flow, going on (already counted). */
+  Reopened,
+}
 
 export interface FlowHops {
   /** Per point: the point it is linked from, −1 for none (a start, or an end that no flow reached). */
@@ -39,9 +48,9 @@ export function flowHops(key: Uint32Array, phase: Uint8Array, ts: Float64Array, 
   let paired = 0;
   let unpairedStarts = 0;
   let unpairedEnds = 0;
-  // The open flows of the key, oldest first, as their last point so far, and whether an s began them.
+  // The open flows of the key, oldest first, as their last point so far, and how they began.
   const open: number[] = [];
-  const begunByS: boolean[] = [];
+  const began: Began[] = [];
   for (let k = 0; k < keyCount; k++) {
     const points = order.subarray(at[k], at[k + 1]);
     let inOrder = true;
@@ -49,25 +58,28 @@ export function flowHops(key: Uint32Array, phase: Uint8Array, ts: Float64Array, 
     if (!inOrder) points.sort((a, b) => ts[a] - ts[b] || a - b);
     let head = 0;
     let lastEnded = -1;
-    open.length = begunByS.length = 0;
+    let lastPoint = -1;
+    open.length = began.length = 0;
     for (const i of points) {
       const ph = phase[i];
       if (ph === S || (ph === T && head === open.length)) {
+        if (ph === T && lastPoint >= 0) from[i] = lastPoint;
         open.push(i);
-        begunByS.push(ph === S);
+        began.push(ph === S ? Began.Start : lastPoint >= 0 ? Began.Reopened : Began.Step);
       } else if (ph === T) {
         from[i] = open[head];
         open[head] = i;
       } else if (ph === F) {
         if (head < open.length) {
+          if (began[head] !== Began.Reopened) paired++;
           lastEnded = open[head++];
-          paired++;
         }
         if (lastEnded >= 0) from[i] = lastEnded;
         else unpairedEnds++;
       }
+      if (from[i] >= 0 || ph !== F) lastPoint = i;
     }
-    for (let j = head; j < open.length; j++) if (begunByS[j]) unpairedStarts++;
+    for (let j = head; j < open.length; j++) if (began[j] === Began.Start) unpairedStarts++;
   }
   return { from, paired, unpairedStarts, unpairedEnds };
 }
