@@ -110,5 +110,18 @@ test('Overview of the two-rank NCCL pair: HTA figures per rank, worst rank, open
   expect(csv).toHaveLength(3);
   expect(csv[0].startsWith('trace,span_ns,idle_ns')).toBe(true);
   await shot(page, 'overview-rank1-opened');
+
+  // GPU queue length lanes: one counter lane under each stream of both ranks (5 streams each), never negative.
+  await page.getByTestId('overview-queue-lanes').click();
+  await expect(page.getByTestId('overview-queue-lanes')).toHaveText('Queue length lanes added');
+  const queues = (await tl(page, (a) => a.summary())).lanes.filter((l) => l.kind === 'counter' && l.name.endsWith('queue length'));
+  expect(queues.map((l) => `${l.trace} ${l.name}`).sort()).toEqual(
+    ['sampled_rank-0', 'sampled_rank-1'].flatMap((t) => ['7', '23', '25', '84', '203'].map((s) => `${t} stream ${s} · queue length`)).sort(),
+  );
+  const header = page.locator(`[data-testid="lane-header"][data-lane-id="${queues.find((l) => l.trace === 'sampled_rank-1' && l.name.startsWith('stream 7 '))!.id}"]`);
+  await header.scrollIntoViewIfNeeded();
+  await expect(header).toBeVisible();
+  await waitIdle(page);
+  await shot(page, 'overview-queue-lanes');
   expect(errors).toEqual([]);
 });
