@@ -10,18 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
+import type { RefEvent as RawEvent } from '../test/workers/analysis/reference';
 import { corpusPath, openApp, openByDrop, openByDropMany, shot, tl, waitIdle, waitReady, type FoundEvent } from './helpers';
-
-interface RawEvent {
-  ph: string;
-  cat?: string;
-  name: string;
-  pid: number | string;
-  tid: number | string;
-  ts: number;
-  dur?: number;
-  args?: Record<string, unknown>;
-}
 
 function rawTrace(file: string): { base: number; events: RawEvent[] } {
   const doc = JSON.parse(gunzipSync(readFileSync(corpusPath(file))).toString('utf8')) as { baseTimeNanoseconds: number; traceEvents: RawEvent[] };

@@ -300,6 +300,34 @@ export function SlicesPanel() {
     });
   const sortBy = (col: string) => setSort((s) => (s.col === col ? { col, desc: !s.desc } : { col, desc: col !== 'name' && col !== 'lane' && col !== 'thread' && col !== 'start' }));
   const sortGroupsBy = (col: string) => setGroupSort((s) => (s.col === col ? { col, desc: !s.desc } : { col, desc: col !== 'label' }));
+  // One table: the groups, or the slices (a group row lists its slices; a slice row selects it).
+  const table: Parameters<typeof VirtualTable>[0] = groupBy
+    ? {
+        columns: GROUP_COLUMNS,
+        count: groups.length,
+        cell: groupCell,
+        sort: groupSort,
+        onSort: sortGroupsBy,
+        onRowClick: (i) => {
+          setDrill({ by: groupBy, key: groups[i].key, label: groups[i].label });
+          setGroupBy(null);
+        },
+        rowAttrs: (i) => ({ 'data-group': groups[i].label, 'data-count': groups[i].count, 'data-dur-ns': Math.round(groups[i].durNs), 'data-bytes': groups[i].bytes ?? '', title: 'List the slices of this group' }),
+        testId: 'slices-groups',
+        rowTestId: 'slices-group-row',
+      }
+    : {
+        columns: sliceColumns,
+        count: order.length,
+        cell: sliceCell,
+        sort,
+        onSort: sortBy,
+        onRowClick: openRow,
+        onVisible,
+        rowAttrs: (i) => ({ 'data-name': rows.name[order[i]], 'data-start-ns': Math.round(rows.start[order[i]]), 'data-dur-ns': Math.round(rows.dur[order[i]]) }),
+        testId: 'slices-table',
+        rowTestId: 'slices-row',
+      };
   const r = range && range.endNs > range.startNs ? range : null;
   const what = searchIds ? 'search hits' : 'slices';
   const where = r ? `overlapping ${formatDuration(r.startNs)} – ${formatDuration(r.endNs)}` : 'in the whole trace';
@@ -378,36 +406,8 @@ export function SlicesPanel() {
       {error && <p className="drawer-empty error-text">Could not read: {error}</p>}
       {!visibleRows.length ? (
         <p className="drawer-empty">{searchIds ? 'No search hits in this range.' : 'No slices in this range.'}</p>
-      ) : groupBy ? (
-        allRead && (
-          <VirtualTable
-            columns={GROUP_COLUMNS}
-            count={groups.length}
-            cell={groupCell}
-            sort={groupSort}
-            onSort={sortGroupsBy}
-            onRowClick={(i) => {
-              setDrill({ by: groupBy, key: groups[i].key, label: groups[i].label });
-              setGroupBy(null);
-            }}
-            rowAttrs={(i) => ({ 'data-group': groups[i].label, 'data-count': groups[i].count, 'data-dur-ns': Math.round(groups[i].durNs), 'data-bytes': groups[i].bytes ?? '', title: 'List the slices of this group' })}
-            testId="slices-groups"
-            rowTestId="slices-group-row"
-          />
-        )
       ) : (
-        <VirtualTable
-          columns={sliceColumns}
-          count={order.length}
-          cell={sliceCell}
-          sort={sort}
-          onSort={sortBy}
-          onRowClick={openRow}
-          onVisible={onVisible}
-          rowAttrs={(i) => ({ 'data-name': rows.name[order[i]], 'data-start-ns': Math.round(rows.start[order[i]]), 'data-dur-ns': Math.round(rows.dur[order[i]]) })}
-          testId="slices-table"
-          rowTestId="slices-row"
-        />
+        (!groupBy || allRead) && <VirtualTable key={table.testId} {...table} />
       )}
     </div>
   );
