@@ -94,6 +94,19 @@ describe('parallel fragments of a Chrome trace', () => {
     }
   });
 
+  it.each(['catapult__multiple_input_latency', 'catapult__webview'])('matches async operations, their steps and flows (v1 steps, v2 bind_id) of %s across fragments exactly as one pass does (issue 20)', (file) => {
+    const bytes = enc.encode(externalText(`chrome-trace/${file}.json.gz`));
+    const one = sequential(bytes);
+    const hops = (index: TraceIndex) => Array.from({ length: index.raw.flows.key.length }, (_, i) => [index.flowIndex.hopFromOf(i), index.flowIndex.point(i).lane, index.flowIndex.point(i).eventIdx]);
+    for (const n of [2, 3, 5]) {
+      const merged = inFragments(bytes, n);
+      expect(merged).not.toBeNull();
+      expect(allSlices(merged!)).toEqual(allSlices(one));
+      expect(snapshot(merged!)).toEqual(snapshot(one));
+      expect(hops(merged!)).toEqual(hops(one));
+    }
+  });
+
   it('matches B/E by time when the ends come backwards and from other fragments', () => {
     // Per thread t: depth nested B at t, t+1, … µs, then its E listed backwards in time, threads interleaved.
     const depth = 3000;
