@@ -33,6 +33,8 @@ export type DebugWorker = 'hang' | 'exit' | 'gunzip-exit';
  * synchronous loops.
  */
 export interface TraceWorkerApi {
+  /** Starts, ahead of a load, the helper workers a big file will need (a worker started before the user picks a file). */
+  prepare(): void;
   /** The events of a time window as a gzipped Chrome trace (workers/export/chromeTraceWindow.ts). */
   exportWindow(q: WindowExportOptions): Promise<Uint8Array>;
   /**

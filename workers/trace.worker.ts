@@ -20,6 +20,7 @@ import type { OverviewQuery } from '../src/model/overviewTypes';
 import { nameInSteps, selectionTotals, type StepNameQuery, type TotalsQuery } from './analysis/compareTotals';
 import { sliceArgs, sliceTable } from './analysis/sliceTable';
 import { loadTrace } from './ingest/loadTrace';
+import { warmFragmentWorkers } from './ingest/parallelParse';
 import type { TraceIndex } from './index/traceIndex';
 import type { CategoryRule } from './lanes/categoryRules';
 import { debugStop, holdLifeline } from './heartbeat';
@@ -36,6 +37,9 @@ function loaded(): TraceIndex {
 }
 
 const api: TraceWorkerApi = {
+  prepare() {
+    warmFragmentWorkers();
+  },
   async exportWindow(q: WindowExportOptions) {
     const gz = await gzipText(chromeTraceWindow(loaded(), q));
     return Comlink.transfer(gz, [gz.buffer as ArrayBuffer]);

@@ -87,6 +87,25 @@ function errorText(e: unknown): string {
   return 'Unknown error';
 }
 
+function startTraceWorker(label: string): { worker: Worker; name: string; api: Comlink.Remote<TraceWorkerApi> } {
+  const name = uniqueWorkerName(label);
+  const worker = new Worker(new URL('../../workers/trace.worker.ts', import.meta.url), { type: 'module', name });
+  return { worker, name, api: Comlink.wrap<TraceWorkerApi>(worker) };
+}
+
+/** A trace worker started before the first file is chosen: its start-up and its helpers' are not on the way to the first frame. */
+let spare: ReturnType<typeof startTraceWorker> | null = null;
+
+/**
+ * Starts the worker the next load takes (called once the page is up). Only one, and only
+ * before the first load: an idle worker after that would hold memory for nothing.
+ */
+export function prepareTraceWorker(): void {
+  if (spare || session > 0 || typeof Worker === 'undefined') return;
+  spare = startTraceWorker('trace');
+  void spare.api.prepare();
+}
+
 export function terminateAll(): void {
   for (const c of clients.values()) {
     c.unwatch();
@@ -115,10 +134,11 @@ export function loadSources(sources: TraceSource[], opts: { budgetMB?: number } 
   const store = useStore.getState();
   store.startLoading(entries);
   for (const entry of entries) {
-    const name = uniqueWorkerName(`trace ${entry.key}`);
-    const worker = new Worker(new URL('../../workers/trace.worker.ts', import.meta.url), { type: 'module', name });
+    const started = spare ?? startTraceWorker(`trace ${entry.key}`);
+    spare = null;
+    const { worker, name } = started;
     const calls = new CallTracker();
-    const api = calls.wrap(Comlink.wrap<TraceWorkerApi>(worker), ['load']);
+    const api = calls.wrap(started.api, ['load']);
     // The heartbeat (workers/heartbeat.ts): the worker's lifeline, and its progress while it loads.
     let phase: LoadProgress['phase'] = 'read';
     let lastProgress = 0;

@@ -20,9 +20,9 @@ export const PARALLEL_MIN_BYTES = 48 << 20;
 /** How far past a piece's nominal start we look for an event boundary (a second, longer look past huge events). */
 const CUT_WINDOWS = [64 << 10, 1 << 20];
 /** Pieces per thread: the last piece is what one thread may wait for at the end. */
-const PIECES_PER_THREAD = 8;
+const PIECES_PER_THREAD = 16;
 /** Pieces are no smaller than this (each is a fragment to merge, and a read or a ranged GET to start). */
-const MIN_PIECE_BYTES = 4 << 20;
+const MIN_PIECE_BYTES = 2 << 20;
 
 /** A File: its args are read back from it later (FileReaderSync), so that must exist too. */
 export function canParseInParallel(file: Blob): boolean {
@@ -50,7 +50,7 @@ interface Helper {
  */
 const spare: { worker: Worker; name: string }[] = [];
 
-/** Starts the fragment workers the next big load will use (in the trace worker, once idle). */
+/** Starts the fragment workers the next big load will use (a trace worker started ahead of its file). */
 export function warmFragmentWorkers(): void {
   if (typeof Worker === 'undefined' || !('FileReaderSync' in globalThis)) return;
   while (spare.length < fragmentCount() - 1) spare.push(newFragmentWorker());
@@ -207,8 +207,7 @@ export async function parseInParallel(
     return { raw, importer };
   } finally {
     signal?.removeEventListener('abort', stopAll);
-    // Done, or a piece failed and the others are of no use now; the next load gets fresh helpers.
+    // Done, or a piece failed and the others are of no use now.
     stopAll();
-    setTimeout(warmFragmentWorkers, 1000);
   }
 }
