@@ -17,8 +17,7 @@ import { fitSpan } from '../../timeline/viewportMath';
 import { COMPARE_KINDS, compareSelections, largestStepDifference, type CompareKind, type CompareRow } from '../../../workers/analysis/compare';
 import type { SelectionTotals } from '../../../workers/analysis/compareTotals';
 import { classRow, type KernelClass } from '../../../workers/analysis/kernelClass';
-import { TableShell } from './TableShell';
-import { csvCell, downloadText, type QueryState } from './useTraceQuery';
+import { csvCell, downloadText, StatusLine, type QueryState } from './useTraceQuery';
 import { highlightInstances } from './highlightInstances';
 import './kernelClasses.css';
 
@@ -230,57 +229,73 @@ export function ComparePanel() {
       {selections.length < 2 ? (
         <p className="drawer-empty">Pick two or more selections to compare: open two traces, mark stages (Shift+M), or add the selected range (a step from the Steps tab) with “+ add…”.</p>
       ) : (
-        <TableShell
-          state={state}
-          count={rows.length}
-          empty={comparison?.hidden ? 'Every difference is under the threshold.' : 'Nothing of this kind in these selections.'}
-          testId="compare-table"
-          head={
-            <>
-              <th>{COMPARE_KINDS.find((k) => k.kind === kind)?.label}</th>
-              {names.map((n, i) => (
-                <CellHeads key={i} label={n} />
-              ))}
-              {names.slice(1).map((n, i) => (
-                <DeltaHeads key={i} label={names.length > 2 ? n : ''} sortHead={sortHead} />
-              ))}
-            </>
-          }
-        >
-          {rows.slice(0, MAX_ROWS).map((r) => (
-            <tr
-              key={`${r.kind}|${r.name}`}
-              className="compare-row"
-              onClick={() => void open(r)}
-              data-testid="compare-row"
-              data-name={r.name}
-              data-kind={r.kind}
-              data-delta-ns={Math.round(r.deltaNs[r.deltaNs.length - 1])}
-              data-delta-per-step-ns={r.deltaPerStepNs[r.deltaPerStepNs.length - 1] === null ? '' : Math.round(r.deltaPerStepNs[r.deltaPerStepNs.length - 1]!)}
-              title={pair ? `${r.name}\nClick: the step where it differs most, lined up in both traces` : r.name}
-            >
-              <td className="mono compare-name">{r.kind === 'kernel class' ? classRow(r.name as KernelClass).label : labels?.get(r.name) ?? r.name}</td>
-              {r.cells.map((c, i) => (
-                <Cells key={i} c={c} />
-              ))}
-              {r.deltaNs.slice(1).map((d, i) => (
-                <DeltaCells key={i} d={d} step={r.deltaPerStepNs[i + 1]} />
-              ))}
-            </tr>
-          ))}
-        </TableShell>
+        <>
+          <StatusLine state={state} empty={state.data && !rows.length ? (comparison?.hidden ? 'Every difference is under the threshold.' : 'Nothing of this kind in these selections.') : false} />
+          {rows.length > 0 && (
+            <div className="table-scroll">
+              <table className="analysis-table compare-table" data-testid="compare-table" data-total-rows={rows.length}>
+                <thead>
+                  <tr className="compare-groups">
+                    <th rowSpan={2} className="compare-name">
+                      {COMPARE_KINDS.find((k) => k.kind === kind)?.label}
+                    </th>
+                    {names.map((n, i) => (
+                      <th key={i} colSpan={4} className="group-start" title={n}>
+                        {i === 0 ? 'baseline' : pair ? 'candidate' : `#${i + 1}`} · {clip(n, 40)}
+                      </th>
+                    ))}
+                    {names.slice(1).map((n, i) => (
+                      <th key={`d${i}`} colSpan={2} className="group-start" title={n}>
+                        Δ {names.length > 2 ? clip(n, 24) : 'candidate − baseline'}
+                      </th>
+                    ))}
+                  </tr>
+                  <tr>
+                    {names.map((_, i) => (
+                      <CellHeads key={i} />
+                    ))}
+                    {names.slice(1).map((_, i) => (
+                      <DeltaHeads key={i} sortHead={sortHead} />
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.slice(0, MAX_ROWS).map((r) => (
+                    <tr
+                      key={`${r.kind}|${r.name}`}
+                      className="compare-row"
+                      onClick={() => void open(r)}
+                      data-testid="compare-row"
+                      data-name={r.name}
+                      data-kind={r.kind}
+                      data-delta-ns={Math.round(r.deltaNs[r.deltaNs.length - 1])}
+                      data-delta-per-step-ns={r.deltaPerStepNs[r.deltaPerStepNs.length - 1] === null ? '' : Math.round(r.deltaPerStepNs[r.deltaPerStepNs.length - 1]!)}
+                      title={pair ? `${r.name}\nClick: the step where it differs most, lined up in both traces` : `${r.name}\nClick: outline its instances`}
+                    >
+                      <td className="mono compare-name">{r.kind === 'kernel class' ? classRow(r.name as KernelClass).label : labels?.get(r.name) ?? r.name}</td>
+                      {r.cells.map((c, i) => (
+                        <Cells key={i} c={c} />
+                      ))}
+                      {r.deltaNs.slice(1).map((d, i) => (
+                        <DeltaCells key={i} d={d} step={r.deltaPerStepNs[i + 1]} />
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
       )}
       {rows.length > MAX_ROWS && <p className="muted compare-note">{rows.length - MAX_ROWS} more rows in the CSV.</p>}
     </div>
   );
 }
 
-function CellHeads({ label }: { label: string }) {
+function CellHeads() {
   return (
     <>
-      <th className="num group-start" title={label}>
-        {clip(label, 22)} count
-      </th>
+      <th className="num group-start">count</th>
       <th className="num">total</th>
       <th className="num">mean</th>
       <th className="num" title="Time inside the selection's steps ÷ its steps">
@@ -290,12 +305,11 @@ function CellHeads({ label }: { label: string }) {
   );
 }
 
-function DeltaHeads({ label, sortHead }: { label: string; sortHead: (key: SortKey, label: string, title: string) => React.ReactNode }) {
-  const suffix = label ? ` ${clip(label, 16)}` : '';
+function DeltaHeads({ sortHead }: { sortHead: (key: SortKey, label: string, title: string) => React.ReactNode }) {
   return (
     <>
-      {sortHead('delta', `Δ total${suffix}`, 'Total minus the baseline’s; sorted by its size')}
-      {sortHead('deltaStep', `Δ per step${suffix}`, 'Per-step mean minus the baseline’s; sorted by its size')}
+      {sortHead('delta', 'total', 'Total minus the baseline’s; sorted by its size')}
+      {sortHead('deltaStep', 'per step', 'Per-step mean minus the baseline’s; sorted by its size')}
     </>
   );
 }

@@ -7,6 +7,7 @@ import { useMemo, useState } from 'react';
 import { scaleLinear } from 'd3';
 import type { KernelTotal, RangeStats } from '../../model/analysisTypes';
 import { formatDuration } from '../../model/time';
+import { useStore } from '../../state/store';
 import { distinctShortNames } from '../../timeline/kernelNames';
 import { classRow, type KernelClass } from '../../../workers/analysis/kernelClass';
 import { formatShare, StatusLine, useTraceQuery } from './useTraceQuery';
@@ -52,6 +53,10 @@ export function KernelChart({ trace, span, width }: { trace: string; span: { sta
   const highlight = (name: string) => {
     setPicked(name);
     highlightInstances(name, 'gpu');
+    // Bring the device's lanes on screen, where the outlines are.
+    const st = useStore.getState();
+    const lane = st.lanes.find((l) => l.trace === trace && l.kind === 'gpu');
+    if (lane) st.requestScroll(lane.id);
   };
 
   let y = 0;
