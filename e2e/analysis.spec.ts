@@ -68,7 +68,8 @@ test.describe('analysis on llm_decode_small', () => {
     await page.getByTestId('analysis-tab-kernels').click();
     const bars = page.getByTestId('kernel-bar');
     await expect(bars.first()).toBeAttached();
-    const chart = await bars.evaluateAll((els) => els.map((e) => ({ name: e.getAttribute('data-name')!, share: Number(e.getAttribute('data-share')) })));
+    // Bars are grouped by kernel class: ranked here by their totals.
+    const chart = (await bars.evaluateAll((els) => els.map((e) => ({ name: e.getAttribute('data-name')!, share: Number(e.getAttribute('data-share')), total: Number(e.getAttribute('data-total-ns')) })))).sort((x, y) => y.total - x.total);
     // Reference from the automation API: GPU slices clipped to the range, grouped by the
     // name hash of their keys; the projected user ranges (prefill, decode_step) left out.
     const hits = await tl(page, (api) => api.find({ regex: '.', laneKind: 'gpu', limit: 100000 }));
