@@ -2,22 +2,14 @@
 // type breakdowns; communication_analysis.py: communication–computation overlap), from the
 // operations' intervals by type. Pure: intervals in, figures out.
 
-import type { GpuOpType, KernelTypeTime } from '../../src/model/overviewTypes';
+import type { GpuOpType, KernelTypeTime, TraceOverview } from '../../src/model/overviewTypes';
 import { mergeIntervals, type MergedIntervals } from './gpuBusy';
 
 /** HTA's order of kernel types, which is also the order of names in an overlap label. */
 export const GPU_OP_TYPES: readonly GpuOpType[] = ['computation', 'communication', 'memory'];
 
-export interface TimeBreakdown {
-  startNs: number | null;
-  endNs: number | null;
-  spanNs: number;
-  idleNs: number;
-  computeNs: number;
-  nonComputeNs: number;
-  overlapPct: number | null;
-  kernelTypes: KernelTypeTime[];
-}
+/** The time figures of a TraceOverview. */
+export type TimeBreakdown = Pick<TraceOverview, 'startNs' | 'endNs' | 'spanNs' | 'idleNs' | 'computeNs' | 'nonComputeNs' | 'overlapPct' | 'kernelTypes'>;
 
 function length(m: MergedIntervals): number {
   let n = 0;

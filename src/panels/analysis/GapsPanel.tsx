@@ -13,6 +13,7 @@ import { fitSpan } from '../../timeline/viewportMath';
 import { PrevNext } from './PrevNext';
 import { RowButton } from './RowButton';
 import { TableShell } from './TableShell';
+import { ThresholdInput } from './ThresholdInput';
 import { useTraceQuery } from './useTraceQuery';
 
 export function GapsPanel({ trace }: { trace: string }) {
@@ -52,20 +53,7 @@ export function GapsPanel({ trace }: { trace: string }) {
   return (
     <div className="gaps-panel">
       <div className="drawer-toolbar">
-        <label>
-          Longer than{' '}
-          <input
-            className="threshold-input"
-            type="number"
-            min={0}
-            step={0.1}
-            value={thresholdMs}
-            onChange={(e) => setThresholdMs(Number(e.currentTarget.value) || 0)}
-            data-testid="gap-threshold"
-            aria-label="Gap threshold in milliseconds"
-          />{' '}
-          ms
-        </label>
+        <ThresholdInput label="Longer than" unit="ms" value={thresholdMs} step={0.1} onChange={setThresholdMs} testId="gap-threshold" ariaLabel="Gap threshold in milliseconds" />
         <PrevNext count={gaps.length} current={current} open={open} keys={[',', '.']} what="gap" />
         <ScopeLabel scope={scope} count={gaps.length} what="gaps" testId="gaps-scope" />
         <span className="muted">{formatDuration(total)} idle · , / . previous / next</span>

@@ -16,6 +16,7 @@ import { DEFAULT_KERNEL_WAIT_NS } from '../../../workers/analysis/overviewIdle';
 import { csvCell, downloadText, formatShare, StatusLine, type QueryState } from './useTraceQuery';
 import { OverviewChart } from './OverviewChart';
 import { OverviewDetails } from './OverviewDetails';
+import { ThresholdInput } from './ThresholdInput';
 
 const NONE: RankHighlight = { index: -1, outlier: false };
 
@@ -91,20 +92,16 @@ export function OverviewPanel({ trace, width, onPickTrace }: { trace: string; wi
   return (
     <div className="overview-panel" data-testid="overview-panel">
       <div className="drawer-toolbar">
-        <label title="Idle gaps on a stream shorter than this, with the launch call already made, are kernel wait (HTA's consecutive_kernel_delay)">
-          Kernel wait below{' '}
-          <input
-            className="threshold-input"
-            type="number"
-            min={0}
-            step={1}
-            value={kernelWaitUs}
-            onChange={(e) => setKernelWaitUs(Number(e.currentTarget.value) || 0)}
-            data-testid="overview-kernel-wait"
-            aria-label="Kernel wait threshold in microseconds"
-          />{' '}
-          µs
-        </label>
+        <ThresholdInput
+          label="Kernel wait below"
+          unit="µs"
+          value={kernelWaitUs}
+          step={1}
+          onChange={setKernelWaitUs}
+          testId="overview-kernel-wait"
+          ariaLabel="Kernel wait threshold in microseconds"
+          title="Idle gaps on a stream shorter than this, with the launch call already made, are kernel wait (HTA's consecutive_kernel_delay)"
+        />
         <span className="muted" data-testid="overview-scope">
           {rows.length} {rows.length === 1 ? 'trace' : 'traces'} · {range && range.endNs !== range.startNs ? 'the selected range' : 'whole traces'}
         </span>
