@@ -127,9 +127,7 @@ export class ChromeTraceJsonImporter implements TraceImporter {
       if (off <= HOT_ARGS) return HOT_ARGS - raw.hotArgs.append(d.args, HOT_ARGS - off, HOT_ARGS - off + len);
       return off < 0 ? off : raw.args.append(d.args, off, off + len);
     };
-    for (let i = 0; i < d.kind.length; i++) {
-      raw.addEventIds(d.kind[i], d.flags[i], d.start[i] + dt, d.dur[i], ids[d.pid[i]], ids[d.tid[i]], ids[d.cat[i]], ids[d.name[i]], copyArgs(d.argsOff[i], d.argsLen[i]), d.argsLen[i]);
-    }
+    raw.appendEvents(d, ids, dt, copyArgs);
     const f = raw.flows;
     const keyIds = d.flowKeys.map((k) => raw.flowKeys.intern(k));
     for (const [point, name] of d.flowOwnName) raw.flowOwnName.set(point + f.key.length, ids[name]);

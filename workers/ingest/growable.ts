@@ -18,6 +18,14 @@ export class Column<T extends TypedArray> {
     this.data[this.length] = v;
     return this.length++;
   }
+  /** Makes room for `n` more values and counts them in: the caller writes data[length − n …] (one capacity check for many). */
+  extend(n: number): T {
+    const end = this.length + n;
+    if (end > this.data.length) this.grow(Math.max(end, this.data.length * 2));
+    this.length = end;
+    return this.data;
+  }
+
   private grow(n: number): void {
     const next = new this.ctor(n);
     next.set(this.data);

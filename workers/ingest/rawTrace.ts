@@ -37,6 +37,20 @@ export interface MicrosTime {
   ns: number;
 }
 
+/** The per-event columns of a RawTrace as plain arrays (a fragment's, sent between workers). */
+export interface RawEventColumns {
+  kind: Uint8Array;
+  flags: Uint8Array;
+  start: Float64Array;
+  dur: Float64Array;
+  pid: Uint32Array;
+  tid: Uint32Array;
+  cat: Uint32Array;
+  name: Uint32Array;
+  argsOff: Float64Array;
+  argsLen: Uint32Array;
+}
+
 export class RawTrace {
   readonly strings = new StringTable();
   readonly args = new ByteStore();
@@ -166,6 +180,30 @@ export class RawTrace {
   }
 
   /** `ownName`: the name id of the event's own slice, for FlowBinding.Own. */
+  /**
+   * Another trace's events (a fragment of the same file) after these: string ids mapped
+   * through `ids`, starts moved by `dt` ns, args offsets through `argsAt` (called only for
+   * args held in memory; file offsets stay).
+   */
+  appendEvents(e: RawEventColumns, ids: readonly number[], dt: number, argsAt: (off: number, len: number) => number): void {
+    const n = e.kind.length;
+    const at = this.count;
+    this.kind.extend(n).set(e.kind, at);
+    this.flags.extend(n).set(e.flags, at);
+    this.dur.extend(n).set(e.dur, at);
+    this.argsLen.extend(n).set(e.argsLen, at);
+    const [start, pid, tid, cat, name, argsOff] = [this.start.extend(n), this.pid.extend(n), this.tid.extend(n), this.cat.extend(n), this.name.extend(n), this.argsOff.extend(n)];
+    for (let k = 0; k < n; k++) {
+      start[at + k] = e.start[k] + dt;
+      pid[at + k] = ids[e.pid[k]];
+      tid[at + k] = ids[e.tid[k]];
+      cat[at + k] = ids[e.cat[k]];
+      name[at + k] = ids[e.name[k]];
+      const off = e.argsOff[k];
+      argsOff[at + k] = e.argsLen[k] === 0 || (off < 0 && off > HOT_ARGS) ? off : argsAt(off, e.argsLen[k]);
+    }
+  }
+
   addFlow(phase: number, key: string, tsNs: number, pid: string, tid: string, binding: FlowBinding, ownName = -1): void {
     const f = this.flows;
     f.key.push(this.flowKeys.intern(key));
