@@ -29,7 +29,8 @@ export interface KernelClassRow {
  */
 export const KERNEL_CLASSES: readonly KernelClassRow[] = [
   { cls: 'communication', label: 'Communication', hta: 'communication', names: /nccl|rccl|^hcom_|all_?reduce|all_?gather|reduce_?scatter|all_?to_?all|cross_device_reduce|sendrecv/i },
-  { cls: 'copy', label: 'Copy (memcpy / memset)', hta: 'memory', names: /^(?:Memcpy|Memset)\b|^(?:MEMCPY|MEMSET)_/ },
+  // Ascend's SDMA task "MemcpyAsync" is a copy too (HTA: a name starting with Memcpy is memory).
+  { cls: 'copy', label: 'Copy (memcpy / memset)', hta: 'memory', names: /^(?:Memcpy|Memset)(?:\b|Async)|^(?:MEMCPY|MEMSET)_/ },
   { cls: 'attention', label: 'Attention', hta: 'computation', names: /attention|attn|fmha|flash|sdpa|paged_?kv|_mha_|mha_fwd|mha_bwd|xformers/i },
   {
     cls: 'gemm',

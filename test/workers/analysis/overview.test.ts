@@ -4,9 +4,12 @@
 // f4d0062c382f run from source with Debian's python3-pandas 1.5.3; its times are whole µs) are in
 // the comments; they agree to within 0.1 % of the span.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { overview } from '../../../workers/analysis/overview';
 import { addQueueLanes, gpuQueueLengths } from '../../../workers/analysis/overviewQueue';
+import { worstRank } from '../../../workers/analysis/overviewRanks';
 import { externalText, loadExternal, loadText } from '../../support/corpus';
 import { unionLength, type RefEvent } from './reference';
 
@@ -89,6 +92,40 @@ describe('overview: hand-made trace', () => {
     const noComm = JSON.parse(handTrace()) as { traceEvents: RefEvent[] };
     noComm.traceEvents = noComm.traceEvents.filter((e) => !e.name.startsWith('nccl'));
     expect(overview(await loadText(JSON.stringify(noComm))).overlapPct).toBeNull();
+  });
+});
+
+describe('overview: an NPU trace (the Ascend recorder fixture)', () => {
+  it('takes device tasks and HCCL planes as GPU operations, the hcom_ collective as communication', async () => {
+    const text = readFileSync(join(__dirname, '../../fixtures/recorders/ascend_trace_view.json'), 'utf8');
+    const o = overview(await loadText(text));
+    // MatMulV2 [112.5, 120.5] on Stream 2, MemcpyAsync [118, 122] on Stream 3, hcom_allReduce
+    // [132, 162] and Memcpy [133, 143] on the HCCL planes; the Overlap Analysis rows are not work.
+    expect(o.ops).toBe(4);
+    expect(o.spanNs).toBe(49.5 * US);
+    expect(o.idleNs).toBe(10 * US);
+    expect(o.computeNs).toBe(8 * US);
+    expect(o.nonComputeNs).toBe(31.5 * US);
+    expect(o.overlapPct).toBe(0);
+    expect(Object.fromEntries(o.kernelTypes.map((t) => [t.label, t.ns / US]))).toEqual({
+      computation: 5.5,
+      'computation overlapping memory': 2.5,
+      memory: 1.5,
+      communication: 20,
+      'communication overlapping memory': 10,
+    });
+  });
+});
+
+describe('overview across ranks: the worst rank', () => {
+  it('names the worst rank by the metric’s direction, an outlier only by the robust z-score', () => {
+    expect(worstRank([55.2, 52.9], true)).toEqual({ index: 0, outlier: false });
+    expect(worstRank([14.9, 19.9], false)).toEqual({ index: 0, outlier: false });
+    // Median 10, MAD 0.5: 30 is 27 robust standard deviations away.
+    expect(worstRank([10, 10.5, 9.5, 30, 10], true)).toEqual({ index: 3, outlier: true });
+    expect(worstRank([10, 11, 9, 12, 10], true)).toEqual({ index: 3, outlier: false });
+    expect(worstRank([null, 3, null], true)).toEqual({ index: -1, outlier: false });
+    expect(worstRank([4, 4, 4], true)).toEqual({ index: -1, outlier: false });
   });
 });
 
