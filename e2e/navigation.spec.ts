@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
-import { collectConsoleErrors, corpusPath, openApp, openByPicker, openByUrl, settledLink, shot, tl, waitIdle, waitReady } from './helpers';
+import { collectConsoleErrors, corpusPath, openApp, openByDropMany, openByPicker, openByUrl, settledLink, shot, tl, waitIdle, waitReady } from './helpers';
 
 const FILE = 'llm_decode_small.json.gz';
 
@@ -27,6 +27,33 @@ function rawTrace(file: string): { base: bigint; events: RawEvent[] } {
 /** An event's start on the app's axis: absolute ns (base + ts µs) minus the axis origin. */
 function axisNs(base: bigint, ts: number, originNs: string | number): number {
   return Number(base + BigInt(Math.round(ts * 1000)) - BigInt(String(originNs)));
+}
+
+const PLACED = new Set(['X', 'i', 'I', 'C', 'B', 'b', 'n', 'R']);
+
+/**
+ * First and last instant of a file's placed events, in µs relative to its base time; Kineto's
+ * own rows (pid -1 and the string pids "Spans", "Traces", "") are the profiler's, not the program's.
+ */
+function extentUs(file: string): { start: number; end: number } {
+  const placed = rawTrace(file).events.filter((e) => PLACED.has(e.ph) && typeof e.pid === 'number' && e.pid !== -1);
+  return { start: Math.min(...placed.map((e) => e.ts)), end: Math.max(...placed.map((e) => e.ts + (e.dur ?? 0))) };
+}
+
+/** The earliest placed event whose name contains `text` (what search's first Enter selects). */
+function firstNamed(file: string, text: string): RawEvent {
+  return rawTrace(file).events.filter((e) => PLACED.has(e.ph) && e.name.toLowerCase().includes(text)).sort((a, b) => a.ts - b.ts)[0];
+}
+
+/** Search as a user does: type in the top bar, Enter selects the first hit. */
+async function searchAndSelect(page: Page, text: string): Promise<void> {
+  const input = page.getByTestId('search-input');
+  await input.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('search-count')).toContainText('1 /');
+  await expect.poll(async () => ((await tl(page, (api) => api.selection())) as { name: string } | null)?.name.toLowerCase().includes(text) ?? false).toBe(true);
 }
 
 async function canvasBox(page: Page) {
@@ -243,5 +270,92 @@ test.describe('navigation', () => {
     await cpuHeader.getByRole('button', { name: 'Unpin lane' }).click();
     await expect(page.getByTestId('pinned-header')).toHaveCount(0);
     expect(errors).toEqual([]);
+  });
+
+  test('Traces panel: start / end / span, no-overlap warning, align starts, align slice A with B, units, undo', async ({ page }) => {
+    const errors = collectConsoleErrors(page);
+    const LLM = 'llm_decode_small.json.gz';
+    const TRAIN = 'train_step.json.gz';
+    await openApp(page);
+    await openByDropMany(page, [LLM, TRAIN]);
+    await waitReady(page);
+    await waitIdle(page);
+    // Both files share baseTimeNanoseconds, so µs differences of ts are axis differences.
+    const llm = extentUs(LLM);
+    const train = extentUs(TRAIN);
+    expect(train.start).toBeGreaterThan(llm.end); // two recordings, seconds apart
+    const button = page.getByTestId('traces-button');
+    await expect(button).toHaveText('Traces (2)'); // not ranks: neither file names a rank
+    await button.click();
+    const panel = page.getByTestId('traces-panel');
+    await expect(panel.locator('h3')).toHaveText('Traces');
+    const row = (key: string) => panel.locator(`[data-testid="trace-row"][data-trace="${key}"]`);
+    const startOf = async (key: string) => Number(await row(key).getAttribute('data-start-ns'));
+    const endOf = async (key: string) => Number(await row(key).getAttribute('data-end-ns'));
+    expect((await endOf('llm_decode_small')) - (await startOf('llm_decode_small'))).toBeCloseTo((llm.end - llm.start) * 1000, -1);
+    const llmStart = await startOf('llm_decode_small');
+    expect((await startOf('train_step')) - llmStart).toBeCloseTo((train.start - llm.start) * 1000, -1);
+    await expect(row("train_step").getByTestId("trace-span")).toHaveText(`${((train.end - train.start) / 1000).toFixed(2)} ms`); // 4 significant digits
+    const warning = page.getByTestId('overlap-warning');
+    await expect(warning).toBeVisible();
+    await expect(warning).toContainText(`${TRAIN} starts ${((train.start - llm.end) / 1e6).toFixed(3)} s after ${LLM} ends`);
+    await shot(page, 'nav-traces-no-overlap');
+
+    // Align starts: both start at llm's start; the warning goes. Undo brings both back.
+    await page.getByTestId('align-starts').click();
+    await expect(warning).toHaveCount(0);
+    expect(await startOf('train_step')).toBeCloseTo(await startOf('llm_decode_small'), -1);
+    await page.getByTestId('offset-undo').click();
+    await expect(warning).toBeVisible();
+    expect((await startOf('train_step')) - llmStart).toBeCloseTo((train.start - llm.start) * 1000, -1);
+    await expect(page.getByTestId('offset-undo')).toBeDisabled();
+
+    // Units: an offset typed in ms moves train_step by that many ms; undo takes the edit back.
+    await page.getByTestId('offset-unit').selectOption('ms');
+    const offset = row('train_step').getByTestId('trace-offset');
+    await offset.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('-2.5');
+    await page.keyboard.press('Tab');
+    expect((await startOf('train_step')) - llmStart).toBeCloseTo((train.start - llm.start) * 1000 - 2.5e6, -1);
+    await page.getByTestId('offset-unit').selectOption('s');
+    await expect(offset).toHaveValue('-0.0025');
+    await page.getByTestId('offset-undo').click();
+    await expect(offset).toHaveValue('0');
+
+    // Align slice A (llm's first "prefill") with slice B (train_step's first "train_step"), picked by search.
+    const a = firstNamed(LLM, 'prefill');
+    const b = firstNamed(TRAIN, 'train_step');
+    await searchAndSelect(page, 'prefill');
+    await page.getByTestId('align-pick-a').click();
+    await expect(page.getByTestId('align-slot-a')).toContainText(a.name);
+    const aStart = ((await tl(page, (api) => api.selection())) as { startNs: number }).startNs;
+    await searchAndSelect(page, 'train_step');
+    await page.getByTestId('align-pick-b').click();
+    await expect(page.getByTestId('align-slot-b')).toContainText(b.name);
+    await page.getByTestId('offset-unit').selectOption('ns');
+    await page.getByTestId('align-slices-button').click();
+    await expect.poll(async () => Number(await offset.inputValue())).toBeCloseTo((a.ts - b.ts) * 1000, -1);
+    await expect(warning).toHaveCount(0);
+    // B (still selected) now starts where A does, and the view followed it.
+    await expect.poll(async () => Number(await page.getByTestId('details-start').getAttribute('data-start-ns'))).toBeCloseTo(Math.round(aStart), -1);
+    const vp = await tl(page, (api) => api.viewport());
+    expect(aStart).toBeGreaterThan(vp.startNs);
+    expect(aStart).toBeLessThan(vp.endNs);
+    await page.mouse.move(10, 10);
+    await waitIdle(page);
+    await shot(page, 'nav-traces-aligned-slices');
+    await page.getByTestId('offset-undo').click();
+    await expect(offset).toHaveValue('0');
+    expect(errors).toEqual([]);
+  });
+
+  test('two rank files: the panel and its button say "Ranks"', async ({ page }) => {
+    await openApp(page);
+    await openByDropMany(page, ['two_rank_stall_rank0.json.gz', 'two_rank_stall_rank1.json.gz']);
+    await waitReady(page);
+    await expect(page.getByTestId('traces-button')).toHaveText('Ranks (2)');
+    await page.getByTestId('traces-button').click();
+    await expect(page.getByTestId('traces-panel').locator('h3')).toHaveText('Ranks');
   });
 });

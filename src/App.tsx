@@ -15,6 +15,7 @@ import { StallPanel } from './panels/StallPanel';
 import { CHOOSE_RANKS_ABOVE, RankChooser } from './panels/RankChooser';
 import type { TraceSource } from './model/types';
 import { TracesPanel } from './panels/TracesPanel';
+import { tracesAreRanks } from './state/traceLabel';
 import { BudgetActions } from './panels/BudgetActions';
 import { WorkerFailureActions } from './panels/WorkerFailureActions';
 import { LaneRulesPanel } from './panels/LaneRulesPanel';
@@ -129,7 +130,7 @@ export function App() {
               Annotations{annotationCount ? ` (${annotationCount})` : ''}
             </button>
             <button className="button" data-testid="traces-button" aria-pressed={tracesOpen} onClick={() => setTracesOpen(!tracesOpen)}>
-              {traces.length > 1 ? `Ranks (${traces.length})` : 'Trace'}
+              {traces.length > 1 ? `${tracesAreRanks(traces) ? 'Ranks' : 'Traces'} (${traces.length})` : 'Trace'}
             </button>
             <button className="button" data-testid="lane-rules-button" aria-pressed={rulesOpen} title="How other tools' categories become lanes" onClick={() => setRulesOpen(!rulesOpen)}>
               Lane rules

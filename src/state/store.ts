@@ -242,8 +242,14 @@ export const useStore = create<AppState>()((set, get) => ({
 
   setTraceOffset(key, offsetNs) {
     if (!Number.isFinite(offsetNs)) return;
+    const before = get().traces.find((t) => t.key === key);
     const traces = get().traces.map((t) => (t.key === key ? { ...t, offsetNs } : t));
-    set(placeTraces(traces, get().axisOriginNs));
+    const placed = placeTraces(traces, get().axisOriginNs);
+    // The selected slice's details hold its axis time: it moves with its trace.
+    const { selection, details } = get();
+    const delta = before ? offsetNs - before.offsetNs : 0;
+    const moved = selection?.trace === key && details && delta ? { details: { ...details, startNs: details.startNs + delta } } : {};
+    set({ ...placed, ...moved });
   },
 
   fail(message) {
