@@ -21,6 +21,8 @@ export interface LaneSummary {
   trace: string | number;
   events: number;
   rows: number;
+  /** An async lane (issue 20). */
+  async?: true;
 }
 export interface TraceSummary {
   events: number;

@@ -82,7 +82,7 @@ export function installAutomation(): void {
         stagesMs: ready.map((t) => t.result!.stagesMs ?? null),
         firstFrameMs: s.firstFrameMs,
         warnings: warnings.map((w) => ({ code: w.code, message: w.message, byteOffset: w.byteOffset, eventIndex: w.eventIndex })),
-        lanes: s.lanes.map((l) => ({ id: l.id, kind: l.kind, name: l.name, group: l.group, trace: l.trace, events: l.events, rows: l.rows })),
+        lanes: s.lanes.map((l) => ({ id: l.id, kind: l.kind, name: l.name, group: l.group, trace: l.trace, events: l.events, rows: l.rows, ...(l.async ? { async: true } : {}) })),
       };
     },
     viewport() {

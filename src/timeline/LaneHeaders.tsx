@@ -74,7 +74,13 @@ export const LaneHeaderRow = memo(function LaneHeaderRow({ row, layout, multiTra
         <span className="lane-name" title={lane.name}>
           {lane.name}
         </span>
-        <span className={`kind-badge kind-${lane.kind}`}>{LANE_KIND_LABEL[lane.kind]}</span>
+        {lane.async ? (
+          <span className={`kind-badge kind-${lane.kind}`} title={`Async operations (${LANE_KIND_LABEL[lane.kind]})`}>
+            async
+          </span>
+        ) : (
+          <span className={`kind-badge kind-${lane.kind}`}>{LANE_KIND_LABEL[lane.kind]}</span>
+        )}
       </div>
 
       {lane.rows > MAX_FOLDED_ROWS && (

@@ -12,7 +12,7 @@ export const MAX_ASYNC_LANES = 64;
 export interface AsyncTrack {
   /** The lane key's tid part: "async <cat> <name>" ([|@] replaced: they separate key parts). */
   tid: string;
-  /** Display name. */
+  /** Display name: the root's name (the lane header's badge says async). */
   name: string;
   /** Name id deciding the lane kind (the root's name; the shared lane: its first one). */
   kindName: number;
@@ -68,7 +68,7 @@ export function asyncLanes(raw: RawTrace): AsyncLanes {
         const cat = strings.get(g.cat);
         const name = strings.get(g.name);
         g.track = tracks.length;
-        tracks.push({ tid: keyPart(`async ${cat} ${name}`), name: `${name} (async)`, kindName: g.name });
+        tracks.push({ tid: keyPart(`async ${cat} ${name}`), name, kindName: g.name });
       }
     });
     if (ranked.length > MAX_ASYNC_LANES) {

@@ -152,7 +152,7 @@ describe('legacy async S/T/F (catapult async_begin_end)', () => {
     expect(warningCount(index, 'unmatched-end')).toBe(strayEnds);
     expect(index.result.warnings.some((w) => w.code === 'unknown-phase' || w.code === 'unmatched-step')).toBe(false);
     // One lane per category + name of the S events.
-    expect(asyncLanes(index).map((l) => l.info.name).sort()).toEqual([...new Set([...counts.values()].map((c) => `${c.name} (async)`))].sort());
+    expect(asyncLanes(index).map((l) => l.info.name).sort()).toEqual([...new Set([...counts.values()].map((c) => c.name))].sort());
   });
 });
 
@@ -179,9 +179,9 @@ describe('nestable async b/e/n (catapult nestable_async)', () => {
 
     // Roots: the b of each id with nothing open around it (REQUEST_BAR, REQUEST_FOO): one lane each.
     const lanes = asyncLanes(index);
-    expect(lanes.map((l) => l.info.name).sort()).toEqual(['REQUEST_BAR (async)', 'REQUEST_FOO (async)']);
-    const bar = lanes.find((l) => l.info.name.startsWith('REQUEST_BAR'))!;
-    const foo = lanes.find((l) => l.info.name.startsWith('REQUEST_FOO'))!;
+    expect(lanes.map((l) => l.info.name).sort()).toEqual(['REQUEST_BAR', 'REQUEST_FOO']);
+    const bar = lanes.find((l) => l.info.name === 'REQUEST_BAR')!;
+    const foo = lanes.find((l) => l.info.name === 'REQUEST_FOO')!;
     const count = (id: string, ph: string) => events.filter((e) => e.id === id && e.ph === ph).length;
     // Every b becomes a slice, every n an instant.
     expect(bar.start.length).toBe(count('0x313', 'b') + count('0x313', 'n'));
@@ -237,7 +237,7 @@ describe('async lanes per process', () => {
     const other = lanes.find((l) => l.name.startsWith('other async'))!;
     expect(other.name).toBe('other async (6 names)');
     expect(other.events).toBe(1 + 2 + 3 + 4 + 5 + 6);
-    expect(lanes.find((l) => l.name === 'op69 (async)')?.events).toBe(70);
-    expect(lanes.some((l) => l.name === 'op5 (async)')).toBe(false);
+    expect(lanes.find((l) => l.name === 'op69')?.events).toBe(70);
+    expect(lanes.some((l) => l.name === 'op5')).toBe(false);
   });
 });
