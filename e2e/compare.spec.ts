@@ -33,13 +33,17 @@ function decodeSteps(file: string): { durUs: number; kernels: Map<string, number
   });
 }
 
-/** Real mouse clicks, counted. */
+/** Real mouse clicks and option picks, counted. */
 function counter() {
   let n = 0;
   return {
     click: async (target: Locator) => {
       n++;
       await target.click();
+    },
+    select: async (target: Locator, value: string) => {
+      n++;
+      await target.selectOption(value);
     },
     get count() {
       return n;
@@ -171,5 +175,43 @@ test('llm_decode_small (baseline) vs llm_decode_large (candidate): the kernel wh
   await shot(page, 'compare-traces-aligned');
   await page.getByTestId('compare-undo-align').click();
   await expect.poll(async () => (await stepStarts()).cand[0]).toBeCloseTo(before.cand[0], 0);
+  expect(errors).toEqual([]);
+});
+
+test('load_and_infer: three stages compared, host-to-device copies and their runtime calls per stage in ≤ 3 inputs', async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors = collectConsoleErrors(page);
+  const file = 'load_and_infer.json.gz';
+  const events = (JSON.parse(gunzipSync(readFileSync(corpusPath(file))).toString('utf8')) as { traceEvents: RawEvent[] }).traceEvents.filter((e) => e.ph === 'X');
+  const STAGES = ['load_model', 'prefill', 'generate'];
+  const span = (name: string) => events.find((e) => e.cat === 'user_annotation' && e.name === name)!;
+  const overlapping = (cat: string, name: string, s: RawEvent) => events.filter((e) => e.cat === cat && e.name === name && e.ts < s.ts + s.dur! && e.ts + e.dur! > s.ts).length;
+  const HTOD = 'Memcpy HtoD (Pageable -> Device)';
+
+  await openApp(page);
+  await openByPicker(page, file);
+  await waitReady(page);
+  // The stages exist (made here through the automation API, at the annotations' own spans).
+  for (const name of STAGES) {
+    const [hit] = await tl(page, (api, n) => api.find({ name: n, laneKind: 'cpu' }), name);
+    await tl(page, (api, a) => api.annotate({ startNs: a.startNs, endNs: a.startNs + a.durNs, label: a.name }), { ...hit, name });
+  }
+  await waitIdle(page);
+
+  const input = counter();
+  await input.click(page.getByTestId('analysis-tab-compare'));
+  const chips = page.getByTestId('compare-selection');
+  await expect(chips).toHaveCount(3);
+  for (const [i, name] of STAGES.entries()) await expect(chips.nth(i)).toContainText(`stage ${name}`);
+  const row = (name: string) => page.locator(`[data-testid="compare-row"][data-name="${name}"]`);
+  await expect(row(HTOD)).toBeAttached({ timeout: 60_000 });
+  const counts = async (name: string) => (await row(name).locator('td').allTextContents()).filter((_, i) => i > 0 && (i - 1) % 4 === 0).slice(0, 3).map(Number);
+  expect(await counts(HTOD)).toEqual(STAGES.map((s) => overlapping('gpu_memcpy', HTOD, span(s))));
+  await input.select(page.getByTestId('compare-kind'), 'cuda api');
+
+  await expect(row('cudaMemcpyAsync')).toBeAttached();
+  expect(await counts('cudaMemcpyAsync')).toEqual(STAGES.map((s) => overlapping('cuda_runtime', 'cudaMemcpyAsync', span(s))));
+  expect(input.count).toBeLessThanOrEqual(3);
+  await shot(page, 'compare-stages');
   expect(errors).toEqual([]);
 });

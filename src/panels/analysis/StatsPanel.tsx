@@ -7,6 +7,8 @@ import type { RangeStats, StatsRow } from '../../model/analysisTypes';
 import { LANE_KIND_LABEL, type LaneKind } from '../../model/types';
 import { formatDuration } from '../../model/time';
 import { csvCell, downloadText, ShareCell, StatusLine, useTraceQuery } from './useTraceQuery';
+import { classRow } from '../../../workers/analysis/kernelClass';
+import './kernelClasses.css';
 
 type Col = 'name' | 'count' | 'totalNs' | 'selfNs' | 'avgNs' | 'minNs' | 'maxNs' | 'share';
 const COLUMNS: { id: Col; label: string; numeric: boolean; help?: string }[] = [
@@ -66,8 +68,8 @@ export function StatsPanel({ trace, span, laneIds }: { trace: string; span: { st
   const kinds = KIND_ORDER.filter((k) => state.data?.rows.some((r) => r.kind === k));
 
   const exportCsv = () => {
-    const head = ['kind', 'name', 'count', 'total_ns', 'self_ns', 'avg_ns', 'min_ns', 'max_ns', 'share'];
-    const lines = rows.map((r) => [r.kind, r.name, r.count, r.totalNs, r.selfNs, Math.round(avg(r)), r.minNs, r.maxNs, r.share.toFixed(6)].map(csvCell).join(','));
+    const head = ['kind', 'kernel_class', 'name', 'count', 'total_ns', 'self_ns', 'avg_ns', 'min_ns', 'max_ns', 'share'];
+    const lines = rows.map((r) => [r.kind, r.kernelClass ?? '', r.name, r.count, r.totalNs, r.selfNs, Math.round(avg(r)), r.minNs, r.maxNs, r.share.toFixed(6)].map(csvCell).join(','));
     downloadText('tracelane-range-stats.csv', [head.join(','), ...lines].join('\n') + '\n');
   };
 
@@ -121,6 +123,11 @@ export function StatsPanel({ trace, span, laneIds }: { trace: string; span: { st
               return (
                 <div key={`${r.kind}|${r.name}`} role="row" className="stats-row" style={style} data-testid="stats-row" data-name={r.name} data-kind={r.kind} data-total-ns={Math.round(r.totalNs)}>
                   <span className="stats-cell name" title={r.name}>
+                    {r.kernelClass && (
+                      <span className={`class-tag cls-${r.kernelClass}`} data-testid="stats-class" data-class={r.kernelClass}>
+                        {classRow(r.kernelClass).label}
+                      </span>
+                    )}
                     {r.name}
                   </span>
                   <span className="stats-cell num">{r.count}</span>
