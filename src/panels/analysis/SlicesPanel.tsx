@@ -31,7 +31,7 @@ import { downloadTableCsv, VirtualTable, type TableColumn, type TableSort } from
 
 const KINDS: LaneKind[] = ['python', 'cpu', 'cuda_api', 'gpu', 'syscall'];
 /** Rows per sliceArgs call: small enough for a smooth progress bar and a prompt Cancel. */
-const ARG_CHUNK = 8000;
+const ARG_CHUNK = 10_000;
 
 const SLICE_COLUMNS: TableColumn[] = [
   { id: 'name', label: 'Name', width: 'minmax(220px, 3fr)' },
@@ -62,6 +62,13 @@ class ArgCache {
     for (let i = 0; i < which.length; i++) if (!this.has(key, which[i])) out.push(which[i]);
     return out;
   }
+  /** Whether every one of the rows has `key` read. */
+  complete(key: string, which: ArrayLike<number>): boolean {
+    const read = this.read.get(key);
+    if (!read) return which.length === 0;
+    for (let i = 0; i < which.length; i++) if (read[which[i]] !== 1) return false;
+    return true;
+  }
   /** Read `keys` of the rows from their traces' workers; progress(done, total) per chunk; stops when `stop()`. */
   async fetch(keys: string[], which: ArrayLike<number>, progress?: (done: number, total: number) => void, stop?: () => boolean): Promise<boolean> {
     const rows = [...new Set(keys.flatMap((k) => this.missing(k, which)))].sort((a, b) => a - b);
@@ -72,14 +79,18 @@ class ArgCache {
       list.push(r);
       byPart.set(part, list);
     }
+    const jobs: { p: number; chunk: number[] }[] = [];
+    for (const [p, list] of byPart) for (let c = 0; c < list.length; c += ARG_CHUNK) jobs.push({ p, chunk: list.slice(c, c + ARG_CHUNK) });
     let done = 0;
-    for (const [p, list] of byPart) {
-      const { trace, table } = this.rows.parts[p];
-      const worker = traceWorker(trace);
-      if (!worker) continue;
-      for (let c = 0; c < list.length; c += ARG_CHUNK) {
+    let next = 0;
+    // Two calls in flight: the worker reads the next chunk while this thread stores and draws the last.
+    const run = async (): Promise<boolean> => {
+      while (next < jobs.length) {
         if (stop?.()) return false;
-        const chunk = list.slice(c, c + ARG_CHUNK);
+        const { p, chunk } = jobs[next++];
+        const { trace, table } = this.rows.parts[p];
+        const worker = traceWorker(trace);
+        if (!worker) continue;
         const base = this.rows.offsets[p];
         const values = await worker.sliceArgs({
           laneIds: table.lanes.map((l) => l.id),
@@ -87,23 +98,29 @@ class ArgCache {
           event: Uint32Array.from(chunk, (r) => table.event[r - base]),
           keys,
         });
-        keys.forEach((k, j) => {
-          let vals = this.values.get(k);
-          let read = this.read.get(k);
-          if (!vals || !read) {
-            this.values.set(k, (vals = new Array<ArgValue>(this.rows.n).fill(null)));
-            this.read.set(k, (read = new Uint8Array(this.rows.n)));
-          }
-          chunk.forEach((r, i) => {
-            vals![r] = values[j][i];
-            read![r] = 1;
-          });
-        });
+        this.store(keys, chunk, values);
         done += chunk.length;
         progress?.(done, rows.length);
       }
-    }
-    return true;
+      return true;
+    };
+    const ok = await Promise.all([run(), run()]);
+    return ok.every(Boolean) && !stop?.();
+  }
+
+  private store(keys: string[], chunk: number[], values: ArgValue[][]): void {
+    keys.forEach((k, j) => {
+      let vals = this.values.get(k);
+      let read = this.read.get(k);
+      if (!vals || !read) {
+        this.values.set(k, (vals = new Array<ArgValue>(this.rows.n).fill(null)));
+        this.read.set(k, (read = new Uint8Array(this.rows.n)));
+      }
+      chunk.forEach((r, i) => {
+        vals![r] = values[j][i];
+        read![r] = 1;
+      });
+    });
   }
 }
 
@@ -170,7 +187,7 @@ export function SlicesPanel() {
   // Arg keys every row must have read before the view can show: the sorted arg, or bytes for the groups.
   const sortArg = !groupBy && sort.col.startsWith('arg:') ? sort.col.slice(4) : null;
   const needAll = useMemo(() => [...(sortArg ? [sortArg] : []), ...(groupBy ? [BYTES_ARG] : [])], [sortArg, groupBy]);
-  const allRead = needAll.every((k) => cache.current && !cache.current.missing(k, visibleRows).length);
+  const allRead = needAll.every((k) => cache.current?.complete(k, visibleRows));
 
   const readAll = useCallback(
     async (keys: string[], which: ArrayLike<number>): Promise<boolean> => {
@@ -231,7 +248,7 @@ export function SlicesPanel() {
       const c = cache.current;
       if (!c || !argKeys.length) return;
       const which = Array.from(order.subarray(first, last + 1));
-      if (argKeys.every((k) => !c.missing(k, which).length)) return;
+      if (argKeys.every((k) => c.complete(k, which))) return;
       void c.fetch(argKeys, which).then(
         () => setArgVersion((v) => v + 1),
         (e) => setError(errorText(e)),
