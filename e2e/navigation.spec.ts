@@ -10,6 +10,7 @@ import { collectConsoleErrors, corpusPath, openApp, openByDropMany, openByPicker
 const FILE = 'llm_decode_small.json.gz';
 
 interface RawEvent {
+  id?: number | string;
   ph: string;
   name: string;
   cat?: string;
@@ -357,5 +358,41 @@ test.describe('navigation', () => {
     await expect(page.getByTestId('traces-button')).toHaveText('Ranks (2)');
     await page.getByTestId('traces-button').click();
     await expect(page.getByTestId('traces-panel').locator('h3')).toHaveText('Ranks');
+  });
+
+  test('flows: a forward op names its backward op (fwdbwd) and jumps there, and back', async ({ page }) => {
+    const errors = collectConsoleErrors(page);
+    const TRAIN = 'train_step.json.gz';
+    await openApp(page);
+    await openByPicker(page, TRAIN);
+    const s = await waitReady(page);
+    await waitIdle(page);
+    // From the raw JSON: the first aten::embedding, the fwdbwd flow starting on it, the slice its f lands on.
+    const { base, events } = rawTrace(TRAIN);
+    const fwd = firstNamed(TRAIN, 'aten::embedding');
+    const start = events.find((e) => e.ph === 's' && e.cat === 'fwdbwd' && e.pid === fwd.pid && e.tid === fwd.tid && e.ts === fwd.ts)!;
+    expect(start).toBeTruthy();
+    const end = events.find((e) => e.ph === 'f' && e.cat === 'fwdbwd' && e.id === start.id)!;
+    const bwd = events.find((e) => e.ph === 'X' && e.pid === end.pid && e.tid === end.tid && e.ts === end.ts)!;
+    expect(bwd.name).toBe('EmbeddingBackward0');
+
+    await searchAndSelect(page, 'aten::embedding');
+    const toBwd = page.locator(`[data-testid="flow-link"][data-name="${bwd.name}"]`);
+    await expect(toBwd).toBeVisible();
+    await toBwd.click();
+    await expect.poll(async () => ((await tl(page, (api) => api.selection())) as { name: string }).name).toBe(bwd.name);
+    const sel = (await tl(page, (api) => api.selection())) as { startNs: number; laneId: string };
+    expect(Math.abs(sel.startNs - axisNs(base, bwd.ts, s.originNs))).toBeLessThan(2);
+    expect(sel.laneId).toContain(`|${bwd.pid}|${bwd.tid}|`);
+    const vp = await tl(page, (api) => api.viewport());
+    expect(sel.startNs).toBeGreaterThanOrEqual(vp.startNs);
+    expect(sel.startNs).toBeLessThanOrEqual(vp.endNs);
+    await expect(page.locator(`[data-testid="lane-header"][data-lane-id="${sel.laneId}"]`)).toBeInViewport();
+    await waitIdle(page);
+    await shot(page, 'nav-flow-fwd-to-bwd');
+    // And back along the same flow.
+    await page.locator(`[data-testid="flow-link"][data-name="${fwd.name}"]`).first().click();
+    await expect.poll(async () => ((await tl(page, (api) => api.selection())) as { startNs: number }).startNs).toBeCloseTo(axisNs(base, fwd.ts, s.originNs), -1);
+    expect(errors).toEqual([]);
   });
 });
