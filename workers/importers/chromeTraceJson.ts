@@ -17,6 +17,8 @@ import { ScanField, WasmEventScanner } from './wasmScanner';
 
 /** Phases this importer turns into slices, instants, counters, flows or metadata. */
 const KNOWN_PHASES = new Set(['X', 'B', 'E', 'b', 'e', 'n', 'S', 'T', 'p', 'F', 'i', 'I', 'R', 'C', 's', 't', 'f', 'M']);
+/** Metadata events (`ph: M`) this importer reads; others carry nothing it shows. */
+const METADATA_NAMES = new Set(['process_name', 'process_labels', 'process_sort_index', 'thread_name', 'thread_sort_index']);
 /** Phases not drawn and not worth a warning: object created / snapshot / destroyed. */
 const QUIET_PHASES = new Set(['N', 'O', 'D']);
 
@@ -75,6 +77,8 @@ export class ChromeTraceJsonImporter implements TraceImporter {
   private readonly t: MicrosTime = { us: 0, ns: 0 };
   private readonly f = new EventFields();
   private readonly tokens: TokenInterner;
+  /** The args of the last metadata event per "name|pid|tid", as applied (repeats are skipped). */
+  private readonly lastMetadata = new Map<string, Uint8Array>();
   /** Where the current event starts in the bytes being read (its file offset is captureAbs). */
   private eventAt = 0;
 
@@ -662,16 +666,24 @@ export class ChromeTraceJsonImporter implements TraceImporter {
 
   private metadataEvent(b: Uint8Array, f: EventFields): void {
     const raw = this.raw;
+    const name = f.name(b);
+    if (!METADATA_NAMES.has(name) || f.start(ScanField.Args) < 0) return;
     const pid = f.text(b, f.start(ScanField.Pid), f.end(ScanField.Pid));
     const tid = f.text(b, f.start(ScanField.Tid), f.end(ScanField.Tid));
-    if (f.start(ScanField.Args) < 0) return;
+    // Some recorders repeat each process's and thread's metadata once per event group (MTIA:
+    // 62 000 times): the same args as last time for the same name, pid and tid change nothing.
+    const argsBytes = b.subarray(f.start(ScanField.Args), f.end(ScanField.Args));
+    const key = `${name}|${pid}|${tid}`;
+    const last = this.lastMetadata.get(key);
+    if (last && last.length === argsBytes.length && last.every((c, k) => c === argsBytes[k])) return;
+    this.lastMetadata.set(key, argsBytes.slice());
     let args: Record<string, unknown>;
     try {
-      args = JSON.parse(textDecoder.decode(b.subarray(f.start(ScanField.Args), f.end(ScanField.Args)))) as Record<string, unknown>;
+      args = JSON.parse(textDecoder.decode(argsBytes)) as Record<string, unknown>;
     } catch {
       return;
     }
-    switch (f.name(b)) {
+    switch (name) {
       case 'process_name':
         if (typeof args.name === 'string') raw.processNames.set(pid, args.name);
         break;

@@ -103,6 +103,15 @@ export function scalarText(b: Uint8Array, start: number, stop: number): string {
     return `${textDecoder.decode(b.subarray(from, from + MAX_TOKEN_BYTES))}…`;
   }
   if (b[start] === QUOTE) return decodeString(b, start, stop);
+  // Numbers and literals (pids, tids, ids) are short ASCII: no decoder call for those.
+  if (stop - start <= 24) {
+    let s = '';
+    for (let i = start; i < stop; i++) {
+      if (b[i] >= 0x80) return textDecoder.decode(b.subarray(start, stop));
+      s += String.fromCharCode(b[i]);
+    }
+    return s;
+  }
   return textDecoder.decode(b.subarray(start, stop));
 }
 
