@@ -17,7 +17,7 @@ import { fitSpan } from '../../timeline/viewportMath';
 import { COMPARE_KINDS, compareSelections, largestStepDifference, type CompareKind, type CompareRow } from '../../../workers/analysis/compare';
 import type { SelectionTotals } from '../../../workers/analysis/compareTotals';
 import { classRow, type KernelClass } from '../../../workers/analysis/kernelClass';
-import { csvCell, downloadText, StatusLine, type QueryState } from './useTraceQuery';
+import { CsvButton, csvCell, downloadText, StatusLine, type QueryState } from './useTraceQuery';
 import { highlightInstances } from './highlightInstances';
 import './kernelClasses.css';
 
@@ -217,9 +217,7 @@ export function ComparePanel() {
           {comparison ? `${rows.length} names differ${comparison.hidden ? ` · ${comparison.hidden} under the threshold hidden` : ''} · steps ${comparison.steps.join(' / ')}` : ''}
         </span>
         <span className="spacer" />
-        <button className="button small" onClick={exportCsv} disabled={!rows.length} data-testid="compare-csv">
-          Export CSV
-        </button>
+        <CsvButton onClick={exportCsv} disabled={!rows.length} testId="compare-csv" />
       </div>
       {note && (
         <p className="compare-note muted" data-testid="compare-note">

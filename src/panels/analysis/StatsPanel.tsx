@@ -6,7 +6,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { RangeStats, StatsRow } from '../../model/analysisTypes';
 import { LANE_KIND_LABEL, type LaneKind } from '../../model/types';
 import { formatDuration } from '../../model/time';
-import { csvCell, downloadText, ShareCell, StatusLine, useTraceQuery } from './useTraceQuery';
+import { CsvButton, csvCell, downloadText, ShareCell, StatusLine, useTraceQuery } from './useTraceQuery';
 import { classRow } from '../../../workers/analysis/kernelClass';
 import './kernelClasses.css';
 
@@ -93,9 +93,7 @@ export function StatsPanel({ trace, span, laneIds }: { trace: string; span: { st
           {rows.length} names · lanes in view · durations clipped to the range
         </span>
         <span className="spacer" />
-        <button className="button small" onClick={exportCsv} disabled={!rows.length} data-testid="stats-csv">
-          Export CSV
-        </button>
+        <CsvButton onClick={exportCsv} disabled={!rows.length} testId="stats-csv" />
       </div>
       <StatusLine state={state} empty={state.data && !rows.length ? 'No slices in this range.' : false} />
       <div className="stats-table" role="table" data-testid="stats-table" data-total-rows={rows.length}>

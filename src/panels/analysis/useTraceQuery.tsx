@@ -63,6 +63,15 @@ export function downloadText(name: string, text: string, type = 'text/csv'): voi
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/** The toolbar's "Export CSV" button of a table panel. */
+export function CsvButton({ onClick, disabled, testId }: { onClick: () => void; disabled: boolean; testId: string }) {
+  return (
+    <button className="button small" onClick={onClick} disabled={disabled} data-testid={testId}>
+      Export CSV
+    </button>
+  );
+}
+
 export function csvCell(v: string | number): string {
   const s = String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
