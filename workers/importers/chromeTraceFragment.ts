@@ -4,7 +4,7 @@
 // crosses the worker boundary and the pure parts (split points, serialisation).
 
 import type { LoadWarning } from '../../src/model/types';
-import { HOT_ARGS, RawTrace } from '../ingest/rawTrace';
+import { HOT_ARGS, RawTrace, type RawEventColumns } from '../ingest/rawTrace';
 import { asyncEventBuffers, type AsyncEventData } from '../ingest/asyncEvents';
 
 /** Where a fragment starts: the document's shape (from the file's first bytes) and its byte offset. */
@@ -42,22 +42,12 @@ export interface FragmentEndState {
 }
 
 /** Everything a fragment parsed, as plain transferable data. */
-export interface FragmentData {
+export interface FragmentData extends RawEventColumns {
   strings: string[];
   /** The fragment's flow keys (ids of flows.key). */
   flowKeys: string[];
   originUs: number | null;
   baseNs: string;
-  kind: Uint8Array;
-  flags: Uint8Array;
-  start: Float64Array;
-  dur: Float64Array;
-  pid: Uint32Array;
-  tid: Uint32Array;
-  cat: Uint32Array;
-  name: Uint32Array;
-  argsOff: Float64Array;
-  argsLen: Uint32Array;
   /** In-memory args bytes (file-backed args keep negative offsets). */
   args: Uint8Array;
   flows: { key: Uint32Array; phase: Uint8Array; ts: Float64Array; pid: Uint32Array; tid: Uint32Array; enclosing: Uint8Array };
