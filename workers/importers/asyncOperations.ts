@@ -15,6 +15,7 @@
 // phases stay under the request.
 
 import { RawFlag, RawKind, type RawTrace } from '../ingest/rawTrace';
+import { timeOrderedGroups } from '../ingest/timeOrderedGroups';
 
 const B = 'b'.charCodeAt(0);
 const E = 'e'.charCodeAt(0);
@@ -45,14 +46,8 @@ export function matchAsyncOperations(raw: RawTrace, traceEnd: number): AsyncMatc
   const [key, phase, ts, pid, tid, cat, name, argsOff, argsLen] = [ev.key.data, ev.phase.data, ev.ts.data, ev.pid.data, ev.tid.data, ev.cat.data, ev.name.data, ev.argsOff.data, ev.argsLen.data];
   const emptyName = raw.strings.intern('');
 
-  // Each key's events together, in file order (a counting sort by key), then by time.
   const keys = ev.keys.values.length;
-  const at = new Int32Array(keys + 1);
-  for (let i = 0; i < n; i++) at[key[i] + 1]++;
-  for (let k = 0; k < keys; k++) at[k + 1] += at[k];
-  const order = new Int32Array(n);
-  const fill = at.slice(0, keys);
-  for (let i = 0; i < n; i++) order[fill[key[i]]++] = i;
+  const { at, order } = timeOrderedGroups(key, ts, n, keys);
 
   const emit = (kind: RawKind, flags: number, start: number, end: number, root: number, i: number, nameId: number, args: number): void => {
     raw.addEventIds(kind, RawFlag.Async | flags, start, Math.max(0, end - start), pid[root], tid[i], cat[i], nameId, argsOff[args], argsLen[args]);
@@ -141,9 +136,6 @@ export function matchAsyncOperations(raw: RawTrace, traceEnd: number): AsyncMatc
 
   for (let k = 0; k < keys; k++) {
     const events = order.subarray(at[k], at[k + 1]);
-    let inOrder = true;
-    for (let j = 1; j < events.length && inOrder; j++) inOrder = ts[events[j - 1]] <= ts[events[j]];
-    if (!inOrder) events.sort((a, b) => ts[a] - ts[b] || a - b);
     const ph = phase[events[0]];
     if (ph === S || ph === T || ph === P || ph === F) legacy(events);
     else nestable(events);

@@ -12,6 +12,7 @@ import { asyncMatchKey, parseId2 } from '../ingest/asyncEvents';
 import { firstContentByte, TraceFormatError, type ImporterFormat, type TraceImporter } from './importer';
 import { fragmentData, type FragmentData, type FragmentEndState, type FragmentStart } from './chromeTraceFragment';
 import { matchAsyncOperations } from './asyncOperations';
+import { timeOrderedGroups } from '../ingest/timeOrderedGroups';
 import { decodeString, MAX_TOKEN_BYTES, parseMicros, scalarText, skipString, skipValue, skipWs } from './jsonBytes';
 import { ScanField, WasmEventScanner } from './wasmScanner';
 
@@ -616,22 +617,13 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     const n = this.beTs.length;
     const [thread, ts, ref, abs] = [this.beThread.data, this.beTs.data, this.beRef.data, this.beAbs.data];
     const threads = this.beThreads.size;
-    // Each thread's events together, in file order (a counting sort by thread).
-    const at = new Int32Array(threads + 1);
-    for (let i = 0; i < n; i++) at[thread[i] + 1]++;
-    for (let t = 0; t < threads; t++) at[t + 1] += at[t];
-    const order = new Int32Array(n);
-    const fill = at.slice(0, threads);
-    for (let i = 0; i < n; i++) order[fill[thread[i]]++] = i;
+    const { at, order } = timeOrderedGroups(thread, ts, n, threads);
     const start = this.raw.start.data;
     const dur = this.raw.dur.data;
     const stack = new Float64Array(n);
     const left: number[] = [];
     for (let t = 0; t < threads; t++) {
       const events = order.subarray(at[t], at[t + 1]);
-      let inOrder = true;
-      for (let i = 1; i < events.length && inOrder; i++) inOrder = ts[events[i - 1]] <= ts[events[i]];
-      if (!inOrder) events.sort((a, b) => ts[a] - ts[b] || a - b);
       let depth = 0;
       for (const i of events) {
         if (ref[i] >= 0) stack[depth++] = ref[i];

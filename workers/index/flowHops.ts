@@ -12,6 +12,8 @@
 // - a `t` with no flow open continues the key's last point (Chrome's LatencyInfo flows go on
 //   after an f), or starts a flow when the key has none yet (not counted as a start).
 
+import { timeOrderedGroups } from '../ingest/timeOrderedGroups';
+
 const S = 's'.charCodeAt(0);
 const T = 't'.charCodeAt(0);
 const F = 'f'.charCodeAt(0);
@@ -37,13 +39,7 @@ export function flowHops(key: Uint32Array, phase: Uint8Array, ts: Float64Array, 
   const from = new Int32Array(n).fill(-1);
   let keyCount = 0;
   for (let i = 0; i < n; i++) if (key[i] + 1 > keyCount) keyCount = key[i] + 1;
-  // Each key's points together, in file order (a counting sort by key), then by time.
-  const at = new Int32Array(keyCount + 1);
-  for (let i = 0; i < n; i++) at[key[i] + 1]++;
-  for (let k = 0; k < keyCount; k++) at[k + 1] += at[k];
-  const order = new Int32Array(n);
-  const fill = at.slice(0, keyCount);
-  for (let i = 0; i < n; i++) order[fill[key[i]]++] = i;
+  const { at, order } = timeOrderedGroups(key, ts, n, keyCount);
 
   let paired = 0;
   let unpairedStarts = 0;
@@ -53,9 +49,6 @@ export function flowHops(key: Uint32Array, phase: Uint8Array, ts: Float64Array, 
   const began: Began[] = [];
   for (let k = 0; k < keyCount; k++) {
     const points = order.subarray(at[k], at[k + 1]);
-    let inOrder = true;
-    for (let j = 1; j < points.length && inOrder; j++) inOrder = ts[points[j - 1]] <= ts[points[j]];
-    if (!inOrder) points.sort((a, b) => ts[a] - ts[b] || a - b);
     let head = 0;
     let lastEnded = -1;
     let lastPoint = -1;
