@@ -62,8 +62,9 @@ test.describe('analysis on llm_decode_small', () => {
     await page.mouse.up();
     await expect(page.getByTestId('analysis-scope')).toContainText('Range');
     const vp = await tl(page, (api) => api.viewport());
-    const a = vp.startNs + 0.3 * (vp.endNs - vp.startNs);
-    const b = vp.startNs + 0.7 * (vp.endNs - vp.startNs);
+    // The range as selected: a drag snaps to slice edges within a few pixels.
+    const { startNs: a, endNs: b } = (await tl(page, (api) => api.range()))!;
+    expect(Math.abs(a - (vp.startNs + 0.3 * (vp.endNs - vp.startNs)))).toBeLessThan((vp.endNs - vp.startNs) * 0.01);
 
     await page.getByTestId('analysis-tab-kernels').click();
     const bars = page.getByTestId('kernel-bar');
