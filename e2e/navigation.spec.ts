@@ -395,4 +395,82 @@ test.describe('navigation', () => {
     await expect.poll(async () => ((await tl(page, (api) => api.selection())) as { startNs: number }).startNs).toBeCloseTo(axisNs(base, fwd.ts, s.originNs), -1);
     expect(errors).toEqual([]);
   });
+
+  test('panels give way: no details panel until a selection, resize and collapse, the drawer leaves the timeline half the window, stack frames keep file.py(line)', async ({ page }) => {
+    const errors = collectConsoleErrors(page);
+    await openApp(page);
+    await openByPicker(page, FILE);
+    await waitReady(page);
+    await waitIdle(page);
+    const win = page.viewportSize()!;
+    // Nothing selected, no annotations: no side columns at all.
+    await expect(page.getByTestId('details-panel')).toHaveCount(0);
+    await expect(page.getByTestId('annotations-panel')).toHaveCount(0);
+    const full = (await canvasBox(page)).width;
+    expect(full).toBeGreaterThan(win.width - 280 - 30);
+
+    // A kernel with a deep Python stack, by search.
+    await searchAndSelect(page, 'catarraybatchedcopy');
+    const panel = page.getByTestId('details-panel');
+    await expect(panel).toBeVisible();
+    const w0 = (await panel.boundingBox())!.width;
+    expect(Math.abs((await canvasBox(page)).width - (full - w0))).toBeLessThan(3);
+
+    // Drag its left edge: wider by the drag, never under 200 px, never over half the window.
+    const edge = (await page.getByTestId('details-resize').boundingBox())!;
+    await page.mouse.move(edge.x + edge.width / 2, edge.y + 200);
+    await page.mouse.down();
+    await page.mouse.move(edge.x + edge.width / 2 - 150, edge.y + 200, { steps: 5 });
+    await page.mouse.up();
+    expect(Math.abs((await panel.boundingBox())!.width - (w0 + 150))).toBeLessThan(3);
+    const edge2 = (await page.getByTestId('details-resize').boundingBox())!;
+    await page.mouse.move(edge2.x + edge2.width / 2, edge2.y + 200);
+    await page.mouse.down();
+    await page.mouse.move(win.width - 5, edge2.y + 200, { steps: 5 });
+    await page.mouse.up();
+    expect((await panel.boundingBox())!.width).toBeCloseTo(200, 0);
+
+    // Narrow as it is, every Python frame shows its file.py(line) whole (wrapped, not cut).
+    const frames = page.locator('[data-testid="stack-frame"][data-kind="python"]');
+    expect(await frames.count()).toBeGreaterThan(3);
+    const cut = await frames.evaluateAll((els) =>
+      els
+        .map((el) => el.querySelector('.stack-name') as HTMLElement)
+        .filter((n) => /\.py\(\d+\)/.test(n.textContent ?? '') && (n.scrollWidth > n.clientWidth + 1 || n.getBoundingClientRect().right > (n.closest('aside') as HTMLElement).getBoundingClientRect().right))
+        .map((n) => n.textContent),
+    );
+    expect(cut).toEqual([]);
+    await page.mouse.move(400, 300);
+    await waitIdle(page);
+    await shot(page, 'nav-panels-narrow-details');
+
+    // Collapse: a 26 px strip; expand: back at its width.
+    await page.getByTestId('details-collapse').click();
+    await expect(panel).toHaveAttribute('data-collapsed', 'true');
+    expect((await panel.boundingBox())!.width).toBeLessThan(30);
+    await page.getByTestId('details-expand').click();
+    expect((await panel.boundingBox())!.width).toBeCloseTo(200, 0);
+
+    // An annotation brings the annotations column; it collapses too.
+    const box = await canvasBox(page);
+    await page.mouse.move(box.x + box.width * 0.5, box.y + 40);
+    await page.keyboard.press('m');
+    const notes = page.getByTestId('annotations-panel');
+    await expect(notes).toBeVisible();
+    await page.getByTestId('annotations-collapse').click();
+    expect((await notes.boundingBox())!.width).toBeLessThan(30);
+
+    // The drawer, dragged as high as it goes, leaves the timeline at least half the window.
+    await page.getByTestId('analysis-drawer').getByRole('tab').first().click();
+    const handle = (await page.locator('.drawer-resize').boundingBox())!;
+    await page.mouse.move(handle.x + 300, handle.y + handle.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(handle.x + 300, 5, { steps: 6 });
+    await page.mouse.up();
+    const timeline = (await page.locator('.timeline').boundingBox())!;
+    expect(timeline.height).toBeGreaterThanOrEqual(win.height / 2);
+    await waitIdle(page);
+    await shot(page, 'nav-panels-drawer-high');
+    expect(errors).toEqual([]);
+  });
 });

@@ -61,8 +61,11 @@ export function AnalysisDrawer() {
 
   const startResize = (e: React.PointerEvent) => {
     const y0 = e.clientY;
-    const h0 = height;
-    const move = (ev: PointerEvent) => setHeight(Math.max(140, Math.min(window.innerHeight - 200, h0 - (ev.clientY - y0))));
+    const h0 = bodyRef.current?.clientHeight ?? height;
+    // The timeline above keeps at least half the window, however far up the edge is dragged.
+    const timelineH0 = document.querySelector('.timeline')?.getBoundingClientRect().height ?? window.innerHeight;
+    const maxH = h0 + timelineH0 - window.innerHeight / 2;
+    const move = (ev: PointerEvent) => setHeight(Math.max(140, Math.min(maxH, h0 - (ev.clientY - y0))));
     const up = () => {
       window.removeEventListener('pointermove', move);
       window.removeEventListener('pointerup', up);

@@ -10,6 +10,7 @@ import { formatDuration } from '../model/time';
 import { jumpToAnnotation } from '../timeline/annotationActions';
 import { downloadAnnotations } from '../export/annotationsDownload';
 import '../annotations.css';
+import { SidePanel } from './SidePanel';
 
 export function AnnotationsPanel() {
   const annotations = useStore((s) => s.annotations);
@@ -33,21 +34,29 @@ export function AnnotationsPanel() {
   };
 
   return (
-    <aside className="side-panel annotations-panel" data-testid="annotations-panel" aria-label="Annotations">
-      <div className="annotations-head">
-        <h2>Annotations</h2>
-        <span className="spacer" />
-        <button className="button small" onClick={() => importRef.current?.click()} title="Import annotations from a JSON file">
-          Import
-        </button>
-        <button className="button small" disabled={!annotations.length} onClick={() => downloadAnnotations('json')} data-testid="export-annotations-json">
-          JSON
-        </button>
-        <button className="button small" disabled={!annotations.length} onClick={() => downloadAnnotations('csv')} data-testid="export-annotations-csv">
-          CSV
-        </button>
-        <input ref={importRef} type="file" accept=".json,application/json" className="visually-hidden" tabIndex={-1} data-testid="import-annotations" onChange={onImport} />
-      </div>
+    <SidePanel
+      id="annotations"
+      label="Annotations"
+      className="annotations-panel"
+      testId="annotations-panel"
+      defaultWidth={270}
+      head={
+        <div className="annotations-head">
+          <h2>Annotations</h2>
+          <span className="spacer" />
+          <button className="button small" onClick={() => importRef.current?.click()} title="Import annotations from a JSON file">
+            Import
+          </button>
+          <button className="button small" disabled={!annotations.length} onClick={() => downloadAnnotations('json')} data-testid="export-annotations-json">
+            JSON
+          </button>
+          <button className="button small" disabled={!annotations.length} onClick={() => downloadAnnotations('csv')} data-testid="export-annotations-csv">
+            CSV
+          </button>
+          <input ref={importRef} type="file" accept=".json,application/json" className="visually-hidden" tabIndex={-1} data-testid="import-annotations" onChange={onImport} />
+        </div>
+      }
+    >
       {message && (
         <p className="annotations-message" role="status">
           {message}
@@ -64,7 +73,7 @@ export function AnnotationsPanel() {
           ))}
         </ol>
       )}
-    </aside>
+    </SidePanel>
   );
 }
 

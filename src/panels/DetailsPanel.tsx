@@ -6,6 +6,7 @@ import { useStore } from '../state/store';
 import { shortenName } from '../timeline/kernelNames';
 import { axisToAbsolute, formatDuration, formatWallClock } from '../model/time';
 import { SliceCorrelationView } from './analysis/SliceCorrelationView';
+import { SidePanel } from './SidePanel';
 
 export function prettyArgs(text: string | null): string {
   if (text == null || text === '') return '';
@@ -36,22 +37,25 @@ export function DetailsPanel() {
   const lanes = useStore((s) => s.lanes);
   const origin = useStore((s) => s.axisOriginNs);
 
-  if (!details) {
-    return (
-      <aside className="side-panel details-panel" data-testid="details-panel">
-        <p className="empty-state">Click a slice to see its details</p>
-      </aside>
-    );
-  }
+  // Nothing selected: the panel takes no space (the timeline gets the width).
+  if (!details) return null;
   const lane = lanes.find((l) => l.id === details.laneId);
   const args = prettyArgs(details.args);
   const rows = argRows(details.args);
   const short = lane?.kind === 'gpu' ? shortenName(details.name) : details.name;
   return (
-    <aside className="side-panel details-panel" data-testid="details-panel">
-      <h2 className="details-name" title={details.name}>
-        {short}
-      </h2>
+    <SidePanel
+      id="details"
+      label="Details"
+      className="details-panel"
+      testId="details-panel"
+      defaultWidth={340}
+      head={
+        <h2 className="details-name" title={details.name}>
+          {short}
+        </h2>
+      }
+    >
       {short !== details.name && <div className="details-fullname">{details.name}</div>}
       <CopyName name={details.name} />
       <dl className="details-grid">
@@ -91,7 +95,7 @@ export function DetailsPanel() {
       ) : (
         <p className="muted">No arguments</p>
       )}
-    </aside>
+    </SidePanel>
   );
 }
 
