@@ -1,8 +1,8 @@
 // Async operations from the async events of a Chrome JSON trace, once every event is known.
 //
 // Trace Event Format ("Async Events"), with the rules the catapult trace viewer applies:
-// - events of one operation share a match key (asyncMatchKey: category, scope, id; legacy
-//   events also the name) and are taken in time order (equal times: file order), whatever
+// - events of one operation share a match key (ingest/asyncEvents.ts asyncMatchKey: category,
+//   scope, id, the pid where the id is process-local; legacy events also the name) and are taken in time order (equal times: file order), whatever
 //   order the file lists them in;
 // - nestable async: `b` opens a slice, `e` closes the innermost open slice OF ITS NAME (the open
 //   slices above it end with it, unclosed), `n` is an instant; slices open when another `b` of the

@@ -549,18 +549,18 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     return this.tokens.intern(b, s, e, scalarText, hash);
   }
 
-  /** The async event's match key (asyncMatchKey): category, scope, id (id2.local: and its pid); legacy S/T/p/F also the name. */
+  /** The async event's match key (asyncMatchKey): category, scope, id (and the pid where the id is process-local); legacy S/T/p/F also the name. */
   private asyncKey(b: Uint8Array, f: EventFields, ph: string, pid: number, cat: number, name: number): string {
     const s = this.raw.strings;
+    const legacy = ph === 'S' || ph === 'T' || ph === 'p' || ph === 'F';
     let id = f.text(b, f.start(ScanField.Id), f.end(ScanField.Id));
-    let local = false;
+    let local = !legacy;
     if (f.start(ScanField.Id) < 0 && f.start(ScanField.Id2) >= 0) {
       const text = f.text(b, f.start(ScanField.Id2), f.end(ScanField.Id2));
       const id2 = parseId2(text);
       id = id2?.id ?? text;
-      local = id2?.local ?? false;
+      local = id2?.local ?? !legacy;
     }
-    const legacy = ph === 'S' || ph === 'T' || ph === 'p' || ph === 'F';
     return asyncMatchKey(legacy, s.get(cat), s.get(name), f.text(b, f.start(ScanField.Scope), f.end(ScanField.Scope)), id, local ? s.get(pid) : null);
   }
 

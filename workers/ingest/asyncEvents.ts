@@ -88,8 +88,10 @@ export function asyncEventBuffers(d: AsyncEventData): ArrayBuffer[] {
  * Which events belong to one operation, per the Trace Event Format:
  * - nestable async (b/e/n): the same category, scope and id make one event tree;
  * - legacy async (S/T/p/F): the same category, name, scope and id make one operation;
- * - `id` and `id2.global` are global (Chrome mangles `id` with the pid to keep it unique across
- *   processes), `id2.local` is local to its process, so its pid joins the key.
+ * - `id2.global` matches across processes, `id2.local` within its process (its pid joins the key);
+ * - a plain `id` matches within its process for nestable events (tools that are not Chrome number
+ *   their requests per process; Chrome mangles its ids with the pid anyway) and across processes
+ *   for legacy ones (catapult's own test operations start in one process and finish in another).
  */
 export function asyncMatchKey(legacy: boolean, cat: string, name: string, scope: string, id: string, localPid: string | null): string {
   const base = `${cat}\u0000${scope}\u0000${id}${localPid === null ? '' : `\u0000${localPid}`}`;

@@ -5,8 +5,9 @@
 //   and id are one operation; T (step into) starts a step that lasts until the next event of the
 //   operation; `id` is global (Chrome mangles it with the pid), so an operation may end in
 //   another process;
-// - nestable async: events with the same category and id (+ scope, id2) form one tree; an `e`
-//   ends the innermost open `b` of its name; `n` is an instant of the tree;
+// - nestable async: events with the same category and id (+ scope) in one process form one tree
+//   (id2.global: across processes, as the issue asks); an `e` ends the innermost open `b` of its
+//   name; `n` is an instant of the tree;
 // - a file lists events in any order: an operation's events are taken in time order.
 
 import { openAsBlob } from 'node:fs';
@@ -218,6 +219,32 @@ describe('nestable async b/e/n (catapult nestable_async)', () => {
     expect(index.result.warnings.filter((w) => w.code === 'unmatched-end' || w.code === 'unclosed-begin')).toEqual([]);
     const all = asyncLanes(index).flatMap((l) => slicesOf(index, l));
     expect(all.length).toBe(nestable.filter((e) => e.ph === 'b').length);
+  });
+});
+
+describe('async ids and processes (by hand)', () => {
+  it('matches a nestable id within its process, id2.global across processes, a legacy id across processes', async () => {
+    const traceEvents = [
+      // Nestable "id": 1 in two processes: two operations, one per process.
+      { ph: 'b', cat: 'req', name: 'r', id: 1, pid: 1, tid: 1, ts: 0 },
+      { ph: 'b', cat: 'req', name: 'r', id: 1, pid: 2, tid: 1, ts: 1 },
+      { ph: 'e', cat: 'req', name: 'r', id: 1, pid: 2, tid: 1, ts: 3 },
+      { ph: 'e', cat: 'req', name: 'r', id: 1, pid: 1, tid: 1, ts: 7 },
+      // id2.global: begins in process 1, ends in process 2: one operation on process 1.
+      { ph: 'b', cat: 'ipc', name: 'g', id2: { global: '0x9' }, pid: 1, tid: 1, ts: 10 },
+      { ph: 'e', cat: 'ipc', name: 'g', id2: { global: '0x9' }, pid: 2, tid: 1, ts: 15 },
+      // Legacy S in process 1, F in process 3.
+      { ph: 'S', cat: 'nav', name: 'n', id: 5, pid: 1, tid: 1, ts: 20 },
+      { ph: 'F', cat: 'nav', name: 'n', id: 5, pid: 3, tid: 1, ts: 29 },
+    ];
+    const index = await loadText(JSON.stringify({ traceEvents }));
+    expect(index.result.warnings).toEqual([]);
+    const ops = index.result.lanes.filter((l) => l.async).map((l) => `${l.pid} ${l.name} ${l.events}`).sort();
+    expect(ops).toEqual(['1 g 1', '1 n 1', '1 r 1', '2 r 1']);
+    const dur = (name: string) => index.find({ name }).map((h) => h.durNs).sort((a, b) => a - b);
+    expect(dur('r')).toEqual([2000, 7000]);
+    expect(dur('g')).toEqual([5000]);
+    expect(dur('n')).toEqual([9000]);
   });
 });
 
