@@ -17,6 +17,7 @@ import type { WindowExportOptions } from './export/chromeTraceWindow';
 import type { CategoryRule } from './lanes/categoryRules';
 import type { RankComms } from './analysis/commOps';
 import type { SelectionTotals, StepName, StepNameQuery, TotalsQuery } from './analysis/compareTotals';
+import type { RequestJourney, RequestRow } from './analysis/requests';
 import type { OverviewQuery, TraceOverview } from '../src/model/overviewTypes';
 import type { AllocationRow, CallTree, CallTreeQuery, IdleGap, RangeQuery, RangeStats, SearchQuery, SearchResult, SliceArgsQuery, SliceCorrelation, SliceTable, SliceTableQuery, StepTable } from '../src/model/analysisTypes';
 
@@ -85,4 +86,8 @@ export interface TraceWorkerApi {
   sliceTable(q: SliceTableQuery): Promise<SliceTable>;
   /** Per key, the arg values of the given rows; CUDA API calls fall back to the GPU work they launched. */
   sliceArgs(q: SliceArgsQuery): Promise<(number | string | null)[][]>;
+  /** Serving requests (slices carrying a request id) with queue wait, TTFT, TPOT (workers/analysis/requests.ts). */
+  requests(): Promise<RequestRow[]>;
+  /** One request's slices and the steps of flows carrying its id, by its compared key (RequestRow.key). */
+  requestJourney(key: string): Promise<RequestJourney | null>;
 }

@@ -19,6 +19,7 @@ import { addQueueLanes } from './analysis/overviewQueue';
 import type { OverviewQuery } from '../src/model/overviewTypes';
 import { nameInSteps, selectionTotals, type StepNameQuery, type TotalsQuery } from './analysis/compareTotals';
 import { sliceArgs, sliceTable } from './analysis/sliceTable';
+import { requestJourney, requests } from './analysis/requests';
 import { loadTrace } from './ingest/loadTrace';
 import { warmFragmentWorkers } from './ingest/parallelParse';
 import type { TraceIndex } from './index/traceIndex';
@@ -128,6 +129,12 @@ const api: TraceWorkerApi = {
   },
   async sliceArgs(q: SliceArgsQuery) {
     return sliceArgs(loaded(), q);
+  },
+  async requests() {
+    return requests(loaded());
+  },
+  async requestJourney(key: string) {
+    return requestJourney(loaded(), key);
   },
 };
 

@@ -75,6 +75,13 @@ export function flowLinks(index: TraceIndex, laneId: string, k: number): FlowLin
   return links;
 }
 
+/** The slice a flow point is bound to, with the point's time; null when it is bound to none. */
+export function flowPointRef(index: TraceIndex, p: number): (SliceRef & { atNs: number }) | null {
+  const fi = index.flowIndex;
+  const pt = fi.point(p);
+  return pt.lane >= 0 ? { ...sliceRef(index, fi.laneList[pt.lane], pt.eventIdx), atNs: pt.tsNs } : null;
+}
+
 /** At most this many hops are drawn for one selection (a flow id reused all trace long has thousands). */
 const MAX_HOPS = 512;
 
@@ -91,10 +98,7 @@ export function flowPathHops(index: TraceIndex, laneId: string, k: number): Flow
     starts.add(s);
   }
   const hops: FlowHop[] = [];
-  const end = (q: number) => {
-    const pt = fi.point(q);
-    return pt.lane >= 0 ? { ...sliceRef(index, fi.laneList[pt.lane], pt.eventIdx), atNs: pt.tsNs } : null;
-  };
+  const end = (q: number) => flowPointRef(index, q);
   const queue = [...starts];
   for (let j = 0; j < queue.length && hops.length < MAX_HOPS; j++) {
     const p = queue[j];

@@ -109,6 +109,10 @@ export class TraceIndex {
     };
   }
 
+  /**
+   * The span of the included lanes' slices; counters only when there is no slice, so a counter
+   * sampled for minutes after the work (a serving trace's usage meter) does not shrink it to a sliver.
+   */
   private extent(include: (info: LaneIndex['info']) => boolean): [number, number] {
     let minNs = Infinity;
     let maxNs = -Infinity;
@@ -120,6 +124,7 @@ export class TraceIndex {
         if (last !== undefined && lane.start[last] + lane.dur[last] > maxNs) maxNs = lane.start[last] + lane.dur[last];
       }
     }
+    if (Number.isFinite(minNs)) return [minNs, maxNs];
     for (const c of this.counters.values()) {
       if (c.t.length === 0 || !include(c.info)) continue;
       minNs = Math.min(minNs, c.t[0]);
