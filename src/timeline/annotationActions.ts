@@ -68,7 +68,15 @@ export function addStageFromSlice(slice: { startNs: number; endNs: number }): An
 export function markFromContext(askName: boolean): Annotation {
   const st = useStore.getState();
   const d = st.details;
-  const a = addStageFromRange() ?? (d ? addStageFromSlice({ startNs: d.startNs, endNs: d.startNs + d.durNs }) : null) ?? addMarkAtCursor();
+  const r = st.range;
+  // The range of a stage already there (a click on a stage selects it): Shift+M renames that
+  // stage, M goes on to the slice or the line instead of a second stage over the same span.
+  const same = r && st.annotations.find((x) => isStage(x) && x.startNs === r.startNs && x.endNs === r.endNs);
+  if (same && askName) {
+    st.setEditingAnnotation(same.id);
+    return same;
+  }
+  const a = (same ? null : addStageFromRange()) ?? (d ? addStageFromSlice({ startNs: d.startNs, endNs: d.startNs + d.durNs }) : null) ?? addMarkAtCursor();
   if (askName) useStore.getState().setEditingAnnotation(a.id);
   return a;
 }

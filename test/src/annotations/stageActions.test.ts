@@ -31,6 +31,17 @@ describe('M and Shift+M', () => {
     expect(useStore.getState().editingAnnotation).toBe(a.id);
   });
 
+  it('on the range of a stage already there: Shift+M renames it, M marks the line instead of a second stage', () => {
+    useStore.setState({ range: { startNs: 100, endNs: 300 } });
+    const stage = markFromContext(false);
+    expect(markFromContext(true).id).toBe(stage.id);
+    expect(useStore.getState().editingAnnotation).toBe(stage.id);
+    noteCursorNs(150);
+    const line = markFromContext(false);
+    expect({ startNs: line.startNs, endNs: line.endNs }).toEqual({ startNs: 150, endNs: undefined });
+    expect(useStore.getState().annotations).toHaveLength(2);
+  });
+
   it('else a line at the cursor', () => {
     noteCursorNs(420);
     const a = markFromContext(false);
