@@ -215,3 +215,53 @@ test('load_and_infer: three stages compared, host-to-device copies and their run
   await shot(page, 'compare-stages');
   expect(errors).toEqual([]);
 });
+
+test('llm_decode_small: two steps compared (the first vs the slowest): the runtime call whose time grew most in ≤ 4 inputs', async ({ page }) => {
+  const errors = collectConsoleErrors(page);
+  const file = 'llm_decode_small.json.gz';
+  const events = (JSON.parse(gunzipSync(readFileSync(corpusPath(file))).toString('utf8')) as { traceEvents: RawEvent[] }).traceEvents.filter((e) => e.ph === 'X');
+  const steps = events.filter((e) => e.cat === 'user_annotation' && e.name === 'decode_step').sort((a, b) => a.ts - b.ts);
+  const slowest = steps.reduce((b, s, i) => (s.dur! > steps[b].dur! ? i : b), 0);
+  /** Runtime calls overlapping a step: name → count, time inside the step (µs). */
+  const runtime = (s: RawEvent) => {
+    const out = new Map<string, { count: number; us: number }>();
+    for (const e of events) {
+      if (e.cat !== 'cuda_runtime' && e.cat !== 'cuda_driver') continue;
+      const inside = Math.min(s.ts + s.dur!, e.ts + e.dur!) - Math.max(s.ts, e.ts);
+      if (inside <= 0 && !(e.dur === 0 && e.ts >= s.ts && e.ts < s.ts + s.dur!)) continue;
+      const r = out.get(e.name) ?? { count: 0, us: 0 };
+      r.count++;
+      r.us += Math.max(0, inside);
+      out.set(e.name, r);
+    }
+    return out;
+  };
+  const [first, slow] = [runtime(steps[0]), runtime(steps[slowest])];
+  const grew = (n: string) => Math.abs((slow.get(n)?.us ?? 0) - (first.get(n)?.us ?? 0));
+  const most = [...new Set([...first.keys(), ...slow.keys()])].sort((a, b) => grew(b) - grew(a))[0];
+
+  await openApp(page);
+  await openByPicker(page, file);
+  await waitReady(page);
+  const input = counter();
+  await input.click(page.getByTestId('analysis-tab-compare'));
+  await expect(page.getByTestId('compare-panel')).toContainText('Pick two or more');
+  const add = page.getByTestId('compare-add');
+  await expect(add.locator('optgroup option')).toHaveCount(steps.length);
+  await input.select(add, 'step:1:llm_decode_small');
+  await input.select(add, `step:${slowest + 1}:llm_decode_small`);
+  await input.select(page.getByTestId('compare-kind'), 'cuda api');
+  const chips = page.getByTestId('compare-selection');
+  await expect(chips).toHaveCount(2);
+  await expect(chips.nth(1)).toContainText(`step #${slowest + 1}`);
+  const top = page.getByTestId('compare-row').first();
+  await expect(top).toHaveAttribute('data-name', most, { timeout: 30_000 });
+  const cells = (await top.locator('td').allTextContents()).map((t) => t.trim());
+  expect([Number(cells[1]), Number(cells[5])]).toEqual([first.get(most)?.count ?? 0, slow.get(most)?.count ?? 0]);
+  expect(Math.abs(Number(await top.getAttribute('data-delta-ns')) - ((slow.get(most)?.us ?? 0) - (first.get(most)?.us ?? 0)) * 1000)).toBeLessThan(1000);
+  // One step each: the per-step mean is the step's own total.
+  expect(cells[8]).toBe(cells[6]);
+  expect(input.count).toBeLessThanOrEqual(4);
+  await shot(page, 'compare-steps');
+  expect(errors).toEqual([]);
+});

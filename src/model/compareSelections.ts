@@ -8,6 +8,8 @@ export type CompareSelection =
   | { type: 'trace'; trace: string }
   | { type: 'group'; traces: string[]; label: string }
   | { type: 'stage'; id: string }
+  /** One step of one trace (steps.ts), its span in the trace's own time. */
+  | { type: 'step'; trace: string; ordinal: number; startNs: number; endNs: number }
   /** A range on the global axis the user added (a step from the Steps tab, a drag). */
   | { type: 'range'; startNs: number; endNs: number };
 
@@ -35,6 +37,8 @@ export function selectionId(s: CompareSelection): string {
       return `group:${s.traces.join(',')}`;
     case 'stage':
       return `stage:${s.id}`;
+    case 'step':
+      return `step:${s.trace}:${s.ordinal}`;
     case 'range':
       return `range:${s.startNs}:${s.endNs}`;
   }
@@ -45,6 +49,7 @@ export function selectionParts(s: CompareSelection, traces: readonly TraceSpan[]
   const whole = (t: TraceSpan): SelectionPart => ({ trace: t.key, startNs: t.minNs, endNs: t.maxNs });
   if (s.type === 'trace') return traces.filter((t) => t.key === s.trace).map(whole);
   if (s.type === 'group') return traces.filter((t) => s.traces.includes(t.key)).map(whole);
+  if (s.type === 'step') return traces.some((t) => t.key === s.trace) ? [{ trace: s.trace, startNs: s.startNs, endNs: s.endNs }] : [];
   const span = s.type === 'range' ? s : stages.find((a) => a.id === s.id);
   if (!span || span.endNs === undefined) return [];
   const out: SelectionPart[] = [];

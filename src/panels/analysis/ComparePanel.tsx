@@ -16,6 +16,7 @@ import { distinctShortNames } from '../../timeline/kernelNames';
 import { fitSpan } from '../../timeline/viewportMath';
 import { COMPARE_KINDS, compareSelections, largestStepDifference, type CompareKind, type CompareRow } from '../../../workers/analysis/compare';
 import type { SelectionTotals } from '../../../workers/analysis/compareTotals';
+import type { StepRow } from '../../model/analysisTypes';
 import { classRow, type KernelClass } from '../../../workers/analysis/kernelClass';
 import { CsvButton, csvCell, downloadText, StatusLine, type QueryState } from './useTraceQuery';
 import { highlightInstances } from './highlightInstances';
@@ -70,6 +71,20 @@ export function ComparePanel() {
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [partsKey]);
+
+  // Each trace's steps, for "+ add…" (asked once the comparison is in, so it never waits behind them).
+  const [stepsOf, setStepsOf] = useState<Record<string, StepRow[]>>({});
+  const tracesKey = spans.map((t) => t.key).join(',');
+  const comparing = parts.length >= 2 && !state.data;
+  useEffect(() => {
+    if (comparing) return;
+    let live = true;
+    void Promise.all(spans.map(async (t) => [t.key, (await traceWorker(t.key)?.stepTable())?.steps ?? []] as const)).then((list) => live && setStepsOf(Object.fromEntries(list)));
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [tracesKey, comparing]);
 
   const comparison = useMemo(() => (state.data ? compareSelections(state.data, { noiseNs: noiseUs * 1000, kinds: [kind] }) : null), [state.data, noiseUs, kind]);
   const rows = useMemo(() => {
@@ -131,7 +146,7 @@ export function ComparePanel() {
   };
 
   const add = (value: string) => {
-    const s = optionSelection(value, range);
+    const s = optionSelection(value, range, stepsOf);
     if (!s) return;
     const next = [...selections.filter((x) => selectionId(x) !== selectionId(s)), s];
     setChosen(next);
@@ -189,6 +204,17 @@ export function ComparePanel() {
               Stage {a.label || '(unnamed)'}
             </option>
           ))}
+          {spans.map((t) =>
+            stepsOf[t.key]?.length ? (
+              <optgroup key={t.key} label={`Steps of ${t.name}`}>
+                {stepsOf[t.key].map((st) => (
+                  <option key={st.ordinal} value={`step:${st.ordinal}:${t.key}`}>
+                    {st.name} #{st.ordinal} ({formatDuration(st.durNs)})
+                  </option>
+                ))}
+              </optgroup>
+            ) : null,
+          )}
           {range && range.endNs > range.startNs && <option value="range">The selected range ({formatDuration(range.endNs - range.startNs)})</option>}
         </select>
         {pair && undo && (
@@ -244,7 +270,7 @@ export function ComparePanel() {
                     ))}
                     {names.slice(1).map((n, i) => (
                       <th key={`d${i}`} colSpan={2} className="group-start" title={n}>
-                        Δ {names.length > 2 ? clip(n, 24) : 'candidate − baseline'}
+                        Δ {names.length > 2 ? `#${i + 2} ${clip(n, 24)}` : pair ? 'candidate' : '#2'} − baseline
                       </th>
                     ))}
                   </tr>
@@ -354,17 +380,25 @@ function selectionLabel(s: CompareSelection, traces: readonly TraceSpan[], stage
       return s.label;
     case 'stage':
       return `stage ${stages.find((a) => a.id === s.id)?.label || '(unnamed)'}`;
+    case 'step':
+      return `${traces.find((t) => t.key === s.trace)?.name ?? s.trace} step #${s.ordinal}`;
     case 'range':
       return `range ${formatDuration(s.startNs)} – ${formatDuration(s.endNs)}`;
   }
 }
 
 /** The selection an "+ add…" option names. */
-function optionSelection(value: string, range: { startNs: number; endNs: number } | null): CompareSelection | null {
+function optionSelection(value: string, range: { startNs: number; endNs: number } | null, stepsOf: Record<string, StepRow[]>): CompareSelection | null {
   if (value === 'range') return range && range.endNs > range.startNs ? { type: 'range', startNs: range.startNs, endNs: range.endNs } : null;
   const [type, rest] = [value.slice(0, value.indexOf(':')), value.slice(value.indexOf(':') + 1)];
   if (type === 'trace') return { type: 'trace', trace: rest };
   if (type === 'stage') return { type: 'stage', id: rest };
+  if (type === 'step') {
+    const ordinal = Number(rest.slice(0, rest.indexOf(':')));
+    const trace = rest.slice(rest.indexOf(':') + 1);
+    const st = stepsOf[trace]?.find((x) => x.ordinal === ordinal);
+    return st ? { type: 'step', trace, ordinal, startNs: st.ref.startNs, endNs: st.ref.startNs + st.durNs } : null;
+  }
   if (type === 'group') return { type: 'group', traces: rest.split(','), label: `all ${rest.split(',').length} traces` };
   return null;
 }
