@@ -27,7 +27,7 @@ export interface TracelaneAutomation {
   /** Resolves once every loaded trace's worker has finished its background work (memory settled). */
   settled(): Promise<void>;
   /** What the last frame drew per visible lane: items, and how many came from level-of-detail tiles. */
-  drawn(): { items: number; outlines: number; lanes: { id: string; items: number; fromTiles: number; firstNs: number | null }[] };
+  drawn(): { items: number; outlines: number; arrows: number; lanes: { id: string; items: number; fromTiles: number; firstNs: number | null }[] };
   /** The selected range on the axis, or null. */
   range(): { startNs: number; endNs: number } | null;
   /** Per trace, the Overview's temporal breakdown over the selected range (else the whole trace). */
@@ -66,7 +66,7 @@ export function installAutomation(): void {
         if (s) for (let i = 0; i < s.start.length; i++) firstNs = Math.min(firstNs, s.start[i]);
         return { id: l.id, items: (s?.start.length ?? 0) + (l.counter?.t.length ?? 0), fromTiles, firstNs: Number.isFinite(firstNs) ? firstNs : null };
       });
-      return { items: lanes.reduce((n, l) => n + l.items, 0), outlines: scene?.overlay?.hits.length ?? 0, lanes };
+      return { items: lanes.reduce((n, l) => n + l.items, 0), outlines: scene?.overlay?.hits.length ?? 0, arrows: scene?.overlay?.arrows.length ?? 0, lanes };
     },
     summary() {
       const s = useStore.getState();

@@ -13,6 +13,7 @@ import { AllocationsPanel } from './analysis/AllocationsPanel';
 import { CallTreePanel } from './analysis/CallTreePanel';
 import { OverviewPanel } from './analysis/OverviewPanel';
 import { SlicesPanel } from './analysis/SlicesPanel';
+import { RequestsPanel } from './analysis/RequestsPanel';
 import { ComparePanel } from './analysis/ComparePanel';
 import { traceSpan } from './analysis/useTraceQuery';
 import './analysis/analysis.css';
@@ -26,6 +27,7 @@ const TABS = [
   { id: 'memory', label: 'Allocations' },
   { id: 'calltree', label: 'Call tree' },
   { id: 'slices', label: 'Slices' },
+  { id: 'requests', label: 'Requests' },
   { id: 'compare', label: 'Compare' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
@@ -122,6 +124,7 @@ export function AnalysisDrawer() {
           {tab === 'calltree' && <CallTreePanel trace={entry.key} span={span} laneIds={laneIds} />}
           {tab === 'overview' && <OverviewPanel trace={entry.key} width={width} onPickTrace={setTraceKey} />}
           {tab === 'slices' && <SlicesPanel />}
+          {tab === 'requests' && <RequestsPanel trace={entry.key} />}
           {tab === 'compare' && <ComparePanel />}
         </div>
       )}
