@@ -309,6 +309,10 @@ export function SlicesPanel() {
     if (argKeys.length && !(await readAll(argKeys, order))) return;
     downloadTableCsv('tracelane-slices.csv', sliceColumns, order.length, sliceValue);
   };
+  const removeArg = (k: string) => {
+    setArgKeys((list) => list.filter((x) => x !== k));
+    if (sort.col === `arg:${k}`) setSort({ col: 'start', desc: false });
+  };
   const toggleKind = (k: LaneKind) =>
     setKinds((s) => {
       const next = new Set(s);
@@ -392,7 +396,7 @@ export function SlicesPanel() {
         )}
         {!groupBy &&
           argKeys.map((k) => (
-            <button key={k} className="toggle active" title="Remove this column" data-testid="slices-arg-chip" onClick={() => setArgKeys((list) => list.filter((x) => x !== k))}>
+            <button key={k} className="toggle active" title="Remove this column" data-testid="slices-arg-chip" onClick={() => removeArg(k)}>
               {k} ×
             </button>
           ))}
