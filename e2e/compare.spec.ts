@@ -117,6 +117,8 @@ test('the GPU kernels tab: classes, Show all, distinct short names, a click outl
   await waitIdle(page);
   await expect.poll(async () => ((await tl(page, (api) => api.drawn())) as unknown as { outlines: number }).outlines).toBeGreaterThan(0);
   await shot(page, 'compare-kernel-highlight');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, 'compare-kernel-highlight-dark');
   expect(errors).toEqual([]);
 });
 
@@ -152,6 +154,9 @@ test('llm_decode_small (baseline) vs llm_decode_large (candidate): the kernel wh
   expect(Math.abs(delta - (perStep(cand, most) - perStep(base, most)) * 1000)).toBeLessThan(1000);
   expect(input.count).toBeLessThanOrEqual(4);
   await shot(page, 'compare-traces');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, 'compare-traces-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // Opening the row lines the step where it differs most up in both traces, selects the
   // candidate's instance; Undo puts the candidate back.
