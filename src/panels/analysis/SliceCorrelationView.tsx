@@ -59,6 +59,9 @@ export function SliceCorrelationView() {
   if (!selection || !corr) return null;
   const trace = selection.trace;
   const unpaired = corr.flows.filter((f) => !f.other);
+  // Flow partners not already offered as the launch / the kernels above.
+  const offered = new Set([...corr.launches, ...corr.kernels].map((r) => r.key));
+  const flowLinks = corr.flows.filter((f) => f.other && !offered.has(f.other.key));
   const stackTitle = corr.stack.some((f) => f.kind === 'python') ? 'Python stack' : 'Stack';
   return (
     <section className="corr" data-testid="correlation">
@@ -95,20 +98,18 @@ export function SliceCorrelationView() {
           </ol>
         </>
       )}
-      {corr.flows.some((f) => f.other) && (
+      {flowLinks.length > 0 && (
         <>
           <h3>Flows</h3>
           <ol className="corr-list" data-testid="flow-links">
-            {corr.flows.map((f, i) =>
-              f.other ? (
-                <li key={`${f.flow}-${i}`}>
-                  <span className="muted">{f.outgoing ? 'to ' : 'from '}</span>
-                  <button className="link-button" data-testid="flow-link" data-name={f.other.name} data-outgoing={f.outgoing} onClick={() => void goToSlice(trace, f.other!)} title={`${f.flow} → ${f.other.name}`}>
-                    {displayName(f.other)}
-                  </button>
-                </li>
-              ) : null,
-            )}
+            {flowLinks.map((f, i) => (
+              <li key={`${f.flow}-${i}`}>
+                <span className="muted">{f.outgoing ? 'to ' : 'from '}</span>
+                <button className="link-button" data-testid="flow-link" data-name={f.other!.name} data-outgoing={f.outgoing} onClick={() => void goToSlice(trace, f.other!)} title={`${f.flow} → ${f.other!.name}`}>
+                  {displayName(f.other!)}
+                </button>
+              </li>
+            ))}
           </ol>
         </>
       )}
