@@ -80,19 +80,24 @@ test.beforeAll(async ({ browser }) => {
 
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Opens the trace by ?url= from a server of its own (with or without ranges): same lanes and args as by picker; its request log for the trace. */
-async function openAsPicked(page: Page, ranges: boolean): Promise<string[]> {
+/**
+ * Opens the trace by ?url= from a server of its own (with or without ranges): same lanes and
+ * args as by picker; its request log for the trace, and the part of it after ready (args reads).
+ */
+async function openAsPicked(page: Page, ranges: boolean): Promise<{ log: string[]; afterReady: string[] }> {
   const errors = collectConsoleErrors(page);
   const log: string[] = [];
   const server = await serve(ranges, log);
   try {
     const s = await byUrl(page, server);
+    const atReady = log.length;
     expect(s.warnings).toEqual([]);
     expect(shape(s)).toEqual(picked);
-    // Args read from the file by picker; copied from the fetched bytes by URL.
+    // Args read from the file by picker; by URL read back by range, or copied from the fetched bytes without ranges.
     expect(await argsSample(page)).toEqual(pickedArgs);
     expect(errors).toEqual([]);
-    return log.filter((l) => l.includes(`/t/${NAME}`));
+    const trace = (l: string) => l.includes(`/t/${NAME}`);
+    return { log: log.filter(trace), afterReady: log.slice(atReady).filter(trace) };
   } finally {
     await server.close();
   }
@@ -100,9 +105,16 @@ async function openAsPicked(page: Page, ranges: boolean): Promise<string[]> {
 
 test('a big plain trace by ?url= from a server with ranges: parallel ranged GETs, the same lanes as by picker', async ({ page }) => {
   test.setTimeout(180_000);
-  const log = await openAsPicked(page, true);
+  const { log, afterReady } = await openAsPicked(page, true);
   // The probe, the cut windows and the fragments: all ranged, none the whole file.
   expect(log.filter((l) => l.startsWith('200 '))).toEqual([]);
+  // The selected slices' args were not kept: they were read back by ranges of at most a 4 MB block.
+  const argsReads = afterReady.filter((l) => l.startsWith('206 GET'));
+  expect(argsReads.length).toBeGreaterThanOrEqual(1);
+  for (const l of argsReads) {
+    const [a, b] = /bytes=(\d+)-(\d+)$/.exec(l)!.slice(1).map(Number);
+    expect(b - a + 1).toBeLessThanOrEqual(4 << 20);
+  }
   const ranged = log.filter((l) => l.startsWith('206 GET'));
   expect(ranged.length).toBeGreaterThanOrEqual(4);
   // The fragments cover the file: some range reaches its last byte.
@@ -111,7 +123,8 @@ test('a big plain trace by ?url= from a server with ranges: parallel ranged GETs
 
 test('a server answering 200 to ranged requests: the file streamed once, the same lanes', async ({ page }) => {
   test.setTimeout(180_000);
-  expect(await openAsPicked(page, false)).toEqual([`200 GET /t/${NAME}`]);
+  // Args were kept from the stream: nothing is fetched again when slices are selected.
+  expect(await openAsPicked(page, false)).toEqual({ log: [`200 GET /t/${NAME}`], afterReady: [] });
 });
 
 test('Cancel during a ranged load aborts every fragment\'s request', async ({ page }) => {

@@ -8,6 +8,7 @@ import { useJsScanner, WasmEventScanner } from '../importers/wasmScanner';
 import { RawTrace } from './rawTrace';
 import { holdLifeline } from '../heartbeat';
 import { rangeSourceFor, type RangeSource } from './byteSource';
+import { argsSourceFor } from './argsSource';
 
 holdLifeline();
 
@@ -28,8 +29,8 @@ self.onmessage = async (e: MessageEvent<FragmentJob | { warm: true }>) => {
   const post = (msg: unknown, transfer: Transferable[] = []): void => (self as unknown as Worker).postMessage(msg, transfer);
   try {
     const raw = new RawTrace();
-    // A File's args stay in it; a URL's are copied (they cannot be read back).
-    if ('file' in source) raw.argsFile = source.file;
+    // Args stay in the file (or behind the URL's ranges) and are read back by offset.
+    raw.argsSource = argsSourceFor(source);
     // In-memory args are repacked into one buffer for the merge: not worth deflating here.
     raw.args.compress = false;
     const importer = new ChromeTraceJsonImporter(raw, { top, base: start });

@@ -2,6 +2,7 @@
 // index. Pure of any worker API, so Node runs it in unit tests.
 
 import type { LoadProgress, TraceSource } from '../../src/model/types';
+import { gzipProblemText } from './gzipProblems';
 import { chromeTraceJson } from '../importers/chromeTraceJson';
 import { useJsScanner } from '../importers/wasmScanner';
 import { firstContentByte, TraceFormatError, type ImporterFormat } from '../importers/importer';
@@ -17,6 +18,7 @@ import { canFetchInParallel, canParseInParallel, parseInParallel } from './paral
 import { checkBudget } from './memoryBudget';
 import { RawTrace } from './rawTrace';
 import { StageClock } from './stageClock';
+import { argsSourceFor } from './argsSource';
 import type { CategoryRule } from '../lanes/categoryRules';
 
 /** Every supported format, tried in order on the first decoded bytes (strict detectors first: `[pid N]` strace lines start like a JSON array). */
@@ -91,8 +93,8 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
   }
 
   const raw = new RawTrace();
-  // Plain files in a worker: args stay in the file and are read back on selection.
-  if (source.kind === 'file' && !gzip && 'FileReaderSync' in globalThis) raw.argsFile = source.file;
+  // Plain files, and plain URLs whose server answers ranges: args stay there and are read back on selection.
+  if (!gzip) raw.argsSource = source.kind === 'file' ? argsSourceFor({ file: source.file }) : opened.ranges ? argsSourceFor(opened.ranges.job) : null;
   // With two cores, inflating and scanning a .gz take both: args wait, raw, and are deflated
   // while the index is built (one thread then), instead of slowing the parse by a third.
   const deferDeflate = gzip && (globalThis.navigator?.hardwareConcurrency ?? 2) <= 2;
@@ -111,7 +113,7 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
         if (err instanceof WorkerStoppedError) throw err;
         if (!gzip || progress.scannedBytes === 0) throw describeReadError(err, gzip);
         // A cut or corrupt .gz: keep what decompressed so far.
-        partialGzip = (err as Error).message;
+        partialGzip = gzipProblemText(err);
         break;
       }
       if (next.done) break;
@@ -179,6 +181,6 @@ function detectFormat(head: Uint8Array, name: string): ImporterFormat {
 }
 
 function describeReadError(err: unknown, gzip: boolean): Error {
-  if (gzip) return new TraceFormatError(`The file looks gzipped but could not be decompressed: ${(err as Error).message}`, 0);
+  if (gzip) return new TraceFormatError(`The file looks gzipped but could not be decompressed: ${gzipProblemText(err)}.`, 0);
   return err instanceof Error ? err : new Error(String(err));
 }

@@ -13,6 +13,7 @@ import { firstContentByte } from '../importers/importer';
 import { RawTrace } from './rawTrace';
 import { helperName, watchHelper, WorkerStoppedError } from '../heartbeat';
 import type { RangeSource } from './byteSource';
+import { argsSourceFor } from './argsSource';
 import type { StageClock } from './stageClock';
 
 /** Below this a second thread costs more than it saves. */
@@ -32,7 +33,7 @@ export function canParseInParallel(file: Blob): boolean {
   return 'FileReaderSync' in globalThis && canFetchInParallel(file.size);
 }
 
-/** A source of `size` bytes read by ranges (a URL's args are copied as they are parsed). */
+/** A source of `size` bytes read by ranges (its args are read back by range later, argsSource.ts). */
 export function canFetchInParallel(size: number): boolean {
   return size >= PARALLEL_MIN_BYTES && typeof Worker !== 'undefined' && fragmentCount() >= 2;
 }
@@ -152,7 +153,7 @@ export async function parseInParallel(
   let back = pieces;
   let noCut = false;
   const parts: FragmentData[] = [];
-  const argsFile = 'file' in source.job ? source.job.file : null;
+  const argsSource = argsSourceFor(source.job);
   const helpers: Helper[] = [];
   const stopAll = (): void => helpers.forEach((h) => h.release());
   signal?.addEventListener('abort', stopAll);
@@ -180,7 +181,7 @@ export async function parseInParallel(
 
   try {
     const raw = new RawTrace();
-    raw.argsFile = argsFile;
+    raw.argsSource = argsSource;
     const importer = new ChromeTraceJsonImporter(raw);
     let ownBytes = 0;
     while (front < back && !noCut) {

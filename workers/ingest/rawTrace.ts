@@ -4,6 +4,7 @@
 import type { LoadWarning } from '../../src/model/types';
 import type { FlameGraph } from '../../src/model/flameGraph';
 import { ByteStore, Column, PackedStringTable, StringTable } from './growable';
+import type { ArgsSource } from './argsSource';
 import { AsyncEventColumns } from './asyncEvents';
 
 /** Raw event kinds. Flows and metadata are kept apart from events. */
@@ -252,12 +253,12 @@ export class RawTrace {
    */
   storeArgs(b: Uint8Array, start: number, end: number, fileOffset: number | null, hot = false): number {
     if (hot) return HOT_ARGS - this.hotArgs.append(b, start, end);
-    if (this.argsFile && fileOffset !== null) return -(fileOffset + 1);
+    if (this.argsSource && fileOffset !== null) return -(fileOffset + 1);
     return this.args.append(b, start, end);
   }
 
-  /** Set by the loader for plain files in a worker (FileReaderSync exists only there). */
-  argsFile: Blob | null = null;
+  /** Set by the loader for plain sources it can read back by offset (argsSource.ts): args are then kept as offsets. */
+  argsSource: ArgsSource | null = null;
   /**
    * File blocks recently read for args. Analyses read the args of thousands of slices
    * in roughly file order; one 4 MB read serves them all instead of one read each.
@@ -278,8 +279,7 @@ export class RawTrace {
   }
 
   private readFile(at: number, len: number): Uint8Array {
-    const reader = new (globalThis as unknown as { FileReaderSync: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }).FileReaderSync();
-    return new Uint8Array(reader.readAsArrayBuffer(this.argsFile!.slice(at, at + len)));
+    return this.argsSource!.read(at, len);
   }
 
   argsText(off: number, len: number): string | null {

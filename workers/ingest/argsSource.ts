@@ -1,0 +1,44 @@
+// Where a parsed trace's args are read back from, synchronously and on demand: the File
+// itself (FileReaderSync) or, for a URL whose server answers ranges, ranged requests (a
+// synchronous XMLHttpRequest, which workers may make). Args are most of a trace's bytes:
+// keeping only their offsets, instead of a deflated copy, is what lets a big trace fit.
+
+import { parseContentRange, type RangeSource } from './byteSource';
+
+export interface ArgsSource {
+  /** Bytes [at, at + len) of the trace's file; throws when they cannot be read. */
+  read(at: number, len: number): Uint8Array;
+}
+
+/** The args source for a plain (not gzipped) source opened by ranges, or null where none can be read synchronously here. */
+export function argsSourceFor(job: RangeSource['job']): ArgsSource | null {
+  if ('file' in job) {
+    if (!('FileReaderSync' in globalThis)) return null;
+    const file = job.file;
+    return {
+      read(at, len) {
+        const reader = new (globalThis as unknown as { FileReaderSync: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }).FileReaderSync();
+        return new Uint8Array(reader.readAsArrayBuffer(file.slice(at, at + len)));
+      },
+    };
+  }
+  // Only workers may make synchronous requests with a binary answer.
+  if (typeof XMLHttpRequest === 'undefined' || !('WorkerGlobalScope' in globalThis)) return null;
+  const url = job.url;
+  return {
+    read(at, len) {
+      const xhr = new XMLHttpRequest();
+      xhr.open('GET', url, false);
+      xhr.responseType = 'arraybuffer';
+      xhr.setRequestHeader('Range', `bytes=${at}-${at + len - 1}`);
+      try {
+        xhr.send();
+      } catch (err) {
+        throw new Error(`Could not read bytes ${at}-${at + len - 1} of ${url} (the args of this slice): ${(err as Error).message}`);
+      }
+      const range = xhr.status === 206 ? parseContentRange(xhr.getResponseHeader('content-range')) : null;
+      if (!range || range.start !== at) throw new Error(`Could not read bytes ${at}-${at + len - 1} of ${url} (the args of this slice): the server answered HTTP ${xhr.status}${range ? ' with other bytes' : ''}.`);
+      return new Uint8Array(xhr.response as ArrayBuffer);
+    },
+  };
+}
