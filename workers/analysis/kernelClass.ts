@@ -88,7 +88,9 @@ export const DEVICE_COLLECTIVES: readonly { backend: string; name: RegExp }[] = 
 /** Host collectives of blocking backends: `gloo:all_reduce`, `mpi:…`, `ucc:…`, `c10d::…`. */
 const HOST_COLLECTIVE = /^(gloo|mpi|ucc|c10d)[:_](\w+)/i;
 
+/** A device collective: a kernel of the communication class whose name says the library's operation. */
 export function deviceCollective(name: string): Collective | null {
+  if (kernelClassOf(name).cls !== 'communication') return null;
   for (const row of DEVICE_COLLECTIVES) {
     const m = row.name.exec(name);
     if (m) return { backend: row.backend, op: m[1] };
