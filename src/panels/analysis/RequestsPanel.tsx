@@ -23,7 +23,7 @@ const COLUMNS: TableColumn[] = [
   { id: 'arrival', label: 'Arrival', numeric: true, width: '100px', help: 'Start of its first slice (axis time)' },
   { id: 'queue', label: 'Queue wait', numeric: true, width: '100px', help: 'Enqueue slice’s end → dequeue slice’s start' },
   { id: 'ttft', label: 'TTFT', numeric: true, width: '90px', help: 'End of the first Prefill batch containing it − arrival' },
-  { id: 'decode', label: 'Decode iter.', numeric: true, width: '90px', help: 'Decode batches containing it' },
+  { id: 'decode', label: 'Decodes', numeric: true, width: '90px', help: 'Decode batches containing it' },
   { id: 'tpot', label: 'TPOT', numeric: true, width: '90px', help: '(end − first token) ÷ decode iterations' },
   { id: 'end', label: 'End', numeric: true, width: '100px', help: 'End of its last slice (axis time)' },
   { id: 'total', label: 'Total', numeric: true, width: '90px', help: 'End − arrival' },
