@@ -652,7 +652,9 @@ export class ChromeTraceJsonImporter implements TraceImporter {
       raw.flags.data[k] |= RawFlag.Unclosed;
     }
     if (unclosed > 0) {
-      this.raw.warn({ code: 'unclosed-begin', message: `${unclosed} begin event(s) have no end; they are drawn up to the end of the trace.` });
+      // An async begin nested in an operation that ends stops with it (asyncOperations.ts).
+      const until = asyncUnclosed > 0 ? 'the end of the trace, or of the async operation around them' : 'the end of the trace';
+      this.raw.warn({ code: 'unclosed-begin', message: `${unclosed} begin event(s) have no end; they are drawn up to ${until}.` });
     }
   }
 
