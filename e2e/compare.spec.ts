@@ -158,6 +158,23 @@ test('llm_decode_small (baseline) vs llm_decode_large (candidate): the kernel wh
   await shot(page, 'compare-traces-dark');
   await page.emulateMedia({ colorScheme: 'light' });
 
+  // The CSV: one line per row shown, in the same order, counts and totals per trace, Δ in ns.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('compare-csv').click()]);
+  const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+  expect(csv[0]).toBe(
+    'kind,name,llm_decode_small.json.gz count,llm_decode_small.json.gz total_ns,llm_decode_small.json.gz mean_ns,llm_decode_small.json.gz per_step_ns,llm_decode_large.json.gz count,llm_decode_large.json.gz total_ns,llm_decode_large.json.gz mean_ns,llm_decode_large.json.gz per_step_ns,llm_decode_large.json.gz delta_total_ns,llm_decode_large.json.gz delta_per_step_ns',
+  );
+  expect(csv.length - 1).toBe(await page.getByTestId('compare-row').count());
+  const line = csv.find((l) => l.startsWith(`kernel,${most},`) || l.startsWith(`kernel,"${most}",`))!;
+  const cols = line
+    .slice(line.indexOf(most) + most.length)
+    .replace(/^"?,/, '')
+    .split(',')
+    .map(Number);
+  expect(cols[9]).toBe(delta);
+  const cells = (await top.locator('td').allTextContents()).map((t) => t.trim());
+  expect([cols[0], cols[4]]).toEqual([Number(cells[1]), Number(cells[5])]);
+
   // Opening the row lines the step where it differs most up in both traces, selects the
   // candidate's instance; Undo puts the candidate back.
   const stepStarts = async () => {
