@@ -248,6 +248,22 @@ describe('async ids and processes (by hand)', () => {
   });
 });
 
+describe('legacy steps (by hand)', () => {
+  it('turns T (step into: from it to the next event) and p (step past: from the previous event to it) into sub-slices', async () => {
+    const ev = (ph: string, ts: number, step?: string) => ({ ph, cat: 'c', name: 'op', id: 1, pid: 1, tid: 1, ts, ...(step ? { args: { step } } : {}) });
+    const index = await loadText(JSON.stringify({ traceEvents: [ev('S', 0), ev('p', 10, 'a'), ev('p', 30, 'b'), ev('F', 50), { ...ev('S', 100), id: 2 }, { ...ev('T', 120, 'x'), id: 2 }, { ...ev('F', 150), id: 2 }] }));
+    const spans = (name: string) => index.find({ name }).map((h) => [h.startNs / 1000, h.durNs / 1000]);
+    expect(spans('op')).toEqual([
+      [0, 50],
+      [100, 50],
+    ]);
+    expect(spans('op:a')).toEqual([[0, 10]]);
+    expect(spans('op:b')).toEqual([[10, 20]]);
+    expect(spans('op:x')).toEqual([[120, 30]]);
+    expect(index.result.warnings).toEqual([]);
+  });
+});
+
 describe('async lanes per process', () => {
   it(`gives the busiest ${MAX_ASYNC_LANES} names of a process their own lanes and the rest one shared lane with their count`, async () => {
     // By hand: 70 names in one process, name k with k + 1 operations; the 6 quietest (k = 0…5) share a lane.
