@@ -133,7 +133,7 @@ export function RequestsPanel({ trace }: { trace: string }) {
   return (
     <div className="requests-panel">
       <div className="drawer-toolbar">
-        <input className="requests-filter" type="search" placeholder="Filter by request id" value={filter} onChange={(e) => setFilter(e.currentTarget.value)} data-testid="requests-filter" aria-label="Filter by request id" />
+        <input className="search-input" type="search" placeholder="Filter by request id" value={filter} onChange={(e) => setFilter(e.currentTarget.value)} data-testid="requests-filter" aria-label="Filter by request id" />
         <span className="muted" data-testid="requests-scope">
           {rows.length.toLocaleString()} of {state.data.length.toLocaleString()} requests
         </span>
