@@ -6,6 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
 import { openApp, openFilesByPicker, REPO_ROOT, shot, tl, waitIdle, waitReady } from './helpers';
 
@@ -80,4 +81,18 @@ test('a request of a serving trace: its span becomes the range and its journey i
   await page.getByTestId('requests-filter').click();
   await page.keyboard.type('abc');
   await expect(rows).toHaveCount([...ids].filter((id) => id.includes('abc')).length);
+});
+
+test('a vLLM torch trace without request ids says so in the Requests tab', async ({ page }) => {
+  const file = join(REPO_ROOT, '../shared/external/kineto/tracelens__vllm_decode_full__graph_execution.json.gz');
+  const buffer = readFileSync(file);
+  const events = (JSON.parse(gunzipSync(buffer).toString('utf8')) as { traceEvents: RawEvent[] }).traceEvents;
+  const withIds = events.filter((e) => e.ph === 'X' && requestIds(e).length > 0);
+  await openApp(page);
+  await openFilesByPicker(page, [{ name: 'vllm_decode_full.json.gz', buffer }]);
+  await waitReady(page);
+  await page.getByTestId('analysis-tab-requests').click();
+  if (withIds.length) await expect(page.getByTestId('requests-row').first()).toBeVisible();
+  else await expect(page.getByTestId('requests-empty')).toBeVisible();
+  await shot(page, 'requests-none');
 });
