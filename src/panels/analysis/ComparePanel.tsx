@@ -10,6 +10,7 @@ import { isStage } from '../../model/annotations';
 import { defaultSelections, isTracePair, selectionId, selectionParts, type CompareSelection, type TraceSpan } from '../../model/compareSelections';
 import { formatDuration } from '../../model/time';
 import { goToSlice } from '../../state/navigation';
+import { recordOffsets, undoOffsets, useOffsetUndoSteps } from '../../state/offsetHistory';
 import { useStore } from '../../state/store';
 import { errorText, traceWorker } from '../../state/traceClient';
 import { distinctShortNames } from '../../timeline/kernelNames';
@@ -20,6 +21,7 @@ import type { StepRow } from '../../model/analysisTypes';
 import { classRow, type KernelClass } from '../../../workers/analysis/kernelClass';
 import { CsvButton, csvCell, downloadText, StatusLine, type QueryState } from './useTraceQuery';
 import { highlightInstances } from './highlightInstances';
+import { ThresholdInput } from './ThresholdInput';
 import './kernelClasses.css';
 
 /** Rows drawn (the CSV has them all). */
@@ -42,7 +44,9 @@ export function ComparePanel() {
   const [noiseUs, setNoiseUs] = useState(10);
   const [sort, setSort] = useState<SortKey>('delta');
   const [state, setState] = useState<QueryState<SelectionTotals[][]>>({ data: null, loading: false, error: null });
-  const [undo, setUndo] = useState<{ trace: string; offsetNs: number; note: string } | null>(null);
+  // The alignment a row made, undone through the offsets' own history (offsetHistory.ts, shared with the Traces panel).
+  const [aligned, setAligned] = useState<string | null>(null);
+  const undoSteps = useOffsetUndoSteps();
   const [note, setNote] = useState<string | null>(null);
 
   const parts = useMemo(() => selections.map((s) => selectionParts(s, spans, stages)), [selections, spans, stages]);
@@ -115,8 +119,9 @@ export function ComparePanel() {
     // The candidate's offset so its step N starts where the baseline's step N does.
     const offsetNs = ct.offsetNs + (match.baseline.startNs + bt.shiftNs) - (match.candidate.startNs + ct.shiftNs);
     if (offsetNs !== ct.offsetNs) {
-      setUndo({ trace: ct.key, offsetNs: ct.offsetNs, note: `${ct.name} shifted so step ${match.candidate.ordinal} lines up` });
+      recordOffsets();
       st.setTraceOffset(ct.key, offsetNs);
+      setAligned(`${ct.name} shifted so step ${match.candidate.ordinal} lines up`);
     }
     const after = useStore.getState();
     const shift = (key: string) => after.traces.find((t) => t.key === key)?.shiftNs ?? 0;
@@ -140,9 +145,8 @@ export function ComparePanel() {
   };
 
   const undoAlign = () => {
-    if (!undo) return;
-    useStore.getState().setTraceOffset(undo.trace, undo.offsetNs);
-    setUndo(null);
+    undoOffsets();
+    setAligned(null);
   };
 
   const add = (value: string) => {
@@ -217,8 +221,8 @@ export function ComparePanel() {
           )}
           {range && range.endNs > range.startNs && <option value="range">The selected range ({formatDuration(range.endNs - range.startNs)})</option>}
         </select>
-        {pair && undo && (
-          <button className="button small" onClick={undoAlign} data-testid="compare-undo-align" title={undo.note}>
+        {pair && aligned && undoSteps > 0 && (
+          <button className="button small" onClick={undoAlign} data-testid="compare-undo-align" title={aligned}>
             Undo alignment
           </button>
         )}
@@ -234,11 +238,16 @@ export function ComparePanel() {
             ))}
           </select>
         </label>
-        <label title="Rows whose every difference (total and per step) is smaller are hidden">
-          Hide |Δ| under{' '}
-          <input className="compare-noise" type="number" min={0} step={10} value={noiseUs} onChange={(e) => setNoiseUs(Math.max(0, Number(e.currentTarget.value) || 0))} data-testid="compare-noise" />{' '}
-          µs
-        </label>
+        <ThresholdInput
+          label="Hide |Δ| under"
+          unit="µs"
+          value={noiseUs}
+          step={10}
+          onChange={(v) => setNoiseUs(Math.max(0, v))}
+          testId="compare-noise"
+          ariaLabel="Noise threshold (µs)"
+          title="Rows whose every difference (total and per step) is smaller are hidden"
+        />
         <span className="muted" data-testid="compare-summary">
           {comparison ? `${rows.length} names differ${comparison.hidden ? ` · ${comparison.hidden} under the threshold hidden` : ''} · steps ${comparison.steps.join(' / ')}` : ''}
         </span>
