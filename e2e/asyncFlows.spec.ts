@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { expect, test, type Page } from '@playwright/test';
-import { CORPUS_DIR, collectConsoleErrors, openApp, openFilesByPicker, shot, tl, waitIdle, waitReady, type FoundEvent } from './helpers';
+import { expect, test } from '@playwright/test';
+import { CORPUS_DIR, clickSliceOnCanvas, collectConsoleErrors, openApp, openFilesByPicker, shot, tl, waitIdle, waitReady } from './helpers';
 
 const EXTERNAL = path.resolve(CORPUS_DIR, '../external/chrome-trace');
 
@@ -28,23 +28,6 @@ function file(name: string): { name: string; buffer: Buffer; events: Ev[] } {
   const buffer = readFileSync(path.join(EXTERNAL, name));
   const json = JSON.parse(gunzipSync(buffer).toString('utf8')) as Ev[] | { traceEvents: Ev[] };
   return { name, buffer, events: Array.isArray(json) ? json : json.traceEvents };
-}
-
-/** Clicks down the lane of `hit` at its middle until the click selects it (rows are a few px apart). */
-async function clickSlice(page: Page, hit: FoundEvent): Promise<void> {
-  await tl(page, (api, h) => api.setViewport({ startNs: h.startNs - h.durNs / 2, endNs: h.startNs + 1.5 * h.durNs }), hit);
-  const header = page.locator(`[data-testid="lane-header"][data-lane-id="${hit.laneId}"]`);
-  await header.scrollIntoViewIfNeeded();
-  await waitIdle(page);
-  const canvas = (await page.getByTestId('timeline-canvas').boundingBox())!;
-  const lane = (await header.boundingBox())!;
-  const x = canvas.x + canvas.width / 2;
-  let selected: string | null = null;
-  for (let y = lane.y + 3; y < lane.y + lane.height && selected !== hit.key; y += 4) {
-    await page.mouse.click(x, y);
-    selected = ((await tl(page, (api) => api.selection())) as { key: string } | null)?.key ?? null;
-  }
-  expect(selected).toBe(hit.key);
 }
 
 test('async lanes of catapult’s legacy async file, and a flow followed from the details panel', async ({ page }) => {
@@ -68,7 +51,7 @@ test('async lanes of catapult’s legacy async file, and a flow followed from th
   const ops = await tl(page, (api) => api.find({ name: 'B' }));
   const b2 = ops.find((h) => h.startNs === (200 - t0) * 1000)!;
   expect(b2.durNs).toBe(200_000);
-  await clickSlice(page, b2);
+  await clickSliceOnCanvas(page, b2);
   await expect(page.getByTestId('details-panel')).toContainText('B');
   const step = (await tl(page, (api) => api.find({ name: 'B:X' })))[0];
   expect([step.laneId, step.startNs, step.durNs]).toEqual([b2.laneId, (240 - t0) * 1000, 160_000]);
@@ -93,7 +76,7 @@ test('async lanes of catapult’s legacy async file, and a flow followed from th
   const startNs = (ts: number) => Number(BigInt(ts) * 1000n - origin);
   const source = (await tl(page, (api, name) => api.find({ name }), from.name)).find((h) => h.startNs === startNs(from.ts))!;
   expect(source).toBeTruthy();
-  await clickSlice(page, source);
+  await clickSliceOnCanvas(page, source);
   const links = page.getByTestId('flow-link');
   await expect(links.first()).toBeVisible();
   expect(await links.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.name))).toContain(to.name);

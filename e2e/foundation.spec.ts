@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
 import {
+  clickSliceOnCanvas,
   collectConsoleErrors,
   corpusPath,
   listCorpusJsonTraces,
@@ -91,19 +92,7 @@ for (const file of listCorpusJsonTraces()) {
       await page.keyboard.press('Escape');
       await waitIdle(page);
       expect(await tl(page, (api) => api.selection())).toBeNull();
-      const canvas = page.getByTestId('timeline-canvas');
-      const canvasBox = (await canvas.boundingBox())!;
-      const header = page.locator(`[data-testid="lane-header"][data-lane-id="${kernel.laneId}"]`);
-      await header.scrollIntoViewIfNeeded();
-      await waitIdle(page);
-      const laneBox = (await header.boundingBox())!;
-      const x = canvasBox.x + canvasBox.width / 2;
-      let hitKey: string | null = null;
-      for (let y = laneBox.y + 2; y < laneBox.y + laneBox.height && hitKey !== kernel.key; y += 4) {
-        await page.mouse.click(x, y);
-        hitKey = ((await tl(page, (api) => api.selection())) as { key: string } | null)?.key ?? null;
-      }
-      expect(hitKey).toBe(kernel.key);
+      await clickSliceOnCanvas(page, kernel);
       await expect(panel).toContainText('correlation');
       await shot(page, `${file}-kernel-clicked`);
     });

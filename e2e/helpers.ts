@@ -289,6 +289,27 @@ export async function breakIndexedDb(page: Page, mode: 'unavailable' | 'quota' |
   }, mode);
 }
 
+// ---- real input ----
+/**
+ * Clicks a slice on the canvas like a user: the viewport centred on it, then clicks down its lane
+ * at the slice's middle until one selects it (rows are a few px apart). Fails if none does.
+ */
+export async function clickSliceOnCanvas(page: Page, hit: FoundEvent): Promise<void> {
+  await tl(page, (api, h) => api.setViewport({ startNs: h.startNs - h.durNs / 2, endNs: h.startNs + 1.5 * h.durNs }), hit);
+  const header = page.locator(`[data-testid="lane-header"][data-lane-id="${hit.laneId}"]`);
+  await header.scrollIntoViewIfNeeded();
+  await waitIdle(page);
+  const canvas = (await page.getByTestId('timeline-canvas').boundingBox())!;
+  const lane = (await header.boundingBox())!;
+  const x = canvas.x + canvas.width / 2;
+  let selected: string | null = null;
+  for (let y = lane.y + 2; y < lane.y + lane.height && selected !== hit.key; y += 4) {
+    await page.mouse.click(x, y);
+    selected = ((await tl(page, (api) => api.selection())) as { key: string } | null)?.key ?? null;
+  }
+  expect(selected).toBe(hit.key);
+}
+
 // ---- screenshots ----
 /** Save a screenshot to test-results/screens/<name>.png (waits briefly for renderState 'idle'). */
 export async function shot(page: Page, name: string): Promise<string> {
