@@ -58,6 +58,16 @@ test('a request of a serving trace: its span becomes the range and its journey i
   const rows = page.getByTestId('requests-row');
   await expect(rows).toHaveCount(ids.size);
   await expect(page.getByTestId('requests-percentile')).toHaveCount(3);
+  // Nearest-rank percentiles of the figures worked by hand in test/workers/analysis/requests.test.ts:
+  // queue waits 3, 15, 16, 23 µs; TTFTs 50, 50, 85, 90 µs; TPOTs 25, 36.67, 37.5 µs.
+  const pct = (metric: string) =>
+    page.locator(`[data-testid="requests-percentile"][data-metric="${metric}"]`).evaluate((el) => {
+      const d = (el as HTMLElement).dataset;
+      return [d.p50Ns, d.p90Ns, d.p99Ns, d.n];
+    });
+  expect(await pct('queue')).toEqual(['15000', '23000', '23000', '4']);
+  expect(await pct('ttft')).toEqual(['50000', '90000', '90000', '4']);
+  expect(await pct('tpot')).toEqual([String(Math.round(110_000 / 3)), '37500', '37500', '3']);
 
   // Request 7, clicked with the mouse.
   const row = page.locator('[data-testid="requests-row"][data-id="7"]');
@@ -81,6 +91,9 @@ test('a request of a serving trace: its span becomes the range and its journey i
   await page.getByTestId('requests-filter').click();
   await page.keyboard.type('abc');
   await expect(rows).toHaveCount([...ids].filter((id) => id.includes('abc')).length);
+  // abc-9 has no queue wait, TTFT nor TPOT: the percentiles say "—", never 0.
+  expect(await pct('queue')).toEqual(['', '', '', '0']);
+  await expect(page.getByTestId('requests-percentiles')).toContainText('—');
 });
 
 test('a vLLM torch trace without request ids says so in the Requests tab', async ({ page }) => {
