@@ -102,7 +102,10 @@ export function App() {
   return (
     <div className="app">
       <header className="topbar">
-        <span className="brand">tracelane</span>
+        <span className="brand" title="tracelane">
+          <img className="brand-logo" src="./favicon.svg" alt="" width={18} height={18} />
+          <span className="brand-name">tracelane</span>
+        </span>
         {traces.length > 0 && (
           <span className="trace-names" title={traces.map((t) => t.name).join(', ')}>
             {traces.map((t) => t.name).join(' · ')}
@@ -135,8 +138,8 @@ export function App() {
             <button className="button" data-testid="lane-rules-button" aria-pressed={rulesOpen} title="How other tools' categories become lanes" onClick={() => setRulesOpen(!rulesOpen)}>
               Lane rules
             </button>
-            <button className="button" onClick={openPicker}>
-              Open trace…
+            <button className="button" onClick={openPicker} title="Open trace files (or drop them anywhere)">
+              Open…
             </button>
             <button className="button" onClick={cancelAll}>
               Close

@@ -57,7 +57,7 @@ export function DetailsPanel() {
       }
     >
       {short !== details.name && <div className="details-fullname">{details.name}</div>}
-      <CopyName name={details.name} />
+      <CopyButton text={details.name} label="Copy name" what="name" />
       <dl className="details-grid">
         <dt>Category</dt>
         <dd>{details.category || '—'}</dd>
@@ -66,15 +66,22 @@ export function DetailsPanel() {
         <dt>Start</dt>
         <dd data-testid="details-start" data-start-ns={Math.round(details.startNs)}>
           {formatDuration(details.startNs)}
+          <CopyButton text={`${Math.round(details.startNs)} ns`} label="⧉" what="start (axis ns)" testId="copy-start" />
           <div className="muted">{formatWallClock(axisToAbsolute(origin, details.startNs))}</div>
         </dd>
         <dt>Duration</dt>
-        <dd>{details.instant ? 'instant' : formatDuration(details.durNs)}</dd>
+        <dd data-testid="details-duration">
+          {details.instant ? 'instant' : formatDuration(details.durNs)}
+          {!details.instant && <CopyButton text={`${Math.round(details.durNs)} ns`} label="⧉" what="duration (ns)" testId="copy-duration" />}
+        </dd>
         <dt>Self time</dt>
         <dd>{details.instant ? '—' : formatDuration(details.selfNs)}</dd>
       </dl>
       <SliceCorrelationView />
-      <h3>Arguments</h3>
+      <h3 className="details-args-title">
+        Arguments
+        {args && <CopyButton text={args} label="⧉" what="arguments (JSON)" testId="copy-args" />}
+      </h3>
       {rows ? (
         <>
           <dl className="details-args-grid" data-testid="details-args">
@@ -99,14 +106,17 @@ export function DetailsPanel() {
   );
 }
 
-/** Clipboard needs a secure context; on plain HTTP fall back to a selected readonly input. */
-function CopyName({ name }: { name: string }) {
+/**
+ * A copy button. Clipboard needs a secure context; on plain HTTP it falls back to a
+ * selected readonly input.
+ */
+function CopyButton({ text, label, what, testId }: { text: string; label: string; what: string; testId?: string }) {
   const [state, setState] = useState<'idle' | 'copied' | 'manual'>('idle');
   const inputRef = useRef<HTMLInputElement>(null);
   const copy = async () => {
     try {
       if (!navigator.clipboard?.writeText) throw new Error('no clipboard');
-      await navigator.clipboard.writeText(name);
+      await navigator.clipboard.writeText(text);
       setState('copied');
       setTimeout(() => setState('idle'), 1500);
     } catch {
@@ -117,14 +127,15 @@ function CopyName({ name }: { name: string }) {
       });
     }
   };
+  const icon = label === '⧉';
   return (
-    <div className="copy-row">
-      <button className="button small" onClick={copy}>
-        {state === 'copied' ? 'Copied' : 'Copy name'}
+    <span className={icon ? 'copy-inline' : 'copy-row'}>
+      <button className={icon ? 'icon-button copy-icon' : 'button small'} onClick={copy} data-testid={testId} aria-label={`Copy ${what}`} title={`Copy ${what}`}>
+        {state === 'copied' ? (icon ? '✓' : 'Copied') : label}
       </button>
       {state === 'manual' && (
-        <input ref={inputRef} className="copy-fallback" readOnly value={name} aria-label="Name (press Ctrl+C to copy)" onFocus={(e) => e.currentTarget.select()} />
+        <input ref={inputRef} className="copy-fallback" readOnly value={text} aria-label={`The ${what} (press Ctrl+C to copy)`} onFocus={(e) => e.currentTarget.select()} />
       )}
-    </div>
+    </span>
   );
 }

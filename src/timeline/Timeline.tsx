@@ -562,6 +562,12 @@ export function Timeline() {
           </div>
         </div>
       </div>
+      {lanes.length === 0 && (
+        // Nothing to draw: say so, rather than an empty axis that looks like a failure.
+        <div className="timeline-empty" data-testid="no-events" role="status">
+          {traces.map((t) => t.name).join(', ')}: no events (no slices, instants or counters to show).
+        </div>
+      )}
       <HoverTooltip />
       {menu && <AnnotationMenu menu={menu} onClose={() => setMenu(null)} />}
     </div>

@@ -75,7 +75,7 @@ const FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const FONT_BOLD = '600 11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const MIN_LABEL_PX = 30;
 /** Fewer visible characters than this reads as noise ("n…"), so no label. */
-const MIN_LABEL_CHARS = 4;
+const MIN_LABEL_CHARS = 3;
 
 export function renderTimeline(ctx: CanvasRenderingContext2D, scene: TimelineScene): void {
   const { width, height, dpr, theme } = scene;
@@ -192,6 +192,8 @@ function drawSlices(
       ctx.globalAlpha = 0.4 + 0.6 * busy;
       ctx.fillRect(x0, y, w, h);
       ctx.globalAlpha = 1;
+      // A wide run is mostly one name (its dominant one): name it, as a slice of that width would be.
+      if (w >= MIN_LABEL_PX) labels.push({ x: x0, y: y + h / 2, w, name: gpu ? shortenName(name) : name, text: sw.text });
       continue;
     }
     if (s.eventIdx[i] < 0 && s.count[i] > 1) {
@@ -206,8 +208,9 @@ function drawSlices(
   ctx.font = FONT;
   ctx.textBaseline = 'middle';
   for (const l of labels) {
-    const x = Math.max(l.x, left) + 4;
-    const avail = Math.min(l.x + l.w, right) - x - 3;
+    // Tight margins (3 px before, 1 after) so a slice of ~33 px still shows a few characters.
+    const x = Math.max(l.x, left) + 3;
+    const avail = Math.min(l.x + l.w, right) - x - 1;
     if (avail < 12) continue;
     const text = fitText(ctx, l.name, avail);
     if (!text || (text !== l.name && text.length - 1 < MIN_LABEL_CHARS)) continue;

@@ -145,7 +145,7 @@ export function SearchBar() {
         className={error ? 'search-input invalid' : 'search-input'}
         data-testid="search-input"
         type="search"
-        placeholder="Search slices (Enter: next)"
+        placeholder="Search slices"
         aria-label="Search slice names"
         value={text}
         onChange={(e) => setText(e.currentTarget.value)}
