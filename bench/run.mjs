@@ -199,10 +199,21 @@ async function pickerRun(browser, browserSession, origin, trace, { first, scanne
   }
 }
 
+/**
+ * The empty app in the same page just before: navigation start to its first `idle` state
+ * (module loaded, first render, trace worker started), which a `?url=` load pays before any byte.
+ */
+async function emptyAppIdleMs(page, origin) {
+  await page.goto(`${origin}/`);
+  await page.waitForFunction(() => window.__bench.states.some((s) => s.state === 'idle'), null, { timeout: 30_000 });
+  return page.evaluate(() => window.__bench.states.find((s) => s.state === 'idle').t);
+}
+
 /** One `?url=` run: first frame from navigation start to ready. */
 async function urlRun(browser, origin, trace) {
   const { context, page } = await newPage(browser);
   try {
+    const emptyIdleMs = await emptyAppIdleMs(page, origin);
     await page.goto(`${origin}/?url=${encodeURIComponent(`/traces/${trace.file}`)}`);
     await waitLoaded(page, opts.timeoutMs);
     const probe = await page.evaluate(() => ({ states: window.__bench.states, phases: window.__bench.phases }));
@@ -214,7 +225,7 @@ async function urlRun(browser, origin, trace) {
       while (!(await reader.read()).done);
       return performance.now() - t0;
     }, `/traces/${trace.file}`);
-    return { firstFrameMs: ready, fetchMs, phases: probe.phases.map((p) => ({ label: p.label, ms: p.t })).concat([{ label: 'ready', ms: ready }]) };
+    return { firstFrameMs: ready, emptyIdleMs, fetchMs, phases: probe.phases.map((p) => ({ label: p.label, ms: p.t })).concat([{ label: 'ready', ms: ready }]) };
   } catch (err) {
     return { error: err.message };
   } finally {
@@ -278,7 +289,7 @@ async function measureTrace(browser, browserSession, origin, trace, save, profil
     }
     const u = await urlRun(browser, origin, trace);
     url.push(u);
-    log(`  ?url= run ${i + 1}: ${u.error ? `FAILED ${u.error}` : `first frame ${Math.round(u.firstFrameMs)} ms (fetch alone ${Math.round(u.fetchMs)} ms)`}`);
+    log(`  ?url= run ${i + 1}: ${u.error ? `FAILED ${u.error}` : `first frame ${Math.round(u.firstFrameMs)} ms (empty app to idle ${Math.round(u.emptyIdleMs)} ms, fetch alone ${Math.round(u.fetchMs)} ms)`}`);
   }
   const good = picker.filter((r) => !r.error);
   const firstRun = picker[0];
@@ -298,7 +309,7 @@ async function measureTrace(browser, browserSession, origin, trace, save, profil
       picker: summariseLoads(picker),
       scanner: medianRun?.scanner ?? null,
       jsScanner: jsRuns.length ? { picker: summariseLoads(jsRuns), parseMs: okMedian(jsRuns.filter((r) => !r.error), 'parseMs') } : null,
-      url: { ...summariseLoads(url), fetchMs: okMedian(url, 'fetchMs'), phases: medianOf(url)?.phases ?? null },
+      url: { ...summariseLoads(url), fetchMs: okMedian(url, 'fetchMs'), emptyIdleMs: okMedian(url, 'emptyIdleMs'), phases: medianOf(url)?.phases ?? null },
       events: medianRun?.events ?? null,
       lanes: medianRun?.lanes ?? null,
       parseMs,
