@@ -15,6 +15,7 @@ const US = 1000;
 
 interface RawEvent {
   ph: string;
+  name?: string;
   ts: number;
   dur?: number;
   id?: string | number;
@@ -86,6 +87,17 @@ test('a request of a serving trace: its span becomes the range and its journey i
   expect(after.startNs).toBeLessThanOrEqual(arrival);
   expect(after.endNs).toBeGreaterThanOrEqual(end);
   await shot(page, 'requests-journey');
+
+  // A search does not hide the journey: the hits in view and the request's slices are outlined together.
+  const execs = slices.filter((e) => e.name === 'modelExec');
+  await page.getByTestId('search-input').click();
+  await page.keyboard.type('modelExec');
+  await expect(page.getByTestId('search-count')).toHaveAttribute('data-total', String(execs.length));
+  await waitIdle(page);
+  const vp2 = await tl(page, (api) => api.viewport());
+  const execsInView = execs.filter((e) => (e.ts - origin) * US < vp2.endNs && (e.ts + e.dur! - origin) * US > vp2.startNs).length;
+  expect(execsInView).toBeGreaterThan(0);
+  await expect.poll(() => tl(page, (api) => (api.drawn() as unknown as { outlines: number }).outlines)).toBe(of7.length + execsInView);
 
   // Filter by id: only the requests whose id contains the text.
   await page.getByTestId('requests-filter').click();

@@ -43,6 +43,8 @@ export interface AnalysisOverlay {
    */
   searches?: Record<string, number>;
   gaps: OverlayGap[];
+  /** A request's slices (the Requests tab's journey): outlined whatever the search. */
+  journey?: OverlayHit[];
 }
 
 /** Scene form: y in canvas CSS px (may lie off screen: arrows then run to the edge). */
@@ -58,7 +60,7 @@ export interface SceneOverlay {
  */
 export function sceneOverlay(overlay: AnalysisOverlay, layout: Layout, scrollTop: number, viewHeight: number, marks?: ReadonlyMap<string, LaneSlices>): SceneOverlay | undefined {
   const useMarks = !!marks && !!overlay.searches && Object.keys(overlay.searches).length > 0;
-  if (!overlay.arrows.length && !overlay.hits.length && !overlay.gaps.length && !(useMarks && marks!.size)) return undefined;
+  if (!overlay.arrows.length && !overlay.hits.length && !overlay.gaps.length && !overlay.journey?.length && !(useMarks && marks!.size)) return undefined;
   const laneRow = (laneId: string) => {
     const i = layout.indexById.get(laneId);
     const r = i === undefined ? undefined : layout.rows[i];
@@ -89,6 +91,7 @@ export function sceneOverlay(overlay: AnalysisOverlay, layout: Layout, scrollTop
     const cur = overlay.hits[overlay.currentHit];
     if (cur) outline(cur, true);
   } else overlay.hits.forEach((h, i) => outline(h, i === overlay.currentHit));
+  for (const h of overlay.journey ?? []) outline(h, false);
   for (const g of overlay.gaps) {
     for (const id of g.laneIds) {
       const r = laneRow(id);

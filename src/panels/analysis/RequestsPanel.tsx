@@ -91,7 +91,7 @@ export function RequestsPanel({ trace }: { trace: string }) {
   // The journey stays drawn while the tab is open; closing it takes the outlines and arrows away.
   useEffect(() => {
     if (picked === null) return;
-    return () => useStore.getState().setAnalysisOverlay({ hits: [], currentHit: -1, arrows: [] });
+    return () => useStore.getState().setAnalysisOverlay({ journey: [], arrows: [] });
   }, [picked]);
 
   const open = (r: RequestRow) => {
@@ -107,8 +107,7 @@ export function RequestsPanel({ trace }: { trace: string }) {
         if (!j) return;
         const at = (p: { laneId: string; row: number; atNs: number }) => ({ laneId: p.laneId, row: p.row, tNs: p.atNs + shift });
         useStore.getState().setAnalysisOverlay({
-          hits: j.slices.map((s) => ({ laneId: s.laneId, row: s.row, startNs: s.startNs + shift, endNs: s.startNs + s.durNs + shift })),
-          currentHit: -1,
+          journey: j.slices.map((s) => ({ laneId: s.laneId, row: s.row, startNs: s.startNs + shift, endNs: s.startNs + s.durNs + shift })),
           arrows: j.hops.map((h) => ({ from: at(h.from), to: at(h.to) })),
         });
       })
