@@ -57,6 +57,15 @@ async function searchAndSelect(page: Page, text: string): Promise<void> {
   await expect.poll(async () => ((await tl(page, (api) => api.selection())) as { name: string } | null)?.name.toLowerCase().includes(text) ?? false).toBe(true);
 }
 
+/** Open a corpus file by the picker and wait until it is drawn. */
+async function openPicked(page: Page, file: string) {
+  await openApp(page);
+  await openByPicker(page, file);
+  const s = await waitReady(page);
+  await waitIdle(page);
+  return s;
+}
+
 async function canvasBox(page: Page) {
   return (await page.getByTestId('timeline-canvas').boundingBox())!;
 }
@@ -71,10 +80,7 @@ async function xOf(page: Page, ns: number): Promise<number> {
 test.describe('navigation', () => {
   test('W / S zoom at the pointer, gliding ≤ 150 ms, renderState busy until it lands', async ({ page }) => {
     const errors = collectConsoleErrors(page);
-    await openApp(page);
-    await openByPicker(page, FILE);
-    const s = await waitReady(page);
-    await waitIdle(page);
+    const s = await openPicked(page, FILE);
     const { base, events } = rawTrace(FILE);
     const kernels = events.filter((e) => e.ph === 'X' && e.cat === 'kernel').sort((a, b) => a.ts - b.ts);
     const kernel = kernels[Math.floor(kernels.length / 3)];
@@ -150,10 +156,7 @@ test.describe('navigation', () => {
   test('search: the first Enter after typing goes to the first hit, zoomed so it shows, its lane scrolled into view', async ({ page }) => {
     const errors = collectConsoleErrors(page);
     await page.setViewportSize({ width: 1280, height: 560 });
-    await openApp(page);
-    await openByPicker(page, FILE);
-    const s = await waitReady(page);
-    await waitIdle(page);
+    const s = await openPicked(page, FILE);
     const { base, events } = rawTrace(FILE);
     const query = 'CatArrayBatchedCopy';
     const matches = events.filter((e) => e.ph === 'X' && e.name.toLowerCase().includes(query.toLowerCase())).sort((a, b) => a.ts - b.ts);
@@ -231,10 +234,7 @@ test.describe('navigation', () => {
 
   test('pinned lanes sit under a "Pinned" separator, name their process, and leave no empty group', async ({ page }) => {
     const errors = collectConsoleErrors(page);
-    await openApp(page);
-    await openByPicker(page, FILE);
-    const s = await waitReady(page);
-    await waitIdle(page);
+    const s = await openPicked(page, FILE);
     // The GPU process has one lane in this trace (one stream in the raw JSON): pin it.
     const { events } = rawTrace(FILE);
     const streams = new Set(events.filter((e) => e.cat === 'kernel').map((e) => `${e.pid}|${e.tid}`));
@@ -363,10 +363,7 @@ test.describe('navigation', () => {
   test('flows: a forward op names its backward op (fwdbwd) and jumps there, and back', async ({ page }) => {
     const errors = collectConsoleErrors(page);
     const TRAIN = 'train_step.json.gz';
-    await openApp(page);
-    await openByPicker(page, TRAIN);
-    const s = await waitReady(page);
-    await waitIdle(page);
+    const s = await openPicked(page, TRAIN);
     // From the raw JSON: the first aten::embedding, the fwdbwd flow starting on it, the slice its f lands on.
     const { base, events } = rawTrace(TRAIN);
     const fwd = firstNamed(TRAIN, 'aten::embedding');
@@ -398,10 +395,7 @@ test.describe('navigation', () => {
 
   test('panels give way: no details panel until a selection, resize and collapse, the drawer leaves the timeline half the window, stack frames keep file.py(line)', async ({ page }) => {
     const errors = collectConsoleErrors(page);
-    await openApp(page);
-    await openByPicker(page, FILE);
-    await waitReady(page);
-    await waitIdle(page);
+    await openPicked(page, FILE);
     const win = page.viewportSize()!;
     // Nothing selected, no annotations: no side columns at all.
     await expect(page.getByTestId('details-panel')).toHaveCount(0);
