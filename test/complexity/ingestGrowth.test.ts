@@ -135,4 +135,8 @@ describe('ingest + lanes + index time grows ≤ 6× from n to 4n', () => {
     check({ name: 'n X all overlapping on one GPU stream', file: 'overlap.json', n0: 64_000, make: gen.overlappingX });
     check({ name: 'n/2 nested B, then n/2 E backwards in time', file: 'reversed.json', n0: 64_000, make: gen.reversedEnds });
   });
+  // Issue 20: an async end searches the open slices of its id for its name.
+  describe('Chrome trace JSON async events', () => {
+    check({ name: 'n/2 nested b of one id, then n/2 e of names never begun', file: 'async.json', n0: 64_000, make: gen.asyncEndsOfNoOpenName });
+  });
 });

@@ -38,6 +38,18 @@ export function reversedEnds(n: number): string {
   return chrome(ev);
 }
 
+/**
+ * One async id: n/2 nested `b` of distinct names, then n/2 `e` of names never begun (each ends
+ * nothing, per the Trace Event Format an `e` closes an open `b` of its name), then one `b`/`e` pair.
+ */
+export function asyncEndsOfNoOpenName(n: number): string {
+  const depth = n >> 1;
+  const ev: string[] = [];
+  for (let i = 0; i < depth; i++) ev.push(`{"ph":"b","cat":"req","name":"r${i}","id":1,"pid":1,"tid":1,"ts":${i}}`);
+  for (let j = 0; j < depth; j++) ev.push(`{"ph":"e","cat":"req","name":"x${j}","id":1,"pid":1,"tid":1,"ts":${depth + j}}`);
+  return chrome(ev);
+}
+
 /** One `s` and n/2 `f` of one flow id, each `f` bound to one of n/2 consecutive slices. */
 export function oneFlowManyEnds(n: number): string {
   const k = n >> 1;

@@ -60,20 +60,32 @@ export function matchAsyncOperations(raw: RawTrace, traceEnd: number): AsyncMatc
     raw.warn({ code: 'unmatched-end', message: `${what} #${ev.index.data[i]} at byte ${ev.abs.data[i]} has no matching begin; ignored.`, byteOffset: ev.abs.data[i], eventIndex: ev.index.data[i] });
   };
 
-  // Nestable: the open slices of the key, outermost first; roots[j] = the root of stack[j].
+  // Nestable: the open slices of the key, outermost first; roots[j] = the root of stack[j]; how
+  // many of each name are open (an end whose name is not open fails at once instead of walking
+  // the stack: n ends of no open name would cost n × depth).
   const stack: number[] = [];
   const roots: number[] = [];
+  const openNames = new Map<number, number>();
+  const pop = (to: number) => {
+    for (let j = to; j < stack.length; j++) openNames.set(name[stack[j]], openNames.get(name[stack[j]])! - 1);
+    stack.length = roots.length = to;
+  };
   const nestable = (events: Int32Array) => {
     for (const i of events) {
       const ph = phase[i];
       if (ph === B) {
         roots.push(stack.length ? roots[0] : i);
         stack.push(i);
+        openNames.set(name[i], (openNames.get(name[i]) ?? 0) + 1);
       } else if (ph === N) {
         emit(RawKind.Instant, 0, ts[i], ts[i], stack.length ? roots[0] : i, i, name[i], i);
       } else if (ph === E) {
         let k = stack.length - 1;
-        if (name[i] !== emptyName) while (k >= 0 && name[stack[k]] !== name[i]) k--;
+        if (name[i] !== emptyName) {
+          if (!openNames.get(name[i])) k = -1;
+          // Amortised: the slices walked past are closed with it.
+          else while (name[stack[k]] !== name[i]) k--;
+        }
         if (k < 0) {
           warnEnd(i, 'Async end event');
           continue;
@@ -84,14 +96,14 @@ export function matchAsyncOperations(raw: RawTrace, traceEnd: number): AsyncMatc
         }
         counts.operations++;
         emit(RawKind.Slice, 0, ts[stack[k]], ts[i], roots[k], stack[k], name[stack[k]], argsOf(stack[k], i));
-        stack.length = roots.length = k;
+        pop(k);
       }
     }
     for (let j = stack.length - 1; j >= 0; j--) {
       counts.unclosed++;
       emit(RawKind.Slice, RawFlag.Unclosed, ts[stack[j]], traceEnd, roots[j], stack[j], name[stack[j]], stack[j]);
     }
-    stack.length = roots.length = 0;
+    pop(0);
   };
 
   // Legacy: one operation of the key at a time, its steps in time order.
