@@ -104,6 +104,7 @@ export function flowPathHops(index: TraceIndex, laneId: string, k: number): Flow
     const p = queue[j];
     const from = end(p);
     for (const q of fi.hopsFrom(p)) {
+      if (hops.length >= MAX_HOPS) break;
       queue.push(q);
       const to = end(q);
       if (from && to) hops.push({ flow: fi.point(p).key, from, to });
