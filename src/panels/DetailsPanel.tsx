@@ -66,13 +66,13 @@ export function DetailsPanel() {
         <dt>Start</dt>
         <dd data-testid="details-start" data-start-ns={Math.round(details.startNs)}>
           {formatDuration(details.startNs)}
-          <CopyButton text={`${Math.round(details.startNs)} ns`} label="⧉" what="start (axis ns)" testId="copy-start" />
+          <CopyButton text={`${Math.round(details.startNs)} ns`} what="start (axis ns)" testId="copy-start" />
           <div className="muted">{formatWallClock(axisToAbsolute(origin, details.startNs))}</div>
         </dd>
         <dt>Duration</dt>
         <dd data-testid="details-duration">
           {details.instant ? 'instant' : formatDuration(details.durNs)}
-          {!details.instant && <CopyButton text={`${Math.round(details.durNs)} ns`} label="⧉" what="duration (ns)" testId="copy-duration" />}
+          {!details.instant && <CopyButton text={`${Math.round(details.durNs)} ns`} what="duration (ns)" testId="copy-duration" />}
         </dd>
         <dt>Self time</dt>
         <dd>{details.instant ? '—' : formatDuration(details.selfNs)}</dd>
@@ -80,7 +80,7 @@ export function DetailsPanel() {
       <SliceCorrelationView />
       <h3 className="details-args-title">
         Arguments
-        {args && <CopyButton text={args} label="⧉" what="arguments (JSON)" testId="copy-args" />}
+        {args && <CopyButton text={args} what="arguments (JSON)" testId="copy-args" />}
       </h3>
       {rows ? (
         <>
@@ -106,11 +106,21 @@ export function DetailsPanel() {
   );
 }
 
+/** Two overlapping sheets, drawn (a font may lack a copy glyph). */
+function CopyGlyph() {
+  return (
+    <svg width="12" height="12" viewBox="0 0 12 12" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.2">
+      <rect x="3.5" y="3.5" width="7" height="7" rx="1" />
+      <path d="M1.5 8V2.5a1 1 0 0 1 1-1H8" />
+    </svg>
+  );
+}
+
 /**
  * A copy button. Clipboard needs a secure context; on plain HTTP it falls back to a
  * selected readonly input.
  */
-function CopyButton({ text, label, what, testId }: { text: string; label: string; what: string; testId?: string }) {
+function CopyButton({ text, label, what, testId }: { text: string; /** Absent: a small icon. */ label?: string; what: string; testId?: string }) {
   const [state, setState] = useState<'idle' | 'copied' | 'manual'>('idle');
   const inputRef = useRef<HTMLInputElement>(null);
   const copy = async () => {
@@ -127,11 +137,11 @@ function CopyButton({ text, label, what, testId }: { text: string; label: string
       });
     }
   };
-  const icon = label === '⧉';
+  const icon = !label;
   return (
     <span className={icon ? 'copy-inline' : 'copy-row'}>
       <button className={icon ? 'icon-button copy-icon' : 'button small'} onClick={copy} data-testid={testId} aria-label={`Copy ${what}`} title={`Copy ${what}`}>
-        {state === 'copied' ? (icon ? '✓' : 'Copied') : label}
+        {state === 'copied' ? (icon ? '✓' : 'Copied') : icon ? <CopyGlyph /> : label}
       </button>
       {state === 'manual' && (
         <input ref={inputRef} className="copy-fallback" readOnly value={text} aria-label={`The ${what} (press Ctrl+C to copy)`} onFocus={(e) => e.currentTarget.select()} />

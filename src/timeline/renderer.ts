@@ -192,15 +192,12 @@ function drawSlices(
       ctx.globalAlpha = 0.4 + 0.6 * busy;
       ctx.fillRect(x0, y, w, h);
       ctx.globalAlpha = 1;
-      // A wide run is mostly one name (its dominant one): name it, as a slice of that width would be.
+      // A wide run is named by its dominant name, as a slice of that width would be.
       if (w >= MIN_LABEL_PX) labels.push({ x: x0, y: y + h / 2, w, name: gpu ? shortenName(name) : name, text: sw.text });
       continue;
     }
-    if (s.eventIdx[i] < 0 && s.count[i] > 1) {
-      // Merged bucket of sub-pixel events: solid, no label.
-      ctx.fillRect(x0, y, w, h);
-      continue;
-    }
+    // A run of merged sub-pixel events is drawn solid and, when wide, named by its
+    // dominant (longest) event, like a tile run; the tooltip says how many it holds.
     ctx.fillRect(x0, y, w, h);
     if (w >= MIN_LABEL_PX) labels.push({ x: x0, y: y + h / 2, w, name: gpu ? shortenName(name) : name, text: sw.text });
   }

@@ -53,19 +53,24 @@ describe('renderTimeline', () => {
     expect(texts.some((t: string) => t.startsWith('vectorized_elementwise_kernel'))).toBe(true);
     expect(texts).not.toContain('tiny');
   });
-  it('a slice of 33 px gets a label of a few characters; a wide tile run is named by its dominant name', () => {
+  it('a slice of 33 px gets a label of a few characters; wide tile and merged runs are named by their dominant name', () => {
     const lane = scene().lanes[0];
     const { ctx, texts } = fakeCtx();
     const slices = {
       ...lane.slices!,
-      start: Float64Array.from([0, 600]),
-      end: Float64Array.from([33, 900]), // 33 px, and a 300 px run from tiles
-      busy: Float32Array.from([-1, 0.5]),
-      nameId: Uint32Array.from([1, 0]),
+      start: Float64Array.from([0, 600, 920]),
+      end: Float64Array.from([33, 900, 1000]), // 33 px, a 300 px run from tiles, an 80 px run of 7 merged sub-pixel events
+      busy: Float32Array.from([-1, 0.5, -1]),
+      nameId: Uint32Array.from([1, 0, 1]),
+      row: Uint16Array.from([0, 0, 0]),
+      eventIdx: Int32Array.from([0, 1, -1]),
+      count: Uint32Array.from([1, 1, 7]),
+      instant: Uint8Array.from([0, 0, 0]),
     };
     renderTimeline(ctx, scene({ range: null, lanes: [{ ...lane, names: [kernel, 'aten::addmm'], slices }] }));
     expect(texts).toContain('add…'); // 'addmm' (GPU lanes shorten names), 3 characters in 33 px at 6 px each
     expect(texts.some((t) => t.startsWith('vectorized_elementwise_kernel'))).toBe(true);
+    expect(texts).toContain('addmm');
   });
   it('draws axis tick labels and the range duration when asked', () => {
     const { ctx, texts } = fakeCtx();
