@@ -200,13 +200,14 @@ async function pickerRun(browser, browserSession, origin, trace, { first, scanne
 }
 
 /**
- * The empty app in the same page just before: navigation start to its first `idle` state
- * (module loaded, first render, trace worker started), which a `?url=` load pays before any byte.
+ * The empty app in the same page just before: navigation start to the frame after its first
+ * render (module loaded, `idle`, the landing page drawn), which a `?url=` load pays before any byte.
+ * Polled once per frame, so it may read up to a frame late.
  */
 async function emptyAppIdleMs(page, origin) {
   await page.goto(`${origin}/`);
-  await page.waitForFunction(() => window.__bench.states.some((s) => s.state === 'idle'), null, { timeout: 30_000 });
-  return page.evaluate(() => window.__bench.states.find((s) => s.state === 'idle').t);
+  await page.waitForFunction(() => document.documentElement.dataset.traceState === 'idle' && document.getElementById('root')?.childElementCount > 0, null, { polling: 'raf', timeout: 30_000 });
+  return page.evaluate(() => performance.now());
 }
 
 /** One `?url=` run: first frame from navigation start to ready. */
