@@ -98,6 +98,28 @@ test('an empty trace says "no events"', async ({ page }) => {
   await shot(page, 'nav-empty-trace');
 });
 
+test('an empty trace beside another says "no events" in the Traces panel and warns of no gap', async ({ page }) => {
+  await openApp(page);
+  const small = { name: 'llm_decode_small.json.gz', mimeType: 'application/gzip', buffer: readFileSync(corpusPath('llm_decode_small.json.gz')) };
+  const empty = { name: 'empty.json', mimeType: 'application/json', buffer: Buffer.from('{"traceEvents":[]}') };
+  await page.getByTestId('file-input').setInputFiles([small, empty]);
+  await waitReady(page);
+  await page.getByTestId('traces-button').click();
+  const panel = page.getByTestId('traces-panel');
+  await expect(panel.locator('[data-testid="trace-row"]')).toHaveCount(2);
+  await expect(panel.getByTestId('trace-no-events')).toHaveText('no events');
+  await expect(panel.getByTestId('trace-no-events')).toHaveCount(1);
+  // The empty trace has no span: it does not make the other look like it shares no instant,
+  // nor stretch the axis to its placeholder origin (decades away): the view is the other trace's span.
+  await expect(panel.getByTestId('overlap-warning')).toHaveCount(0);
+  const row = panel.locator('[data-testid="trace-row"]').first();
+  const [start, end] = [Number(await row.getAttribute('data-start-ns')), Number(await row.getAttribute('data-end-ns'))];
+  const s = await tl(page, (api) => api.summary() as { startNs: number; endNs: number });
+  expect(end - start).toBeGreaterThan(0);
+  expect([s.startNs, s.endNs]).toEqual([start, end]);
+  await shot(page, 'nav-empty-beside-other');
+});
+
 test('copy buttons for start, duration and args put those values on the clipboard', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: E2E_ORIGIN });
   await openApp(page);

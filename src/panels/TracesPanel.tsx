@@ -110,9 +110,17 @@ export function TracesPanel({ onClose }: { onClose: () => void }) {
             return (
               <tr key={t.key} data-testid="trace-row" data-trace={t.key} data-start-ns={span?.startNs} data-end-ns={span?.endNs}>
                 <td title={t.name}>{traceLabel(t)}</td>
-                <td data-testid="trace-start">{span ? formatDuration(span.startNs) : '…'}</td>
-                <td data-testid="trace-end">{span ? formatDuration(span.endNs) : '…'}</td>
-                <td data-testid="trace-span">{span ? formatDuration(span.endNs - span.startNs) : '…'}</td>
+                {t.result?.events === 0 ? (
+                  <td colSpan={3} className="trace-empty" data-testid="trace-no-events">
+                    no events
+                  </td>
+                ) : (
+                  <>
+                    <td data-testid="trace-start">{span ? formatDuration(span.startNs) : '…'}</td>
+                    <td data-testid="trace-end">{span ? formatDuration(span.endNs) : '…'}</td>
+                    <td data-testid="trace-span">{span ? formatDuration(span.endNs - span.startNs) : '…'}</td>
+                  </>
+                )}
                 <td>
                   <OffsetInput traceKey={t.key} name={t.name} offsetNs={t.offsetNs} unit={unit} />
                 </td>

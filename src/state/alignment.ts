@@ -16,7 +16,8 @@ export interface TraceSpan {
 }
 
 export function traceSpans(traces: readonly TraceEntry[], label: (t: TraceEntry) => string): TraceSpan[] {
-  return traces.filter((t) => t.result).map((t) => ({ key: t.key, label: label(t), startNs: t.result!.minNs + t.shiftNs, endNs: t.result!.maxNs + t.shiftNs }));
+  // A trace without events has no span (its extent is a placeholder): it neither overlaps nor misses the others.
+  return traces.filter((t) => t.result && t.result.events > 0).map((t) => ({ key: t.key, label: label(t), startNs: t.result!.minNs + t.shiftNs, endNs: t.result!.maxNs + t.shiftNs }));
 }
 
 /**

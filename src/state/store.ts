@@ -420,8 +420,11 @@ export function placeTraces(traces: TraceEntry[], axisOriginNs: string): { trace
   const placed = traces.map((t) => {
     if (!t.result) return t;
     const shiftNs = traceShiftNs(t.result.originNs, axisOriginNs) + t.offsetNs;
-    startNs = Math.min(startNs, t.result.minNs + shiftNs);
-    endNs = Math.max(endNs, t.result.maxNs + shiftNs);
+    // A trace without events has no extent to show (its origin may be decades away).
+    if (t.result.events > 0) {
+      startNs = Math.min(startNs, t.result.minNs + shiftNs);
+      endNs = Math.max(endNs, t.result.maxNs + shiftNs);
+    }
     return { ...t, shiftNs };
   });
   if (!Number.isFinite(startNs) || !(endNs > startNs)) {
