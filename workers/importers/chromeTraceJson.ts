@@ -18,6 +18,12 @@ import { ScanField, WasmEventScanner } from './wasmScanner';
 
 /** Phases this importer turns into slices, instants, counters, flows or metadata. */
 const KNOWN_PHASES = new Set(['X', 'B', 'E', 'b', 'e', 'n', 'S', 'T', 'p', 'F', 'i', 'I', 'R', 'C', 's', 't', 'f', 'M']);
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Metadata events (`ph: M`) this importer reads; others carry nothing it shows. */
 const METADATA_NAMES = new Set(['process_name', 'process_labels', 'process_sort_index', 'thread_name', 'thread_sort_index']);
 /** Phases not drawn and not worth a warning: object created / snapshot / destroyed. */
@@ -669,7 +675,7 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     const argsBytes = b.subarray(f.start(ScanField.Args), f.end(ScanField.Args));
     const key = `${name}|${pid}|${tid}`;
     const last = this.lastMetadata.get(key);
-    if (last && last.length === argsBytes.length && last.every((c, k) => c === argsBytes[k])) return;
+    if (last && sameBytes(last, argsBytes)) return;
     this.lastMetadata.set(key, argsBytes.slice());
     let args: Record<string, unknown>;
     try {
