@@ -30,6 +30,8 @@ interface Case {
   n0: number;
   /** Stop doubling here (default 64 n0). */
   maxN?: number;
+  /** This case's bound on t(4n) ÷ t(n) (default MAX_GROWTH); a quadratic path reads 16×. */
+  maxGrowth?: number;
   make: (n: number) => Input | Promise<Input>;
 }
 
@@ -84,7 +86,7 @@ async function growth(c: Case): Promise<{ n: number; tN: number; t4N: number }> 
   // The best of up to 5; once one run is within the bound the best is too (a 128 MB line's
   // GC made single runs read 6.2× once, against 3.8–4.6× otherwise). A stopped run ends
   // the tries: 40× in wall time is beyond any noise of a busy machine.
-  for (let k = 0; k < 5 && t4N > MAX_GROWTH * tN; k++) {
+  for (let k = 0; k < 5 && t4N > (c.maxGrowth ?? MAX_GROWTH) * tN; k++) {
     const t4 = await timed(c, big, Math.max(10_000, STOP_AT * tN));
     t4N = Math.min(t4N, t4);
     if (t4 === Infinity) break;
@@ -94,10 +96,10 @@ async function growth(c: Case): Promise<{ n: number; tN: number; t4N: number }> 
 }
 
 function check(c: Case): void {
-  it(`${c.name}: 4n takes ≤ ${MAX_GROWTH}× the time of n`, async () => {
+  it(`${c.name}: 4n takes ≤ ${c.maxGrowth ?? MAX_GROWTH}× the time of n`, async () => {
     const { n, tN, t4N } = await growth(c);
     const at4N = t4N === Infinity ? `stopped after ${STOP_AT}× in wall time` : `${t4N.toFixed(0)} ms`;
-    expect(t4N / tN, `${c.name}: n = ${n}: ${tN.toFixed(0)} ms, 4n: ${at4N}`).toBeLessThanOrEqual(MAX_GROWTH);
+    expect(t4N / tN, `${c.name}: n = ${n}: ${tN.toFixed(0)} ms, 4n: ${at4N}`).toBeLessThanOrEqual(c.maxGrowth ?? MAX_GROWTH);
   }, 600_000);
 }
 
@@ -115,8 +117,10 @@ describe('ingest + lanes + index time grows ≤ 6× from n to 4n', () => {
     check({ name: 'n/4 threads, unfinished/resumed pairs', file: 'strace.txt', n0: 50_000, make: gen.straceThreads });
     // Fixed at 8 → 32 MB: it guards the regex rescans of a run of spaces (quadratic: 16× per 4n, far past
     // 6× at any size). Larger, one line's single strings grow the heap faster than the bytes: 32 → 128 MB
-    // read 5.5–6.2× and 16 → 64 MB 4.8–6.0× here, so 4n stays under a second for this one case.
-    check({ name: 'one line of n bytes', file: 'strace.txt', n0: 8 * MB, maxN: 8 * MB, make: gen.straceLongLine });
+    // read 5.5–6.2× and 16 → 64 MB 4.8–6.0× here, so 4n stays under a second for this one case. Its
+    // ~80 ms at n is GC-bound: 8 → 32 MB read 3.8–5.7× alone and 8.1× once beside the other test files
+    // (CI, 2026-12-03), so it gets 10×: the rescans it guards against read 16×.
+    check({ name: 'one line of n bytes', file: 'strace.txt', n0: 8 * MB, maxN: 8 * MB, maxGrowth: 10, make: gen.straceLongLine });
   });
   describe('speedscope', () => {
     check({ name: 'sampled: n frames in 64-deep samples', file: 'p.speedscope.json', n0: 800_000, make: gen.speedscopeSamples });

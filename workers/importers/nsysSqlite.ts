@@ -173,7 +173,7 @@ export class NsysSqliteImporter implements TraceImporter {
       const pid = String(r.pid);
       const tid = String(r.tid);
       const startNs = this.add(RawKind.Slice, r, pid, tid, cat, name, { correlation: corr, function: full });
-      if (this.gpuCorrelations.has(corr)) {
+      if (this.gpuCorrelations.has(corr) && !Number.isNaN(startNs)) {
         this.apiCorrelations.add(corr);
         raw.addFlow(S, `cuda|${corr}`, startNs, pid, tid, FlowBinding.Enclosing);
       }
@@ -187,7 +187,7 @@ export class NsysSqliteImporter implements TraceImporter {
       if (!this.hasTable(table)) continue;
       this.each(`SELECT start, deviceId, streamId, correlationId FROM ${table}`, (r) => {
         const corr = Number(r.correlationId);
-        if (this.apiCorrelations.has(corr)) this.raw.addFlow(F, `cuda|${corr}`, this.raw.toNs(this.time(Number(r.start))), String(r.deviceId), String(r.streamId), FlowBinding.Enclosing);
+        if (this.apiCorrelations.has(corr) && r.start !== null && Number.isFinite(Number(r.start))) this.raw.addFlow(F, `cuda|${corr}`, this.raw.toNs(this.time(Number(r.start))), String(r.deviceId), String(r.streamId), FlowBinding.Enclosing);
       });
     }
   }
@@ -220,9 +220,14 @@ export class NsysSqliteImporter implements TraceImporter {
     });
   }
 
-  /** Appends an event with its args as JSON; returns its start (ns from the origin). */
+  /** Appends an event with its args as JSON; returns its start (ns from the origin), NaN for a row without a start (skipped). */
   private add(kind: RawKind, r: Row, pid: string, tid: string, cat: string, name: string, args: Record<string, unknown>): number {
     const raw = this.raw;
+    // A damaged export can hold NULL or text where a start belongs: such a row has no place on the axis.
+    if (!Number.isFinite(Number(r.start)) || r.start === null) {
+      raw.warn({ code: 'bad-ts', message: `A ${cat} row ("${name.slice(0, 80)}") has no valid start time (${String(r.start).slice(0, 40)}); skipped.` });
+      return NaN;
+    }
     const startNs = raw.toNs(this.time(Number(r.start)));
     const durNs = Math.max(0, Number(r.end) - Number(r.start)) || 0;
     const bytes = encoder.encode(JSON.stringify(args));

@@ -90,6 +90,23 @@ describe('Nsight Systems SQLite importer', async () => {
     expect(() => buffer.push(new Uint8Array(1 << 19 + 1))).toThrow(/larger than 1 MB \(a reason\)/);
   });
 
+  it('skips runtime calls whose start is NULL or text, with a warning, and links none of them', async () => {
+    const SQL = await initSqlJs();
+    const db = new SQL.Database(bytes);
+    // The schema declares start INTEGER NOT NULL: a damaged export may not keep to it.
+    db.exec(`CREATE TABLE damaged AS SELECT * FROM CUPTI_ACTIVITY_KIND_RUNTIME; DROP TABLE CUPTI_ACTIVITY_KIND_RUNTIME; ALTER TABLE damaged RENAME TO CUPTI_ACTIVITY_KIND_RUNTIME;`);
+    db.exec(`UPDATE CUPTI_ACTIVITY_KIND_RUNTIME SET start = NULL WHERE rowid = 1; UPDATE CUPTI_ACTIVITY_KIND_RUNTIME SET start = 'soon' WHERE rowid = 2;`);
+    const index = await loadText(db.export(), 'report.sqlite');
+    db.close();
+    const calls = [MAIN, LOADER].flatMap((tid) => events(index, String(PID), String(tid), 'cuda_api'));
+    expect(calls).toHaveLength(runtime.length - 2);
+    expect(calls.every((c) => Number.isFinite(c.start))).toBe(true);
+    expect(index.result.warnings.find((w) => w.code === 'bad-ts')?.message).toMatch(/no valid start time .*skipped\. \(and 1 more like it\)$/);
+    // The two skipped calls (the first two rows) link nothing; the others link as before.
+    const gpuCorr = new Set([...kernels, ...memcpys, ...memsets].map((k) => k.corr));
+    expect(index.result.flows).toMatchObject({ paired: runtime.slice(2).filter((r) => gpuCorr.has(r.corr)).length, unpairedStarts: 0 });
+  });
+
   it('rejects a file whose table pages are damaged with a format error, not SQLite\'s own', async () => {
     const SQL = await initSqlJs();
     const db = new SQL.Database(bytes);
