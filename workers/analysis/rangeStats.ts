@@ -23,7 +23,9 @@ export function rangeStats(index: TraceIndex, q: RangeQuery): RangeStats {
   const corr = correlationMap(index);
   // Per row, its clipped intervals, for the share's union.
   const spans = new Map<StatsRow, [number, number][]>();
-  const counted = (l: LaneIndex) => !wanted || wanted.has(l.info.id);
+  // Async operations are spans between a begin and an end, not time a thread spent (one never
+  // ended runs to the trace's end): they are no thread time (the Slices tab lists them).
+  const counted = (l: LaneIndex) => !l.info.async && (!wanted || wanted.has(l.info.id));
   // Whole groups, wanted or not, so a lane's self time does not depend on which lanes are in view.
   for (const group of nestingGroups(index.lanes.values())) {
     if (!group.some((l) => l.info.kind === 'gpu' || counted(l))) continue;

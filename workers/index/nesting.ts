@@ -22,9 +22,9 @@ export interface Nesting {
   parent: Int32Array;
 }
 
-/** Whether a lane's slices nest with the other host lanes of its thread. */
+/** Whether a lane's slices nest with the other host lanes of its thread (an async lane holds operations, not a thread's stack). */
 export function isThreadStackLane(lane: LaneIndex): boolean {
-  return THREAD_STACK_ORDER[lane.info.kind] !== undefined;
+  return !lane.info.async && THREAD_STACK_ORDER[lane.info.kind] !== undefined;
 }
 
 function threadKey(lane: LaneIndex): string {
