@@ -170,7 +170,8 @@ function drawSlices(
   const h = lane.rowHeight - 2;
   const right = left + plotW;
   const n = s.start.length;
-  const labels: { x: number; y: number; w: number; name: string; text: string }[] = [];
+  // rank: 0 a slice, 1 a run of merged sub-pixel slices, 2 a level-of-detail tile run.
+  const labels: { x: number; y: number; w: number; name: string; text: string; rank: number }[] = [];
   for (let i = 0; i < n; i++) {
     let x0 = toX(s.start[i]);
     let x1 = toX(s.end[i]);
@@ -193,17 +194,21 @@ function drawSlices(
       ctx.fillRect(x0, y, w, h);
       ctx.globalAlpha = 1;
       // A wide run is named by its dominant name, as a slice of that width would be.
-      if (w >= MIN_LABEL_PX) labels.push({ x: x0, y: y + h / 2, w, name: gpu ? shortenName(name) : name, text: sw.text });
+      if (w >= MIN_LABEL_PX) labels.push({ x: x0, y: y + h / 2, w, name: gpu ? shortenName(name) : name, text: sw.text, rank: 2 });
       continue;
     }
     // A run of merged sub-pixel events is drawn solid and, when wide, named by its
     // dominant (longest) event, like a tile run; the tooltip says how many it holds.
     ctx.fillRect(x0, y, w, h);
-    if (w >= MIN_LABEL_PX) labels.push({ x: x0, y: y + h / 2, w, name: gpu ? shortenName(name) : name, text: sw.text });
+    if (w >= MIN_LABEL_PX) labels.push({ x: x0, y: y + h / 2, w, name: gpu ? shortenName(name) : name, text: sw.text, rank: s.count[i] > 1 ? 1 : 0 });
   }
-  // Labels after fills so a neighbouring rect never paints over text.
+  // Labels after fills so a neighbouring rect never paints over text. A tiled lane draws its
+  // wide slices over the runs they fall in: a slice's own name goes first, a run's only where
+  // no other label of its row is.
   ctx.font = FONT;
   ctx.textBaseline = 'middle';
+  labels.sort((a, b) => a.rank - b.rank);
+  const taken = new Map<number, [number, number][]>();
   for (const l of labels) {
     // Tight margins (3 px before, 1 after) so a slice of ~33 px still shows a few characters.
     const x = Math.max(l.x, left) + 3;
@@ -211,6 +216,10 @@ function drawSlices(
     if (avail < 12) continue;
     const text = fitText(ctx, l.name, avail);
     if (!text || (text !== l.name && text.length - 1 < MIN_LABEL_CHARS)) continue;
+    const end = x + ctx.measureText(text).width;
+    const row = taken.get(l.y) ?? [];
+    if (row.some(([a, b]) => x < b && a < end)) continue;
+    taken.set(l.y, [...row, [x, end]]);
     ctx.fillStyle = l.text;
     ctx.fillText(text, x, l.y + 0.5);
   }

@@ -72,6 +72,26 @@ describe('renderTimeline', () => {
     expect(texts.some((t) => t.startsWith('vectorized_elementwise_kernel'))).toBe(true);
     expect(texts).toContain('addmm');
   });
+  it('a wide slice drawn over the tile run it falls in keeps its own label; the run\'s name does not overlap it', () => {
+    const lane = scene().lanes[0];
+    const { ctx, texts } = fakeCtx();
+    // A 600 px run from tiles (row 0), and on the same row a 200 px slice inside it from the lane's columns.
+    const slices = {
+      ...lane.slices!,
+      start: Float64Array.from([100, 300]),
+      end: Float64Array.from([700, 500]),
+      busy: Float32Array.from([0.8, -1]),
+      nameId: Uint32Array.from([0, 1]),
+      row: Uint16Array.from([0, 0]),
+      eventIdx: Int32Array.from([-1, 4]),
+      count: Uint32Array.from([40, 1]),
+      instant: Uint8Array.from([0, 0]),
+    };
+    renderTimeline(ctx, scene({ range: null, lanes: [{ ...lane, names: [kernel, 'aten::addmm'], slices }] }));
+    expect(texts).toContain('addmm');
+    // The run's label would start at 103 px and run past 303 px, where the slice's starts: not drawn.
+    expect(texts.some((t) => t.startsWith('vectorized'))).toBe(false);
+  });
   it('draws axis tick labels and the range duration when asked', () => {
     const { ctx, texts } = fakeCtx();
     renderTimeline(ctx, scene({ axisHeight: 28, rangeLabel: true, lanes: [], groups: [] }));
