@@ -67,6 +67,9 @@ export function animateViewportTo(to: Span, ms = ZOOM_ANIMATION_MS): void {
   const t0 = performance.now();
   const r: Running = { from, to, t0, ms, last: from, raf: 0, prevTick: t0 };
   running = r;
+  // Busy from the key press, not from the first frame that moves: automation reading "idle" in
+  // between saw the view before the zoom. The draw after the end (onViewportAnimationEnd) sets idle.
+  if (typeof document !== 'undefined') document.documentElement.dataset.renderState = 'busy';
   const tick = () => {
     if (running !== r) return;
     const cur = useStore.getState().viewport;
