@@ -98,12 +98,14 @@ test.describe('navigation', () => {
 
     // One press, sampled every animation frame in the page.
     await page.evaluate(() => {
-      const w = window as unknown as { __keyAt: number; __samples: { t: number; vp: { startNs: number; endNs: number }; rs: string }[]; tracelane: { viewport(): { startNs: number; endNs: number } } };
+      const w = window as unknown as { __keyAt: number; __samples: { f: number; t: number; vp: { startNs: number; endNs: number }; rs: string }[]; tracelane: { viewport(): { startNs: number; endNs: number } } };
       w.__samples = [];
       window.addEventListener('keydown', () => (w.__keyAt = performance.now()), { capture: true, once: true });
       // Read each frame's outcome after all its callbacks ran (a task after the frame): when it is seen, not before.
+      // f: when the frame ran; t: when its outcome was read.
       const loop = () => {
-        setTimeout(() => w.__samples.push({ t: performance.now(), vp: w.tracelane.viewport(), rs: document.documentElement.dataset.renderState ?? '' }), 0);
+        const f = performance.now();
+        setTimeout(() => w.__samples.push({ f, t: performance.now(), vp: w.tracelane.viewport(), rs: document.documentElement.dataset.renderState ?? '' }), 0);
         if (w.__samples.length < 120) requestAnimationFrame(loop);
       };
       requestAnimationFrame(loop);
@@ -112,7 +114,7 @@ test.describe('navigation', () => {
     await page.keyboard.press('w');
     await waitIdle(page);
     const { keyAt, samples } = await page.evaluate(() => {
-      const w = window as unknown as { __keyAt: number; __samples: { t: number; vp: { startNs: number; endNs: number }; rs: string }[] };
+      const w = window as unknown as { __keyAt: number; __samples: { f: number; t: number; vp: { startNs: number; endNs: number }; rs: string }[] };
       return { keyAt: w.__keyAt, samples: w.__samples };
     });
     const after = await tl(page, (api) => api.viewport());
@@ -121,14 +123,20 @@ test.describe('navigation', () => {
     // The time under the pointer did not move.
     const frac = (x0 - (await canvasBox(page)).x) / (await canvasBox(page)).width;
     expect(Math.abs(before.startNs + frac * span0 - (after.startNs + frac * (after.endNs - after.startNs)))).toBeLessThan(span0 * 1e-6);
-    // It glided: views strictly between the two, and it landed within 150 ms (seen after the landing frame, so an upper bound).
+    // It glided: views strictly between the two, and it landed within 150 ms: counted in frames, not timed, so
+    // a loaded machine's slow frames do not fail it — the first frame that ran 150 ms or more after the key
+    // (or an earlier one) shows the landed view.
     const moving = samples.filter((x) => x.t >= keyAt && (x.vp.startNs !== after.startNs || x.vp.endNs !== after.endNs) && (x.vp.startNs !== before.startNs || x.vp.endNs !== before.endNs));
-    expect(moving.length).toBeGreaterThanOrEqual(1);
+    // (A first frame more than half the glide late lands at once, by design: then there is nothing in between.)
+    const firstFrame = samples.find((x) => x.f >= keyAt);
+    if (firstFrame && firstFrame.f - keyAt < 40) expect(moving.length).toBeGreaterThanOrEqual(1);
     const landedAt = samples.findIndex((x) => x.t >= keyAt && x.vp.startNs === after.startNs && x.vp.endNs === after.endNs);
+    expect(landedAt).toBeGreaterThan(0);
     const glideMs = samples[landedAt].t - keyAt;
     const frameMs = samples[landedAt].t - samples[landedAt - 1].t;
     console.log(`zoom glide: ${moving.length} intermediate frames, landed ${glideMs.toFixed(0)} ms after the key (frame ${frameMs.toFixed(0)} ms); frames at ${samples.filter((x) => x.t >= keyAt).slice(0, 8).map((x) => (x.t - keyAt).toFixed(0)).join(', ')} ms`);
-    expect(glideMs).toBeLessThanOrEqual(150);
+    const firstDue = samples.findIndex((x) => x.f >= keyAt + 150);
+    if (firstDue >= 0) expect(landedAt).toBeLessThanOrEqual(firstDue);
     // renderState says busy for every frame in between.
     expect(moving.every((x) => x.rs === 'busy')).toBe(true);
 
