@@ -67,13 +67,30 @@ export function buildLaneIndex(raw: RawTrace, info: LaneInfo, members: Int32Arra
     argsOff[k] = raw.argsOff.data[i];
     argsLen[k] = raw.argsLen.data[i];
   }
-  const row = assignRows(start, dur);
-  const rows = rowLists(row);
-  info.events = n;
+  return laneIndexFromColumns(info, { start, dur, name, cat, row: assignRows(start, dur), instant, flags, argsOff, argsLen });
+}
+
+/** A lane's columns in start order with their rows assigned: what an index folder stores per lane (workers/indexFolder). */
+export interface LaneColumns {
+  start: Float64Array;
+  dur: Float64Array;
+  name: Uint32Array;
+  cat: Uint32Array;
+  row: Uint32Array;
+  instant: Uint8Array;
+  flags: Uint8Array;
+  argsOff: Float64Array;
+  argsLen: Uint32Array;
+}
+
+/** The lane's index from its sorted columns and rows: per-row lists and block summaries derived here. */
+export function laneIndexFromColumns(info: LaneInfo, c: LaneColumns): LaneIndex {
+  const rows = rowLists(c.row);
+  info.events = c.start.length;
   info.rows = Math.max(1, rows.length);
-  const rowBlocks = rows.map((list) => blockSummaries(list, dur));
+  const rowBlocks = rows.map((list) => blockSummaries(list, c.dur));
   // Narrower columns where the values allow it (exact): ~9 B per event less.
-  return { info, start, dur, name, cat: narrowIds(cat), row: narrowIds(row), instant, flags, argsOff: narrowOffsets(argsOff), argsLen: narrowLengths(argsLen), rows, rowBlocks };
+  return { info, start: c.start, dur: c.dur, name: c.name, cat: narrowIds(c.cat), row: narrowIds(c.row), instant: c.instant, flags: c.flags, argsOff: narrowOffsets(c.argsOff), argsLen: narrowLengths(c.argsLen), rows, rowBlocks };
 }
 
 /** The same ids in the narrowest unsigned array that holds the largest. */

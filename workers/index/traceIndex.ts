@@ -36,6 +36,11 @@ export interface TraceIndexInput {
   laneRules?: readonly CategoryRule[];
 }
 
+/** A trace index read back from an index folder: lanes already mapped, sorted and rowed, the load result as written. */
+export interface RestoredIndexInput {
+  restored: { raw: RawTrace; lanes: LaneIndex[]; counters: CounterPlan[]; result: TraceLoadResult };
+}
+
 export class TraceIndex {
   readonly lanes = new Map<string, LaneIndex>();
   readonly counters = new Map<string, CounterPlan>();
@@ -52,7 +57,19 @@ export class TraceIndex {
   searchLayer: SearchHitLayer | null = null;
   private readonly originAbs: bigint;
 
-  constructor(input: TraceIndexInput) {
+  constructor(input: TraceIndexInput | RestoredIndexInput) {
+    if ('restored' in input) {
+      // An index folder's lanes (workers/indexFolder/openIndex.ts): mapped and sorted when it was written.
+      const { raw, lanes, counters, result } = input.restored;
+      this.raw = raw;
+      for (const lane of lanes) this.lanes.set(lane.info.id, lane);
+      for (const c of counters) this.counters.set(c.info.id, c);
+      this.groups = result.groups;
+      this.tiles = new TileStore(this.lanes.values());
+      this.originAbs = BigInt(result.originNs);
+      this.result = result;
+      return;
+    }
     const { raw, trace } = input;
     this.raw = raw;
     raw.compact();

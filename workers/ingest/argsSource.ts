@@ -8,6 +8,8 @@ import { parseContentRange, type RangeSource } from './byteSource';
 export interface ArgsSource {
   /** Bytes [at, at + len) of the trace's file; throws when they cannot be read. */
   read(at: number, len: number): Uint8Array;
+  /** The size of the blocks reads are cached in (default 4 MB; an index folder's args blocks are smaller). */
+  blockBytes?: number;
 }
 
 /** The args source for a plain (not gzipped) source opened by ranges, or null where none can be read synchronously here. */

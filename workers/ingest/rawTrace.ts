@@ -266,7 +266,7 @@ export class RawTrace {
   private readonly fileBlocks = new Map<number, Uint8Array>();
 
   private fileBytes(at: number, len: number): Uint8Array {
-    const BLOCK = 4 << 20;
+    const BLOCK = this.argsSource!.blockBytes ?? 4 << 20;
     const first = Math.floor(at / BLOCK);
     if (Math.floor((at + len - 1) / BLOCK) !== first) return this.readFile(at, len);
     let block = this.fileBlocks.get(first);

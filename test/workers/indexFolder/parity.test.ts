@@ -1,0 +1,119 @@
+// Issue 24: an index folder answers every worker call as the trace itself does. Each corpus
+// trace is opened directly and through its index (written with small chunks so lanes span
+// many files, args read back through a small block cache), and the answers compared.
+
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { openAsBlob } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CORPUS } from '../../support/corpus';
+import { loadTrace } from '../../../workers/ingest/loadTrace';
+import type { TraceIndex } from '../../../workers/index/traceIndex';
+import { summariesOf, writeIndexFolder } from '../../../workers/indexFolder/writeIndex';
+import { openIndexFolder, readManifest } from '../../../workers/indexFolder/openIndex';
+import { dirFiles, dirSink } from '../../../bin/src/dirFolder';
+import { levelForNsPerPx } from '../../../src/model/tiles';
+import { correlate } from '../../../workers/analysis/correlation';
+import { search } from '../../../workers/analysis/search';
+import { sliceTable } from '../../../workers/analysis/sliceTable';
+import { gpuIdleWithin } from '../../../workers/analysis/commOps';
+import { readdirSync } from 'node:fs';
+
+const CHUNK_EVENTS = 4096;
+const out = mkdtempSync(join(tmpdir(), 'tracelane-index-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+const traces = readdirSync(CORPUS).filter((f) => /\.(json|txt)(\.gz)?$/.test(f)).sort();
+
+async function open(path: string, trace: string): Promise<TraceIndex> {
+  return loadTrace({ kind: 'file', file: await openAsBlob(path), name: path.split('/').pop()! }, { trace });
+}
+
+/** Every lane's events at evenly spread positions (first and last included). */
+function sample(index: TraceIndex, perLane: number): [string, number][] {
+  const picks: [string, number][] = [];
+  for (const lane of index.lanes.values()) {
+    const n = lane.start.length;
+    for (let i = 0; i < Math.min(n, perLane); i++) picks.push([lane.info.id, Math.round((i * (n - 1)) / Math.max(1, perLane - 1))]);
+  }
+  return picks;
+}
+
+describe('index folder parity (issue 24)', () => {
+  it('finds the corpus', () => expect(traces.length).toBeGreaterThanOrEqual(7));
+
+  for (const name of traces) {
+    it(`${name}: the index answers as the trace`, async () => {
+      const trace = name.replace(/\.(json|txt)(\.gz)?$/, '');
+      const path = join(CORPUS, name);
+      const direct = await open(path, trace);
+      const dir = join(out, name);
+      const manifest = await writeIndexFolder(direct, dirSink(dir), { input: { name, bytes: statSync(path).size, mtimeMs: statSync(path).mtimeMs }, chunkEvents: CHUNK_EVENTS });
+      expect(manifest.complete).toBe(true);
+      // Lanes past one chunk span several files, none over the chunk size.
+      for (const l of manifest.lanes) for (const c of l.chunks) expect(c.count).toBeLessThanOrEqual(CHUNK_EVENTS);
+      const biggest = Math.max(...[...direct.lanes.values()].map((l) => l.start.length));
+      if (biggest > CHUNK_EVENTS) expect(Math.max(...manifest.lanes.map((l) => l.chunks.length))).toBeGreaterThan(1);
+
+      const files = dirFiles(dir);
+      let argsReads = 0;
+      const counting = { ...files, readSync: (p: string) => (argsReads++, files.readSync(p)) };
+      const index = await openIndexFolder(counting, { trace });
+
+      // summary(): the load result, but the writer's timings.
+      const { parseMs: _a, stagesMs: _b, ...want } = direct.result;
+      const { parseMs: _c, stagesMs: _d, ...got } = index.result;
+      expect(got).toEqual(want);
+      expect([...index.lanes.keys()]).toEqual([...direct.lanes.keys()]);
+
+      // Slice keys of every event, and key → slice.
+      for (const lane of direct.lanes.values()) {
+        const other = index.lanes.get(lane.info.id)!;
+        for (let k = 0; k < lane.start.length; k += 7) expect(index.keyOf(other, k)).toBe(direct.keyOf(lane, k));
+      }
+      const picks = sample(direct, 24);
+      for (const [laneId, k] of picks) {
+        const key = direct.keyOf(direct.lanes.get(laneId)!, k);
+        expect(index.resolveKey(key)).toEqual(direct.resolveKey(key));
+        // Selection details, args read back from the deflated blocks.
+        expect(index.slice(laneId, k)).toEqual(direct.slice(laneId, k));
+        expect(correlate(index, laneId, k)).toEqual(correlate(direct, laneId, k));
+      }
+
+      // find(): by name and by regex.
+      const someName = direct.nameOf(direct.lanes.get(picks[picks.length - 1][0])!, picks[picks.length - 1][1]);
+      expect(index.find({ name: someName })).toEqual(direct.find({ name: someName }));
+      expect(index.find({ regex: '^[a-c]', limit: 5000 })).toEqual(direct.find({ regex: '^[a-c]', limit: 5000 }));
+
+      // query() at three zoom levels: the whole trace, a sixteenth, a thousandth.
+      const laneIds = direct.result.lanes.map((l) => l.id);
+      const { minNs, maxNs } = direct.result;
+      for (const part of [1, 16, 1024]) {
+        const span = (maxNs - minNs) / part;
+        const startNs = minNs + (maxNs - minNs) / 3;
+        const q = { startNs, endNs: startNs + span, widthPx: 1600, laneIds, level: levelForNsPerPx(span / 1600) };
+        expect(index.query(q)).toEqual(direct.query(q));
+        expect(index.query({ ...q, level: undefined })).toEqual(direct.query({ ...q, level: undefined }));
+        expect(gpuIdleWithin(index, startNs, startNs + span)).toBe(gpuIdleWithin(direct, startNs, startNs + span));
+        const range = { startNs, endNs: startNs + span };
+        const table = sliceTable(index, range);
+        expect(table).toEqual(sliceTable(direct, range));
+      }
+
+      // Every whole-trace analysis, and a search over names and args.
+      expect(summariesOf(index)).toEqual(summariesOf(direct));
+      const q = { text: 'aten', inArgs: true };
+      const a = search(index, q);
+      const b = search(direct, q);
+      expect({ ...a, matches: [...a.matches] }).toEqual({ ...b, matches: [...b.matches] });
+
+      // Args came through the block reader: a few blocks, not one read per slice.
+      if (manifest.args.bytes > 0) expect(argsReads).toBeGreaterThan(0);
+      // The summaries written match what the index answers.
+      const stored = JSON.parse(new TextDecoder().decode(await files.read(manifest.summaries)));
+      expect(stored).toEqual(JSON.parse(JSON.stringify(summariesOf(direct))));
+      expect((await readManifest(files)).fingerprint).toBe(manifest.fingerprint);
+    });
+  }
+});

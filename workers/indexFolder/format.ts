@@ -1,0 +1,133 @@
+// The index folder (ARCHITECTURE.md, "Index folder"): a trace parsed, lane-mapped and indexed
+// once (by `npm run index` or in a test), written as static files that any HTTP server can
+// serve. manifest.json describes everything; the rest are deflated binary column files.
+
+import { deflateSync, inflateSync } from 'fflate';
+import type { TraceLoadResult } from '../../src/model/types';
+
+/** Bumped whenever a file's layout or meaning changes; a reader refuses any other version. */
+export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_NAME = 'tracelane-index';
+export const MANIFEST_FILE = 'manifest.json';
+
+/** Events per lane chunk file, by default (tests use fewer so lanes span many chunks). */
+export const DEFAULT_CHUNK_EVENTS = 65536;
+/** Uncompressed bytes per args block: a selection inflates one block, not the trace's args. */
+export const ARGS_BLOCK_BYTES = 256 << 10;
+
+export interface IndexChunk {
+  file: string;
+  /** Events in this chunk (the lane's events in start order, consecutive). */
+  count: number;
+  /** Start of its first event and largest end of its events (trace-relative ns). */
+  startNs: number;
+  endNs: number;
+}
+
+export interface IndexManifest {
+  format: typeof INDEX_FORMAT_NAME;
+  version: number;
+  /** False until every file is written: an interrupted run leaves an index that says so. */
+  complete: boolean;
+  /** The input as the writer saw it: a later run skips an index current for it. */
+  input: { name: string; bytes: number; mtimeMs: number | null };
+  /** `id:<trace_id>@<baseTimeNanoseconds>` when the trace names itself (src/state/fingerprint.ts), else null. */
+  fingerprint: string | null;
+  chunkEvents: number;
+  /** The load result of the trace (stagesMs dropped: they describe the writer's run). */
+  result: TraceLoadResult;
+  /** Slice lanes in result.lanes order: their chunk files (columns of LANE_COLUMNS). */
+  lanes: { id: string; chunks: IndexChunk[] }[];
+  /** Counter lanes: one file each (COUNTER_COLUMNS then the series values). */
+  counters: { id: string; file: string; count: number; series: number; derived?: boolean }[];
+  /** Args of every event, concatenated (`bytes` in all), cut into deflated blocks `<prefix><n>.bin` of `blockBytes` each (the last shorter). */
+  args: { prefix: string; blockBytes: number; bytes: number };
+  /** Flow points (RawTrace.flows) and their keys / own-slice names. */
+  flows: { file: string; count: number; keys: string[]; ownName: [number, number][] };
+  /** What a window export needs of the importer's tables. */
+  raw: { baseNs: string; processNames: [string, string][]; processLabels: [string, string][]; processSort: [string, number][]; threadNames: [string, string][]; threadSort: [string, number][] };
+  /** Whole-trace analyses as the worker computes them (summaries.json). */
+  summaries: string;
+}
+
+type ColumnType = Float64ArrayConstructor | Uint32ArrayConstructor | Uint8ArrayConstructor;
+/** A lane chunk's columns, in file order (8-byte columns first, so each column stays aligned). */
+export const LANE_COLUMNS = [
+  ['start', Float64Array],
+  ['dur', Float64Array],
+  ['argsOff', Float64Array],
+  ['name', Uint32Array],
+  ['cat', Uint32Array],
+  ['row', Uint32Array],
+  ['argsLen', Uint32Array],
+  ['instant', Uint8Array],
+  ['flags', Uint8Array],
+] as const satisfies readonly (readonly [string, ColumnType])[];
+/** A counter lane's sample columns (its source events) before its series values (Float64 each). */
+export const COUNTER_COLUMNS = [
+  ['t', Float64Array],
+  ['argsOff', Float64Array],
+  ['name', Uint32Array],
+  ['cat', Uint32Array],
+  ['tid', Uint32Array],
+  ['argsLen', Uint32Array],
+  ['kind', Uint8Array],
+] as const satisfies readonly (readonly [string, ColumnType])[];
+export const FLOW_COLUMNS = [
+  ['ts', Float64Array],
+  ['key', Uint32Array],
+  ['pid', Uint32Array],
+  ['tid', Uint32Array],
+  ['phase', Uint8Array],
+  ['enclosing', Uint8Array],
+] as const satisfies readonly (readonly [string, ColumnType])[];
+
+type Spec = readonly (readonly [string, ColumnType])[];
+export type Columns<S extends Spec> = { [E in S[number] as E[0]]: InstanceType<E[1]> };
+
+/** Columns of `n` rows, deflated, as one file. */
+export function packColumns(arrays: ArrayLike<number>[], spec: readonly (readonly [string, ColumnType])[], n: number): Uint8Array {
+  let bytes = 0;
+  for (const [, T] of spec) bytes += T.BYTES_PER_ELEMENT * n;
+  const out = new Uint8Array(bytes);
+  let at = 0;
+  spec.forEach(([, T], i) => {
+    const col = new T(n);
+    col.set(arrays[i] as ArrayLike<number>);
+    out.set(new Uint8Array(col.buffer), at);
+    at += col.byteLength;
+  });
+  return deflateSync(out, { level: 6 });
+}
+
+/** The columns of a file written by packColumns; `extra` Float64 columns follow (counter series). */
+export function unpackColumns<S extends Spec>(file: Uint8Array, spec: S, n: number, extra = 0): { columns: Columns<S>; extra: Float64Array[] } {
+  const bytes = inflateSync(file);
+  const columns: Record<string, unknown> = {};
+  let at = 0;
+  for (const [key, T] of spec) {
+    const len = T.BYTES_PER_ELEMENT * n;
+    columns[key] = new T(bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + at + len));
+    at += len;
+  }
+  const rest: Float64Array[] = [];
+  for (let s = 0; s < extra; s++, at += 8 * n) rest.push(new Float64Array(bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + at + 8 * n)));
+  if (at !== bytes.length) throw new IndexFolderError(`An index file holds ${bytes.length} bytes where ${at} were expected: the index is damaged.`);
+  return { columns: columns as Columns<S>, extra: rest };
+}
+
+/** A problem with an index folder (missing, damaged, incomplete, another version): its message is shown as a load error. */
+export class IndexFolderError extends Error {
+  override name = 'IndexFolderError';
+}
+
+/** Checks a manifest before anything else of the folder is read. */
+export function checkManifest(m: unknown, where: string): IndexManifest {
+  const manifest = m as Partial<IndexManifest> | null;
+  if (!manifest || manifest.format !== INDEX_FORMAT_NAME) throw new IndexFolderError(`${where} is not a tracelane index folder (its manifest.json names no "${INDEX_FORMAT_NAME}" format).`);
+  if (manifest.version !== INDEX_FORMAT_VERSION) {
+    throw new IndexFolderError(`${where} is an index of version ${String(manifest.version)}; this tracelane reads version ${INDEX_FORMAT_VERSION}. Index the trace again with this version's \`npm run index\`.`);
+  }
+  if (!manifest.complete) throw new IndexFolderError(`${where} is incomplete: the run that wrote it was interrupted. Index the trace again.`);
+  return manifest as IndexManifest;
+}

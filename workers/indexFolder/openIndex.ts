@@ -1,0 +1,139 @@
+// Opens an index folder (format.ts) as the TraceIndex the trace worker answers from: lanes come
+// back mapped, sorted and rowed as written, so every worker call answers as for the trace
+// itself. Args stay in their deflated blocks, fetched and inflated when a call reads them.
+
+import { inflateSync } from 'fflate';
+import type { LaneGroup, LaneInfo, TraceLoadResult } from '../../src/model/types';
+import { laneIndexFromColumns, narrowIds, narrowLengths, narrowOffsets, type LaneIndex } from '../index/laneIndex';
+import { TraceIndex } from '../index/traceIndex';
+import type { CounterPlan } from '../lanes/laneMapping';
+import { RawTrace } from '../ingest/rawTrace';
+import type { ArgsSource } from '../ingest/argsSource';
+import { checkManifest, COUNTER_COLUMNS, FLOW_COLUMNS, LANE_COLUMNS, MANIFEST_FILE, unpackColumns, type IndexManifest } from './format';
+
+/** How the files of one index folder are read: fetch + a synchronous request in a worker, the file system in Node. */
+export interface IndexFiles {
+  /** The folder, for messages (its URL or path). */
+  where: string;
+  read(path: string): Promise<Uint8Array>;
+  /** Args blocks are read synchronously: details and analyses read args inside synchronous code. */
+  readSync(path: string): Uint8Array;
+}
+
+export interface OpenIndexOptions {
+  /** The trace key the UI gave this trace; lane ids are re-keyed when the writer used another. */
+  trace: string;
+  onProgress?: (bytesDone: number) => void;
+}
+
+export async function readManifest(files: IndexFiles): Promise<IndexManifest> {
+  const bytes = await files.read(MANIFEST_FILE);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    parsed = null;
+  }
+  return checkManifest(parsed, files.where);
+}
+
+export async function openIndexFolder(files: IndexFiles, opts: OpenIndexOptions): Promise<TraceIndex> {
+  const manifest = await readManifest(files);
+  const result = rekey(manifest.result, opts.trace);
+  const infos = new Map(result.lanes.map((l) => [l.id, l]));
+  const rekeyed = (id: string) => infos.get(rekeyId(id, manifest.result.trace, opts.trace))!;
+  let done = 0;
+  const read = async (path: string) => {
+    const b = await files.read(path);
+    opts.onProgress?.((done += b.length));
+    return b;
+  };
+
+  const lanes = await Promise.all(manifest.lanes.map(async (l) => laneFromChunks(rekeyed(l.id), await Promise.all(l.chunks.map((c) => read(c.file))), l.chunks.map((c) => c.count))));
+  const counters = await Promise.all(
+    manifest.counters.map(async (c): Promise<CounterPlan> => {
+      const { columns: k, extra } = unpackColumns(await read(c.file), COUNTER_COLUMNS, c.count, c.series);
+      return {
+        info: rekeyed(c.id),
+        t: k.t,
+        values: extra,
+        source: { name: narrowIds(k.name), cat: narrowIds(k.cat), tid: narrowIds(k.tid), kind: k.kind, argsOff: narrowOffsets(argsOffsets(k.argsOff)), argsLen: narrowLengths(k.argsLen) },
+        ...(c.derived ? { derived: true } : {}),
+      };
+    }),
+  );
+  const raw = await restoreRaw(manifest, result, await read(manifest.flows.file), files);
+  return new TraceIndex({ restored: { raw, lanes, counters, result } });
+}
+
+/** One lane's chunks, in order, as its index (rows as written; per-row lists and block summaries derived). */
+function laneFromChunks(info: LaneInfo, files: Uint8Array[], counts: number[]): LaneIndex {
+  const n = counts.reduce((a, b) => a + b, 0);
+  const cols = Object.fromEntries(LANE_COLUMNS.map(([key, T]) => [key, new T(n)])) as ReturnType<typeof unpackColumns<typeof LANE_COLUMNS>>['columns'];
+  let at = 0;
+  files.forEach((file, i) => {
+    const { columns } = unpackColumns(file, LANE_COLUMNS, counts[i]);
+    for (const [key] of LANE_COLUMNS) cols[key].set(columns[key], at);
+    at += counts[i];
+  });
+  return laneIndexFromColumns(info, { ...cols, argsOff: argsOffsets(cols.argsOff) });
+}
+
+/** Offsets in the index's args stream as RawTrace reads them: "in the file" (−(offset + 1)), the file being the args stream. */
+function argsOffsets(off: Float64Array): Float64Array {
+  for (let k = 0; k < off.length; k++) off[k] = off[k] < 0 ? 0 : -(off[k] + 1);
+  return off;
+}
+
+/** The importer's tables the index still reads after loading: names, flows, process / thread names, args. */
+async function restoreRaw(m: IndexManifest, result: TraceLoadResult, flowsFile: Uint8Array, files: IndexFiles): Promise<RawTrace> {
+  const raw = new RawTrace();
+  for (const s of result.names) raw.strings.intern(s);
+  raw.baseNs = BigInt(m.raw.baseNs);
+  raw.originUs = Number((BigInt(result.originNs) - raw.baseNs) / 1000n);
+  Object.assign(raw.metadata, result.metadata);
+  Object.assign(raw.phases, result.phases);
+  for (const [k, v] of m.raw.processNames) raw.processNames.set(k, v);
+  for (const [k, v] of m.raw.processLabels) raw.processLabels.set(k, v);
+  for (const [k, v] of m.raw.processSort) raw.processSort.set(k, v);
+  for (const [k, v] of m.raw.threadNames) raw.threadNames.set(k, v);
+  for (const [k, v] of m.raw.threadSort) raw.threadSort.set(k, v);
+  const { columns: f } = unpackColumns(flowsFile, FLOW_COLUMNS, m.flows.count);
+  for (const [key] of FLOW_COLUMNS) raw.flows[key].extend(m.flows.count).set(f[key]);
+  for (const key of m.flows.keys) raw.flowKeys.intern(key);
+  for (const [point, name] of m.flows.ownName) raw.flowOwnName.set(point, name);
+  raw.compact();
+  raw.argsSource = argsBlocks(m.args, files);
+  return raw;
+}
+
+/** The args stream read by blocks (RawTrace caches a few of them: ≤ 8 × blockBytes). */
+function argsBlocks(args: IndexManifest['args'], files: IndexFiles): ArgsSource {
+  const block = (b: number) => inflateSync(files.readSync(`${args.prefix}${b}.bin`));
+  return {
+    blockBytes: args.blockBytes,
+    read(at, len) {
+      const end = Math.min(args.bytes, at + len);
+      const out = new Uint8Array(Math.max(0, end - at));
+      for (let b = Math.floor(at / args.blockBytes); b * args.blockBytes < end; b++) {
+        const bytes = block(b);
+        const from = Math.max(at, b * args.blockBytes);
+        const to = Math.min(end, (b + 1) * args.blockBytes);
+        out.set(bytes.subarray(from - b * args.blockBytes, to - b * args.blockBytes), from - at);
+      }
+      return out;
+    },
+  };
+}
+
+function rekeyId(id: string, from: string, to: string): string {
+  return from === to || !id.startsWith(`${from}|`) ? id : `${to}${id.slice(from.length)}`;
+}
+
+/** The load result under the UI's trace key (lane and group ids start with it: keys.ts). */
+function rekey(r: TraceLoadResult, trace: string): TraceLoadResult {
+  const from = r.trace;
+  const lane = (l: LaneInfo): LaneInfo => ({ ...l, id: rekeyId(l.id, from, trace), group: rekeyId(l.group, from, trace), trace });
+  const group = (g: LaneGroup): LaneGroup => ({ ...g, id: rekeyId(g.id, from, trace), trace });
+  return { ...r, trace, lanes: r.lanes.map(lane), groups: r.groups.map(group) };
+}

@@ -1,0 +1,188 @@
+// Writes a loaded trace's index (the same TraceIndex the trace worker answers from) as an
+// index folder (format.ts). Files go out as they are made, the manifest first as incomplete
+// and last as complete, so a run cut short leaves a folder that says so.
+
+import { deflateSync } from 'fflate';
+import type { TraceIndex } from '../index/traceIndex';
+import type { LaneIndex } from '../index/laneIndex';
+import { commOps } from '../analysis/commOps';
+import { stepTable } from '../analysis/stepTable';
+import { allocations } from '../analysis/allocations';
+import { requests } from '../analysis/requests';
+import { idleGaps } from '../analysis/idleGaps';
+import { callTree } from '../analysis/callTree';
+import { overview } from '../analysis/overview';
+import { rangeStats } from '../analysis/rangeStats';
+import { recordedIdentity } from '../../src/state/fingerprint';
+import {
+  ARGS_BLOCK_BYTES,
+  COUNTER_COLUMNS,
+  DEFAULT_CHUNK_EVENTS,
+  FLOW_COLUMNS,
+  INDEX_FORMAT_NAME,
+  INDEX_FORMAT_VERSION,
+  LANE_COLUMNS,
+  MANIFEST_FILE,
+  packColumns,
+  type IndexChunk,
+  type IndexManifest,
+} from './format';
+
+/** Where the files go: a directory on disk (bin/), or memory (tests). Paths are relative, '/'-separated. */
+export interface IndexSink {
+  write(path: string, bytes: Uint8Array): Promise<void>;
+}
+
+export interface WriteIndexOptions {
+  input: IndexManifest['input'];
+  chunkEvents?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The whole-trace analyses stored in summaries.json, by the worker method that answers them. */
+export interface IndexSummaries {
+  comms: ReturnType<typeof commOps>;
+  stepTable: ReturnType<typeof stepTable>;
+  allocations: ReturnType<typeof allocations>;
+  requests: ReturnType<typeof requests>;
+  idleGaps: ReturnType<typeof idleGaps>;
+  callTree: ReturnType<typeof callTree>;
+  overview: ReturnType<typeof overview>;
+  rangeStats: ReturnType<typeof rangeStats>;
+}
+
+const enc = new TextEncoder();
+const json = (v: unknown) => enc.encode(JSON.stringify(v));
+
+export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts: WriteIndexOptions): Promise<IndexManifest> {
+  const chunkEvents = opts.chunkEvents ?? DEFAULT_CHUNK_EVENTS;
+  const raw = index.raw;
+  const { stagesMs: _stages, ...result } = index.result;
+  const manifest: IndexManifest = {
+    format: INDEX_FORMAT_NAME,
+    version: INDEX_FORMAT_VERSION,
+    complete: false,
+    input: opts.input,
+    fingerprint: recordedIdentity(result),
+    chunkEvents,
+    result,
+    lanes: [],
+    counters: [],
+    args: { prefix: 'args/', blockBytes: ARGS_BLOCK_BYTES, bytes: 0 },
+    flows: { file: 'flows.bin', count: 0, keys: [], ownName: [...raw.flowOwnName] },
+    raw: {
+      baseNs: raw.baseNs.toString(),
+      processNames: [...raw.processNames],
+      processLabels: [...raw.processLabels],
+      processSort: [...raw.processSort],
+      threadNames: [...raw.threadNames],
+      threadSort: [...raw.threadSort],
+    },
+    summaries: 'summaries.json',
+  };
+  await sink.write(MANIFEST_FILE, json(manifest));
+
+  const args = new ArgsWriter(sink, manifest.args);
+  const total = result.events;
+  let done = 0;
+  const lanes = [...index.lanes.values()];
+  for (let l = 0; l < lanes.length; l++) {
+    const lane = lanes[l];
+    const chunks: IndexChunk[] = [];
+    for (let from = 0; from < lane.start.length; from += chunkEvents) {
+      const to = Math.min(lane.start.length, from + chunkEvents);
+      chunks.push(await writeLaneChunk(sink, `lanes/${l}/${chunks.length}.bin`, lane, from, to, args, index));
+      done += to - from;
+      opts.onProgress?.(done, total);
+    }
+    manifest.lanes.push({ id: lane.info.id, chunks });
+  }
+  let c = 0;
+  for (const plan of index.counters.values()) {
+    const n = plan.t.length;
+    const s = plan.source;
+    const off = new Float64Array(n);
+    for (let i = 0; i < n; i++) off[i] = await args.add(raw.argsBytes(s.argsOff[i], s.argsLen[i]));
+    const file = `counters/${c++}.bin`;
+    const spec = [...COUNTER_COLUMNS, ...plan.values.map(() => ['value', Float64Array] as const)];
+    await sink.write(file, packColumns([plan.t, off, s.name, s.cat, s.tid, s.argsLen, s.kind, ...plan.values], spec, n));
+    manifest.counters.push({ id: plan.info.id, file, count: n, series: plan.values.length, ...(plan.derived ? { derived: true } : {}) });
+    done += n;
+    opts.onProgress?.(done, total);
+  }
+  await args.flush();
+
+  const f = raw.flows;
+  manifest.flows.count = f.key.length;
+  manifest.flows.keys = Array.from({ length: raw.flowKeys.size }, (_, i) => raw.flowKeys.get(i));
+  await sink.write(manifest.flows.file, packColumns([f.ts.data, f.key.data, f.pid.data, f.tid.data, f.phase.data, f.enclosing.data].map((d) => d.subarray(0, f.key.length)), FLOW_COLUMNS, f.key.length));
+
+  await sink.write(manifest.summaries, json(summariesOf(index)));
+  manifest.complete = true;
+  await sink.write(MANIFEST_FILE, json(manifest));
+  return manifest;
+}
+
+/** The whole-trace analyses, computed by the functions the worker runs. */
+export function summariesOf(index: TraceIndex): IndexSummaries {
+  const whole = { startNs: index.result.minNs, endNs: index.result.maxNs };
+  return {
+    comms: commOps(index),
+    stepTable: stepTable(index),
+    allocations: allocations(index),
+    requests: requests(index),
+    idleGaps: idleGaps(index),
+    callTree: callTree(index, whole),
+    overview: overview(index),
+    rangeStats: rangeStats(index, whole),
+  };
+}
+
+async function writeLaneChunk(sink: IndexSink, file: string, lane: LaneIndex, from: number, to: number, args: ArgsWriter, index: TraceIndex): Promise<IndexChunk> {
+  const n = to - from;
+  const off = new Float64Array(n);
+  let endNs = -Infinity;
+  for (let k = from; k < to; k++) {
+    off[k - from] = await args.add(index.raw.argsBytes(lane.argsOff[k], lane.argsLen[k]));
+    endNs = Math.max(endNs, lane.start[k] + lane.dur[k]);
+  }
+  const cols = [lane.start, lane.dur, off, lane.name, lane.cat, lane.row, lane.argsLen, lane.instant, lane.flags].map((c, i) => (i === 2 ? c : c.subarray(from, to)));
+  await sink.write(file, packColumns(cols, LANE_COLUMNS, n));
+  return { file, count: n, startNs: lane.start[from], endNs };
+}
+
+/**
+ * Args bytes of every event, concatenated in the order written and cut into deflated blocks
+ * of exactly ARGS_BLOCK_BYTES (the last shorter): only the block being filled is in memory.
+ */
+class ArgsWriter {
+  private block = new Uint8Array(ARGS_BLOCK_BYTES);
+  private filled = 0;
+
+  constructor(
+    private readonly sink: IndexSink,
+    private readonly out: IndexManifest['args'],
+  ) {}
+
+  /** Stores one event's args; returns their offset in the concatenation (−1: none). */
+  async add(bytes: Uint8Array | null): Promise<number> {
+    if (!bytes || bytes.length === 0) return -1;
+    const at = this.out.bytes;
+    for (let from = 0; from < bytes.length; ) {
+      const n = Math.min(bytes.length - from, ARGS_BLOCK_BYTES - this.filled);
+      this.block.set(bytes.subarray(from, from + n), this.filled);
+      this.filled += n;
+      this.out.bytes += n;
+      from += n;
+      if (this.filled === ARGS_BLOCK_BYTES) await this.flush();
+    }
+    return at;
+  }
+
+  async flush(): Promise<void> {
+    if (this.filled === 0) return;
+    const b = Math.floor((this.out.bytes - 1) / ARGS_BLOCK_BYTES);
+    await this.sink.write(`${this.out.prefix}${b}.bin`, deflateSync(this.block.subarray(0, this.filled)));
+    this.filled = 0;
+  }
+}
