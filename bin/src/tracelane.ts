@@ -1,0 +1,138 @@
+// `npm run index -- TRACE… --out DIR`: parses, lane-maps and indexes each trace with the code the
+// browser's trace worker runs (workers/ingest/loadTrace.ts) and writes DIR/<file name>/, an index
+// folder (workers/indexFolder/format.ts) that `?index=` opens. Built to bin/tracelane.mjs by `npm run build`.
+
+import { openAsBlob, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { loadTrace } from '../../workers/ingest/loadTrace';
+import { writeIndexFolder } from '../../workers/indexFolder/writeIndex';
+import { readManifest } from '../../workers/indexFolder/openIndex';
+import { DEFAULT_CHUNK_EVENTS, type IndexManifest } from '../../workers/indexFolder/format';
+import { traceKeyFromName } from '../../src/model/keys';
+import { dirFiles, dirSink } from './dirFolder';
+
+const HELP = `Usage: npm run index -- TRACE… --out DIR [--chunk-events N] [--force]
+
+Indexes each trace once, so the tracelane portal opens it at any size:
+DIR/<trace file name>/ becomes an index folder; open it with ?index=<its URL>.
+
+  --out DIR            where the index folders go (created if missing)
+  --chunk-events N     events per lane chunk file (default ${DEFAULT_CHUNK_EVENTS})
+  --force              index again even when DIR already holds a current index
+  --help               this text
+
+An index is current when it is complete and was written by this version from a file of the
+same size and modification time; current ones are skipped. Progress goes to stderr.`;
+
+interface Args {
+  traces: string[];
+  out: string;
+  chunkEvents: number;
+  force: boolean;
+}
+
+function parseArgs(argv: string[]): Args | 'help' {
+  const traces: string[] = [];
+  let out = '';
+  let chunkEvents = DEFAULT_CHUNK_EVENTS;
+  let force = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--help' || a === '-h') return 'help';
+    else if (a === '--out') out = argv[++i] ?? '';
+    else if (a === '--chunk-events') chunkEvents = Number(argv[++i]);
+    else if (a === '--force') force = true;
+    else if (a.startsWith('--')) throw new UsageError(`Unknown option ${a}.`);
+    else traces.push(a);
+  }
+  if (!traces.length) throw new UsageError('Name at least one trace file.');
+  if (!out) throw new UsageError('Name the output folder with --out DIR.');
+  if (!Number.isInteger(chunkEvents) || chunkEvents < 1) throw new UsageError('--chunk-events takes a positive whole number.');
+  return { traces, out, chunkEvents, force };
+}
+
+class UsageError extends Error {}
+
+/** The index in `dir` when it is complete, of this version and from this very input. */
+async function currentIndex(dir: string, input: IndexManifest['input']): Promise<IndexManifest | null> {
+  try {
+    const m = await readManifest(dirFiles(dir));
+    return m.input.name === input.name && m.input.bytes === input.bytes && m.input.mtimeMs === input.mtimeMs ? m : null;
+  } catch {
+    return null;
+  }
+}
+
+async function indexOne(path: string, args: Args, taken: Set<string>): Promise<void> {
+  const name = basename(path);
+  const stat = statSync(path);
+  const input = { name, bytes: stat.size, mtimeMs: stat.mtimeMs };
+  const dir = join(args.out, name);
+  if (!args.force && (await currentIndex(dir, input))) {
+    process.stderr.write(`${name}: ${dir} is current, skipped\n`);
+    return;
+  }
+  const t0 = performance.now();
+  let last = 0;
+  const index = await loadTrace(
+    { kind: 'file', file: await openAsBlob(path), name },
+    {
+      trace: traceKeyFromName(name, taken),
+      onProgress: (p) => {
+        const now = performance.now();
+        if (now - last < 1000) return;
+        last = now;
+        const pct = p.bytesTotal ? ` ${Math.round((100 * p.bytesDone) / p.bytesTotal)}%` : '';
+        process.stderr.write(`${name}: ${p.phase}${pct}, ${p.events.toLocaleString('en-US')} events\n`);
+      },
+    },
+  );
+  process.stderr.write(`${name}: parsed and indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s, writing ${dir}\n`);
+  const manifest = await writeIndexFolder(index, dirSink(dir), {
+    input,
+    chunkEvents: args.chunkEvents,
+    onProgress: (done, total) => {
+      const now = performance.now();
+      if (now - last < 1000) return;
+      last = now;
+      process.stderr.write(`${name}: written ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} events\n`);
+    },
+  });
+  const rss = (process.memoryUsage().rss / 2 ** 20).toFixed(0);
+  process.stderr.write(`${name}: done, ${manifest.result.events.toLocaleString('en-US')} events in ${manifest.lanes.length + manifest.counters.length} lanes, ${((performance.now() - t0) / 1000).toFixed(1)} s, RSS ${rss} MB\n`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args: Args | 'help';
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`tracelane: ${err.message}\n\n${HELP}\n`);
+    return 2;
+  }
+  if (args === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const taken = new Set<string>();
+  let failed = 0;
+  for (const path of args.traces) {
+    try {
+      await indexOne(path, args, taken);
+    } catch (err) {
+      failed++;
+      // The message the browser shows for the same input (importers, loadTrace).
+      process.stderr.write(`tracelane: ${basename(path)}: ${(err as Error).message}\n`);
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`tracelane: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

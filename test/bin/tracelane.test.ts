@@ -1,0 +1,79 @@
+// Issue 24: `npm run index` (bin/tracelane.mjs, built here as `npm run build` builds it) on real
+// traces: what it writes, what it skips, how it fails; and an interrupted write.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, openAsBlob, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CORPUS, corpusText } from '../support/corpus';
+import { loadTrace } from '../../workers/ingest/loadTrace';
+import { writeIndexFolder } from '../../workers/indexFolder/writeIndex';
+import { readManifest } from '../../workers/indexFolder/openIndex';
+import { dirFiles, dirSink } from '../../bin/src/dirFolder';
+import { INDEX_FORMAT_VERSION, MANIFEST_FILE } from '../../workers/indexFolder/format';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = join(ROOT, 'bin/tracelane.mjs');
+const out = mkdtempSync(join(tmpdir(), 'tracelane-cli-'));
+const run = (...args: string[]) => spawnSync('node', [BIN, ...args], { encoding: 'utf8' });
+
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+beforeAll(() => {
+  execFileSync('npx', ['vite', 'build', '--config', 'vite.cli.config.ts', '--logLevel', 'error'], { cwd: ROOT });
+});
+
+describe('npm run index (issue 24)', () => {
+  it('--help explains the command', () => {
+    const r = run('--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('--out DIR');
+    expect(run('x.json').status).toBe(2);
+  });
+
+  it('indexes a corpus trace once, then skips it while current', () => {
+    const trace = join(CORPUS, 'two_rank_stall_rank0.json.gz');
+    const first = run(trace, '--out', out, '--chunk-events', '256');
+    expect(first.status).toBe(0);
+    expect(first.stderr).toContain('done');
+    const manifest = JSON.parse(readFileSync(join(out, 'two_rank_stall_rank0.json.gz', MANIFEST_FILE), 'utf8'));
+    expect(manifest.complete).toBe(true);
+    expect(manifest.version).toBe(INDEX_FORMAT_VERSION);
+    // Events placed in lanes, counted from the raw JSON: X and i (Kineto writes no other placed phases here).
+    const doc = JSON.parse(corpusText('two_rank_stall_rank0.json.gz')) as { traceEvents: { ph: string }[]; trace_id?: string; baseTimeNanoseconds: number };
+    const placed = doc.traceEvents.filter((e) => e.ph === 'X' || e.ph === 'i').length;
+    expect(manifest.result.events).toBe(placed);
+    const chunked = manifest.lanes.reduce((n: number, l: { chunks: { count: number }[] }) => n + l.chunks.reduce((m, c) => m + c.count, 0), 0);
+    const counted = manifest.counters.reduce((n: number, c: { count: number }) => n + c.count, 0);
+    expect(chunked + counted).toBe(placed);
+    expect(manifest.fingerprint).toBe(doc.trace_id ? `id:${doc.trace_id}@${doc.baseTimeNanoseconds}` : null);
+    const again = run(trace, '--out', out);
+    expect(again.status).toBe(0);
+    expect(again.stderr).toContain('is current, skipped');
+  });
+
+  it('fails with the browser message on a bad input, and goes on with the others', async () => {
+    const bad = join(out, 'notes.json');
+    writeFileSync(bad, 'hello, this is not a trace');
+    const browser = await loadTrace({ kind: 'file', file: await openAsBlob(bad), name: 'notes.json' }, { trace: 'notes' }).then(
+      () => '',
+      (e: Error) => e.message,
+    );
+    expect(browser).toContain('not a trace format');
+    const r = run(bad, join(CORPUS, 'two_rank_stall_rank1.json.gz'), '--out', out);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(browser);
+    expect(JSON.parse(readFileSync(join(out, 'two_rank_stall_rank1.json.gz', MANIFEST_FILE), 'utf8')).complete).toBe(true);
+  });
+
+  it('an interrupted write leaves an index that says it is incomplete', async () => {
+    const index = await loadTrace({ kind: 'file', file: await openAsBlob(join(CORPUS, 'train_step.json.gz')), name: 'train_step.json.gz' }, { trace: 'train_step' });
+    const dir = join(out, 'cut');
+    const disk = dirSink(dir);
+    let writes = 0;
+    const dying = { write: (p: string, b: Uint8Array) => (++writes > 5 ? Promise.reject(new Error('disk full')) : disk.write(p, b)) };
+    await expect(writeIndexFolder(index, dying, { input: { name: 'train_step.json.gz', bytes: 0, mtimeMs: null }, chunkEvents: 512 })).rejects.toThrow('disk full');
+    await expect(readManifest(dirFiles(dir))).rejects.toThrow(/incomplete/);
+  });
+});
