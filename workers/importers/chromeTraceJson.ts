@@ -14,7 +14,7 @@ import { fragmentData, type FragmentData, type FragmentEndState, type FragmentSt
 import { matchAsyncOperations } from './asyncOperations';
 import { timeOrderedGroups } from '../ingest/timeOrderedGroups';
 import { decodeString, MAX_TOKEN_BYTES, parseMicros, scalarText, skipString, skipValue, skipWs } from './jsonBytes';
-import { ScanField, WasmEventScanner } from './wasmScanner';
+import { RecordSlot, ScanField, WasmEventScanner } from './wasmScanner';
 
 /** Phases this importer turns into slices, instants, counters, flows or metadata. */
 const KNOWN_PHASES = new Set(['X', 'B', 'E', 'b', 'e', 'n', 'S', 'T', 'p', 'F', 'i', 'I', 'R', 'C', 's', 't', 'f', 'M']);
@@ -91,6 +91,8 @@ export class ChromeTraceJsonImporter implements TraceImporter {
 
   /** The WebAssembly scanner while parsing (null: JS only); dropped with its memory by finish(). */
   private scanner: WasmEventScanner | null = WasmEventScanner.create();
+  /** String id per token id of the WebAssembly scanner (−1: not seen yet). */
+  private scannerStrings = new Int32Array(1024).fill(-1);
   /** Which scanner read the events, and how many bytes the WebAssembly one read (tests, bench). */
   readonly scanStats = { scanner: this.scanner ? ('wasm' as const) : ('js' as const), wasmBytes: 0, jsFastEvents: 0 };
 
@@ -351,6 +353,7 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     const us = scanner.micros();
     const slots = scanner.slots;
     for (let r = 0, o = 0; r < count; r++, o += slots) {
+      if (this.plainEvent(buf, rec, o, us, r)) continue;
       this.f.fromRecord(buf, rec, o, us, r);
       this.captureAbs = this.base + rec[o];
       this.eventAt = rec[o];
@@ -359,12 +362,70 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     return count;
   }
 
+  /**
+   * Most events of a trace in one step, from the WebAssembly scanner's record: an X slice
+   * or an instant (i, I, R) with its times parsed and its tokens interned there, and no flow
+   * binding, goes straight into the raw columns as onEvent would add it. Anything else
+   * (false) goes through onEvent.
+   */
+  private plainEvent(b: Uint8Array, rec: Int32Array, o: number, us: Float64Array, r: number): boolean {
+    const ph = rec[o + RecordSlot.Ph];
+    const instant = ph === 0x69 /* i */ || ph === 0x49 /* I */ || ph === 0x52; /* R */
+    if ((ph !== 0x58 /* X */ && !instant) || rec[o + RecordSlot.TsOk] !== 1) return false;
+    const kind = instant ? RawKind.Instant : RawKind.Slice;
+    const pidId = rec[o + RecordSlot.PidId];
+    const tidId = rec[o + RecordSlot.TidId];
+    const catId = rec[o + RecordSlot.CatId];
+    const nameId = rec[o + RecordSlot.NameId];
+    // −1: absent, or longer than the scanner interns (onEvent warns about a long name).
+    if ((pidId | tidId | catId | nameId) < 0) return false;
+    let durNs = 0;
+    if (kind === RawKind.Slice) {
+      if (rec[o + RecordSlot.DurOk] !== 1 || rec[o + 2 + 2 * ScanField.BindId] >= 0) return false;
+      durNs = us[2 * r + 1] * 1000 + rec[o + RecordSlot.DurNs];
+      if (!(durNs >= 0)) return false;
+    }
+    const raw = this.raw;
+    this.eventIndex++;
+    raw.countPhase(ASCII[ph]);
+    const startNs = raw.toNs(this.microsOf(us[2 * r], rec[o + RecordSlot.TsNs]));
+    const f = o + 2;
+    const pid = this.scannerString(pidId, b, rec[f + 2 * ScanField.Pid], rec[f + 2 * ScanField.Pid + 1]);
+    const tid = this.scannerString(tidId, b, rec[f + 2 * ScanField.Tid], rec[f + 2 * ScanField.Tid + 1]);
+    const cat = this.scannerString(catId, b, rec[f + 2 * ScanField.Cat], rec[f + 2 * ScanField.Cat + 1]);
+    const name = this.scannerString(nameId, b, rec[f + 2 * ScanField.Name], rec[f + 2 * ScanField.Name + 1]);
+    const as = rec[f + 2 * ScanField.Args];
+    const len = argsLength(as, rec[f + 2 * ScanField.Args + 1]);
+    const off = len === 0 ? 0 : raw.storeArgs(b, as, as + len, this.base + as, this.hotArgs(kind, name));
+    this.addStoredSlice(kind, 0, startNs, durNs, pid, tid, cat, name, off, len);
+    return true;
+  }
+
+  private microsOf(us: number, ns: number): MicrosTime {
+    const t = this.t;
+    t.us = us;
+    t.ns = ns;
+    return t;
+  }
+
+  /** The string id of the WebAssembly scanner's token `id`, the token b[s, e) (decoded the first time only). */
+  private scannerString(id: number, b: Uint8Array, s: number, e: number): number {
+    let strings = this.scannerStrings;
+    if (id >= strings.length) {
+      strings = new Int32Array(Math.max(id + 1, strings.length * 2)).fill(-1);
+      strings.set(this.scannerStrings);
+      this.scannerStrings = strings;
+    }
+    const known = strings[id];
+    return known >= 0 ? known : (strings[id] = this.raw.strings.intern(scalarText(b, s, e)));
+  }
+
   private releaseScanner(): void {
     if (this.scanner) this.scanStats.wasmBytes = this.scanner.scannedBytes;
     this.scanner?.dispose();
     this.scanner = null;
     // The last record's view would keep the scanner's memory alive.
-    this.f.hashes = null;
+    this.f.ids = null;
   }
 
   private openEvents(depth: number): void {
@@ -478,12 +539,10 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     if (f.end(ScanField.Name) - f.start(ScanField.Name) > MAX_TOKEN_BYTES) {
       raw.warn({ code: 'long-name', message: `Event #${index} at byte ${abs} has a ${(f.end(ScanField.Name) - f.start(ScanField.Name)).toLocaleString('en-US')}-byte name; it is cut to ${MAX_TOKEN_BYTES.toLocaleString('en-US')} bytes.`, byteOffset: abs, eventIndex: index });
     }
-    const hs = f.hashes;
-    const h = f.hashAt;
-    const pid = this.token(b, f.start(ScanField.Pid), f.end(ScanField.Pid), hs ? hs[h + 2] : undefined);
-    const tid = this.token(b, f.start(ScanField.Tid), f.end(ScanField.Tid), hs ? hs[h + 3] : undefined);
-    const cat = this.token(b, f.start(ScanField.Cat), f.end(ScanField.Cat), hs ? hs[h + 1] : undefined);
-    const name = this.token(b, f.start(ScanField.Name), f.end(ScanField.Name), hs ? hs[h] : undefined);
+    const pid = this.token(b, f, ScanField.Pid, RecordSlot.PidId);
+    const tid = this.token(b, f, ScanField.Tid, RecordSlot.TidId);
+    const cat = this.token(b, f, ScanField.Cat, RecordSlot.CatId);
+    const name = this.token(b, f, ScanField.Name, RecordSlot.NameId);
 
     switch (ph) {
       case 'X': {
@@ -547,12 +606,16 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     }
   }
 
-  /** String id of a scalar token (−1 start = absent → ""). */
-  private token(b: Uint8Array, s: number, e: number, hash?: number): number {
+  /** String id of the event's `field` (absent → ""); `slot`: where a WebAssembly record has its token id. */
+  private token(b: Uint8Array, f: EventFields, field: ScanField, slot: RecordSlot): number {
+    const s = f.start(field);
+    const e = f.end(field);
     if (s < 0) return this.raw.strings.intern('');
+    const scanned = f.ids ? f.ids[f.idsAt + slot] : -1;
+    if (scanned >= 0) return this.scannerString(scanned, b, s, e);
     // Huge tokens bypass the interner's byte pool (scalarText cuts them).
     if (e - s > MAX_TOKEN_BYTES) return this.raw.strings.intern(scalarText(b, s, e));
-    return this.tokens.intern(b, s, e, scalarText, hash);
+    return this.tokens.intern(b, s, e, scalarText);
   }
 
   /** The async event's match key (asyncMatchKey): category, scope, id (and the pid where the id is process-local); legacy S/T/p/F also the name. */
@@ -589,15 +652,25 @@ export class ChromeTraceJsonImporter implements TraceImporter {
    * index reads while it is built, see RawTrace.hotArgs); [offset, length], length 0 = none.
    */
   private storeArgs(b: Uint8Array, f: EventFields, hot = false): [number, number] {
-    if (f.start(ScanField.Args) < 0 || f.end(ScanField.Args) - f.start(ScanField.Args) <= 2) return [0, 0];
-    const fileOffset = this.captureAbs + (f.start(ScanField.Args) - this.eventAt);
-    return [this.raw.storeArgs(b, f.start(ScanField.Args), f.end(ScanField.Args), fileOffset, hot), f.end(ScanField.Args) - f.start(ScanField.Args)];
+    const s = f.start(ScanField.Args);
+    const len = argsLength(s, f.end(ScanField.Args));
+    if (len === 0) return [0, 0];
+    const fileOffset = this.captureAbs + (s - this.eventAt);
+    return [this.raw.storeArgs(b, s, s + len, fileOffset, hot), len];
+  }
+
+  /** Whether the index reads this event's args while it is built: counters and Kineto's [memory] instants become counter samples. */
+  private hotArgs(kind: RawKind, name: number): boolean {
+    return kind === RawKind.Counter || (kind === RawKind.Instant && this.raw.strings.get(name) === '[memory]');
   }
 
   private addSlice(b: Uint8Array, f: EventFields, kind: RawKind, flags: number, startNs: number, durNs: number, pid: number, tid: number, cat: number, name: number): void {
-    // Counters and Kineto's [memory] instants become counter samples while indexing.
-    const hot = kind === RawKind.Counter || (kind === RawKind.Instant && this.raw.strings.get(name) === '[memory]');
-    const [off, len] = this.storeArgs(b, f, hot);
+    const [off, len] = this.storeArgs(b, f, this.hotArgs(kind, name));
+    this.addStoredSlice(kind, flags, startNs, durNs, pid, tid, cat, name, off, len);
+  }
+
+  /** A slice, instant or counter whose args are stored (off, len). */
+  private addStoredSlice(kind: RawKind, flags: number, startNs: number, durNs: number, pid: number, tid: number, cat: number, name: number, off: number, len: number): void {
     const end = startNs + durNs;
     if (end > this.maxEnd) this.maxEnd = end;
     this.raw.addEventIds(kind, flags, startNs, durNs, pid, tid, cat, name, off, len);
@@ -706,9 +779,9 @@ export class ChromeTraceJsonImporter implements TraceImporter {
 /** Byte ranges of one event's fields; −1 when absent. Reused for every event. */
 class EventFields {
   ph = '';
-  /** From a WebAssembly record: the interner hashes of name, cat, pid, tid at hashes[hashAt…] (null: read() found the fields). */
-  hashes: Int32Array | null = null;
-  hashAt = 0;
+  /** From a WebAssembly record: the records, this one at idsAt (its token ids at RecordSlot's); null: read() found the fields. */
+  ids: Int32Array | null = null;
+  idsAt = 0;
   /** From a WebAssembly record: ts / dur already parsed (tsUs, tsNs…), else parseMicros reads them. */
   tsReady = false;
   tsUs = 0;
@@ -734,7 +807,7 @@ class EventFields {
    */
   read(b: Uint8Array, s: number, e: number): number {
     this.ph = '';
-    this.hashes = null;
+    this.ids = null;
     this.tsReady = this.durReady = false;
     // Ends too: a field missing from this event must not pair with the previous event's end.
     this.at.fill(-1);
@@ -774,19 +847,18 @@ class EventFields {
   /** The fields of one WebAssembly scanner record (rec[o] onwards), as read() would set them. */
   fromRecord(b: Uint8Array, rec: Int32Array, o: number, us: Float64Array, r: number): void {
     const p = o + 2;
-    const h = p + 2 * ScanField.Count;
-    this.hashes = rec;
-    this.hashAt = h;
-    this.tsReady = rec[h + 5] === 1;
-    this.tsNs = rec[h + 4];
+    this.ids = rec;
+    this.idsAt = o;
+    this.tsReady = rec[o + RecordSlot.TsOk] === 1;
+    this.tsNs = rec[o + RecordSlot.TsNs];
     this.tsUs = us[2 * r];
-    this.durReady = rec[h + 7] === 1;
-    this.durNs = rec[h + 6];
+    this.durReady = rec[o + RecordSlot.DurOk] === 1;
+    this.durNs = rec[o + RecordSlot.DurNs];
     this.durUs = us[2 * r + 1];
     const ph = rec[p + 2 * ScanField.Ph];
-    const phEnd = rec[p + 2 * ScanField.Ph + 1];
-    // Nearly every ph is one ASCII letter in quotes: no decoding for those.
-    this.ph = ph < 0 ? '' : phEnd - ph === 3 && b[ph] === 0x22 && b[ph + 1] < 0x80 && b[ph + 1] !== 0x5c ? ASCII[b[ph + 1]] : scalarText(b, ph, phEnd);
+    // Nearly every ph is one ASCII letter in quotes: the scanner gives its character.
+    const phChar = rec[o + RecordSlot.Ph];
+    this.ph = phChar > 0 ? ASCII[phChar] : ph < 0 ? '' : scalarText(b, ph, rec[p + 2 * ScanField.Ph + 1]);
     const at = this.at;
     for (let k = 0; k < at.length; k++) at[k] = rec[p + k];
   }
@@ -813,6 +885,11 @@ class EventFields {
   name(b: Uint8Array): string {
     return this.text(b, this.start(ScanField.Name), this.end(ScanField.Name));
   }
+}
+
+/** Bytes of an event's args value b[s, e) worth keeping: 0 when absent (s < 0) or empty (`{}`, `[]`, a 1-digit number). */
+function argsLength(s: number, e: number): number {
+  return s < 0 || e - s <= 2 ? 0 : e - s;
 }
 
 /** The ScanField of the key b[s, e) (raw bytes: an escaped key is another key), or −1; the WebAssembly scanner's fieldOf matches it. */

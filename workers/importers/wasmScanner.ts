@@ -23,13 +23,29 @@ export const enum ScanField {
   FlowIn,
   FlowOut,
   Args,
-  /** Fields per record; after them: 4 token hashes, then ts [ns, ok] and dur [ns, ok]. */
+  /** Fields per record; after them: RecordSlot's. */
   Count,
+}
+
+/** Slots of a record after its start, end and field ranges (the scanner's IDS, TIMES, PH). */
+export const enum RecordSlot {
+  /** The scanner's token ids (−1: absent, or too long for its table): name, cat, pid, tid. */
+  NameId = 2 + 2 * ScanField.Count,
+  CatId,
+  PidId,
+  TidId,
+  /** ts: the ns part, then 1 when the scanner parsed it (its µs in micros()), else 0. */
+  TsNs,
+  TsOk,
+  DurNs,
+  DurOk,
+  /** ph's character code when ph is one ASCII letter in quotes, else 0. */
+  Ph,
 }
 
 interface ScannerExports {
   memory: WebAssembly.Memory;
-  inputOffset(): number;
+  reserveInput(len: number): number;
   outputOffset(): number;
   microsOffset(): number;
   recordSlots(): number;
@@ -64,13 +80,11 @@ export class WasmEventScanner {
   /** Bytes of the file the scanner read events from (the rest went through the JS scanner). */
   scannedBytes = 0;
   private x: ScannerExports | null;
-  private readonly input: number;
   private chunk: Uint8Array | null = null;
 
   private constructor(instance: WebAssembly.Instance) {
     const x = instance.exports as unknown as ScannerExports;
     this.x = x;
-    this.input = x.inputOffset();
     this.slots = x.recordSlots();
   }
 
@@ -126,11 +140,10 @@ export class WasmEventScanner {
   }
 
   private load(buf: Uint8Array): void {
-    // 16 bytes of slack: SIMD loads may read past the chunk's end (never used).
-    const need = this.input + buf.length + 16;
-    const mem = this.exports.memory;
-    if (need > mem.buffer.byteLength) mem.grow(Math.ceil((need - mem.buffer.byteLength) / 65536));
-    new Uint8Array(mem.buffer, this.input, buf.length).set(buf);
+    // The scanner makes room (16 bytes of slack past the chunk: SIMD loads may read there, never used).
+    const x = this.exports;
+    const at = x.reserveInput(buf.length);
+    new Uint8Array(x.memory.buffer, at, buf.length).set(buf);
     this.chunk = buf;
   }
 }

@@ -311,15 +311,13 @@ export class TokenInterner {
   constructor(private readonly strings: StringTable) {}
 
   /** The string id of the token b[s, e); `decode(b, s, e)` runs only the first time these bytes are seen (no closure per call). */
-  intern(b: Uint8Array, s: number, e: number, decode: (b: Uint8Array, s: number, e: number) => string, hash?: number): number {
+  intern(b: Uint8Array, s: number, e: number, decode: (b: Uint8Array, s: number, e: number) => string): number {
     const len = e - s;
-    // `hash`: the same hash, computed by the WebAssembly scanner (workers/importers/wasm).
-    let h = hash ?? 0x811c9dc5 ^ len;
-    if (hash === undefined) {
-      const head = Math.min(e, s + 64);
-      for (let i = s; i < head; i++) h = Math.imul(h ^ b[i], 0x01000193);
-      for (let i = Math.max(head, e - 32); i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
-    }
+    // FNV-1a over the first 64 and the last 32 bytes (the WebAssembly scanner's table hashes alike).
+    let h = 0x811c9dc5 ^ len;
+    const head = Math.min(e, s + 64);
+    for (let i = s; i < head; i++) h = Math.imul(h ^ b[i], 0x01000193);
+    for (let i = Math.max(head, e - 32); i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
     const mask = this.slots.length - 1;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const entry = this.slots[slot];

@@ -1,8 +1,10 @@
 // AssemblyScript, compiled to WebAssembly by build/wasm.ts (not type-checked by tsc).
 //
-// The per-byte work of the Chrome-JSON importer: given a chunk copied to IN, read the
-// run of complete event objects that starts at `from` and write, per event, its byte
-// range and the value ranges of the fields the importer may read. The rules are
+// The per-byte work of the Chrome-JSON importer: given a chunk copied to reserveInput's
+// offset, read the run of complete event objects that starts at `from` and write, per
+// event, its byte range, the value ranges of the fields the importer may read, and the
+// ids of its name, cat, pid and tid in a token table kept across chunks (so JS decodes
+// and compares each distinct token once, not once per event). The rules are
 // exactly those of EventFields.read and jsonBytes.ts (the JS scanner stays the
 // reference): where those would say "cut" or "malformed", or any byte between events
 // is not whitespace or a comma, the scan stops there and the JS scanner takes over.
@@ -28,25 +30,74 @@ const F_FLOW_OUT: i32 = 14;
 const F_ARGS: i32 = 15;
 
 /**
- * i32 slots per event: start, end, start/end per field (−1 = absent), then the interner
- * hashes of name, cat, pid and tid (TokenInterner's), then ts and dur as [ns, ok] with
- * their whole µs in the f64 table (ok = 1 where jsonBytes.parseMicros's exact path
- * accepts the number; 0 leaves it to parseMicros).
+ * i32 slots per event: start, end, start/end per field (−1 = absent), then the interned
+ * ids of name, cat, pid and tid (ids of this instance's token table, below; −1 = absent
+ * or longer than MAX_TOKEN), then ts and dur as [ns, ok] with their whole µs in the f64
+ * table (ok = 1 where jsonBytes.parseMicros's exact path accepts the number; 0 leaves it
+ * to parseMicros), then ph's character when ph is one ASCII letter in quotes (else 0).
  */
-const REC: i32 = 2 + FIELDS * 2 + 4 + 4;
-const HASHES: i32 = 2 + FIELDS * 2;
-const TIMES: i32 = HASHES + 4;
+const REC: i32 = 2 + FIELDS * 2 + 4 + 4 + 1;
+const IDS: i32 = 2 + FIELDS * 2;
+const TIMES: i32 = IDS + 4;
+const PH: i32 = TIMES + 4;
 const MAX_RECORDS: i32 = 4096;
 const OUT: usize = 65536;
 /** Per event: ts and dur whole µs. */
 const OUT_US: usize = OUT + <usize>(MAX_RECORDS * REC * 4);
-const IN: usize = OUT_US + <usize>(MAX_RECORDS * 2 * 8);
+/**
+ * The token table (slots, then the bytes of its tokens) sits between the records and the
+ * input chunk, which is last in memory: when the table grows, the chunk moves up (record
+ * offsets are relative to the chunk, so they stay valid).
+ */
+const TABLE: usize = OUT_US + <usize>(MAX_RECORDS * 2 * 8);
+/** Tokens longer than this are not interned here (as jsonBytes.MAX_TOKEN_BYTES: the JS side cuts them). */
+const MAX_TOKEN: i32 = 4096;
+/** Bytes per table slot: hash, pool offset, length, id (−1: empty). */
+const SLOT: i32 = 16;
 
 let stopAt: i32 = 0;
+/** Where the input chunk starts, and its length (set by reserveInput). */
+let inAt: usize = 0;
+let inLen: i32 = 0;
+let slotCount: i32 = 0;
+let tokenCount: i32 = 0;
+let poolAt: usize = 0;
+let poolCap: i32 = 0;
+let poolUsed: i32 = 0;
 
-export function inputOffset(): usize {
-  return IN;
+/** Makes the first `top` bytes of memory addressable. */
+function ensureMemory(top: usize): void {
+  const have = <usize>memory.size() << 16;
+  if (top > have) {
+    if (memory.grow(<i32>((top - have + 0xffff) >> 16)) < 0) unreachable();
+  }
 }
+
+function initTable(): void {
+  if (slotCount > 0) return;
+  slotCount = 4096;
+  poolAt = TABLE + <usize>(slotCount * SLOT);
+  poolCap = 1 << 16;
+  inAt = poolAt + <usize>poolCap;
+  ensureMemory(inAt + 16);
+  memory.fill(TABLE, 0xff, <usize>(slotCount * SLOT));
+}
+
+/** Room for a chunk of `len` bytes (and 16 bytes of slack for SIMD loads): where JS copies it. */
+export function reserveInput(len: i32): usize {
+  initTable();
+  inLen = len;
+  ensureMemory(inAt + <usize>len + 16);
+  return inAt;
+}
+
+/** Moves the input chunk up by `delta` bytes (the token table below it grows). */
+function moveInput(delta: usize): void {
+  ensureMemory(inAt + delta + <usize>inLen + 16);
+  memory.copy(inAt + delta, inAt, <usize>inLen + 16);
+  inAt += delta;
+}
+
 export function outputOffset(): usize {
   return OUT;
 }
@@ -65,7 +116,7 @@ export function stop(): i32 {
 }
 
 @inline function byte(i: i32): u32 {
-  return <u32>load<u8>(IN + <usize>i);
+  return <u32>load<u8>(inAt + <usize>i);
 }
 
 @inline function isWs(c: u32): bool {
@@ -83,7 +134,7 @@ function skipString(i: i32, end: i32): i32 {
   const quote = i8x16.splat(0x22);
   const backslash = i8x16.splat(0x5c);
   while (k + 16 <= end) {
-    const v = v128.load(IN + <usize>k);
+    const v = v128.load(inAt + <usize>k);
     const m = i8x16.bitmask(v128.or(i8x16.eq(v, quote), i8x16.eq(v, backslash)));
     if (m == 0) {
       k += 16;
@@ -114,7 +165,7 @@ function skipValue(i: i32, end: i32): i32 {
     const close = i8x16.splat(0x7d); // '}', and ']' | 0x20
     while (i < end) {
       if (i + 16 <= end) {
-        const v = v128.load(IN + <usize>i);
+        const v = v128.load(inAt + <usize>i);
         const folded = v128.or(v, lowerBit);
         const m = i8x16.bitmask(v128.or(i8x16.eq(v, quote), v128.or(i8x16.eq(folded, open), i8x16.eq(folded, close))));
         if (m == 0) {
@@ -223,13 +274,79 @@ function readEvent(s: i32, e: i32, rec: usize): i32 {
   return -1;
 }
 
-/** TokenInterner.intern's hash of b[s, e): FNV-1a over the first 64 and the last 32 bytes, seeded with the length. */
+/** FNV-1a over the first 64 and the last 32 bytes of b[s, e), seeded with the length (as TokenInterner.intern). */
 function tokenHash(s: i32, e: i32): i32 {
   let h: i32 = 0x811c9dc5 ^ (e - s);
   const head = min(e, s + 64);
   for (let i = s; i < head; i++) h = (h ^ <i32>byte(i)) * 0x01000193;
   for (let i = max(head, e - 32); i < e; i++) h = (h ^ <i32>byte(i)) * 0x01000193;
   return h;
+}
+
+function sameBytes(a: usize, b: usize, len: i32): bool {
+  let k: i32 = 0;
+  for (; k + 8 <= len; k += 8) if (load<u64>(a + <usize>k) != load<u64>(b + <usize>k)) return false;
+  for (; k < len; k++) if (load<u8>(a + <usize>k) != load<u8>(b + <usize>k)) return false;
+  return true;
+}
+
+/**
+ * The id of the token b[s, e) (raw bytes, quotes included: as TokenInterner keys them),
+ * dense from 0 in order of first sight; −1 when absent or longer than MAX_TOKEN. JS maps
+ * each id to its string once, the first time it sees it.
+ */
+function intern(s: i32, e: i32): i32 {
+  if (s < 0) return -1;
+  const len = e - s;
+  if (len > MAX_TOKEN) return -1;
+  const h = tokenHash(s, e);
+  const mask = slotCount - 1;
+  let slot = h & mask;
+  while (true) {
+    const p = TABLE + <usize>(slot * SLOT);
+    const id = load<i32>(p, 12);
+    if (id < 0) break;
+    if (load<i32>(p) == h && load<i32>(p, 8) == len && sameBytes(poolAt + <usize>load<i32>(p, 4), inAt + <usize>s, len)) return id;
+    slot = (slot + 1) & mask;
+  }
+  if (poolUsed + len > poolCap) {
+    const cap = max(poolCap * 2, poolUsed + len);
+    moveInput(<usize>(cap - poolCap));
+    poolCap = cap;
+  }
+  memory.copy(poolAt + <usize>poolUsed, inAt + <usize>s, <usize>len);
+  const p = TABLE + <usize>(slot * SLOT);
+  const id = tokenCount++;
+  store<i32>(p, h);
+  store<i32>(p, poolUsed, 4);
+  store<i32>(p, len, 8);
+  store<i32>(p, id, 12);
+  poolUsed += len;
+  if (tokenCount * 2 > slotCount) growTable();
+  return id;
+}
+
+/** Doubles the slots: the pool and the input move up, the entries are placed again. */
+function growTable(): void {
+  const oldBytes = <usize>(slotCount * SLOT);
+  moveInput(oldBytes);
+  memory.copy(poolAt + oldBytes, poolAt, <usize>poolUsed);
+  poolAt += oldBytes;
+  // The old slots, copied past the input while they are placed again.
+  const scratch = inAt + <usize>inLen + 16;
+  ensureMemory(scratch + oldBytes);
+  memory.copy(scratch, TABLE, oldBytes);
+  const oldCount = slotCount;
+  slotCount *= 2;
+  memory.fill(TABLE, 0xff, <usize>(slotCount * SLOT));
+  const mask = slotCount - 1;
+  for (let k = 0; k < oldCount; k++) {
+    const q = scratch + <usize>(k * SLOT);
+    if (load<i32>(q, 12) < 0) continue;
+    let slot = load<i32>(q) & mask;
+    while (load<i32>(TABLE + <usize>(slot * SLOT), 12) >= 0) slot = (slot + 1) & mask;
+    memory.copy(TABLE + <usize>(slot * SLOT), q, <usize>SLOT);
+  }
 }
 
 /** Beyond this (about 285 years in µs) a time cannot be an offset held exactly (as jsonBytes.MAX_US). */
@@ -294,23 +411,34 @@ function micros(s: i32, e: i32, rec: usize, slot: i32, usAt: usize): void {
   return load<i32>(rec + 8 + <usize>(f * 8 + (end ? 4 : 0)));
 }
 
-function hashField(rec: usize, f: i32, k: i32): void {
-  const s = field(rec, f, false);
-  store<i32>(rec + <usize>((HASHES + k) * 4), s < 0 ? 0 : tokenHash(s, field(rec, f, true)));
+function internField(rec: usize, f: i32, k: i32): void {
+  store<i32>(rec + <usize>((IDS + k) * 4), intern(field(rec, f, false), field(rec, f, true)));
 }
 
-/** Hashes and times of a record just read. */
+/** ph's character when its value is one ASCII letter in quotes (not an escape), else 0. */
+function phChar(rec: usize): void {
+  const s = field(rec, F_PH, false);
+  let c: u32 = 0;
+  if (s >= 0 && field(rec, F_PH, true) - s == 3 && byte(s) == 0x22) {
+    c = byte(s + 1);
+    if (c >= 0x80 || c == 0x5c || c == 0x22) c = 0;
+  }
+  store<i32>(rec + <usize>(PH * 4), <i32>c);
+}
+
+/** Token ids, times and ph of a record just read (the order of the ids as the JS side interns them: pid, tid, cat, name). */
 function derive(rec: usize, n: i32): void {
-  hashField(rec, F_NAME, 0);
-  hashField(rec, F_CAT, 1);
-  hashField(rec, F_PID, 2);
-  hashField(rec, F_TID, 3);
+  internField(rec, F_PID, 2);
+  internField(rec, F_TID, 3);
+  internField(rec, F_CAT, 1);
+  internField(rec, F_NAME, 0);
   micros(field(rec, F_TS, false), field(rec, F_TS, true), rec, TIMES, OUT_US + <usize>(n * 16));
   micros(field(rec, F_DUR, false), field(rec, F_DUR, true), rec, TIMES + 2, OUT_US + <usize>(n * 16 + 8));
+  phChar(rec);
 }
 
 /**
- * Reads complete events from b[from, end) of the chunk at IN (whitespace and commas
+ * Reads complete events from b[from, end) of the chunk at reserveInput's offset (whitespace and commas
  * between them), at most MAX_RECORDS; returns how many, and stop() where it stopped.
  */
 export function scan(from: i32, end: i32): i32 {
