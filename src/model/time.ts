@@ -10,12 +10,13 @@ export function traceShiftNs(traceOriginNs: string, axisOriginNs: string): numbe
 }
 
 /** The earliest absolute ns of a set of traces, as a decimal string. */
-export function earliestOrigin(traces: { originNs: string; minNs: number; events?: number }[]): string {
+export function earliestOrigin(traces: { originNs: string; minNs: number; events?: number; wholeStartNs?: number }[]): string {
   let best: bigint | null = null;
   // A trace without events has no time of its own (its origin is a placeholder), unless all are so.
   const timed = traces.some((t) => t.events !== 0) ? traces.filter((t) => t.events !== 0) : traces;
   for (const t of timed) {
-    const abs = BigInt(t.originNs) + BigInt(Math.floor(t.minNs));
+    // A trace opened in part starts where the whole trace does (traceChoice.ts), so the axis is a full open's.
+    const abs = BigInt(t.originNs) + BigInt(Math.floor(t.wholeStartNs ?? t.minNs));
     if (best === null || abs < best) best = abs;
   }
   return (best ?? 0n).toString();

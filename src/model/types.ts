@@ -1,6 +1,7 @@
 // The model shared by the workers (which own the data) and the UI (which only
 // displays query results). Everything that crosses the worker boundary is here.
 
+import type { TraceChoice } from './traceChoice';
 import type { FlameGraph } from './flameGraph';
 import type { CounterTile, SliceTile } from './tiles';
 
@@ -118,6 +119,10 @@ export interface TraceLoadResult {
   scanner?: 'wasm' | 'js';
   /** Aggregate profiles only (collapsed stacks): the call tree the flame-graph view draws; no lanes. */
   flame?: FlameGraph;
+  /** Opened in part (issue 23): what was kept (src/model/traceChoice.ts). */
+  choice?: TraceChoice;
+  /** Opened in part: where the whole trace's extent starts (ns from originNs), so the axis origin is a full open's. */
+  wholeStartNs?: number;
 }
 
 /** A viewport request; times are ns relative to the trace origin (the UI converts). */

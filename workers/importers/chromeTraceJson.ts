@@ -12,6 +12,7 @@ import { asyncMatchKey, parseId2 } from '../ingest/asyncEvents';
 import { firstContentByte, TraceFormatError, type ImporterFormat, type TraceImporter } from './importer';
 import { fragmentData, type FragmentData, type FragmentEndState, type FragmentStart } from './chromeTraceFragment';
 import { matchAsyncOperations } from './asyncOperations';
+import { counterSeries, DROP, isCounterSample, type EventFilter } from '../ingest/eventChoice';
 import { timeOrderedGroups } from '../ingest/timeOrderedGroups';
 import { decodeString, MAX_TOKEN_BYTES, parseMicros, scalarText, skipString, skipValue, skipWs } from './jsonBytes';
 import { RecordSlot, ScanField, WasmEventScanner } from './wasmScanner';
@@ -369,6 +370,8 @@ export class ChromeTraceJsonImporter implements TraceImporter {
    * (false) goes through onEvent.
    */
   private plainEvent(b: Uint8Array, rec: Int32Array, o: number, us: Float64Array, r: number): boolean {
+    // Opening part of the trace: every event is offered to the filter through onEvent.
+    if (this.raw.filter) return false;
     const ph = rec[o + RecordSlot.Ph];
     const instant = ph === 0x69 /* i */ || ph === 0x49 /* I */ || ph === 0x52; /* R */
     if ((ph !== 0x58 /* X */ && !instant) || rec[o + RecordSlot.TsOk] !== 1) return false;
@@ -559,6 +562,7 @@ export class ChromeTraceJsonImporter implements TraceImporter {
         return;
       }
       case 'B': {
+        if (raw.filter && !raw.filter.thread(startNs, pid, tid)) return;
         const [off, len] = this.storeArgs(b, f);
         // Duration 0 until its E is known (matchBeginEnds).
         const at = raw.addEventIds(RawKind.Slice, 0, startNs, 0, pid, tid, cat, name, off, len);
@@ -567,6 +571,7 @@ export class ChromeTraceJsonImporter implements TraceImporter {
         return;
       }
       case 'E':
+        if (raw.filter && !raw.filter.thread(startNs, pid, tid)) return;
         this.addBeginEnd(`${pid}|${tid}`, startNs, -1 - index, abs);
         return;
       case 'b':
@@ -576,6 +581,7 @@ export class ChromeTraceJsonImporter implements TraceImporter {
       case 'T':
       case 'p':
       case 'F': {
+        if (raw.filter && !raw.filter.process(startNs, pid, tid)) return;
         const [off, len] = this.storeArgs(b, f);
         raw.asyncEvents.add(this.asyncKey(b, f, ph, pid, cat, name), ph.charCodeAt(0), startNs, pid, tid, cat, name, off, len, abs, index);
         if (startNs > this.maxEnd) this.maxEnd = startNs;
@@ -661,12 +667,27 @@ export class ChromeTraceJsonImporter implements TraceImporter {
 
   /** Whether the index reads this event's args while it is built: counters and Kineto's [memory] instants become counter samples. */
   private hotArgs(kind: RawKind, name: number): boolean {
-    return kind === RawKind.Counter || (kind === RawKind.Instant && this.raw.strings.get(name) === '[memory]');
+    return isCounterSample(kind, this.raw.strings.get(name));
   }
 
   private addSlice(b: Uint8Array, f: EventFields, kind: RawKind, flags: number, startNs: number, durNs: number, pid: number, tid: number, cat: number, name: number): void {
+    const filter = this.raw.filter;
+    if (filter) return this.addChosenSlice(filter, b, f, kind, flags, startNs, durNs, pid, tid, cat, name);
     const [off, len] = this.storeArgs(b, f, this.hotArgs(kind, name));
     this.addStoredSlice(kind, flags, startNs, durNs, pid, tid, cat, name, off, len);
+  }
+
+  /** Opening part of the trace (ingest/eventChoice.ts): decided before the event's args cost memory. */
+  private addChosenSlice(filter: EventFilter, b: Uint8Array, f: EventFields, kind: RawKind, flags: number, startNs: number, durNs: number, pid: number, tid: number, cat: number, name: number): void {
+    const hot = this.hotArgs(kind, name);
+    const args = f.start(ScanField.Args);
+    const series = hot ? () => counterSeries(this.raw, pid, cat, name, args < 0 ? null : b.subarray(args, f.end(ScanField.Args))) : null;
+    const keep = filter.event(startNs, durNs, pid, tid, series);
+    if (keep === DROP) return;
+    const [off, len] = this.storeArgs(b, f, hot);
+    if (startNs + durNs > this.maxEnd) this.maxEnd = startNs + durNs;
+    if (keep >= 0) this.raw.setEventIds(keep, kind, flags, startNs, durNs, pid, tid, cat, name, off, len);
+    else filter.placed(this.raw.addEventIds(kind, flags, startNs, durNs, pid, tid, cat, name, off, len));
   }
 
   /** A slice, instant or counter whose args are stored (off, len). */

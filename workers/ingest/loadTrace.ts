@@ -15,7 +15,9 @@ import { countingStream, fileRanges, isGzip, openSource, peek } from './byteSour
 import { gunzip } from './gunzipStream';
 import { setBeatListener, WorkerStoppedError } from '../heartbeat';
 import { canFetchInParallel, canParseInParallel, parseInParallel } from './parallelParse';
-import { checkBudget } from './memoryBudget';
+import { checkBudget, estimateIndexBytes } from './memoryBudget';
+import { ChoiceFilter, retainChosen, SurveyCounter } from './eventChoice';
+import { SURVEY_BINS, type TraceChoice, type TraceSurvey } from '../../src/model/traceChoice';
 import { RawTrace } from './rawTrace';
 import { StageClock } from './stageClock';
 import { argsSourceFor } from './argsSource';
@@ -36,9 +38,36 @@ export interface LoadOptions {
   debugHelper?: 'exit';
   /** `js`: Chrome JSON is read by the JS scanner even where WebAssembly works (`?scanner=js`: comparisons). */
   scanner?: 'wasm' | 'js';
+  /** Keep only this part of the trace (a time window, threads: issue 23). */
+  keep?: TraceChoice;
 }
 
-export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise<TraceIndex> {
+/** Read, parse and index a source; with `opts.keep`, only the chosen part (ingest/eventChoice.ts). */
+export function loadTrace(source: TraceSource, opts: LoadOptions): Promise<TraceIndex> {
+  return readTrace(source, opts, async (raw, formatName, parseMs, indexTrace) => {
+    const filter = raw.filter;
+    if (!(filter instanceof ChoiceFilter) || !opts.keep) return indexTrace(raw, formatName, parseMs);
+    retainChosen(raw, filter);
+    raw.filter = null;
+    const index = await indexTrace(raw, formatName, parseMs);
+    return keptPart(index, opts.keep, raw.originUs);
+  });
+}
+
+/**
+ * The counting pass of issue 23: the same reading and parsing as a load, keeping no events
+ * (Chrome JSON: processes and threads with their event counts, time extent, density).
+ */
+export function surveyTrace(source: TraceSource, opts: Omit<LoadOptions, 'keep' | 'budgetBytes'>): Promise<TraceSurvey> {
+  return readTrace(source, { ...opts, survey: true }, async (raw, formatName, _parseMs, _index, size) => {
+    if (!(raw.filter instanceof SurveyCounter)) throw new TraceFormatError(`${source.name}: only Chrome / Kineto trace JSON can be opened in part.`, 0);
+    return surveyOf(raw, raw.filter, source.name, formatName, size);
+  });
+}
+
+type Finish<T> = (raw: RawTrace, formatName: string, parseMs: number, indexTrace: (raw: RawTrace, formatName: string, parseMs: number) => Promise<TraceIndex>, size: { bytes: number; decoded: number }) => Promise<T>;
+
+async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: boolean }, done: Finish<T>): Promise<T> {
   const t0 = performance.now();
   const stages = new StageClock();
   useJsScanner(opts.scanner === 'js');
@@ -57,8 +86,9 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
   setBeatListener(() => report(true));
   report(true);
 
-  // Big plain files, and URLs whose server answers ranges, are parsed in parallel fragments.
-  const ranges = source.kind === 'file' ? (canParseInParallel(source.file) ? fileRanges(source.file) : null) : opened.ranges && canFetchInParallel(opened.ranges.size) ? opened.ranges : null;
+  // Big plain files, and URLs whose server answers ranges, are parsed in parallel fragments
+  // (a partial open or a survey reads its source in one piece: its helpers do not filter yet).
+  const ranges = opts.keep || opts.survey ? null : source.kind === 'file' ? (canParseInParallel(source.file) ? fileRanges(source.file) : null) : opened.ranges && canFetchInParallel(opened.ranges.size) ? opened.ranges : null;
   if (ranges) {
     progress.phase = 'parse';
     const parallel = await parseInParallel(
@@ -78,7 +108,7 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
       await stream.cancel();
       parallel.importer.finish();
       stages.mark('parsed');
-      return await indexTrace(parallel.raw, chromeTraceJson.name, performance.now() - t0);
+      return await done(parallel.raw, chromeTraceJson.name, performance.now() - t0, indexTrace, { bytes: progress.bytesDone, decoded: progress.scannedBytes });
     }
     progress.bytesDone = progress.scannedBytes = 0;
   }
@@ -93,6 +123,8 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
   }
 
   const raw = new RawTrace();
+  const choice = opts.keep ? new ChoiceFilter(raw, opts.keep) : null;
+  raw.filter = opts.survey ? new SurveyCounter(raw) : choice;
   // Plain files, and plain URLs whose server answers ranges: args stay there and are read back on selection.
   if (!gzip) raw.argsSource = source.kind === 'file' ? argsSourceFor({ file: source.file }) : opened.ranges ? argsSourceFor(opened.ranges.job) : null;
   // With two cores, inflating and scanning a .gz take both: args wait, raw, and are deflated
@@ -126,7 +158,9 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
       importer.push(chunk);
       progress.scannedBytes += chunk.length;
       progress.events = raw.count;
-      checkBudget(opts.budgetBytes, { bytesRead: progress.bytesDone, bytesTotal: total, decodedBytes: progress.scannedBytes, events: raw.count }, source.name);
+      // A chosen part is not projected from what was read (its events may all lie ahead): its kept share so far counts.
+      if (choice) checkBudget(opts.budgetBytes, { bytesRead: progress.bytesDone, bytesTotal: 0, decodedBytes: (progress.scannedBytes * choice.kept) / Math.max(1, choice.seen), events: raw.count }, source.name);
+      else checkBudget(opts.budgetBytes, { bytesRead: progress.bytesDone, bytesTotal: total, decodedBytes: progress.scannedBytes, events: raw.count }, source.name);
       report();
     }
   } finally {
@@ -144,7 +178,7 @@ export async function loadTrace(source: TraceSource, opts: LoadOptions): Promise
   stages.mark('parsed');
   const parseMs = performance.now() - t0;
   if (deferDeflate) raw.args.compressAll();
-  return await indexTrace(raw, format.name, parseMs);
+  return await done(raw, format.name, parseMs, indexTrace, { bytes: progress.bytesDone, decoded: progress.scannedBytes });
 
   async function indexTrace(raw: RawTrace, formatName: string, parseMs: number): Promise<TraceIndex> {
     progress.phase = 'index';
@@ -183,4 +217,51 @@ function detectFormat(head: Uint8Array, name: string): ImporterFormat {
 function describeReadError(err: unknown, gzip: boolean): Error {
   if (gzip) return new TraceFormatError(`The file looks gzipped but could not be decompressed: ${gzipProblemText(err)}.`, 0);
   return err instanceof Error ? err : new Error(String(err));
+}
+
+/**
+ * A partial open's result: the whole trace's first slice as its extent's start for the axis
+ * (TraceLoadResult.wholeStartNs), the choice itself, and flows whose other end was not kept.
+ */
+function keptPart(index: TraceIndex, keep: TraceChoice, originUs: number | null): TraceIndex {
+  const r = index.result;
+  r.choice = keep;
+  r.wholeStartNs = keep.firstNs - ((originUs ?? keep.originUs) - keep.originUs) * 1000;
+  const leaving = r.flows.unpairedStarts + r.flows.unpairedEnds;
+  if (leaving > 0) {
+    r.warnings.push({
+      code: 'flows-leave-window',
+      message: `${leaving.toLocaleString('en-US')} flow${leaving === 1 ? '' : 's'} lead${leaving === 1 ? 's' : ''} to slices outside the opened part (${r.flows.unpairedStarts.toLocaleString('en-US')} without their end, ${r.flows.unpairedEnds.toLocaleString('en-US')} without their start).`,
+    });
+  }
+  return index;
+}
+
+/** The survey of a counting pass: threads by process with names from the metadata, extent and density. */
+function surveyOf(raw: RawTrace, counter: SurveyCounter, fileName: string, format: string, size: { bytes: number; decoded: number }): TraceSurvey {
+  const byPid = new Map<string, TraceSurvey['processes'][number]>();
+  let events = 0;
+  for (const [pid, tid, n] of counter.threadCounts()) {
+    let p = byPid.get(pid);
+    if (!p) byPid.set(pid, (p = { pid, name: raw.processNames.get(pid) ?? '', events: 0, threads: [] }));
+    p.threads.push({ tid, name: raw.threadNames.get(`${pid}|${tid}`) ?? '', events: n });
+    p.events += n;
+    events += n;
+  }
+  const processes = [...byPid.values()].sort((a, b) => b.events - a.events);
+  for (const p of processes) p.threads.sort((a, b) => b.events - a.events);
+  const extent = counter.extent(SURVEY_BINS);
+  return {
+    fileName,
+    format,
+    bytes: size.bytes,
+    events,
+    originUs: raw.originUs ?? 0,
+    originNs: raw.originAbsNs(),
+    firstNs: extent.first,
+    lastNs: extent.last,
+    bins: extent.bins,
+    processes,
+    estimateBytes: estimateIndexBytes({ bytesRead: size.bytes, bytesTotal: size.bytes, decodedBytes: size.decoded, events }),
+  };
 }

@@ -6,6 +6,7 @@ import type { FlameGraph } from '../../src/model/flameGraph';
 import { ByteStore, Column, PackedStringTable, StringTable } from './growable';
 import type { ArgsSource } from './argsSource';
 import { AsyncEventColumns } from './asyncEvents';
+import type { EventFilter } from './eventChoice';
 
 /** Raw event kinds. Flows and metadata are kept apart from events. */
 export const enum RawKind {
@@ -118,6 +119,11 @@ export class RawTrace {
   baseNs = 0n;
   /** Aggregate profiles (collapsed stacks): the call tree with sample counts, no times. */
   flame: FlameGraph | null = null;
+  /**
+   * Opening part of a trace (ingest/eventChoice.ts): asked before an event or flow point costs
+   * memory (Chrome JSON importer; null: keep everything).
+   */
+  filter: EventFilter | null = null;
 
   /**
    * Frees the per-event columns once the index holds its own sorted copies (lanes and
@@ -180,6 +186,20 @@ export class RawTrace {
     return this.argsLen.push(argsLen);
   }
 
+  /** Overwrites event `i` (a counter sample before a chosen window replaced by a later one: ingest/eventChoice.ts). */
+  setEventIds(i: number, kind: RawKind, flags: number, startNs: number, durNs: number, pid: number, tid: number, cat: number, name: number, argsOff: number, argsLen: number): void {
+    this.kind.data[i] = kind;
+    this.flags.data[i] = flags;
+    this.start.data[i] = startNs;
+    this.dur.data[i] = durNs;
+    this.pid.data[i] = pid;
+    this.tid.data[i] = tid;
+    this.cat.data[i] = cat;
+    this.name.data[i] = name;
+    this.argsOff.data[i] = argsOff;
+    this.argsLen.data[i] = argsLen;
+  }
+
   /** `ownName`: the name id of the event's own slice, for FlowBinding.Own. */
   /**
    * Another trace's events (a fragment of the same file) after these: string ids mapped
@@ -206,6 +226,7 @@ export class RawTrace {
   }
 
   addFlow(phase: number, key: string, tsNs: number, pid: string, tid: string, binding: FlowBinding, ownName = -1): void {
+    if (this.filter && !this.filter.flow(tsNs, this.strings.intern(pid), this.strings.intern(tid))) return;
     const f = this.flows;
     f.key.push(this.flowKeys.intern(key));
     f.phase.push(phase);
