@@ -21,6 +21,8 @@ import { nameInSteps, selectionTotals, type StepNameQuery, type TotalsQuery } fr
 import { sliceArgs, sliceTable } from './analysis/sliceTable';
 import { requestJourney, requests } from './analysis/requests';
 import { loadTrace } from './ingest/loadTrace';
+import { openIndexFolder } from './indexFolder/openIndex';
+import { urlFiles } from './indexFolder/urlFiles';
 import { warmFragmentWorkers } from './ingest/parallelParse';
 import type { TraceIndex } from './index/traceIndex';
 import type { CategoryRule } from './lanes/categoryRules';
@@ -47,6 +49,10 @@ const api: TraceWorkerApi = {
   },
   async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js' }) {
     const debug = options?.debug;
+    if (source.kind === 'index') {
+      index = await openIndex(source, trace, onProgress);
+      return index.result;
+    }
     index = await loadTrace(source, {
       trace,
       onProgress: (p) => {
@@ -137,5 +143,13 @@ const api: TraceWorkerApi = {
     return requestJourney(loaded(), key);
   },
 };
+
+/** An index folder (`?index=`): the same TraceIndex, read back from its files (workers/indexFolder). */
+async function openIndex(source: TraceSource & { kind: 'index' }, trace: string, onProgress?: (p: LoadProgress) => void): Promise<TraceIndex> {
+  const t0 = performance.now();
+  const progress = (bytesDone: number) => void onProgress?.({ phase: 'read', bytesDone, bytesTotal: 0, scannedBytes: bytesDone, events: 0, elapsedMs: performance.now() - t0 });
+  progress(0);
+  return openIndexFolder(urlFiles(source.url), { trace, onProgress: progress });
+}
 
 Comlink.expose(api);

@@ -223,4 +223,6 @@ export interface FindHit {
 
 export type TraceSource =
   | { kind: 'file'; file: Blob; name: string }
-  | { kind: 'url'; url: string; name: string };
+  | { kind: 'url'; url: string; name: string }
+  /** An index folder written by `npm run index` (workers/indexFolder): `url` is the folder, `name` the trace's file name. */
+  | { kind: 'index'; url: string; name: string };

@@ -5,7 +5,7 @@
 
 import { del, get, set } from 'idb-keyval';
 import type { TraceSource } from '../model/types';
-import { fileSource, handleOf, urlSource } from './sources';
+import { fileSource, handleOf, linkSource, sourceLink } from './sources';
 import { loadSources } from './traceClient';
 import { useStore } from './store';
 import type { FileRef } from './urlState';
@@ -61,7 +61,7 @@ export async function recordRecent(fingerprint: string, traces: { source: TraceS
   try {
     const sources: RecentSource[] = [];
     for (const [i, t] of traces.entries()) {
-      if (t.source.kind === 'url') sources.push({ kind: 'url', url: t.source.url, name: t.name, size: t.bytes });
+      if (t.source.kind !== 'file') sources.push({ kind: 'url', url: sourceLink(t.source)!, name: t.name, size: t.bytes });
       else {
         const copy = t.source.file.size <= COPY_CAP_BYTES;
         if (copy) await set(COPY_PREFIX + identities[i], t.source.file);
@@ -87,7 +87,7 @@ export async function reopenRecent(r: RecentTrace): Promise<void> {
   const sources: TraceSource[] = [];
   const missing: FileRef[] = [];
   for (const s of r.sources) {
-    if (s.kind === 'url') sources.push(urlSource(s.url));
+    if (s.kind === 'url') sources.push(linkSource(s.url));
     else {
       const blob = s.copy ? ((await get(COPY_PREFIX + s.id).catch(() => undefined)) as Blob | undefined) : s.handle ? await fileFromHandle(s.id) : undefined;
       if (blob) sources.push(fileSource(blob instanceof File ? blob : new File([blob], s.name), s.name));

@@ -18,25 +18,44 @@ export function fileSource(file: File, name = file.name): TraceSource {
 
 export function urlSource(url: string): TraceSource {
   const abs = new URL(url, document.baseURI).href;
-  let name = 'trace';
-  try {
-    name = decodeURIComponent(new URL(abs).pathname.split('/').filter(Boolean).pop() || 'trace');
-  } catch {
-    /* keep the default */
-  }
-  return { kind: 'url', url: abs, name };
+  return { kind: 'url', url: abs, name: lastSegment(abs) };
 }
+
+/** An index folder by its URL (`?index=`); named like the trace it indexes (the folder is named for it: `npm run index`). */
+export function indexSource(url: string): TraceSource {
+  const abs = new URL(url.endsWith('/') ? url : `${url}/`, document.baseURI).href;
+  return { kind: 'index', url: abs, name: lastSegment(abs) };
+}
+
+function lastSegment(abs: string): string {
+  try {
+    return decodeURIComponent(new URL(abs).pathname.split('/').filter(Boolean).pop() || 'trace');
+  } catch {
+    return 'trace';
+  }
+}
+
+/** A shared link's source: `index:<folder URL>` for an index folder, else a trace URL (urlState keeps strings). */
+export function linkSource(u: string): TraceSource {
+  return u.startsWith(INDEX_LINK) ? indexSource(u.slice(INDEX_LINK.length)) : urlSource(u);
+}
+
+export function sourceLink(s: TraceSource): string | null {
+  return s.kind === 'url' ? s.url : s.kind === 'index' ? INDEX_LINK + s.url : null;
+}
+
+const INDEX_LINK = 'index:';
 
 export function sampleSource(): TraceSource {
   // Relative to the page, so the app works from any sub-path.
   return urlSource('samples/llm_decode_small.json.gz');
 }
 
+/** `?url=` traces and `?index=` index folders, in the order the address names them. */
 export function urlParamSources(search = window.location.search): TraceSource[] {
-  return new URLSearchParams(search)
-    .getAll('url')
-    .filter((u) => u.trim())
-    .map(urlSource);
+  return [...new URLSearchParams(search)]
+    .filter(([k, u]) => (k === 'url' || k === 'index') && u.trim())
+    .map(([k, u]) => (k === 'index' ? indexSource(u) : urlSource(u)));
 }
 
 /** Files of a drop, walking folders; top-level files are taken as-is, folder members filtered. */

@@ -4,7 +4,7 @@
 // else saved work) and from then on every change is written back.
 
 import { loadSources } from './traceClient';
-import { urlParamSources, urlSource } from './sources';
+import { linkSource, urlParamSources } from './sources';
 import { useStore, type AppState } from './store';
 import { traceIdentity } from './fingerprint';
 import { decodeViewState, fitLink, hashFor, payloadOfHash, type DecodedViewState, type FileRef, type ViewState } from './urlState';
@@ -44,7 +44,7 @@ export async function openFromLocation(): Promise<void> {
   // The link's lane rules, before its traces load, so the colleague sees the same lanes.
   if (state?.laneRules) applyLinkRules(state.laneRules);
   if (urls.length) loadSources(urls);
-  else if (state?.sources.length) loadSources(state.sources.map((u) => urlSource(u)));
+  else if (state?.sources.length) loadSources(state.sources.map(linkSource));
   else if (state?.files.length) useStore.getState().setFileRequest(state.files);
   else if (pending) {
     if (pending.problems.length) useStore.getState().setRestoreNotice(pending.problems);

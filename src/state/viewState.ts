@@ -8,11 +8,12 @@ import { selectByKey } from './selectByKey';
 import { useStore, type AppState } from './store';
 import { laneListsOf, type FileRef, type ViewState } from './urlState';
 import { rulesInForce } from './laneRules';
+import { sourceLink } from './sources';
 
 export function captureViewState(st: AppState, files: FileRef[]): ViewState {
   return {
     originNs: st.axisOriginNs,
-    sources: st.traces.flatMap((t) => (t.source.kind === 'url' ? [t.source.url] : [])),
+    sources: st.traces.flatMap((t) => sourceLink(t.source) ?? []),
     files,
     viewport: { ...st.viewport },
     selection: st.selection?.key ?? null,

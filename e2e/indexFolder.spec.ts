@@ -1,0 +1,96 @@
+// Issue 24: a trace indexed once by `npm run index` opens by `?index=<folder URL>` with the same
+// lanes, keys, details and search as the trace itself; it mixes with `?url=`; an index of another
+// version is refused with both version numbers. The test serves the build, the corpus and the
+// index folders from one scripts/serve.mjs (one origin) and reads its request log.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+// @ts-expect-error plain ESM script without types
+import { serveStatic } from '../scripts/serve.mjs';
+import { clickSliceOnCanvas, collectConsoleErrors, CORPUS_DIR, REPO_ROOT, shot, tl, waitIdle, waitReady, type FoundEvent, type TraceSummary } from './helpers';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'tl-index-e2e-'));
+const TRACES = ['train_step.json.gz', 'two_rank_stall_rank0.json.gz', 'two_rank_stall_rank1.json.gz'];
+let server: { url: string; close(): Promise<void> };
+const log: string[] = [];
+
+test.beforeAll(async () => {
+  execFileSync('npx', ['vite', 'build', '--config', 'vite.cli.config.ts', '--logLevel', 'error'], { cwd: REPO_ROOT });
+  // Small chunks, so the busiest lanes span several files.
+  execFileSync('node', [path.join(REPO_ROOT, 'bin/tracelane.mjs'), ...TRACES.map((t) => path.join(CORPUS_DIR, t)), '--out', dir, '--chunk-events', '2048'], { stdio: 'pipe' });
+  server = await serveStatic({ mounts: { '/': process.env.TRACELANE_DIST || 'dist', '/idx/': dir, '/corpus/': CORPUS_DIR }, port: 0, log: (m: string) => log.push(m) });
+});
+test.afterAll(async () => {
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function open(page: Page, query: string): Promise<TraceSummary> {
+  await page.goto(`${server.url}?${query}`, { waitUntil: 'load' });
+  return waitReady(page, 120_000);
+}
+
+const shape = (s: TraceSummary) => ({
+  events: s.events,
+  originNs: s.originNs,
+  startNs: s.startNs,
+  endNs: s.endNs,
+  warnings: s.warnings,
+  lanes: s.lanes.map((l) => `${l.id}|${l.kind}|${l.name}|${l.group}|${l.events}|${l.rows}`),
+});
+
+type Selected = { key: string; name: string; argsText: string | null } | null;
+
+test('?index= opens a trace as ?url= does: lanes, keys, find, details by a click', async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors = collectConsoleErrors(page);
+  const plain = await open(page, `url=corpus/${TRACES[0]}`);
+  const kernels = await tl(page, (api) => api.find({ regex: '.', laneKind: 'gpu', limit: 100_000 }));
+  const ops = await tl(page, (api) => api.find({ regex: '^aten::', laneKind: 'cpu', limit: 100_000 }));
+  expect(kernels.length).toBeGreaterThan(100);
+
+  log.length = 0;
+  const indexed = await open(page, `index=idx/${TRACES[0]}/`);
+  expect(shape(indexed)).toEqual(shape(plain));
+  expect(await tl(page, (api) => api.find({ regex: '.', laneKind: 'gpu', limit: 100_000 }))).toEqual(kernels);
+  expect(await tl(page, (api) => api.find({ regex: '^aten::', laneKind: 'cpu', limit: 100_000 }))).toEqual(ops);
+  // Only the index was fetched, never the trace.
+  expect(log.some((m) => m.includes('/idx/train_step.json.gz/manifest.json'))).toBe(true);
+  expect(log.some((m) => m.includes('/corpus/'))).toBe(false);
+
+  // A kernel in the middle, clicked on the canvas: its details come from the index's args blocks.
+  const hit = kernels[kernels.length >> 1] as FoundEvent;
+  await clickSliceOnCanvas(page, hit);
+  await expect(page.getByTestId('details-panel')).toContainText('correlation');
+  const viaIndex = (await tl(page, (api) => api.selection())) as Selected;
+  expect(log.some((m) => /\/idx\/train_step\.json\.gz\/args\/\d+\.bin/.test(m))).toBe(true);
+  await waitIdle(page);
+  await shot(page, 'index-folder-train-step');
+
+  await open(page, `url=corpus/${TRACES[0]}`);
+  await tl(page, (api, key) => api.select(key), hit.key);
+  await expect.poll(async () => ((await tl(page, (api) => api.selection())) as Selected)?.key).toBe(hit.key);
+  const viaTrace = (await tl(page, (api) => api.selection())) as Selected;
+  expect(viaIndex).toEqual(viaTrace);
+  expect(errors).toEqual([]);
+});
+
+test('?index= mixes with ?url=: two ranks, one indexed, one plain', async ({ page }) => {
+  const both = await open(page, `url=corpus/${TRACES[1]}&url=corpus/${TRACES[2]}`);
+  const mixed = await open(page, `index=idx/${TRACES[1]}/&url=corpus/${TRACES[2]}`);
+  expect(shape(mixed)).toEqual(shape(both));
+  expect(new Set(mixed.lanes.map((l) => l.trace)).size).toBe(2);
+});
+
+test('an index of another version is refused with both version numbers', async ({ page }) => {
+  const other = path.join(dir, 'v99', TRACES[1]);
+  cpSync(path.join(dir, TRACES[1]), other, { recursive: true });
+  const manifest = JSON.parse(readFileSync(path.join(other, 'manifest.json'), 'utf8'));
+  writeFileSync(path.join(other, 'manifest.json'), JSON.stringify({ ...manifest, version: 99 }));
+  await page.goto(`${server.url}?index=idx/v99/${TRACES[1]}/`, { waitUntil: 'load' });
+  await expect(page.getByTestId('load-error')).toContainText('version 99');
+  await expect(page.getByTestId('load-error')).toContainText(`reads version ${manifest.version}`);
+  await shot(page, 'index-folder-version');
+});
