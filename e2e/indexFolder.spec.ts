@@ -84,6 +84,28 @@ test('?index= mixes with ?url=: two ranks, one indexed, one plain', async ({ pag
   expect(new Set(mixed.lanes.map((l) => l.trace)).size).toBe(2);
 });
 
+test('an index folder on another origin (serve.mjs --index: CORS) opens in the portal', async ({ page }) => {
+  const other = await serveStatic({ mounts: { '/index/': dir }, cors: ['/index/'], port: 0 });
+  try {
+    const selected = async (key: string) => {
+      await tl(page, (api, k) => api.select(k), key);
+      await expect.poll(async () => ((await tl(page, (api) => api.selection())) as Selected)?.key).toBe(key);
+      return (await tl(page, (api) => api.selection())) as Selected;
+    };
+    const plain = await open(page, `url=corpus/${TRACES[2]}`);
+    const hit = (await tl(page, (api) => api.find({ regex: '.', laneKind: 'gpu', limit: 100 })))[50];
+    const want = await selected(hit.key);
+    expect(want?.argsText).toContain('correlation');
+    // Another port is another origin: the index answers with Access-Control-Allow-Origin.
+    const remote = await open(page, `index=${encodeURIComponent(`${other.url}index/${TRACES[2]}/`)}`);
+    expect(shape(remote)).toEqual(shape(plain));
+    // Args blocks too come from the other origin (a synchronous request in the worker).
+    expect(await selected(hit.key)).toEqual(want);
+  } finally {
+    await other.close();
+  }
+});
+
 test('an index of another version is refused with both version numbers', async ({ page }) => {
   const other = path.join(dir, 'v99', TRACES[1]);
   cpSync(path.join(dir, TRACES[1]), other, { recursive: true });

@@ -5,6 +5,8 @@
 //   node scripts/serve.mjs --e2e      dist/ at / and at /portal/tools/tracelane/, the trace corpus
 //                                     (../shared/corpus or $CORPUS_DIR) at /corpus/, on $E2E_PORT (default 4321)
 //   node scripts/serve.mjs --port 8080 --mount /x/=some/dir ...
+//   node scripts/serve.mjs --index DIR  also DIR (index folders of `npm run index`) at /index/, with
+//                                     `Access-Control-Allow-Origin: *` there so a portal on another origin opens them
 //
 // Library use (tests): `const s = await serveStatic({ mounts: { '/': 'dist' }, port: 0 }); ...; await s.close();`
 //
@@ -21,6 +23,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const SUB_PATH = '/portal/tools/tracelane/';
+/** Where `--index DIR` serves index folders (`npm start -- --index DIR`). */
+export const INDEX_PATH = '/index/';
 
 export const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -99,8 +103,9 @@ export function parseRange(header, size) {
  * Longest prefix wins. `/prefix` (no slash) redirects to `/prefix/` so relative
  * asset URLs (Vite `base: './'`) resolve. Directories serve their index.html.
  */
-export function createHandler({ root = repoRoot, mounts = { '/': 'dist' }, log = null, ranges = true } = {}) {
+export function createHandler({ root = repoRoot, mounts = { '/': 'dist' }, log = null, ranges = true, cors = [] } = {}) {
   const table = normaliseMounts(mounts, root);
+  const corsMounts = new Set(normaliseMounts(Object.fromEntries(cors.map((p) => [p, '.'])), root).map((m) => m.prefix));
   return async function handler(req, res) {
     const done = (status, note = '') => log && log(`${status} ${req.method} ${req.url}${note}`);
     try {
@@ -170,6 +175,7 @@ export function createHandler({ root = repoRoot, mounts = { '/': 'dist' }, log =
 
       const headers = { 'Content-Type': mimeType(file), 'Last-Modified': st.mtime.toUTCString() };
       if (ranges) headers['Accept-Ranges'] = 'bytes';
+      if (corsMounts.has(mount.prefix)) headers['Access-Control-Allow-Origin'] = '*';
       const range = ranges ? parseRange(req.headers.range, st.size) : null;
       if (range === 'unsatisfiable') {
         done(416);
@@ -200,8 +206,8 @@ export function createHandler({ root = repoRoot, mounts = { '/': 'dist' }, log =
  *   { server, port, url, close() }   (url = http://localhost:<port>/)
  * `port: 0` picks a free port.
  */
-export function serveStatic({ root = repoRoot, mounts = { '/': 'dist' }, port = 5173, host = '127.0.0.1', log = null, ranges = true } = {}) {
-  const server = http.createServer(createHandler({ root, mounts, log, ranges }));
+export function serveStatic({ root = repoRoot, mounts = { '/': 'dist' }, port = 5173, host = '127.0.0.1', log = null, ranges = true, cors = [] } = {}) {
+  const server = http.createServer(createHandler({ root, mounts, log, ranges, cors }));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -238,14 +244,19 @@ async function main(argv) {
   let port = Number(e2e ? process.env.E2E_PORT || 4321 : process.env.PORT || 5173);
   const host = process.env.TRACELANE_HOST || '127.0.0.1';
   let custom = null;
+  const cors = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--port') port = Number(argv[++i]);
+    else if (a === '--index') {
+      (custom ||= { ...mounts })[INDEX_PATH] = argv[++i];
+      cors.push(INDEX_PATH);
+    }
     else if (a === '--mount') {
       const [prefix, dir] = argv[++i].split('=');
       (custom ||= {})[prefix] = dir;
     } else if (a === '--help' || a === '-h') {
-      console.log('usage: node scripts/serve.mjs [--e2e] [--port N] [--mount /prefix/=dir ...]');
+      console.log('usage: node scripts/serve.mjs [--e2e] [--port N] [--mount /prefix/=dir ...] [--index DIR]');
       return;
     }
   }
@@ -258,7 +269,7 @@ async function main(argv) {
   }
   let s;
   try {
-    s = await serveStatic({ mounts: finalMounts, port, host, log: process.env.SERVE_LOG ? (m) => console.log(`[serve] ${m}`) : null });
+    s = await serveStatic({ mounts: finalMounts, port, host, cors, log: process.env.SERVE_LOG ? (m) => console.log(`[serve] ${m}`) : null });
   } catch (err) {
     if (err && err.code === 'EADDRINUSE') {
       console.error(`[serve] port ${port} is already in use; set ${e2e ? 'E2E_PORT' : 'PORT'}=<another port>`);
@@ -271,6 +282,7 @@ async function main(argv) {
     console.log(`[serve] ${path.relative(repoRoot, path.resolve(repoRoot, dir)) || '.'} -> http://${shown}:${s.port}${prefix}`);
   }
   console.log(`\n  tracelane is running at http://${shown}:${s.port}/\n`);
+  if (cors.length) console.log(`  open an index folder DIR/<trace>/ with http://${shown}:${s.port}/?index=${INDEX_PATH.slice(1)}<trace file name>/\n`);
   const stop = () => s.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
