@@ -1,47 +1,40 @@
-// Parses byte ranges of a plain JSON trace's event list (fragments, one per message) and
-// sends each result back as transferable columns (see importers/chromeTraceFragment.ts). The bytes
-// are a File's slice or a URL's ranged GET (byteSource.ts: RangeSource).
+// Parses pieces of a plain JSON trace's event list (fragments, one per message) and sends
+// each result back as transferable columns (see importers/chromeTraceFragment.ts). A piece is
+// a File's slice or a URL's ranged GET (byteSource.ts: RangeSource), read here, or bytes a
+// stream delivered to the trace worker (a .gz as it inflates: streamPieces.ts), sent here.
 
-import { fragmentBuffers, type FragmentStart } from '../importers/chromeTraceFragment';
-import { ChromeTraceJsonImporter } from '../importers/chromeTraceJson';
+import { fragmentBuffers, type FragmentData } from '../importers/chromeTraceFragment';
 import { useJsScanner, WasmEventScanner } from '../importers/wasmScanner';
-import { RawTrace } from './rawTrace';
 import { holdLifeline } from '../heartbeat';
-import { rangeSourceFor, type RangeSource } from './byteSource';
+import { rangeSourceFor } from './byteSource';
 import { argsSourceFor } from './argsSource';
+import { fragmentImporter, parseFragmentBytes, type FragmentJob } from './fragmentParse';
 
 holdLifeline();
-
-interface FragmentJob {
-  source: RangeSource['job'];
-  size: number;
-  start: number;
-  end: number;
-  top: FragmentStart['top'];
-  scanner: 'wasm' | 'js';
-}
 
 self.onmessage = async (e: MessageEvent<FragmentJob | { warm: true }>) => {
   // Started ahead of a load: compile the scanner now, not when the first piece comes.
   if ('warm' in e.data) return WasmEventScanner.create()?.dispose();
-  const { source, size, start, end, top, scanner } = e.data;
-  useJsScanner(scanner === 'js');
+  const job = e.data;
+  useJsScanner(job.scanner === 'js');
   const post = (msg: unknown, transfer: Transferable[] = []): void => (self as unknown as Worker).postMessage(msg, transfer);
   try {
-    const raw = new RawTrace();
-    // Args stay in the file (or behind the URL's ranges) and are read back by offset.
-    raw.argsSource = argsSourceFor(source);
-    // In-memory args are repacked into one buffer for the merge: not worth deflating here.
-    raw.args.compress = false;
-    const importer = new ChromeTraceJsonImporter(raw, { top, base: start });
-    const reader = rangeSourceFor(source, size).stream(start, end).getReader();
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      importer.push(value);
-      post({ progress: value.length });
+    let result: FragmentData;
+    if ('bytes' in job) {
+      result = parseFragmentBytes(job.bytes, { top: job.top, base: job.base });
+      post({ progress: job.bytes.length });
+    } else {
+      // Args stay in the file (or behind the URL's ranges) and are read back by offset.
+      const importer = fragmentImporter({ top: job.top, base: job.start }, argsSourceFor(job.source));
+      const reader = rangeSourceFor(job.source, job.size).stream(job.start, job.end).getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        importer.push(value);
+        post({ progress: value.length });
+      }
+      result = importer.fragmentResult();
     }
-    const result = importer.fragmentResult();
     post({ result }, fragmentBuffers(result));
   } catch (err) {
     post({ error: (err as Error).message || String(err) });

@@ -3,7 +3,7 @@
 
 import type { LoadProgress, TraceSource } from '../../src/model/types';
 import { gzipProblemText } from './gzipProblems';
-import { chromeTraceJson } from '../importers/chromeTraceJson';
+import { chromeTraceJson, ChromeTraceJsonImporter } from '../importers/chromeTraceJson';
 import { useJsScanner } from '../importers/wasmScanner';
 import { firstContentByte, TraceFormatError, type ImporterFormat } from '../importers/importer';
 import { collapsedStacks } from '../importers/collapsedStacks';
@@ -14,7 +14,8 @@ import { TraceIndex } from '../index/traceIndex';
 import { countingStream, fileRanges, isGzip, openSource, peek } from './byteSource';
 import { gunzip } from './gunzipStream';
 import { setBeatListener, WorkerStoppedError } from '../heartbeat';
-import { canFetchInParallel, canParseInParallel, parseInParallel } from './parallelParse';
+import { canFetchInParallel, canParseInParallel, PARALLEL_MIN_BYTES, parseInParallel } from './parallelParse';
+import { canSplitStream, StreamPieces } from './streamPieces';
 import { checkBudget, estimateIndexBytes } from './memoryBudget';
 import { ChoiceFilter, retainChosen, SurveyCounter } from './eventChoice';
 import { SURVEY_BINS, type TraceChoice, type TraceSurvey } from '../../src/model/traceChoice';
@@ -38,6 +39,8 @@ export interface LoadOptions {
   debugHelper?: 'exit';
   /** `js`: Chrome JSON is read by the JS scanner even where WebAssembly works (`?scanner=js`: comparisons). */
   scanner?: 'wasm' | 'js';
+  /** false: a stream (.gz, a URL without ranges) is parsed by this thread alone (streamPieces.ts; tests compare the two). */
+  streamPieces?: boolean;
   /** Keep only this part of the trace (a time window, threads: issue 23). */
   keep?: TraceChoice;
 }
@@ -135,6 +138,13 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
   let importer: ReturnType<ImporterFormat['create']> | null = null;
   let format: ImporterFormat | null = null;
   let partialGzip: string | null = null;
+  // A big JSON stream is cut into pieces parsed in parallel as it arrives; not a plain File below
+  // PARALLEL_MIN_BYTES (a second thread costs it more than it saves), nor a partial open or a survey
+  // (their helpers do not filter yet).
+  const splitStream = opts.streamPieces !== false && !raw.filter && canSplitStream() && (gzip || (source.kind === 'url' && (total === 0 || total >= PARALLEL_MIN_BYTES)));
+  let pieces: StreamPieces | null = null;
+  /** Decoded bytes received (parsed, or waiting in a piece). */
+  let received = 0;
   try {
     for (;;) {
       if (opts.signal?.aborted) throw new DOMException('Load cancelled', 'AbortError');
@@ -143,7 +153,7 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
         next = await reader.read();
       } catch (err) {
         if (err instanceof WorkerStoppedError) throw err;
-        if (!gzip || progress.scannedBytes === 0) throw describeReadError(err, gzip);
+        if (!gzip || received === 0) throw describeReadError(err, gzip);
         // A cut or corrupt .gz: keep what decompressed so far.
         partialGzip = gzipProblemText(err);
         break;
@@ -153,25 +163,38 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
       if (!importer) {
         format = detectFormat(chunk, source.name);
         importer = format.create(raw, source.name);
+        if (splitStream && importer instanceof ChromeTraceJsonImporter) pieces = new StreamPieces(importer, chunk, opts.scanner ?? 'wasm', (n) => (progress.scannedBytes += n), stages);
       }
       if (!gzip) progress.phase = 'parse';
-      importer.push(chunk);
-      progress.scannedBytes += chunk.length;
-      progress.events = raw.count;
+      received += chunk.length;
+      if (pieces) pieces.push(chunk);
+      else {
+        importer.push(chunk);
+        progress.scannedBytes += chunk.length;
+      }
+      // Until the merge this thread's importer holds only the first piece: its events are projected.
+      const events = pieces && pieces.firstPieceBytes > 0 ? Math.round((raw.count * received) / pieces.firstPieceBytes) : raw.count;
+      progress.events = events;
       // A chosen part is not projected from what was read (its events may all lie ahead): its kept share so far counts.
-      if (choice) checkBudget(opts.budgetBytes, { bytesRead: progress.bytesDone, bytesTotal: 0, decodedBytes: (progress.scannedBytes * choice.kept) / Math.max(1, choice.seen), events: raw.count }, source.name);
-      else checkBudget(opts.budgetBytes, { bytesRead: progress.bytesDone, bytesTotal: total, decodedBytes: progress.scannedBytes, events: raw.count }, source.name);
+      if (choice) checkBudget(opts.budgetBytes, { bytesRead: progress.bytesDone, bytesTotal: 0, decodedBytes: (received * choice.kept) / Math.max(1, choice.seen), events }, source.name);
+      else checkBudget(opts.budgetBytes, { bytesRead: progress.bytesDone, bytesTotal: total, decodedBytes: received, events }, source.name);
       report();
     }
+    if (pieces && !(await pieces.finish())) {
+      // A cut fell inside a string, and a stream cannot be read again: open the source again, in one piece.
+      await reader.cancel().catch(() => undefined);
+      return await readTrace(source, { ...opts, streamPieces: false }, done);
+    }
   } finally {
+    pieces?.release();
     reader.releaseLock();
   }
   if (!importer || !format) throw new TraceFormatError(`${source.name} is empty.`, 0);
   if (partialGzip) {
     raw.warn({
       code: 'gzip-truncated',
-      message: `The gzip stream is cut or corrupt after ${progress.scannedBytes.toLocaleString('en-US')} decompressed bytes (${partialGzip}); showing what was read.`,
-      byteOffset: progress.scannedBytes,
+      message: `The gzip stream is cut or corrupt after ${received.toLocaleString('en-US')} decompressed bytes (${partialGzip}); showing what was read.`,
+      byteOffset: received,
     });
   }
   await importer.finish();

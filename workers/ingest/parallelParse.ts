@@ -15,6 +15,7 @@ import { helperName, watchHelper, WorkerStoppedError } from '../heartbeat';
 import type { RangeSource } from './byteSource';
 import { argsSourceFor } from './argsSource';
 import type { StageClock } from './stageClock';
+import type { FragmentJob } from './fragmentParse';
 
 /** Below this a second thread costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
@@ -40,13 +41,14 @@ export function canFetchInParallel(size: number): boolean {
   return size >= PARALLEL_MIN_BYTES && typeof Worker !== 'undefined' && fragmentCount() >= 2;
 }
 
-function fragmentCount(): number {
+/** Threads that parse (this one and its helpers). */
+export function fragmentCount(): number {
   return Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 1);
 }
 
 /** A fragment worker: parses one piece per job (fragment.worker.ts). */
-interface Helper {
-  run(job: { start: number; end: number }): Promise<FragmentData>;
+export interface FragmentHelper {
+  run(job: FragmentJob, transfer?: Transferable[]): Promise<FragmentData>;
   release(): void;
 }
 
@@ -69,7 +71,8 @@ function newFragmentWorker(): { worker: Worker; name: string } {
   return { worker, name };
 }
 
-function startHelper(source: RangeSource, size: number, top: 'object' | 'array', scanner: 'wasm' | 'js', onBytes: (n: number) => void, onPiece: () => void): Helper {
+/** Takes a warmed fragment worker (or starts one); `onBytes` sees its progress, `onPiece` each piece's first. */
+export function startHelper(onBytes: (n: number) => void, onPiece: () => void): FragmentHelper {
   const { worker, name } = spare.pop() ?? newFragmentWorker();
   let pending: { resolve(d: FragmentData): void; reject(e: unknown): void } | null = null;
   let failure: unknown = null;
@@ -91,11 +94,11 @@ function startHelper(source: RangeSource, size: number, top: 'object' | 'array',
   };
   worker.onerror = (e) => fail(new Error(e.message || 'a fragment worker failed'));
   return {
-    run(job) {
+    run(job, transfer = []) {
       if (failure) return Promise.reject(failure);
       return new Promise<FragmentData>((resolve, reject) => {
         pending = { resolve, reject };
-        worker.postMessage({ source: source.job, size, start: job.start, end: job.end, top, scanner });
+        worker.postMessage(job, transfer);
       });
     },
     release: () => watch.release(),
@@ -158,13 +161,13 @@ export async function parseInParallel(
   let noCut = false;
   const parts: FragmentData[] = [];
   const argsSource = argsSourceFor(source.job);
-  const helpers: Helper[] = [];
+  const helpers: FragmentHelper[] = [];
   const stopAll = (): void => helpers.forEach((h) => h.release());
   signal?.addEventListener('abort', stopAll);
   // A helper that fails is reported now, not once this thread has parsed its own pieces.
   let failed: unknown = null;
   const helping = Array.from({ length: threads - 1 }, (_, i) => {
-    const helper = startHelper(source, size, top, scanner, onBytes, () => stages?.markFirst(`fragment ${i + 1} first bytes`));
+    const helper = startHelper(onBytes, () => stages?.markFirst(`fragment ${i + 1} first bytes`));
     helpers.push(helper);
     return (async () => {
       // Piece 0 is this thread's: its importer begins the document.
@@ -176,7 +179,7 @@ export async function parseInParallel(
           return;
         }
         stages?.markFirst(`fragment ${i + 1} first piece sent`);
-        parts[k] = await helper.run(range);
+        parts[k] = await helper.run({ source: source.job, size, start: range.start, end: range.end, top, scanner });
       }
       stages?.mark(`fragment ${i + 1} parsed`);
     })().catch((err) => {
