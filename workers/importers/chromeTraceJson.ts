@@ -94,8 +94,11 @@ export class ChromeTraceJsonImporter implements TraceImporter {
   private scanner: WasmEventScanner | null = WasmEventScanner.create();
   /** String id per token id of the WebAssembly scanner (−1: not seen yet). */
   private scannerStrings = new Int32Array(1024).fill(-1);
-  /** Which scanner read the events, and how many bytes the WebAssembly one read (tests, bench). */
-  readonly scanStats = { scanner: this.scanner ? ('wasm' as const) : ('js' as const), wasmBytes: 0, jsFastEvents: 0 };
+  /** Plain events per ph character not yet in raw.phases, and the characters in the order first seen (raw.phases keeps that order). */
+  private readonly plainPhases = new Int32Array(128);
+  private readonly plainPhaseOrder: number[] = [];
+  /** Which scanner read the events, how many bytes the WebAssembly one read, and how many of its events went straight into the columns (plainEvent) (tests, bench). */
+  readonly scanStats = { scanner: this.scanner ? ('wasm' as const) : ('js' as const), wasmBytes: 0, jsFastEvents: 0, plainEvents: 0 };
 
   constructor(
     private readonly raw: RawTrace,
@@ -353,14 +356,32 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     const rec = scanner.records();
     const us = scanner.micros();
     const slots = scanner.slots;
+    let plain = 0;
     for (let r = 0, o = 0; r < count; r++, o += slots) {
-      if (this.plainEvent(buf, rec, o, us, r)) continue;
+      if (this.plainEvent(buf, rec, o, us, r)) {
+        plain++;
+        continue;
+      }
+      this.countPlainPhases();
       this.f.fromRecord(buf, rec, o, us, r);
       this.captureAbs = this.base + rec[o];
       this.eventAt = rec[o];
       this.onEvent(buf);
     }
+    this.countPlainPhases();
+    this.scanStats.plainEvents += plain;
     return count;
+  }
+
+  /** Adds the plain events' phases to raw.phases (before any other event is counted, so the order of first sight holds). */
+  private countPlainPhases(): void {
+    const order = this.plainPhaseOrder;
+    if (order.length === 0) return;
+    for (const ph of order) {
+      this.raw.countPhase(ASCII[ph], this.plainPhases[ph]);
+      this.plainPhases[ph] = 0;
+    }
+    order.length = 0;
   }
 
   /**
@@ -390,7 +411,7 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     }
     const raw = this.raw;
     this.eventIndex++;
-    raw.countPhase(ASCII[ph]);
+    if (this.plainPhases[ph]++ === 0) this.plainPhaseOrder.push(ph);
     const startNs = raw.toNs(this.microsOf(us[2 * r], rec[o + RecordSlot.TsNs]));
     const f = o + 2;
     const pid = this.scannerString(pidId, b, rec[f + 2 * ScanField.Pid], rec[f + 2 * ScanField.Pid + 1]);

@@ -313,7 +313,7 @@ export class TokenInterner {
   /** The string id of the token b[s, e); `decode(b, s, e)` runs only the first time these bytes are seen (no closure per call). */
   intern(b: Uint8Array, s: number, e: number, decode: (b: Uint8Array, s: number, e: number) => string): number {
     const len = e - s;
-    // FNV-1a over the first 64 and the last 32 bytes (the WebAssembly scanner's table hashes alike).
+    // FNV-1a over the first 64 and the last 32 bytes: long kernel names differ at both ends.
     let h = 0x811c9dc5 ^ len;
     const head = Math.min(e, s + 64);
     for (let i = s; i < head; i++) h = Math.imul(h ^ b[i], 0x01000193);

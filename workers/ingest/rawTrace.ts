@@ -237,8 +237,8 @@ export class RawTrace {
     if (binding === FlowBinding.Own) this.flowOwnName.set(at, ownName);
   }
 
-  countPhase(ph: string): void {
-    this.phases[ph] = (this.phases[ph] ?? 0) + 1;
+  countPhase(ph: string, n = 1): void {
+    this.phases[ph] = (this.phases[ph] ?? 0) + n;
   }
 
   /** Records a warning once per code; later occurrences only bump the count in the message. */

@@ -49,9 +49,11 @@ interface Parsed {
   stats: ChromeTraceJsonImporter['scanStats'];
 }
 
-function parse(bytes: Uint8Array, js: boolean, chunk = CHUNK): Parsed {
+/** `fileArgs`: args kept as offsets into the file, as for a plain File in the browser (argsSource.ts). */
+function parse(bytes: Uint8Array, js: boolean, chunk = CHUNK, fileArgs = false): Parsed {
   useJsScanner(js);
   const raw = new RawTrace();
+  if (fileArgs) raw.argsSource = { read: (at, len) => bytes.subarray(at, at + len) };
   const importer = new ChromeTraceJsonImporter(raw);
   let error: string | null = null;
   try {
@@ -117,6 +119,36 @@ describe('the WebAssembly scanner reads exactly what the JS scanner reads', () =
       // Every event the JS fast path would read in place, the wasm scanner read.
       expect(wasm.stats.jsFastEvents).toBe(0);
       if (js.stats.jsFastEvents > 0) expect(wasm.stats.wasmBytes).toBeGreaterThan(0);
+    });
+  }
+});
+
+/**
+ * Events the scanner's records can put straight into the columns (plainEvent), from the
+ * JSON itself: X with a dur ≥ 0 and no flow binding, or i / I / R; a numeric ts; pid, tid,
+ * cat and name present.
+ */
+function plainEventCount(bytes: Uint8Array): number {
+  const doc = JSON.parse(new TextDecoder().decode(bytes)) as { traceEvents: Record<string, unknown>[] } | Record<string, unknown>[];
+  const events = Array.isArray(doc) ? doc : doc.traceEvents;
+  return events.filter((e) => {
+    const kindOk = e.ph === 'X' ? typeof e.dur === 'number' && e.dur >= 0 && e.bind_id === undefined : e.ph === 'i' || e.ph === 'I' || e.ph === 'R';
+    return kindOk && typeof e.ts === 'number' && ['pid', 'tid', 'cat', 'name'].every((k) => e[k] !== undefined);
+  }).length;
+}
+
+describe('args kept as file offsets; events straight from the records', () => {
+  for (const name of readdirSync(CORPUS).filter((f) => /\.json(\.gz)?$/.test(f)).sort()) {
+    it(name, () => {
+      const bytes = bytesOf(join(CORPUS, name));
+      // One chunk: every event is read by the WebAssembly scanner (none is cut by a chunk end).
+      const wasm = parse(bytes, false, bytes.length, true);
+      const js = parse(bytes, true, bytes.length, true);
+      expect(snapshot(wasm)).toEqual(snapshot(js));
+      const plain = plainEventCount(bytes);
+      expect(plain).toBeGreaterThan(0);
+      expect(wasm.stats.plainEvents).toBe(plain);
+      expect(js.stats.plainEvents).toBe(0);
     });
   }
 });

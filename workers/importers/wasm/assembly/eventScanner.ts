@@ -40,7 +40,8 @@ const REC: i32 = 2 + FIELDS * 2 + 4 + 4 + 1;
 const IDS: i32 = 2 + FIELDS * 2;
 const TIMES: i32 = IDS + 4;
 const PH: i32 = TIMES + 4;
-const MAX_RECORDS: i32 = 4096;
+/** Records per scan: few enough that JS reads them back from the cache (a record is 172 bytes). */
+const MAX_RECORDS: i32 = 512;
 const OUT: usize = 65536;
 /** Per event: ts and dur whole µs. */
 const OUT_US: usize = OUT + <usize>(MAX_RECORDS * REC * 4);
@@ -274,18 +275,32 @@ function readEvent(s: i32, e: i32, rec: usize): i32 {
   return -1;
 }
 
-/** FNV-1a over the first 64 and the last 32 bytes of b[s, e), seeded with the length (as TokenInterner.intern). */
+/**
+ * A hash of b[s, e), 8 bytes at a time over its first 64 and its last 32 bytes (long kernel
+ * names differ at both ends), seeded with the length. Reading up to 7 bytes past e is
+ * safe (the chunk has 16 bytes of slack); they are masked off.
+ */
 function tokenHash(s: i32, e: i32): i32 {
-  let h: i32 = 0x811c9dc5 ^ (e - s);
+  const len = e - s;
+  let h: u64 = <u64>len * 0x9e3779b97f4a7c15;
   const head = min(e, s + 64);
-  for (let i = s; i < head; i++) h = (h ^ <i32>byte(i)) * 0x01000193;
-  for (let i = max(head, e - 32); i < e; i++) h = (h ^ <i32>byte(i)) * 0x01000193;
-  return h;
+  let i = s;
+  for (; i < head; i += 8) h = mix(h, i, head);
+  for (i = max(head, e - 32); i < e; i += 8) h = mix(h, i, e);
+  return <i32>(h ^ (h >> 32));
+}
+
+@inline function mix(h: u64, i: i32, end: i32): u64 {
+  let w = load<u64>(inAt + <usize>i);
+  const rest = end - i;
+  if (rest < 8) w &= (<u64>1 << (<u64>rest << 3)) - 1;
+  h = (h ^ w) * 0xff51afd7ed558ccd;
+  return h ^ (h >> 29);
 }
 
 function sameBytes(a: usize, b: usize, len: i32): bool {
   let k: i32 = 0;
-  for (; k + 8 <= len; k += 8) if (load<u64>(a + <usize>k) != load<u64>(b + <usize>k)) return false;
+  for (; k + 16 <= len; k += 16) if (v128.any_true(v128.xor(v128.load(a + <usize>k), v128.load(b + <usize>k)))) return false;
   for (; k < len; k++) if (load<u8>(a + <usize>k) != load<u8>(b + <usize>k)) return false;
   return true;
 }
