@@ -50,7 +50,7 @@ const api: TraceWorkerApi = {
   async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js' }) {
     const debug = options?.debug;
     if (source.kind === 'index') {
-      index = await openIndex(source, trace, onProgress);
+      index = await openIndex(source, trace, onProgress, options?.laneRules);
       return index.result;
     }
     index = await loadTrace(source, {
@@ -145,11 +145,11 @@ const api: TraceWorkerApi = {
 };
 
 /** An index folder (`?index=`): the same TraceIndex, read back from its files (workers/indexFolder). */
-async function openIndex(source: TraceSource & { kind: 'index' }, trace: string, onProgress?: (p: LoadProgress) => void): Promise<TraceIndex> {
+async function openIndex(source: TraceSource & { kind: 'index' }, trace: string, onProgress?: (p: LoadProgress) => void, laneRules?: CategoryRule[]): Promise<TraceIndex> {
   const t0 = performance.now();
   const progress = (bytesDone: number) => void onProgress?.({ phase: 'read', bytesDone, bytesTotal: 0, scannedBytes: bytesDone, events: 0, elapsedMs: performance.now() - t0 });
   progress(0);
-  return openIndexFolder(urlFiles(source.url), { trace, onProgress: progress });
+  return openIndexFolder(urlFiles(source.url), { trace, onProgress: progress, laneRules });
 }
 
 Comlink.expose(api);

@@ -4,6 +4,7 @@
 
 import { deflateSync, inflateSync } from 'fflate';
 import type { TraceLoadResult } from '../../src/model/types';
+import type { CategoryRule } from '../lanes/categoryRules';
 
 /** Bumped whenever a file's layout or meaning changes; a reader refuses any other version. */
 export const INDEX_FORMAT_VERSION = 1;
@@ -46,6 +47,8 @@ export interface IndexManifest {
   flows: { file: string; count: number; keys: string[]; ownName: [number, number][] };
   /** What a window export needs of the importer's tables. */
   raw: { baseNs: string; processNames: [string, string][]; processLabels: [string, string][]; processSort: [string, number][]; threadNames: [string, string][]; threadSort: [string, number][] };
+  /** The lane rules the lanes were mapped with (workers/lanes/categoryRules.ts). */
+  laneRules: CategoryRule[];
   /** Whole-trace analyses as the worker computes them (summaries.json). */
   summaries: string;
 }

@@ -9,6 +9,7 @@ import { TraceIndex } from '../index/traceIndex';
 import type { CounterPlan } from '../lanes/laneMapping';
 import { RawTrace } from '../ingest/rawTrace';
 import type { ArgsSource } from '../ingest/argsSource';
+import { sameRules, type CategoryRule } from '../lanes/categoryRules';
 import { checkManifest, COUNTER_COLUMNS, FLOW_COLUMNS, LANE_COLUMNS, MANIFEST_FILE, unpackColumns, type IndexManifest } from './format';
 
 /** How the files of one index folder are read: fetch + a synchronous request in a worker, the file system in Node. */
@@ -23,6 +24,8 @@ export interface IndexFiles {
 export interface OpenIndexOptions {
   /** The trace key the UI gave this trace; lane ids are re-keyed when the writer used another. */
   trace: string;
+  /** The lane rules in force: the index's lanes are shown as mapped by its writer's, so other rules are a warning. */
+  laneRules?: readonly CategoryRule[];
   onProgress?: (bytesDone: number) => void;
 }
 
@@ -40,6 +43,12 @@ export async function readManifest(files: IndexFiles): Promise<IndexManifest> {
 export async function openIndexFolder(files: IndexFiles, opts: OpenIndexOptions): Promise<TraceIndex> {
   const manifest = await readManifest(files);
   const result = rekey(manifest.result, opts.trace);
+  if (opts.laneRules && !sameRules(opts.laneRules, manifest.laneRules)) {
+    result.warnings = [
+      ...result.warnings,
+      { code: 'index-lane-rules', message: 'This index was written with other lane rules than yours: its lanes are shown as it was indexed (index the trace again to apply yours).' },
+    ];
+  }
   const infos = new Map(result.lanes.map((l) => [l.id, l]));
   const rekeyed = (id: string) => infos.get(rekeyId(id, manifest.result.trace, opts.trace))!;
   let done = 0;

@@ -14,6 +14,7 @@ import { callTree } from '../analysis/callTree';
 import { overview } from '../analysis/overview';
 import { rangeStats } from '../analysis/rangeStats';
 import { recordedIdentity } from '../../src/state/fingerprint';
+import { DEFAULT_RULES, type CategoryRule } from '../lanes/categoryRules';
 import {
   ARGS_BLOCK_BYTES,
   COUNTER_COLUMNS,
@@ -35,6 +36,8 @@ export interface IndexSink {
 
 export interface WriteIndexOptions {
   input: IndexManifest['input'];
+  /** The rules the index was loaded with (default: DEFAULT_RULES, what `npm run index` uses). */
+  laneRules?: readonly CategoryRule[];
   chunkEvents?: number;
   onProgress?: (done: number, total: number) => void;
 }
@@ -78,6 +81,7 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
       threadNames: [...raw.threadNames],
       threadSort: [...raw.threadSort],
     },
+    laneRules: [...(opts.laneRules ?? DEFAULT_RULES)],
     summaries: 'summaries.json',
   };
   await sink.write(MANIFEST_FILE, json(manifest));
