@@ -41,6 +41,7 @@ export async function readManifest(files: IndexFiles): Promise<IndexManifest> {
 }
 
 export async function openIndexFolder(files: IndexFiles, opts: OpenIndexOptions): Promise<TraceIndex> {
+  const t0 = performance.now();
   const manifest = await readManifest(files);
   const result = rekey(manifest.result, opts.trace);
   if (opts.laneRules && !sameRules(opts.laneRules, manifest.laneRules)) {
@@ -72,6 +73,8 @@ export async function openIndexFolder(files: IndexFiles, opts: OpenIndexOptions)
     }),
   );
   const raw = await restoreRaw(manifest, result, await read(manifest.flows.file), files);
+  // parseMs: what opening took here (the writer's parse is not this load's).
+  result.parseMs = performance.now() - t0;
   return new TraceIndex({ restored: { raw, lanes, counters, result } });
 }
 
