@@ -56,9 +56,10 @@ test('?index= opens a trace as ?url= does: lanes, keys, find, details by a click
   expect(shape(indexed)).toEqual(shape(plain));
   expect(await tl(page, (api) => api.find({ regex: '.', laneKind: 'gpu', limit: 100_000 }))).toEqual(kernels);
   expect(await tl(page, (api) => api.find({ regex: '^aten::', laneKind: 'cpu', limit: 100_000 }))).toEqual(ops);
-  // Only the index was fetched, never the trace.
+  // Only the index was fetched, never the trace; args blocks only once something reads args.
   expect(log.some((m) => m.includes('/idx/train_step.json.gz/manifest.json'))).toBe(true);
   expect(log.some((m) => m.includes('/corpus/'))).toBe(false);
+  expect(log.filter((m) => m.includes('/args/'))).toEqual([]);
 
   // A kernel in the middle, clicked on the canvas: its details come from the index's args blocks.
   const hit = kernels[kernels.length >> 1] as FoundEvent;
