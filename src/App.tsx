@@ -17,6 +17,8 @@ import type { TraceSource } from './model/types';
 import { TracesPanel } from './panels/TracesPanel';
 import { tracesAreRanks } from './state/traceLabel';
 import { BudgetActions } from './panels/BudgetActions';
+import { PartChooser } from './panels/PartChooser';
+import { traceKeyFromName } from './model/keys';
 import { WorkerFailureActions } from './panels/WorkerFailureActions';
 import { LaneRulesPanel } from './panels/LaneRulesPanel';
 import { FlameGraphView } from './panels/FlameGraphView';
@@ -38,6 +40,9 @@ export function App() {
   const editingAnnotation = useStore((s) => s.editingAnnotation !== null);
   const annotationsShown = annotationsPanel === 'open' || (annotationsPanel === 'auto' && annotationCount > 0) || editingAnnotation;
   const [choosing, setChoosing] = useState<TraceSource[] | null>(null);
+  // "Open part of it…": the trace whose counting pass and chooser are shown (PartChooser).
+  const [partOf, setPartOf] = useState<TraceSource | null>(null);
+  const partInput = useRef<HTMLInputElement>(null);
   // Many traces at once (a folder of ranks): let the user pick which to open.
   const openSources = (sources: TraceSource[]) => (sources.length > CHOOSE_RANKS_ABOVE ? setChoosing(sources) : loadSources(sources));
   const fileInput = useRef<HTMLInputElement>(null);
@@ -90,6 +95,11 @@ export function App() {
     if (files.length) openSources(files.map((f) => fileSource(f)));
   };
   const openSample = () => loadSources([sampleSource()]);
+  const onPickedPart = (e: React.ChangeEvent<HTMLInputElement>) => {
+    const file = e.currentTarget.files?.[0];
+    e.currentTarget.value = '';
+    if (file) setPartOf(fileSource(file));
+  };
 
   const showTimeline = allLoaded && traceState !== 'error';
   // Aggregate profiles (collapsed stacks) have no times: a flame graph instead of the
@@ -150,6 +160,7 @@ export function App() {
           ?
         </button>
         <input ref={fileInput} type="file" multiple data-testid="file-input" className="visually-hidden" tabIndex={-1} onChange={onPicked} />
+        <input ref={partInput} type="file" data-testid="part-file-input" className="visually-hidden" tabIndex={-1} onChange={onPickedPart} />
       </header>
       <RestoreNotice />
       {showTimeline && <AppNotices />}
@@ -169,7 +180,17 @@ export function App() {
       {showTimeline && <JoinOffer />}
 
       <main className="main">
-        {choosing ? (
+        {partOf ? (
+          <PartChooser
+            source={partOf}
+            onCancel={() => setPartOf(null)}
+            onOpen={(choice) => {
+              setPartOf(null);
+              // A single trace: its key is its file name's (traceClient.loadSources).
+              loadSources([partOf], { keep: { [traceKeyFromName(partOf.name, new Set())]: choice } });
+            }}
+          />
+        ) : choosing ? (
           <RankChooser
             sources={choosing}
             onCancel={() => setChoosing(null)}
@@ -183,7 +204,7 @@ export function App() {
             <div className="error-box" role="alert">
               <h2>{lastWorkerFailure(error) ? 'The trace worker stopped' : 'Could not open the trace'}</h2>
               <p data-testid="load-error">{error}</p>
-              <BudgetActions onChooseRanks={setChoosing} />
+              <BudgetActions onChooseRanks={setChoosing} onOpenPart={setPartOf} />
               <WorkerFailureActions error={error} onChooseRanks={setChoosing} />
               <button className="button" onClick={cancelAll}>
                 Back
@@ -191,7 +212,7 @@ export function App() {
             </div>
           </div>
         ) : traces.length === 0 ? (
-          <Landing onPick={openPicker} onSample={openSample} />
+          <Landing onPick={openPicker} onSample={openSample} onPickPart={() => partInput.current?.click()} />
         ) : !allLoaded ? (
           <LoadProgressPanel />
         ) : (

@@ -13,6 +13,7 @@ import type {
   TraceSource,
   ViewportQuery,
 } from '../src/model/types';
+import type { TraceChoice, TraceSurvey } from '../src/model/traceChoice';
 import type { WindowExportOptions } from './export/chromeTraceWindow';
 import type { CategoryRule } from './lanes/categoryRules';
 import type { RankComms } from './analysis/commOps';
@@ -47,8 +48,14 @@ export interface TraceWorkerApi {
     source: TraceSource,
     trace: string,
     onProgress?: (p: LoadProgress) => void,
-    options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js' },
+    options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js'; keep?: TraceChoice },
   ): Promise<TraceLoadResult>;
+  /**
+   * The counting pass (issue 23): reads and parses the source as `load` does but keeps no events;
+   * answers its processes and threads with event counts, extent and density (src/model/traceChoice.ts),
+   * for choosing a part to `load` with `options.keep`. Cancelled by terminating the worker.
+   */
+  survey(source: TraceSource, onProgress?: (p: LoadProgress) => void, options?: { scanner?: 'wasm' | 'js' }): Promise<TraceSurvey>;
   /** Drawable slices and counter samples of the given lanes (times relative to the trace origin). */
   query(q: ViewportQuery): Promise<QueryResult>;
   /** Resolves once background work after the load (deflating args) is done: memory has settled. */

@@ -1,11 +1,12 @@
 // Shown under a "needs more memory than the budget" error: raise the budget (saved
-// as a setting) and open again, or pick fewer ranks.
+// as a setting) and open again, open part of the trace (a time window, some threads:
+// PartChooser), or pick fewer ranks.
 
 import { budgetRefusal, memoryBudgetMB, setBudgetSettingMB } from '../state/memoryBudget';
 import { loadSources } from '../state/traceClient';
 import type { TraceSource } from '../model/types';
 
-export function BudgetActions({ onChooseRanks }: { onChooseRanks: (sources: TraceSource[]) => void }) {
+export function BudgetActions({ onChooseRanks, onOpenPart }: { onChooseRanks: (sources: TraceSource[]) => void; onOpenPart: (source: TraceSource) => void }) {
   const refusal = budgetRefusal();
   if (!refusal) return null;
   const { mb, from } = memoryBudgetMB();
@@ -29,6 +30,11 @@ export function BudgetActions({ onChooseRanks }: { onChooseRanks: (sources: Trac
       <button className="button" data-testid="raise-budget" onClick={raise}>
         Raise the budget to {refusal.neededMB.toLocaleString('en-US')} MB and open again
       </button>
+      {refusal.sources.length === 1 && (
+        <button className="button" data-testid="open-part-refused" onClick={() => onOpenPart(refusal.sources[0])}>
+          Open part of it…
+        </button>
+      )}
       {refusal.sources.length > 1 && (
         <button className="button" onClick={() => onChooseRanks(refusal.sources)}>
           Choose fewer ranks…

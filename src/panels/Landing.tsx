@@ -1,6 +1,6 @@
 import { FileRequest, RecentTraces } from './ReopenPanels';
 
-export function Landing({ onPick, onSample }: { onPick: () => void; onSample: () => void }) {
+export function Landing({ onPick, onSample, onPickPart }: { onPick: () => void; onSample: () => void; onPickPart: () => void }) {
   return (
     <div className="center-card">
       <div className="landing">
@@ -14,6 +14,9 @@ export function Landing({ onPick, onSample }: { onPick: () => void; onSample: ()
             </button>
             <button className="button" data-testid="open-sample" onClick={onSample}>
               Open sample trace
+            </button>
+            <button className="button" data-testid="open-part" onClick={onPickPart} title="Count a big trace's events first, then open only a time window or some processes and threads">
+              Open part of a trace…
             </button>
           </div>
         </div>

@@ -11,6 +11,7 @@ import { useStore } from './store';
 import { clearBudgetRefusal, memoryBudgetMB, noteBudgetError } from './memoryBudget';
 import { laneRulesReady, rulesInForce } from './laneRules';
 import { CallTracker } from './callTracker';
+import type { TraceChoice, TraceSurvey } from '../model/traceChoice';
 
 interface Client {
   worker: Worker;
@@ -119,7 +120,7 @@ export function terminateAll(): void {
  * Load a set of sources as one timeline (replacing whatever is open). `budgetMB`: this
  * attempt's memory budget instead of the configured one (a retry with a smaller budget).
  */
-export function loadSources(sources: TraceSource[], opts: { budgetMB?: number } = {}): void {
+export function loadSources(sources: TraceSource[], opts: { budgetMB?: number; keep?: Record<string, TraceChoice> } = {}): void {
   terminateAll();
   const my = ++session;
   clearBudgetRefusal();
@@ -206,7 +207,7 @@ export function loadSources(sources: TraceSource[], opts: { budgetMB?: number } 
       laneRulesReady()
         .then(() => {
           lastProgress = performance.now();
-          return api.load(entry.source, entry.key, Comlink.proxy(onProgress), { ...limits, laneRules: rulesInForce(), debug: entry === entries[0] ? debug : undefined, scanner: scannerParam() });
+          return api.load(entry.source, entry.key, Comlink.proxy(onProgress), { ...limits, laneRules: rulesInForce(), debug: entry === entries[0] ? debug : undefined, scanner: scannerParam(), keep: opts.keep?.[entry.key] });
         })
         .then((result) => {
           loaded = true;
@@ -247,6 +248,30 @@ class Slots {
 }
 
 const loadSlots = new Slots(Math.max(2, Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 2)));
+
+/**
+ * The counting pass of a trace (issue 23) in a worker of its own, ended when it answers or on
+ * `cancel()` (the worker is terminated, as Cancel does to a load).
+ */
+export function surveySource(source: TraceSource, onProgress: (p: LoadProgress) => void): { result: Promise<TraceSurvey>; cancel(): void } {
+  const started = spare ?? startTraceWorker(`survey ${traceKeyFromName(source.name, new Set())}`);
+  spare = null;
+  let unwatch = (): void => undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    unwatch = watchLifeline(started.worker, started.name, () => reject(new Error(`${source.name}: the worker counting the trace stopped (a tab short of memory does that).`)));
+  });
+  let ended = false;
+  const end = (): void => {
+    if (ended) return;
+    ended = true;
+    unwatch();
+    started.api[Comlink.releaseProxy]();
+    started.worker.terminate();
+  };
+  const result = Promise.race([started.api.survey(source, Comlink.proxy(onProgress), { scanner: scannerParam() }), stopped]);
+  void result.then(end, end);
+  return { result, cancel: end };
+}
 
 /** Cancel loading (or close the traces) and go back to the landing page. */
 export function cancelAll(): void {

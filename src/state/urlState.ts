@@ -21,10 +21,14 @@
 //      (lanePatterns.ts), written instead of `h` / `p` when the link would be too long.
 //      Optional `lf` (added within v2): the lane filter text (lanes whose name, process or
 //      trace contains it).
+//      Optional `pt` (added within v2): traces opened in part, {traceKey: [originUs, firstNs,
+//      fromNs | null, toNs | null, [[pid, tid], …] | null]} (src/model/traceChoice.ts); the link
+//      reopens them in part.
 // Older versions are upgraded, never dropped. A newer version opens its traces
 // but restores nothing else, and says so.
 
 import { ANNOTATION_COLORS } from '../model/annotations';
+import type { TraceChoice } from '../model/traceChoice';
 import { expandLanePatterns, lanePatterns } from './lanePatterns';
 import { DEFAULT_RULES, rulesFromTuples, rulesToTuples, sameRules, type CategoryRule } from '../../workers/lanes/categoryRules';
 
@@ -72,6 +76,8 @@ export interface ViewState {
   pinnedPatterns?: string[];
   /** The lane filter by name ('' or absent: every lane). */
   laneFilter?: string;
+  /** Traces opened in part, by trace key: reopened with the same choice. */
+  parts?: Record<string, TraceChoice>;
 }
 
 /** Longer links get cut by chat tools, trackers and some browsers' address handling. */
@@ -143,6 +149,7 @@ export function toWire(s: ViewState): Record<string, unknown> {
   if (Object.keys(s.offsets).length) w.off = s.offsets;
   if (s.joined && Object.keys(s.joined).length) w.j = s.joined;
   if (s.laneFilter) w.lf = s.laneFilter;
+  if (s.parts && Object.keys(s.parts).length) w.pt = Object.fromEntries(Object.entries(s.parts).map(([k, c]) => [k, [c.originUs, c.firstNs, c.fromNs ?? null, c.toNs ?? null, c.threads ?? null]]));
   if (s.laneRules) w.lr = sameRules(s.laneRules, DEFAULT_RULES) ? 0 : rulesToTuples(s.laneRules);
   if (s.annotations.length) {
     const sorted = [...s.annotations].sort((a, b) => a.startNs - b.startNs);
@@ -290,6 +297,11 @@ function readV2(w: Record<string, unknown>, s: ViewState, problems: string[]): v
     if (typeof w.lf === 'string' && w.lf.length <= 500) s.laneFilter = w.lf;
     else problems.push('the lane filter');
   }
+  if (w.pt !== undefined) {
+    const parts = isObj(w.pt) ? Object.entries(w.pt).map(([k, t]) => [k, choiceOfTuple(t)] as const) : null;
+    if (parts && parts.every(([, c]) => c)) s.parts = Object.fromEntries(parts) as Record<string, TraceChoice>;
+    else problems.push('the parts of traces to open');
+  }
   if (w.off !== undefined) {
     if (isObj(w.off) && Object.values(w.off).every(isNum)) s.offsets = { ...(w.off as Record<string, number>) };
     else problems.push('the per-trace offsets');
@@ -317,6 +329,23 @@ function readV2(w: Record<string, unknown>, s: ViewState, problems: string[]): v
 }
 
 // ---------------------------------------------------------------- helpers
+
+/** A `pt` tuple back to a TraceChoice (null when it is not one). */
+function choiceOfTuple(t: unknown): TraceChoice | null {
+  if (!Array.isArray(t) || t.length !== 5 || !isNum(t[0]) || !isNum(t[1])) return null;
+  const [originUs, firstNs, fromNs, toNs, threads] = t as unknown[];
+  const c: TraceChoice = { originUs: originUs as number, firstNs: firstNs as number };
+  if (fromNs !== null || toNs !== null) {
+    if (!isNum(fromNs) || !isNum(toNs)) return null;
+    c.fromNs = fromNs;
+    c.toNs = toNs;
+  }
+  if (threads !== null) {
+    if (!Array.isArray(threads) || !threads.every((p) => Array.isArray(p) && p.length === 2 && p.every((x) => typeof x === 'string'))) return null;
+    c.threads = threads as [string, string][];
+  }
+  return c;
+}
 
 function isObj(x: unknown): x is Record<string, unknown> {
   return !!x && typeof x === 'object' && !Array.isArray(x);

@@ -43,8 +43,10 @@ export async function openFromLocation(): Promise<void> {
   const state = pending?.state;
   // The link's lane rules, before its traces load, so the colleague sees the same lanes.
   if (state?.laneRules) applyLinkRules(state.laneRules);
-  if (urls.length) loadSources(urls);
-  else if (state?.sources.length) loadSources(state.sources.map(linkSource));
+  // Traces the link opened in part are opened in part again (the same window and threads).
+  const keep = state?.parts;
+  if (urls.length) loadSources(urls, { keep });
+  else if (state?.sources.length) loadSources(state.sources.map(linkSource), { keep });
   else if (state?.files.length) useStore.getState().setFileRequest(state.files);
   else if (pending) {
     if (pending.problems.length) useStore.getState().setRestoreNotice(pending.problems);
@@ -160,14 +162,14 @@ export function reopenAfterFailure(sources: TraceSource[], opts?: { budgetMB?: n
   // Opening fewer traces: the view's files are the ones opened, so it still applies.
   const names = new Set(sources.map((s) => s.name));
   if (pending?.state) pending = { ...pending, state: { ...pending.state, files: pending.state.files.filter((f) => names.has(f.name)) } };
-  loadSources(sources, opts);
+  loadSources(sources, { ...opts, keep: pending?.state?.parts });
 }
 
 /** Reopen the open traces with their view and annotations (a worker that stopped answering). */
 export function reopenKeepingView(): void {
   const st = useStore.getState();
   if (st.traceState === 'ready') pending = { state: captureViewState(st, fileRefs(st)), problems: [] };
-  loadSources(st.traces.map((t) => t.source));
+  loadSources(st.traces.map((t) => t.source), { keep: pending?.state?.parts });
 }
 
 async function save(st: AppState = useStore.getState()): Promise<void> {

@@ -10,6 +10,12 @@ import { laneListsOf, type FileRef, type ViewState } from './urlState';
 import { rulesInForce } from './laneRules';
 import { sourceLink } from './sources';
 
+/** The traces opened in part, by key (absent when none). */
+function partsOf(st: AppState): ViewState['parts'] {
+  const parts = st.traces.filter((t) => t.result?.choice).map((t) => [t.key, t.result!.choice!] as const);
+  return parts.length ? Object.fromEntries(parts) : undefined;
+}
+
 export function captureViewState(st: AppState, files: FileRef[]): ViewState {
   return {
     originNs: st.axisOriginNs,
@@ -26,6 +32,7 @@ export function captureViewState(st: AppState, files: FileRef[]): ViewState {
     laneRules: rulesInForce(),
     joined: Object.fromEntries(st.laneState.joined),
     laneFilter: st.laneState.filter || undefined,
+    parts: partsOf(st),
   };
 }
 
