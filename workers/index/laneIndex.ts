@@ -4,6 +4,8 @@
 import type { LaneInfo } from '../../src/model/types';
 import { RawKind, type RawTrace } from '../ingest/rawTrace';
 import { assignRows } from './assignRows';
+import { beat } from '../heartbeat';
+import type { LanePlan } from '../lanes/laneMapping';
 import { firstAtOrAfter } from './sortedSearch';
 
 export interface LaneIndex {
@@ -38,36 +40,65 @@ export interface LaneIndex {
 /** Events per level-0 block; each level up groups this many blocks. */
 export const BLOCK = 32;
 
-export function buildLaneIndex(raw: RawTrace, info: LaneInfo, members: Int32Array): LaneIndex {
-  const rs = raw.start.data;
-  const rd = raw.dur.data;
-  // Sort by start, longer first on ties so parents precede their children. Importers
-  // mostly emit a lane's events in that order already: check before paying for a sort.
-  const before = (a: number, b: number) => rs[a] - rs[b] || rd[b] - rd[a] || a - b;
-  let sorted = true;
-  for (let k = 1; k < members.length && sorted; k++) sorted = before(members[k - 1], members[k]) < 0;
-  const order = sorted ? members : Array.from(members).sort(before);
-  const n = order.length;
-  const start = new Float64Array(n);
-  const dur = new Float64Array(n);
-  const name = new Uint32Array(n);
-  const cat = new Uint32Array(n);
-  const instant = new Uint8Array(n);
-  const flags = new Uint8Array(n);
-  const argsOff = new Float64Array(n);
-  const argsLen = new Uint32Array(n);
-  for (let k = 0; k < n; k++) {
-    const i = order[k];
-    start[k] = rs[i];
-    dur[k] = rd[i];
-    name[k] = raw.name.data[i];
-    cat[k] = raw.cat.data[i];
-    instant[k] = raw.kind.data[i] === RawKind.Instant ? 1 : 0;
-    flags[k] = raw.flags.data[i];
-    argsOff[k] = raw.argsOff.data[i];
-    argsLen[k] = raw.argsLen.data[i];
+/**
+ * Every lane's index from the raw events: one pass over the events writes each into its lane's
+ * columns (in file order, so each column fills front to back), instead of each lane gathering its
+ * events from all over the raw columns; then each lane is sorted by start if it is not already,
+ * longer first on ties so parents precede their children (importers mostly emit that order).
+ */
+export function buildLaneIndexes(raw: RawTrace, plans: readonly LanePlan[], laneOfEvent: Int32Array): LaneIndex[] {
+  const cols: LaneColumns[] = plans.map(({ events: m }) => ({
+    start: new Float64Array(m),
+    dur: new Float64Array(m),
+    name: new Uint32Array(m),
+    cat: new Uint32Array(m),
+    row: EMPTY_ROWS,
+    instant: new Uint8Array(m),
+    flags: new Uint8Array(m),
+    argsOff: new Float64Array(m),
+    argsLen: new Uint32Array(m),
+  }));
+  const filled = new Int32Array(plans.length);
+  const [rs, rd, rn, rc, rk, rf, ro, rl] = [raw.start.data, raw.dur.data, raw.name.data, raw.cat.data, raw.kind.data, raw.flags.data, raw.argsOff.data, raw.argsLen.data];
+  for (let i = 0; i < laneOfEvent.length; i++) {
+    if ((i & 0xfffff) === 0) beat();
+    const l = laneOfEvent[i];
+    if (l < 0) continue;
+    const c = cols[l];
+    const k = filled[l]++;
+    c.start[k] = rs[i];
+    c.dur[k] = rd[i];
+    c.name[k] = rn[i];
+    c.cat[k] = rc[i];
+    c.instant[k] = rk[i] === RawKind.Instant ? 1 : 0;
+    c.flags[k] = rf[i];
+    c.argsOff[k] = ro[i];
+    c.argsLen[k] = rl[i];
   }
-  return laneIndexFromColumns(info, { start, dur, name, cat, row: assignRows(start, dur), instant, flags, argsOff, argsLen });
+  return plans.map((plan, l) => {
+    beat();
+    const c = inStartOrder(cols[l]);
+    c.row = assignRows(c.start, c.dur);
+    return laneIndexFromColumns(plan.info, c);
+  });
+}
+
+const EMPTY_ROWS = new Uint32Array(0);
+
+/** The columns sorted by start, longer first, then file order (their order now); as they are when already so. */
+function inStartOrder(c: LaneColumns): LaneColumns {
+  const { start, dur } = c;
+  const n = start.length;
+  let sorted = true;
+  for (let k = 1; k < n && sorted; k++) sorted = start[k - 1] < start[k] || (start[k - 1] === start[k] && dur[k - 1] >= dur[k]);
+  if (sorted) return c;
+  const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => start[a] - start[b] || dur[b] - dur[a] || a - b);
+  const take = <T extends Float64Array | Uint32Array | Uint8Array>(col: T): T => {
+    const out = new (col.constructor as { new (n: number): T })(n);
+    for (let k = 0; k < n; k++) out[k] = col[order[k]];
+    return out;
+  };
+  return { start: take(start), dur: take(dur), name: take(c.name), cat: take(c.cat), row: c.row, instant: take(c.instant), flags: take(c.flags), argsOff: take(c.argsOff), argsLen: take(c.argsLen) };
 }
 
 /** A lane's columns in start order with their rows assigned: what an index folder stores per lane (workers/indexFolder). */

@@ -16,11 +16,10 @@ import { mapLanes, type CounterPlan } from '../lanes/laneMapping';
 import type { CategoryRule } from '../lanes/categoryRules';
 import { flowStats } from './flows';
 import { FlowIndex } from './flowIndex';
-import { buildLaneIndex, firstStartingAt, type LaneIndex } from './laneIndex';
+import { buildLaneIndexes, firstStartingAt, type LaneIndex } from './laneIndex';
 import { nestingGroupOf, nestSlices } from './nesting';
 import { SearchHitLayer } from './searchHitLayer';
 import { TileStore, tiledViewport } from './tiledViewport';
-import { beat } from '../heartbeat';
 import type { StageClock } from '../ingest/stageClock';
 
 export interface TraceIndexInput {
@@ -76,10 +75,7 @@ export class TraceIndex {
     const stages = input.stages;
     const map = mapLanes(raw, trace, input.laneRules);
     stages?.mark('lanes mapped');
-    for (const plan of map.lanes) {
-      beat();
-      this.lanes.set(plan.info.id, buildLaneIndex(raw, plan.info, plan.members));
-    }
+    for (const lane of buildLaneIndexes(raw, map.lanes, map.laneOfEvent)) this.lanes.set(lane.info.id, lane);
     stages?.mark('lanes sorted, rows');
     for (const c of map.counters) this.counters.set(c.info.id, c);
     this.groups = map.groups;

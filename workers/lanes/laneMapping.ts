@@ -12,16 +12,18 @@ import { beat } from '../heartbeat';
 import { asyncLanes } from './asyncLanes';
 import { CounterLaneBuilder, PROFILER_GROUP, type CounterPlan } from './counterLanes';
 
-/** A lane before indexing: its identity and the raw events it holds. */
+/** A lane before indexing: its identity and how many raw events it holds (which: LaneMap.laneOfEvent). */
 export interface LanePlan {
   info: LaneInfo;
-  members: Int32Array;
+  events: number;
 }
 
 export type { CounterPlan, CounterSource } from './counterLanes';
 
 export interface LaneMap {
   lanes: LanePlan[];
+  /** Per raw event, its position in `lanes` (−1: a counter sample, or no lane). */
+  laneOfEvent: Int32Array;
   counters: CounterPlan[];
   groups: LaneGroup[];
   /** Events per category placed in lanes (slices, instants, counter samples). */
@@ -39,7 +41,8 @@ export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryR
   const strings = raw.strings;
   // pid id → track key → lane; a track key packs the tid id (or the async track) with the kind.
   const laneOf = new Map<number, Map<number, number>>();
-  const members: number[][] = [];
+  const laneOfEvent = new Int32Array(raw.count).fill(-1);
+  const laneEvents: number[] = [];
   const infos: LaneInfo[] = [];
   const counterLanes = new CounterLaneBuilder(raw, trace);
   const n = raw.count;
@@ -131,14 +134,15 @@ export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryR
         if (row?.summary) info.summary = true;
         votes.place(infos.length, { process: [thr.facts.processName, thr.facts.processLabels], thread: thr.facts.threadName });
         infos.push(info);
-        members.push([]);
+        laneEvents.push(0);
       }
       lane = found;
       lastPid = pidId;
       lastTrack = track;
       lastLane = lane;
     }
-    members[lane].push(i);
+    laneOfEvent[i] = lane;
+    laneEvents[lane]++;
     votes.vote(lane, i, catId, names[i], kind);
   }
   const categories: Record<string, number> = {};
@@ -151,7 +155,7 @@ export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryR
 
   const counters: CounterPlan[] = counterLanes.finish();
 
-  const lanes = infos.map((info, k) => ({ info, members: Int32Array.from(members[k]) }));
+  const lanes = infos.map((info, k) => ({ info, events: laneEvents[k] }));
   const allInfos = [...lanes.map((l) => l.info), ...counters.map((c) => c.info)];
   const groupLabels = votes.apply(infos, {
     defaultName: (info, kind) =>
@@ -161,7 +165,7 @@ export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryR
   const groups = buildGroups(raw, trace, allInfos);
   for (const g of groups) g.name = groupLabels.get(g.id) ?? g.name;
   orderLanes(raw, allInfos);
-  return { lanes, counters, groups, categories };
+  return { lanes, laneOfEvent, counters, groups, categories };
 }
 
 /** A thread's recorder facts and decisions (recorders.ts). */

@@ -2,16 +2,19 @@
 // args offsets and lengths, category ids and rows read back the same either way.
 
 import { describe, expect, it } from 'vitest';
-import { buildLaneIndex } from '../../../workers/index/laneIndex';
+import { buildLaneIndexes } from '../../../workers/index/laneIndex';
 import { RawKind, RawTrace } from '../../../workers/ingest/rawTrace';
 import type { LaneInfo } from '../../../src/model/types';
 
 const info = (): LaneInfo => ({ id: 't|1|1|cpu', kind: 'cpu', name: 'lane', group: 't|1', trace: 't', pid: '1', tid: '1', events: 0, rows: 0, sortIndex: 0 });
 
+/** Every raw event in one lane. */
+const oneLane = (raw: RawTrace, n: number) => buildLaneIndexes(raw, [{ info: info(), events: n }], new Int32Array(n))[0];
+
 function lane(events: { start: number; dur: number; cat: string; argsOff: number; argsLen: number }[]) {
   const raw = new RawTrace();
   for (const e of events) raw.addEvent(RawKind.Slice, 0, e.start, e.dur, '1', '1', e.cat, 'op', e.argsOff, e.argsLen);
-  return buildLaneIndex(raw, info(), Int32Array.from(events, (_, i) => i));
+  return oneLane(raw, events.length);
 }
 
 describe('lane columns', () => {
@@ -47,7 +50,7 @@ describe('lane columns', () => {
     // 300 nested slices: 300 rows, and a category id past 255.
     const events = Array.from({ length: 300 }, (_, i) => ({ start: i, dur: 1000 - 2 * i, cat: 'deep', argsOff: 0, argsLen: 0 }));
     for (const e of events) raw.addEvent(RawKind.Slice, 0, e.start, e.dur, '1', '1', e.cat, 'op', e.argsOff, e.argsLen);
-    const l = buildLaneIndex(raw, info(), Int32Array.from(events, (_, i) => i));
+    const l = oneLane(raw, events.length);
     expect(l.cat).toBeInstanceOf(Uint16Array);
     expect(raw.strings.get(l.cat[0])).toBe('deep');
     expect(l.row).toBeInstanceOf(Uint16Array);
