@@ -35,6 +35,8 @@ export interface IndexManifest {
   /** `id:<trace_id>@<baseTimeNanoseconds>` when the trace names itself (src/state/fingerprint.ts), else null. */
   fingerprint: string | null;
   chunkEvents: number;
+  /** Bytes of the files opening reads (lane chunks, counters, flows; not args): the progress bar's total. */
+  openBytes: number;
   /** The load result of the trace (stagesMs dropped: they describe the writer's run). */
   result: TraceLoadResult;
   /** Slice lanes in result.lanes order: their chunk files (columns of LANE_COLUMNS). */

@@ -26,7 +26,8 @@ export interface OpenIndexOptions {
   trace: string;
   /** The lane rules in force: the index's lanes are shown as mapped by its writer's, so other rules are a warning. */
   laneRules?: readonly CategoryRule[];
-  onProgress?: (bytesDone: number) => void;
+  /** Bytes read so far of `bytesTotal` (IndexManifest.openBytes), and events read. */
+  onProgress?: (bytesDone: number, bytesTotal: number, events: number) => void;
 }
 
 export async function readManifest(files: IndexFiles): Promise<IndexManifest> {
@@ -53,16 +54,17 @@ export async function openIndexFolder(files: IndexFiles, opts: OpenIndexOptions)
   const infos = new Map(result.lanes.map((l) => [l.id, l]));
   const rekeyed = (id: string) => infos.get(rekeyId(id, manifest.result.trace, opts.trace))!;
   let done = 0;
-  const read = async (path: string) => {
+  let events = 0;
+  const read = async (path: string, count = 0) => {
     const b = await files.read(path);
-    opts.onProgress?.((done += b.length));
+    opts.onProgress?.((done += b.length), manifest.openBytes, (events += count));
     return b;
   };
 
-  const lanes = await Promise.all(manifest.lanes.map(async (l) => laneFromChunks(rekeyed(l.id), await Promise.all(l.chunks.map((c) => read(c.file))), l.chunks.map((c) => c.count))));
+  const lanes = await Promise.all(manifest.lanes.map(async (l) => laneFromChunks(rekeyed(l.id), await Promise.all(l.chunks.map((c) => read(c.file, c.count))), l.chunks.map((c) => c.count))));
   const counters = await Promise.all(
     manifest.counters.map(async (c): Promise<CounterPlan> => {
-      const { columns: k, extra } = unpackColumns(await read(c.file), COUNTER_COLUMNS, c.count, c.series);
+      const { columns: k, extra } = unpackColumns(await read(c.file, c.count), COUNTER_COLUMNS, c.count, c.series);
       return {
         info: rekeyed(c.id),
         t: k.t,

@@ -68,6 +68,7 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
     input: opts.input,
     fingerprint: recordedIdentity(result),
     chunkEvents,
+    openBytes: 0,
     result,
     lanes: [],
     counters: [],
@@ -85,6 +86,8 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
     summaries: 'summaries.json',
   };
   await sink.write(MANIFEST_FILE, json(manifest));
+  // Lane, counter and flow files count toward what opening the index reads.
+  const opened: IndexSink = { write: (path, bytes) => ((manifest.openBytes += bytes.length), sink.write(path, bytes)) };
 
   const args = new ArgsWriter(sink, manifest.args);
   const total = result.events;
@@ -95,7 +98,7 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
     const chunks: IndexChunk[] = [];
     for (let from = 0; from < lane.start.length; from += chunkEvents) {
       const to = Math.min(lane.start.length, from + chunkEvents);
-      chunks.push(await writeLaneChunk(sink, `lanes/${l}/${chunks.length}.bin`, lane, from, to, args, index));
+      chunks.push(await writeLaneChunk(opened, `lanes/${l}/${chunks.length}.bin`, lane, from, to, args, index));
       done += to - from;
       opts.onProgress?.(done, total);
     }
@@ -109,7 +112,7 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
     for (let i = 0; i < n; i++) off[i] = await args.add(raw.argsBytes(s.argsOff[i], s.argsLen[i]));
     const file = `counters/${c++}.bin`;
     const spec = [...COUNTER_COLUMNS, ...plan.values.map(() => ['value', Float64Array] as const)];
-    await sink.write(file, packColumns([plan.t, off, s.name, s.cat, s.tid, s.argsLen, s.kind, ...plan.values], spec, n));
+    await opened.write(file, packColumns([plan.t, off, s.name, s.cat, s.tid, s.argsLen, s.kind, ...plan.values], spec, n));
     manifest.counters.push({ id: plan.info.id, file, count: n, series: plan.values.length, ...(plan.derived ? { derived: true } : {}) });
     done += n;
     opts.onProgress?.(done, total);
@@ -119,7 +122,7 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
   const f = raw.flows;
   manifest.flows.count = f.key.length;
   manifest.flows.keys = Array.from({ length: raw.flowKeys.size }, (_, i) => raw.flowKeys.get(i));
-  await sink.write(manifest.flows.file, packColumns([f.ts.data, f.key.data, f.pid.data, f.tid.data, f.phase.data, f.enclosing.data].map((d) => d.subarray(0, f.key.length)), FLOW_COLUMNS, f.key.length));
+  await opened.write(manifest.flows.file, packColumns([f.ts.data, f.key.data, f.pid.data, f.tid.data, f.phase.data, f.enclosing.data].map((d) => d.subarray(0, f.key.length)), FLOW_COLUMNS, f.key.length));
 
   await sink.write(manifest.summaries, json(summariesOf(index)));
   manifest.complete = true;

@@ -60,8 +60,22 @@ describe('index folder parity (issue 24)', () => {
 
       const files = dirFiles(dir);
       let argsReads = 0;
-      const counting = { ...files, readSync: (p: string) => (argsReads++, files.readSync(p)) };
-      const index = await openIndexFolder(counting, { trace });
+      let openRead = 0;
+      const counting = {
+        ...files,
+        read: async (p: string) => {
+          const b = await files.read(p);
+          if (p !== 'manifest.json') openRead += b.length;
+          return b;
+        },
+        readSync: (p: string) => (argsReads++, files.readSync(p)),
+      };
+      let last: number[] = [];
+      const index = await openIndexFolder(counting, { trace, onProgress: (...p) => (last = p) });
+      // Opening reads the lane, counter and flow files the manifest counts, and no args block.
+      expect(openRead).toBe(manifest.openBytes);
+      expect(argsReads).toBe(0);
+      expect(last).toEqual([manifest.openBytes, manifest.openBytes, direct.result.events]);
 
       // summary(): the load result, but the writer's timings.
       const { parseMs: _a, stagesMs: _b, ...want } = direct.result;
