@@ -20,7 +20,8 @@ import type { OverviewQuery } from '../src/model/overviewTypes';
 import { nameInSteps, selectionTotals, type StepNameQuery, type TotalsQuery } from './analysis/compareTotals';
 import { sliceArgs, sliceTable } from './analysis/sliceTable';
 import { requestJourney, requests } from './analysis/requests';
-import { loadTrace } from './ingest/loadTrace';
+import { loadTrace, surveyTrace } from './ingest/loadTrace';
+import type { TraceChoice } from '../src/model/traceChoice';
 import { openIndexFolder } from './indexFolder/openIndex';
 import { urlFiles } from './indexFolder/urlFiles';
 import { warmFragmentWorkers } from './ingest/parallelParse';
@@ -47,7 +48,10 @@ const api: TraceWorkerApi = {
     const gz = await gzipText(chromeTraceWindow(loaded(), q));
     return Comlink.transfer(gz, [gz.buffer as ArrayBuffer]);
   },
-  async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js' }) {
+  async survey(source: TraceSource, onProgress?: (p: LoadProgress) => void, options?: { scanner?: 'wasm' | 'js' }) {
+    return surveyTrace(source, { trace: source.name, onProgress: (p) => void onProgress?.(p), scanner: options?.scanner });
+  },
+  async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js'; keep?: TraceChoice }) {
     const debug = options?.debug;
     if (source.kind === 'index') {
       index = await openIndex(source, trace, onProgress, options?.laneRules);
@@ -64,6 +68,7 @@ const api: TraceWorkerApi = {
       laneRules: options?.laneRules,
       debugHelper: debug === 'gunzip-exit' ? 'exit' : undefined,
       scanner: options?.scanner,
+      keep: options?.keep,
     });
     return index.result;
   },
