@@ -39,7 +39,7 @@ export function AnnotationsPanel() {
       label="Annotations"
       className="annotations-panel"
       testId="annotations-panel"
-      defaultWidth={270}
+      defaultWidth={290}
       head={
         <div className="annotations-head">
           <h2>Annotations</h2>

@@ -16,11 +16,14 @@ const PARTS = [
 /** Legend entries' x: each after the previous label (about 6.5 px a character at 11 px). */
 const LEGEND_X = PARTS.map((_, j) => PARTS.slice(0, j).reduce((x, p) => x + 22 + p.label.length * 6.5, 0));
 
+/** Characters that fit left of the bars (about 6.5 px a character at 11 px). */
+const LABEL_CHARS = Math.floor((LABEL_W - 10) / 6.5);
+
 /** "rank 3" of "rank 3 · file.json.gz", else the file name cut to fit. */
 function shortLabel(label: string): string {
   const rank = /^rank \d+/.exec(label);
   if (rank) return rank[0];
-  return label.length > 14 ? `${label.slice(0, 13)}…` : label;
+  return label.length > LABEL_CHARS ? `${label.slice(0, LABEL_CHARS - 1)}…` : label;
 }
 
 export function OverviewChart({ rows, worst, width, onOpen }: { rows: TraceOverviewRow[]; worst: RankHighlight; width: number; onOpen: (r: TraceOverviewRow) => void }) {
