@@ -94,6 +94,8 @@ export class ChromeTraceJsonImporter implements TraceImporter {
   private scanner: WasmEventScanner | null = WasmEventScanner.create();
   /** String id per token id of the WebAssembly scanner (−1: not seen yet). */
   private scannerStrings = new Int32Array(1024).fill(-1);
+  /** flowKeys id per (scanner token id of a flow's id, cat string id): flowKey(). */
+  private readonly scannedFlowKeys = new Map<number, number>();
   /** Plain events per ph character not yet in raw.phases, and the characters in the order first seen (raw.phases keeps that order). */
   private readonly plainPhases = new Int32Array(128);
   private readonly plainPhaseOrder: number[] = [];
@@ -621,16 +623,32 @@ export class ChromeTraceJsonImporter implements TraceImporter {
       case 's':
       case 't':
       case 'f': {
-        const id = f.start(ScanField.Id) >= 0 ? f.text(b, f.start(ScanField.Id), f.end(ScanField.Id)) : f.start(ScanField.Id2) >= 0 ? f.text(b, f.start(ScanField.Id2), f.end(ScanField.Id2)) : '';
         const enclosing = f.start(ScanField.Bp) >= 0 && f.text(b, f.start(ScanField.Bp), f.end(ScanField.Bp)) === 'e';
-        const s = raw.strings;
-        raw.addFlow(ph.charCodeAt(0), `${s.get(cat)}|${id}`, startNs, s.get(pid), s.get(tid), enclosing || ph !== 'f' ? FlowBinding.Enclosing : FlowBinding.Next);
+        raw.addFlowIds(ph.charCodeAt(0), this.flowKey(b, f, cat), startNs, pid, tid, enclosing || ph !== 'f' ? FlowBinding.Enclosing : FlowBinding.Next);
         return;
       }
       default:
         // Counted in phases (reported in the summary); not fatal.
         return;
     }
+  }
+
+  /**
+   * A flow event's key "cat|id" (id, else id2), or its flowKeys id where the WebAssembly scanner
+   * interned the id: each flow id comes twice or more (s, t, f), and a repeat builds no string.
+   */
+  private flowKey(b: Uint8Array, f: EventFields, cat: number): string | number {
+    const scanned = f.ids && f.start(ScanField.Id) >= 0 ? f.ids[f.idsAt + RecordSlot.IdId] : -1;
+    // Not while opening part of a trace: a flow the filter drops adds no key.
+    const pair = scanned >= 0 && cat < 1 << 21 && !this.raw.filter ? scanned * (1 << 21) + cat : -1;
+    let key = pair >= 0 ? this.scannedFlowKeys.get(pair) : undefined;
+    if (key !== undefined) return key;
+    const id = f.start(ScanField.Id) >= 0 ? f.text(b, f.start(ScanField.Id), f.end(ScanField.Id)) : f.start(ScanField.Id2) >= 0 ? f.text(b, f.start(ScanField.Id2), f.end(ScanField.Id2)) : '';
+    const text = `${this.raw.strings.get(cat)}|${id}`;
+    if (pair < 0) return text;
+    key = this.raw.flowKeys.intern(text);
+    this.scannedFlowKeys.set(pair, key);
+    return key;
   }
 
   /** String id of the event's `field` (absent → ""); `slot`: where a WebAssembly record has its token id. */

@@ -29,11 +29,12 @@ export const enum ScanField {
 
 /** Slots of a record after its start, end and field ranges (the scanner's IDS, TIMES, PH). */
 export const enum RecordSlot {
-  /** The scanner's token ids (−1: absent, or too long for its table): name, cat, pid, tid. */
+  /** The scanner's token ids (−1: absent, or too long for its table): name, cat, pid, tid, id. */
   NameId = 2 + 2 * ScanField.Count,
   CatId,
   PidId,
   TidId,
+  IdId,
   /** ts: the ns part, then 1 when the scanner parsed it (its µs in micros()), else 0. */
   TsNs,
   TsOk,

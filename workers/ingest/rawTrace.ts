@@ -226,13 +226,18 @@ export class RawTrace {
   }
 
   addFlow(phase: number, key: string, tsNs: number, pid: string, tid: string, binding: FlowBinding, ownName = -1): void {
-    if (this.filter && !this.filter.flow(tsNs, this.strings.intern(pid), this.strings.intern(tid))) return;
+    this.addFlowIds(phase, key, tsNs, this.strings.intern(pid), this.strings.intern(tid), binding, ownName);
+  }
+
+  /** addFlow with pid and tid interned; `key`: the "cat|id" text, or its id in flowKeys. */
+  addFlowIds(phase: number, key: string | number, tsNs: number, pid: number, tid: number, binding: FlowBinding, ownName = -1): void {
+    if (this.filter && !this.filter.flow(tsNs, pid, tid)) return;
     const f = this.flows;
-    f.key.push(this.flowKeys.intern(key));
+    f.key.push(typeof key === 'string' ? this.flowKeys.intern(key) : key);
     f.phase.push(phase);
     f.ts.push(tsNs);
-    f.pid.push(this.strings.intern(pid));
-    f.tid.push(this.strings.intern(tid));
+    f.pid.push(pid);
+    f.tid.push(tid);
     const at = f.enclosing.push(binding);
     if (binding === FlowBinding.Own) this.flowOwnName.set(at, ownName);
   }

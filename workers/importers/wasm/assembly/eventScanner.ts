@@ -31,16 +31,16 @@ const F_ARGS: i32 = 15;
 
 /**
  * i32 slots per event: start, end, start/end per field (−1 = absent), then the interned
- * ids of name, cat, pid and tid (ids of this instance's token table, below; −1 = absent
+ * ids of name, cat, pid, tid and id (ids of this instance's token table, below; −1 = absent
  * or longer than MAX_TOKEN), then ts and dur as [ns, ok] with their whole µs in the f64
  * table (ok = 1 where jsonBytes.parseMicros's exact path accepts the number; 0 leaves it
  * to parseMicros), then ph's character when ph is one ASCII letter in quotes (else 0).
  */
-const REC: i32 = 2 + FIELDS * 2 + 4 + 4 + 1;
+const REC: i32 = 2 + FIELDS * 2 + 5 + 4 + 1;
 const IDS: i32 = 2 + FIELDS * 2;
-const TIMES: i32 = IDS + 4;
+const TIMES: i32 = IDS + 5;
 const PH: i32 = TIMES + 4;
-/** Records per scan: few enough that JS reads them back from the cache (a record is 172 bytes). */
+/** Records per scan: few enough that JS reads them back from the cache (a record is 176 bytes). */
 const MAX_RECORDS: i32 = 512;
 const OUT: usize = 65536;
 /** Per event: ts and dur whole µs. */
@@ -441,12 +441,13 @@ function phChar(rec: usize): void {
   store<i32>(rec + <usize>(PH * 4), <i32>c);
 }
 
-/** Token ids, times and ph of a record just read (the order of the ids as the JS side interns them: pid, tid, cat, name). */
+/** Token ids (name, cat, pid, tid and id: flow keys), times and ph of a record just read. */
 function derive(rec: usize, n: i32): void {
   internField(rec, F_PID, 2);
   internField(rec, F_TID, 3);
   internField(rec, F_CAT, 1);
   internField(rec, F_NAME, 0);
+  internField(rec, F_ID, 4);
   micros(field(rec, F_TS, false), field(rec, F_TS, true), rec, TIMES, OUT_US + <usize>(n * 16));
   micros(field(rec, F_DUR, false), field(rec, F_DUR, true), rec, TIMES + 2, OUT_US + <usize>(n * 16 + 8));
   phChar(rec);
