@@ -204,7 +204,14 @@ export function App() {
             <div className="error-box" role="alert">
               <h2>{lastWorkerFailure(error) ? 'The trace worker stopped' : 'Could not open the trace'}</h2>
               <p data-testid="load-error">{error}</p>
-              <BudgetActions onChooseRanks={setChoosing} onOpenPart={setPartOf} />
+              <BudgetActions
+                onChooseRanks={setChoosing}
+                onOpenPart={(source) => {
+                  // The refused load is over: the chooser starts from a clean page.
+                  cancelAll();
+                  setPartOf(source);
+                }}
+              />
               <WorkerFailureActions error={error} onChooseRanks={setChoosing} />
               <button className="button" onClick={cancelAll}>
                 Back

@@ -19,6 +19,7 @@ import { canSplitStream, StreamPieces } from './streamPieces';
 import { checkBudget, estimateIndexBytes } from './memoryBudget';
 import { ChoiceFilter, retainChosen, SurveyCounter } from './eventChoice';
 import { SURVEY_BINS, type TraceChoice, type TraceSurvey } from '../../src/model/traceChoice';
+import { formatDuration } from '../../src/model/time';
 import { RawTrace } from './rawTrace';
 import { StageClock } from './stageClock';
 import { argsSourceFor } from './argsSource';
@@ -250,6 +251,10 @@ function keptPart(index: TraceIndex, keep: TraceChoice, originUs: number | null)
   const r = index.result;
   r.choice = keep;
   r.wholeStartNs = keep.firstNs - ((originUs ?? keep.originUs) - keep.originUs) * 1000;
+  const window = keep.fromNs !== undefined && keep.toNs !== undefined ? `${formatDuration(keep.fromNs - keep.firstNs)} – ${formatDuration(keep.toNs - keep.firstNs)} after the trace's start` : 'the whole time range';
+  const processes = new Set(keep.threads?.map(([pid]) => pid)).size;
+  const threads = keep.threads ? `${keep.threads.length.toLocaleString('en-US')} thread${keep.threads.length === 1 ? '' : 's'} of ${processes.toLocaleString('en-US')} process${processes === 1 ? '' : 'es'}` : 'every thread';
+  r.warnings.unshift({ code: 'opened-in-part', message: `Opened in part: ${window}, ${threads}; the rest of the trace was not kept.` });
   const leaving = r.flows.unpairedStarts + r.flows.unpairedEnds;
   if (leaving > 0) {
     r.warnings.push({

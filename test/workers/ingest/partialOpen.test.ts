@@ -131,6 +131,7 @@ describe('partial open', () => {
     expect(earliestOrigin([part.result])).toBe(earliestOrigin([full.result]));
     expect(part.result.minNs).toBeGreaterThan(full.result.minNs);
     expect(part.result.choice).toEqual(choice);
+    expect(part.result.warnings[0]).toEqual({ code: 'opened-in-part', message: expect.stringMatching(/^Opened in part: [\d.]+ ms – [\d.]+ ms after the trace's start, 2 threads of 2 processes; the rest of the trace was not kept\.$/) });
     const leaving = part.result.warnings.find((w) => w.code === 'flows-leave-window');
     expect(leaving?.message).toMatch(/flows? leads? to slices outside the opened part/);
   });
