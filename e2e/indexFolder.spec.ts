@@ -66,7 +66,7 @@ test('?index= opens a trace as ?url= does: lanes, keys, find, details by a click
   await clickSliceOnCanvas(page, hit);
   await expect(page.getByTestId('details-panel')).toContainText('correlation');
   const viaIndex = (await tl(page, (api) => api.selection())) as Selected;
-  expect(log.some((m) => /\/idx\/train_step\.json\.gz\/args\/\d+\.bin/.test(m))).toBe(true);
+  expect(log.some((m) => /\/idx\/train_step\.json\.gz\/args\/\d+-[0-9a-f]{16}\.bin/.test(m))).toBe(true);
   await waitIdle(page);
   await shot(page, 'index-folder-train-step');
 
@@ -102,6 +102,11 @@ test('an index folder on another origin (serve.mjs --index: CORS) opens in the p
     expect(shape(remote)).toEqual(shape(plain));
     // Args blocks too come from the other origin (a synchronous request in the worker).
     expect(await selected(hit.key)).toEqual(want);
+    // Content-named files are cached for good, the manifest revalidated.
+    const manifest = await fetch(`${other.url}index/${TRACES[2]}/manifest.json`);
+    expect(manifest.headers.get('cache-control')).toBe('no-cache');
+    const chunk = (await manifest.json()).lanes[0].chunks[0].file;
+    expect((await fetch(`${other.url}index/${TRACES[2]}/${chunk}`)).headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
   } finally {
     await other.close();
   }

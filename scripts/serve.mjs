@@ -6,7 +6,8 @@
 //                                     (../shared/corpus or $CORPUS_DIR) at /corpus/, on $E2E_PORT (default 4321)
 //   node scripts/serve.mjs --port 8080 --mount /x/=some/dir ...
 //   node scripts/serve.mjs --index DIR  also DIR (index folders of `npm run index`) at /index/, with
-//                                     `Access-Control-Allow-Origin: *` there so a portal on another origin opens them
+//                                     `Access-Control-Allow-Origin: *` there so a portal on another origin opens them, and
+//                                     their content-named files (`…-<16 hex>.bin`) cached for good, manifests revalidated
 //
 // Library use (tests): `const s = await serveStatic({ mounts: { '/': 'dist' }, port: 0 }); ...; await s.close();`
 //
@@ -25,6 +26,8 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const SUB_PATH = '/portal/tools/tracelane/';
 /** Where `--index DIR` serves index folders (`npm start -- --index DIR`). */
 export const INDEX_PATH = '/index/';
+/** An index folder's files named by a hash of their bytes (workers/indexFolder/format.ts: contentName). */
+const CONTENT_NAMED = /-[0-9a-f]{16}\.bin$/;
 
 export const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -175,7 +178,10 @@ export function createHandler({ root = repoRoot, mounts = { '/': 'dist' }, log =
 
       const headers = { 'Content-Type': mimeType(file), 'Last-Modified': st.mtime.toUTCString() };
       if (ranges) headers['Accept-Ranges'] = 'bytes';
-      if (corsMounts.has(mount.prefix)) headers['Access-Control-Allow-Origin'] = '*';
+      if (corsMounts.has(mount.prefix)) {
+        headers['Access-Control-Allow-Origin'] = '*';
+        headers['Cache-Control'] = CONTENT_NAMED.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache';
+      }
       const range = ranges ? parseRange(req.headers.range, st.size) : null;
       if (range === 'unsatisfiable') {
         done(416);

@@ -2,7 +2,7 @@
 // browser's trace worker runs (workers/ingest/loadTrace.ts) and writes DIR/<file name>/, an index
 // folder (workers/indexFolder/format.ts) that `?index=` opens. Built to bin/tracelane.mjs by `npm run build`.
 
-import { openAsBlob, statSync } from 'node:fs';
+import { openAsBlob, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { loadTrace } from '../../workers/ingest/loadTrace';
 import { writeIndexFolder } from '../../workers/indexFolder/writeIndex';
@@ -88,6 +88,8 @@ async function indexOne(path: string, args: Args, taken: Set<string>): Promise<v
     },
   );
   process.stderr.write(`${name}: parsed and indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s, writing ${dir}\n`);
+  // File names are content hashes: an older index's files would only linger.
+  rmSync(dir, { recursive: true, force: true });
   const manifest = await writeIndexFolder(index, dirSink(dir), {
     input,
     chunkEvents: args.chunkEvents,

@@ -1,10 +1,12 @@
 // The index folder (ARCHITECTURE.md, "Index folder"): a trace parsed, lane-mapped and indexed
 // once (by `npm run index` or in a test), written as static files that any HTTP server can
-// serve. manifest.json describes everything; the rest are deflated binary column files.
+// serve. manifest.json describes everything; the rest are deflated binary column files, named by
+// a hash of their bytes (contentName), so they never change under a name and may be cached for good.
 
 import { deflateSync, inflateSync } from 'fflate';
 import type { TraceLoadResult } from '../../src/model/types';
 import type { CategoryRule } from '../lanes/categoryRules';
+import { fnv1a64 } from '../../src/state/fingerprint';
 
 /** Bumped whenever a file's layout or meaning changes; a reader refuses any other version. */
 export const INDEX_FORMAT_VERSION = 1;
@@ -43,8 +45,8 @@ export interface IndexManifest {
   lanes: { id: string; chunks: IndexChunk[] }[];
   /** Counter lanes: one file each (COUNTER_COLUMNS then the series values). */
   counters: { id: string; file: string; count: number; series: number; derived?: boolean }[];
-  /** Args of every event, concatenated (`bytes` in all), cut into deflated blocks `<prefix><n>.bin` of `blockBytes` each (the last shorter). */
-  args: { prefix: string; blockBytes: number; bytes: number };
+  /** Args of every event, concatenated (`bytes` in all), cut into deflated blocks of `blockBytes` each (the last shorter), block n in `files[n]`. */
+  args: { blockBytes: number; bytes: number; files: string[] };
   /** Flow points (RawTrace.flows) and their keys / own-slice names. */
   flows: { file: string; count: number; keys: string[]; ownName: [number, number][] };
   /** What a window export needs of the importer's tables. */
@@ -119,6 +121,11 @@ export function unpackColumns<S extends Spec>(file: Uint8Array, spec: S, n: numb
   for (let s = 0; s < extra; s++, at += 8 * n) rest.push(new Float64Array(bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + at + 8 * n)));
   if (at !== bytes.length) throw new IndexFolderError(`An index file holds ${bytes.length} bytes where ${at} were expected: the index is damaged.`);
   return { columns: columns as Columns<S>, extra: rest };
+}
+
+/** `<stem>-<hash of the bytes>.bin`: a file that never changes under its name (immutable cache headers are safe). */
+export function contentName(stem: string, bytes: Uint8Array): string {
+  return `${stem}-${fnv1a64(bytes)}.bin`;
 }
 
 /** A problem with an index folder (missing, damaged, incomplete, another version): its message is shown as a load error. */

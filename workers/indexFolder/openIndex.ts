@@ -123,7 +123,7 @@ async function restoreRaw(m: IndexManifest, result: TraceLoadResult, flowsFile: 
 
 /** The args stream read by blocks (RawTrace caches a few of them: ≤ 8 × blockBytes). */
 function argsBlocks(args: IndexManifest['args'], files: IndexFiles): ArgsSource {
-  const block = (b: number) => inflateSync(files.readSync(`${args.prefix}${b}.bin`));
+  const block = (b: number) => inflateSync(files.readSync(args.files[b]));
   return {
     blockBytes: args.blockBytes,
     read(at, len) {

@@ -24,6 +24,7 @@ import {
   INDEX_FORMAT_VERSION,
   LANE_COLUMNS,
   MANIFEST_FILE,
+  contentName,
   packColumns,
   type IndexChunk,
   type IndexManifest,
@@ -72,8 +73,8 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
     result,
     lanes: [],
     counters: [],
-    args: { prefix: 'args/', blockBytes: ARGS_BLOCK_BYTES, bytes: 0 },
-    flows: { file: 'flows.bin', count: 0, keys: [], ownName: [...raw.flowOwnName] },
+    args: { blockBytes: ARGS_BLOCK_BYTES, bytes: 0, files: [] },
+    flows: { file: '', count: 0, keys: [], ownName: [...raw.flowOwnName] },
     raw: {
       baseNs: raw.baseNs.toString(),
       processNames: [...raw.processNames],
@@ -98,7 +99,7 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
     const chunks: IndexChunk[] = [];
     for (let from = 0; from < lane.start.length; from += chunkEvents) {
       const to = Math.min(lane.start.length, from + chunkEvents);
-      chunks.push(await writeLaneChunk(opened, `lanes/${l}/${chunks.length}.bin`, lane, from, to, args, index));
+      chunks.push(await writeLaneChunk(opened, `lanes/${l}/${chunks.length}`, lane, from, to, args, index));
       done += to - from;
       opts.onProgress?.(done, total);
     }
@@ -110,9 +111,10 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
     const s = plan.source;
     const off = new Float64Array(n);
     for (let i = 0; i < n; i++) off[i] = await args.add(raw.argsBytes(s.argsOff[i], s.argsLen[i]));
-    const file = `counters/${c++}.bin`;
     const spec = [...COUNTER_COLUMNS, ...plan.values.map(() => ['value', Float64Array] as const)];
-    await opened.write(file, packColumns([plan.t, off, s.name, s.cat, s.tid, s.argsLen, s.kind, ...plan.values], spec, n));
+    const bytes = packColumns([plan.t, off, s.name, s.cat, s.tid, s.argsLen, s.kind, ...plan.values], spec, n);
+    const file = contentName(`counters/${c++}`, bytes);
+    await opened.write(file, bytes);
     manifest.counters.push({ id: plan.info.id, file, count: n, series: plan.values.length, ...(plan.derived ? { derived: true } : {}) });
     done += n;
     opts.onProgress?.(done, total);
@@ -122,7 +124,9 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
   const f = raw.flows;
   manifest.flows.count = f.key.length;
   manifest.flows.keys = Array.from({ length: raw.flowKeys.size }, (_, i) => raw.flowKeys.get(i));
-  await opened.write(manifest.flows.file, packColumns([f.ts.data, f.key.data, f.pid.data, f.tid.data, f.phase.data, f.enclosing.data].map((d) => d.subarray(0, f.key.length)), FLOW_COLUMNS, f.key.length));
+  const flows = packColumns([f.ts.data, f.key.data, f.pid.data, f.tid.data, f.phase.data, f.enclosing.data].map((d) => d.subarray(0, f.key.length)), FLOW_COLUMNS, f.key.length);
+  manifest.flows.file = contentName('flows', flows);
+  await opened.write(manifest.flows.file, flows);
 
   await sink.write(manifest.summaries, json(summariesOf(index)));
   manifest.complete = true;
@@ -145,7 +149,7 @@ export function summariesOf(index: TraceIndex): IndexSummaries {
   };
 }
 
-async function writeLaneChunk(sink: IndexSink, file: string, lane: LaneIndex, from: number, to: number, args: ArgsWriter, index: TraceIndex): Promise<IndexChunk> {
+async function writeLaneChunk(sink: IndexSink, stem: string, lane: LaneIndex, from: number, to: number, args: ArgsWriter, index: TraceIndex): Promise<IndexChunk> {
   const n = to - from;
   const off = new Float64Array(n);
   let endNs = -Infinity;
@@ -154,7 +158,9 @@ async function writeLaneChunk(sink: IndexSink, file: string, lane: LaneIndex, fr
     endNs = Math.max(endNs, lane.start[k] + lane.dur[k]);
   }
   const cols = [lane.start, lane.dur, off, lane.name, lane.cat, lane.row, lane.argsLen, lane.instant, lane.flags].map((c, i) => (i === 2 ? c : c.subarray(from, to)));
-  await sink.write(file, packColumns(cols, LANE_COLUMNS, n));
+  const bytes = packColumns(cols, LANE_COLUMNS, n);
+  const file = contentName(stem, bytes);
+  await sink.write(file, bytes);
   return { file, count: n, startNs: lane.start[from], endNs };
 }
 
@@ -188,8 +194,10 @@ class ArgsWriter {
 
   async flush(): Promise<void> {
     if (this.filled === 0) return;
-    const b = Math.floor((this.out.bytes - 1) / ARGS_BLOCK_BYTES);
-    await this.sink.write(`${this.out.prefix}${b}.bin`, deflateSync(this.block.subarray(0, this.filled)));
+    const bytes = deflateSync(this.block.subarray(0, this.filled));
+    const file = contentName(`args/${this.out.files.length}`, bytes);
+    await this.sink.write(file, bytes);
+    this.out.files.push(file);
     this.filled = 0;
   }
 }
