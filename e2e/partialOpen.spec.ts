@@ -231,3 +231,22 @@ test('"Open part of a trace…" on the landing page: Cancel stops the counting p
     await server.close();
   }
 });
+
+test('many ranks: the rank chooser offers to open one rank in part', async ({ page }) => {
+  test.setTimeout(120_000);
+  const server = await serve();
+  try {
+    await page.goto(server.url, { waitUntil: 'load' });
+    const small = `{"traceEvents":[${written.slice(0, 200).map((w) => `{"ph":"X","cat":"cpu_op","name":"${w.name}","pid":${w.pid},"tid":${w.tid},"ts":${w.tsUs.toFixed(3)},"dur":${w.durUs.toFixed(3)}}`).join(',')}]}`;
+    const ranks = Array.from({ length: 9 }, (_, r) => ({ name: `rank${r}.json`, mimeType: 'application/json', buffer: Buffer.from(small) }));
+    await page.getByTestId('file-input').setInputFiles(ranks);
+    await expect(page.getByTestId('rank-chooser')).toBeVisible();
+    await shot(page, 'partial-open-rank-chooser');
+    await page.getByTestId('rank-part').nth(3).click();
+    await expect(page.getByTestId('part-chooser')).toContainText('Open part of rank3.json');
+    await expect(page.getByTestId('part-density')).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByTestId('part-chooser')).toContainText('200 events');
+  } finally {
+    await server.close();
+  }
+});

@@ -194,6 +194,10 @@ export function App() {
           <RankChooser
             sources={choosing}
             onCancel={() => setChoosing(null)}
+            onOpenPart={(source) => {
+              setChoosing(null);
+              setPartOf(source);
+            }}
             onOpen={(chosen) => {
               setChoosing(null);
               loadSources(chosen);

@@ -1,5 +1,6 @@
 // A folder of many rank traces: pick which ones to open (all by default), so a
-// 64-rank job can be looked at a few ranks at a time within the memory budget.
+// 64-rank job can be looked at a few ranks at a time within the memory budget, or one
+// rank in part (a time window, some threads: PartChooser).
 
 import { useState } from 'react';
 import type { TraceSource } from '../model/types';
@@ -11,7 +12,7 @@ function sizeOf(s: TraceSource): number {
   return s.kind === 'file' ? s.file.size : 0;
 }
 
-export function RankChooser({ sources, onOpen, onCancel }: { sources: TraceSource[]; onOpen: (chosen: TraceSource[]) => void; onCancel: () => void }) {
+export function RankChooser({ sources, onOpen, onCancel, onOpenPart }: { sources: TraceSource[]; onOpen: (chosen: TraceSource[]) => void; onCancel: () => void; onOpenPart: (source: TraceSource) => void }) {
   const [chosen, setChosen] = useState(() => new Set(sources.map((_, i) => i)));
   const toggle = (i: number) => {
     const next = new Set(chosen);
@@ -39,7 +40,10 @@ export function RankChooser({ sources, onOpen, onCancel }: { sources: TraceSourc
               <label>
                 <input type="checkbox" checked={chosen.has(i)} onChange={() => toggle(i)} data-testid="rank-choice" /> {s.name}
                 {sizeOf(s) > 0 && <span className="muted"> · {(sizeOf(s) / 1e6).toFixed(1)} MB</span>}
-              </label>
+              </label>{' '}
+              <button className="button small" data-testid="rank-part" title="Count this trace's events, then open only a time window or some of its threads" onClick={() => onOpenPart(s)}>
+                Part…
+              </button>
             </li>
           ))}
         </ul>
