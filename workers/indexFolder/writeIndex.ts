@@ -110,7 +110,8 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
     const n = plan.t.length;
     const s = plan.source;
     const off = new Float64Array(n);
-    for (let i = 0; i < n; i++) off[i] = await args.add(raw.argsBytes(s.argsOff[i], s.argsLen[i]));
+    for (let i = 0; i < n; i++) off[i] = args.add(raw.argsBytes(s.argsOff[i], s.argsLen[i]));
+    await args.drain();
     const spec = [...COUNTER_COLUMNS, ...plan.values.map(() => ['value', Float64Array] as const)];
     const bytes = packColumns([plan.t, off, s.name, s.cat, s.tid, s.argsLen, s.kind, ...plan.values], spec, n);
     const file = contentName(`counters/${c++}`, bytes);
@@ -119,7 +120,7 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
     done += n;
     opts.onProgress?.(done, total);
   }
-  await args.flush();
+  await args.drain(true);
 
   const f = raw.flows;
   manifest.flows.count = f.key.length;
@@ -154,23 +155,26 @@ async function writeLaneChunk(sink: IndexSink, stem: string, lane: LaneIndex, fr
   const off = new Float64Array(n);
   let endNs = -Infinity;
   for (let k = from; k < to; k++) {
-    off[k - from] = await args.add(index.raw.argsBytes(lane.argsOff[k], lane.argsLen[k]));
+    off[k - from] = args.add(index.raw.argsBytes(lane.argsOff[k], lane.argsLen[k]));
     endNs = Math.max(endNs, lane.start[k] + lane.dur[k]);
   }
   const cols = [lane.start, lane.dur, off, lane.name, lane.cat, lane.row, lane.argsLen, lane.instant, lane.flags].map((c, i) => (i === 2 ? c : c.subarray(from, to)));
   const bytes = packColumns(cols, LANE_COLUMNS, n);
   const file = contentName(stem, bytes);
   await sink.write(file, bytes);
+  await args.drain();
   return { file, count: n, startNs: lane.start[from], endNs };
 }
 
 /**
  * Args bytes of every event, concatenated in the order written and cut into deflated blocks
- * of exactly ARGS_BLOCK_BYTES (the last shorter): only the block being filled is in memory.
+ * of exactly ARGS_BLOCK_BYTES (the last shorter). `add` is synchronous (millions of calls);
+ * full blocks wait in `pending` until the caller's next `drain`, so memory stays a few blocks.
  */
 class ArgsWriter {
   private block = new Uint8Array(ARGS_BLOCK_BYTES);
   private filled = 0;
+  private pending: Uint8Array[] = [];
 
   constructor(
     private readonly sink: IndexSink,
@@ -178,7 +182,7 @@ class ArgsWriter {
   ) {}
 
   /** Stores one event's args; returns their offset in the concatenation (−1: none). */
-  async add(bytes: Uint8Array | null): Promise<number> {
+  add(bytes: Uint8Array | null): number {
     if (!bytes || bytes.length === 0) return -1;
     const at = this.out.bytes;
     for (let from = 0; from < bytes.length; ) {
@@ -187,17 +191,24 @@ class ArgsWriter {
       this.filled += n;
       this.out.bytes += n;
       from += n;
-      if (this.filled === ARGS_BLOCK_BYTES) await this.flush();
+      if (this.filled === ARGS_BLOCK_BYTES) this.cut();
     }
     return at;
   }
 
-  async flush(): Promise<void> {
-    if (this.filled === 0) return;
-    const bytes = deflateSync(this.block.subarray(0, this.filled));
-    const file = contentName(`args/${this.out.files.length}`, bytes);
-    await this.sink.write(file, bytes);
-    this.out.files.push(file);
+  private cut(): void {
+    this.pending.push(deflateSync(this.block.subarray(0, this.filled)));
     this.filled = 0;
+  }
+
+  /** Writes the full blocks so far; `last`: the partly filled one too (no more args come). */
+  async drain(last = false): Promise<void> {
+    if (last && this.filled > 0) this.cut();
+    for (const bytes of this.pending) {
+      const file = contentName(`args/${this.out.files.length}`, bytes);
+      await this.sink.write(file, bytes);
+      this.out.files.push(file);
+    }
+    this.pending = [];
   }
 }
