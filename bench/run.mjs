@@ -144,7 +144,8 @@ async function pickerRun(browser, browserSession, origin, trace, { first, scanne
       return out;
     }
     out.parseMs = summary.parseMs;
-    out.stagesMs = summary.stagesMs?.[0] ?? null;
+    // The page's part: from the load result's arrival to the first full frame (query, layout, draw).
+    out.stagesMs = summary.stagesMs?.[0] ? { ...summary.stagesMs[0], 'result on the page': summary.resultMs, 'first frame (app)': summary.firstFrameMs } : null;
     out.events = summary.events;
     out.lanes = summary.lanes.length;
     out.phases = probe.phases.map((p) => ({ label: p.label, ms: p.t - probe.change })).concat([{ label: 'ready', ms: out.firstFrameMs }]);

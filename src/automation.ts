@@ -81,6 +81,7 @@ export function installAutomation(): void {
         scanners: ready.map((t) => t.result!.scanner ?? null),
         stagesMs: ready.map((t) => t.result!.stagesMs ?? null),
         firstFrameMs: s.firstFrameMs,
+        resultMs: s.resultMs,
         warnings: warnings.map((w) => ({ code: w.code, message: w.message, byteOffset: w.byteOffset, eventIndex: w.eventIndex })),
         lanes: s.lanes.map((l) => ({ id: l.id, kind: l.kind, name: l.name, group: l.group, trace: l.trace, events: l.events, rows: l.rows, ...(l.async ? { async: true } : {}) })),
       };

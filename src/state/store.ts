@@ -96,6 +96,8 @@ export interface AppState {
   warnings: LoadWarning[];
   loadStartedAt: number;
   firstFrameMs: number | null;
+  /** When the last trace's load result reached the page (ms after the load started): the rest of firstFrameMs is the page's. */
+  resultMs: number | null;
   /** A request to scroll a lane into view (nonce so repeated requests re-fire). */
   scrollRequest: { laneId: string; nonce: number } | null;
   helpOpen: boolean;
@@ -174,6 +176,7 @@ const idle = {
   warnings: [] as LoadWarning[],
   loadStartedAt: 0,
   firstFrameMs: null,
+  resultMs: null,
   scrollRequest: null,
   annotations: [] as Annotation[],
   annotationFlash: null,
@@ -229,6 +232,7 @@ export const useStore = create<AppState>()((set, get) => ({
       // 'ready' is only announced after the first full frame (see markFirstFrame).
       traceState: get().traceState === 'error' ? 'error' : 'loading',
       firstFrameMs: allReady ? null : get().firstFrameMs,
+      resultMs: Math.round(performance.now() - get().loadStartedAt),
     });
   },
 
