@@ -6,6 +6,7 @@
 import type { LoadWarning } from '../../src/model/types';
 import { HOT_ARGS, RawTrace, type RawEventColumns } from '../ingest/rawTrace';
 import { asyncEventBuffers, type AsyncEventData } from '../ingest/asyncEvents';
+import { SurveyCounter, type SurveyCounts } from '../ingest/eventChoice';
 
 /** Where a fragment starts: the document's shape (from the file's first bytes) and its byte offset. */
 export interface FragmentStart {
@@ -64,6 +65,8 @@ export interface FragmentData extends RawEventColumns {
   phases: Record<string, number>;
   warnings: { warning: LoadWarning; count: number }[];
   beginEnds: BeginEndColumns;
+  /** The counting pass (ingest/eventChoice.ts): this piece's counts, merged by the trace worker. */
+  survey?: SurveyCounts;
   maxEnd: number;
   events: number;
   end: FragmentEndState;
@@ -121,6 +124,7 @@ export function fragmentData(raw: RawTrace, rest: Pick<FragmentData, 'beginEnds'
     metadata: raw.metadata,
     phases: raw.phases,
     warnings: raw.warningCounts(),
+    survey: raw.filter instanceof SurveyCounter ? raw.filter.counts() : undefined,
     ...rest,
   };
 }

@@ -12,7 +12,7 @@ import { asyncMatchKey, parseId2 } from '../ingest/asyncEvents';
 import { firstContentByte, TraceFormatError, type ImporterFormat, type TraceImporter } from './importer';
 import { fragmentData, type FragmentData, type FragmentEndState, type FragmentStart } from './chromeTraceFragment';
 import { matchAsyncOperations } from './asyncOperations';
-import { counterSeries, DROP, isCounterSample, type EventFilter } from '../ingest/eventChoice';
+import { counterSeries, DROP, isCounterSample, SurveyCounter, type EventFilter } from '../ingest/eventChoice';
 import { timeOrderedGroups } from '../ingest/timeOrderedGroups';
 import { decodeString, MAX_TOKEN_BYTES, parseMicros, scalarText, skipString, skipValue, skipWs } from './jsonBytes';
 import { RecordSlot, ScanField, WasmEventScanner } from './wasmScanner';
@@ -187,6 +187,8 @@ export class ChromeTraceJsonImporter implements TraceImporter {
       this.addBeginEnd(threads[be.thread[i]], be.ts[i] + dt, ref >= 0 ? ref + firstEvent : ref - this.eventIndex, be.abs[i]);
     }
     this.maxEnd = Math.max(this.maxEnd, d.maxEnd + dt);
+    // The counting pass (ingest/eventChoice.ts): the piece's counts join ours.
+    if (d.survey && raw.filter instanceof SurveyCounter) raw.filter.absorb(d.survey);
     this.eventIndex += d.events;
     if (last) {
       this.depth = d.end.depth;

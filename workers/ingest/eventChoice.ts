@@ -225,9 +225,9 @@ export class SurveyCounter implements EventFilter {
 
 /**
  * Once B/E and async events are matched into slices (after the importer's finish): drops the
- * slices that end before or start after the window (X events were decided as they were read;
- * counter samples before the window are their series' last, ChoiceFilter.event). Kept events
- * keep their order.
+ * slices that end before or start after the window (X events were decided as they were read),
+ * and of the counter samples before the window all but each series' last (each parse helper's
+ * piece kept its own last, ChoiceFilter.event). Kept events keep their order.
  */
 export function retainChosen(raw: RawTrace, filter: ChoiceFilter): void {
   const n = raw.count;
@@ -235,14 +235,23 @@ export function retainChosen(raw: RawTrace, filter: ChoiceFilter): void {
   const kind = raw.kind.data;
   const start = raw.start.data;
   const dur = raw.dur.data;
+  const counter = (i: number): boolean => isCounterSample(kind[i], raw.strings.get(raw.name.data[i]));
+  const lastEarlier = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    if (start[i] >= lo || !counter(i)) continue;
+    const series = counterSeries(raw, raw.pid.data[i], raw.cat.data[i], raw.name.data[i], raw.argsBytes(raw.argsOff.data[i], raw.argsLen.data[i]));
+    const prev = lastEarlier.get(series);
+    if (prev === undefined || start[i] >= start[prev]) lastEarlier.set(series, i);
+  }
+  const earlier = new Set(lastEarlier.values());
   const columns = [raw.kind, raw.flags, raw.start, raw.dur, raw.pid, raw.tid, raw.cat, raw.name, raw.argsOff, raw.argsLen];
   const async = raw.asyncTrack.data;
   const isAsync = (i: number): boolean => i >= raw.asyncFirst && i - raw.asyncFirst < raw.asyncTrack.length;
   let at = 0;
   let asyncFirst = raw.asyncFirst;
   for (let i = 0; i < n; i++) {
-    const counter = isCounterSample(kind[i], raw.strings.get(raw.name.data[i]));
-    if (!(start[i] <= hi && (counter || start[i] + dur[i] >= lo))) {
+    const keep = start[i] <= hi && (counter(i) ? start[i] >= lo || earlier.has(i) : start[i] + dur[i] >= lo);
+    if (!keep) {
       if (!isAsync(i)) asyncFirst--;
       continue;
     }

@@ -25,7 +25,7 @@ self.onmessage = async (e: MessageEvent<FragmentJob | { warm: true }>) => {
       post({ progress: job.bytes.length });
     } else {
       // Args stay in the file (or behind the URL's ranges) and are read back by offset.
-      const importer = fragmentImporter({ top: job.top, base: job.start }, argsSourceFor(job.source));
+      const importer = fragmentImporter({ top: job.top, base: job.start }, argsSourceFor(job.source), job.keep);
       const reader = rangeSourceFor(job.source, job.size).stream(job.start, job.end).getReader();
       for (;;) {
         const { value, done } = await reader.read();

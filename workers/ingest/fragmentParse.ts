@@ -7,22 +7,36 @@ import { ChromeTraceJsonImporter } from '../importers/chromeTraceJson';
 import type { ArgsSource } from './argsSource';
 import type { RangeSource } from './byteSource';
 import { RawTrace } from './rawTrace';
+import { ChoiceFilter, SurveyCounter } from './eventChoice';
+import type { TraceChoice } from '../../src/model/traceChoice';
+
+/** Opening part of a trace (ingest/eventChoice.ts): a piece of a partial open keeps the choice, a piece of the counting pass counts. */
+export type PieceFilter = TraceChoice | 'survey';
+
+/** The RawTrace filter of a piece (null: keep everything). */
+export function pieceFilter(raw: RawTrace, keep: PieceFilter | undefined): ChoiceFilter | SurveyCounter | null {
+  return keep === 'survey' ? new SurveyCounter(raw) : keep ? new ChoiceFilter(raw, keep) : null;
+}
 
 /** What a fragment worker is asked to parse: a range it reads itself, or bytes sent along (transferred). */
-export type FragmentJob = { top: FragmentStart['top']; scanner: 'wasm' | 'js' } & ({ source: RangeSource['job']; size: number; start: number; end: number } | { bytes: Uint8Array; base: number });
+export type FragmentJob = { top: FragmentStart['top']; scanner: 'wasm' | 'js'; keep?: PieceFilter } & ({ source: RangeSource['job']; size: number; start: number; end: number } | { bytes: Uint8Array; base: number });
 
 /** An importer for the piece starting at `start.base`; args outside (argsSource) stay there and are read back by offset. */
-export function fragmentImporter(start: FragmentStart, argsSource: ArgsSource | null): ChromeTraceJsonImporter {
+export function fragmentImporter(start: FragmentStart, argsSource: ArgsSource | null, keep?: PieceFilter): ChromeTraceJsonImporter {
   const raw = new RawTrace();
   raw.argsSource = argsSource;
+  raw.filter = pieceFilter(raw, keep);
   // In-memory args are repacked into one buffer for the merge: not worth deflating here.
   raw.args.compress = false;
   return new ChromeTraceJsonImporter(raw, start);
 }
 
+const PUSH_BYTES = 1 << 20;
+
 /** A piece already in memory (a stream's bytes): parsed whole, its args kept with it. */
 export function parseFragmentBytes(bytes: Uint8Array, start: FragmentStart): FragmentData {
   const importer = fragmentImporter(start, null);
-  importer.push(bytes);
+  // In slices, as a stream would come: the scanner's memory holds one slice, not the whole piece.
+  for (let at = 0; at < bytes.length; at += PUSH_BYTES) importer.push(bytes.subarray(at, at + PUSH_BYTES));
   return importer.fragmentResult();
 }

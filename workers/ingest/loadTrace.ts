@@ -91,8 +91,8 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
   report(true);
 
   // Big plain files, and URLs whose server answers ranges, are parsed in parallel fragments
-  // (a partial open or a survey reads its source in one piece: its helpers do not filter yet).
-  const ranges = opts.keep || opts.survey ? null : source.kind === 'file' ? (canParseInParallel(source.file) ? fileRanges(source.file) : null) : opened.ranges && canFetchInParallel(opened.ranges.size) ? opened.ranges : null;
+  // (each piece of a partial open or a counting pass filtered as it is read).
+  const ranges = source.kind === 'file' ? (canParseInParallel(source.file) ? fileRanges(source.file) : null) : opened.ranges && canFetchInParallel(opened.ranges.size) ? opened.ranges : null;
   if (ranges) {
     progress.phase = 'parse';
     const parallel = await parseInParallel(
@@ -103,13 +103,15 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
         progress.scannedBytes += n;
         report();
       },
-      // The first fragment is a sample of the file: project it to the whole.
-      (bytes, events) => checkBudget(opts.budgetBytes, { bytesRead: bytes, bytesTotal: total, decodedBytes: bytes, events }, source.name),
+      // The first fragment is a sample of the file: project it to the whole (a chosen part is checked once merged).
+      (bytes, events) => (opts.keep || opts.survey ? undefined : checkBudget(opts.budgetBytes, { bytesRead: bytes, bytesTotal: total, decodedBytes: bytes, events }, source.name)),
       opts.signal,
       stages,
+      opts.survey ? 'survey' : opts.keep,
     );
     if (parallel) {
       await stream.cancel();
+      if (parallel.raw.filter instanceof ChoiceFilter) checkBudget(opts.budgetBytes, { bytesRead: total, bytesTotal: 0, decodedBytes: 0, events: parallel.raw.count }, source.name);
       parallel.importer.finish();
       stages.mark('parsed');
       return await done(parallel.raw, chromeTraceJson.name, performance.now() - t0, indexTrace, { bytes: progress.bytesDone, decoded: progress.scannedBytes });

@@ -15,7 +15,7 @@ import { helperName, watchHelper, WorkerStoppedError } from '../heartbeat';
 import type { RangeSource } from './byteSource';
 import { argsSourceFor } from './argsSource';
 import type { StageClock } from './stageClock';
-import type { FragmentJob } from './fragmentParse';
+import { pieceFilter, type FragmentJob, type PieceFilter } from './fragmentParse';
 
 /** Below this a second thread costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
@@ -116,6 +116,7 @@ export async function parseInParallel(
   checkFirst: (bytes: number, events: number) => void = () => undefined,
   signal?: AbortSignal,
   stages?: StageClock,
+  keep?: PieceFilter,
 ): Promise<{ raw: RawTrace; importer: ChromeTraceJsonImporter } | null> {
   const size = source.size;
   const read = (at: number, len: number) => source.read(at, at + len, signal);
@@ -179,7 +180,7 @@ export async function parseInParallel(
           return;
         }
         stages?.markFirst(`fragment ${i + 1} first piece sent`);
-        parts[k] = await helper.run({ source: source.job, size, start: range.start, end: range.end, top, scanner });
+        parts[k] = await helper.run({ source: source.job, size, start: range.start, end: range.end, top, scanner, keep });
       }
       stages?.mark(`fragment ${i + 1} parsed`);
     })().catch((err) => {
@@ -190,6 +191,7 @@ export async function parseInParallel(
   try {
     const raw = new RawTrace();
     raw.argsSource = argsSource;
+    raw.filter = pieceFilter(raw, keep);
     const importer = new ChromeTraceJsonImporter(raw);
     let ownBytes = 0;
     while (front < back && !noCut) {

@@ -8,9 +8,14 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS, corpusText } from '../../support/corpus';
 import { loadTrace, surveyTrace } from '../../../workers/ingest/loadTrace';
-import type { TraceIndex } from '../../../workers/index/traceIndex';
 import { earliestOrigin } from '../../../src/model/time';
 import type { TraceChoice, TraceSurvey } from '../../../src/model/traceChoice';
+import { findCut } from '../../../workers/importers/chromeTraceFragment';
+import { ChromeTraceJsonImporter } from '../../../workers/importers/chromeTraceJson';
+import { RawTrace } from '../../../workers/ingest/rawTrace';
+import { TraceIndex } from '../../../workers/index/traceIndex';
+import { fragmentImporter, pieceFilter, type PieceFilter } from '../../../workers/ingest/fragmentParse';
+import { retainChosen, type ChoiceFilter, type SurveyCounter } from '../../../workers/ingest/eventChoice';
 
 const FILE = 'train_step.json.gz';
 const TRACE = 'train_step';
@@ -135,4 +140,51 @@ describe('partial open', () => {
     const leaving = part.result.warnings.find((w) => w.code === 'flows-leave-window');
     expect(leaving?.message).toMatch(/flows? leads? to slices outside the opened part/);
   });
+});
+
+describe('in pieces, as parse helpers read a big file', () => {
+  /** Cuts near n equal shares (at event boundaries), parses each piece with its own filter, merges (workers/ingest/parallelParse.ts). */
+  function inPieces(bytes: Uint8Array, n: number, keep: PieceFilter): RawTrace {
+    const cuts = Array.from({ length: n - 1 }, (_, k) => findCut(bytes.subarray(Math.floor(((k + 1) * bytes.length) / n)), Math.floor(((k + 1) * bytes.length) / n))!);
+    const bounds = [0, ...cuts, bytes.length];
+    const raw = new RawTrace();
+    raw.filter = pieceFilter(raw, keep);
+    const first = new ChromeTraceJsonImporter(raw);
+    first.push(bytes.subarray(0, bounds[1]));
+    const parts = bounds.slice(1, -1).map((at, k) => {
+      const imp = fragmentImporter({ top: 'object', base: at }, null, keep);
+      imp.push(bytes.subarray(at, bounds[k + 2]));
+      return imp.fragmentResult();
+    });
+    parts.forEach((p, k) => first.absorb(p, k === parts.length - 1));
+    first.finish();
+    return raw;
+  }
+  const bytes = () => new TextEncoder().encode(corpusText(FILE));
+
+  it('counts the same as one pass', () => {
+    const raw = inPieces(bytes(), 3, 'survey');
+    const counter = raw.filter as SurveyCounter;
+    expect(raw.count).toBe(0);
+    const perThread = new Map<string, number>();
+    for (const p of survey.processes) for (const t of p.threads) perThread.set(`${p.pid}|${t.tid}`, t.events);
+    expect(new Map(counter.threadCounts().map(([p, t, n]) => [`${p}|${t}`, n]))).toEqual(perThread);
+    const extent = counter.extent(200);
+    expect([extent.first, extent.last]).toEqual([survey.firstNs, survey.lastNs]);
+    expect(extent.bins.reduce((a, b) => a + b, 0)).toBe(survey.events);
+  });
+
+  it('keeps the same part as one pass: slices, and one last earlier sample per counter', async () => {
+    const host = survey.processes.find((p) => p.threads.some((t) => t.tid === p.pid))!;
+    const span = survey.lastNs - survey.firstNs;
+    const choice: TraceChoice = { originUs: survey.originUs, firstNs: survey.firstNs, fromNs: survey.firstNs + span / 2, toNs: survey.lastNs, threads: [[host.pid, host.pid]] };
+    const raw = inPieces(bytes(), 4, choice);
+    retainChosen(raw, raw.filter as ChoiceFilter);
+    raw.filter = null;
+    const pieces = new TraceIndex({ raw, trace: TRACE, fileName: FILE, format: 'json', bytes: 0, parseMs: 0 });
+    const one = await loadTrace(await source(), { trace: TRACE, keep: choice });
+    expect(pieces.find({ regex: '.', limit: 1e7 }).map((h) => h.key)).toEqual(one.find({ regex: '.', limit: 1e7 }).map((h) => h.key));
+    const counters = (index: TraceIndex) => [...index.counters.values()].map((c) => [c.info.id, [...c.t]]);
+    expect(counters(pieces)).toEqual(counters(one));
+  }, 60_000);
 });
