@@ -47,8 +47,8 @@ export interface IndexManifest {
   counters: { id: string; file: string; count: number; series: number; derived?: boolean }[];
   /** Args of every event, concatenated (`bytes` in all), cut into deflated blocks of `blockBytes` each (the last shorter), block n in `files[n]`. */
   args: { blockBytes: number; bytes: number; files: string[] };
-  /** Flow points (RawTrace.flows) and their keys / own-slice names. */
-  flows: { file: string; count: number; keys: string[]; ownName: [number, number][] };
+  /** Flow points (RawTrace.flows), their "cat|id" keys (a deflated JSON list: one per flow, too many for the manifest) and own-slice names. */
+  flows: { file: string; count: number; keysFile: string; ownName: [number, number][] };
   /** What a window export needs of the importer's tables. */
   raw: { baseNs: string; processNames: [string, string][]; processLabels: [string, string][]; processSort: [string, number][]; threadNames: [string, string][]; threadSort: [string, number][] };
   /** The lane rules the lanes were mapped with (workers/lanes/categoryRules.ts). */

@@ -74,7 +74,7 @@ export async function openIndexFolder(files: IndexFiles, opts: OpenIndexOptions)
       };
     }),
   );
-  const raw = await restoreRaw(manifest, result, await read(manifest.flows.file), files);
+  const raw = restoreRaw(manifest, result, await read(manifest.flows.file), await read(manifest.flows.keysFile), files);
   // parseMs: what opening took here (the writer's parse is not this load's).
   result.parseMs = performance.now() - t0;
   return new TraceIndex({ restored: { raw, lanes, counters, result } });
@@ -100,7 +100,7 @@ function argsOffsets(off: Float64Array): Float64Array {
 }
 
 /** The importer's tables the index still reads after loading: names, flows, process / thread names, args. */
-async function restoreRaw(m: IndexManifest, result: TraceLoadResult, flowsFile: Uint8Array, files: IndexFiles): Promise<RawTrace> {
+function restoreRaw(m: IndexManifest, result: TraceLoadResult, flowsFile: Uint8Array, flowKeys: Uint8Array, files: IndexFiles): RawTrace {
   const raw = new RawTrace();
   for (const s of result.names) raw.strings.intern(s);
   raw.baseNs = BigInt(m.raw.baseNs);
@@ -114,7 +114,7 @@ async function restoreRaw(m: IndexManifest, result: TraceLoadResult, flowsFile: 
   for (const [k, v] of m.raw.threadSort) raw.threadSort.set(k, v);
   const { columns: f } = unpackColumns(flowsFile, FLOW_COLUMNS, m.flows.count);
   for (const [key] of FLOW_COLUMNS) raw.flows[key].extend(m.flows.count).set(f[key]);
-  for (const key of m.flows.keys) raw.flowKeys.intern(key);
+  for (const key of JSON.parse(new TextDecoder().decode(inflateSync(flowKeys))) as string[]) raw.flowKeys.intern(key);
   for (const [point, name] of m.flows.ownName) raw.flowOwnName.set(point, name);
   raw.compact();
   raw.argsSource = argsBlocks(m.args, files);

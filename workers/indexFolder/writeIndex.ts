@@ -74,7 +74,7 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
     lanes: [],
     counters: [],
     args: { blockBytes: ARGS_BLOCK_BYTES, bytes: 0, files: [] },
-    flows: { file: '', count: 0, keys: [], ownName: [...raw.flowOwnName] },
+    flows: { file: '', count: 0, keysFile: '', ownName: [...raw.flowOwnName] },
     raw: {
       baseNs: raw.baseNs.toString(),
       processNames: [...raw.processNames],
@@ -124,7 +124,9 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
 
   const f = raw.flows;
   manifest.flows.count = f.key.length;
-  manifest.flows.keys = Array.from({ length: raw.flowKeys.size }, (_, i) => raw.flowKeys.get(i));
+  const keys = deflateSync(json(Array.from({ length: raw.flowKeys.size }, (_, i) => raw.flowKeys.get(i))));
+  manifest.flows.keysFile = contentName('flow-keys', keys);
+  await opened.write(manifest.flows.keysFile, keys);
   const flows = packColumns([f.ts.data, f.key.data, f.pid.data, f.tid.data, f.phase.data, f.enclosing.data].map((d) => d.subarray(0, f.key.length)), FLOW_COLUMNS, f.key.length);
   manifest.flows.file = contentName('flows', flows);
   await opened.write(manifest.flows.file, flows);
