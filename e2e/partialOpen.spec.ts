@@ -3,13 +3,14 @@
 // counts it, the user unticks a process and drags a time window on the density (real mouse),
 // and the part opens with the lane ids, slice keys and annotation instants of a full open of
 // the same trace under a higher budget. Reloading the link opens the same part again.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 // @ts-expect-error plain ESM script without types
 import { serveStatic } from '../scripts/serve.mjs';
-import { collectConsoleErrors, shot, tl, waitIdle, type TraceSummary } from './helpers';
+import { collectConsoleErrors, corpusPath, openApp, shot, tl, waitIdle, type TraceSummary } from './helpers';
 
 const NAME = 'partial_open.json';
 const dir = path.join(tmpdir(), `tl-partial-open-${process.pid}`);
@@ -249,4 +250,39 @@ test('many ranks: the rank chooser offers to open one rank in part', async ({ pa
   } finally {
     await server.close();
   }
+});
+
+test('a big plain file is counted and opened in part in parallel pieces: the counts and slices of the raw JSON', async ({ page }) => {
+  test.setTimeout(300_000);
+  const big = path.join(dir, 'llm_decode_large.json');
+  const text = gunzipSync(readFileSync(corpusPath('llm_decode_large.json.gz')));
+  writeFileSync(big, text);
+  const events = (JSON.parse(text.toString('utf8')) as { traceEvents: { ph?: string; ts?: number; dur?: number; pid?: unknown }[] }).traceEvents;
+  const timed = events.filter((e) => e.ph && 'XiIRCBEbenSTpF'.includes(e.ph) && typeof e.ts === 'number');
+  await openApp(page);
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByTestId('open-part').click();
+  await (await chooser).setFiles(big);
+  await expect(page.getByTestId('part-density')).toBeVisible({ timeout: 240_000 });
+  await expect(page.getByTestId('part-chooser')).toContainText(`${timed.length.toLocaleString('en-US')} events`);
+  // Without the host process (pid 596: the GPU and Kineto's own rows stay), over a window dragged across a third of the trace.
+  await page.locator('[data-testid="part-process"][data-pid="596"]').click();
+  const box = (await page.getByTestId('part-density').boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 6 });
+  await page.mouse.up();
+  const fromNs = Number(await page.getByTestId('part-window').getAttribute('data-from-ns'));
+  const toNs = Number(await page.getByTestId('part-window').getAttribute('data-to-ns'));
+  await page.getByTestId('part-open').click();
+  await waitState(page, 'ready', 240_000);
+  const s = await tl(page, (api) => api.summary() as unknown as TraceSummary & { stagesMs?: unknown });
+  // Parsed by helpers too (their pieces filtered as they read them).
+  expect(JSON.stringify(s.stagesMs)).toMatch(/fragment 1/);
+  const originUs = Math.floor(timed[0].ts!);
+  const [from, to] = [originUs + fromNs / 1000, originUs + toNs / 1000];
+  const expected = timed.filter((e) => String(e.pid) !== '596' && e.ph === 'X' && e.ts! <= to && e.ts! + (e.dur ?? 0) >= from).length;
+  expect(expected).toBeGreaterThan(1000);
+  expect((await allKeys(page)).length).toBe(expected);
+  expect(s.lanes.filter((l) => l.id.split('|')[1] === '596')).toEqual([]);
 });
