@@ -260,10 +260,19 @@ test('a big plain file is counted and opened in part in parallel pieces: the cou
   const events = (JSON.parse(text.toString('utf8')) as { traceEvents: { ph?: string; ts?: number; dur?: number; pid?: unknown }[] }).traceEvents;
   const timed = events.filter((e) => e.ph && 'XiIRCBEbenSTpF'.includes(e.ph) && typeof e.ts === 'number');
   await openApp(page);
+  // Cancel while it counts: back to the landing page.
+  const first = page.waitForEvent('filechooser');
+  await page.getByTestId('open-part').click();
+  await (await first).setFiles(big);
+  await expect(page.getByTestId('part-progress')).toBeVisible();
+  await shot(page, 'partial-open-counting');
+  await page.getByTestId('part-cancel').click();
+  await expect(page.getByTestId('part-chooser')).toHaveCount(0);
   const chooser = page.waitForEvent('filechooser');
   await page.getByTestId('open-part').click();
   await (await chooser).setFiles(big);
   await expect(page.getByTestId('part-density')).toBeVisible({ timeout: 240_000 });
+  await shot(page, 'partial-open-big-chooser');
   await expect(page.getByTestId('part-chooser')).toContainText(`${timed.length.toLocaleString('en-US')} events`);
   // Without the host process (pid 596: the GPU and Kineto's own rows stay), over a window dragged across a third of the trace.
   await page.locator('[data-testid="part-process"][data-pid="596"]').click();

@@ -75,7 +75,7 @@ function SurveyProgress({ progress }: { progress: LoadProgress | null }) {
         <div className="bar-fill" style={{ width: `${(frac * 100).toFixed(1)}%` }} />
       </div>
       <p className="muted">
-        {progress ? `${(progress.bytesDone / 1e6).toFixed(1)}${progress.bytesTotal ? ` of ${(progress.bytesTotal / 1e6).toFixed(1)}` : ''} MB · ${progress.events.toLocaleString('en-US')} events` : 'Starting'}
+        {progress ? `${(progress.bytesDone / 1e6).toFixed(1)}${progress.bytesTotal ? ` of ${(progress.bytesTotal / 1e6).toFixed(1)}` : ''} MB · ${(progress.elapsedMs / 1000).toFixed(1)} s` : 'Starting'}
       </p>
     </div>
   );

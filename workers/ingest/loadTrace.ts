@@ -273,7 +273,8 @@ function surveyOf(raw: RawTrace, counter: SurveyCounter, fileName: string, forma
   let events = 0;
   for (const [pid, tid, n] of counter.threadCounts()) {
     let p = byPid.get(pid);
-    if (!p) byPid.set(pid, (p = { pid, name: raw.processNames.get(pid) ?? '', events: 0, threads: [] }));
+    // Kineto names a GPU's process after the host program and labels it "GPU 0": both are shown.
+    if (!p) byPid.set(pid, (p = { pid, name: [raw.processNames.get(pid), raw.processLabels.get(pid)].filter(Boolean).join(' · '), events: 0, threads: [] }));
     p.threads.push({ tid, name: raw.threadNames.get(`${pid}|${tid}`) ?? '', events: n });
     p.events += n;
     events += n;

@@ -58,6 +58,10 @@ describe('counting pass', () => {
     const named = events.find((e) => e.ph === 'M' && e.name === 'thread_name') as RawEvent & { args: { name: string } };
     const thread = survey.processes.find((p) => p.pid === String(named.pid))!.threads.find((t) => t.tid === String(named.tid));
     expect(thread?.name).toBe(named.args.name.trim());
+    // A process: its name and its label (Kineto's GPU: the host program's name, "GPU 0").
+    const meta = (pid: string, key: string) => (events.find((e) => e.ph === 'M' && e.name === key && String(e.pid) === pid) as (RawEvent & { args: { name?: string; labels?: string } }) | undefined)?.args;
+    for (const p of survey.processes) expect(p.name).toBe([meta(p.pid, 'process_name')?.name, meta(p.pid, 'process_labels')?.labels].filter(Boolean).join(' · '));
+    expect(survey.processes.some((p) => p.name.includes(' · '))).toBe(true);
   });
 
   it('gives the extent from the first slice start to the last end, and a density that sums to the events', () => {
