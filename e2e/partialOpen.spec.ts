@@ -206,7 +206,7 @@ test('a trace twice over ?budgetMB= opens a chosen window and process with a ful
   }
 });
 
-test('"Open part of a trace…" on the landing page: Cancel stops the counting pass', async ({ page }) => {
+test('"Open part of a trace…" on the landing page: Cancel, then threads chosen; a link to the file reopens the part', async ({ page }) => {
   test.setTimeout(120_000);
   const server = await serve();
   try {
@@ -224,10 +224,24 @@ test('"Open part of a trace…" on the landing page: Cancel stops the counting p
     await (await again).setFiles(path.join(dir, NAME));
     await expect(page.getByTestId('part-density')).toBeVisible({ timeout: 60_000 });
     await expect(page.getByTestId('part-open')).toBeEnabled();
+    // The loader thread only.
+    await page.locator(`[data-testid="part-thread"][data-pid="${HOST}"][data-tid="${HOST}"]`).click();
+    await page.locator(`[data-testid="part-process"][data-pid="${GPU}"]`).click();
     await page.getByTestId('part-open').click();
     await waitState(page, 'ready');
     const s = await tl(page, (api) => api.summary() as unknown as TraceSummary);
-    expect(s.events).toBe(written.length);
+    const loader = written.filter((w) => w.tid === '4243').length;
+    expect(s.events).toBe(loader);
+    // A link to a file from disk asks for it, then opens the same part.
+    await page.waitForTimeout(600);
+    const link = page.url();
+    const p2 = await page.context().newPage();
+    await p2.goto(link);
+    await expect(p2.getByTestId('file-request')).toContainText(NAME);
+    await p2.getByTestId('file-input').setInputFiles(path.join(dir, NAME));
+    await waitState(p2, 'ready');
+    expect((await tl(p2, (api) => api.summary() as unknown as TraceSummary)).events).toBe(loader);
+    await p2.close();
   } finally {
     await server.close();
   }

@@ -18,6 +18,7 @@ import { TracesPanel } from './panels/TracesPanel';
 import { tracesAreRanks } from './state/traceLabel';
 import { BudgetActions } from './panels/BudgetActions';
 import { PartChooser } from './panels/PartChooser';
+import { linkParts } from './state/viewPersistence';
 import { traceKeyFromName } from './model/keys';
 import { WorkerFailureActions } from './panels/WorkerFailureActions';
 import { LaneRulesPanel } from './panels/LaneRulesPanel';
@@ -44,7 +45,8 @@ export function App() {
   const [partOf, setPartOf] = useState<TraceSource | null>(null);
   const partInput = useRef<HTMLInputElement>(null);
   // Many traces at once (a folder of ranks): let the user pick which to open.
-  const openSources = (sources: TraceSource[]) => (sources.length > CHOOSE_RANKS_ABOVE ? setChoosing(sources) : loadSources(sources));
+  // A link that asked for its files opens the parts of traces it recorded.
+  const openSources = (sources: TraceSource[]) => (sources.length > CHOOSE_RANKS_ABOVE ? setChoosing(sources) : loadSources(sources, { keep: linkParts() }));
   const fileInput = useRef<HTMLInputElement>(null);
   const allLoaded = traces.length > 0 && traces.every((t) => t.status === 'ready');
 

@@ -54,6 +54,11 @@ export async function openFromLocation(): Promise<void> {
   }
 }
 
+/** The parts of traces a link waiting for its files opens (its files are picked later: App). */
+export function linkParts(): ViewState['parts'] {
+  return pending?.state?.parts;
+}
+
 export function installViewPersistence(): void {
   // A link pasted into this tab changes only the hash: no page load happens, so start over from it.
   // (The app's own writes use replaceState, which fires no hashchange.)
