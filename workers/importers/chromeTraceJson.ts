@@ -6,7 +6,7 @@
 // parsed only when someone looks at them.
 
 import type { MicrosTime } from '../ingest/rawTrace';
-import { Column, TokenInterner } from '../ingest/growable';
+import { Column, StringTable, TokenInterner } from '../ingest/growable';
 import { FlowBinding, HOT_ARGS, RawFlag, RawKind, RawTrace, textDecoder } from '../ingest/rawTrace';
 import { asyncMatchKey, parseId2 } from '../ingest/asyncEvents';
 import { firstContentByte, TraceFormatError, type ImporterFormat, type TraceImporter } from './importer';
@@ -85,15 +85,22 @@ export class ChromeTraceJsonImporter implements TraceImporter {
   private readonly t: MicrosTime = { us: 0, ns: 0 };
   private readonly f = new EventFields();
   private readonly tokens: TokenInterner;
-  /** The args of the last metadata event per "name|pid|tid", as applied (repeats are skipped). */
-  private readonly lastMetadata = new Map<string, Uint8Array>();
+  /** The args of the last metadata event per name, pid and tid (their metadataTexts ids), as applied (repeats are skipped). */
+  private readonly lastMetadata = new Map<number | string, Uint8Array>();
+  /**
+   * The names, pids and tids of metadata events as ids of their own (not trace strings: a pid
+   * named only in metadata is no event's), for lastMetadata's key; and that id per WebAssembly
+   * scanner token id (−1: not seen yet), so a repeat is recognised without decoding its tokens.
+   */
+  private readonly metadataTexts = new StringTable();
+  private metadataTextOf: Int32Array = new Int32Array(0);
   /** Where the current event starts in the bytes being read (its file offset is captureAbs). */
   private eventAt = 0;
 
   /** The WebAssembly scanner while parsing (null: JS only); dropped with its memory by finish(). */
   private scanner: WasmEventScanner | null = WasmEventScanner.create();
   /** String id per token id of the WebAssembly scanner (−1: not seen yet). */
-  private scannerStrings = new Int32Array(1024).fill(-1);
+  private scannerStrings: Int32Array = new Int32Array(1024).fill(-1);
   /** flowKeys id per (scanner token id of a flow's id, cat string id): flowKey(). */
   private readonly scannedFlowKeys = new Map<number, number>();
   /** Plain events per ph character not yet in raw.phases, and the characters in the order first seen (raw.phases keeps that order). */
@@ -438,12 +445,7 @@ export class ChromeTraceJsonImporter implements TraceImporter {
 
   /** The string id of the WebAssembly scanner's token `id`, the token b[s, e) (decoded the first time only). */
   private scannerString(id: number, b: Uint8Array, s: number, e: number): number {
-    let strings = this.scannerStrings;
-    if (id >= strings.length) {
-      strings = new Int32Array(Math.max(id + 1, strings.length * 2)).fill(-1);
-      strings.set(this.scannerStrings);
-      this.scannerStrings = strings;
-    }
+    const strings = (this.scannerStrings = atLeast(this.scannerStrings, id + 1));
     const known = strings[id];
     return known >= 0 ? known : (strings[id] = this.raw.strings.intern(scalarText(b, s, e)));
   }
@@ -799,16 +801,30 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     }
   }
 
+  /** The metadataTexts id of the event's `field` (`slot`: where a WebAssembly record has its token id). */
+  private metadataText(b: Uint8Array, f: EventFields, field: ScanField, slot: RecordSlot): number {
+    const scanned = f.ids ? f.ids[f.idsAt + slot] : -1;
+    if (scanned < 0) return this.metadataTexts.intern(f.text(b, f.start(field), f.end(field)));
+    const ids = (this.metadataTextOf = atLeast(this.metadataTextOf, scanned + 1));
+    const known = ids[scanned];
+    return known >= 0 ? known : (ids[scanned] = this.metadataTexts.intern(f.text(b, f.start(field), f.end(field))));
+  }
+
   private metadataEvent(b: Uint8Array, f: EventFields): void {
     const raw = this.raw;
-    const name = f.name(b);
+    const texts = this.metadataTexts;
+    const nameId = this.metadataText(b, f, ScanField.Name, RecordSlot.NameId);
+    const name = texts.get(nameId);
     if (!METADATA_NAMES.has(name) || f.start(ScanField.Args) < 0) return;
-    const pid = f.text(b, f.start(ScanField.Pid), f.end(ScanField.Pid));
-    const tid = f.text(b, f.start(ScanField.Tid), f.end(ScanField.Tid));
+    const pidId = this.metadataText(b, f, ScanField.Pid, RecordSlot.PidId);
+    const tidId = this.metadataText(b, f, ScanField.Tid, RecordSlot.TidId);
+    const pid = texts.get(pidId);
+    const tid = texts.get(tidId);
     // Some recorders repeat each process's and thread's metadata once per event group (MTIA:
     // 62 000 times): the same args as last time for the same name, pid and tid change nothing.
     const argsBytes = b.subarray(f.start(ScanField.Args), f.end(ScanField.Args));
-    const key = `${name}|${pid}|${tid}`;
+    const small = 1 << 17;
+    const key = nameId < small && pidId < small && tidId < small ? (nameId * small + pidId) * small + tidId : `${nameId}|${pidId}|${tidId}`;
     const last = this.lastMetadata.get(key);
     if (last && sameBytes(last, argsBytes)) return;
     this.lastMetadata.set(key, argsBytes.slice());
@@ -947,6 +963,14 @@ class EventFields {
   name(b: Uint8Array): string {
     return this.text(b, this.start(ScanField.Name), this.end(ScanField.Name));
   }
+}
+
+/** `ids`, or a copy with room for `n` (new entries −1). */
+function atLeast(ids: Int32Array, n: number): Int32Array {
+  if (n <= ids.length) return ids;
+  const more = new Int32Array(Math.max(n, ids.length * 2, 1024)).fill(-1);
+  more.set(ids);
+  return more;
 }
 
 /** Bytes of an event's args value b[s, e) worth keeping: 0 when absent (s < 0) or empty (`{}`, `[]`, a 1-digit number). */

@@ -153,6 +153,23 @@ describe('args kept as file offsets; events straight from the records', () => {
   }
 });
 
+describe('metadata repeats', () => {
+  it('a repeat is skipped only when it repeats the last args of the same name, pid and tid, however pid is written', () => {
+    const meta = (pid: string, name: string) => `{"ph":"M","name":"process_name","pid":${pid},"tid":0,"args":{"name":"${name}"}}`;
+    const events = [meta('1', 'A'), meta('"1"', 'B'), meta('1', 'A'), meta('2', 'C'), meta('2', 'C'), '{"ph":"X","name":"x","pid":1,"tid":0,"ts":1,"dur":1}'];
+    const bytes = new TextEncoder().encode(`{"traceEvents":[${events.join(',')}]}`);
+    for (const js of [false, true]) {
+      const { raw, stats } = parse(bytes, js);
+      expect(stats.scanner).toBe(js ? 'js' : 'wasm');
+      // The last process_name of pid 1 says A (its second A follows a B for "1").
+      expect([...raw.processNames]).toEqual([
+        ['1', 'A'],
+        ['2', 'C'],
+      ]);
+    }
+  });
+});
+
 describe('the WebAssembly scanner on damaged input', () => {
   const base = bytesOf(join(CORPUS, 'two_rank_stall_rank0.json.gz'));
   const enc = new TextEncoder();
