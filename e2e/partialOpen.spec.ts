@@ -77,6 +77,23 @@ async function waitState(page: Page, state: 'ready' | 'error', timeout = 120_000
   await page.waitForFunction((s) => document.documentElement.dataset.traceState === s, state, { timeout, polling: 50 });
 }
 
+/** "Open part of a trace…" on the landing page, picking `file`. */
+async function pickPart(page: Page, file: string): Promise<void> {
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByTestId('open-part').click();
+  await (await chooser).setFiles(file);
+}
+
+/** Runs `fn` against a server of its own (the build and the generated traces). */
+async function withServer(fn: (server: Server) => Promise<void>): Promise<void> {
+  const server = await serve();
+  try {
+    await fn(server);
+  } finally {
+    await server.close();
+  }
+}
+
 async function allKeys(page: Page): Promise<{ key: string; laneId: string; startNs: number; durNs: number }[]> {
   return tl(page, (api) => api.find({ regex: '.', limit: 1_000_000 }));
 }
@@ -89,8 +106,7 @@ test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 test('a trace twice over ?budgetMB= opens a chosen window and process with a full open’s keys; the link reopens the part', async ({ browser }) => {
   test.setTimeout(240_000);
-  const server = await serve();
-  try {
+  await withServer(async (server) => {
     const traceUrl = `${server.url}t/${NAME}`;
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     const errors = collectConsoleErrors(page, [/Failed to load resource/]);
@@ -201,27 +217,20 @@ test('a trace twice over ?budgetMB= opens a chosen window and process with a ful
     await again.close();
     expect(errors).toEqual([]);
     await page.close();
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('"Open part of a trace…" on the landing page: Cancel, then threads chosen; a link to the file reopens the part', async ({ page }) => {
   test.setTimeout(120_000);
-  const server = await serve();
-  try {
+  await withServer(async (server) => {
     await page.goto(server.url, { waitUntil: 'load' });
-    const chooser = page.waitForEvent('filechooser');
-    await page.getByTestId('open-part').click();
-    await (await chooser).setFiles(path.join(dir, NAME));
+    await pickPart(page, path.join(dir, NAME));
     await expect(page.getByTestId('part-chooser')).toBeVisible();
     await page.getByTestId('part-cancel').click();
     await expect(page.getByTestId('part-chooser')).toHaveCount(0);
     await expect(page.getByTestId('open-part')).toBeVisible();
     // And through to the chooser: the whole trace fits the default budget, so Open is offered at once.
-    const again = page.waitForEvent('filechooser');
-    await page.getByTestId('open-part').click();
-    await (await again).setFiles(path.join(dir, NAME));
+    await pickPart(page, path.join(dir, NAME));
     await expect(page.getByTestId('part-density')).toBeVisible({ timeout: 60_000 });
     await expect(page.getByTestId('part-open')).toBeEnabled();
     // The loader thread only.
@@ -242,15 +251,12 @@ test('"Open part of a trace…" on the landing page: Cancel, then threads chosen
     await waitState(p2, 'ready');
     expect((await tl(p2, (api) => api.summary() as unknown as TraceSummary)).events).toBe(loader);
     await p2.close();
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('many ranks: the rank chooser offers to open one rank in part', async ({ page }) => {
   test.setTimeout(120_000);
-  const server = await serve();
-  try {
+  await withServer(async (server) => {
     await page.goto(server.url, { waitUntil: 'load' });
     const small = `{"traceEvents":[${written.slice(0, 200).map((w) => `{"ph":"X","cat":"cpu_op","name":"${w.name}","pid":${w.pid},"tid":${w.tid},"ts":${w.tsUs.toFixed(3)},"dur":${w.durUs.toFixed(3)}}`).join(',')}]}`;
     const ranks = Array.from({ length: 9 }, (_, r) => ({ name: `rank${r}.json`, mimeType: 'application/json', buffer: Buffer.from(small) }));
@@ -261,9 +267,7 @@ test('many ranks: the rank chooser offers to open one rank in part', async ({ pa
     await expect(page.getByTestId('part-chooser')).toContainText('Open part of rank3.json');
     await expect(page.getByTestId('part-density')).toBeVisible({ timeout: 60_000 });
     await expect(page.getByTestId('part-chooser')).toContainText('200 events');
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('a big plain file is counted and opened in part in parallel pieces: the counts and slices of the raw JSON', async ({ page }) => {
@@ -275,16 +279,12 @@ test('a big plain file is counted and opened in part in parallel pieces: the cou
   const timed = events.filter((e) => e.ph && 'XiIRCBEbenSTpF'.includes(e.ph) && typeof e.ts === 'number');
   await openApp(page);
   // Cancel while it counts: back to the landing page.
-  const first = page.waitForEvent('filechooser');
-  await page.getByTestId('open-part').click();
-  await (await first).setFiles(big);
+  await pickPart(page, big);
   await expect(page.getByTestId('part-progress')).toBeVisible();
   await shot(page, 'partial-open-counting');
   await page.getByTestId('part-cancel').click();
   await expect(page.getByTestId('part-chooser')).toHaveCount(0);
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByTestId('open-part').click();
-  await (await chooser).setFiles(big);
+  await pickPart(page, big);
   await expect(page.getByTestId('part-density')).toBeVisible({ timeout: 240_000 });
   await shot(page, 'partial-open-big-chooser');
   await expect(page.getByTestId('part-chooser')).toContainText(`${timed.length.toLocaleString('en-US')} events`);
