@@ -7,21 +7,11 @@ import { findCut } from '../../../workers/importers/chromeTraceFragment';
 import { ChromeTraceJsonImporter } from '../../../workers/importers/chromeTraceJson';
 import { RawTrace } from '../../../workers/ingest/rawTrace';
 import { TraceIndex } from '../../../workers/index/traceIndex';
+import { sequentialIndex as sequential, indexOfRaw as indexOf } from '../../support/sequentialIndex';
 import { corpusText, externalText } from '../../support/corpus';
 
 const enc = new TextEncoder();
 
-function indexOf(raw: RawTrace): TraceIndex {
-  return new TraceIndex({ raw, trace: 't', fileName: 't', format: 'json', bytes: 0, parseMs: 0 });
-}
-
-function sequential(bytes: Uint8Array): TraceIndex {
-  const raw = new RawTrace();
-  const imp = new ChromeTraceJsonImporter(raw);
-  for (let at = 0; at < bytes.length; at += 1 << 16) imp.push(bytes.subarray(at, at + (1 << 16)));
-  imp.finish();
-  return indexOf(raw);
-}
 
 /** Cuts near n equal shares, parses each fragment separately, merges; null when a cut is not between events. */
 function inFragments(bytes: Uint8Array, n: number, cutsOverride?: number[]): TraceIndex | null {

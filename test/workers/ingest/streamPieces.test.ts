@@ -8,21 +8,11 @@ import { ChromeTraceJsonImporter } from '../../../workers/importers/chromeTraceJ
 import { RawTrace } from '../../../workers/ingest/rawTrace';
 import { StreamPieces } from '../../../workers/ingest/streamPieces';
 import { TraceIndex } from '../../../workers/index/traceIndex';
+import { sequentialIndex as sequential, indexOfRaw as indexOf } from '../../support/sequentialIndex';
 import { corpusJsonTraces, corpusText, externalText } from '../../support/corpus';
 
 const enc = new TextEncoder();
 
-function indexOf(raw: RawTrace): TraceIndex {
-  return new TraceIndex({ raw, trace: 't', fileName: 't', format: 'json', bytes: 0, parseMs: 0 });
-}
-
-function sequential(bytes: Uint8Array): TraceIndex {
-  const raw = new RawTrace();
-  const imp = new ChromeTraceJsonImporter(raw);
-  imp.push(bytes);
-  imp.finish();
-  return indexOf(raw);
-}
 
 /** The bytes pushed in chunks of `chunk` through StreamPieces of `pieceBytes`; null when the pieces were refused. */
 async function inPieces(bytes: Uint8Array, pieceBytes: number, chunk: number): Promise<{ index: TraceIndex; parsed: number; pieces: number } | null> {
