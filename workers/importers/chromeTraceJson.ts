@@ -402,8 +402,6 @@ export class ChromeTraceJsonImporter implements TraceImporter {
    * (false) goes through onEvent.
    */
   private plainEvent(b: Uint8Array, rec: Int32Array, o: number, us: Float64Array, r: number): boolean {
-    // Opening part of the trace: every event is offered to the filter through onEvent.
-    if (this.raw.filter) return false;
     const ph = rec[o + RecordSlot.Ph];
     const instant = ph === 0x69 /* i */ || ph === 0x49 /* I */ || ph === 0x52; /* R */
     if ((ph !== 0x58 /* X */ && !instant) || rec[o + RecordSlot.TsOk] !== 1) return false;
@@ -431,6 +429,10 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     const name = this.scannerString(nameId, b, rec[f + 2 * ScanField.Name], rec[f + 2 * ScanField.Name + 1]);
     const as = rec[f + 2 * ScanField.Args];
     const len = argsLength(as, rec[f + 2 * ScanField.Args + 1]);
+    if (raw.filter) {
+      this.addChosenSlice(raw.filter, b, as, len, this.base + as, kind, 0, startNs, durNs, pid, tid, cat, name);
+      return true;
+    }
     const off = len === 0 ? 0 : raw.storeArgs(b, as, as + len, this.base + as, this.hotArgs(kind, name));
     this.addStoredSlice(kind, 0, startNs, durNs, pid, tid, cat, name, off, len);
     return true;
@@ -715,20 +717,26 @@ export class ChromeTraceJsonImporter implements TraceImporter {
 
   private addSlice(b: Uint8Array, f: EventFields, kind: RawKind, flags: number, startNs: number, durNs: number, pid: number, tid: number, cat: number, name: number): void {
     const filter = this.raw.filter;
-    if (filter) return this.addChosenSlice(filter, b, f, kind, flags, startNs, durNs, pid, tid, cat, name);
+    if (filter) {
+      const args = f.start(ScanField.Args);
+      return this.addChosenSlice(filter, b, args, argsLength(args, f.end(ScanField.Args)), this.captureAbs + (args - this.eventAt), kind, flags, startNs, durNs, pid, tid, cat, name);
+    }
     const [off, len] = this.storeArgs(b, f, this.hotArgs(kind, name));
     this.addStoredSlice(kind, flags, startNs, durNs, pid, tid, cat, name, off, len);
   }
 
-  /** Opening part of the trace (ingest/eventChoice.ts): decided before the event's args cost memory. */
-  private addChosenSlice(filter: EventFilter, b: Uint8Array, f: EventFields, kind: RawKind, flags: number, startNs: number, durNs: number, pid: number, tid: number, cat: number, name: number): void {
+  /**
+   * Opening part of the trace (ingest/eventChoice.ts): decided before the event's args cost
+   * memory. `args`, `len`: its args value in b (len 0: none), at `fileOffset` in the file.
+   */
+  private addChosenSlice(filter: EventFilter, b: Uint8Array, args: number, len: number, fileOffset: number, kind: RawKind, flags: number, startNs: number, durNs: number, pid: number, tid: number, cat: number, name: number): void {
     const hot = this.hotArgs(kind, name);
-    const args = f.start(ScanField.Args);
-    const series = hot ? () => counterSeries(this.raw, pid, cat, name, args < 0 ? null : b.subarray(args, f.end(ScanField.Args))) : null;
+    // The trace's end (where unclosed slices stop) counts every event, kept or not, as in a full open.
+    if (startNs + durNs > this.maxEnd) this.maxEnd = startNs + durNs;
+    const series = hot ? () => counterSeries(this.raw, pid, cat, name, len === 0 ? null : b.subarray(args, args + len)) : null;
     const keep = filter.event(startNs, durNs, pid, tid, series);
     if (keep === DROP) return;
-    const [off, len] = this.storeArgs(b, f, hot);
-    if (startNs + durNs > this.maxEnd) this.maxEnd = startNs + durNs;
+    const off = len === 0 ? 0 : this.raw.storeArgs(b, args, args + len, fileOffset, hot);
     if (keep >= 0) this.raw.setEventIds(keep, kind, flags, startNs, durNs, pid, tid, cat, name, off, len);
     else filter.placed(this.raw.addEventIds(kind, flags, startNs, durNs, pid, tid, cat, name, off, len));
   }
