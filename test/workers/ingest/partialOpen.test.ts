@@ -192,3 +192,14 @@ describe('in pieces, as parse helpers read a big file', () => {
     expect(counters(pieces)).toEqual(counters(one));
   }, 60_000);
 });
+
+describe('other formats', () => {
+  it('the counting pass says that only Chrome / Kineto JSON opens in part', async () => {
+    const name = 'strace_model_load.txt.gz';
+    const err = await surveyTrace({ kind: 'file', file: await openAsBlob(join(CORPUS, name)), name }, { trace: 's' }).catch((e: Error) => e);
+    expect((err as Error).message).toBe(`${name}: only Chrome / Kineto trace JSON can be opened in part.`);
+    const keep: TraceChoice = { originUs: 0, firstNs: 0, fromNs: 0, toNs: 1e9 };
+    const refused = await loadTrace({ kind: 'file', file: await openAsBlob(join(CORPUS, name)), name }, { trace: 's', keep }).catch((e: Error) => e);
+    expect((refused as Error).message).toBe(`${name}: only Chrome / Kineto trace JSON can be opened in part.`);
+  });
+});
