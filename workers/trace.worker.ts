@@ -51,7 +51,7 @@ const api: TraceWorkerApi = {
   async survey(source: TraceSource, onProgress?: (p: LoadProgress) => void, options?: { scanner?: 'wasm' | 'js' }) {
     return surveyTrace(source, { trace: source.name, onProgress: (p) => void onProgress?.(p), scanner: options?.scanner });
   },
-  async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js'; keep?: TraceChoice }) {
+  async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js'; keep?: TraceChoice; streamPieces?: boolean }) {
     const debug = options?.debug;
     if (source.kind === 'index') {
       index = await openIndex(source, trace, onProgress, options?.laneRules);
@@ -69,6 +69,7 @@ const api: TraceWorkerApi = {
       debugHelper: debug === 'gunzip-exit' ? 'exit' : undefined,
       scanner: options?.scanner,
       keep: options?.keep,
+      streamPieces: options?.streamPieces,
     });
     return index.result;
   },

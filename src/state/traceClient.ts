@@ -69,6 +69,11 @@ function scannerParam(): 'js' | undefined {
   return new URLSearchParams(globalThis.location?.search ?? '').get('scanner') === 'js' ? 'js' : undefined;
 }
 
+/** `?pieces=stream`: a .gz or a URL without ranges is parsed in pieces even on a machine with few cores (streamPieces.ts). */
+function streamPiecesParam(): true | undefined {
+  return new URLSearchParams(globalThis.location?.search ?? '').get('pieces') === 'stream' ? true : undefined;
+}
+
 const clients = new Map<string, Client>();
 /** Each worker's number: caches of worker answers (tiles) key on it, so a reloaded trace never meets stale ones. */
 const generations = new WeakMap<Client, number>();
@@ -207,7 +212,7 @@ export function loadSources(sources: TraceSource[], opts: { budgetMB?: number; k
       laneRulesReady()
         .then(() => {
           lastProgress = performance.now();
-          return api.load(entry.source, entry.key, Comlink.proxy(onProgress), { ...limits, laneRules: rulesInForce(), debug: entry === entries[0] ? debug : undefined, scanner: scannerParam(), keep: opts.keep?.[entry.key] });
+          return api.load(entry.source, entry.key, Comlink.proxy(onProgress), { ...limits, laneRules: rulesInForce(), debug: entry === entries[0] ? debug : undefined, scanner: scannerParam(), keep: opts.keep?.[entry.key], streamPieces: streamPiecesParam() });
         })
         .then((result) => {
           loaded = true;

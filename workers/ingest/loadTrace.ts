@@ -40,7 +40,7 @@ export interface LoadOptions {
   debugHelper?: 'exit';
   /** `js`: Chrome JSON is read by the JS scanner even where WebAssembly works (`?scanner=js`: comparisons). */
   scanner?: 'wasm' | 'js';
-  /** false: a stream (.gz, a URL without ranges) is parsed by this thread alone (streamPieces.ts; tests compare the two). */
+  /** A stream (.gz, a URL without ranges) in pieces (streamPieces.ts): true always, false never, absent where the cores allow. */
   streamPieces?: boolean;
   /** Keep only this part of the trace (a time window, threads: issue 23). */
   keep?: TraceChoice;
@@ -144,7 +144,7 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
   // A big JSON stream is cut into pieces parsed in parallel as it arrives; not a plain File below
   // PARALLEL_MIN_BYTES (a second thread costs it more than it saves), nor a partial open or a survey
   // (their helpers do not filter yet).
-  const splitStream = opts.streamPieces !== false && !raw.filter && canSplitStream() && (gzip || (source.kind === 'url' && (total === 0 || total >= PARALLEL_MIN_BYTES)));
+  const splitStream = !raw.filter && canSplitStream(opts.streamPieces) && (gzip || (source.kind === 'url' && (total === 0 || total >= PARALLEL_MIN_BYTES)));
   let pieces: StreamPieces | null = null;
   /** Decoded bytes received (parsed, or waiting in a piece). */
   let received = 0;

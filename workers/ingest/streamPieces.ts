@@ -23,8 +23,18 @@ export const STREAM_PIECE_BYTES = 8 << 20;
 /** Look for a cut only once this much lies past the piece's nominal end (a boundary is rarely further). */
 const CUT_LOOKAHEAD = 64 << 10;
 
-export function canSplitStream(): boolean {
-  return typeof Worker !== 'undefined' && fragmentCount() >= 2;
+/**
+ * Cores a stream's pieces need to gain: gunzip, this thread and a helper each want one, and the page
+ * another. On 2 cores the pieces cost more than they save (llm_decode_large.json.gz, quiet 2-core VM:
+ * parse 0.79 s in one piece, 1.17–1.24 s in pieces: the helper shares a core with gunzip and the merge
+ * adds 0.16 s), so there they are used only when asked for (`?pieces=stream`, tests).
+ */
+export const STREAM_PIECES_MIN_CORES = 4;
+
+/** `force`: split even below STREAM_PIECES_MIN_CORES (true) or never (false). */
+export function canSplitStream(force?: boolean): boolean {
+  if (force === false || typeof Worker === 'undefined' || fragmentCount() < 2) return false;
+  return force === true || (globalThis.navigator?.hardwareConcurrency ?? 1) >= STREAM_PIECES_MIN_CORES;
 }
 
 export class StreamPieces {
