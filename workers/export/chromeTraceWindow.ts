@@ -7,6 +7,7 @@
 
 import { RawFlag, RawKind } from '../ingest/rawTrace';
 import type { TraceIndex } from '../index/traceIndex';
+import type { LaneIndex } from '../index/laneIndex';
 
 export interface WindowMarker {
   label: string;
@@ -32,7 +33,7 @@ const MARKER_PID = 'tracelane annotations';
 
 /**
  * Reads the index (its lanes and counters), not the importer's raw columns: those are
- * released after indexing. Async events come back on their async track's tid.
+ * released after indexing. Async slices are written as async events again (asyncLaneEvents).
  */
 export function chromeTraceWindow(index: TraceIndex, opts: WindowExportOptions): string {
   const raw = index.raw;
@@ -57,8 +58,13 @@ export function chromeTraceWindow(index: TraceIndex, opts: WindowExportOptions):
     if (args !== null) fields.push(`"args":${args}`);
     out.push(`{${fields.join(',')}}`);
   };
+  const asyncIds = { next: 1 };
   for (const lane of index.lanes.values()) {
     const { pid, tid } = lane.info;
+    if (lane.info.async) {
+      asyncEvents(asyncLaneEvents(lane, startNs, endNs, asyncIds), pid, lane);
+      continue;
+    }
     for (let k = 0; k < lane.start.length; k++) {
       const s = lane.start[k];
       const d = lane.dur[k];
@@ -67,6 +73,30 @@ export function chromeTraceWindow(index: TraceIndex, opts: WindowExportOptions):
       const kind = lane.instant[k] ? RawKind.Instant : RawKind.Slice;
       event(kind, (lane.flags[k] & RawFlag.Async) !== 0, s, d, pid, tid, lane.name[k], lane.cat[k], lane.argsOff[k], lane.argsLen[k]);
     }
+  }
+  /**
+   * A lane's async slices as nestable b/e pairs (instants as n) of their operations' ids, so they open
+   * on the same async lane. Written in time order; at one time ends (inner first), then begins (outer
+   * first), then instants: the importer takes equal times in file order, and an e closes the innermost
+   * open slice of its name.
+   */
+  function asyncEvents(slices: AsyncExport[], pid: string, lane: LaneIndex): void {
+    pids.add(pid);
+    const events: { t: number; rank: number; text: string }[] = [];
+    slices.forEach((a, order) => {
+      const k = a.event;
+      const head = [`"name":${JSON.stringify(str.get(lane.name[k]))}`, `"cat":${JSON.stringify(str.get(lane.cat[k]))}`, `"id":${a.id}`, `"pid":${idText(pid)}`, `"tid":0`];
+      const args = raw.argsText(lane.argsOff[k], lane.argsLen[k]);
+      const argsField = args !== null ? [`"args":${args}`] : [];
+      const s = lane.start[k];
+      if (lane.instant[k]) events.push({ t: s, rank: 2e9 + order, text: `{${[...head, `"ph":"n"`, `"ts":${ts(s)}`, ...argsField].join(',')}}` });
+      else {
+        events.push({ t: s, rank: 1e9 + order, text: `{${[...head, `"ph":"b"`, `"ts":${ts(s)}`, ...argsField].join(',')}}` });
+        events.push({ t: s + lane.dur[k], rank: -1 - order, text: `{${[...head, `"ph":"e"`, `"ts":${ts(s + lane.dur[k])}`].join(',')}}` });
+      }
+    });
+    events.sort((x, y) => x.t - y.t || x.rank - y.rank);
+    for (const e of events) out.push(e.text);
   }
   for (const c of index.counters.values()) {
     if (c.derived) continue;
@@ -128,6 +158,48 @@ export function chromeTraceWindow(index: TraceIndex, opts: WindowExportOptions):
   for (const [k, v] of Object.entries(raw.metadata)) if (!OWN_KEYS.has(k) && !(opts.extra && k in opts.extra)) top.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
   for (const [k, v] of Object.entries(opts.extra ?? {})) top.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
   return `{${top.join(',\n')}}\n`;
+}
+
+interface AsyncExport {
+  event: number;
+  id: number;
+}
+
+/**
+ * The async slices of a lane that overlap the window, each with the id of an operation to write it
+ * under. The importer puts an operation on the lane of its root's name and closes an `e` on the
+ * innermost open slice of its name, so a slice joins an open operation only where it nests inside
+ * that operation's innermost open slice (its own operation, in the trace read); anything else starts
+ * an operation of its own, named by itself, as a root is. Rows are assigned on reading, not written.
+ */
+function asyncLaneEvents(lane: LaneIndex, startNs: number, endNs: number, ids: { next: number }): AsyncExport[] {
+  const out: AsyncExport[] = [];
+  // Open operations: their id and the ends of their open slices, outermost first.
+  const open: { id: number; ends: number[] }[] = [];
+  for (let k = 0; k < lane.start.length; k++) {
+    const s = lane.start[k];
+    const e = s + lane.dur[k];
+    if (s > endNs) break;
+    if (e < startNs) continue;
+    let fit: { id: number; ends: number[] } | null = null;
+    for (let j = open.length - 1; j >= 0; j--) {
+      const op = open[j];
+      while (op.ends.length && op.ends[op.ends.length - 1] <= s) op.ends.pop();
+      if (!op.ends.length) {
+        open.splice(j, 1);
+        continue;
+      }
+      // The tightest fit: the operation whose innermost open slice ends first and still holds this one.
+      if (op.ends[op.ends.length - 1] >= e && (!fit || op.ends[op.ends.length - 1] < fit.ends[fit.ends.length - 1])) fit = op;
+    }
+    if (!fit) {
+      fit = { id: ids.next++, ends: [] };
+      if (!lane.instant[k]) open.push(fit);
+    }
+    if (!lane.instant[k]) fit.ends.push(e);
+    out.push({ event: k, id: fit.id });
+  }
+  return out;
 }
 
 /** Integer ns → µs text with exactly 3 decimals, no float rounding. */

@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { gunzipSync } from 'node:zlib';
-import { corpusText, loadCorpus, loadText } from '../../support/corpus';
+import { corpusText, loadCorpus, loadExternal, loadText } from '../../support/corpus';
 import { chromeTraceWindow, gzipText, microsText } from '../../../workers/export/chromeTraceWindow';
 
 interface Ev {
@@ -96,4 +96,30 @@ describe('chromeTraceWindow', async () => {
     expect(microsText(-1500)).toBe('-1.500');
     expect(microsText(4_700_000_000_000_001)).toBe('4700000000000.001');
   });
+});
+
+// Async slices written back as async events: the exported file opens with the same async lanes
+// (process, category and the root's name) and the same slices, keys and durations, as the trace itself.
+describe('chromeTraceWindow with async operations', () => {
+  for (const file of ['chrome-trace/catapult__async_begin_end.json.gz', 'chrome-trace/catapult__multiple_input_latency.json.gz']) {
+    it(`${file}: async lanes and slices survive an export of the whole trace`, async () => {
+      const index = await loadExternal(file);
+      const r = index.result;
+      const asyncLanes = r.lanes.filter((l) => l.async);
+      expect(asyncLanes.length).toBeGreaterThan(0);
+      const again = await loadText(chromeTraceWindow(index, { startNs: r.minNs - 1, endNs: r.maxNs + 1 }));
+      // Lane ids without the trace key (the file name differs); slices as key (start, name, ordinal) and duration,
+      // as sets: slices of equal start and length may come in another order.
+      const slicesOf = (ix: typeof index, async: boolean) =>
+        new Map(
+          [...ix.lanes.values()]
+            .filter((l) => !!l.info.async === async)
+            .map((l) => [l.info.id.slice(l.info.id.indexOf('|')), Array.from(l.start, (s, k) => `${ix.keyOf(l, k).split('@').slice(1).join('@')}:${l.dur[k]}:${l.instant[k]}`).sort()]),
+        );
+      expect(slicesOf(again, true)).toEqual(slicesOf(index, true));
+      // Nothing of theirs lands on thread lanes.
+      expect([...again.lanes.values()].filter((l) => !l.info.async).reduce((n, l) => n + l.start.length, 0)).toBe([...index.lanes.values()].filter((l) => !l.info.async).reduce((n, l) => n + l.start.length, 0));
+      expect(again.result.warnings.filter((w) => w.code === 'unmatched-end')).toEqual([]);
+    });
+  }
 });
