@@ -1,5 +1,5 @@
 import { defineConfig } from 'vite';
-import { scannerWasm } from './build/wasm';
+import { scannerWasm } from './build/wasm.ts';
 
 // The index writer's Node bundle (bin/tracelane.mjs, issue 24): the same ingest, lane-mapping
 // and index modules as the trace worker, bundled with their dependencies for Node ≥ 20.

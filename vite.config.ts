@@ -1,6 +1,6 @@
 import { defineConfig } from 'vite';
-import { contentSecurityPolicy } from './build/csp';
-import { scannerWasm } from './build/wasm';
+import { contentSecurityPolicy } from './build/csp.ts';
+import { scannerWasm } from './build/wasm.ts';
 
 // `base: './'` keeps every asset URL relative, so the same build works from any
 // sub-path of any plain static server (an internal portal) with no rewrites.
