@@ -18,6 +18,7 @@ import { canFetchInParallel, canParseInParallel, PARALLEL_MIN_BYTES, parseInPara
 import { canSplitStream, StreamPieces } from './streamPieces';
 import { checkBudget, estimateIndexBytes } from './memoryBudget';
 import { ChoiceFilter, retainChosen, SurveyCounter } from './eventChoice';
+import { pieceFilter, type PieceFilter } from './fragmentParse';
 import { SURVEY_BINS, type TraceChoice, type TraceSurvey } from '../../src/model/traceChoice';
 import { formatDuration } from '../../src/model/time';
 import { RawTrace } from './rawTrace';
@@ -90,6 +91,8 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
   setBeatListener(() => report(true));
   report(true);
 
+  // What every piece keeps: a counting pass counts, a partial open keeps the choice (eventChoice.ts).
+  const pieceKeep: PieceFilter | undefined = opts.survey ? 'survey' : opts.keep;
   // Big plain files, and URLs whose server answers ranges, are parsed in parallel fragments
   // (each piece of a partial open or a counting pass filtered as it is read).
   const ranges = source.kind === 'file' ? (canParseInParallel(source.file) ? fileRanges(source.file) : null) : opened.ranges && canFetchInParallel(opened.ranges.size) ? opened.ranges : null;
@@ -107,7 +110,7 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
       (bytes, events) => (opts.keep || opts.survey ? undefined : checkBudget(opts.budgetBytes, { bytesRead: bytes, bytesTotal: total, decodedBytes: bytes, events }, source.name)),
       opts.signal,
       stages,
-      opts.survey ? 'survey' : opts.keep,
+      pieceKeep,
     );
     if (parallel) {
       await stream.cancel();
@@ -129,8 +132,8 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
   }
 
   const raw = new RawTrace();
-  const choice = opts.keep ? new ChoiceFilter(raw, opts.keep) : null;
-  raw.filter = opts.survey ? new SurveyCounter(raw) : choice;
+  raw.filter = pieceFilter(raw, pieceKeep);
+  const choice = raw.filter instanceof ChoiceFilter ? raw.filter : null;
   // Plain files, and plain URLs whose server answers ranges: args stay there and are read back on selection.
   if (!gzip) raw.argsSource = source.kind === 'file' ? argsSourceFor({ file: source.file }) : opened.ranges ? argsSourceFor(opened.ranges.job) : null;
   // With two cores, inflating and scanning a .gz take both: args wait, raw, and are deflated
@@ -141,9 +144,9 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
   let importer: ReturnType<ImporterFormat['create']> | null = null;
   let format: ImporterFormat | null = null;
   let partialGzip: string | null = null;
-  // A big JSON stream is cut into pieces parsed in parallel as it arrives; not a plain File below
-  // PARALLEL_MIN_BYTES (a second thread costs it more than it saves), nor a partial open or a survey
-  // (their helpers do not filter yet).
+  // A big JSON stream (a .gz, a URL without ranges of at least PARALLEL_MIN_BYTES) is cut into pieces
+  // parsed in parallel as it arrives; not a partial open or a counting pass (stream pieces do not
+  // filter yet). A plain File is read by ranges above PARALLEL_MIN_BYTES and in one piece below.
   const splitStream = !raw.filter && canSplitStream(opts.streamPieces) && (gzip || (source.kind === 'url' && (total === 0 || total >= PARALLEL_MIN_BYTES)));
   let pieces: StreamPieces | null = null;
   /** Decoded bytes received (parsed, or waiting in a piece). */
