@@ -7,6 +7,7 @@ import { assignRows } from './assignRows';
 import { beat } from '../heartbeat';
 import type { LanePlan } from '../lanes/laneMapping';
 import { firstAtOrAfter } from './sortedSearch';
+import type { LaneSummary } from './laneSummary';
 
 export interface LaneIndex {
   info: LaneInfo;
@@ -35,6 +36,8 @@ export interface LaneIndex {
    * zoomed-out query merges a whole block in O(1) instead of visiting its events.
    */
   rowBlocks: Int32Array[][];
+  /** Answers without the columns (an index folder's lane whose chunks are read on demand), where they can. */
+  summary?: LaneSummary;
 }
 
 /** Events per level-0 block; each level up groups this many blocks. */

@@ -15,6 +15,15 @@ const EVENTS_PER_EAGER_CELL = 32;
 const MIN_EAGER_BUCKETS = TILE_BUCKETS;
 const MAX_EAGER_BUCKETS = 64 * TILE_BUCKETS;
 
+/** A pyramid as built (its eager levels' lit tiles, and finer tiles built ahead), kept by an index folder. */
+export interface StoredPyramid {
+  baseLevel: number;
+  topLevel: number;
+  minNs: number;
+  maxNs: number;
+  tiles: SliceTile[];
+}
+
 export class SliceTilePyramid {
   /** Finest level built eagerly. */
   readonly baseLevel: number;
@@ -25,13 +34,25 @@ export class SliceTilePyramid {
   readonly band: number;
   private readonly eager = new Map<number, Map<number, SliceTile>>();
 
+  /** @param eventsPerCell or, for a pyramid an index folder stored (workers/indexFolder/coarseLanes.ts), its levels as built then: nothing is built now. */
   constructor(
     private readonly src: TileSource,
     private readonly laneId: string,
     private readonly cache: LruCache<string, SliceTile>,
-    eventsPerCell = EVENTS_PER_EAGER_CELL,
+    eventsPerCell: number | StoredPyramid = EVENTS_PER_EAGER_CELL,
   ) {
     this.band = bandOfRow(src.firstRow ?? 0);
+    if (typeof eventsPerCell === 'object') {
+      const stored = eventsPerCell;
+      ({ baseLevel: this.baseLevel, topLevel: this.topLevel, minNs: this.minNs, maxNs: this.maxNs } = stored);
+      for (let level = this.baseLevel; level <= this.topLevel; level++) this.eager.set(level, new Map());
+      for (const t of stored.tiles) {
+        if (t.level >= this.baseLevel && t.level <= this.topLevel) this.eager.get(t.level)!.set(t.index, t);
+        // Finer tiles stored for the whole-trace view: what tile() would build from the events.
+        else this.cache.set(`${this.laneId}|${this.band}|${t.level}|${t.index}`, t);
+      }
+      return;
+    }
     let minNs = Infinity;
     let maxNs = -Infinity;
     for (const list of src.rows) {
@@ -77,6 +98,16 @@ export class SliceTilePyramid {
       : mergeSliceTiles(this.laneId, level, index, this.tile(level - 1, 2 * index), this.tile(level - 1, 2 * index + 1));
     this.cache.set(key, made);
     return made;
+  }
+
+  /** What an index folder stores of this pyramid: its eager levels, plus the tiles of `finerLevels` (built as tile() builds them). */
+  stored(finerLevels: readonly number[] = []): StoredPyramid {
+    const tiles = [...this.eager.values()].flatMap((m) => [...m.values()]);
+    for (const level of finerLevels) {
+      const [first, last] = tileRange(level, this.minNs, this.maxNs);
+      for (let i = first; i <= last; i++) tiles.push(this.tile(level, i));
+    }
+    return { baseLevel: this.baseLevel, topLevel: this.topLevel, minNs: this.minNs, maxNs: this.maxNs, tiles };
   }
 
   private eagerTile(level: number, index: number): SliceTile {

@@ -32,7 +32,10 @@ export class TileStore {
   constructor(lanes: Iterable<LaneIndex>) {
     for (const lane of lanes) {
       beat();
-      if (lane.start.length > LANE_RAW_EVENTS) this.pyramid(lane);
+      // An index folder's lane brings its pyramid as stored (its columns are not read for it).
+      const stored = lane.summary?.pyramid(this.sliceCache);
+      if (stored) this.pyramids.set(bandKey(lane.info.id, 0), stored);
+      else if ((lane.summary?.events ?? lane.start.length) > LANE_RAW_EVENTS) this.pyramid(lane);
     }
   }
 

@@ -11,7 +11,7 @@ import { firstAtOrAfter } from './sortedSearch';
 /** Items narrower than this (px) are merged with their neighbours. */
 const MERGE_PX = 1;
 
-class SliceWriter {
+export class SliceWriter {
   start: number[] = [];
   end: number[] = [];
   row: number[] = [];
@@ -66,9 +66,10 @@ function largestBlock(list: Int32Array, blocks: Int32Array[], p: number, fits: (
 }
 
 /** First and one-past-last row of a lane in [first, last] (the rows drawn), or all of them. */
-export function rowSpan(lane: Pick<LaneIndex, 'rows'>, rows?: readonly [number, number]): [number, number] {
-  if (!rows) return [0, lane.rows.length];
-  return [Math.max(0, rows[0]), Math.min(lane.rows.length, rows[1] + 1)];
+export function rowSpan(lane: Pick<LaneIndex, 'rows' | 'summary'>, rows?: readonly [number, number]): [number, number] {
+  const n = lane.summary ? lane.summary.rowCount : lane.rows.length;
+  if (!rows) return [0, n];
+  return [Math.max(0, rows[0]), Math.min(n, rows[1] + 1)];
 }
 
 /** @param rows the first and last row drawn (absent: all): a lane 70 000 rows deep costs only the rows on screen. */
@@ -200,8 +201,10 @@ export function queryCounter(counter: CounterPlan, startNs: number, endNs: numbe
  * so this costs about the number of wide slices, not of visible ones.
  */
 export function wideSlices(lane: LaneIndex, startNs: number, endNs: number, minDurNs: number, rows?: readonly [number, number]): LaneSlices {
-  const out = new SliceWriter();
   const [r0, r1] = rowSpan(lane, rows);
+  const stored = lane.summary?.wideSlices(startNs, endNs, minDurNs, r0, r1);
+  if (stored) return stored;
+  const out = new SliceWriter();
   for (let r = r0; r < r1; r++) {
     const list = lane.rows[r];
     const blocks = lane.rowBlocks[r];
@@ -222,8 +225,10 @@ export function wideSlices(lane: LaneIndex, startNs: number, endNs: number, minD
 
 /** Events of the lane overlapping [startNs, endNs], summed over its rows (those drawn). */
 export function visibleEventCount(lane: LaneIndex, startNs: number, endNs: number, rows?: readonly [number, number]): number {
-  let n = 0;
   const [r0, r1] = rowSpan(lane, rows);
+  const stored = lane.summary?.visibleEventCount(startNs, endNs, r0, r1);
+  if (stored != null) return stored;
+  let n = 0;
   for (let r = r0; r < r1; r++) {
     const list = lane.rows[r];
     const from = firstEndingAfter(lane, list, startNs);

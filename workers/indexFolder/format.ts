@@ -9,7 +9,7 @@ import type { CategoryRule } from '../lanes/categoryRules';
 import { fnv1a64 } from '../../src/state/fingerprint';
 
 /** Bumped whenever a file's layout or meaning changes; a reader refuses any other version. */
-export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_VERSION = 2;
 export const INDEX_FORMAT_NAME = 'tracelane-index';
 export const MANIFEST_FILE = 'manifest.json';
 
@@ -37,12 +37,14 @@ export interface IndexManifest {
   /** `id:<trace_id>@<baseTimeNanoseconds>` when the trace names itself (src/state/fingerprint.ts), else null. */
   fingerprint: string | null;
   chunkEvents: number;
-  /** Bytes of the files opening reads (lane chunks, counters, flows; not args): the progress bar's total. */
+  /** Bytes of the files opening reads (the coarse lanes and the counters; not lane chunks, flows or args): the progress bar's total. */
   openBytes: number;
+  /** What the whole-trace view needs of every lane without its chunks (coarseLanes.ts), one file of packArrays. */
+  coarse: string;
   /** The load result of the trace (stagesMs dropped: they describe the writer's run). */
   result: TraceLoadResult;
-  /** Slice lanes in result.lanes order: their chunk files (columns of LANE_COLUMNS). */
-  lanes: { id: string; chunks: IndexChunk[] }[];
+  /** Slice lanes in result.lanes order: their chunk files (columns of LANE_COLUMNS), read when a call needs the lane's events, and what is stored for the whole-trace view. */
+  lanes: { id: string; chunks: IndexChunk[]; coarse: CoarseLane }[];
   /** Counter lanes: one file each (COUNTER_COLUMNS then the series values). */
   counters: { id: string; file: string; count: number; series: number; derived?: boolean }[];
   /** Args of every event, concatenated (`bytes` in all), cut into deflated blocks of `blockBytes` each (the last shorter), block n in `files[n]`. */
@@ -55,6 +57,24 @@ export interface IndexManifest {
   laneRules: CategoryRule[];
   /** Whole-trace analyses as the worker computes them (summaries.json). */
   summaries: string;
+}
+
+/**
+ * A lane's part of the coarse file: from its arrays at `at` on, its row sizes, its wide slices and its first
+ * band's tile pyramid (coarseLanes.ts) — what the whole-trace view asks of a lane, so opening reads no chunk.
+ */
+export interface CoarseLane {
+  at: number;
+  /** rows.length (0 for a lane without events). */
+  rows: number;
+  /** The earliest end and the latest start of its events: a viewport spanning both sees every event. */
+  minEndNs: number;
+  maxStartNs: number;
+  /** Every slice (not instant) at least this long is among the stored wide slices. */
+  wideMinNs: number;
+  wide: number;
+  /** The first band's pyramid (lanes past LANE_RAW_EVENTS): levels, extent, and per stored tile its level and index. */
+  pyramid: { baseLevel: number; topLevel: number; minNs: number; maxNs: number; tiles: [number, number][] } | null;
 }
 
 type ColumnType = Float64ArrayConstructor | Uint32ArrayConstructor | Uint8ArrayConstructor;
@@ -122,6 +142,49 @@ export function unpackColumns<S extends Spec>(file: Uint8Array, spec: S, n: numb
   if (at !== bytes.length) throw new IndexFolderError(`An index file holds ${bytes.length} bytes where ${at} were expected: the index is damaged.`);
   return { columns: columns as Columns<S>, extra: rest };
 }
+
+export type StoredArray = Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array;
+const ARRAY_TYPES = [Float64Array, Uint32Array, Int32Array, Uint16Array, Uint8Array] as const;
+
+/** Typed arrays of any lengths and types as one deflated file: a header (count, then type and length of each), then each array 8-byte aligned. */
+export function packArrays(arrays: readonly StoredArray[]): Uint8Array {
+  const head = new Uint32Array(1 + 2 * arrays.length);
+  head[0] = arrays.length;
+  let bytes = align8(head.byteLength);
+  arrays.forEach((a, i) => {
+    head[1 + 2 * i] = ARRAY_TYPES.findIndex((T) => a instanceof T);
+    head[2 + 2 * i] = a.length;
+    bytes += align8(a.byteLength);
+  });
+  const out = new Uint8Array(bytes);
+  out.set(new Uint8Array(head.buffer));
+  let at = align8(head.byteLength);
+  for (const a of arrays) {
+    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
+    at += align8(a.byteLength);
+  }
+  return deflateSync(out, { level: 6 });
+}
+
+/** The arrays of a file written by packArrays, each of the type it was written with. */
+export function unpackArrays(file: Uint8Array): StoredArray[] {
+  const bytes = inflateSync(file);
+  const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
+  const n = new Uint32Array(buf, 0, 1)[0];
+  const head = new Uint32Array(buf, 0, 1 + 2 * n);
+  let at = align8(head.byteLength);
+  const out: StoredArray[] = [];
+  for (let i = 0; i < n; i++) {
+    const T = ARRAY_TYPES[head[1 + 2 * i]];
+    const len = head[2 + 2 * i];
+    if (!T || at + len * T.BYTES_PER_ELEMENT > buf.byteLength) throw new IndexFolderError('An index file is damaged (its arrays run past its end).');
+    out.push(new T(buf, at, len));
+    at += align8(len * T.BYTES_PER_ELEMENT);
+  }
+  return out;
+}
+
+const align8 = (n: number) => (n + 7) & ~7;
 
 /** `<stem>-<hash of the bytes>.bin`: a file that never changes under its name (immutable cache headers are safe). */
 export function contentName(stem: string, bytes: Uint8Array): string {

@@ -1,16 +1,20 @@
 // Opens an index folder (format.ts) as the TraceIndex the trace worker answers from: lanes come
 // back mapped, sorted and rowed as written, so every worker call answers as for the trace
-// itself. Args stay in their deflated blocks, fetched and inflated when a call reads them.
+// itself. Opening reads the manifest, the coarse lanes and the counters: a lane's chunks are
+// read when a call first needs its events (lazyLanes.ts), flows and args blocks likewise.
 
 import { inflateSync } from 'fflate';
 import type { LaneGroup, LaneInfo, TraceLoadResult } from '../../src/model/types';
-import { laneIndexFromColumns, narrowIds, narrowLengths, narrowOffsets, type LaneIndex } from '../index/laneIndex';
+import { narrowIds, narrowLengths, narrowOffsets } from '../index/laneIndex';
 import { TraceIndex } from '../index/traceIndex';
 import type { CounterPlan } from '../lanes/laneMapping';
 import { RawTrace } from '../ingest/rawTrace';
+import { PackedStringTable } from '../ingest/growable';
 import type { ArgsSource } from '../ingest/argsSource';
 import { sameRules, type CategoryRule } from '../lanes/categoryRules';
-import { checkManifest, COUNTER_COLUMNS, FLOW_COLUMNS, LANE_COLUMNS, MANIFEST_FILE, unpackColumns, type IndexManifest } from './format';
+import { checkManifest, COUNTER_COLUMNS, FLOW_COLUMNS, MANIFEST_FILE, unpackArrays, unpackColumns, type IndexManifest } from './format';
+import { CoarseSummary } from './coarseLanes';
+import { argsOffsets, DEFAULT_LANE_CACHE_BYTES, LaneCache, LazyLane } from './lazyLanes';
 
 /** How the files of one index folder are read: fetch + a synchronous request in a worker, the file system in Node. */
 export interface IndexFiles {
@@ -28,6 +32,8 @@ export interface OpenIndexOptions {
   laneRules?: readonly CategoryRule[];
   /** Bytes read so far of `bytesTotal` (IndexManifest.openBytes), and events read. */
   onProgress?: (bytesDone: number, bytesTotal: number, events: number) => void;
+  /** Bytes of lane columns kept between calls (default DEFAULT_LANE_CACHE_BYTES). */
+  laneCacheBytes?: number;
 }
 
 export async function readManifest(files: IndexFiles): Promise<IndexManifest> {
@@ -54,17 +60,24 @@ export async function openIndexFolder(files: IndexFiles, opts: OpenIndexOptions)
   const infos = new Map(result.lanes.map((l) => [l.id, l]));
   const rekeyed = (id: string) => infos.get(rekeyId(id, manifest.result.trace, opts.trace))!;
   let done = 0;
-  let events = 0;
-  const read = async (path: string, count = 0) => {
+  const read = async (path: string) => {
     const b = await files.read(path);
-    opts.onProgress?.((done += b.length), manifest.openBytes, (events += count));
+    opts.onProgress?.((done += b.length), manifest.openBytes, 0);
     return b;
   };
 
-  const lanes = await Promise.all(manifest.lanes.map(async (l) => laneFromChunks(rekeyed(l.id), await Promise.all(l.chunks.map((c) => read(c.file, c.count))), l.chunks.map((c) => c.count))));
+  // Opening reads the coarse lanes and the counters; a lane's chunks wait for a call that needs its events.
+  const coarse = unpackArrays(await read(manifest.coarse));
+  const cache = new LaneCache(opts.laneCacheBytes ?? DEFAULT_LANE_CACHE_BYTES, (path) => files.readSync(path));
+  const lanes = manifest.lanes.map((l) => {
+    const info = rekeyed(l.id);
+    const lane = new LazyLane(info, l.chunks, cache);
+    lane.summary = new CoarseSummary(l.coarse, coarse, info.id, info.events, () => lane.band0Source());
+    return lane;
+  });
   const counters = await Promise.all(
     manifest.counters.map(async (c): Promise<CounterPlan> => {
-      const { columns: k, extra } = unpackColumns(await read(c.file, c.count), COUNTER_COLUMNS, c.count, c.series);
+      const { columns: k, extra } = unpackColumns(await read(c.file), COUNTER_COLUMNS, c.count, c.series);
       return {
         info: rekeyed(c.id),
         t: k.t,
@@ -74,33 +87,20 @@ export async function openIndexFolder(files: IndexFiles, opts: OpenIndexOptions)
       };
     }),
   );
-  const raw = restoreRaw(manifest, result, await read(manifest.flows.file), await read(manifest.flows.keysFile), files);
+  const raw = restoreRaw(manifest, result, files);
   // parseMs: what opening took here (the writer's parse is not this load's).
   result.parseMs = performance.now() - t0;
-  return new TraceIndex({ restored: { raw, lanes, counters, result } });
+  opts.onProgress?.(done, manifest.openBytes, result.events);
+  const index = new TraceIndex({ restored: { raw, lanes, counters, result } });
+  indexLaneCaches.set(index, cache);
+  return index;
 }
 
-/** One lane's chunks, in order, as its index (rows as written; per-row lists and block summaries derived). */
-function laneFromChunks(info: LaneInfo, files: Uint8Array[], counts: number[]): LaneIndex {
-  const n = counts.reduce((a, b) => a + b, 0);
-  const cols = Object.fromEntries(LANE_COLUMNS.map(([key, T]) => [key, new T(n)])) as ReturnType<typeof unpackColumns<typeof LANE_COLUMNS>>['columns'];
-  let at = 0;
-  files.forEach((file, i) => {
-    const { columns } = unpackColumns(file, LANE_COLUMNS, counts[i]);
-    for (const [key] of LANE_COLUMNS) cols[key].set(columns[key], at);
-    at += counts[i];
-  });
-  return laneIndexFromColumns(info, { ...cols, argsOff: argsOffsets(cols.argsOff) });
-}
-
-/** Offsets in the index's args stream as RawTrace reads them: "in the file" (−(offset + 1)), the file being the args stream. */
-function argsOffsets(off: Float64Array): Float64Array {
-  for (let k = 0; k < off.length; k++) off[k] = off[k] < 0 ? 0 : -(off[k] + 1);
-  return off;
-}
+/** The lane cache of an index opened from a folder (what it has read on demand, for the bench and tests). */
+export const indexLaneCaches = new WeakMap<TraceIndex, LaneCache>();
 
 /** The importer's tables the index still reads after loading: names, flows, process / thread names, args. */
-function restoreRaw(m: IndexManifest, result: TraceLoadResult, flowsFile: Uint8Array, flowKeys: Uint8Array, files: IndexFiles): RawTrace {
+function restoreRaw(m: IndexManifest, result: TraceLoadResult, files: IndexFiles): RawTrace {
   const raw = new RawTrace();
   for (const s of result.names) raw.strings.intern(s);
   raw.baseNs = BigInt(m.raw.baseNs);
@@ -112,13 +112,37 @@ function restoreRaw(m: IndexManifest, result: TraceLoadResult, flowsFile: Uint8A
   for (const [k, v] of m.raw.processSort) raw.processSort.set(k, v);
   for (const [k, v] of m.raw.threadNames) raw.threadNames.set(k, v);
   for (const [k, v] of m.raw.threadSort) raw.threadSort.set(k, v);
-  const { columns: f } = unpackColumns(flowsFile, FLOW_COLUMNS, m.flows.count);
-  for (const [key] of FLOW_COLUMNS) raw.flows[key].extend(m.flows.count).set(f[key]);
-  for (const key of JSON.parse(new TextDecoder().decode(inflateSync(flowKeys))) as string[]) raw.flowKeys.intern(key);
   for (const [point, name] of m.flows.ownName) raw.flowOwnName.set(point, name);
   raw.compact();
   raw.argsSource = argsBlocks(m.args, files);
+  lazyFlows(raw, m.flows, files);
   return raw;
+}
+
+/**
+ * The flow points and keys are read when first asked for (a selected slice's links, an export),
+ * not at open: RawTrace's flows and flowKeys become getters that fill them once.
+ */
+function lazyFlows(raw: RawTrace, flows: IndexManifest['flows'], files: IndexFiles): void {
+  const real = { flows: raw.flows, flowKeys: new PackedStringTable() };
+  let read = false;
+  const fill = () => {
+    read = true;
+    const { columns: f } = unpackColumns(files.readSync(flows.file), FLOW_COLUMNS, flows.count);
+    for (const [key] of FLOW_COLUMNS) real.flows[key].extend(flows.count).set(f[key]);
+    for (const key of JSON.parse(new TextDecoder().decode(inflateSync(files.readSync(flows.keysFile)))) as string[]) real.flowKeys.intern(key);
+    for (const c of Object.values(real.flows)) c.compact();
+    real.flowKeys.pack();
+  };
+  for (const key of ['flows', 'flowKeys'] as const) {
+    Object.defineProperty(raw, key, {
+      configurable: true,
+      get() {
+        if (!read) fill();
+        return real[key];
+      },
+    });
+  }
 }
 
 /** The args stream read by blocks (RawTrace caches a few of them: ≤ 8 × blockBytes). */

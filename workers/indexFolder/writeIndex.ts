@@ -15,6 +15,7 @@ import { overview } from '../analysis/overview';
 import { rangeStats } from '../analysis/rangeStats';
 import { recordedIdentity } from '../../src/state/fingerprint';
 import { DEFAULT_RULES, type CategoryRule } from '../lanes/categoryRules';
+import { coarseLane } from './coarseLanes';
 import {
   ARGS_BLOCK_BYTES,
   COUNTER_COLUMNS,
@@ -25,8 +26,10 @@ import {
   LANE_COLUMNS,
   MANIFEST_FILE,
   contentName,
+  packArrays,
   packColumns,
   type IndexChunk,
+  type StoredArray,
   type IndexManifest,
 } from './format';
 
@@ -70,6 +73,7 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
     fingerprint: recordedIdentity(result),
     chunkEvents,
     openBytes: 0,
+    coarse: '',
     result,
     lanes: [],
     counters: [],
@@ -87,24 +91,28 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
     summaries: 'summaries.json',
   };
   await sink.write(MANIFEST_FILE, json(manifest));
-  // Lane, counter and flow files count toward what opening the index reads.
+  // The coarse lanes and the counters count toward what opening the index reads.
   const opened: IndexSink = { write: (path, bytes) => ((manifest.openBytes += bytes.length), sink.write(path, bytes)) };
 
   const args = new ArgsWriter(sink, manifest.args);
   const total = result.events;
   let done = 0;
   const lanes = [...index.lanes.values()];
+  const coarse: StoredArray[] = [];
   for (let l = 0; l < lanes.length; l++) {
     const lane = lanes[l];
     const chunks: IndexChunk[] = [];
     for (let from = 0; from < lane.start.length; from += chunkEvents) {
       const to = Math.min(lane.start.length, from + chunkEvents);
-      chunks.push(await writeLaneChunk(opened, `lanes/${l}/${chunks.length}`, lane, from, to, args, index));
+      chunks.push(await writeLaneChunk(sink, `lanes/${l}/${chunks.length}`, lane, from, to, args, index));
       done += to - from;
       opts.onProgress?.(done, total);
     }
-    manifest.lanes.push({ id: lane.info.id, chunks });
+    manifest.lanes.push({ id: lane.info.id, chunks, coarse: coarseLane(index, lane, coarse) });
   }
+  const coarseFile = packArrays(coarse);
+  manifest.coarse = contentName('coarse', coarseFile);
+  await opened.write(manifest.coarse, coarseFile);
   let c = 0;
   for (const plan of index.counters.values()) {
     const n = plan.t.length;
@@ -126,10 +134,10 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
   manifest.flows.count = f.key.length;
   const keys = deflateSync(json(Array.from({ length: raw.flowKeys.size }, (_, i) => raw.flowKeys.get(i))));
   manifest.flows.keysFile = contentName('flow-keys', keys);
-  await opened.write(manifest.flows.keysFile, keys);
+  await sink.write(manifest.flows.keysFile, keys);
   const flows = packColumns([f.ts.data, f.key.data, f.pid.data, f.tid.data, f.phase.data, f.enclosing.data].map((d) => d.subarray(0, f.key.length)), FLOW_COLUMNS, f.key.length);
   manifest.flows.file = contentName('flows', flows);
-  await opened.write(manifest.flows.file, flows);
+  await sink.write(manifest.flows.file, flows);
 
   await sink.write(manifest.summaries, json(summariesOf(index)));
   manifest.complete = true;

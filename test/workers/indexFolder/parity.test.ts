@@ -1,6 +1,8 @@
 // Issue 24: an index folder answers every worker call as the trace itself does. Each corpus
 // trace is opened directly and through its index (written with small chunks so lanes span
-// many files, args read back through a small block cache), and the answers compared.
+// many files, lanes read on demand through a 4 MB cache that must evict, args read back
+// through a small block cache), and the answers compared. Opening reads no lane chunk, and
+// the whole-trace view reads only the chunks of lanes it draws as raw slices.
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -11,7 +13,8 @@ import { CORPUS } from '../../support/corpus';
 import { loadTrace } from '../../../workers/ingest/loadTrace';
 import type { TraceIndex } from '../../../workers/index/traceIndex';
 import { summariesOf, writeIndexFolder } from '../../../workers/indexFolder/writeIndex';
-import { openIndexFolder, readManifest } from '../../../workers/indexFolder/openIndex';
+import { indexLaneCaches, openIndexFolder, readManifest } from '../../../workers/indexFolder/openIndex';
+import { LANE_RAW_EVENTS } from '../../../workers/index/tiledViewport';
 import { dirFiles, dirSink } from '../../../bin/src/dirFolder';
 import { levelForNsPerPx } from '../../../src/model/tiles';
 import { correlate } from '../../../workers/analysis/correlation';
@@ -23,6 +26,9 @@ import { chromeTraceWindow } from '../../../workers/export/chromeTraceWindow';
 import { readdirSync } from 'node:fs';
 
 const CHUNK_EVENTS = 4096;
+const CACHE_BYTES = 4 << 20;
+/** The end of a worker call: the lane cache trims to its bound between calls (lazyLanes.ts). */
+const nextCall = () => new Promise((resolve) => setTimeout(resolve, 1));
 const out = mkdtempSync(join(tmpdir(), 'tracelane-index-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -61,6 +67,7 @@ describe('index folder parity (issue 24)', () => {
       const files = dirFiles(dir);
       let argsReads = 0;
       let openRead = 0;
+      const chunkReads: string[] = [];
       const counting = {
         ...files,
         read: async (p: string) => {
@@ -68,14 +75,31 @@ describe('index folder parity (issue 24)', () => {
           if (p !== 'manifest.json') openRead += b.length;
           return b;
         },
-        readSync: (p: string) => (argsReads++, files.readSync(p)),
+        readSync: (p: string) => {
+          if (p.startsWith('args/')) argsReads++;
+          if (p.startsWith('lanes/')) chunkReads.push(p);
+          return files.readSync(p);
+        },
       };
       let last: number[] = [];
-      const index = await openIndexFolder(counting, { trace, onProgress: (...p) => (last = p) });
-      // Opening reads the lane, counter and flow files the manifest counts, and no args block.
+      const index = await openIndexFolder(counting, { trace, onProgress: (...p) => (last = p), laneCacheBytes: CACHE_BYTES });
+      const cache = indexLaneCaches.get(index)!;
+      // Opening reads the coarse lanes and counters the manifest counts: no lane chunk, flow or args block.
       expect(openRead).toBe(manifest.openBytes);
       expect(argsReads).toBe(0);
+      expect(chunkReads).toEqual([]);
       expect(last).toEqual([manifest.openBytes, manifest.openBytes, direct.result.events]);
+
+      // The first frame (the whole trace, 1600 px wide, every lane) reads only the chunks of lanes small
+      // enough to be drawn as slices; busy lanes come from their stored tiles and wide slices.
+      const laneIds = direct.result.lanes.map((l) => l.id);
+      const { minNs, maxNs } = direct.result;
+      const first = { startNs: minNs, endNs: maxNs, widthPx: 1600, laneIds, level: levelForNsPerPx((maxNs - minNs) / 1600) };
+      expect(index.query(first)).toEqual(direct.query(first));
+      const chunkLane = new Map(manifest.lanes.flatMap((l) => l.chunks.map((c) => [c.file, l.id] as const)));
+      const busy = [...direct.lanes.values()].filter((l) => l.start.length > LANE_RAW_EVENTS).map((l) => l.info.id);
+      expect(chunkReads.map((f) => chunkLane.get(f)).filter((id) => busy.includes(id!))).toEqual([]);
+      await nextCall();
 
       // summary(): the load result, but the writer's timings.
       const { parseMs: _a, stagesMs: _b, ...want } = direct.result;
@@ -90,6 +114,7 @@ describe('index folder parity (issue 24)', () => {
       }
       const picks = sample(direct, 24);
       for (const [laneId, k] of picks) {
+        await nextCall();
         const key = direct.keyOf(direct.lanes.get(laneId)!, k);
         expect(index.resolveKey(key)).toEqual(direct.resolveKey(key));
         // Selection details, args read back from the deflated blocks.
@@ -103,9 +128,8 @@ describe('index folder parity (issue 24)', () => {
       expect(index.find({ regex: '^[a-c]', limit: 5000 })).toEqual(direct.find({ regex: '^[a-c]', limit: 5000 }));
 
       // query() at three zoom levels: the whole trace, a sixteenth, a thousandth.
-      const laneIds = direct.result.lanes.map((l) => l.id);
-      const { minNs, maxNs } = direct.result;
       for (const part of [1, 16, 1024]) {
+        await nextCall();
         const span = (maxNs - minNs) / part;
         const startNs = minNs + (maxNs - minNs) / 3;
         const q = { startNs, endNs: startNs + span, widthPx: 1600, laneIds, level: levelForNsPerPx(span / 1600) };
@@ -121,6 +145,7 @@ describe('index folder parity (issue 24)', () => {
       }
 
       // Every whole-trace analysis, and a search over names and args.
+      await nextCall();
       const summaries = summariesOf(direct);
       expect(summariesOf(index)).toEqual(summaries);
       const q = { text: 'aten', inArgs: true };
@@ -128,6 +153,12 @@ describe('index folder parity (issue 24)', () => {
       const b = search(direct, q);
       expect({ ...a, matches: [...a.matches] }).toEqual({ ...b, matches: [...b.matches] });
 
+      // Between calls the lane cache holds at most its bound; lanes too big to stay were read again.
+      await nextCall();
+      expect(cache.heldBytes).toBeLessThanOrEqual(CACHE_BYTES);
+      // (8 B of start times per event alone: lanes past twice the bound cannot all stay.)
+      const starts = [...direct.lanes.values()].reduce((n, l) => n + l.start.byteLength, 0);
+      if (starts > 2 * CACHE_BYTES) expect(cache.chunksRead).toBeGreaterThan(manifest.lanes.reduce((n, l) => n + l.chunks.length, 0));
       // Args came through the block reader: a few blocks, not one read per slice.
       if (manifest.args.bytes > 0) expect(argsReads).toBeGreaterThan(0);
       // The summaries written match what the index answers.

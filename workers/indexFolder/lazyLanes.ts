@@ -1,0 +1,162 @@
+// An index folder's lanes, read when a call first needs their events (issue 24): a LazyLane is a
+// LaneIndex whose columns are read from its chunk files (synchronously: every TraceIndex call is
+// synchronous code) on first access, and dropped again by a byte-bounded cache. Until then its
+// summary (coarseLanes.ts) answers the whole-trace view.
+
+import { TILE_BAND_ROWS } from '../../src/model/tiles';
+import type { LaneInfo } from '../../src/model/types';
+import { laneIndexFromColumns, type LaneIndex } from '../index/laneIndex';
+import type { LaneSummary } from '../index/laneSummary';
+import type { TileSource } from '../index/sliceTiles';
+import { LANE_COLUMNS, unpackColumns, type IndexChunk } from './format';
+
+/** Default bytes of lane columns kept between calls (a lane a call needs is read whole). */
+export const DEFAULT_LANE_CACHE_BYTES = 192 << 20;
+
+/**
+ * The lanes whose columns are in memory. Between calls it holds at most `maxBytes` (least recently
+ * used lanes dropped first); during one call it keeps every lane the call touched, so code walking
+ * two lanes in step never reads one again and again. A call is a task: the epoch moves on once
+ * the task that touched a lane is over (a timer), and the cache is trimmed then.
+ */
+export class LaneCache {
+  epoch = 1;
+  /** Chunk files read and their bytes (the bench and tests report them). */
+  chunksRead = 0;
+  bytesRead = 0;
+  private bytes = 0;
+  private readonly held = new Set<LazyLane>();
+  private timer = false;
+
+  constructor(
+    readonly maxBytes: number,
+    readonly readSync: (path: string) => Uint8Array,
+  ) {}
+
+  /** Marks a lane used in this call (and schedules the end of the call). */
+  use(lane: LazyLane): void {
+    lane.usedIn = this.epoch;
+    if (this.timer) return;
+    this.timer = true;
+    setTimeout(() => {
+      this.timer = false;
+      this.epoch++;
+      this.trim();
+    }, 0);
+  }
+
+  read(path: string): Uint8Array {
+    const b = this.readSync(path);
+    this.chunksRead++;
+    this.bytesRead += b.length;
+    return b;
+  }
+
+  admit(lane: LazyLane, bytes: number): void {
+    this.held.add(lane);
+    this.bytes += bytes;
+    this.trim();
+  }
+
+  /** Bytes of the lane columns held now. */
+  get heldBytes(): number {
+    return this.bytes;
+  }
+
+  /** Drops the least recently used lanes not used in this call until at most maxBytes are held. */
+  private trim(): void {
+    if (this.bytes <= this.maxBytes) return;
+    const old = [...this.held].filter((l) => l.usedIn < this.epoch).sort((a, b) => a.usedIn - b.usedIn);
+    for (const lane of old) {
+      if (this.bytes <= this.maxBytes) break;
+      this.bytes -= lane.drop();
+      this.held.delete(lane);
+    }
+  }
+}
+
+export class LazyLane implements LaneIndex {
+  usedIn = 0;
+  private open: LaneIndex | null = null;
+  private openBytes = 0;
+  private band0: { rows: Int32Array[]; src: TileSource } | null = null;
+  summary: LaneSummary | undefined;
+
+  constructor(
+    readonly info: LaneInfo,
+    private readonly chunks: readonly IndexChunk[],
+    private readonly cache: LaneCache,
+  ) {}
+
+  get start() { return this.columns().start; }
+  get dur() { return this.columns().dur; }
+  get name() { return this.columns().name; }
+  get cat() { return this.columns().cat; }
+  get row() { return this.columns().row; }
+  get instant() { return this.columns().instant; }
+  get flags() { return this.columns().flags; }
+  get argsOff() { return this.columns().argsOff; }
+  get argsLen() { return this.columns().argsLen; }
+  get rows() { return this.columns().rows; }
+  get rowBlocks() { return this.columns().rowBlocks; }
+
+  /** What the first row band's tiles are built from (TileStore.pyramid's band source), read on first need. */
+  band0Source(): TileSource {
+    if (this.info.rows <= TILE_BAND_ROWS) return this;
+    const lane = this;
+    const band = () => {
+      const rows = lane.rows;
+      if (lane.band0?.rows !== rows) lane.band0 = { rows, src: { start: lane.start, dur: lane.dur, name: lane.name, rows: rows.slice(0, TILE_BAND_ROWS), firstRow: 0 } };
+      return lane.band0.src;
+    };
+    return {
+      get start() { return band().start; },
+      get dur() { return band().dur; },
+      get name() { return band().name; },
+      get rows() { return band().rows; },
+      firstRow: 0,
+    };
+  }
+
+  /** Forgets the columns (the cache's bound); returns their bytes. */
+  drop(): number {
+    this.open = null;
+    this.band0 = null;
+    return this.openBytes;
+  }
+
+  private columns(): LaneIndex {
+    if (this.usedIn !== this.cache.epoch) this.cache.use(this);
+    return this.open ?? this.read();
+  }
+
+  private read(): LaneIndex {
+    const n = this.chunks.reduce((a, c) => a + c.count, 0);
+    const cols = Object.fromEntries(LANE_COLUMNS.map(([key, T]) => [key, new T(n)])) as ReturnType<typeof unpackColumns<typeof LANE_COLUMNS>>['columns'];
+    let at = 0;
+    for (const c of this.chunks) {
+      const { columns } = unpackColumns(this.cache.read(c.file), LANE_COLUMNS, c.count);
+      for (const [key] of LANE_COLUMNS) cols[key].set(columns[key], at);
+      at += c.count;
+    }
+    const open = laneIndexFromColumns(this.info, { ...cols, argsOff: argsOffsets(cols.argsOff) });
+    this.open = open;
+    this.openBytes = laneBytes(open);
+    this.cache.admit(this, this.openBytes);
+    return open;
+  }
+}
+
+/** Offsets in the index's args stream as RawTrace reads them: "in the file" (−(offset + 1)), the file being the args stream. */
+export function argsOffsets(off: Float64Array): Float64Array {
+  for (let k = 0; k < off.length; k++) off[k] = off[k] < 0 ? 0 : -(off[k] + 1);
+  return off;
+}
+
+function laneBytes(l: LaneIndex): number {
+  let bytes = 0;
+  for (const c of [l.start, l.dur, l.name, l.cat, l.row, l.instant, l.flags, l.argsOff, l.argsLen]) bytes += c.byteLength;
+  bytes += l.rows.length ? l.rows[0].buffer.byteLength + 64 * l.rows.length : 0;
+  for (const levels of l.rowBlocks) for (const b of levels) bytes += b.byteLength;
+  return bytes;
+}
