@@ -75,6 +75,8 @@ const api: TraceWorkerApi = {
   },
   async query(q: ViewportQuery) {
     const result = loaded().query(q);
+    // The first frame's viewport is answered: background work may have the other core now.
+    setTimeout(loaded().beginBackground, 0);
     const buffers: ArrayBufferLike[] = [];
     for (const l of [...result.lanes, ...result.wide, ...result.hitMarks]) buffers.push(l.start.buffer, l.end.buffer, l.row.buffer, l.nameId.buffer, l.eventIdx.buffer, l.count.buffer, l.instant.buffer);
     // Tiles are not transferred: the worker keeps them cached, so they are copied.
@@ -82,6 +84,7 @@ const api: TraceWorkerApi = {
     return Comlink.transfer(result, buffers as ArrayBuffer[]);
   },
   async settled() {
+    loaded().beginBackground();
     await loaded().settled;
   },
   async slice(laneId: string, eventIdx: number) {

@@ -52,6 +52,12 @@ export class TraceIndex {
   readonly tiles: TileStore;
   /** Resolves once the args store is fully deflated (memory settled), some time after loading. */
   settled: Promise<void> = Promise.resolve();
+  /**
+   * Starts the work `settled` waits for, if it waits to be started: that work is held back
+   * until the first viewport is answered (trace.worker.ts), so it does not take a core from
+   * the first frame.
+   */
+  beginBackground: () => void = () => undefined;
   /** The hits of the last search, outlined on the timeline (one query at a time per trace). */
   searchLayer: SearchHitLayer | null = null;
   private readonly originAbs: bigint;

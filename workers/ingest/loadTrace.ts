@@ -28,6 +28,8 @@ import type { CategoryRule } from '../lanes/categoryRules';
 
 /** Every supported format, tried in order on the first decoded bytes (strict detectors first: `[pid N]` strace lines start like a JSON array). */
 export const FORMATS: ImporterFormat[] = [nsysSqlite, strace, speedscope, collapsedStacks, chromeTraceJson];
+/** Background work after a load starts at the latest this long after it, when no viewport is asked for (a hidden tab, a script). */
+const BACKGROUND_LATEST_MS = 2000;
 
 export interface LoadOptions {
   trace: string;
@@ -215,15 +217,23 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
     progress.phase = 'index';
     report(true);
     const index = new TraceIndex({ raw, trace: opts.trace, fileName: source.name, format: formatName, bytes: progress.bytesDone, parseMs, stages, laneRules: opts.laneRules });
-    // The counters' args, read while indexing, are deflated too. Chunks still being deflated
-    // (on the helper thread) finish after the first frame: reads meanwhile see their bytes.
-    raw.hotArgs.compressAll();
+    // The counters' args, read while indexing, are deflated too, once the first frame is
+    // drawn (index.beginBackground): reads meanwhile see their bytes.
     raw.args.dropCache();
     raw.hotArgs.dropCache();
-    index.settled = Promise.all([raw.args.settled(), raw.hotArgs.settled()]).then(() => {
-      raw.args.dropCache();
-      raw.hotArgs.dropCache();
-    });
+    let begin!: () => void;
+    const begun = new Promise<void>((resolve) => (begin = resolve));
+    index.beginBackground = begin;
+    setTimeout(begin, BACKGROUND_LATEST_MS);
+    index.settled = begun
+      .then(() => {
+        raw.hotArgs.compressAll();
+        return Promise.all([raw.args.settled(), raw.hotArgs.settled()]);
+      })
+      .then(() => {
+        raw.args.dropCache();
+        raw.hotArgs.dropCache();
+      });
     stages.mark('indexed');
     progress.phase = 'done';
     report(true);
