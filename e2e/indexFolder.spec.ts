@@ -13,13 +13,15 @@ import { clickSliceOnCanvas, collectConsoleErrors, CORPUS_DIR, REPO_ROOT, shot, 
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tl-index-e2e-'));
 const TRACES = ['train_step.json.gz', 'two_rank_stall_rank0.json.gz', 'two_rank_stall_rank1.json.gz'];
+/** Lanes of 10⁵–10⁶ slices: opened on demand, chunk by lane as the view needs them. */
+const BUSY = 'llm_decode_large.json.gz';
 let server: { url: string; close(): Promise<void> };
 const log: string[] = [];
 
 test.beforeAll(async () => {
   execFileSync('npx', ['vite', 'build', '--config', 'vite.cli.config.ts', '--logLevel', 'error'], { cwd: REPO_ROOT });
   // Small chunks, so the busiest lanes span several files.
-  execFileSync('node', [path.join(REPO_ROOT, 'bin/tracelane.mjs'), ...TRACES.map((t) => path.join(CORPUS_DIR, t)), '--out', dir, '--chunk-events', '2048'], { stdio: 'pipe' });
+  execFileSync('node', [path.join(REPO_ROOT, 'bin/tracelane.mjs'), ...[...TRACES, BUSY].map((t) => path.join(CORPUS_DIR, t)), '--out', dir, '--chunk-events', '2048'], { stdio: 'pipe' });
   server = await serveStatic({ mounts: { '/': process.env.TRACELANE_DIST || 'dist', '/idx/': dir, '/corpus/': CORPUS_DIR }, port: 0, log: (m: string) => log.push(m) });
 });
 test.afterAll(async () => {
@@ -75,6 +77,62 @@ test('?index= opens a trace as ?url= does: lanes, keys, find, details by a click
   await expect.poll(async () => ((await tl(page, (api) => api.selection())) as Selected)?.key).toBe(hit.key);
   const viaTrace = (await tl(page, (api) => api.selection())) as Selected;
   expect(viaIndex).toEqual(viaTrace);
+  expect(errors).toEqual([]);
+});
+
+test('?index= of a busy trace: first frame from the coarse file, lane chunks read as the mouse zooms in, a clicked slice as the trace has it', async ({ page }) => {
+  test.setTimeout(240_000);
+  const errors = collectConsoleErrors(page);
+  const manifest = JSON.parse(readFileSync(path.join(dir, BUSY, 'manifest.json'), 'utf8')) as { lanes: { id: string; chunks: { file: string; count: number }[] }[] };
+  // Lanes too busy to be drawn as slices at the whole-trace zoom (tiledViewport's LANE_RAW_EVENTS).
+  const busyChunks = new Set(manifest.lanes.filter((l) => l.chunks.reduce((n, c) => n + c.count, 0) > 4000).flatMap((l) => l.chunks.map((c) => c.file)));
+  expect(busyChunks.size).toBeGreaterThan(20);
+  const read = () => log.map((m) => m.split(`/idx/${BUSY}/`)[1]?.split(' ')[0]).filter((f): f is string => !!f);
+
+  log.length = 0;
+  await open(page, `index=idx/${BUSY}/`);
+  await waitIdle(page);
+  // The first frame: busy lanes drawn from stored tiles, none of their chunks read.
+  const first = await tl(page, (api) => api.drawn());
+  expect(first.lanes.filter((l) => l.fromTiles > 0).length).toBeGreaterThan(0);
+  expect(read().filter((f) => busyChunks.has(f))).toEqual([]);
+  expect(read()).toContain('manifest.json');
+  await shot(page, 'index-folder-busy-first-frame');
+
+  // Zoom in with the wheel and pan by dragging: the busy lanes' chunks come as the view needs their events.
+  const canvas = page.getByTestId('timeline-canvas');
+  const box = (await canvas.boundingBox())!;
+  const vp0 = await tl(page, (api) => api.viewport());
+  await page.mouse.move(box.x + box.width / 2, box.y + 40);
+  await page.keyboard.down('Control');
+  for (let i = 0; i < 8; i++) await page.mouse.wheel(0, -400);
+  await page.keyboard.up('Control');
+  await waitIdle(page);
+  await page.mouse.move(box.x + box.width / 2, box.y + 40);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 - 300, box.y + 40, { steps: 6 });
+  await page.mouse.up();
+  await waitIdle(page);
+  const vp = await tl(page, (api) => api.viewport());
+  expect(vp.endNs - vp.startNs).toBeLessThan((vp0.endNs - vp0.startNs) / 20);
+  const zoomed = await tl(page, (api) => api.drawn());
+  expect(zoomed.items).toBeGreaterThan(0);
+  expect(read().filter((f) => busyChunks.has(f)).length).toBeGreaterThan(0);
+  await shot(page, 'index-folder-busy-zoomed');
+
+  // A kernel in view, clicked on the canvas: the same details as the trace's own.
+  const kernels = await tl(page, (api) => api.find({ regex: '.', laneKind: 'gpu', limit: 200_000 }));
+  const inView = kernels.filter((k) => k.startNs > vp.startNs && k.startNs + k.durNs < vp.endNs);
+  const hit = (inView.length ? inView : kernels)[(inView.length || kernels.length) >> 1] as FoundEvent;
+  await clickSliceOnCanvas(page, hit);
+  await expect(page.getByTestId('details-panel')).toBeVisible();
+  const viaIndex = (await tl(page, (api) => api.selection())) as Selected;
+  expect(viaIndex?.key).toBe(hit.key);
+
+  await open(page, `url=corpus/${BUSY}`);
+  await tl(page, (api, key) => api.select(key), hit.key);
+  await expect.poll(async () => ((await tl(page, (api) => api.selection())) as Selected)?.key).toBe(hit.key);
+  expect(viaIndex).toEqual((await tl(page, (api) => api.selection())) as Selected);
   expect(errors).toEqual([]);
 });
 
