@@ -136,8 +136,8 @@ export function evaluateTargets(entries) {
   return out;
 }
 
-export function renderResults({ machine, entries }) {
-  const order = new Map(TRACES.map((t, i) => [t.file, i]));
+export function renderResults({ machine, entries, indexOpens = [] }) {
+  const order = new Map(TRACES.filter((t) => t.open !== 'index').map((t, i) => [t.file, i]));
   entries = [...entries].sort((a, b) => (order.get(a.file) ?? 99) - (order.get(b.file) ?? 99));
   const L = [];
   L.push('# tracelane benchmark results', '');
@@ -233,12 +233,32 @@ export function renderResults({ machine, entries }) {
   renderProfiles(L, entries);
 
   const measured = new Set(entries.map((e) => e.file));
-  const missing = TRACES.filter((t) => !measured.has(t.file)).map((t) => t.file);
+  renderIndexOpens(L, indexOpens);
+  const missing = TRACES.filter((t) => !measured.has(t.file) && t.open !== 'index').map((t) => t.file);
   L.push('## Not run', '');
   L.push(missing.length ? `Not measured in any saved run (each takes long on a 2-core machine; \`npm run bench -- --sizes <size>\` adds it):\n\n${missing.map((f) => `- ${f}`).join('\n')}` : '- (everything was run)');
   L.push('');
   L.push('Dates per trace (with the 1-minute load average before → after its runs, where recorded; above the core count the machine was shared and the figures are noisy): ' + entries.map((e) => `${e.file} ${e.date}${e.loadAvg ? ` (load ${e.loadAvg.join(' → ')})` : ''}`).join('; '), '');
   return L.join('\n');
+}
+
+/** Traces opened from their index folder by `?index=` (bench/indexOpen.mjs, issue 24). */
+function renderIndexOpens(L, opens) {
+  if (!opens.length) return;
+  const mb = (b) => (b == null ? '–' : `${(b / 1e6).toFixed(2)} MB`);
+  L.push('## Index folder (`?index=`, issue 24)', '');
+  L.push('Targets: first frame ≤ 1 s from navigation, ≤ 5 MB fetched before it. Bytes = the sizes of the files the server sent before the page was ready; pan / zoom = the scripted inputs of the frames row, after the first frame.', '');
+  L.push('| trace | run | first frame (empty app to idle; worker open / result on the page / first frame, app) | fetched before it | files before it | pan / zoom: chunks read, bytes | draw p95 | input latency p95 | index folder (chunks / args / coarse / summaries) | writer | date, build |');
+  L.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const e of opens) {
+    const f = e.folder ?? {};
+    const writer = e.writer?.skipped === false ? `${e.writer.seconds.toFixed(0)} s, peak RSS ${e.writer.peakRssMB} MB` : 'current, skipped';
+    e.runs.forEach((r, i) => {
+      if (r.error) return L.push(`| ${e.file} | ${i + 1} | failed: ${r.error} | | | | | | | | |`);
+      L.push(`| ${e.file} | ${i + 1} | ${(r.firstFrameMs / 1000).toFixed(2)} s (${r.emptyIdleMs == null ? '–' : Math.round(r.emptyIdleMs)}; ${Math.round(r.openMs)} / ${Math.round(r.resultMs)} / ${Math.round(r.appFirstFrameMs)} ms) | ${mb(r.bytesBeforeFirstFrame)} | ${r.filesBeforeFirstFrame.length} | ${r.panZoom.chunks}, ${mb(r.panZoom.bytes)} | ${r.frames.draw.p95?.toFixed(1)} ms | ${Math.round(r.frames.inputLatency.p95)} ms | ${mb(f.chunks)} in ${f.chunkFiles} / ${mb(f.args)} / ${mb(f.coarse)} / ${mb(f.summaries)} | ${writer} | ${e.date}, ${e.build} |`);
+    });
+  }
+  L.push('');
 }
 
 /** The CPU profile of one load per trace (bench/cpuProfile.mjs): threads, parts of the code base, top functions. */

@@ -3,7 +3,7 @@
 // headless Chromium on this machine. Writes bench/results.json and bench/results.md and exits
 // 0 even when a target is missed (a measurement, not a test).
 //
-//   npm run bench -- [--sizes 10,100,real,300,shuffled,external,1g,2g] [--runs N] [--peer-runs N]
+//   npm run bench -- [--sizes 10,100,real,300,shuffled,external,1g,2g,index] [--runs N] [--peer-runs N]
 //                    [--no-peer] [--no-profile] [--dist DIR] [--port 4430] [--timeout 180] [--fresh]
 //
 // --sizes   which traces (bench/traces.mjs); default all. --runs: runs per trace (default 5,
@@ -26,6 +26,7 @@ import { openMemoryProbe, rendererRss } from './memory.mjs';
 import { installPageProbe } from './pageProbe.mjs';
 import { renderResults } from './report.mjs';
 import { measureSpeedscope, speedscopeDir } from './speedscope.mjs';
+import { measureIndexOpen } from './indexOpen.mjs';
 import { TRACES, argValue, benchDir, outDir, parseSizes, repoRoot } from './traces.mjs';
 
 const argv = process.argv.slice(2);
@@ -402,6 +403,7 @@ async function main() {
   const browserSession = await browser.newBrowserCDPSession();
   const previous = opts.fresh ? null : await fsp.readFile(RESULTS_JSON, 'utf8').then(JSON.parse, () => null);
   const byFile = new Map((previous?.entries ?? []).map((e) => [e.file, e]));
+  const indexOpens = new Map((previous?.indexOpens ?? []).map((e) => [e.file, e]));
   let machine;
   try {
     machine = await machineInfo(browser);
@@ -410,12 +412,20 @@ async function main() {
       const save = async (entry) => {
         // A run without the peer keeps the peer's last result for this trace, dated.
         const before = byFile.get(trace.file);
-        if (!entry.speedscope && before?.speedscope) entry.speedscope = { ...before.speedscope, date: before.speedscope.date ?? before.date };
-        byFile.set(trace.file, entry);
-        const results = { machine, entries: [...byFile.values()] };
+        if (entry && !entry.speedscope && before?.speedscope) entry.speedscope = { ...before.speedscope, date: before.speedscope.date ?? before.date };
+        if (entry) byFile.set(trace.file, entry);
+        const results = { machine, entries: [...byFile.values()], indexOpens: [...indexOpens.values()] };
         await fsp.writeFile(RESULTS_JSON, JSON.stringify(results, null, 1) + '\n');
         await fsp.writeFile(RESULTS_MD, renderResults(results));
       };
+      if (trace.open === 'index') {
+        // An index folder of the trace opened by ?index= (bench/indexOpen.mjs): its own entry beside the trace's.
+        log(`${trace.file} by ?index=`);
+        const entry = await measureIndexOpen({ browser, dist, trace, runs: Math.min(opts.runs, 2), timeoutMs: opts.timeoutMs, newPage, waitLoaded, emptyAppIdleMs, log });
+        indexOpens.set(trace.file, { ...entry, date: new Date().toISOString().slice(0, 16).replace('T', ' '), build: opts.dist ? `--dist ${opts.dist}` : await gitDescription() });
+        await save(null);
+        continue;
+      }
       await save(await measureTrace(browser, browserSession, origin, trace, save, profiling));
     }
   } finally {

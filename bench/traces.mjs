@@ -31,11 +31,12 @@ export const TRACES = [
   { size: 'external', file: 'hta__mtia_rank_0.json', source: 'external-gunzip', from: path.join(externalDir, 'kineto', 'hta__mtia_rank_0.json.gz') },
   { size: '1g', file: 'synthetic-1GB.json', source: 'generate', targetBytes: 1e9 },
   { size: '1g', file: 'synthetic-1GB.json.gz', source: 'gzip', of: 'synthetic-1GB.json' },
+  { size: 'index', file: 'synthetic-1GB.json', source: 'generate', targetBytes: 1e9, open: 'index' },
   { size: '2g', file: 'synthetic-2GB.json', source: 'generate', targetBytes: 2e9 },
   { size: '2g', file: 'synthetic-2GB.json.gz', source: 'gzip', of: 'synthetic-2GB.json' },
 ];
 
-export const ALL_SIZES = ['10', '100', 'real', '300', 'shuffled', 'external', '1g', '2g'];
+export const ALL_SIZES = ['10', '100', 'real', '300', 'shuffled', 'external', '1g', 'index', '2g'];
 const ALIASES = { 1000: '1g', 1024: '1g', 2000: '2g', 2048: '2g', llm: 'real', corpus: 'real', x3: '300', minified: 'shuffled', min: 'shuffled', ext: 'external' };
 
 /** `--sizes 10,100,1g` → the selected size groups (unknown names throw). Empty → all. */
