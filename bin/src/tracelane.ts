@@ -2,7 +2,7 @@
 // browser's trace worker runs (workers/ingest/loadTrace.ts) and writes DIR/<file name>/, an index
 // folder (workers/indexFolder/format.ts) that `?index=` opens. Built to bin/tracelane.mjs by `npm run build`.
 
-import { openAsBlob, rmSync, statSync } from 'node:fs';
+import { existsSync, openAsBlob, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { loadTrace } from '../../workers/ingest/loadTrace';
 import { writeIndexFolder } from '../../workers/indexFolder/writeIndex';
@@ -10,8 +10,13 @@ import { readManifest } from '../../workers/indexFolder/openIndex';
 import { DEFAULT_CHUNK_EVENTS, type IndexManifest } from '../../workers/indexFolder/format';
 import { traceKeyFromName } from '../../src/model/keys';
 import { dirFiles, dirSink } from './dirFolder';
+import { RANK_ENV, RANK_PLACEHOLDER, RankInputError, rankInput } from './rankInput';
+import { mergeJob } from './mergeJob';
+import { JOB_FILE } from '../../workers/indexFolder/jobFormat';
 
 const HELP = `Usage: npm run index -- TRACE… --out DIR [--chunk-events N] [--force]
+       npm run index -- --rank-from-env --out DIR TRACE_0 TRACE_1 …   (or one pattern: 'traces/rank${RANK_PLACEHOLDER}.json.gz')
+       npm run index -- --merge DIR
 
 Indexes each trace once, so the tracelane portal opens it at any size:
 DIR/<trace file name>/ becomes an index folder; open it with ?index=<its URL>.
@@ -19,6 +24,12 @@ DIR/<trace file name>/ becomes an index folder; open it with ?index=<its URL>.
   --out DIR            where the index folders go (created if missing)
   --chunk-events N     events per lane chunk file (default ${DEFAULT_CHUNK_EVENTS})
   --force              index again even when DIR already holds a current index
+  --rank-from-env      one pod of a Kubernetes Indexed Job: index only the trace of number
+                       ${RANK_ENV} (0-based: the i-th TRACE named, or the one TRACE pattern with
+                       ${RANK_PLACEHOLDER} replaced by it) into DIR/rank-<i>/<trace file name>/
+  --merge DIR          after every rank is indexed: write DIR/${JOB_FILE} (the ranks, their
+                       fingerprints, extents and world size, and their communication ops for the
+                       stall finder); ?index=<DIR's URL> then opens the whole job
   --help               this text
 
 An index is current when it is complete and was written by this version from a file of the
@@ -29,26 +40,36 @@ interface Args {
   out: string;
   chunkEvents: number;
   force: boolean;
+  rankFromEnv: boolean;
 }
 
-function parseArgs(argv: string[]): Args | 'help' {
+function parseArgs(argv: string[]): Args | 'help' | { merge: string } {
   const traces: string[] = [];
   let out = '';
   let chunkEvents = DEFAULT_CHUNK_EVENTS;
   let force = false;
+  let rankFromEnv = false;
+  let merge: string | null = null;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') return 'help';
     else if (a === '--out') out = argv[++i] ?? '';
     else if (a === '--chunk-events') chunkEvents = Number(argv[++i]);
     else if (a === '--force') force = true;
+    else if (a === '--rank-from-env') rankFromEnv = true;
+    else if (a === '--merge') merge = argv[++i] ?? '';
     else if (a.startsWith('--')) throw new UsageError(`Unknown option ${a}.`);
     else traces.push(a);
+  }
+  if (merge !== null) {
+    if (!merge) throw new UsageError('Name the job folder to merge: --merge DIR.');
+    if (traces.length || out || rankFromEnv) throw new UsageError('--merge DIR takes no traces, --out or --rank-from-env: it gathers what the ranks wrote into DIR.');
+    return { merge };
   }
   if (!traces.length) throw new UsageError('Name at least one trace file.');
   if (!out) throw new UsageError('Name the output folder with --out DIR.');
   if (!Number.isInteger(chunkEvents) || chunkEvents < 1) throw new UsageError('--chunk-events takes a positive whole number.');
-  return { traces, out, chunkEvents, force };
+  return { traces, out, chunkEvents, force, rankFromEnv };
 }
 
 class UsageError extends Error {}
@@ -105,7 +126,7 @@ async function indexOne(path: string, args: Args, taken: Set<string>): Promise<v
 }
 
 async function main(argv: string[]): Promise<number> {
-  let args: Args | 'help';
+  let args: Args | 'help' | { merge: string };
   try {
     args = parseArgs(argv);
   } catch (err) {
@@ -116,6 +137,19 @@ async function main(argv: string[]): Promise<number> {
   if (args === 'help') {
     process.stdout.write(`${HELP}\n`);
     return 0;
+  }
+  if ('merge' in args) return merge(args.merge);
+  if (args.rankFromEnv) {
+    try {
+      const picked = rankInput(args.traces, args.out, process.env);
+      if (!existsSync(picked.trace)) throw new RankInputError(`--rank-from-env: no trace for ${RANK_ENV}=${picked.index}: ${picked.trace} does not exist.`);
+      process.stderr.write(`${RANK_ENV}=${picked.index}: ${picked.trace} → ${picked.out}\n`);
+      args = { ...args, traces: [picked.trace], out: picked.out };
+    } catch (err) {
+      if (!(err instanceof RankInputError)) throw err;
+      process.stderr.write(`tracelane: ${err.message}\n`);
+      return 2;
+    }
   }
   const taken = new Set<string>();
   let failed = 0;
@@ -129,6 +163,17 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   return failed ? 1 : 0;
+}
+
+async function merge(dir: string): Promise<number> {
+  try {
+    const job = await mergeJob(dir, (line) => process.stderr.write(`${line}\n`));
+    process.stderr.write(`${dir}/${JOB_FILE}: ${job.ranks.length} ranks${job.worldSize === null ? '' : ` of world size ${job.worldSize}`}, ${job.comms.ops.toLocaleString('en-US')} comm ops\n`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`tracelane: --merge ${dir}: ${(err as Error).message}\n`);
+    return 1;
+  }
 }
 
 main(process.argv.slice(2)).then(
