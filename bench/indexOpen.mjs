@@ -2,12 +2,14 @@
 // index in bench/out/index/, skipped when current) and opened by `?index=` (issue 24). Per run:
 // first frame from navigation start (as the `?url=` rows), the files and bytes fetched before it
 // (from the server's request log, each file's size on disk, up to the page's ready time), and
-// after it the lane chunks a scripted pan / zoom (frames.mjs) reads and its frame CPU.
+// after it the lane chunks a scripted pan / zoom (frames.mjs) reads and its frame CPU; on the first run
+// the tab's memory above the empty app after the open and after the pan / zoom (memory.mjs).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { serveStatic } from '../scripts/serve.mjs';
 import { frameStats, panZoomScript } from './frames.mjs';
+import { openMemoryProbe } from './memory.mjs';
 import { outDir, repoRoot } from './traces.mjs';
 
 export const INDEX_DIR = path.join(outDir, 'index');
@@ -53,7 +55,7 @@ function folderBytes(dir) {
  * @param helpers run.mjs's newPage / waitLoaded (the same page probe and settle time as the other rows)
  * @returns the entry results.json keeps for this trace's index
  */
-export async function measureIndexOpen({ browser, dist, trace, runs, timeoutMs, newPage, waitLoaded, emptyAppIdleMs, log }) {
+export async function measureIndexOpen({ browser, browserSession, dist, trace, runs, timeoutMs, newPage, waitLoaded, emptyAppIdleMs, log }) {
   const writer = await ensureIndex(trace.file, log);
   const folder = path.join(INDEX_DIR, trace.file);
   if (!existsSync(path.join(folder, 'manifest.json'))) throw new Error(`no index at ${folder}`);
@@ -75,6 +77,13 @@ export async function measureIndexOpen({ browser, dist, trace, runs, timeoutMs, 
       const { context, page } = await newPage(browser);
       try {
         const emptyIdleMs = await emptyAppIdleMs(page, origin);
+        // Memory on the first run: the empty app, then after the first frame and after the pan / zoom (forced GC first).
+        const mem = i === 0 ? await openMemoryProbe(page, browserSession) : null;
+        const empty = mem ? await mem.measure() : null;
+        const memory = async () => {
+          const m = await mem.measure();
+          return { rssDeltaMB: Math.round((m.rendererRssBytes - empty.rendererRssBytes) / 1e6), workerMB: Math.round(m.workerBytes / 1e6) };
+        };
         requests.length = 0;
         await page.goto(`${origin}/?index=${encodeURIComponent(prefix)}`);
         await waitLoaded(page, timeoutMs);
@@ -91,12 +100,17 @@ export async function measureIndexOpen({ browser, dist, trace, runs, timeoutMs, 
           bytesBeforeFirstFrame: before.reduce((n, q) => n + size(q.file), 0),
           filesBeforeFirstFrame: before.map((q) => q.file.replace(/-[0-9a-f]{16}\.bin$/, '.bin')),
         };
+        if (mem) r.memoryAfterOpen = await memory();
         const seen = requests.length;
         r.frames = frameStats(await panZoomScript(page));
+        if (mem) {
+          r.memoryAfterPanZoom = await memory();
+          await mem.close();
+        }
         const after = requests.slice(seen);
         r.panZoom = { files: after.length, bytes: after.reduce((n, q) => n + size(q.file), 0), chunks: after.filter((q) => q.file.startsWith('lanes/')).length };
         out.runs.push(r);
-        log(`  ?index= run ${i + 1}: first frame ${Math.round(ready)} ms (empty app to idle ${Math.round(emptyIdleMs)} ms; worker open ${Math.round(r.openMs)} ms, result on the page ${Math.round(r.resultMs)} ms, first frame (app) ${Math.round(r.appFirstFrameMs)} ms), ${(r.bytesBeforeFirstFrame / 1e6).toFixed(2)} MB in ${before.length} files before it (${r.filesBeforeFirstFrame.join(', ')}); pan/zoom read ${r.panZoom.chunks} chunks, ${(r.panZoom.bytes / 1e6).toFixed(1)} MB, draw p95 ${r.frames.draw.p95?.toFixed(1)} ms, input latency p95 ${Math.round(r.frames.inputLatency.p95 ?? NaN)} ms`);
+        log(`  ?index= run ${i + 1}: first frame ${Math.round(ready)} ms (empty app to idle ${Math.round(emptyIdleMs)} ms; worker open ${Math.round(r.openMs)} ms, result on the page ${Math.round(r.resultMs)} ms, first frame (app) ${Math.round(r.appFirstFrameMs)} ms), ${(r.bytesBeforeFirstFrame / 1e6).toFixed(2)} MB in ${before.length} files before it (${r.filesBeforeFirstFrame.join(', ')}); pan/zoom read ${r.panZoom.chunks} chunks, ${(r.panZoom.bytes / 1e6).toFixed(1)} MB, draw p95 ${r.frames.draw.p95?.toFixed(1)} ms, input latency p95 ${Math.round(r.frames.inputLatency.p95 ?? NaN)} ms${mem ? `; tab above the empty app ${r.memoryAfterOpen.rssDeltaMB} MB after open, ${r.memoryAfterPanZoom.rssDeltaMB} MB after pan / zoom (workers ${r.memoryAfterOpen.workerMB} → ${r.memoryAfterPanZoom.workerMB} MB)` : ''}`);
       } catch (err) {
         out.runs.push({ error: err.message });
         log(`  ?index= run ${i + 1}: FAILED ${err.message}`);

@@ -421,7 +421,7 @@ async function main() {
       if (trace.open === 'index') {
         // An index folder of the trace opened by ?index= (bench/indexOpen.mjs): its own entry beside the trace's.
         log(`${trace.file} by ?index=`);
-        const entry = await measureIndexOpen({ browser, dist, trace, runs: Math.min(opts.runs, 2), timeoutMs: opts.timeoutMs, newPage, waitLoaded, emptyAppIdleMs, log });
+        const entry = await measureIndexOpen({ browser, browserSession, dist, trace, runs: Math.min(opts.runs, 2), timeoutMs: opts.timeoutMs, newPage, waitLoaded, emptyAppIdleMs, log });
         indexOpens.set(trace.file, { ...entry, date: new Date().toISOString().slice(0, 16).replace('T', ' '), build: opts.dist ? `--dist ${opts.dist}` : await gitDescription() });
         await save(null);
         continue;
