@@ -46,7 +46,9 @@ export function formatDuration(ns: number, digits = 4): string {
 function trimNumber(v: number, digits: number): string {
   const abs = Math.abs(v);
   const decimals = abs >= 100 ? Math.max(0, digits - 3) : abs >= 10 ? Math.max(0, digits - 2) : digits - 1;
-  return v.toFixed(Math.min(decimals, 3)).replace(/\.?0+$/, '');
+  const text = v.toFixed(Math.min(decimals, 3));
+  // Trailing zeros of the decimals only: "400" must not become "4".
+  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
 }
 
 /** Wall-clock text (UTC, ns precision) of an absolute ns value. */
