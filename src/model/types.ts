@@ -224,5 +224,8 @@ export interface FindHit {
 export type TraceSource =
   | { kind: 'file'; file: Blob; name: string }
   | { kind: 'url'; url: string; name: string }
-  /** An index folder written by `npm run index` (workers/indexFolder): `url` is the folder, `name` the trace's file name. */
-  | { kind: 'index'; url: string; name: string };
+  /**
+   * An index folder written by `npm run index` (workers/indexFolder): `url` is the folder, `name` the trace's file name;
+   * `job`: a rank of a job folder (src/state/jobSources.ts), its URL and the rank's place in its comms.json.
+   */
+  | { kind: 'index'; url: string; name: string; job?: { url: string; at: number } };

@@ -6,6 +6,7 @@
 import { del, get, set } from 'idb-keyval';
 import type { TraceSource } from '../model/types';
 import { fileSource, handleOf, linkSource, sourceLink } from './sources';
+import { expandJobSources } from './jobSources';
 import { loadSources } from './traceClient';
 import { useStore } from './store';
 import type { FileRef } from './urlState';
@@ -95,7 +96,12 @@ export async function reopenRecent(r: RecentTrace): Promise<void> {
     }
   }
   if (missing.length) useStore.getState().setFileRequest(missing);
-  else loadSources(sources);
+  // A job is recorded as its folder (once per rank: expanding opens it once).
+  else {
+    const expanded = await expandJobSources(sources).catch((err: Error) => err);
+    if (expanded instanceof Error) useStore.getState().fail(expanded.message);
+    else loadSources(expanded);
+  }
 }
 
 export async function forgetRecent(fingerprint: string): Promise<void> {

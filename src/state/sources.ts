@@ -40,8 +40,9 @@ export function linkSource(u: string): TraceSource {
   return u.startsWith(INDEX_LINK) ? indexSource(u.slice(INDEX_LINK.length)) : urlSource(u);
 }
 
+/** A job's ranks are linked as their job folder (one entry for them all: captureViewState keeps one). */
 export function sourceLink(s: TraceSource): string | null {
-  return s.kind === 'url' ? s.url : s.kind === 'index' ? INDEX_LINK + s.url : null;
+  return s.kind === 'url' ? s.url : s.kind === 'index' ? INDEX_LINK + (s.job?.url ?? s.url) : null;
 }
 
 const INDEX_LINK = 'index:';

@@ -6,6 +6,7 @@ import type { RankComms } from '../../workers/analysis/commOps';
 import { DEFAULT_STALL_THRESHOLD_NS, findStalls, type StallFinding, type UnmatchedOp } from '../../workers/analysis/stalls';
 import type { TraceEntry } from './store';
 import { traceWorker } from './traceClient';
+import { precomputedComms } from './jobSources';
 
 export interface PlacedFinding extends StallFinding {
   /** Wait window on the app's axis: earliest arrival → the late rank's arrival. */
@@ -25,13 +26,21 @@ export interface StallSummary {
 
 export { DEFAULT_STALL_THRESHOLD_NS };
 
+/** Stored comm ops under the trace key the UI gave the rank (lane ids start with it, as openIndex re-keys them). */
+function underKey(c: RankComms, key: string): RankComms {
+  const at = (id: string) => (id.startsWith(`${c.trace}|`) ? `${key}${id.slice(c.trace.length)}` : id);
+  return c.trace === key ? c : { ...c, trace: key, ops: c.ops.map((op) => ({ ...op, laneId: at(op.laneId) })) };
+}
+
 export async function computeStalls(traces: TraceEntry[], axisOriginNs: string, thresholdNs: number): Promise<StallSummary> {
   const ready = traces.filter((t) => t.result);
   const ranks: RankComms[] = [];
   for (const t of ready) {
     const worker = traceWorker(t.key);
     if (!worker) continue;
-    const comms = await worker.comms();
+    // A job's rank: its ops as the merge stored them (the worker would read every lane to find them).
+    const stored = await precomputedComms(t.source).catch(() => null);
+    const comms = stored ? underKey(stored, t.key) : await worker.comms();
     // Offsets correct clock skew between hosts: the finder must see what the user aligned.
     const off = t.offsetNs;
     ranks.push({

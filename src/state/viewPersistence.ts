@@ -5,6 +5,7 @@
 
 import { loadSources } from './traceClient';
 import { linkSource, urlParamSources } from './sources';
+import { expandJobSources } from './jobSources';
 import { useStore, type AppState } from './store';
 import { traceIdentity } from './fingerprint';
 import { decodeViewState, fitLink, hashFor, payloadOfHash, type DecodedViewState, type FileRef, type ViewState } from './urlState';
@@ -45,13 +46,25 @@ export async function openFromLocation(): Promise<void> {
   if (state?.laneRules) applyLinkRules(state.laneRules);
   // Traces the link opened in part are opened in part again (the same window and threads).
   const keep = state?.parts;
-  if (urls.length) loadSources(urls, { keep });
-  else if (state?.sources.length) loadSources(state.sources.map(linkSource), { keep });
+  if (urls.length) await openExpanded(urls, keep);
+  else if (state?.sources.length) await openExpanded(state.sources.map(linkSource), keep);
   else if (state?.files.length) useStore.getState().setFileRequest(state.files);
   else if (pending) {
     if (pending.problems.length) useStore.getState().setRestoreNotice(pending.problems);
     pending = null;
   }
+}
+
+/** Opens sources with job folders expanded into their ranks (jobSources.ts); a job that cannot be read is the load's error. */
+async function openExpanded(sources: TraceSource[], keep: ViewState['parts']): Promise<void> {
+  let expanded: TraceSource[];
+  try {
+    expanded = await expandJobSources(sources);
+  } catch (err) {
+    useStore.getState().fail((err as Error).message);
+    return;
+  }
+  loadSources(expanded, { keep });
 }
 
 /** The parts of traces a link waiting for its files opens (its files are picked later: App). */

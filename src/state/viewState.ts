@@ -19,7 +19,8 @@ function partsOf(st: AppState): ViewState['parts'] {
 export function captureViewState(st: AppState, files: FileRef[]): ViewState {
   return {
     originNs: st.axisOriginNs,
-    sources: st.traces.flatMap((t) => sourceLink(t.source) ?? []),
+    // Once each: a job's ranks share their job's link.
+    sources: [...new Set(st.traces.flatMap((t) => sourceLink(t.source) ?? []))],
     files,
     viewport: { ...st.viewport },
     selection: st.selection?.key ?? null,

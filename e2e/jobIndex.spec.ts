@@ -1,0 +1,76 @@
+// Issue 25: a job indexed rank by rank (`npm run index -- --rank-from-env`, one process per
+// JOB_COMPLETION_INDEX) and merged (`--merge`) opens by one link, `?index=<job folder>`: every rank
+// opens without the rank chooser, the stall finder names the injected late rank from the job's
+// precomputed comm ops, and the shared link names the job once.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+// @ts-expect-error plain ESM script without types
+import { serveStatic } from '../scripts/serve.mjs';
+import { jobTimeline, rankTrace } from '../bench/rankJob.mjs';
+import { collectConsoleErrors, REPO_ROOT, shot, waitReady } from './helpers';
+
+const RANKS = 8;
+const STEPS = 5;
+const LATE = { rank: 5, step: 2, ns: 400e6 };
+const dir = mkdtempSync(path.join(tmpdir(), 'tl-job-e2e-'));
+let server: { url: string; close(): Promise<void> };
+const log: string[] = [];
+
+test.beforeAll(() => {
+  const app = path.join(dir, 'app');
+  execFileSync('npx', ['vite', 'build', '--config', 'vite.cli.config.ts', '--outDir', app, '--logLevel', 'error'], { cwd: REPO_ROOT });
+  mkdirSync(path.join(dir, 'traces'));
+  for (let r = 0; r < RANKS; r++) writeFileSync(path.join(dir, 'traces', `rank${r}.json`), rankTrace({ rank: r, worldSize: RANKS, steps: STEPS, late: LATE }));
+  const bin = path.join(app, 'tracelane.mjs');
+  const job = path.join(dir, 'job');
+  for (let r = 0; r < RANKS; r++) {
+    execFileSync('node', [bin, '--rank-from-env', '--out', job, path.join(dir, 'traces', 'rank{rank}.json')], { env: { ...process.env, JOB_COMPLETION_INDEX: String(r) }, stdio: 'pipe' });
+  }
+  execFileSync('node', [bin, '--merge', job], { stdio: 'pipe' });
+});
+test.beforeAll(async () => {
+  server = await serveStatic({ mounts: { '/': process.env.TRACELANE_DIST || 'dist', '/jobs/': dir }, port: 0, log: (m: string) => log.push(m) });
+});
+test.afterAll(async () => {
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('?index=<job folder> opens every rank; the stall finder names the late rank from the stored comm ops', async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors = collectConsoleErrors(page);
+  await page.goto(`${server.url}?index=jobs/job/`, { waitUntil: 'load' });
+  const summary = await waitReady(page, 120_000);
+  // All ranks, no chooser (more than 8 files would ask), in rank order.
+  await expect(page.getByTestId('rank-chooser')).toHaveCount(0);
+  expect([...new Set(summary.lanes.map((l) => l.trace))]).toEqual(Array.from({ length: RANKS }, (_, r) => `rank${r}`));
+  await expect(page.getByTestId('trace-header').first()).toContainText('rank 0');
+
+  const panel = page.getByTestId('stall-panel');
+  await expect(panel).toBeVisible();
+  const rows = page.getByTestId('stall-row');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toHaveAttribute('data-rank', String(LATE.rank));
+  await expect(rows.first()).toContainText(`rank ${LATE.rank}`);
+  // The wait, from the generator's own timeline: the late arrival minus the first one.
+  const { arrive } = jobTimeline({ worldSize: RANKS, steps: STEPS, late: LATE });
+  expect(Number(await rows.first().getAttribute('data-wait-ns'))).toBe(arrive[LATE.step][LATE.rank] - Math.min(...arrive[LATE.step]));
+  // The ops came from the job's comms.json; each rank was opened from its own index folder.
+  expect(log.some((m) => m.includes('/jobs/job/comms.json'))).toBe(true);
+  for (let r = 0; r < RANKS; r++) expect(log.some((m) => m.includes(`/jobs/job/rank-${r}/rank${r}.json/manifest.json`))).toBe(true);
+  await shot(page, 'job-index-stall');
+
+  // The link names the job (not its ranks one by one): opening it reads the job folder again and opens the same ranks.
+  await page.waitForFunction(() => window.location.hash.startsWith('#tl='));
+  const link = page.url().replace(/\?[^#]*/, '');
+  log.length = 0;
+  await page.goto(link, { waitUntil: 'load' });
+  const again = await waitReady(page, 120_000);
+  expect([...new Set(again.lanes.map((l) => l.trace))]).toEqual(Array.from({ length: RANKS }, (_, r) => `rank${r}`));
+  expect(log.some((m) => m.includes('/jobs/job/job.json'))).toBe(true);
+  await expect(page.getByTestId('stall-row').first()).toHaveAttribute('data-rank', String(LATE.rank));
+  expect(errors).toEqual([]);
+});
