@@ -22,7 +22,7 @@ import { sliceArgs, sliceTable } from './analysis/sliceTable';
 import { requestJourney, requests } from './analysis/requests';
 import { loadTrace, surveyTrace } from './ingest/loadTrace';
 import type { TraceChoice } from '../src/model/traceChoice';
-import { openIndexFolder } from './indexFolder/openIndex';
+import { openIndexFolder, prefetchForQuery } from './indexFolder/openIndex';
 import { urlFiles } from './indexFolder/urlFiles';
 import { warmFragmentWorkers } from './ingest/parallelParse';
 import type { TraceIndex } from './index/traceIndex';
@@ -74,6 +74,8 @@ const api: TraceWorkerApi = {
     return index.result;
   },
   async query(q: ViewportQuery) {
+    // An index folder's lanes this view reads are fetched first, in parallel (workers/indexFolder).
+    await prefetchForQuery(loaded(), q);
     const result = loaded().query(q);
     // The first frame's viewport is answered: background work may have the other core now.
     setTimeout(loaded().beginBackground, 0);

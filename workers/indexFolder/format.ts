@@ -129,16 +129,21 @@ export function packColumns(arrays: ArrayLike<number>[], spec: readonly (readonl
 
 /** The columns of a file written by packColumns; `extra` Float64 columns follow (counter series). */
 export function unpackColumns<S extends Spec>(file: Uint8Array, spec: S, n: number, extra = 0): { columns: Columns<S>; extra: Float64Array[] } {
-  const bytes = inflateSync(file);
+  return columnsOf(inflateSync(file), spec, n, extra);
+}
+
+/** A file of packColumns already inflated (inflateNative), as columns. */
+export function columnsOf<S extends Spec>(bytes: Uint8Array, spec: S, n: number, extra = 0): { columns: Columns<S>; extra: Float64Array[] } {
   const columns: Record<string, unknown> = {};
+  const buffer = bytes.buffer as ArrayBuffer;
   let at = 0;
   for (const [key, T] of spec) {
     const len = T.BYTES_PER_ELEMENT * n;
-    columns[key] = new T(bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + at + len));
+    columns[key] = new T(buffer.slice(bytes.byteOffset + at, bytes.byteOffset + at + len));
     at += len;
   }
   const rest: Float64Array[] = [];
-  for (let s = 0; s < extra; s++, at += 8 * n) rest.push(new Float64Array(bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + at + 8 * n)));
+  for (let s = 0; s < extra; s++, at += 8 * n) rest.push(new Float64Array(buffer.slice(bytes.byteOffset + at, bytes.byteOffset + at + 8 * n)));
   if (at !== bytes.length) throw new IndexFolderError(`An index file holds ${bytes.length} bytes where ${at} were expected: the index is damaged.`);
   return { columns: columns as Columns<S>, extra: rest };
 }
@@ -185,6 +190,13 @@ export function unpackArrays(file: Uint8Array): StoredArray[] {
 }
 
 const align8 = (n: number) => (n + 7) & ~7;
+
+/** A deflated file inflated by the platform (DecompressionStream, off the JS thread), else by fflate. */
+export async function inflateNative(file: Uint8Array): Promise<Uint8Array> {
+  if (typeof DecompressionStream === 'undefined') return inflateSync(file);
+  const stream = new Blob([file as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
 
 /** `<stem>-<hash of the bytes>.bin`: a file that never changes under its name (immutable cache headers are safe). */
 export function contentName(stem: string, bytes: Uint8Array): string {

@@ -4,7 +4,8 @@
 // read when a call first needs its events (lazyLanes.ts), flows and args blocks likewise.
 
 import { inflateSync } from 'fflate';
-import type { LaneGroup, LaneInfo, TraceLoadResult } from '../../src/model/types';
+import type { LaneGroup, LaneInfo, TraceLoadResult, ViewportQuery } from '../../src/model/types';
+import { LANE_RAW_EVENTS } from '../index/tiledViewport';
 import { narrowIds, narrowLengths, narrowOffsets } from '../index/laneIndex';
 import { TraceIndex } from '../index/traceIndex';
 import type { CounterPlan } from '../lanes/laneMapping';
@@ -68,7 +69,7 @@ export async function openIndexFolder(files: IndexFiles, opts: OpenIndexOptions)
 
   // Opening reads the coarse lanes and the counters; a lane's chunks wait for a call that needs its events.
   const coarse = unpackArrays(await read(manifest.coarse));
-  const cache = new LaneCache(opts.laneCacheBytes ?? DEFAULT_LANE_CACHE_BYTES, (path) => files.readSync(path));
+  const cache = new LaneCache(opts.laneCacheBytes ?? DEFAULT_LANE_CACHE_BYTES, (path) => files.readSync(path), (path) => files.read(path));
   const lanes = manifest.lanes.map((l) => {
     const info = rekeyed(l.id);
     const lane = new LazyLane(info, l.chunks, cache);
@@ -98,6 +99,24 @@ export async function openIndexFolder(files: IndexFiles, opts: OpenIndexOptions)
 
 /** The lane cache of an index opened from a folder (what it has read on demand, for the bench and tests). */
 export const indexLaneCaches = new WeakMap<TraceIndex, LaneCache>();
+
+/**
+ * Before a viewport query (the trace worker awaits it): fetches, in parallel, the chunks of the
+ * lanes the query will read — those its stored summary cannot answer (the view does not span
+ * them) and those small enough to be drawn as slices. Nothing for a trace not opened from an index.
+ */
+export async function prefetchForQuery(index: TraceIndex, q: ViewportQuery): Promise<void> {
+  const cache = indexLaneCaches.get(index);
+  if (!cache) return;
+  const lanes: LazyLane[] = [];
+  for (const id of q.laneIds) {
+    const lane = index.lanes.get(id);
+    if (!(lane instanceof LazyLane) || lane.isOpen || !lane.summary) continue;
+    const visible = lane.summary.visibleEventCount(q.startNs, q.endNs, 0, lane.summary.rowCount);
+    if (visible === null || visible <= LANE_RAW_EVENTS) lanes.push(lane);
+  }
+  if (lanes.length) await cache.prefetch(lanes);
+}
 
 /** The importer's tables the index still reads after loading: names, flows, process / thread names, args. */
 function restoreRaw(m: IndexManifest, result: TraceLoadResult, files: IndexFiles): RawTrace {
