@@ -190,11 +190,27 @@ test('a big plain trace parses in parallel fragments into the same lanes and key
   const gzKeys = await keysOf();
 
   await openApp(page);
-  await page.evaluate(() => document.documentElement.removeAttribute('data-trace-state'));
+  await page.evaluate(() => {
+    document.documentElement.removeAttribute('data-trace-state');
+    // Every text the progress card shows while the pieces are parsed.
+    const seen: string[] = ((window as unknown as { __progress: string[] }).__progress = []);
+    new MutationObserver(() => {
+      const text = document.querySelector('.progress-meta')?.textContent;
+      if (text && seen[seen.length - 1] !== text) seen.push(text);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
   await page.getByTestId('file-input').setInputFiles(file);
   await page.waitForFunction(() => document.documentElement.dataset.traceState === 'ready', null, { timeout: 120_000 });
   const plain = await summary(page);
   expect(plain.events).toBe(gz.events);
+  // While the pieces are parsed the card counts events (this thread's share projected to every
+  // thread's bytes), and says nothing of them rather than "0 events" before it can.
+  const texts = await page.evaluate(() => (window as unknown as { __progress: string[] }).__progress);
+  expect(texts.filter((t) => / 0 events/.test(t))).toEqual([]);
+  const shown = texts.map((t) => / · ([\d,]+) events$/.exec(t)).flatMap((m) => (m ? [Number(m[1].replace(/,/g, ''))] : []));
+  expect(shown.length).toBeGreaterThan(0);
+  expect(Math.max(...shown)).toBeLessThanOrEqual(plain.events * 1.5);
+  expect(Math.max(...shown)).toBeGreaterThanOrEqual(plain.events * 0.5);
   expect(plain.warnings).toEqual([]);
   expect(plain.lanes.map((l) => [l.id, l.events, l.rows])).toEqual(gz.lanes.map((l) => [l.id, l.events, l.rows]));
   expect(await keysOf()).toEqual(gzKeys);

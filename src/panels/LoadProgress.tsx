@@ -11,6 +11,9 @@ const PHASE_LABEL: Record<LoadProgress['phase'], string> = {
 };
 
 const mb = (b: number) => (b / 1e6).toFixed(1);
+// One formatter for every update: toLocaleString() builds a new one per call, a few ms each
+// on the page's thread while the workers want both cores.
+const count = new Intl.NumberFormat();
 
 export function LoadProgressPanel() {
   const traces = useStore((s) => s.traces);
@@ -32,10 +35,10 @@ export function LoadProgressPanel() {
                 <span className="progress-phase">{done ? 'Ready' : p ? PHASE_LABEL[p.phase] : 'Starting'}</span>
               </div>
               <div className={`bar${!done && (!p || !p.bytesTotal) ? ' indeterminate' : ''}`}>
-                <div className="bar-fill" style={{ width: `${(frac * 100).toFixed(1)}%` }} />
+                <div className="bar-fill" style={{ transform: `scaleX(${frac.toFixed(3)})` }} />
               </div>
               <div className="progress-meta">
-                {p ? `${mb(p.bytesDone)} MB${p.bytesTotal ? ` / ${mb(p.bytesTotal)} MB` : ''} · ${rate.toFixed(1)} MB/s · ${p.events.toLocaleString()} events` : '—'}
+                {p ? `${mb(p.bytesDone)} MB${p.bytesTotal ? ` / ${mb(p.bytesTotal)} MB` : ''} · ${rate.toFixed(1)} MB/s${p.events > 0 ? ` · ${count.format(p.events)} events` : ''}` : '—'}
               </div>
             </div>
           );

@@ -100,22 +100,32 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
   const ranges = source.kind === 'file' ? (canParseInParallel(source.file) ? fileRanges(source.file) : null) : opened.ranges && canFetchInParallel(opened.ranges.size) ? opened.ranges : null;
   if (ranges) {
     progress.phase = 'parse';
+    // This thread's pieces are a sample of the file: the events shown are projected from them to
+    // every thread's bytes (0 until this thread has parsed some), the budget from them to the whole.
+    const sample = { bytes: 0, events: 0 };
+    const project = (): void => void (progress.events = sample.bytes > 0 ? Math.round((sample.events * progress.scannedBytes) / sample.bytes) : 0);
     const parallel = await parseInParallel(
       ranges,
       opts.scanner ?? 'wasm',
       (n) => {
         progress.bytesDone += n;
         progress.scannedBytes += n;
+        project();
         report();
       },
-      // The first fragment is a sample of the file: project it to the whole (a chosen part is checked once merged).
-      (bytes, events) => (opts.keep || opts.survey ? undefined : checkBudget(opts.budgetBytes, { bytesRead: bytes, bytesTotal: total, decodedBytes: bytes, events }, source.name)),
+      // A chosen part is checked once merged.
+      (bytes, events) => {
+        Object.assign(sample, { bytes, events });
+        project();
+        if (!opts.keep && !opts.survey) checkBudget(opts.budgetBytes, { bytesRead: bytes, bytesTotal: total, decodedBytes: bytes, events }, source.name);
+      },
       opts.signal,
       stages,
       pieceKeep,
     );
     if (parallel) {
       await stream.cancel();
+      progress.events = parallel.raw.count;
       if (parallel.raw.filter instanceof ChoiceFilter) checkBudget(opts.budgetBytes, { bytesRead: total, bytesTotal: 0, decodedBytes: 0, events: parallel.raw.count }, source.name);
       parallel.importer.finish();
       stages.mark('parsed');
