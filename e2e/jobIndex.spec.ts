@@ -12,7 +12,7 @@ import { serveStatic } from '../scripts/serve.mjs';
 import { jobTimeline, rankTrace } from '../bench/rankJob.mjs';
 import { collectConsoleErrors, REPO_ROOT, shot, waitReady } from './helpers';
 
-const RANKS = 8;
+const RANKS = Number(process.env.JOB_RANKS ?? 8);
 const STEPS = 5;
 const LATE = { rank: 5, step: 2, ns: 400e6 };
 const dir = mkdtempSync(path.join(tmpdir(), 'tl-job-e2e-'));
@@ -57,7 +57,9 @@ test('?index=<job folder> opens every rank; the stall finder names the late rank
   await expect(rows.first()).toContainText(`rank ${LATE.rank}`);
   // The wait, from the generator's own timeline: the late arrival minus the first one.
   const { arrive } = jobTimeline({ worldSize: RANKS, steps: STEPS, late: LATE });
-  expect(Number(await rows.first().getAttribute('data-wait-ns'))).toBe(arrive[LATE.step][LATE.rank] - Math.min(...arrive[LATE.step]));
+  const waitNs = arrive[LATE.step][LATE.rank] - Math.min(...arrive[LATE.step]);
+  expect(Number(await rows.first().getAttribute('data-wait-ns'))).toBe(waitNs);
+  await expect(rows.first()).toContainText(`arrived ${Math.round(waitNs / 1e6)} ms late`);
   // The ops came from the job's comms.json; each rank was opened from its own index folder.
   expect(log.some((m) => m.includes('/jobs/job/comms.json'))).toBe(true);
   for (let r = 0; r < RANKS; r++) expect(log.some((m) => m.includes(`/jobs/job/rank-${r}/rank${r}.json/manifest.json`))).toBe(true);
