@@ -101,6 +101,19 @@ export async function measureIndexOpen({ browser, browserSession, dist, trace, r
           filesBeforeFirstFrame: before.map((q) => q.file.replace(/-[0-9a-f]{16}\.bin$/, '.bin')),
         };
         if (mem) r.memoryAfterOpen = await memory();
+        // The first zoom into the middle thousandth: the lanes it needs are read then (chunks fetched, columns built).
+        const zoomAt = requests.length;
+        r.firstZoomMs = await page.evaluate(async () => {
+          const vp = window.tracelane.viewport();
+          const mid = (vp.startNs + vp.endNs) / 2;
+          const half = (vp.endNs - vp.startNs) / 2000;
+          const t0 = performance.now();
+          window.tracelane.setViewport({ startNs: mid - half, endNs: mid + half });
+          await new Promise((resolve) => requestAnimationFrame(resolve));
+          while (document.documentElement.dataset.renderState !== 'idle') await new Promise((resolve) => setTimeout(resolve, 5));
+          return performance.now() - t0;
+        });
+        r.firstZoomChunks = requests.slice(zoomAt).filter((q) => q.file.startsWith('lanes/')).length;
         const seen = requests.length;
         r.frames = frameStats(await panZoomScript(page));
         if (mem) {
@@ -110,7 +123,7 @@ export async function measureIndexOpen({ browser, browserSession, dist, trace, r
         const after = requests.slice(seen);
         r.panZoom = { files: after.length, bytes: after.reduce((n, q) => n + size(q.file), 0), chunks: after.filter((q) => q.file.startsWith('lanes/')).length };
         out.runs.push(r);
-        log(`  ?index= run ${i + 1}: first frame ${Math.round(ready)} ms (empty app to idle ${Math.round(emptyIdleMs)} ms; worker open ${Math.round(r.openMs)} ms, result on the page ${Math.round(r.resultMs)} ms, first frame (app) ${Math.round(r.appFirstFrameMs)} ms), ${(r.bytesBeforeFirstFrame / 1e6).toFixed(2)} MB in ${before.length} files before it (${r.filesBeforeFirstFrame.join(', ')}); pan/zoom read ${r.panZoom.chunks} chunks, ${(r.panZoom.bytes / 1e6).toFixed(1)} MB, draw p95 ${r.frames.draw.p95?.toFixed(1)} ms, input latency p95 ${Math.round(r.frames.inputLatency.p95 ?? NaN)} ms${mem ? `; tab above the empty app ${r.memoryAfterOpen.rssDeltaMB} MB after open, ${r.memoryAfterPanZoom.rssDeltaMB} MB after pan / zoom (workers ${r.memoryAfterOpen.workerMB} → ${r.memoryAfterPanZoom.workerMB} MB)` : ''}`);
+        log(`  ?index= run ${i + 1}: first frame ${Math.round(ready)} ms (empty app to idle ${Math.round(emptyIdleMs)} ms; worker open ${Math.round(r.openMs)} ms, result on the page ${Math.round(r.resultMs)} ms, first frame (app) ${Math.round(r.appFirstFrameMs)} ms), ${(r.bytesBeforeFirstFrame / 1e6).toFixed(2)} MB in ${before.length} files before it (${r.filesBeforeFirstFrame.join(', ')}); first zoom ${Math.round(r.firstZoomMs)} ms (${r.firstZoomChunks} chunks); then pan/zoom read ${r.panZoom.chunks} chunks, ${(r.panZoom.bytes / 1e6).toFixed(1)} MB, draw p95 ${r.frames.draw.p95?.toFixed(1)} ms, input latency p95 ${Math.round(r.frames.inputLatency.p95 ?? NaN)} ms${mem ? `; tab above the empty app ${r.memoryAfterOpen.rssDeltaMB} MB after open, ${r.memoryAfterPanZoom.rssDeltaMB} MB after pan / zoom (workers ${r.memoryAfterOpen.workerMB} → ${r.memoryAfterPanZoom.workerMB} MB)` : ''}`);
       } catch (err) {
         out.runs.push({ error: err.message });
         log(`  ?index= run ${i + 1}: FAILED ${err.message}`);

@@ -248,14 +248,14 @@ function renderIndexOpens(L, opens) {
   const mb = (b) => (b == null ? '–' : `${(b / 1e6).toFixed(2)} MB`);
   L.push('## Index folder (`?index=`, issue 24)', '');
   L.push('Targets: first frame ≤ 1 s from navigation, ≤ 5 MB fetched before it. Bytes = the sizes of the files the server sent before the page was ready; pan / zoom = the scripted inputs of the frames row, after the first frame.', '');
-  L.push('| trace | run | first frame (empty app to idle; worker open / result on the page / first frame, app) | fetched before it | files before it | pan / zoom: chunks read, bytes | draw p95 | input latency p95 | tab above the empty app: after open, after pan / zoom (workers) | index folder (chunks / args / coarse / summaries) | writer | date, build |');
-  L.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  L.push('| trace | run | first frame (empty app to idle; worker open / result on the page / first frame, app) | fetched before it | files before it | first zoom (middle 1/1000): to drawn, chunks | then pan / zoom: chunks read, bytes | draw p95 | input latency p95 | tab above the empty app: after open, after pan / zoom (workers) | index folder (chunks / args / coarse / summaries) | writer | date, build |');
+  L.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const e of opens) {
     const f = e.folder ?? {};
     const writer = e.writer?.skipped === false ? `${e.writer.seconds.toFixed(0)} s, peak RSS ${e.writer.peakRssMB} MB` : 'current, skipped';
     e.runs.forEach((r, i) => {
-      if (r.error) return L.push(`| ${e.file} | ${i + 1} | failed: ${r.error} | | | | | | | | | |`);
-      L.push(`| ${e.file} | ${i + 1} | ${(r.firstFrameMs / 1000).toFixed(2)} s (${r.emptyIdleMs == null ? '–' : Math.round(r.emptyIdleMs)}; ${Math.round(r.openMs)} / ${Math.round(r.resultMs)} / ${Math.round(r.appFirstFrameMs)} ms) | ${mb(r.bytesBeforeFirstFrame)} | ${r.filesBeforeFirstFrame.length} | ${r.panZoom.chunks}, ${mb(r.panZoom.bytes)} | ${r.frames.draw.p95?.toFixed(1)} ms | ${Math.round(r.frames.inputLatency.p95)} ms | ${r.memoryAfterOpen ? `${r.memoryAfterOpen.rssDeltaMB} MB, ${r.memoryAfterPanZoom.rssDeltaMB} MB (${r.memoryAfterOpen.workerMB} → ${r.memoryAfterPanZoom.workerMB} MB)` : '–'} | ${mb(f.chunks)} in ${f.chunkFiles} / ${mb(f.args)} / ${mb(f.coarse)} / ${mb(f.summaries)} | ${writer} | ${e.date}, ${e.build} |`);
+      if (r.error) return L.push(`| ${e.file} | ${i + 1} | failed: ${r.error} | | | | | | | | | | |`);
+      L.push(`| ${e.file} | ${i + 1} | ${(r.firstFrameMs / 1000).toFixed(2)} s (${r.emptyIdleMs == null ? '–' : Math.round(r.emptyIdleMs)}; ${Math.round(r.openMs)} / ${Math.round(r.resultMs)} / ${Math.round(r.appFirstFrameMs)} ms) | ${mb(r.bytesBeforeFirstFrame)} | ${r.filesBeforeFirstFrame.length} | ${r.firstZoomMs == null ? '–' : `${Math.round(r.firstZoomMs)} ms, ${r.firstZoomChunks}`} | ${r.panZoom.chunks}, ${mb(r.panZoom.bytes)} | ${r.frames.draw.p95?.toFixed(1)} ms | ${Math.round(r.frames.inputLatency.p95)} ms | ${r.memoryAfterOpen ? `${r.memoryAfterOpen.rssDeltaMB} MB, ${r.memoryAfterPanZoom.rssDeltaMB} MB (${r.memoryAfterOpen.workerMB} → ${r.memoryAfterPanZoom.workerMB} MB)` : '–'} | ${mb(f.chunks)} in ${f.chunkFiles} / ${mb(f.args)} / ${mb(f.coarse)} / ${mb(f.summaries)} | ${writer} | ${e.date}, ${e.build} |`);
     });
   }
   L.push('');
