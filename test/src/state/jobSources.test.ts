@@ -1,0 +1,79 @@
+// Issue 25: how the page tells a job folder from an index folder and expands it (src/state/jobSources.ts),
+// against a job written by the merge (bin/src/mergeJob.ts) from two corpus ranks indexed as two pods would,
+// served by scripts/serve.mjs: the job's ranks in rank order, a plain index folder left alone with no
+// request that fails, the stored comm ops as the trace's own commOps gives them, another version refused.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, openAsBlob, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+// @ts-expect-error plain ESM script without types
+import { serveStatic } from '../../../scripts/serve.mjs';
+import { CORPUS } from '../../support/corpus';
+import { loadTrace } from '../../../workers/ingest/loadTrace';
+import { writeIndexFolder } from '../../../workers/indexFolder/writeIndex';
+import { commOps } from '../../../workers/analysis/commOps';
+import { dirSink } from '../../../bin/src/dirFolder';
+import { mergeJob } from '../../../bin/src/mergeJob';
+import { expandJobSources, precomputedComms } from '../../../src/state/jobSources';
+import type { TraceSource } from '../../../src/model/types';
+
+const RANKS = ['two_rank_stall_rank0.json.gz', 'two_rank_stall_rank1.json.gz'];
+const dir = mkdtempSync(join(tmpdir(), 'tracelane-jobsrc-'));
+const log: string[] = [];
+let server: { url: string; close(): Promise<void> };
+const own: Awaited<ReturnType<typeof commOps>>[] = [];
+
+beforeAll(async () => {
+  // Written in reverse completion order, so rank order (distributedInfo) is not folder order.
+  for (const [i, name] of [...RANKS].reverse().entries()) {
+    const index = await loadTrace({ kind: 'file', file: await openAsBlob(join(CORPUS, name)), name }, { trace: name.replace('.json.gz', '') });
+    own[RANKS.indexOf(name)] = commOps(index);
+    await writeIndexFolder(index, dirSink(join(dir, 'job', `rank-${i}`, name)), { input: { name, bytes: 0, mtimeMs: null }, chunkEvents: 1024 });
+  }
+  await mergeJob(join(dir, 'job'), () => undefined);
+  server = await serveStatic({ mounts: { '/': dir }, port: 0, log: (m: string) => log.push(m) });
+});
+afterAll(async () => {
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const index = (url: string): TraceSource => ({ kind: 'index', url, name: url.split('/').filter(Boolean).pop()! });
+
+describe('job sources (issue 25)', () => {
+  it('a job folder becomes its ranks, in rank order, each knowing its job', async () => {
+    const job = `${server.url}job/`;
+    const out = await expandJobSources([index(job)]);
+    expect(out.map((s) => s.name)).toEqual(RANKS);
+    expect(out.map((s) => (s.kind === 'index' ? s.url : ''))).toEqual([`${job}rank-1/${RANKS[0]}/`, `${job}rank-0/${RANKS[1]}/`]);
+    expect(out.every((s) => s.kind === 'index' && s.job?.url === job)).toBe(true);
+    // Named twice (a link and ?index=): opened once.
+    expect(await expandJobSources([index(job), index(job)])).toHaveLength(RANKS.length);
+  });
+
+  it('a plain index folder stays as it is, its manifest probed by its first bytes only, nothing failing', async () => {
+    const rank = `${server.url}job/rank-0/${RANKS[1]}/`;
+    log.length = 0;
+    expect(await expandJobSources([index(rank)])).toEqual([index(rank)]);
+    expect(log).toEqual([`206 GET /job/rank-0/${RANKS[1]}/manifest.json bytes=0-255`]);
+  });
+
+  it('the stored comm ops are the ones the trace itself gives (commOps), per rank', async () => {
+    const ranks = await expandJobSources([index(`${server.url}job/`)]);
+    for (const [i, s] of ranks.entries()) {
+      const stored = await precomputedComms(s);
+      expect(stored).toEqual(JSON.parse(JSON.stringify(own[i])));
+      expect(stored!.ops.length).toBeGreaterThan(0);
+    }
+    expect(await precomputedComms(index(`${server.url}job/rank-0/${RANKS[1]}/`))).toBeNull();
+  });
+
+  it('a job of another version is refused with both version numbers', async () => {
+    const path = join(dir, 'job', 'job.json');
+    const job = JSON.parse(readFileSync(path, 'utf8'));
+    writeFileSync(path, JSON.stringify({ ...job, version: 99 }));
+    await expect(expandJobSources([index(`${server.url}job/`)])).rejects.toThrow(/version 99; this tracelane reads version 1/);
+    writeFileSync(path, JSON.stringify(job));
+  });
+});
