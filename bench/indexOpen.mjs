@@ -65,12 +65,14 @@ export async function measureIndexOpen({ browser, browserSession, dist, trace, r
     mounts: { '/': dist, '/index/': INDEX_DIR },
     port: 0,
     log: (m) => {
-      const url = m.split(' ')[2] ?? '';
-      if (url.startsWith(prefix)) requests.push({ at: Date.now(), file: decodeURIComponent(url.slice(prefix.length).split('?')[0]) });
+      // `<status> GET <url>[ bytes=<start>-<end>]` (scripts/serve.mjs): a ranged answer counts its range.
+      const [, , url = '', range] = m.split(' ');
+      const r = /^bytes=(\d+)-(\d+)$/.exec(range ?? '');
+      if (url.startsWith(prefix)) requests.push({ at: Date.now(), file: decodeURIComponent(url.slice(prefix.length).split('?')[0]), bytes: r ? Number(r[2]) - Number(r[1]) + 1 : null });
     },
   });
   const origin = server.url.replace(/\/$/, '');
-  const size = (f) => statSync(path.join(folder, f)).size;
+  const size = (q) => q.bytes ?? statSync(path.join(folder, q.file)).size;
   const out = { file: trace.file, writer, folder: folderBytes(folder), runs: [] };
   try {
     for (let i = 0; i < runs; i++) {
@@ -97,8 +99,8 @@ export async function measureIndexOpen({ browser, browserSession, dist, trace, r
           openMs: summary.parseMs,
           resultMs: summary.resultMs,
           appFirstFrameMs: summary.firstFrameMs,
-          bytesBeforeFirstFrame: before.reduce((n, q) => n + size(q.file), 0),
-          filesBeforeFirstFrame: before.map((q) => q.file.replace(/-[0-9a-f]{16}\.bin$/, '.bin')),
+          bytesBeforeFirstFrame: before.reduce((n, q) => n + size(q), 0),
+          filesBeforeFirstFrame: before.map((q) => q.file.replace(/-[0-9a-f]{16}\.bin$/, '.bin') + (q.bytes === null ? '' : ` (${q.bytes} B range)`)),
         };
         if (mem) r.memoryAfterOpen = await memory();
         // The first zoom into the middle thousandth: the lanes it needs are read then (chunks fetched, columns built).
@@ -121,7 +123,7 @@ export async function measureIndexOpen({ browser, browserSession, dist, trace, r
           await mem.close();
         }
         const after = requests.slice(seen);
-        r.panZoom = { files: after.length, bytes: after.reduce((n, q) => n + size(q.file), 0), chunks: after.filter((q) => q.file.startsWith('lanes/')).length };
+        r.panZoom = { files: after.length, bytes: after.reduce((n, q) => n + size(q), 0), chunks: after.filter((q) => q.file.startsWith('lanes/')).length };
         out.runs.push(r);
         log(`  ?index= run ${i + 1}: first frame ${Math.round(ready)} ms (empty app to idle ${Math.round(emptyIdleMs)} ms; worker open ${Math.round(r.openMs)} ms, result on the page ${Math.round(r.resultMs)} ms, first frame (app) ${Math.round(r.appFirstFrameMs)} ms), ${(r.bytesBeforeFirstFrame / 1e6).toFixed(2)} MB in ${before.length} files before it (${r.filesBeforeFirstFrame.join(', ')}); first zoom ${Math.round(r.firstZoomMs)} ms (${r.firstZoomChunks} chunks); then pan/zoom read ${r.panZoom.chunks} chunks, ${(r.panZoom.bytes / 1e6).toFixed(1)} MB, draw p95 ${r.frames.draw.p95?.toFixed(1)} ms, input latency p95 ${Math.round(r.frames.inputLatency.p95 ?? NaN)} ms${mem ? `; tab above the empty app ${r.memoryAfterOpen.rssDeltaMB} MB after open, ${r.memoryAfterPanZoom.rssDeltaMB} MB after pan / zoom (workers ${r.memoryAfterOpen.workerMB} → ${r.memoryAfterPanZoom.workerMB} MB)` : ''}`);
       } catch (err) {
