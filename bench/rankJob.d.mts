@@ -5,5 +5,5 @@ export interface LateRank {
   ns: number;
 }
 export const JOB_BASE_TIME_NS: bigint;
-export function jobTimeline(opts: { worldSize: number; steps: number; late: LateRank | null; seed?: number }): { arrive: number[][]; end: number[] };
+export function jobTimeline(opts: { worldSize: number; steps: number; late: LateRank | null; seed?: number }): { start: number[][]; arrive: number[][]; end: number[] };
 export function rankTrace(opts: { rank: number; worldSize: number; steps?: number; late?: LateRank | null; seed?: number }): string;

@@ -21,24 +21,22 @@ function jitterNs(seed, rank, step) {
 }
 
 /**
- * When each rank arrives at each step's all-reduce and when the step's collective ends (ns from the
- * job's start): the whole job's timeline, from which any rank's trace is written.
+ * When each rank starts computing in each step (its GEMM), arrives at the step's all-reduce (the GEMM's
+ * end, its NCCL kernel's start) and when the step's collective ends for all (ns from the job's start):
+ * the whole job's timeline, from which any rank's trace is written.
  */
 export function jobTimeline({ worldSize, steps, late, seed = 1 }) {
+  const start = [];
   const arrive = [];
   const end = [];
   let stepStart = 0;
   for (let s = 0; s < steps; s++) {
-    const row = [];
-    for (let r = 0; r < worldSize; r++) {
-      const extra = late && late.rank === r && late.step === s ? late.ns : 0;
-      row.push(stepStart + jitterNs(seed, r, s) + COMPUTE_NS + extra);
-    }
-    arrive.push(row);
-    end.push(Math.max(...row) + COLLECTIVE_NS);
+    start.push(Array.from({ length: worldSize }, (_, r) => stepStart + jitterNs(seed, r, s)));
+    arrive.push(start[s].map((t, r) => t + COMPUTE_NS + (late && late.rank === r && late.step === s ? late.ns : 0)));
+    end.push(Math.max(...arrive[s]) + COLLECTIVE_NS);
     stepStart = end[s] + STEP_GAP_NS;
   }
-  return { arrive, end };
+  return { start, arrive, end };
 }
 
 const us = (ns) => Number((ns / 1000).toFixed(3));
@@ -49,7 +47,7 @@ const us = (ns) => Number((ns / 1000).toFixed(3));
  * `late`: { rank, step, ns } — that rank's compute in that step takes `ns` longer.
  */
 export function rankTrace({ rank, worldSize, steps = 6, late = null, seed = 1 }) {
-  const { arrive, end } = jobTimeline({ worldSize, steps, late, seed });
+  const { start, arrive, end } = jobTimeline({ worldSize, steps, late, seed });
   const pid = 1000 + rank;
   const tid = pid;
   const device = rank % 8;
@@ -59,7 +57,7 @@ export function rankTrace({ rank, worldSize, steps = 6, late = null, seed = 1 })
   let flow = 1;
   let stepStart = 0;
   for (let s = 0; s < steps; s++) {
-    const computeStart = stepStart + jitterNs(seed, rank, s);
+    const computeStart = start[s][rank];
     const arrival = arrive[s][rank];
     const t = (ns) => startUs + us(ns);
     const d = (ns) => us(ns);

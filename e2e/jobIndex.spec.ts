@@ -65,6 +65,17 @@ test('?index=<job folder> opens every rank; the stall finder names the late rank
   for (let r = 0; r < RANKS; r++) expect(log.some((m) => m.includes(`/jobs/job/rank-${r}/rank${r}.json/manifest.json`))).toBe(true);
   await shot(page, 'job-index-stall');
 
+  // The Overview across the ranks, from the figures the merge stored: each rank's GPU span runs from its first
+  // GEMM to the end of the last all-reduce (the generator's timeline).
+  log.length = 0;
+  await page.getByTestId('analysis-tab-overview').click();
+  const overviewRows = page.getByTestId('overview-row');
+  await expect(overviewRows).toHaveCount(RANKS);
+  const { start, end } = jobTimeline({ worldSize: RANKS, steps: STEPS, late: LATE });
+  const spans = await overviewRows.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-span-ns'))));
+  expect(spans).toEqual(Array.from({ length: RANKS }, (_, r) => end[STEPS - 1] - start[0][r]));
+  expect(log.some((m) => m.includes('/jobs/job/overview.json'))).toBe(true);
+
   // The link names the job (not its ranks one by one): opening it reads the job folder again and opens the same ranks.
   await page.waitForFunction(() => window.location.hash.startsWith('#tl='));
   const link = page.url().replace(/\?[^#]*/, '');

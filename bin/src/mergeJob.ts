@@ -1,15 +1,17 @@
 // `npm run index -- --merge DIR`: once every pod of the Indexed Job has written its
 // `DIR/rank-<i>/<trace>/`, gathers them into the job manifest DIR/job.json (ranks, fingerprints,
-// extents, world size) and DIR/comms.json (each rank's communication ops, as its index stored
-// them: summaries.json's comms, what the trace worker's comms() answers), so the page runs the
-// stall finder over the job without opening every rank (workers/indexFolder/jobFormat.ts).
+// extents, world size), DIR/comms.json (each rank's communication ops, as its index stored
+// them: summaries.json's comms, what the trace worker's comms() answers) and DIR/overview.json
+// (each rank's whole-trace Overview, likewise), so the page runs the stall finder and the Overview
+// over the job without asking every rank's worker (workers/indexFolder/jobFormat.ts).
 
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readManifest } from '../../workers/indexFolder/openIndex';
 import type { IndexManifest } from '../../workers/indexFolder/format';
 import type { IndexSummaries } from '../../workers/indexFolder/writeIndex';
-import { JOB_COMMS_FILE, JOB_FILE, JOB_FORMAT_NAME, JOB_FORMAT_VERSION, JOB_MARKER, JobFolderError, RANK_FOLDER, type JobComms, type JobManifest, type JobRank } from '../../workers/indexFolder/jobFormat';
+import { JOB_COMMS_FILE, JOB_FILE, JOB_FORMAT_NAME, JOB_FORMAT_VERSION, JOB_MARKER, JOB_OVERVIEW_FILE, JobFolderError, RANK_FOLDER, type JobComms, type JobManifest, type JobOverviews, type JobRank } from '../../workers/indexFolder/jobFormat';
+import type { TraceOverview } from '../../src/model/overviewTypes';
 import type { RankComms } from '../../workers/analysis/commOps';
 import { dirFiles, dirSink } from './dirFolder';
 
@@ -40,6 +42,7 @@ export async function mergeJob(dir: string, log: (line: string) => void): Promis
 
   const ranks: JobRank[] = [];
   const comms: RankComms[] = [];
+  const overviews: TraceOverview[] = [];
   for (const { name, index } of rankDirs) {
     const trace = rankIndexFolder(dir, name);
     const files = dirFiles(join(dir, name, trace));
@@ -53,6 +56,7 @@ export async function mergeJob(dir: string, log: (line: string) => void): Promis
       rank: d.rank ?? index,
       worldSize: d.worldSize,
       trace: manifest.input.name,
+      key: manifest.result.trace,
       fingerprint: manifest.fingerprint,
       originNs: manifest.result.originNs,
       startNs: manifest.result.minNs,
@@ -60,6 +64,7 @@ export async function mergeJob(dir: string, log: (line: string) => void): Promis
       events: manifest.result.events,
     });
     comms.push(summaries.comms);
+    overviews.push(summaries.overview);
     log(`${name}/${trace}: rank ${d.rank ?? index}, ${summaries.comms.ops.length} comm ops`);
   }
   const worldSize = agreedWorldSize(ranks);
@@ -71,15 +76,18 @@ export async function mergeJob(dir: string, log: (line: string) => void): Promis
   // Rank order, so comms.json and the page list ranks as the job numbers them.
   const order = ranks.map((_, i) => i).sort((a, b) => ranks[a].rank - ranks[b].rank);
   const commsFile: JobComms = { format: JOB_FORMAT_NAME, version: JOB_FORMAT_VERSION, ranks: order.map((i) => comms[i]) };
+  const overviewFile: JobOverviews = { format: JOB_FORMAT_NAME, version: JOB_FORMAT_VERSION, ranks: order.map((i) => overviews[i]) };
   const job: JobManifest = {
     format: JOB_FORMAT_NAME,
     version: JOB_FORMAT_VERSION,
     worldSize,
     ranks: order.map((i) => ranks[i]),
     comms: { file: JOB_COMMS_FILE, ops: comms.reduce((n, c) => n + c.ops.length, 0) },
+    overview: { file: JOB_OVERVIEW_FILE },
   };
   const sink = dirSink(dir);
   await sink.write(JOB_COMMS_FILE, json(commsFile));
+  await sink.write(JOB_OVERVIEW_FILE, json(overviewFile));
   await sink.write(JOB_FILE, json(job));
   // Last: a folder is a job for the page only once its job.json is whole.
   await sink.write('manifest.json', json(JOB_MARKER));

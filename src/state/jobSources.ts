@@ -1,16 +1,15 @@
 // `?index=<job folder URL>` (issue 25): a folder written by `npm run index -- --rank-from-env` and
 // `--merge` (workers/indexFolder/jobFormat.ts) opens as the index folders of all its ranks, the
 // same sources `?index=<folder>` opens one by one (no rank chooser: the job names its ranks). The
-// stall finder takes each rank's comm ops from the job's comms.json instead of asking its worker.
+// stall finder and the whole-trace Overview take each rank's comm ops and figures from the job's
+// comms.json and overview.json instead of asking its worker.
 
 import type { RankComms } from '../../workers/analysis/commOps';
-import { checkJobFile, isJobMarker, JobFolderError, type JobComms, type JobManifest } from '../../workers/indexFolder/jobFormat';
+import { checkJobFile, isJobMarker, JobFolderError, type JobComms, type JobManifest, type JobOverviews } from '../../workers/indexFolder/jobFormat';
 import type { TraceSource } from '../model/types';
+import type { TraceOverview } from '../model/overviewTypes';
 
 type IndexSource = TraceSource & { kind: 'index' };
-
-/** Each job's comms.json, read once when the stall finder first needs it. */
-const jobComms = new Map<string, Promise<RankComms[]>>();
 
 async function readJson(url: string): Promise<unknown> {
   let res: Response;
@@ -78,20 +77,52 @@ export async function expandJobSources(sources: TraceSource[]): Promise<TraceSou
   });
 }
 
-/** A job rank's comm ops as stored by the merge (RankComms, as its worker's comms() answers), or null for other sources. */
-export async function precomputedComms(source: TraceSource): Promise<RankComms | null> {
-  if (source.kind !== 'index' || !source.job) return null;
-  const { url, at } = source.job;
-  let all = jobComms.get(url);
-  if (!all) {
-    jobComms.set(url, (all = readJobComms(url)));
-    all.catch(() => jobComms.delete(url));
+/** A job's job.json, read once per job (the ranks' sources point into it). */
+const manifests = new Map<string, Promise<JobManifest>>();
+/** A job's comms.json / overview.json ranks, read once, when the stall finder or the Overview first needs them. */
+const parts = new Map<string, Promise<unknown[]>>();
+
+function once<T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> {
+  let p = cache.get(key);
+  if (!p) {
+    cache.set(key, (p = read()));
+    // A failed read is tried again next time (the server may be back).
+    p.catch(() => cache.delete(key));
   }
-  return (await all)[at] ?? null;
+  return p;
 }
 
-async function readJobComms(job: string): Promise<RankComms[]> {
-  const manifest = checkJobFile<JobManifest>(await readJson(new URL('job.json', job).href), job);
-  const where = new URL(manifest.comms.file, job).href;
-  return checkJobFile<JobComms>(await readJson(where), where).ranks;
+/** A job rank's stored part and the trace key its lane ids start with, or null for other sources. */
+async function storedPart<T>(source: TraceSource, part: 'comms' | 'overview'): Promise<{ value: T; key: string } | null> {
+  if (source.kind !== 'index' || !source.job) return null;
+  const { url, at } = source.job;
+  const manifest = await once(manifests, url, async () => {
+    const where = new URL('job.json', url).href;
+    return checkJobFile<JobManifest>(await readJson(where), where);
+  });
+  const where = new URL(manifest[part].file, url).href;
+  const ranks = await once(parts, where, async () => checkJobFile<JobComms | JobOverviews>(await readJson(where), where).ranks);
+  const value = ranks[at] as T | undefined;
+  return value === undefined ? null : { value, key: manifest.ranks[at].key };
+}
+
+/** `laneId` written under trace key `from`, under the key the page gave the rank (as openIndex re-keys its lanes). */
+function underKey(laneId: string, from: string, to: string): string {
+  return from === to || !laneId.startsWith(`${from}|`) ? laneId : `${to}${laneId.slice(from.length)}`;
+}
+
+/** A job rank's comm ops as the merge stored them (its worker's comms() would read every lane), under trace key `key`; null for other sources. */
+export async function precomputedComms(source: TraceSource, key: string): Promise<RankComms | null> {
+  const stored = await storedPart<RankComms>(source, 'comms');
+  if (!stored) return null;
+  const c = stored.value;
+  return { ...c, trace: key, ops: c.ops.map((op) => ({ ...op, laneId: underKey(op.laneId, stored.key, key) })) };
+}
+
+/** A job rank's whole-trace Overview (default kernel-wait threshold) as the merge stored it, under trace key `key`; null for other sources. */
+export async function precomputedOverview(source: TraceSource, key: string): Promise<TraceOverview | null> {
+  const stored = await storedPart<TraceOverview>(source, 'overview');
+  if (!stored) return null;
+  const o = stored.value;
+  return { ...o, idleByStream: o.idleByStream.map((s) => ({ ...s, laneId: underKey(s.laneId, stored.key, key) })) };
 }

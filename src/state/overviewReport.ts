@@ -6,6 +6,8 @@ import type { OverviewQuery, TraceOverview } from '../model/overviewTypes';
 import type { Span, TraceEntry } from './store';
 import { traceWorker } from './traceClient';
 import { traceLabel } from './traceLabel';
+import { precomputedOverview } from './jobSources';
+import { DEFAULT_KERNEL_WAIT_NS } from '../../workers/analysis/overviewIdle';
 
 export interface TraceOverviewRow {
   trace: string;
@@ -23,7 +25,10 @@ export async function overviewOfTraces(traces: TraceEntry[], range: Span | null,
       trace: t.key,
       label: traceLabel(t),
       shiftNs: t.shiftNs,
-      overview: await traceWorker(t.key)!.overview({ ...q, ...(r ? { startNs: r.startNs - t.shiftNs, endNs: r.endNs - t.shiftNs } : {}) }),
+      overview:
+        // A job's rank over its whole trace at the default threshold: the figures the merge stored.
+        (!r && (q.kernelWaitNs ?? DEFAULT_KERNEL_WAIT_NS) === DEFAULT_KERNEL_WAIT_NS ? await precomputedOverview(t.source, t.key).catch(() => null) : null) ??
+        (await traceWorker(t.key)!.overview({ ...q, ...(r ? { startNs: r.startNs - t.shiftNs, endNs: r.endNs - t.shiftNs } : {}) })),
     })),
   );
 }

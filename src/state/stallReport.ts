@@ -26,12 +26,6 @@ export interface StallSummary {
 
 export { DEFAULT_STALL_THRESHOLD_NS };
 
-/** Stored comm ops under the trace key the UI gave the rank (lane ids start with it, as openIndex re-keys them). */
-function underKey(c: RankComms, key: string): RankComms {
-  const at = (id: string) => (id.startsWith(`${c.trace}|`) ? `${key}${id.slice(c.trace.length)}` : id);
-  return c.trace === key ? c : { ...c, trace: key, ops: c.ops.map((op) => ({ ...op, laneId: at(op.laneId) })) };
-}
-
 export async function computeStalls(traces: TraceEntry[], axisOriginNs: string, thresholdNs: number): Promise<StallSummary> {
   const ready = traces.filter((t) => t.result);
   const ranks: RankComms[] = [];
@@ -39,8 +33,8 @@ export async function computeStalls(traces: TraceEntry[], axisOriginNs: string, 
     const worker = traceWorker(t.key);
     if (!worker) continue;
     // A job's rank: its ops as the merge stored them (the worker would read every lane to find them).
-    const stored = await precomputedComms(t.source).catch(() => null);
-    const comms = stored ? underKey(stored, t.key) : await worker.comms();
+    const stored = await precomputedComms(t.source, t.key).catch(() => null);
+    const comms = stored ?? (await worker.comms());
     // Offsets correct clock skew between hosts: the finder must see what the user aligned.
     const off = t.offsetNs;
     ranks.push({

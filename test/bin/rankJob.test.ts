@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { jobTimeline, JOB_BASE_TIME_NS, rankTrace } from '../../bench/rankJob.mjs';
 import { findStalls } from '../../workers/analysis/stalls';
-import type { JobComms, JobManifest } from '../../workers/indexFolder/jobFormat';
+import type { JobComms, JobManifest, JobOverviews } from '../../workers/indexFolder/jobFormat';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const RANKS = Number(process.env.JOB_RANKS ?? 8);
@@ -91,6 +91,10 @@ describe('the Indexed Job, rehearsed (issue 25)', () => {
     expect(job.ranks.map((r) => r.folder)).toEqual(Array.from({ length: RANKS }, (_, r) => `rank-${r}/rank${r}.json.gz/`));
     const traceIds = Array.from({ length: RANKS }, (_, r) => (JSON.parse(rankTrace({ rank: r, worldSize: RANKS, steps: STEPS, late: LATE })) as { trace_id: string }).trace_id);
     expect(job.ranks.map((r) => r.fingerprint)).toEqual(traceIds.map((id) => `id:${id}@${JOB_BASE_TIME_NS}`));
+    expect(job.ranks.map((r) => r.key)).toEqual(Array.from({ length: RANKS }, (_, r) => `rank${r}`));
+    const overviews = JSON.parse(readFileSync(join(data, 'index', job.overview.file), 'utf8')) as JobOverviews;
+    // Every rank's GPU ops: per step its GEMM and its all-reduce.
+    expect(overviews.ranks.map((o) => o.ops)).toEqual(Array.from({ length: RANKS }, () => 2 * STEPS));
     // Each rank's folder is the index `?index=` opens.
     for (const r of job.ranks) expect(JSON.parse(readFileSync(join(data, 'index', r.folder, 'manifest.json'), 'utf8')).complete).toBe(true);
 

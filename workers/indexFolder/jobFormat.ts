@@ -1,16 +1,18 @@
 // The job folder (issue 25): the index folders of every rank of one distributed job, written by
 // `npm run index -- --rank-from-env` (one Kubernetes Indexed Job pod each) into `rank-<i>/<trace>/`,
 // and the job manifest `job.json` written by `npm run index -- --merge`. `?index=<job folder URL>`
-// opens every rank from it; the stall finder runs on the comm ops stored in `comms.json` without
-// asking each rank's worker for them.
+// opens every rank from it; the stall finder runs on the comm ops stored in `comms.json` and the
+// whole-trace Overview on the figures in `overview.json`, without asking each rank's worker for them.
 
 import type { RankComms } from '../analysis/commOps';
+import type { TraceOverview } from '../../src/model/overviewTypes';
 
 export const JOB_FORMAT_NAME = 'tracelane-job';
-/** Bumped whenever job.json or comms.json change layout or meaning; a reader refuses any other version. */
+/** Bumped whenever job.json, comms.json or overview.json change layout or meaning; a reader refuses any other version. */
 export const JOB_FORMAT_VERSION = 1;
 export const JOB_FILE = 'job.json';
 export const JOB_COMMS_FILE = 'comms.json';
+export const JOB_OVERVIEW_FILE = 'overview.json';
 /**
  * The job folder's `manifest.json` names the job format and nothing else: the page reads a folder's
  * manifest.json whatever it is (a rank's index folder or a job), so telling the two apart costs no
@@ -35,6 +37,8 @@ export interface JobRank {
   worldSize: number | null;
   /** The trace's file name (the UI's trace key comes from it, as for the file itself). */
   trace: string;
+  /** The trace key the index was written under: lane ids in comms.json and overview.json start with it. */
+  key: string;
   /** `id:<trace_id>@<baseTimeNanoseconds>` (IndexManifest.fingerprint). */
   fingerprint: string | null;
   /** Absolute ns of the trace origin (decimal string) and the extent, ns relative to it. */
@@ -53,6 +57,8 @@ export interface JobManifest {
   ranks: JobRank[];
   /** The cross-rank communication ops the stall finder matches: `file` holds JobComms. */
   comms: { file: string; ops: number };
+  /** Each rank's whole-trace Overview (default kernel-wait threshold): `file` holds JobOverviews. */
+  overview: { file: string };
 }
 
 /** comms.json: per rank (JobManifest.ranks order) its commOps() as the trace worker answers comms(). */
@@ -60,6 +66,13 @@ export interface JobComms {
   format: typeof JOB_FORMAT_NAME;
   version: number;
   ranks: RankComms[];
+}
+
+/** overview.json: per rank (JobManifest.ranks order) its whole-trace overview() as the trace worker answers it. */
+export interface JobOverviews {
+  format: typeof JOB_FORMAT_NAME;
+  version: number;
+  ranks: TraceOverview[];
 }
 
 export class JobFolderError extends Error {
@@ -72,7 +85,7 @@ export function isJobMarker(m: unknown): boolean {
 }
 
 /** Checks a job.json or comms.json before it is used. */
-export function checkJobFile<T extends JobManifest | JobComms>(m: unknown, where: string): T {
+export function checkJobFile<T extends JobManifest | JobComms | JobOverviews>(m: unknown, where: string): T {
   const job = m as Partial<JobManifest> | null;
   if (!job || job.format !== JOB_FORMAT_NAME) throw new JobFolderError(`${where} is not a tracelane job file (it names no "${JOB_FORMAT_NAME}" format).`);
   if (job.version !== JOB_FORMAT_VERSION) {

@@ -1,7 +1,8 @@
 // Issue 25: how the page tells a job folder from an index folder and expands it (src/state/jobSources.ts),
 // against a job written by the merge (bin/src/mergeJob.ts) from two corpus ranks indexed as two pods would,
 // served by scripts/serve.mjs: the job's ranks in rank order, a plain index folder left alone with no
-// request that fails, the stored comm ops as the trace's own commOps gives them, another version refused.
+// request that fails, the stored comm ops and Overview as the trace's own commOps / overview give them,
+// another version refused.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, openAsBlob, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,22 +14,25 @@ import { CORPUS } from '../../support/corpus';
 import { loadTrace } from '../../../workers/ingest/loadTrace';
 import { writeIndexFolder } from '../../../workers/indexFolder/writeIndex';
 import { commOps } from '../../../workers/analysis/commOps';
+import { overview } from '../../../workers/analysis/overview';
 import { dirSink } from '../../../bin/src/dirFolder';
 import { mergeJob } from '../../../bin/src/mergeJob';
-import { expandJobSources, precomputedComms } from '../../../src/state/jobSources';
+import { expandJobSources, precomputedComms, precomputedOverview } from '../../../src/state/jobSources';
 import type { TraceSource } from '../../../src/model/types';
 
 const RANKS = ['two_rank_stall_rank0.json.gz', 'two_rank_stall_rank1.json.gz'];
 const dir = mkdtempSync(join(tmpdir(), 'tracelane-jobsrc-'));
 const log: string[] = [];
 let server: { url: string; close(): Promise<void> };
-const own: Awaited<ReturnType<typeof commOps>>[] = [];
+const ownComms: ReturnType<typeof commOps>[] = [];
+const ownOverview: ReturnType<typeof overview>[] = [];
 
 beforeAll(async () => {
   // Written in reverse completion order, so rank order (distributedInfo) is not folder order.
   for (const [i, name] of [...RANKS].reverse().entries()) {
     const index = await loadTrace({ kind: 'file', file: await openAsBlob(join(CORPUS, name)), name }, { trace: name.replace('.json.gz', '') });
-    own[RANKS.indexOf(name)] = commOps(index);
+    ownComms[RANKS.indexOf(name)] = commOps(index);
+    ownOverview[RANKS.indexOf(name)] = overview(index);
     await writeIndexFolder(index, dirSink(join(dir, 'job', `rank-${i}`, name)), { input: { name, bytes: 0, mtimeMs: null }, chunkEvents: 1024 });
   }
   await mergeJob(join(dir, 'job'), () => undefined);
@@ -59,14 +63,22 @@ describe('job sources (issue 25)', () => {
     expect(log).toEqual([`206 GET /job/rank-0/${RANKS[1]}/manifest.json bytes=0-255`]);
   });
 
-  it('the stored comm ops are the ones the trace itself gives (commOps), per rank', async () => {
+  it('the stored comm ops and Overview are the ones the trace itself gives, under the page\'s trace key', async () => {
     const ranks = await expandJobSources([index(`${server.url}job/`)]);
     for (const [i, s] of ranks.entries()) {
-      const stored = await precomputedComms(s);
-      expect(stored).toEqual(JSON.parse(JSON.stringify(own[i])));
-      expect(stored!.ops.length).toBeGreaterThan(0);
+      const key = RANKS[i].replace('.json.gz', '');
+      expect(await precomputedComms(s, key)).toEqual(JSON.parse(JSON.stringify(ownComms[i])));
+      expect(await precomputedOverview(s, key)).toEqual(JSON.parse(JSON.stringify(ownOverview[i])));
+      // Another key (the page dedupes same-named files): every lane id moves to it.
+      const comms = (await precomputedComms(s, 'other'))!;
+      expect(comms.ops.length).toBeGreaterThan(0);
+      expect(comms.trace).toBe('other');
+      expect(comms.ops.map((op) => op.laneId)).toEqual(ownComms[i].ops.map((op) => op.laneId.replace(`${key}|`, 'other|')));
+      const idle = (await precomputedOverview(s, 'other'))!.idleByStream;
+      expect(idle.map((x) => x.laneId)).toEqual(ownOverview[i].idleByStream.map((x) => x.laneId.replace(`${key}|`, 'other|')));
     }
-    expect(await precomputedComms(index(`${server.url}job/rank-0/${RANKS[1]}/`))).toBeNull();
+    expect(ownOverview.every((o) => o.idleByStream.length > 0)).toBe(true);
+    expect(await precomputedComms(index(`${server.url}job/rank-0/${RANKS[1]}/`), 'x')).toBeNull();
   });
 
   it('a job of another version is refused with both version numbers', async () => {
