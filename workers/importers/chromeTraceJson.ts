@@ -482,8 +482,8 @@ export class ChromeTraceJsonImporter implements TraceImporter {
   /** Keeps the captured tail of this chunk for the next one. */
   private carry(buf: Uint8Array): void {
     if (this.captureDropped) return;
-    // A view, not a copy: stream chunks are never reused, and a 100 MB event is copied once, in endCapture.
-    const part = buf.subarray(this.captureStart);
+    // A copy: a chunk's memory may be reused for the next one (ingest/chunkReader.ts).
+    const part = buf.slice(this.captureStart);
     this.carriedLen += part.length;
     if (this.capture === Capture.Value && this.carriedLen > MAX_METADATA_BYTES) {
       this.captureDropped = true;

@@ -9,6 +9,7 @@ import { holdLifeline } from '../heartbeat';
 import { rangeSourceFor } from './byteSource';
 import { argsSourceFor } from './argsSource';
 import { fragmentImporter, parseFragmentBytes, type FragmentJob } from './fragmentParse';
+import { eachChunk } from './chunkReader';
 
 holdLifeline();
 
@@ -26,13 +27,10 @@ self.onmessage = async (e: MessageEvent<FragmentJob | { warm: true }>) => {
     } else {
       // Args stay in the file (or behind the URL's ranges) and are read back by offset.
       const importer = fragmentImporter({ top: job.top, base: job.start }, argsSourceFor(job.source), job.keep);
-      const reader = rangeSourceFor(job.source, job.size).stream(job.start, job.end).getReader();
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
+      await eachChunk(rangeSourceFor(job.source, job.size).stream(job.start, job.end), (value) => {
         importer.push(value);
         post({ progress: value.length });
-      }
+      });
       result = importer.fragmentResult();
     }
     post({ result }, fragmentBuffers(result));

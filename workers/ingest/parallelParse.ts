@@ -16,6 +16,7 @@ import type { RangeSource } from './byteSource';
 import { argsSourceFor } from './argsSource';
 import type { StageClock } from './stageClock';
 import { pieceFilter, type FragmentJob, type PieceFilter } from './fragmentParse';
+import { eachChunk } from './chunkReader';
 
 /** Below this a second thread costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
@@ -200,16 +201,13 @@ export async function parseInParallel(
         noCut = true;
         break;
       }
-      const stream = source.stream(range.start, range.end, signal).getReader();
-      for (;;) {
-        const { value, done } = await stream.read();
-        if (done) break;
+      await eachChunk(source.stream(range.start, range.end, signal), (value) => {
         if (failed) throw failed;
         importer.push(value);
         onBytes(value.length);
         ownBytes += value.length;
         checkFirst(ownBytes, raw.count);
-      }
+      });
     }
     stages?.mark('own share parsed');
     await Promise.all(helping);
