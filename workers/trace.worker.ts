@@ -22,7 +22,7 @@ import { sliceArgs, sliceTable } from './analysis/sliceTable';
 import { requestJourney, requests } from './analysis/requests';
 import { loadTrace, surveyTrace } from './ingest/loadTrace';
 import type { TraceChoice } from '../src/model/traceChoice';
-import { openIndexFolder, prefetchForQuery } from './indexFolder/openIndex';
+import { detailLanes, openIndexFolder, prefetchForQuery, prefetchLanes } from './indexFolder/openIndex';
 import { urlFiles } from './indexFolder/urlFiles';
 import { warmFragmentWorkers } from './ingest/parallelParse';
 import type { TraceIndex } from './index/traceIndex';
@@ -40,12 +40,19 @@ function loaded(): TraceIndex {
   return index;
 }
 
+/** The index, for a call that may read every lane: an index folder's lanes are fetched first, in parallel. */
+async function whole(): Promise<TraceIndex> {
+  const i = loaded();
+  await prefetchLanes(i);
+  return i;
+}
+
 const api: TraceWorkerApi = {
   prepare() {
     warmFragmentWorkers();
   },
   async exportWindow(q: WindowExportOptions) {
-    const gz = await gzipText(chromeTraceWindow(loaded(), q));
+    const gz = await gzipText(chromeTraceWindow(await whole(), q));
     return Comlink.transfer(gz, [gz.buffer as ArrayBuffer]);
   },
   async survey(source: TraceSource, onProgress?: (p: LoadProgress) => void, options?: { scanner?: 'wasm' | 'js' }) {
@@ -90,68 +97,70 @@ const api: TraceWorkerApi = {
     await loaded().settled;
   },
   async slice(laneId: string, eventIdx: number) {
-    return loaded().slice(laneId, eventIdx);
+    const index = loaded();
+    await prefetchLanes(index, detailLanes(index, laneId));
+    return index.slice(laneId, eventIdx);
   },
   async find(q: FindQuery) {
-    return loaded().find(q);
+    return (await whole()).find(q);
   },
   async resolveKey(key: string) {
     return loaded().resolveKey(key);
   },
   async comms() {
-    return commOps(loaded());
+    return commOps(await whole());
   },
   async gpuIdle(startNs: number, endNs: number) {
-    return gpuIdleWithin(loaded(), startNs, endNs);
+    return gpuIdleWithin(await whole(), startNs, endNs);
   },
   async correlate(laneId: string, eventIdx: number) {
-    return correlate(loaded(), laneId, eventIdx);
+    return correlate(await whole(), laneId, eventIdx);
   },
   async rangeStats(q: RangeQuery) {
-    return rangeStats(loaded(), q);
+    return rangeStats(await whole(), q);
   },
   async stepTable(marker?: string) {
-    return stepTable(loaded(), marker);
+    return stepTable(await whole(), marker);
   },
   async search(q: SearchQuery) {
-    const index = loaded();
+    const index = await whole();
     const { matches, ...result } = search(index, q);
     index.searchLayer = matches.size ? new SearchHitLayer(++searchSeq, index.lanes, matches) : null;
     return { ...result, searchId: index.searchLayer?.id };
   },
   async idleGaps(thresholdNs: number) {
-    return idleGaps(loaded(), thresholdNs);
+    return idleGaps(await whole(), thresholdNs);
   },
   async allocations() {
-    return allocations(loaded());
+    return allocations(await whole());
   },
   async callTree(q: CallTreeQuery) {
-    return callTree(loaded(), q);
+    return callTree(await whole(), q);
   },
   async overview(q: OverviewQuery) {
-    return overview(loaded(), q);
+    return overview(await whole(), q);
   },
   async gpuQueueLanes() {
-    return addQueueLanes(loaded());
+    return addQueueLanes(await whole());
   },
   async selectionTotals(q: TotalsQuery) {
-    return selectionTotals(loaded(), q);
+    return selectionTotals(await whole(), q);
   },
   async nameInSteps(q: StepNameQuery) {
-    return nameInSteps(loaded(), q);
+    return nameInSteps(await whole(), q);
   },
   async sliceTable(q: SliceTableQuery) {
-    const t = sliceTable(loaded(), q);
+    const t = sliceTable(await whole(), q);
     return Comlink.transfer(t, [t.lane.buffer, t.event.buffer, t.start.buffer, t.dur.buffer, t.name.buffer]);
   },
   async sliceArgs(q: SliceArgsQuery) {
-    return sliceArgs(loaded(), q);
+    return sliceArgs(await whole(), q);
   },
   async requests() {
-    return requests(loaded());
+    return requests(await whole());
   },
   async requestJourney(key: string) {
-    return requestJourney(loaded(), key);
+    return requestJourney(await whole(), key);
   },
 };
 

@@ -15,6 +15,8 @@ import { inflateSync } from 'fflate';
 export const DEFAULT_LANE_CACHE_BYTES = 192 << 20;
 /** Chunk requests in flight at once when prefetching (a browser's connections per host). */
 const PREFETCH_PARALLEL = 6;
+/** Inflated chunk bytes a prefetch may hold before the call takes them. */
+const PREFETCH_MAX_BYTES = 64 << 20;
 
 /**
  * The lanes whose columns are in memory. Between calls it holds at most `maxBytes` (least recently
@@ -32,6 +34,7 @@ export class LaneCache {
   private timer = false;
   /** Chunks fetched and inflated ahead of a call (prefetch), by file, with the epoch they came in. */
   private readonly ready = new Map<string, { bytes: Uint8Array; epoch: number }>();
+  private readyBytes = 0;
 
   constructor(
     readonly maxBytes: number,
@@ -48,12 +51,15 @@ export class LaneCache {
     const files = lanes.filter((l) => !l.isOpen).flatMap((l) => l.chunkFiles).filter((f) => !this.ready.has(f));
     let next = 0;
     const worker = async () => {
-      while (next < files.length) {
+      // Past PREFETCH_MAX_BYTES waiting, the rest is read when the call needs it (memory stays bounded).
+      while (next < files.length && this.readyBytes < PREFETCH_MAX_BYTES) {
         const file = files[next++];
         const b = await this.readAsync(file);
         this.chunksRead++;
         this.bytesRead += b.length;
-        this.ready.set(file, { bytes: await inflateNative(b), epoch: this.epoch });
+        const bytes = await inflateNative(b);
+        this.ready.set(file, { bytes, epoch: this.epoch });
+        this.readyBytes += bytes.length;
       }
     };
     await Promise.all(Array.from({ length: Math.min(PREFETCH_PARALLEL, files.length) }, worker));
@@ -64,6 +70,7 @@ export class LaneCache {
     const hit = this.ready.get(file);
     if (hit) {
       this.ready.delete(file);
+      this.readyBytes -= hit.bytes.length;
       return hit.bytes;
     }
     return inflateSync(this.read(file));
@@ -101,7 +108,11 @@ export class LaneCache {
 
   /** Drops the least recently used lanes not used in this call until at most maxBytes are held, and prefetched chunks no call took. */
   private trim(): void {
-    for (const [file, r] of this.ready) if (r.epoch < this.epoch - 1) this.ready.delete(file);
+    for (const [file, r] of this.ready) {
+      if (r.epoch >= this.epoch - 1) continue;
+      this.ready.delete(file);
+      this.readyBytes -= r.bytes.length;
+    }
     if (this.bytes <= this.maxBytes) return;
     const old = [...this.held].filter((l) => l.usedIn < this.epoch).sort((a, b) => a.usedIn - b.usedIn);
     for (const lane of old) {

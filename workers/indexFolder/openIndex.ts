@@ -6,7 +6,8 @@
 import { inflateSync } from 'fflate';
 import type { LaneGroup, LaneInfo, TraceLoadResult, ViewportQuery } from '../../src/model/types';
 import { LANE_RAW_EVENTS } from '../index/tiledViewport';
-import { narrowIds, narrowLengths, narrowOffsets } from '../index/laneIndex';
+import { narrowIds, narrowLengths, narrowOffsets, type LaneIndex } from '../index/laneIndex';
+import { nestingGroupOf } from '../index/nesting';
 import { TraceIndex } from '../index/traceIndex';
 import type { CounterPlan } from '../lanes/laneMapping';
 import { RawTrace } from '../ingest/rawTrace';
@@ -106,16 +107,30 @@ export const indexLaneCaches = new WeakMap<TraceIndex, LaneCache>();
  * them) and those small enough to be drawn as slices. Nothing for a trace not opened from an index.
  */
 export async function prefetchForQuery(index: TraceIndex, q: ViewportQuery): Promise<void> {
+  await prefetchLanes(index, (lane) => {
+    if (!q.laneIds.includes(lane.info.id) || !lane.summary) return false;
+    const visible = lane.summary.visibleEventCount(q.startNs, q.endNs, 0, lane.summary.rowCount);
+    return visible === null || visible <= LANE_RAW_EVENTS;
+  });
+}
+
+/**
+ * Before a call that reads lanes beyond a view (details, search, analyses, an export): fetches the
+ * chunks of the lanes not in memory that `wanted` names (default: every lane) in parallel, as
+ * prefetchForQuery does for a view. Nothing for a trace not opened from an index.
+ */
+export async function prefetchLanes(index: TraceIndex, wanted: (lane: LaneIndex) => boolean = () => true): Promise<void> {
   const cache = indexLaneCaches.get(index);
   if (!cache) return;
-  const lanes: LazyLane[] = [];
-  for (const id of q.laneIds) {
-    const lane = index.lanes.get(id);
-    if (!(lane instanceof LazyLane) || lane.isOpen || !lane.summary) continue;
-    const visible = lane.summary.visibleEventCount(q.startNs, q.endNs, 0, lane.summary.rowCount);
-    if (visible === null || visible <= LANE_RAW_EVENTS) lanes.push(lane);
-  }
+  const lanes = [...index.lanes.values()].filter((l): l is LazyLane => l instanceof LazyLane && !l.isOpen && wanted(l));
   if (lanes.length) await cache.prefetch(lanes);
+}
+
+/** The lanes a slice's details read: its own, and those it nests with (its self time). */
+export function detailLanes(index: TraceIndex, laneId: string): (lane: LaneIndex) => boolean {
+  const lane = index.lanes.get(laneId);
+  const group = new Set(lane ? nestingGroupOf(index.lanes.values(), lane) : []);
+  return (l) => group.has(l);
 }
 
 /** The importer's tables the index still reads after loading: names, flows, process / thread names, args. */

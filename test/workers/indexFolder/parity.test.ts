@@ -13,7 +13,7 @@ import { CORPUS } from '../../support/corpus';
 import { loadTrace } from '../../../workers/ingest/loadTrace';
 import type { TraceIndex } from '../../../workers/index/traceIndex';
 import { summariesOf, writeIndexFolder } from '../../../workers/indexFolder/writeIndex';
-import { indexLaneCaches, openIndexFolder, prefetchForQuery, readManifest } from '../../../workers/indexFolder/openIndex';
+import { indexLaneCaches, openIndexFolder, prefetchForQuery, prefetchLanes, readManifest } from '../../../workers/indexFolder/openIndex';
 import { LazyLane } from '../../../workers/indexFolder/lazyLanes';
 import { LANE_RAW_EVENTS } from '../../../workers/index/tiledViewport';
 import { dirFiles, dirSink } from '../../../bin/src/dirFolder';
@@ -151,10 +151,20 @@ describe('index folder parity (issue 24)', () => {
         expect(chromeTraceWindow(index, range)).toBe(chromeTraceWindow(direct, range));
       }
 
-      // Every whole-trace analysis, and a search over names and args.
+      // Every whole-trace analysis, and a search over names and args; as the trace worker asks, the chunks of
+      // every lane not in memory fetched first in parallel (prefetchLanes): the analyses read none of those
+      // synchronously (only lanes in memory before, which the small cache may drop while the others come in).
       await nextCall();
       const summaries = summariesOf(direct);
+      const syncReads = chunkReads.length;
+      const lazy = [...index.lanes.values()] as LazyLane[];
+      const openChunks = lazy.filter((l) => l.isOpen).reduce((n, l) => n + l.chunkFiles.length, 0);
+      const prefetched = new Set(lazy.filter((l) => !l.isOpen).flatMap((l) => l.chunkFiles));
+      await prefetchLanes(index);
       expect(summariesOf(index)).toEqual(summaries);
+      const readAgain = chunkReads.slice(syncReads);
+      expect(readAgain.filter((f) => prefetched.has(f))).toEqual([]);
+      expect(readAgain.length).toBeLessThanOrEqual(openChunks);
       const q = { text: 'aten', inArgs: true };
       const a = search(index, q);
       const b = search(direct, q);
