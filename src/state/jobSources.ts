@@ -57,24 +57,35 @@ function safeParse(text: string): unknown {
 
 /** The job's ranks as index sources, in rank order; each remembers its job and its place in comms.json. */
 async function rankSources(job: string): Promise<IndexSource[]> {
-  const where = new URL('job.json', job).href;
-  const manifest = checkJobFile<JobManifest>(await readJson(where), where);
+  // Read afresh on every open (the job may have been merged again), for the stored parts too.
+  const read = readJobManifest(job);
+  manifests.set(job, read);
+  for (const key of parts.keys()) if (key.startsWith(job)) parts.delete(key);
+  const manifest = await read.catch((err: Error) => {
+    manifests.delete(job);
+    throw err;
+  });
   return manifest.ranks.map((r, at) => ({ kind: 'index', url: new URL(r.folder, job).href, name: r.trace, job: { url: job, at } }));
+}
+
+async function readJobManifest(job: string): Promise<JobManifest> {
+  const where = new URL('job.json', job).href;
+  return checkJobFile<JobManifest>(await readJson(where), where);
 }
 
 /** Sources with every job folder replaced by its ranks' index folders (a job named twice opens once). Rejects with a JobFolderError. */
 export async function expandJobSources(sources: TraceSource[]): Promise<TraceSource[]> {
-  const expanded = await Promise.all(
-    sources.map(async (s) => (s.kind === 'index' && !s.job && (await isJobFolder(s.url)) ? rankSources(s.url) : [s])),
-  );
-  const seen = new Set<string>();
-  return expanded.flat().filter((s) => {
-    const id = s.kind === 'file' ? null : s.url;
-    if (id === null) return true;
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
+  const jobs = await Promise.all(sources.map(async (s) => s.kind === 'index' && !s.job && (await isJobFolder(s.url))));
+  const opened = new Set<string>();
+  const out: TraceSource[] = [];
+  for (const [i, s] of sources.entries()) {
+    if (!jobs[i] || s.kind !== 'index') out.push(s);
+    else if (!opened.has(s.url)) {
+      opened.add(s.url);
+      out.push(...(await rankSources(s.url)));
+    }
+  }
+  return out;
 }
 
 /** A job's job.json, read once per job (the ranks' sources point into it). */
@@ -96,10 +107,7 @@ function once<T>(cache: Map<string, Promise<T>>, key: string, read: () => Promis
 async function storedPart<T>(source: TraceSource, part: 'comms' | 'overview'): Promise<{ value: T; key: string } | null> {
   if (source.kind !== 'index' || !source.job) return null;
   const { url, at } = source.job;
-  const manifest = await once(manifests, url, async () => {
-    const where = new URL('job.json', url).href;
-    return checkJobFile<JobManifest>(await readJson(where), where);
-  });
+  const manifest = await once(manifests, url, () => readJobManifest(url));
   const where = new URL(manifest[part].file, url).href;
   const ranks = await once(parts, where, async () => checkJobFile<JobComms | JobOverviews>(await readJson(where), where).ranks);
   const value = ranks[at] as T | undefined;

@@ -52,8 +52,13 @@ describe('job sources (issue 25)', () => {
     expect(out.map((s) => s.name)).toEqual(RANKS);
     expect(out.map((s) => (s.kind === 'index' ? s.url : ''))).toEqual([`${job}rank-1/${RANKS[0]}/`, `${job}rank-0/${RANKS[1]}/`]);
     expect(out.every((s) => s.kind === 'index' && s.job?.url === job)).toBe(true);
-    // Named twice (a link and ?index=): opened once.
-    expect(await expandJobSources([index(job), index(job)])).toHaveLength(RANKS.length);
+    // Named twice (a link and ?index=): opened once; other sources are left as they are, repeated or not.
+    const url: TraceSource = { kind: 'url', url: `${server.url}elsewhere.json`, name: 'elsewhere.json' };
+    log.length = 0;
+    expect(await expandJobSources([index(job), url, index(job), url])).toEqual([...out, url, url]);
+    // job.json is read once for the open and the stored parts that follow.
+    await precomputedComms(out[0], 'k');
+    expect(log.filter((m) => m.includes('/job/job.json'))).toHaveLength(1);
   });
 
   it('a plain index folder stays as it is, its manifest probed by its first bytes only, nothing failing', async () => {
