@@ -171,10 +171,9 @@ export function packArrays(arrays: readonly StoredArray[]): Uint8Array {
   return deflateSync(out, { level: 6 });
 }
 
-/** The arrays of a file written by packArrays, each of the type it was written with. */
-export function unpackArrays(file: Uint8Array): StoredArray[] {
-  const bytes = inflateSync(file);
-  const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
+/** The arrays of a file written by packArrays, inflated (inflateNative), each of the type it was written with. */
+export function arraysOf(bytes: Uint8Array): StoredArray[] {
+  const buf = (bytes.buffer as ArrayBuffer).slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
   const n = new Uint32Array(buf, 0, 1)[0];
   const head = new Uint32Array(buf, 0, 1 + 2 * n);
   let at = align8(head.byteLength);
