@@ -10,11 +10,12 @@ import { expect, test } from '@playwright/test';
 // @ts-expect-error plain ESM script without types
 import { serveStatic } from '../scripts/serve.mjs';
 import { jobTimeline, rankTrace } from '../bench/rankJob.mjs';
-import { collectConsoleErrors, REPO_ROOT, shot, waitReady } from './helpers';
+import { collectConsoleErrors, CORPUS_DIR, REPO_ROOT, shot, waitReady } from './helpers';
 
 const RANKS = Number(process.env.JOB_RANKS ?? 8);
 const STEPS = 5;
 const LATE = { rank: 5, step: 2, ns: 400e6 };
+const PAIR = ['two_rank_stall_rank0.json.gz', 'two_rank_stall_rank1.json.gz'];
 const dir = mkdtempSync(path.join(tmpdir(), 'tl-job-e2e-'));
 let server: { url: string; close(): Promise<void> };
 const log: string[] = [];
@@ -30,9 +31,15 @@ test.beforeAll(() => {
     execFileSync('node', [bin, '--rank-from-env', '--out', job, path.join(dir, 'traces', 'rank{rank}.json')], { env: { ...process.env, JOB_COMPLETION_INDEX: String(r) }, stdio: 'pipe' });
   }
   execFileSync('node', [bin, '--merge', job], { stdio: 'pipe' });
+  // The corpus's two gloo ranks as a job too: their waiting rank's GPU idles during the wait.
+  const pair = path.join(dir, 'pair');
+  for (let i = 0; i < PAIR.length; i++) {
+    execFileSync('node', [bin, '--rank-from-env', '--out', pair, ...PAIR.map((n) => path.join(CORPUS_DIR, n))], { env: { ...process.env, JOB_COMPLETION_INDEX: String(i) }, stdio: 'pipe' });
+  }
+  execFileSync('node', [bin, '--merge', pair], { stdio: 'pipe' });
 });
 test.beforeAll(async () => {
-  server = await serveStatic({ mounts: { '/': process.env.TRACELANE_DIST || 'dist', '/jobs/': dir }, port: 0, log: (m: string) => log.push(m) });
+  server = await serveStatic({ mounts: { '/': process.env.TRACELANE_DIST || 'dist', '/jobs/': dir, '/corpus/': CORPUS_DIR }, port: 0, log: (m: string) => log.push(m) });
 });
 test.afterAll(async () => {
   await server?.close();
@@ -85,5 +92,23 @@ test('?index=<job folder> opens every rank; the stall finder names the late rank
   expect([...new Set(again.lanes.map((l) => l.trace))]).toEqual(Array.from({ length: RANKS }, (_, r) => `rank${r}`));
   expect(log.some((m) => m.includes('/jobs/job/job.json'))).toBe(true);
   await expect(page.getByTestId('stall-row').first()).toHaveAttribute('data-rank', String(LATE.rank));
+  expect(errors).toEqual([]);
+});
+
+test("a job's stall rows, GPU idle of the waiting rank included, are those of its traces opened themselves", async ({ page }) => {
+  test.setTimeout(120_000);
+  const errors = collectConsoleErrors(page);
+  const rowsOf = async (query: string) => {
+    await page.goto(`${server.url}?${query}`, { waitUntil: 'load' });
+    await waitReady(page, 60_000);
+    const rows = page.getByTestId('stall-row');
+    await expect(rows.first()).toBeVisible();
+    return rows.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-rank')} ${e.getAttribute('data-wait-ns')} ${(e as HTMLElement).innerText}`));
+  };
+  const traces = await rowsOf(PAIR.map((n) => `url=corpus/${n}`).join('&'));
+  expect(traces.some((r) => r.includes('GPU idle'))).toBe(true);
+  log.length = 0;
+  expect(await rowsOf('index=jobs/pair/')).toEqual(traces);
+  expect(log.some((m) => m.includes('/jobs/pair/comms.json'))).toBe(true);
   expect(errors).toEqual([]);
 });

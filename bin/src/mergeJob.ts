@@ -7,7 +7,9 @@
 
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readManifest } from '../../workers/indexFolder/openIndex';
+import { openIndexFolder, readManifest } from '../../workers/indexFolder/openIndex';
+import { findStalls } from '../../workers/analysis/stalls';
+import { gpuIdleWithin } from '../../workers/analysis/commOps';
 import type { IndexManifest } from '../../workers/indexFolder/format';
 import type { IndexSummaries } from '../../workers/indexFolder/writeIndex';
 import { JOB_COMMS_FILE, JOB_FILE, JOB_FORMAT_NAME, JOB_FORMAT_VERSION, JOB_MARKER, JOB_OVERVIEW_FILE, JobFolderError, RANK_FOLDER, type JobComms, type JobManifest, type JobOverviews, type JobRank } from '../../workers/indexFolder/jobFormat';
@@ -75,7 +77,8 @@ export async function mergeJob(dir: string, log: (line: string) => void): Promis
 
   // Rank order, so comms.json and the page list ranks as the job numbers them.
   const order = ranks.map((_, i) => i).sort((a, b) => ranks[a].rank - ranks[b].rank);
-  const commsFile: JobComms = { format: JOB_FORMAT_NAME, version: JOB_FORMAT_VERSION, ranks: order.map((i) => comms[i]) };
+  const waitIdleNs = await waitIdle(dir, ranks, comms);
+  const commsFile: JobComms = { format: JOB_FORMAT_NAME, version: JOB_FORMAT_VERSION, ranks: order.map((i) => comms[i]), waitIdleNs: order.map((i) => waitIdleNs[i]) };
   const overviewFile: JobOverviews = { format: JOB_FORMAT_NAME, version: JOB_FORMAT_VERSION, ranks: order.map((i) => overviews[i]) };
   const job: JobManifest = {
     format: JOB_FORMAT_NAME,
@@ -92,6 +95,30 @@ export async function mergeJob(dir: string, log: (line: string) => void): Promis
   // Last: a folder is a job for the page only once its job.json is whole.
   await sink.write('manifest.json', json(JOB_MARKER));
   return job;
+}
+
+/**
+ * Per rank and op, its GPU idle time while it waited for the last rank of its group: the windows the
+ * stall finder's groups give (findStalls over every group: its matching does not depend on the
+ * threshold), measured on each rank's index as its worker would (gpuIdleWithin). One rank open at a time.
+ */
+async function waitIdle(dir: string, ranks: JobRank[], comms: RankComms[]): Promise<number[][]> {
+  const out = comms.map((c) => new Array<number>(c.ops.length).fill(0));
+  const windows = comms.map(() => [] as { op: number; endNs: number }[]);
+  const opIndex = comms.map((c) => new Map(c.ops.map((op, i) => [op, i])));
+  // Keyed by position: ranks' traces may share a file name, and so a trace key.
+  for (const f of findStalls(comms.map((c, r) => ({ ...c, trace: String(r) })), -1).findings) {
+    for (const w of f.waiting) {
+      const r = Number(w.trace);
+      windows[r].push({ op: opIndex[r].get(w.op)!, endNs: w.op.startNs + (f.late.startNs - w.startNs) });
+    }
+  }
+  for (const [r, list] of windows.entries()) {
+    if (!list.length) continue;
+    const index = await openIndexFolder(dirFiles(join(dir, ranks[r].folder)), { trace: comms[r].trace });
+    for (const { op, endNs } of list) out[r][op] = gpuIdleWithin(index, comms[r].ops[op].startNs, endNs);
+  }
+  return out;
 }
 
 function holes(indexes: number[]): number[] {

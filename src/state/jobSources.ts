@@ -90,8 +90,8 @@ export async function expandJobSources(sources: TraceSource[]): Promise<TraceSou
 
 /** A job's job.json, read once per job (the ranks' sources point into it). */
 const manifests = new Map<string, Promise<JobManifest>>();
-/** A job's comms.json / overview.json ranks, read once, when the stall finder or the Overview first needs them. */
-const parts = new Map<string, Promise<unknown[]>>();
+/** A job's comms.json / overview.json, read once, when the stall finder or the Overview first needs them. */
+const parts = new Map<string, Promise<JobComms | JobOverviews>>();
 
 function once<T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> {
   let p = cache.get(key);
@@ -103,15 +103,14 @@ function once<T>(cache: Map<string, Promise<T>>, key: string, read: () => Promis
   return p;
 }
 
-/** A job rank's stored part and the trace key its lane ids start with, or null for other sources. */
-async function storedPart<T>(source: TraceSource, part: 'comms' | 'overview'): Promise<{ value: T; key: string } | null> {
+/** A job rank's stored part file, its place in it and the trace key its lane ids start with, or null for other sources. */
+async function storedPart<T extends JobComms | JobOverviews>(source: TraceSource, part: 'comms' | 'overview'): Promise<{ file: T; at: number; key: string } | null> {
   if (source.kind !== 'index' || !source.job) return null;
   const { url, at } = source.job;
   const manifest = await once(manifests, url, () => readJobManifest(url));
   const where = new URL(manifest[part].file, url).href;
-  const ranks = await once(parts, where, async () => checkJobFile<JobComms | JobOverviews>(await readJson(where), where).ranks);
-  const value = ranks[at] as T | undefined;
-  return value === undefined ? null : { value, key: manifest.ranks[at].key };
+  const file = (await once(parts, where, async () => checkJobFile<JobComms | JobOverviews>(await readJson(where), where))) as T;
+  return file.ranks[at] === undefined ? null : { file, at, key: manifest.ranks[at].key };
 }
 
 /** `laneId` written under trace key `from`, under the key the page gave the rank (as openIndex re-keys its lanes). */
@@ -119,18 +118,25 @@ function underKey(laneId: string, from: string, to: string): string {
   return from === to || !laneId.startsWith(`${from}|`) ? laneId : `${to}${laneId.slice(from.length)}`;
 }
 
-/** A job rank's comm ops as the merge stored them (its worker's comms() would read every lane), under trace key `key`; null for other sources. */
-export async function precomputedComms(source: TraceSource, key: string): Promise<RankComms | null> {
-  const stored = await storedPart<RankComms>(source, 'comms');
-  if (!stored) return null;
-  const c = stored.value;
-  return { ...c, trace: key, ops: c.ops.map((op) => ({ ...op, laneId: underKey(op.laneId, stored.key, key) })) };
+/**
+ * A job rank's comm ops as the merge stored them (its worker's comms() would read every lane), under trace key
+ * `key`, with per op its GPU idle while it waited for its group's last rank (JobComms.waitIdleNs); null for other sources.
+ */
+export async function precomputedComms(source: TraceSource, key: string): Promise<{ comms: RankComms; waitIdleNs: number[]; job: { url: string; ranks: number } } | null> {
+  const stored = await storedPart<JobComms>(source, 'comms');
+  if (!stored || source.kind !== 'index' || !source.job) return null;
+  const c = stored.file.ranks[stored.at];
+  return {
+    comms: { ...c, trace: key, ops: c.ops.map((op) => ({ ...op, laneId: underKey(op.laneId, stored.key, key) })) },
+    waitIdleNs: stored.file.waitIdleNs[stored.at],
+    job: { url: source.job.url, ranks: stored.file.ranks.length },
+  };
 }
 
 /** A job rank's whole-trace Overview (default kernel-wait threshold) as the merge stored it, under trace key `key`; null for other sources. */
 export async function precomputedOverview(source: TraceSource, key: string): Promise<TraceOverview | null> {
-  const stored = await storedPart<TraceOverview>(source, 'overview');
+  const stored = await storedPart<JobOverviews>(source, 'overview');
   if (!stored) return null;
-  const o = stored.value;
+  const o = stored.file.ranks[stored.at];
   return { ...o, idleByStream: o.idleByStream.map((s) => ({ ...s, laneId: underKey(s.laneId, stored.key, key) })) };
 }

@@ -2,7 +2,7 @@
 // the communication ops each trace worker extracts, with the user's per-trace offsets
 // applied, and places the findings on the app's axis.
 
-import type { RankComms } from '../../workers/analysis/commOps';
+import type { CommOp, RankComms } from '../../workers/analysis/commOps';
 import { DEFAULT_STALL_THRESHOLD_NS, findStalls, type StallFinding, type UnmatchedOp } from '../../workers/analysis/stalls';
 import type { TraceEntry } from './store';
 import { traceWorker } from './traceClient';
@@ -29,12 +29,14 @@ export { DEFAULT_STALL_THRESHOLD_NS };
 export async function computeStalls(traces: TraceEntry[], axisOriginNs: string, thresholdNs: number): Promise<StallSummary> {
   const ready = traces.filter((t) => t.result);
   const ranks: RankComms[] = [];
+  const stored: NonNullable<Awaited<ReturnType<typeof precomputedComms>>>[] = [];
   for (const t of ready) {
     const worker = traceWorker(t.key);
     if (!worker) continue;
     // A job's rank: its ops as the merge stored them (the worker would read every lane to find them).
-    const stored = await precomputedComms(t.source, t.key).catch(() => null);
-    const comms = stored ?? (await worker.comms());
+    const job = await precomputedComms(t.source, t.key).catch(() => null);
+    if (job) stored.push(job);
+    const comms = job?.comms ?? (await worker.comms());
     // Offsets correct clock skew between hosts: the finder must see what the user aligned.
     const off = t.offsetNs;
     ranks.push({
@@ -44,6 +46,11 @@ export async function computeStalls(traces: TraceEntry[], axisOriginNs: string, 
       ops: comms.ops.map((op) => ({ ...op, startNs: op.startNs + off })),
     });
   }
+  // The merge measured each waiting op's GPU idle over the groups of exactly this job's ranks, unshifted: valid
+  // when those are what is open (no other trace joins a group, no offset moves a window).
+  const knownIdle = new Map<CommOp, number>();
+  const wholeJob = stored.length === ranks.length && stored.length === stored[0]?.job.ranks && stored.every((s) => s.job.url === stored[0].job.url);
+  if (wholeJob && ready.every((t) => t.offsetNs === 0)) ranks.forEach((r, i) => r.ops.forEach((op, k) => knownIdle.set(op, stored[i].waitIdleNs[k])));
   const report = findStalls(ranks, thresholdNs);
   const toAxis = Number(BigInt(report.axisOriginNs) - BigInt(axisOriginNs));
   const findings: PlacedFinding[] = [];
@@ -52,6 +59,11 @@ export async function computeStalls(traces: TraceEntry[], axisOriginNs: string, 
     const axisEndNs = f.late.startNs + toAxis;
     let gpuIdleNs = 0;
     for (const w of f.waiting) {
+      const known = knownIdle.get(w.op);
+      if (known !== undefined) {
+        gpuIdleNs = Math.max(gpuIdleNs, known);
+        continue;
+      }
       const t = ready.find((x) => x.key === w.trace);
       const worker = t && traceWorker(t.key);
       if (!t || !worker) continue;

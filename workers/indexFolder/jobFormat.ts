@@ -66,6 +66,12 @@ export interface JobComms {
   format: typeof JOB_FORMAT_NAME;
   version: number;
   ranks: RankComms[];
+  /**
+   * Per rank, per op (ranks[r].ops order): the rank's GPU idle time from the op's start until the last rank
+   * of its group arrived (gpuIdleWithin; 0 for the last to arrive and for ops matched with no other rank),
+   * the stall finder's "GPU idle" of a waiting rank, valid while no trace is shifted by an offset.
+   */
+  waitIdleNs: number[][];
 }
 
 /** overview.json: per rank (JobManifest.ranks order) its whole-trace overview() as the trace worker answers it. */

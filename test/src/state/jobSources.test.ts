@@ -13,7 +13,9 @@ import { serveStatic } from '../../../scripts/serve.mjs';
 import { CORPUS } from '../../support/corpus';
 import { loadTrace } from '../../../workers/ingest/loadTrace';
 import { writeIndexFolder } from '../../../workers/indexFolder/writeIndex';
-import { commOps } from '../../../workers/analysis/commOps';
+import { commOps, gpuIdleWithin } from '../../../workers/analysis/commOps';
+import { findStalls } from '../../../workers/analysis/stalls';
+import type { TraceIndex } from '../../../workers/index/traceIndex';
 import { overview } from '../../../workers/analysis/overview';
 import { dirSink } from '../../../bin/src/dirFolder';
 import { mergeJob } from '../../../bin/src/mergeJob';
@@ -26,6 +28,7 @@ const log: string[] = [];
 let server: { url: string; close(): Promise<void> };
 const ownComms: ReturnType<typeof commOps>[] = [];
 const ownOverview: ReturnType<typeof overview>[] = [];
+const ownIndex: TraceIndex[] = [];
 
 beforeAll(async () => {
   // Written in reverse completion order, so rank order (distributedInfo) is not folder order.
@@ -33,6 +36,7 @@ beforeAll(async () => {
     const index = await loadTrace({ kind: 'file', file: await openAsBlob(join(CORPUS, name)), name }, { trace: name.replace('.json.gz', '') });
     ownComms[RANKS.indexOf(name)] = commOps(index);
     ownOverview[RANKS.indexOf(name)] = overview(index);
+    ownIndex[RANKS.indexOf(name)] = index;
     await writeIndexFolder(index, dirSink(join(dir, 'job', `rank-${i}`, name)), { input: { name, bytes: 0, mtimeMs: null }, chunkEvents: 1024 });
   }
   await mergeJob(join(dir, 'job'), () => undefined);
@@ -72,10 +76,10 @@ describe('job sources (issue 25)', () => {
     const ranks = await expandJobSources([index(`${server.url}job/`)]);
     for (const [i, s] of ranks.entries()) {
       const key = RANKS[i].replace('.json.gz', '');
-      expect(await precomputedComms(s, key)).toEqual(JSON.parse(JSON.stringify(ownComms[i])));
+      expect((await precomputedComms(s, key))?.comms).toEqual(JSON.parse(JSON.stringify(ownComms[i])));
       expect(await precomputedOverview(s, key)).toEqual(JSON.parse(JSON.stringify(ownOverview[i])));
       // Another key (the page dedupes same-named files): every lane id moves to it.
-      const comms = (await precomputedComms(s, 'other'))!;
+      const comms = (await precomputedComms(s, 'other'))!.comms;
       expect(comms.ops.length).toBeGreaterThan(0);
       expect(comms.trace).toBe('other');
       expect(comms.ops.map((op) => op.laneId)).toEqual(ownComms[i].ops.map((op) => op.laneId.replace(`${key}|`, 'other|')));
@@ -84,6 +88,23 @@ describe('job sources (issue 25)', () => {
     }
     expect(ownOverview.every((o) => o.idleByStream.length > 0)).toBe(true);
     expect(await precomputedComms(index(`${server.url}job/rank-0/${RANKS[1]}/`), 'x')).toBeNull();
+  });
+
+  it("per op, the GPU idle a waiting rank's worker gives for the stall finder's window", async () => {
+    const ranks = await expandJobSources([index(`${server.url}job/`)]);
+    const expected = ownComms.map((c) => c.ops.map(() => 0));
+    for (const f of findStalls(ownComms, -1).findings) {
+      for (const w of f.waiting) {
+        const r = ownComms.findIndex((c) => c.trace === w.trace);
+        expected[r][ownComms[r].ops.indexOf(w.op)] = gpuIdleWithin(ownIndex[r], w.op.startNs, w.op.startNs + (f.late.startNs - w.startNs));
+      }
+    }
+    expect(expected.flat().some((ns) => ns > 0)).toBe(true);
+    for (const [i, s] of ranks.entries()) {
+      const stored = (await precomputedComms(s, 'k'))!;
+      expect(stored.waitIdleNs).toEqual(expected[i]);
+      expect(stored.job).toEqual({ url: `${server.url}job/`, ranks: RANKS.length });
+    }
   });
 
   it('a job of another version is refused with both version numbers', async () => {
