@@ -13,16 +13,20 @@ import { inflateSync } from 'fflate';
 
 /** Default bytes of lane columns kept between calls (a lane a call needs is read whole). */
 export const DEFAULT_LANE_CACHE_BYTES = 192 << 20;
+/** After this long without a call, the cache drops even the last call's lanes down to its bound. */
+const DEFAULT_IDLE_TRIM_MS = 2000;
 /** Chunk requests in flight at once when prefetching (a browser's connections per host). */
 const PREFETCH_PARALLEL = 6;
 /** Inflated chunk bytes a prefetch may hold before the call takes them. */
 const PREFETCH_MAX_BYTES = 64 << 20;
 
 /**
- * The lanes whose columns are in memory. Between calls it holds at most `maxBytes` (least recently
- * used lanes dropped first); during one call it keeps every lane the call touched, so code walking
- * two lanes in step never reads one again and again. A call is a task: the epoch moves on once
- * the task that touched a lane is over (a timer), and the cache is trimmed then.
+ * The lanes whose columns are in memory: at most `maxBytes` (least recently used lanes dropped
+ * first), except the lanes of the current call and of the one before, so code walking two lanes in
+ * step never reads one again and again, and a view panned call after call over lanes bigger than
+ * the bound does not read them again at every frame. Once no call has come for `idleMs`, the bound
+ * holds for those too. A call is a task: the epoch moves on once the task that touched a lane is
+ * over (a timer), and the cache is trimmed then.
  */
 export class LaneCache {
   epoch = 1;
@@ -32,6 +36,7 @@ export class LaneCache {
   private bytes = 0;
   private readonly held = new Set<LazyLane>();
   private timer = false;
+  private idleTimer: ReturnType<typeof setTimeout> | null = null;
   /** Chunks fetched and inflated ahead of a call (prefetch), by file, with the epoch they came in. */
   private readonly ready = new Map<string, { bytes: Uint8Array; epoch: number }>();
   private readyBytes = 0;
@@ -40,6 +45,7 @@ export class LaneCache {
     readonly maxBytes: number,
     readonly readSync: (path: string) => Uint8Array,
     readonly readAsync: (path: string) => Promise<Uint8Array>,
+    readonly idleMs = DEFAULT_IDLE_TRIM_MS,
   ) {}
 
   /**
@@ -84,7 +90,9 @@ export class LaneCache {
     setTimeout(() => {
       this.timer = false;
       this.epoch++;
-      this.trim();
+      this.trim(this.epoch - 1);
+      if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+      this.idleTimer = this.bytes > this.maxBytes ? setTimeout(() => ((this.idleTimer = null), this.trim(this.epoch)), this.idleMs) : null;
     }, 0);
   }
 
@@ -98,7 +106,7 @@ export class LaneCache {
   admit(lane: LazyLane, bytes: number): void {
     this.held.add(lane);
     this.bytes += bytes;
-    this.trim();
+    this.trim(this.epoch - 1);
   }
 
   /** Bytes of the lane columns held now. */
@@ -106,15 +114,15 @@ export class LaneCache {
     return this.bytes;
   }
 
-  /** Drops the least recently used lanes not used in this call until at most maxBytes are held, and prefetched chunks no call took. */
-  private trim(): void {
+  /** Drops the least recently used lanes last used before epoch `keep` until at most maxBytes are held, and prefetched chunks no call took. */
+  private trim(keep: number): void {
     for (const [file, r] of this.ready) {
       if (r.epoch >= this.epoch - 1) continue;
       this.ready.delete(file);
       this.readyBytes -= r.bytes.length;
     }
     if (this.bytes <= this.maxBytes) return;
-    const old = [...this.held].filter((l) => l.usedIn < this.epoch).sort((a, b) => a.usedIn - b.usedIn);
+    const old = [...this.held].filter((l) => l.usedIn < keep).sort((a, b) => a.usedIn - b.usedIn);
     for (const lane of old) {
       if (this.bytes <= this.maxBytes) break;
       this.bytes -= lane.drop();

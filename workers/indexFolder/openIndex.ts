@@ -34,8 +34,8 @@ export interface OpenIndexOptions {
   laneRules?: readonly CategoryRule[];
   /** Bytes read so far of `bytesTotal` (IndexManifest.openBytes), and events read. */
   onProgress?: (bytesDone: number, bytesTotal: number, events: number) => void;
-  /** Bytes of lane columns kept between calls (default DEFAULT_LANE_CACHE_BYTES). */
-  laneCacheBytes?: number;
+  /** Bytes of lane columns kept between calls (default DEFAULT_LANE_CACHE_BYTES), and after how long without a call the last call's lanes count too (LaneCache). */
+  laneCache?: { bytes?: number; idleMs?: number };
 }
 
 export async function readManifest(files: IndexFiles): Promise<IndexManifest> {
@@ -71,7 +71,7 @@ export async function openIndexFolder(files: IndexFiles, opts: OpenIndexOptions)
   // Opening reads the coarse lanes and the counters; a lane's chunks wait for a call that needs its events.
   // Inflated by the platform (DecompressionStream): fflate took most of an open's time (synthetic-1GB: 4.6 + 8 MB).
   const coarse = arraysOf(await inflateNative(await read(manifest.coarse)));
-  const cache = new LaneCache(opts.laneCacheBytes ?? DEFAULT_LANE_CACHE_BYTES, (path) => files.readSync(path), (path) => files.read(path));
+  const cache = new LaneCache(opts.laneCache?.bytes ?? DEFAULT_LANE_CACHE_BYTES, (path) => files.readSync(path), (path) => files.read(path), opts.laneCache?.idleMs);
   const lanes = manifest.lanes.map((l) => {
     const info = rekeyed(l.id);
     const lane = new LazyLane(info, l.chunks, cache);

@@ -28,8 +28,11 @@ import { readdirSync } from 'node:fs';
 
 const CHUNK_EVENTS = 4096;
 const CACHE_BYTES = 4 << 20;
-/** The end of a worker call: the lane cache trims to its bound between calls (lazyLanes.ts). */
+const IDLE_MS = 20;
+/** The end of a worker call: the lane cache trims to its bound between calls, the last call's lanes aside (lazyLanes.ts). */
 const nextCall = () => new Promise((resolve) => setTimeout(resolve, 1));
+/** No call for longer than the cache's idle time: its bound holds for every lane. */
+const idle = () => new Promise((resolve) => setTimeout(resolve, 3 * IDLE_MS));
 const out = mkdtempSync(join(tmpdir(), 'tracelane-index-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -83,7 +86,7 @@ describe('index folder parity (issue 24)', () => {
         },
       };
       let last: number[] = [];
-      const index = await openIndexFolder(counting, { trace, onProgress: (...p) => (last = p), laneCacheBytes: CACHE_BYTES });
+      const index = await openIndexFolder(counting, { trace, onProgress: (...p) => (last = p), laneCache: { bytes: CACHE_BYTES, idleMs: IDLE_MS } });
       const cache = indexLaneCaches.get(index)!;
       // Opening reads the coarse lanes and counters the manifest counts: no lane chunk, flow or args block.
       expect(openRead).toBe(manifest.openBytes);
@@ -101,6 +104,22 @@ describe('index folder parity (issue 24)', () => {
       const busy = [...direct.lanes.values()].filter((l) => l.start.length > LANE_RAW_EVENTS).map((l) => l.info.id);
       expect(chunkReads.map((f) => chunkLane.get(f)).filter((id) => busy.includes(id!))).toEqual([]);
       await nextCall();
+
+      // A zoomed view asked call after call reads its lanes once, even past the cache's bound (the last call's
+      // lanes stay); once idle the bound holds.
+      const zoomStart = minNs + (maxNs - minNs) * 0.4;
+      const zoom = { ...first, startNs: zoomStart, endNs: zoomStart + (maxNs - minNs) / 100, level: levelForNsPerPx((maxNs - minNs) / 100 / 1600) };
+      const zoomed = index.query(zoom);
+      expect(zoomed).toEqual(direct.query(zoom));
+      await nextCall();
+      const zoomReads = cache.chunksRead;
+      for (let i = 0; i < 3; i++) {
+        expect(index.query(zoom)).toEqual(zoomed);
+        await nextCall();
+      }
+      expect(cache.chunksRead).toBe(zoomReads);
+      await idle();
+      expect(cache.heldBytes).toBeLessThanOrEqual(CACHE_BYTES);
 
       // summary(): the load result, but the writer's timings.
       const { parseMs: _a, stagesMs: _b, ...want } = direct.result;
@@ -170,8 +189,9 @@ describe('index folder parity (issue 24)', () => {
       const b = search(direct, q);
       expect({ ...a, matches: [...a.matches] }).toEqual({ ...b, matches: [...b.matches] });
 
-      // Between calls the lane cache holds at most its bound; lanes too big to stay were read again.
+      // Once idle the lane cache holds at most its bound; lanes too big to stay were read again.
       await nextCall();
+      await idle();
       expect(cache.heldBytes).toBeLessThanOrEqual(CACHE_BYTES);
       // (8 B of start times per event alone: lanes past twice the bound cannot all stay.)
       const starts = [...direct.lanes.values()].reduce((n, l) => n + l.start.byteLength, 0);
