@@ -1,12 +1,13 @@
 // scripts/serve.mjs answers byte ranges (npm start, the e2e server and the bench serve them),
 // so the app's ranged fetch of `?url=` traces has a server to use.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without types
 import { parseRange, serveStatic } from '../../scripts/serve.mjs';
+import { CORPUS } from '../support/corpus';
 
 const BYTES = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
 
@@ -76,6 +77,25 @@ describe('serve.mjs ranges', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('accept-ranges')).toBeNull();
     expect(Buffer.from(await res.arrayBuffer()).equals(BYTES)).toBe(true);
+  });
+
+  it('a real trace of several MB (read in 1 MB blocks): ranges across block ends and the whole file are its exact bytes', async () => {
+    const name = 'llm_decode_large.json.gz';
+    const bytes = readFileSync(join(CORPUS, name));
+    expect(bytes.length).toBeGreaterThan(4 << 20);
+    const corpus = await serveStatic({ root: CORPUS, mounts: { '/': '.' }, port: 0 });
+    try {
+      const whole = await get(corpus.url, name);
+      expect(whole.status).toBe(200);
+      expect(Buffer.from(await whole.arrayBuffer()).equals(bytes)).toBe(true);
+      for (const [start, end] of [[(1 << 20) - 7, (3 << 20) + 11], [12_345, bytes.length - 1], [(2 << 20) - 1, 2 << 20]]) {
+        const res = await get(corpus.url, name, `bytes=${start}-${end}`);
+        expect(res.status).toBe(206);
+        expect(Buffer.from(await res.arrayBuffer()).equals(bytes.subarray(start, end + 1))).toBe(true);
+      }
+    } finally {
+      await corpus.close();
+    }
   });
 
   it('parseRange', () => {
