@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler } from '../../../scripts/serve.mjs';
 import { openSource, parseContentRange, PROBE_BYTES, RANGE_RETRIES, urlRanges } from '../../../workers/ingest/byteSource';
 import { loadTrace } from '../../../workers/ingest/loadTrace';
+import { eachChunk } from '../../../workers/ingest/chunkReader';
 import { CORPUS } from '../../support/corpus';
 
 const json = gunzipSync(readFileSync(join(CORPUS, 'llm_decode_small.json.gz')));
@@ -110,6 +111,21 @@ describe('URL sources', () => {
     reset(true);
     faults.push(...Array<Fault>(RANGE_RETRIES + 1).fill('status'));
     await expect(readAll(src.stream(0, 1000 + PROBE_BYTES))).rejects.toThrow(/bytes 0-66535 of .*tried 4 times\): HTTP 503/);
+  });
+
+  it('a ranged stream is a byte stream: a BYOB reader (chunkReader) gets the exact bytes, the fetched head included', async () => {
+    reset(true);
+    const head = new Uint8Array(json.subarray(0, PROBE_BYTES));
+    const src = urlRanges(base + 'trace.json', json.length, head);
+    // A byte stream, or chunkReader would read it the default way (a new ArrayBuffer per chunk).
+    src.stream(0, 10).getReader({ mode: 'byob' }).releaseLock();
+    for (const [start, end] of [[100, json.length], [PROBE_BYTES - 10, (3 << 20) + 5], [PROBE_BYTES, PROBE_BYTES]]) {
+      const parts: Buffer[] = [];
+      await eachChunk(src.stream(start, end), (chunk) => parts.push(Buffer.from(chunk)));
+      expect(Buffer.concat(parts).equals(json.subarray(start, Math.min(end, json.length)))).toBe(true);
+    }
+    // The head's bytes cost no request: each stream asks only for what follows it.
+    expect(log.filter((l) => l.startsWith('206')).map((l) => l.split('bytes=')[1])).toEqual([`${PROBE_BYTES}-${json.length - 1}`, `${PROBE_BYTES}-${(3 << 20) + 4}`]);
   });
 
   it('an abort stops a ranged read', async () => {
