@@ -5,7 +5,7 @@
 
 import type { LruCache } from '../../src/model/lruCache';
 import type { LaneSlices } from '../../src/model/types';
-import type { SliceTile } from '../../src/model/tiles';
+import type { CounterTile, SliceTile } from '../../src/model/tiles';
 import type { SliceTilePyramid } from './tilePyramid';
 
 export interface LaneSummary {
@@ -18,4 +18,12 @@ export interface LaneSummary {
   wideSlices(startNs: number, endNs: number, minDurNs: number, r0: number, r1: number): LaneSlices | null;
   /** The pyramid of the lane's first row band as it was built, tiles in `cache` (null: none was stored). */
   pyramid(cache: LruCache<string, SliceTile>): SliceTilePyramid | null;
+}
+
+/** The same for a counter lane (its samples read on demand): the whole-trace view's sample count and tiles. */
+export interface CounterSummary {
+  /** Samples in [startNs, endNs] (as tiledViewport counts them), or null. */
+  visibleSamples(startNs: number, endNs: number): number | null;
+  /** The tile as buildCounterTile makes it, when it was stored, else null. */
+  tile(level: number, index: number): CounterTile | null;
 }

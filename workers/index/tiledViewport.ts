@@ -56,7 +56,7 @@ export class TileStore {
     const key = `${counter.info.id}|${level}|${index}`;
     let t = this.counterCache.get(key);
     if (!t) {
-      t = buildCounterTile(counter, counter.info.id, level, index);
+      t = counter.summary?.tile(level, index) ?? buildCounterTile(counter, counter.info.id, level, index);
       this.counterCache.set(key, t);
     }
     return t;
@@ -73,7 +73,7 @@ export function tiledViewport(store: TileStore, lanes: Map<string, LaneIndex>, c
     if (lane) targets.push({ id, lane, visible: visibleEventCount(lane, q.startNs, q.endNs, q.rows?.[id]) });
     const counter = counters.get(id);
     if (counter) {
-      const visible = firstAtOrAfter(counter.t, q.endNs, true) - firstAtOrAfter(counter.t, q.startNs);
+      const visible = counter.summary?.visibleSamples(q.startNs, q.endNs) ?? firstAtOrAfter(counter.t, q.endNs, true) - firstAtOrAfter(counter.t, q.startNs);
       targets.push({ id, counter, visible });
     }
   }

@@ -1,20 +1,22 @@
 // What an index folder stores per lane so the whole-trace view needs none of its chunks
 // (issue 24): the row sizes (how many events a view spanning the lane sees), the slices wide
 // enough to be labelled at that zoom, and the first band's tile pyramid as the index built it,
-// plus the finer tiles a view up to FIRST_FRAME_PX wide asks for. Read back as the lane's
-// LaneSummary (workers/index/laneSummary.ts), whose answers equal the columns' answers.
+// plus the finer tiles a view up to FIRST_FRAME_PX wide asks for; per busy counter, its tiles at
+// the whole-trace zoom. Read back as the lane's LaneSummary / the counter's CounterSummary
+// (workers/index/laneSummary.ts), whose answers equal the columns' answers.
 
 import type { LruCache } from '../../src/model/lruCache';
-import { levelForNsPerPx, type SliceTile } from '../../src/model/tiles';
+import { levelForNsPerPx, tileRange, type CounterTile, type SliceTile } from '../../src/model/tiles';
 import type { LaneSlices } from '../../src/model/types';
 import type { LaneIndex } from '../index/laneIndex';
-import type { LaneSummary } from '../index/laneSummary';
+import type { CounterSummary, LaneSummary } from '../index/laneSummary';
+import type { CounterPlan } from '../lanes/laneMapping';
 import type { TraceIndex } from '../index/traceIndex';
 import { LANE_RAW_EVENTS, WIDE_PX } from '../index/tiledViewport';
 import { SliceTilePyramid } from '../index/tilePyramid';
 import type { TileSource } from '../index/sliceTiles';
 import { SliceWriter } from '../index/viewportQuery';
-import type { CoarseLane, StoredArray } from './format';
+import type { CoarseCounter, CoarseLane, StoredArray } from './format';
 
 /** The widest whole-trace view (px) whose first frame reads no lane chunk. */
 export const FIRST_FRAME_PX = 4096;
@@ -58,6 +60,57 @@ export function coarseLane(index: TraceIndex, lane: LaneIndex, arrays: StoredArr
     pyramid = { ...levels, tiles: tiles.map((t) => [t.level, t.index]) };
   }
   return { at, rows: lane.rows.length, minEndNs, maxStartNs: n ? lane.start[n - 1] : 0, wideMinNs, wide: count, pyramid };
+}
+
+/**
+ * Appends a counter's coarse arrays (the tiles a whole-trace view 256 to FIRST_FRAME_PX wide asks for, when
+ * it has too many samples to be drawn as they are) to `arrays`, and returns its manifest entry.
+ */
+export function coarseCounter(index: TraceIndex, plan: CounterPlan, arrays: StoredArray[]): CoarseCounter {
+  const n = plan.t.length;
+  const at = arrays.length;
+  const tiles: [number, number][] = [];
+  if (n > LANE_RAW_EVENTS) {
+    const { minNs, maxNs } = index.result;
+    const spanNs = maxNs - minNs;
+    for (let level = levelForNsPerPx(spanNs / FIRST_FRAME_PX); level <= levelForNsPerPx(spanNs / 256); level++) {
+      const [first, last] = tileRange(level, minNs, maxNs);
+      for (let i = first; i <= last; i++) {
+        const t = index.tiles.counterTile(plan, level, i);
+        arrays.push(t.count, t.before, ...t.min, ...t.max, ...t.last);
+        tiles.push([level, i]);
+      }
+    }
+  }
+  return { at, firstNs: n ? plan.t[0] : 0, lastNs: n ? plan.t[n - 1] : 0, tiles };
+}
+
+/** A counter's stored coarse arrays as its CounterSummary. */
+export class CoarseCounterSummary implements CounterSummary {
+  private readonly tiles = new Map<string, number>();
+
+  constructor(
+    private readonly stored: CoarseCounter,
+    private readonly arrays: readonly StoredArray[],
+    private readonly laneId: string,
+    private readonly samples: number,
+    private readonly series: number,
+  ) {
+    stored.tiles.forEach(([level, index], j) => this.tiles.set(`${level}|${index}`, j));
+  }
+
+  visibleSamples(startNs: number, endNs: number): number | null {
+    return this.samples === 0 || (startNs <= this.stored.firstNs && endNs >= this.stored.lastNs) ? this.samples : null;
+  }
+
+  tile(level: number, index: number): CounterTile | null {
+    const j = this.tiles.get(`${level}|${index}`);
+    if (j === undefined) return null;
+    const s = this.series;
+    const a = this.arrays.slice(this.stored.at + j * (2 + 3 * s), this.stored.at + (j + 1) * (2 + 3 * s));
+    const values = a.slice(2) as Float64Array[];
+    return { laneId: this.laneId, level, index, count: a[0] as Uint32Array, before: a[1] as Float64Array, min: values.slice(0, s), max: values.slice(s, 2 * s), last: values.slice(2 * s) };
+  }
 }
 
 /** A lane's stored coarse arrays as its LaneSummary; `band0` gives the pyramid its events when a finer tile needs them. */

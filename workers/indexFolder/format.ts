@@ -37,7 +37,7 @@ export interface IndexManifest {
   /** `id:<trace_id>@<baseTimeNanoseconds>` when the trace names itself (src/state/fingerprint.ts), else null. */
   fingerprint: string | null;
   chunkEvents: number;
-  /** Bytes of the files opening reads (the coarse lanes and the counters; not lane chunks, flows or args): the progress bar's total. */
+  /** Bytes of the files opening reads (the coarse file; not lane chunks, counters, flows or args): the progress bar's total. */
   openBytes: number;
   /** What the whole-trace view needs of every lane without its chunks (coarseLanes.ts), one file of packArrays. */
   coarse: string;
@@ -45,8 +45,8 @@ export interface IndexManifest {
   result: TraceLoadResult;
   /** Slice lanes in result.lanes order: their chunk files (columns of LANE_COLUMNS), read when a call needs the lane's events, and what is stored for the whole-trace view. */
   lanes: { id: string; chunks: IndexChunk[]; coarse: CoarseLane }[];
-  /** Counter lanes: one file each (COUNTER_COLUMNS then the series values). */
-  counters: { id: string; file: string; count: number; series: number; derived?: boolean }[];
+  /** Counter lanes: one file each (COUNTER_COLUMNS then the series values), read when a call needs the samples, and what is stored for the whole-trace view. */
+  counters: { id: string; file: string; count: number; series: number; derived?: boolean; coarse: CoarseCounter }[];
   /** Args of every event, concatenated (`bytes` in all), cut into deflated blocks of `blockBytes` each (the last shorter), block n in `files[n]`. */
   args: { blockBytes: number; bytes: number; files: string[] };
   /** Flow points (RawTrace.flows), their "cat|id" keys (a deflated JSON list: one per flow, too many for the manifest) and own-slice names. */
@@ -75,6 +75,14 @@ export interface CoarseLane {
   wide: number;
   /** The first band's pyramid (lanes past LANE_RAW_EVENTS): levels, extent, and per stored tile its level and index. */
   pyramid: { baseLevel: number; topLevel: number; minNs: number; maxNs: number; tiles: [number, number][] } | null;
+}
+
+/** A counter's part of the coarse file: its first and last sample time, and from `at` on the tiles of `tiles` (level, index), each as count, before, then min, max, last per series. */
+export interface CoarseCounter {
+  at: number;
+  firstNs: number;
+  lastNs: number;
+  tiles: [number, number][];
 }
 
 type ColumnType = Float64ArrayConstructor | Uint32ArrayConstructor | Uint8ArrayConstructor;

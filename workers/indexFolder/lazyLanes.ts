@@ -5,10 +5,11 @@
 
 import { TILE_BAND_ROWS } from '../../src/model/tiles';
 import type { LaneInfo } from '../../src/model/types';
-import { laneIndexFromColumns, type LaneIndex } from '../index/laneIndex';
-import type { LaneSummary } from '../index/laneSummary';
+import { laneIndexFromColumns, narrowIds, narrowLengths, narrowOffsets, type LaneIndex } from '../index/laneIndex';
+import type { CounterSummary, LaneSummary } from '../index/laneSummary';
+import type { CounterPlan } from '../lanes/laneMapping';
 import type { TileSource } from '../index/sliceTiles';
-import { columnsOf, inflateNative, LANE_COLUMNS, type IndexChunk } from './format';
+import { columnsOf, COUNTER_COLUMNS, inflateNative, LANE_COLUMNS, type IndexChunk } from './format';
 import { inflateSync } from 'fflate';
 
 /** Default bytes of lane columns kept between calls (a lane a call needs is read whole). */
@@ -53,8 +54,8 @@ export class LaneCache {
    * natively, so the synchronous call that reads those lanes next finds them ready (instead of one
    * synchronous GET and a JS inflate per chunk).
    */
-  async prefetch(lanes: readonly LazyLane[]): Promise<void> {
-    const files = lanes.filter((l) => !l.isOpen).flatMap((l) => l.chunkFiles).filter((f) => !this.ready.has(f));
+  async prefetch(lanes: readonly { chunkFiles: string[] }[]): Promise<void> {
+    const files = lanes.flatMap((l) => l.chunkFiles).filter((f) => !this.ready.has(f));
     let next = 0;
     const worker = async () => {
       // Past PREFETCH_MAX_BYTES waiting, the rest is read when the call needs it (memory stays bounded).
@@ -178,8 +179,9 @@ export class LazyLane implements LaneIndex {
     return this.open !== null;
   }
 
+  /** Its chunk files while its columns are not in memory (none once they are). */
   get chunkFiles(): string[] {
-    return this.chunks.map((c) => c.file);
+    return this.open ? [] : this.chunks.map((c) => c.file);
   }
 
   /** Forgets the columns (the cache's bound); returns their bytes. */
@@ -223,4 +225,40 @@ function laneBytes(l: LaneIndex): number {
   bytes += l.rows.length ? l.rows[0].buffer.byteLength + 64 * l.rows.length : 0;
   for (const levels of l.rowBlocks) for (const b of levels) bytes += b.byteLength;
   return bytes;
+}
+
+/**
+ * An index folder's counter lane whose samples are read on first access (kept then: a counter is one
+ * file, small beside the lanes); its summary answers the whole-trace view meanwhile.
+ */
+export class LazyCounter implements CounterPlan {
+  private open: Pick<CounterPlan, 't' | 'values' | 'source'> | null = null;
+  summary: CounterSummary | undefined;
+
+  constructor(
+    readonly info: LaneInfo,
+    private readonly file: { file: string; count: number; series: number },
+    private readonly cache: LaneCache,
+    readonly derived?: boolean,
+  ) {}
+
+  get t() { return this.samples().t; }
+  get values() { return this.samples().values; }
+  get source() { return this.samples().source; }
+
+  /** Its file while its samples are not in memory. */
+  get chunkFiles(): string[] {
+    return this.open ? [] : [this.file.file];
+  }
+
+  private samples(): Pick<CounterPlan, 't' | 'values' | 'source'> {
+    if (this.open) return this.open;
+    const { columns: k, extra } = columnsOf(this.cache.inflated(this.file.file), COUNTER_COLUMNS, this.file.count, this.file.series);
+    this.open = {
+      t: k.t,
+      values: extra,
+      source: { name: narrowIds(k.name), cat: narrowIds(k.cat), tid: narrowIds(k.tid), kind: k.kind, argsOff: narrowOffsets(argsOffsets(k.argsOff)), argsLen: narrowLengths(k.argsLen) },
+    };
+    return this.open;
+  }
 }

@@ -1,22 +1,21 @@
 // Opens an index folder (format.ts) as the TraceIndex the trace worker answers from: lanes come
 // back mapped, sorted and rowed as written, so every worker call answers as for the trace
-// itself. Opening reads the manifest, the coarse lanes and the counters: a lane's chunks are
-// read when a call first needs its events (lazyLanes.ts), flows and args blocks likewise.
+// itself. Opening reads the manifest and the coarse file: a lane's chunks and a counter's samples
+// are read when a call first needs them (lazyLanes.ts), flows and args blocks likewise.
 
 import { inflateSync } from 'fflate';
 import type { LaneGroup, LaneInfo, TraceLoadResult, ViewportQuery } from '../../src/model/types';
 import { LANE_RAW_EVENTS } from '../index/tiledViewport';
-import { narrowIds, narrowLengths, narrowOffsets, type LaneIndex } from '../index/laneIndex';
+import type { LaneIndex } from '../index/laneIndex';
 import { nestingGroupOf } from '../index/nesting';
 import { TraceIndex } from '../index/traceIndex';
-import type { CounterPlan } from '../lanes/laneMapping';
 import { RawTrace } from '../ingest/rawTrace';
 import { PackedStringTable } from '../ingest/growable';
 import type { ArgsSource } from '../ingest/argsSource';
 import { sameRules, type CategoryRule } from '../lanes/categoryRules';
-import { arraysOf, checkManifest, columnsOf, COUNTER_COLUMNS, FLOW_COLUMNS, inflateNative, MANIFEST_FILE, unpackColumns, type IndexManifest } from './format';
-import { CoarseSummary } from './coarseLanes';
-import { argsOffsets, DEFAULT_LANE_CACHE_BYTES, LaneCache, LazyLane } from './lazyLanes';
+import { arraysOf, checkManifest, FLOW_COLUMNS, inflateNative, MANIFEST_FILE, unpackColumns, type IndexManifest } from './format';
+import { CoarseCounterSummary, CoarseSummary } from './coarseLanes';
+import { DEFAULT_LANE_CACHE_BYTES, LaneCache, LazyCounter, LazyLane } from './lazyLanes';
 
 /** How the files of one index folder are read: fetch + a synchronous request in a worker, the file system in Node. */
 export interface IndexFiles {
@@ -68,7 +67,7 @@ export async function openIndexFolder(files: IndexFiles, opts: OpenIndexOptions)
     return b;
   };
 
-  // Opening reads the coarse lanes and the counters; a lane's chunks wait for a call that needs its events.
+  // Opening reads the coarse file; a lane's chunks and a counter's samples wait for a call that needs them.
   // Inflated by the platform (DecompressionStream): fflate took most of an open's time (synthetic-1GB: 4.6 + 8 MB).
   const coarse = arraysOf(await inflateNative(await read(manifest.coarse)));
   const cache = new LaneCache(opts.laneCache?.bytes ?? DEFAULT_LANE_CACHE_BYTES, (path) => files.readSync(path), (path) => files.read(path), opts.laneCache?.idleMs);
@@ -78,18 +77,12 @@ export async function openIndexFolder(files: IndexFiles, opts: OpenIndexOptions)
     lane.summary = new CoarseSummary(l.coarse, coarse, info.id, info.events, () => lane.band0Source());
     return lane;
   });
-  const counters = await Promise.all(
-    manifest.counters.map(async (c): Promise<CounterPlan> => {
-      const { columns: k, extra } = columnsOf(await inflateNative(await read(c.file)), COUNTER_COLUMNS, c.count, c.series);
-      return {
-        info: rekeyed(c.id),
-        t: k.t,
-        values: extra,
-        source: { name: narrowIds(k.name), cat: narrowIds(k.cat), tid: narrowIds(k.tid), kind: k.kind, argsOff: narrowOffsets(argsOffsets(k.argsOff)), argsLen: narrowLengths(k.argsLen) },
-        ...(c.derived ? { derived: true } : {}),
-      };
-    }),
-  );
+  const counters = manifest.counters.map((c) => {
+    const info = rekeyed(c.id);
+    const counter = new LazyCounter(info, c, cache, c.derived);
+    counter.summary = new CoarseCounterSummary(c.coarse, coarse, info.id, c.count, c.series);
+    return counter;
+  });
   const raw = restoreRaw(manifest, result, files);
   // parseMs: what opening took here (the writer's parse is not this load's).
   result.parseMs = performance.now() - t0;
@@ -108,11 +101,17 @@ export const indexLaneCaches = new WeakMap<TraceIndex, LaneCache>();
  * them) and those small enough to be drawn as slices. Nothing for a trace not opened from an index.
  */
 export async function prefetchForQuery(index: TraceIndex, q: ViewportQuery): Promise<void> {
-  await prefetchLanes(index, (lane) => {
-    if (!q.laneIds.includes(lane.info.id) || !lane.summary) return false;
-    const visible = lane.summary.visibleEventCount(q.startNs, q.endNs, 0, lane.summary.rowCount);
-    return visible === null || visible <= LANE_RAW_EVENTS;
-  });
+  const cache = indexLaneCaches.get(index);
+  if (!cache) return;
+  const wanted = (visible: number | null) => visible === null || visible <= LANE_RAW_EVENTS;
+  const files: { chunkFiles: string[] }[] = [];
+  for (const id of q.laneIds) {
+    const lane = index.lanes.get(id);
+    if (lane instanceof LazyLane && lane.summary && wanted(lane.summary.visibleEventCount(q.startNs, q.endNs, 0, lane.summary.rowCount))) files.push(lane);
+    const counter = index.counters.get(id);
+    if (counter instanceof LazyCounter && counter.summary && wanted(counter.summary.visibleSamples(q.startNs, q.endNs))) files.push(counter);
+  }
+  await cache.prefetch(files);
 }
 
 /**
@@ -123,8 +122,7 @@ export async function prefetchForQuery(index: TraceIndex, q: ViewportQuery): Pro
 export async function prefetchLanes(index: TraceIndex, wanted: (lane: LaneIndex) => boolean = () => true): Promise<void> {
   const cache = indexLaneCaches.get(index);
   if (!cache) return;
-  const lanes = [...index.lanes.values()].filter((l): l is LazyLane => l instanceof LazyLane && !l.isOpen && wanted(l));
-  if (lanes.length) await cache.prefetch(lanes);
+  await cache.prefetch([...index.lanes.values()].filter((l): l is LazyLane => l instanceof LazyLane && wanted(l)));
 }
 
 /** The lanes a slice's details read: its own, and those it nests with (its self time). */

@@ -15,7 +15,7 @@ import { overview } from '../analysis/overview';
 import { rangeStats } from '../analysis/rangeStats';
 import { recordedIdentity } from '../../src/state/fingerprint';
 import { DEFAULT_RULES, type CategoryRule } from '../lanes/categoryRules';
-import { coarseLane } from './coarseLanes';
+import { coarseCounter, coarseLane } from './coarseLanes';
 import {
   ARGS_BLOCK_BYTES,
   COUNTER_COLUMNS,
@@ -91,7 +91,7 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
     summaries: 'summaries.json',
   };
   await sink.write(MANIFEST_FILE, json(manifest));
-  // The coarse lanes and the counters count toward what opening the index reads.
+  // The coarse file is what opening the index reads.
   const opened: IndexSink = { write: (path, bytes) => ((manifest.openBytes += bytes.length), sink.write(path, bytes)) };
 
   const args = new ArgsWriter(sink, manifest.args);
@@ -110,9 +110,6 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
     }
     manifest.lanes.push({ id: lane.info.id, chunks, coarse: coarseLane(index, lane, coarse) });
   }
-  const coarseFile = packArrays(coarse);
-  manifest.coarse = contentName('coarse', coarseFile);
-  await opened.write(manifest.coarse, coarseFile);
   let c = 0;
   for (const plan of index.counters.values()) {
     const n = plan.t.length;
@@ -123,11 +120,14 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
     const spec = [...COUNTER_COLUMNS, ...plan.values.map(() => ['value', Float64Array] as const)];
     const bytes = packColumns([plan.t, off, s.name, s.cat, s.tid, s.argsLen, s.kind, ...plan.values], spec, n);
     const file = contentName(`counters/${c++}`, bytes);
-    await opened.write(file, bytes);
-    manifest.counters.push({ id: plan.info.id, file, count: n, series: plan.values.length, ...(plan.derived ? { derived: true } : {}) });
+    await sink.write(file, bytes);
+    manifest.counters.push({ id: plan.info.id, file, count: n, series: plan.values.length, ...(plan.derived ? { derived: true } : {}), coarse: coarseCounter(index, plan, coarse) });
     done += n;
     opts.onProgress?.(done, total);
   }
+  const coarseFile = packArrays(coarse);
+  manifest.coarse = contentName('coarse', coarseFile);
+  await opened.write(manifest.coarse, coarseFile);
   await args.drain(true);
 
   const f = raw.flows;

@@ -8,6 +8,7 @@ import type { RawTrace } from '../ingest/rawTrace';
 import { numbersAt } from '../importers/jsonBytes';
 import { narrowIds, narrowLengths, narrowOffsets } from '../index/laneIndex';
 import { isKinetoMemoryEvent, isProfilerProcess } from './laneKind';
+import type { CounterSummary } from '../index/laneSummary';
 
 /** A counter lane: samples sorted by time, one value array per series. */
 export interface CounterPlan {
@@ -18,6 +19,8 @@ export interface CounterPlan {
   source: CounterSource;
   /** Computed from other events (GPU queue length, workers/analysis/overviewQueue.ts): no source events, never exported. */
   derived?: boolean;
+  /** Answers without the samples (an index folder's counter read on demand), where it can. */
+  summary?: CounterSummary;
 }
 
 /** The raw fields of the events behind counter samples (string ids; kind: RawKind), in the narrowest arrays that hold them. */

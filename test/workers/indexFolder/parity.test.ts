@@ -72,6 +72,7 @@ describe('index folder parity (issue 24)', () => {
       let argsReads = 0;
       let openRead = 0;
       const chunkReads: string[] = [];
+      const counterReads: string[] = [];
       const counting = {
         ...files,
         read: async (p: string) => {
@@ -82,19 +83,20 @@ describe('index folder parity (issue 24)', () => {
         readSync: (p: string) => {
           if (p.startsWith('args/')) argsReads++;
           if (p.startsWith('lanes/')) chunkReads.push(p);
+          if (p.startsWith('counters/')) counterReads.push(p);
           return files.readSync(p);
         },
       };
       let last: number[] = [];
       const index = await openIndexFolder(counting, { trace, onProgress: (...p) => (last = p), laneCache: { bytes: CACHE_BYTES, idleMs: IDLE_MS } });
       const cache = indexLaneCaches.get(index)!;
-      // Opening reads the coarse lanes and counters the manifest counts: no lane chunk, flow or args block.
+      // Opening reads the coarse file the manifest counts: no lane chunk, counter, flow or args block.
       expect(openRead).toBe(manifest.openBytes);
       expect(argsReads).toBe(0);
       expect(chunkReads).toEqual([]);
       expect(last).toEqual([manifest.openBytes, manifest.openBytes, direct.result.events]);
 
-      // The first frame (the whole trace, 1600 px wide, every lane) reads only the chunks of lanes small
+      // The first frame (the whole trace, 1600 px wide, every lane and counter) reads only the chunks of lanes small
       // enough to be drawn as slices; busy lanes come from their stored tiles and wide slices.
       const laneIds = direct.result.lanes.map((l) => l.id);
       const { minNs, maxNs } = direct.result;
@@ -103,6 +105,9 @@ describe('index folder parity (issue 24)', () => {
       const chunkLane = new Map(manifest.lanes.flatMap((l) => l.chunks.map((c) => [c.file, l.id] as const)));
       const busy = [...direct.lanes.values()].filter((l) => l.start.length > LANE_RAW_EVENTS).map((l) => l.info.id);
       expect(chunkReads.map((f) => chunkLane.get(f)).filter((id) => busy.includes(id!))).toEqual([]);
+      // Nor the samples of a counter too busy to be drawn as they are (its stored tiles).
+      const busyCounters = manifest.counters.filter((c) => c.count > LANE_RAW_EVENTS).map((c) => c.file);
+      expect(counterReads.filter((f) => busyCounters.includes(f))).toEqual([]);
       await nextCall();
 
       // A zoomed view asked call after call reads its lanes once, even past the cache's bound (the last call's
@@ -177,7 +182,7 @@ describe('index folder parity (issue 24)', () => {
       const summaries = summariesOf(direct);
       const syncReads = chunkReads.length;
       const lazy = [...index.lanes.values()] as LazyLane[];
-      const openChunks = lazy.filter((l) => l.isOpen).reduce((n, l) => n + l.chunkFiles.length, 0);
+      const openChunks = lazy.filter((l) => l.isOpen).reduce((n, l) => n + manifest.lanes.find((m) => m.id === l.info.id)!.chunks.length, 0);
       const prefetched = new Set(lazy.filter((l) => !l.isOpen).flatMap((l) => l.chunkFiles));
       await prefetchLanes(index);
       expect(summariesOf(index)).toEqual(summaries);
