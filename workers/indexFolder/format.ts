@@ -9,7 +9,7 @@ import type { CategoryRule } from '../lanes/categoryRules';
 import { fnv1a64 } from '../../src/state/fingerprint';
 
 /** Bumped whenever a file's layout or meaning changes; a reader refuses any other version. */
-export const INDEX_FORMAT_VERSION = 2;
+export const INDEX_FORMAT_VERSION = 3;
 export const INDEX_FORMAT_NAME = 'tracelane-index';
 export const MANIFEST_FILE = 'manifest.json';
 
