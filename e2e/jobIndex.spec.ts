@@ -55,6 +55,10 @@ test('?index=<job folder> opens every rank; the stall finder names the late rank
   await expect(page.getByTestId('rank-chooser')).toHaveCount(0);
   expect([...new Set(summary.lanes.map((l) => l.trace))]).toEqual(Array.from({ length: RANKS }, (_, r) => `rank${r}`));
   await expect(page.getByTestId('trace-header').first()).toContainText('rank 0');
+  // The ranks share four trace workers (each answering several ranks on ports of their own), not one each.
+  const traceWorkers = page.workers().filter((w) => /trace\.worker/.test(w.url())).length;
+  expect(traceWorkers).toBeGreaterThanOrEqual(1);
+  expect(traceWorkers).toBeLessThanOrEqual(4);
 
   const panel = page.getByTestId('stall-panel');
   await expect(panel).toBeVisible();

@@ -31,138 +31,145 @@ import { debugStop, holdLifeline } from './heartbeat';
 
 holdLifeline();
 
-let index: TraceIndex | null = null;
 /** Numbers search hit layers, so an outline query never meets the hits of another search. */
 let searchSeq = 0;
 
-function loaded(): TraceIndex {
-  if (!index) throw new Error('No trace is loaded in this worker.');
-  return index;
-}
+/**
+ * One trace's API over its own index. A worker answers one trace on its own endpoint, and more
+ * on the ports it is sent (the ranks of a job share a few workers: src/state/traceClient.ts).
+ */
+function traceApi(): TraceWorkerApi {
+  let index: TraceIndex | null = null;
 
-/** The index, for a call that may read every lane: an index folder's lanes are fetched first, in parallel. */
-async function whole(): Promise<TraceIndex> {
-  const i = loaded();
-  await prefetchLanes(i);
-  return i;
-}
+  function loaded(): TraceIndex {
+    if (!index) throw new Error('No trace is loaded in this worker.');
+    return index;
+  }
 
-const api: TraceWorkerApi = {
-  prepare() {
-    warmFragmentWorkers();
-  },
-  async exportWindow(q: WindowExportOptions) {
-    const gz = await gzipText(chromeTraceWindow(await whole(), q));
-    return Comlink.transfer(gz, [gz.buffer as ArrayBuffer]);
-  },
-  async survey(source: TraceSource, onProgress?: (p: LoadProgress) => void, options?: { scanner?: 'wasm' | 'js' }) {
-    return surveyTrace(source, { trace: source.name, onProgress: (p) => void onProgress?.(p), scanner: options?.scanner });
-  },
-  async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js'; keep?: TraceChoice; streamPieces?: boolean }) {
-    const debug = options?.debug;
-    if (source.kind === 'index') {
-      index = await openIndex(source, trace, onProgress, options?.laneRules);
+  /** The index, for a call that may read every lane: an index folder's lanes are fetched first, in parallel. */
+  async function whole(): Promise<TraceIndex> {
+    const i = loaded();
+    await prefetchLanes(i);
+    return i;
+  }
+
+  return {
+    prepare() {
+      warmFragmentWorkers();
+    },
+    async exportWindow(q: WindowExportOptions) {
+      const gz = await gzipText(chromeTraceWindow(await whole(), q));
+      return Comlink.transfer(gz, [gz.buffer as ArrayBuffer]);
+    },
+    async survey(source: TraceSource, onProgress?: (p: LoadProgress) => void, options?: { scanner?: 'wasm' | 'js' }) {
+      return surveyTrace(source, { trace: source.name, onProgress: (p) => void onProgress?.(p), scanner: options?.scanner });
+    },
+    async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js'; keep?: TraceChoice; streamPieces?: boolean }) {
+      const debug = options?.debug;
+      if (source.kind === 'index') {
+        index = await openIndex(source, trace, onProgress, options?.laneRules);
+        return index.result;
+      }
+      index = await loadTrace(source, {
+        trace,
+        onProgress: (p) => {
+          void onProgress?.(p);
+          // Once the UI has seen the load under way, as a real failure would meet it.
+          if ((debug === 'hang' || debug === 'exit') && p.scannedBytes > 0) debugStop(debug);
+        },
+        budgetBytes: options?.budgetBytes,
+        laneRules: options?.laneRules,
+        debugHelper: debug === 'gunzip-exit' ? 'exit' : undefined,
+        scanner: options?.scanner,
+        keep: options?.keep,
+        streamPieces: options?.streamPieces,
+      });
       return index.result;
-    }
-    index = await loadTrace(source, {
-      trace,
-      onProgress: (p) => {
-        void onProgress?.(p);
-        // Once the UI has seen the load under way, as a real failure would meet it.
-        if ((debug === 'hang' || debug === 'exit') && p.scannedBytes > 0) debugStop(debug);
-      },
-      budgetBytes: options?.budgetBytes,
-      laneRules: options?.laneRules,
-      debugHelper: debug === 'gunzip-exit' ? 'exit' : undefined,
-      scanner: options?.scanner,
-      keep: options?.keep,
-      streamPieces: options?.streamPieces,
-    });
-    return index.result;
-  },
-  async query(q: ViewportQuery) {
-    // An index folder's lanes this view reads are fetched first, in parallel (workers/indexFolder).
-    await prefetchForQuery(loaded(), q);
-    const result = loaded().query(q);
-    // The first frame's viewport is answered: background work may have the other core now.
-    setTimeout(loaded().beginBackground, 0);
-    const buffers: ArrayBufferLike[] = [];
-    for (const l of [...result.lanes, ...result.wide, ...result.hitMarks]) buffers.push(l.start.buffer, l.end.buffer, l.row.buffer, l.nameId.buffer, l.eventIdx.buffer, l.count.buffer, l.instant.buffer);
-    // Tiles are not transferred: the worker keeps them cached, so they are copied.
-    for (const c of result.counters) buffers.push(c.t.buffer, ...c.values.map((v) => v.buffer));
-    return Comlink.transfer(result, buffers as ArrayBuffer[]);
-  },
-  async settled() {
-    loaded().beginBackground();
-    await loaded().settled;
-  },
-  async slice(laneId: string, eventIdx: number) {
-    const index = loaded();
-    await prefetchLanes(index, detailLanes(index, laneId));
-    return index.slice(laneId, eventIdx);
-  },
-  async find(q: FindQuery) {
-    return (await whole()).find(q);
-  },
-  async resolveKey(key: string) {
-    return loaded().resolveKey(key);
-  },
-  async comms() {
-    return commOps(await whole());
-  },
-  async gpuIdle(startNs: number, endNs: number) {
-    return gpuIdleWithin(await whole(), startNs, endNs);
-  },
-  async correlate(laneId: string, eventIdx: number) {
-    return correlate(await whole(), laneId, eventIdx);
-  },
-  async rangeStats(q: RangeQuery) {
-    return rangeStats(await whole(), q);
-  },
-  async stepTable(marker?: string) {
-    return stepTable(await whole(), marker);
-  },
-  async search(q: SearchQuery) {
-    const index = await whole();
-    const { matches, ...result } = search(index, q);
-    index.searchLayer = matches.size ? new SearchHitLayer(++searchSeq, index.lanes, matches) : null;
-    return { ...result, searchId: index.searchLayer?.id };
-  },
-  async idleGaps(thresholdNs: number) {
-    return idleGaps(await whole(), thresholdNs);
-  },
-  async allocations() {
-    return allocations(await whole());
-  },
-  async callTree(q: CallTreeQuery) {
-    return callTree(await whole(), q);
-  },
-  async overview(q: OverviewQuery) {
-    return overview(await whole(), q);
-  },
-  async gpuQueueLanes() {
-    return addQueueLanes(await whole());
-  },
-  async selectionTotals(q: TotalsQuery) {
-    return selectionTotals(await whole(), q);
-  },
-  async nameInSteps(q: StepNameQuery) {
-    return nameInSteps(await whole(), q);
-  },
-  async sliceTable(q: SliceTableQuery) {
-    const t = sliceTable(await whole(), q);
-    return Comlink.transfer(t, [t.lane.buffer, t.event.buffer, t.start.buffer, t.dur.buffer, t.name.buffer]);
-  },
-  async sliceArgs(q: SliceArgsQuery) {
-    return sliceArgs(await whole(), q);
-  },
-  async requests() {
-    return requests(await whole());
-  },
-  async requestJourney(key: string) {
-    return requestJourney(await whole(), key);
-  },
-};
+    },
+    async query(q: ViewportQuery) {
+      // An index folder's lanes this view reads are fetched first, in parallel (workers/indexFolder).
+      await prefetchForQuery(loaded(), q);
+      const result = loaded().query(q);
+      // The first frame's viewport is answered: background work may have the other core now.
+      setTimeout(loaded().beginBackground, 0);
+      const buffers: ArrayBufferLike[] = [];
+      for (const l of [...result.lanes, ...result.wide, ...result.hitMarks]) buffers.push(l.start.buffer, l.end.buffer, l.row.buffer, l.nameId.buffer, l.eventIdx.buffer, l.count.buffer, l.instant.buffer);
+      // Tiles are not transferred: the worker keeps them cached, so they are copied.
+      for (const c of result.counters) buffers.push(c.t.buffer, ...c.values.map((v) => v.buffer));
+      return Comlink.transfer(result, buffers as ArrayBuffer[]);
+    },
+    async settled() {
+      loaded().beginBackground();
+      await loaded().settled;
+    },
+    async slice(laneId: string, eventIdx: number) {
+      const index = loaded();
+      await prefetchLanes(index, detailLanes(index, laneId));
+      return index.slice(laneId, eventIdx);
+    },
+    async find(q: FindQuery) {
+      return (await whole()).find(q);
+    },
+    async resolveKey(key: string) {
+      return loaded().resolveKey(key);
+    },
+    async comms() {
+      return commOps(await whole());
+    },
+    async gpuIdle(startNs: number, endNs: number) {
+      return gpuIdleWithin(await whole(), startNs, endNs);
+    },
+    async correlate(laneId: string, eventIdx: number) {
+      return correlate(await whole(), laneId, eventIdx);
+    },
+    async rangeStats(q: RangeQuery) {
+      return rangeStats(await whole(), q);
+    },
+    async stepTable(marker?: string) {
+      return stepTable(await whole(), marker);
+    },
+    async search(q: SearchQuery) {
+      const index = await whole();
+      const { matches, ...result } = search(index, q);
+      index.searchLayer = matches.size ? new SearchHitLayer(++searchSeq, index.lanes, matches) : null;
+      return { ...result, searchId: index.searchLayer?.id };
+    },
+    async idleGaps(thresholdNs: number) {
+      return idleGaps(await whole(), thresholdNs);
+    },
+    async allocations() {
+      return allocations(await whole());
+    },
+    async callTree(q: CallTreeQuery) {
+      return callTree(await whole(), q);
+    },
+    async overview(q: OverviewQuery) {
+      return overview(await whole(), q);
+    },
+    async gpuQueueLanes() {
+      return addQueueLanes(await whole());
+    },
+    async selectionTotals(q: TotalsQuery) {
+      return selectionTotals(await whole(), q);
+    },
+    async nameInSteps(q: StepNameQuery) {
+      return nameInSteps(await whole(), q);
+    },
+    async sliceTable(q: SliceTableQuery) {
+      const t = sliceTable(await whole(), q);
+      return Comlink.transfer(t, [t.lane.buffer, t.event.buffer, t.start.buffer, t.dur.buffer, t.name.buffer]);
+    },
+    async sliceArgs(q: SliceArgsQuery) {
+      return sliceArgs(await whole(), q);
+    },
+    async requests() {
+      return requests(await whole());
+    },
+    async requestJourney(key: string) {
+      return requestJourney(await whole(), key);
+    },
+  };
+}
 
 /** An index folder (`?index=`): the same TraceIndex, read back from its files (workers/indexFolder). */
 async function openIndex(source: TraceSource & { kind: 'index' }, trace: string, onProgress?: (p: LoadProgress) => void, laneRules?: CategoryRule[]): Promise<TraceIndex> {
@@ -172,4 +179,9 @@ async function openIndex(source: TraceSource & { kind: 'index' }, trace: string,
   return openIndexFolder(urlFiles(source.url), { trace, onProgress: progress, laneRules });
 }
 
-Comlink.expose(api);
+Comlink.expose(traceApi());
+// A port sent to this worker answers for another trace (ranks of a job sharing workers).
+self.addEventListener('message', (e: MessageEvent<{ traceWorkerPort?: MessagePort } | null>) => {
+  const port = e.data?.traceWorkerPort;
+  if (port) Comlink.expose(traceApi(), port);
+});

@@ -99,6 +99,28 @@ function startTraceWorker(label: string): { worker: Worker; name: string; api: C
   return { worker, name, api: Comlink.wrap<TraceWorkerApi>(worker) };
 }
 
+/**
+ * Index folders past this many (the ranks of a job) share this many workers, each answering
+ * several traces on ports of their own: an index folder's rank holds little (its lanes are
+ * read on demand), and a worker per rank would cost the tab a JS heap each (64 ranks: +364 MB).
+ */
+const SHARED_TRACE_WORKERS = 4;
+
+/** The workers the traces of a load share, or null when each trace gets a worker of its own. */
+function sharedWorkers(sources: TraceSource[]): ReturnType<typeof startTraceWorker>[] | null {
+  if (sources.length <= SHARED_TRACE_WORKERS || !sources.every((s) => s.kind === 'index')) return null;
+  const workers = Array.from({ length: SHARED_TRACE_WORKERS }, (_, k) => (k === 0 && spare) || startTraceWorker(`traces ${k + 1}`));
+  spare = null;
+  return workers;
+}
+
+/** Another trace answered by `host` (trace.worker.ts exposes a TraceWorkerApi on each port it is sent). */
+function traceOnPort(host: ReturnType<typeof startTraceWorker>): ReturnType<typeof startTraceWorker> {
+  const { port1, port2 } = new MessageChannel();
+  host.worker.postMessage({ traceWorkerPort: port2 }, [port2]);
+  return { worker: host.worker, name: host.name, api: Comlink.wrap<TraceWorkerApi>(port1) };
+}
+
 /** A trace worker started before the first file is chosen: its start-up and its helpers' are not on the way to the first frame. */
 let spare: ReturnType<typeof startTraceWorker> | null = null;
 
@@ -139,9 +161,10 @@ export function loadSources(sources: TraceSource[], opts: { budgetMB?: number; k
   const entries = sources.map((source) => ({ key: traceKeyFromName(source.name, taken), name: source.name, source }));
   const store = useStore.getState();
   store.startLoading(entries);
-  for (const entry of entries) {
-    const started = spare ?? startTraceWorker(`trace ${entry.key}`);
-    spare = null;
+  const shared = sharedWorkers(sources);
+  for (const [k, entry] of entries.entries()) {
+    const started = shared ? traceOnPort(shared[k % shared.length]) : spare ?? startTraceWorker(`trace ${entry.key}`);
+    if (!shared) spare = null;
     const { worker, name } = started;
     const calls = new CallTracker();
     const api = calls.wrap(started.api, ['load']);
