@@ -30,7 +30,7 @@ self.onmessage = async (e: MessageEvent<FragmentJob | { warm: true }>) => {
       await eachChunk(rangeSourceFor(job.source, job.size).stream(job.start, job.end), (value) => {
         importer.push(value);
         post({ progress: value.length });
-      });
+      }, 'url' in job.source);
       result = importer.fragmentResult();
     }
     post({ result }, fragmentBuffers(result));

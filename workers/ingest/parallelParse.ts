@@ -207,7 +207,7 @@ export async function parseInParallel(
         onBytes(value.length);
         ownBytes += value.length;
         checkFirst(ownBytes, raw.count);
-      });
+      }, 'url' in source.job);
     }
     stages?.mark('own share parsed');
     await Promise.all(helping);
