@@ -180,3 +180,33 @@ test('an index of another version is refused with both version numbers', async (
   await expect(page.getByTestId('load-error')).toContainText(`reads version ${manifest.version}`);
   await shot(page, 'index-folder-version');
 });
+
+test('an index folder chosen from this computer opens as by ?index=; a folder without one says so', async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors = collectConsoleErrors(page);
+  const served = await open(page, `index=idx/${TRACES[0]}/`);
+  const kernels = await tl(page, (api) => api.find({ regex: '.', laneKind: 'gpu', limit: 100_000 }));
+
+  // The landing page's button, its folder picker, the folder npm run index wrote for the trace.
+  await page.goto(server.url, { waitUntil: 'load' });
+  log.length = 0;
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByTestId('open-index-folder').click();
+  await (await chooser).setFiles(path.join(dir, TRACES[0]));
+  const local = await waitReady(page, 120_000);
+  expect(shape(local)).toEqual(shape(served));
+  expect(await tl(page, (api) => api.find({ regex: '.', laneKind: 'gpu', limit: 100_000 }))).toEqual(kernels);
+  // Nothing of it was fetched: the files came from the picker.
+  expect(log.filter((m) => m.includes('/idx/'))).toEqual([]);
+  const kernel = kernels[Math.floor(kernels.length / 2)];
+  await tl(page, (api, key) => api.select(key), kernel.key);
+  expect(((await tl(page, (api) => api.selection())) as { args: Record<string, unknown> }).args).toHaveProperty('correlation');
+
+  // A folder of traces, not an index folder: a clear error, not a blank page.
+  await page.goto(server.url, { waitUntil: 'load' });
+  const again = page.waitForEvent('filechooser');
+  await page.getByTestId('open-index-folder').click();
+  await (await again).setFiles(CORPUS_DIR);
+  await expect(page.getByTestId('load-error')).toContainText('is not an index folder');
+  expect(errors).toEqual([]);
+});

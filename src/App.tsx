@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useStore } from './state/store';
 import { cancelAll, lastWorkerFailure, loadSources } from './state/traceClient';
-import { fileSource, sampleSource, sourcesFromDrop } from './state/sources';
+import { fileSource, localIndexSources, pickedFolder, sampleSource, sourcesFromDrop } from './state/sources';
 import { Landing } from './panels/Landing';
 import { LoadProgressPanel } from './panels/LoadProgress';
 import { HelpOverlay } from './panels/HelpOverlay';
@@ -44,6 +44,7 @@ export function App() {
   // "Open part of it…": the trace whose counting pass and chooser are shown (PartChooser).
   const [partOf, setPartOf] = useState<TraceSource | null>(null);
   const partInput = useRef<HTMLInputElement>(null);
+  const indexInput = useRef<HTMLInputElement>(null);
   // Many traces at once (a folder of ranks): let the user pick which to open.
   // A link that asked for its files opens the parts of traces it recorded.
   const openSources = (sources: TraceSource[]) => (sources.length > CHOOSE_RANKS_ABOVE ? setChoosing(sources) : loadSources(sources, { keep: linkParts() }));
@@ -97,6 +98,14 @@ export function App() {
     if (files.length) openSources(files.map((f) => fileSource(f)));
   };
   const openSample = () => loadSources([sampleSource()]);
+  const onPickedIndex = (e: React.ChangeEvent<HTMLInputElement>) => {
+    const { folder, files } = pickedFolder(Array.from(e.currentTarget.files ?? []));
+    e.currentTarget.value = '';
+    if (!files.length) return;
+    const sources = localIndexSources(folder, files);
+    if (sources.length) openSources(sources);
+    else useStore.getState().fail(`${folder} is not an index folder: it holds no manifest.json, nor do its subfolders. Choose a folder written by npm run index (its --out folder, or one trace's folder in it).`);
+  };
   const onPickedPart = (e: React.ChangeEvent<HTMLInputElement>) => {
     const file = e.currentTarget.files?.[0];
     e.currentTarget.value = '';
@@ -163,6 +172,7 @@ export function App() {
         </button>
         <input ref={fileInput} type="file" multiple data-testid="file-input" className="visually-hidden" tabIndex={-1} onChange={onPicked} />
         <input ref={partInput} type="file" data-testid="part-file-input" className="visually-hidden" tabIndex={-1} onChange={onPickedPart} />
+        <input ref={indexInput} type="file" {...{ webkitdirectory: '' }} data-testid="index-folder-input" className="visually-hidden" tabIndex={-1} onChange={onPickedIndex} />
       </header>
       <RestoreNotice />
       {showTimeline && <AppNotices />}
@@ -225,7 +235,7 @@ export function App() {
             </div>
           </div>
         ) : traces.length === 0 ? (
-          <Landing onPick={openPicker} onSample={openSample} onPickPart={() => partInput.current?.click()} />
+          <Landing onPick={openPicker} onSample={openSample} onPickPart={() => partInput.current?.click()} onPickIndex={() => indexInput.current?.click()} />
         ) : !allLoaded ? (
           <LoadProgressPanel />
         ) : (

@@ -24,6 +24,7 @@ import { loadTrace, surveyTrace } from './ingest/loadTrace';
 import type { TraceChoice } from '../src/model/traceChoice';
 import { detailLanes, openIndexFolder, prefetchForQuery, prefetchLanes } from './indexFolder/openIndex';
 import { urlFiles } from './indexFolder/urlFiles';
+import { blobFiles } from './indexFolder/blobFiles';
 import { warmFragmentWorkers } from './ingest/parallelParse';
 import type { TraceIndex } from './index/traceIndex';
 import type { CategoryRule } from './lanes/categoryRules';
@@ -66,7 +67,7 @@ function traceApi(): TraceWorkerApi {
     },
     async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js'; keep?: TraceChoice; streamPieces?: boolean }) {
       const debug = options?.debug;
-      if (source.kind === 'index') {
+      if (source.kind === 'index' || source.kind === 'localIndex') {
         index = await openIndex(source, trace, onProgress, options?.laneRules);
         return index.result;
       }
@@ -172,11 +173,12 @@ function traceApi(): TraceWorkerApi {
 }
 
 /** An index folder (`?index=`): the same TraceIndex, read back from its files (workers/indexFolder). */
-async function openIndex(source: TraceSource & { kind: 'index' }, trace: string, onProgress?: (p: LoadProgress) => void, laneRules?: CategoryRule[]): Promise<TraceIndex> {
+async function openIndex(source: TraceSource & { kind: 'index' | 'localIndex' }, trace: string, onProgress?: (p: LoadProgress) => void, laneRules?: CategoryRule[]): Promise<TraceIndex> {
   const t0 = performance.now();
   const progress = (bytesDone: number, bytesTotal: number, events: number) => void onProgress?.({ phase: 'read', bytesDone, bytesTotal, scannedBytes: bytesDone, events, elapsedMs: performance.now() - t0 });
   progress(0, 0, 0);
-  return openIndexFolder(urlFiles(source.url), { trace, onProgress: progress, laneRules });
+  const files = source.kind === 'index' ? urlFiles(source.url) : blobFiles(source.files, source.name);
+  return openIndexFolder(files, { trace, onProgress: progress, laneRules });
 }
 
 Comlink.expose(traceApi());

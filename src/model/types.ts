@@ -228,4 +228,6 @@ export type TraceSource =
    * An index folder written by `npm run index` (workers/indexFolder): `url` is the folder, `name` the trace's file name;
    * `job`: a rank of a job folder (src/state/jobSources.ts), its URL and the rank's place in its comms.json.
    */
-  | { kind: 'index'; url: string; name: string; job?: { url: string; at: number } };
+  | { kind: 'index'; url: string; name: string; job?: { url: string; at: number } }
+  /** An index folder from this computer (picked or dropped): its files by their path inside it. Not linkable. */
+  | { kind: 'localIndex'; files: Record<string, Blob>; name: string };

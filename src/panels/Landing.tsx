@@ -1,6 +1,6 @@
 import { FileRequest, RecentTraces } from './ReopenPanels';
 
-export function Landing({ onPick, onSample, onPickPart }: { onPick: () => void; onSample: () => void; onPickPart: () => void }) {
+export function Landing({ onPick, onSample, onPickPart, onPickIndex }: { onPick: () => void; onSample: () => void; onPickPart: () => void; onPickIndex: () => void }) {
   return (
     <div className="center-card">
       <div className="landing">
@@ -17,6 +17,9 @@ export function Landing({ onPick, onSample, onPickPart }: { onPick: () => void; 
             </button>
             <button className="button" data-testid="open-part" onClick={onPickPart} title="Count a big trace's events first, then open only a time window or some processes and threads">
               Open part of a trace…
+            </button>
+            <button className="button" data-testid="open-index-folder" onClick={onPickIndex} title="A folder written by npm run index: opens at once, whatever the trace's size">
+              Open index folder…
             </button>
           </div>
         </div>

@@ -26,6 +26,7 @@ export async function traceIdentity(source: TraceSource, result: Pick<TraceLoadR
   const recorded = recordedIdentity(result);
   if (recorded) return recorded;
   if (source.kind === 'file') return contentIdentity(source.file);
+  if (source.kind === 'localIndex') return `local-index:${source.name}`;
   return `url:${source.url}`;
 }
 

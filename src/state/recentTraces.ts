@@ -62,8 +62,11 @@ export async function recordRecent(fingerprint: string, traces: { source: TraceS
   try {
     const sources: RecentSource[] = [];
     for (const [i, t] of traces.entries()) {
-      if (t.source.kind !== 'file') sources.push({ kind: 'url', url: sourceLink(t.source)!, name: t.name, size: t.bytes });
-      else {
+      if (t.source.kind !== 'file') {
+        // A local index folder cannot be reopened by a link (nor kept: it is many files).
+        const url = sourceLink(t.source);
+        if (url) sources.push({ kind: 'url', url, name: t.name, size: t.bytes });
+      } else {
         const copy = t.source.file.size <= COPY_CAP_BYTES;
         if (copy) await set(COPY_PREFIX + identities[i], t.source.file);
         // Bigger files: a handle where the browser gave one (a few bytes, not a copy).

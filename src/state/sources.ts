@@ -79,8 +79,11 @@ export async function sourcesFromDrop(dt: DataTransfer): Promise<TraceSource[]> 
   const out: TraceSource[] = [];
   for (const { entry, file } of picked) {
     if (entry?.isDirectory) {
-      const files = await walk(entry as FileSystemDirectoryEntry).catch(() => [] as File[]);
-      for (const f of files.sort((a, b) => a.name.localeCompare(b.name))) if (TRACE_FILE.test(f.name)) out.push(fileSource(f));
+      const files = await walk(entry as FileSystemDirectoryEntry).catch(() => [] as FolderFile[]);
+      // A folder written by npm run index (or holding such folders) opens as index folders.
+      const indexes = localIndexSources(entry.name, files);
+      if (indexes.length) out.push(...indexes);
+      else for (const { file: f } of files.sort((a, b) => a.file.name.localeCompare(b.file.name))) if (TRACE_FILE.test(f.name)) out.push(fileSource(f));
     } else if (file) {
       out.push(fileSource(file));
     } else if (entry?.isFile) {
@@ -95,18 +98,42 @@ function entryFile(entry: FileSystemFileEntry): Promise<File> {
   return new Promise((resolve, reject) => entry.file(resolve, reject));
 }
 
-async function walk(dir: FileSystemDirectoryEntry): Promise<File[]> {
+/** A file of a folder and its path inside it ("lanes/3/0-….bin"). */
+export interface FolderFile {
+  path: string;
+  file: File;
+}
+
+async function walk(dir: FileSystemDirectoryEntry, prefix = ''): Promise<FolderFile[]> {
   const reader = dir.createReader();
-  const files: File[] = [];
+  const files: FolderFile[] = [];
   // readEntries returns batches (100 in Chrome) until it returns an empty one.
   for (;;) {
     const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
     if (!batch.length) break;
     for (const e of batch) {
       if (e.name.startsWith('.')) continue;
-      if (e.isFile) files.push(await entryFile(e as FileSystemFileEntry));
-      else if (e.isDirectory) files.push(...(await walk(e as FileSystemDirectoryEntry)));
+      if (e.isFile) files.push({ path: prefix + e.name, file: await entryFile(e as FileSystemFileEntry) });
+      else if (e.isDirectory) files.push(...(await walk(e as FileSystemDirectoryEntry, `${prefix}${e.name}/`)));
     }
   }
   return files;
+}
+
+/**
+ * The index folders among a folder's files: the folder itself when it holds a manifest.json,
+ * else each of its subfolders that does (`npm run index -- … --out DIR` writes DIR/<trace>/).
+ */
+export function localIndexSources(folder: string, files: FolderFile[]): TraceSource[] {
+  const inside = (root: string): Record<string, Blob> =>
+    Object.fromEntries(files.filter((f) => f.path.startsWith(root)).map((f) => [f.path.slice(root.length), f.file]));
+  if (files.some((f) => f.path === 'manifest.json')) return [{ kind: 'localIndex', name: folder, files: inside('') }];
+  const roots = files.flatMap((f) => /^([^/]+)\/manifest\.json$/.exec(f.path)?.[1] ?? []).sort();
+  return roots.map((root) => ({ kind: 'localIndex', name: root, files: inside(`${root}/`) }));
+}
+
+/** A folder picked with a folder picker (`webkitdirectory`): its name and its files by path inside it. */
+export function pickedFolder(files: File[]): { folder: string; files: FolderFile[] } {
+  const folder = files[0]?.webkitRelativePath.split('/')[0] ?? '';
+  return { folder, files: files.map((file) => ({ path: file.webkitRelativePath.slice(folder.length + 1), file })) };
 }

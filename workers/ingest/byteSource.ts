@@ -193,6 +193,8 @@ export function parseContentRange(header: string | null): { start: number; end: 
 
 export async function openSource(source: TraceSource, signal?: AbortSignal): Promise<ByteSource> {
   if (source.kind === 'file') return { stream: source.file.stream() as ReadableStream<Uint8Array>, total: source.file.size };
+  // An index folder is opened from its files (workers/indexFolder), never read as a trace's bytes.
+  if (source.kind === 'localIndex') throw new Error(`${source.name} is an index folder, not a trace file.`);
   const get = async (headers?: HeadersInit): Promise<Response> => {
     let response: Response;
     try {
