@@ -75,6 +75,8 @@ export async function recordRecent(fingerprint: string, traces: { source: TraceS
         sources.push({ kind: 'file', name: t.name, size: t.source.file.size, id: identities[i], copy, ...(handle ? { handle: true } : {}) });
       }
     }
+    // Nothing of it can be reopened (local index folders only): no entry.
+    if (!sources.length) return;
     const old = await listRecent();
     const list = [{ fingerprint, sources, openedAt: Date.now() }, ...old.filter((r) => r.fingerprint !== fingerprint)].slice(0, MAX_RECENT);
     await set(LIST_KEY, list);
