@@ -4,6 +4,7 @@
 
 import { IndexFolderError } from './format';
 import type { IndexFiles } from './openIndex';
+import { readBlobSync } from '../ingest/argsSource';
 
 export function blobFiles(files: Record<string, Blob>, folder: string): IndexFiles {
   const file = (path: string): Blob => {
@@ -16,9 +17,6 @@ export function blobFiles(files: Record<string, Blob>, folder: string): IndexFil
     async read(path) {
       return new Uint8Array(await file(path).arrayBuffer());
     },
-    readSync(path) {
-      const reader = new (globalThis as unknown as { FileReaderSync: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }).FileReaderSync();
-      return new Uint8Array(reader.readAsArrayBuffer(file(path)));
-    },
+    readSync: (path) => readBlobSync(file(path)),
   };
 }

@@ -12,17 +12,18 @@ export interface ArgsSource {
   blockBytes?: number;
 }
 
+/** A Blob's bytes, read synchronously (FileReaderSync: workers only). */
+export function readBlobSync(blob: Blob): Uint8Array {
+  const reader = new (globalThis as unknown as { FileReaderSync: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }).FileReaderSync();
+  return new Uint8Array(reader.readAsArrayBuffer(blob));
+}
+
 /** The args source for a plain (not gzipped) source opened by ranges, or null where none can be read synchronously here. */
 export function argsSourceFor(job: RangeSource['job']): ArgsSource | null {
   if ('file' in job) {
     if (!('FileReaderSync' in globalThis)) return null;
     const file = job.file;
-    return {
-      read(at, len) {
-        const reader = new (globalThis as unknown as { FileReaderSync: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }).FileReaderSync();
-        return new Uint8Array(reader.readAsArrayBuffer(file.slice(at, at + len)));
-      },
-    };
+    return { read: (at, len) => readBlobSync(file.slice(at, at + len)) };
   }
   // Only workers may make synchronous requests with a binary answer.
   if (typeof XMLHttpRequest === 'undefined' || !('WorkerGlobalScope' in globalThis)) return null;

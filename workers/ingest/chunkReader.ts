@@ -6,41 +6,68 @@
 // 940 of 999 MB, 3 times of 3), so Files are read the default way.
 
 /** Bytes of the buffer a BYOB read fills. */
-const BUFFER_BYTES = 1 << 20;
+export const BUFFER_BYTES = 1 << 20;
+
+/** A stream read a few bytes at a time. */
+export interface ByteReader {
+  /** Up to `max` bytes (a view valid until the next read), or null at the stream's end. */
+  read(max?: number): Promise<Uint8Array | null>;
+  cancel(reason?: unknown): Promise<void>;
+  release(): void;
+}
+
+/**
+ * `stream` read into one reused buffer of BUFFER_BYTES where `byob` is asked and the stream is a
+ * byte stream, else chunk by chunk (each chunk cut to `max`).
+ */
+export function byteReader(stream: ReadableStream<Uint8Array>, byob: boolean): ByteReader {
+  let into: ReadableStreamBYOBReader | null = null;
+  try {
+    into = byob ? stream.getReader({ mode: 'byob' }) : null;
+  } catch {
+    into = null;
+  }
+  if (into) {
+    const reader = into;
+    let buffer = new ArrayBuffer(BUFFER_BYTES);
+    return {
+      async read(max = BUFFER_BYTES) {
+        const { value, done } = await reader.read(new Uint8Array(buffer, 0, Math.min(max, buffer.byteLength)));
+        if (value) buffer = value.buffer as ArrayBuffer;
+        return done ? null : value!;
+      },
+      cancel: (reason) => reader.cancel(reason),
+      release: () => reader.releaseLock(),
+    };
+  }
+  const reader = stream.getReader();
+  let left: Uint8Array = new Uint8Array(0);
+  return {
+    async read(max = Infinity) {
+      if (left.length === 0) {
+        const { value, done } = await reader.read();
+        if (done) return null;
+        left = value;
+      }
+      const part = max >= left.length ? left : left.subarray(0, max);
+      left = left.subarray(part.length);
+      return part;
+    },
+    cancel: (reason) => reader.cancel(reason),
+    release: () => reader.releaseLock(),
+  };
+}
 
 /**
  * Calls `each` with every chunk of `stream` in order. A chunk is valid only during its call:
  * the next read may reuse its memory, so `each` copies what it keeps. `byob`: read into one
- * buffer where the stream is a byte stream (else, and for any other stream, the default way).
+ * buffer where the stream is a byte stream (byteReader).
  */
 export async function eachChunk(stream: ReadableStream<Uint8Array>, each: (chunk: Uint8Array) => void, byob = false): Promise<void> {
-  let reader: ReadableStreamBYOBReader | null = null;
+  const reader = byteReader(stream, byob);
   try {
-    reader = byob ? stream.getReader({ mode: 'byob' }) : null;
-  } catch {
-    reader = null;
-  }
-  if (!reader) {
-    const chunks = stream.getReader();
-    try {
-      for (;;) {
-        const { value, done } = await chunks.read();
-        if (done) return;
-        each(value);
-      }
-    } finally {
-      chunks.releaseLock();
-    }
-  }
-  let buffer: ArrayBuffer = new ArrayBuffer(BUFFER_BYTES);
-  try {
-    for (;;) {
-      const { value, done } = await reader.read(new Uint8Array(buffer));
-      if (done || !value) return;
-      buffer = value.buffer as ArrayBuffer;
-      if (value.length > 0) each(value);
-    }
+    for (let chunk = await reader.read(); chunk; chunk = await reader.read()) if (chunk.length > 0) each(chunk);
   } finally {
-    reader.releaseLock();
+    reader.release();
   }
 }
