@@ -233,8 +233,11 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
     raw.hotArgs.dropCache();
     let begin!: () => void;
     const begun = new Promise<void>((resolve) => (begin = resolve));
-    index.beginBackground = begin;
-    setTimeout(begin, BACKGROUND_LATEST_MS);
+    const latest = setTimeout(begin, BACKGROUND_LATEST_MS);
+    index.beginBackground = () => {
+      clearTimeout(latest);
+      begin();
+    };
     index.settled = begun
       .then(() => {
         raw.hotArgs.compressAll();
