@@ -14,6 +14,7 @@ import {
   openByDrop,
   openByPicker,
   openByUrl,
+  placedEvents,
   shot,
   SUB_PATH,
   summary,
@@ -23,14 +24,10 @@ import {
   type TraceSummary,
 } from './helpers';
 
-const PLACED = new Set(['X', 'i', 'I', 'C', 'B', 'b', 'n', 'R']);
-
 /** Slices, instants and counter samples in the file, counted independently of the app. */
 function expectedEvents(file: string): number {
   const bytes = readFileSync(corpusPath(file));
-  const text = (file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
-  const doc = JSON.parse(text) as { traceEvents: { ph: string }[] };
-  return doc.traceEvents.filter((e) => PLACED.has(e.ph)).length;
+  return placedEvents((file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8'));
 }
 
 function laneKinds(s: TraceSummary): Set<string> {

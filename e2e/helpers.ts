@@ -64,6 +64,15 @@ export interface TracelaneApi {
 
 // ---- corpus ----
 /** Absolute path of a corpus file (../shared/corpus/<name>, or $CORPUS_DIR). */
+/** Phases that place an event on the timeline (what `summary().events` counts). */
+const PLACED_PHASES = new Set(['X', 'i', 'I', 'C', 'B', 'b', 'n', 'R']);
+
+/** The events of a trace's JSON text that `summary().events` counts, read from the raw JSON. */
+export function placedEvents(text: string): number {
+  const doc = JSON.parse(text) as { traceEvents: { ph: string }[] };
+  return doc.traceEvents.filter((e) => PLACED_PHASES.has(e.ph)).length;
+}
+
 export function corpusPath(name: string): string {
   return path.resolve(CORPUS_DIR, name);
 }
@@ -183,10 +192,11 @@ export async function openByPicker(page: Page, corpusFile: string): Promise<void
   await page.getByTestId('file-input').setInputFiles(corpusPath(corpusFile));
 }
 
-/** Open files built in the test (and/or read from disk) together through the file picker, in one selection. */
-export async function openFilesByPicker(page: Page, files: { name: string; buffer: Buffer }[]): Promise<void> {
+/** Open files built in the test (and/or read from disk) together through the file picker, in one selection; past 50 MB, pass a path to the file written out. */
+export async function openFilesByPicker(page: Page, files: { name: string; buffer: Buffer }[] | string[]): Promise<void> {
   await markLoadStart(page);
-  await page.getByTestId('file-input').setInputFiles(files.map((f) => ({ name: f.name, mimeType: 'application/octet-stream', buffer: f.buffer })));
+  const picked = files.map((f) => (typeof f === 'string' ? f : { name: f.name, mimeType: 'application/octet-stream', buffer: f.buffer }));
+  await page.getByTestId('file-input').setInputFiles(picked as string[] | { name: string; mimeType: string; buffer: Buffer }[]);
 }
 
 /**

@@ -20,6 +20,8 @@ export function readBlobSync(blob: Blob): Uint8Array {
 
 /** The args source for a plain (not gzipped) source opened by ranges, or null where none can be read synchronously here. */
 export function argsSourceFor(job: RangeSource['job']): ArgsSource | null {
+  // A BGZF file's inflated bytes are not read synchronously here: its args are kept in memory.
+  if ('bgzf' in job) return null;
   if ('file' in job) {
     if (!('FileReaderSync' in globalThis)) return null;
     const file = job.file;

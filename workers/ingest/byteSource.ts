@@ -3,6 +3,7 @@
 
 import type { TraceSource } from '../../src/model/types';
 import { BUFFER_BYTES, byteReader, type ByteReader } from './chunkReader';
+import { bgzfRanges, type BgzfJob } from './bgzf';
 
 export interface ByteSource {
   stream: ReadableStream<Uint8Array>;
@@ -31,7 +32,7 @@ const RANGE_CACHE: RequestCache = 'no-store';
  */
 export interface RangeSource {
   size: number;
-  job: { file: Blob } | { url: string };
+  job: { file: Blob } | { url: string } | { bgzf: BgzfJob };
   /** Bytes [start, end) as they arrive. */
   stream(start: number, end: number, signal?: AbortSignal): ReadableStream<Uint8Array>;
   /** Bytes [start, end) at once. */
@@ -115,6 +116,7 @@ export function urlRanges(url: string, size: number, head = new Uint8Array(0)): 
 
 /** The same source in a fragment worker. */
 export function rangeSourceFor(job: RangeSource['job'], size: number): RangeSource {
+  if ('bgzf' in job) return bgzfRanges(rangeSourceFor(job.bgzf.of, job.bgzf.size), job.bgzf.members);
   return 'file' in job ? fileRanges(job.file) : urlRanges(job.url, size);
 }
 

@@ -13,6 +13,7 @@ import { strace } from '../importers/strace';
 import { TraceIndex } from '../index/traceIndex';
 import { countingStream, fileRanges, isGzip, openSource, peek } from './byteSource';
 import { gunzip } from './gunzipStream';
+import { bgzfSource } from './bgzf';
 import { setBeatListener, WorkerStoppedError } from '../heartbeat';
 import { canFetchInParallel, canParseInParallel, PARALLEL_MIN_BYTES, parseInParallel } from './parallelParse';
 import { canSplitStream, StreamPieces } from './streamPieces';
@@ -97,9 +98,20 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
   const pieceKeep: PieceFilter | undefined = opts.survey ? 'survey' : opts.keep;
   // Big plain files, and URLs whose server answers ranges, are parsed in parallel fragments
   // (each piece of a partial open or a counting pass filtered as it is read).
-  const ranges = source.kind === 'file' ? (canParseInParallel(source.file) ? fileRanges(source.file) : null) : opened.ranges && canFetchInParallel(opened.ranges.size) ? opened.ranges : null;
+  // A BGZF .gz File names its members' sizes: they are found without inflating, and its inflated
+  // bytes are cut, inflated and parsed by the same fragments (bgzf.ts); args are then kept in memory.
+  const bgzf = source.kind === 'file' ? await bgzfSource(fileRanges(source.file), opts.signal) : null;
+  const plainRanges = source.kind === 'file' ? (canParseInParallel(source.file) ? fileRanges(source.file) : null) : opened.ranges && canFetchInParallel(opened.ranges.size) ? opened.ranges : null;
+  const ranges = bgzf ? (canFetchInParallel(bgzf.size) ? bgzf : null) : plainRanges;
+  // With two cores, inflating and scanning a .gz take both: in-memory args wait, raw, and are
+  // deflated while the index is built (one thread then), instead of slowing the parse by a third.
+  const fewCores = (globalThis.navigator?.hardwareConcurrency ?? 2) <= 2;
   if (ranges) {
+    if (ranges === bgzf) stages.mark('bgzf members walked');
     progress.phase = 'parse';
+    // A BGZF file's pieces count inflated bytes: the file's bytes they stand for are shown read.
+    const fileShare = total / ranges.size;
+    let inflatedDone = 0;
     // This thread's pieces are a sample of the file: the events shown are projected from them to
     // every thread's bytes (0 until this thread has parsed some), the budget from them to the whole.
     const sample = { bytes: 0, events: 0 };
@@ -108,7 +120,8 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
       ranges,
       opts.scanner ?? 'wasm',
       (n) => {
-        progress.bytesDone += n;
+        inflatedDone += n;
+        progress.bytesDone = Math.round(inflatedDone * fileShare);
         progress.scannedBytes += n;
         project();
         report();
@@ -117,11 +130,12 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
       (bytes, events) => {
         Object.assign(sample, { bytes, events });
         project();
-        if (!opts.keep && !opts.survey) checkBudget(opts.budgetBytes, { bytesRead: bytes, bytesTotal: total, decodedBytes: bytes, events }, source.name);
+        if (!opts.keep && !opts.survey) checkBudget(opts.budgetBytes, { bytesRead: bytes, bytesTotal: ranges.size, decodedBytes: bytes, events }, source.name);
       },
       opts.signal,
       stages,
       pieceKeep,
+      ranges === bgzf && fewCores,
     );
     if (parallel) {
       await stream.cancel();
@@ -129,6 +143,7 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
       if (parallel.raw.filter instanceof ChoiceFilter) checkBudget(opts.budgetBytes, { bytesRead: total, bytesTotal: 0, decodedBytes: 0, events: parallel.raw.count }, source.name);
       parallel.importer.finish();
       stages.mark('parsed');
+      if (ranges === bgzf && fewCores) parallel.raw.args.compressAll();
       return await done(parallel.raw, chromeTraceJson.name, performance.now() - t0, indexTrace, { bytes: progress.bytesDone, decoded: progress.scannedBytes });
     }
     progress.bytesDone = progress.scannedBytes = 0;
@@ -148,9 +163,7 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
   const choice = raw.filter instanceof ChoiceFilter ? raw.filter : null;
   // Plain files, and plain URLs whose server answers ranges: args stay there and are read back on selection.
   if (!gzip) raw.argsSource = source.kind === 'file' ? argsSourceFor({ file: source.file }) : opened.ranges ? argsSourceFor(opened.ranges.job) : null;
-  // With two cores, inflating and scanning a .gz take both: args wait, raw, and are deflated
-  // while the index is built (one thread then), instead of slowing the parse by a third.
-  const deferDeflate = gzip && (globalThis.navigator?.hardwareConcurrency ?? 2) <= 2;
+  const deferDeflate = gzip && fewCores;
   if (deferDeflate) raw.args.compress = false;
   const reader = decoded.getReader();
   let importer: ReturnType<ImporterFormat['create']> | null = null;

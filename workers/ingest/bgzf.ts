@@ -1,0 +1,202 @@
+// BGZF (the blocked gzip of bioinformatics, `bgzip`): a gzip file of members of at most
+// 64 kB of input, each naming its own compressed size in its header (the `BC` extra
+// subfield, BSIZE = member size − 1) and its inflated size in its trailer (ISIZE). So the
+// members are found WITHOUT inflating: walk from header to header, reading only their
+// bytes. Then the file is a RangeSource of its INFLATED bytes (bgzfRanges): a range costs
+// the members that cover it, each inflated on its own by the platform's inflater, and the
+// plain-file parallel parse (parallelParse.ts) cuts, parses and merges it like a File.
+// A gzip without the field, or whose chain breaks (no BGZF header where the previous member
+// says the next begins, or a member running past the end), is not BGZF here: the caller
+// reads it as a stream (gzipMembers.ts), as before.
+
+import type { RangeSource } from './byteSource';
+import { nativeGunzip, type InflaterFactory } from './gzipMembers';
+
+/** Every member's compressed and inflated offsets, with the totals after the last (n + 1 entries each). */
+export interface BgzfMembers {
+  comp: Float64Array;
+  raw: Float64Array;
+}
+
+/** What opens a BGZF file's inflated bytes in a fragment worker (byteSource.ts: rangeSourceFor). */
+export interface BgzfJob {
+  /** The compressed file. */
+  of: RangeSource['job'];
+  size: number;
+  members: BgzfMembers;
+}
+
+export type BgzfWalk = { ok: true; members: BgzfMembers } | { ok: false; at: number; reason: string };
+
+/** Fixed part of a gzip header before the extra field (magic, method, flags, mtime, xfl, os, XLEN). */
+const FIXED_HEADER = 12;
+/** Header + the 2 bytes of the smallest deflate stream + CRC32 + ISIZE. */
+const MIN_MEMBER = FIXED_HEADER + 2 + 8;
+const FEXTRA = 0x04;
+/** Compressed bytes read per walk step (members are ≤ 64 kB, so each step walks many). */
+const WALK_READ_BYTES = 4 << 20;
+/** Inflated bytes per chunk of a stream (whole members, so a chunk may hold up to one member more). */
+const STREAM_CHUNK_BYTES = 1 << 20;
+
+/**
+ * The member length (BSIZE + 1) the gzip header at `bytes[at]` names in its `BC` subfield,
+ * `needMore` when the header runs past `bytes`, or null when it is no BGZF header.
+ */
+export function bgzfMemberLength(bytes: Uint8Array, at: number): number | 'needMore' | null {
+  if (at + FIXED_HEADER > bytes.length) return 'needMore';
+  if (bytes[at] !== 0x1f || bytes[at + 1] !== 0x8b || bytes[at + 2] !== 8 || !(bytes[at + 3] & FEXTRA) || bytes[at + 3] & 0xe0) return null;
+  const xlen = bytes[at + 10] | (bytes[at + 11] << 8);
+  const end = at + FIXED_HEADER + xlen;
+  if (end > bytes.length) return 'needMore';
+  // Subfields: SI1 SI2, SLEN (2 bytes), SLEN bytes of data.
+  for (let p = at + FIXED_HEADER; p + 4 <= end; ) {
+    const slen = bytes[p + 2] | (bytes[p + 3] << 8);
+    if (bytes[p] === 0x42 && bytes[p + 1] === 0x43 && slen === 2 && p + 6 <= end) {
+      const length = (bytes[p + 4] | (bytes[p + 5] << 8)) + 1;
+      return length >= FIXED_HEADER + xlen + 2 + 8 ? length : null;
+    }
+    p += 4 + slen;
+  }
+  return null;
+}
+
+/**
+ * Walks a gzip file of `size` bytes from member to member by BSIZE, reading only its bytes
+ * (`read(start, end)`: a few MB per call), never inflating. Not ok where no BGZF member
+ * starts at a member's computed offset, or the last one does not end at the file's end.
+ */
+export async function walkBgzf(read: (start: number, end: number) => Promise<Uint8Array>, size: number): Promise<BgzfWalk> {
+  const comp: number[] = [];
+  const raw: number[] = [];
+  let buf: Uint8Array = new Uint8Array(0);
+  let bufAt = 0;
+  /** Bytes [start, end) are in `buf` (read ahead WALK_READ_BYTES), false past the file's end. */
+  const ensure = async (start: number, end: number): Promise<boolean> => {
+    if (end > size) return false;
+    if (start >= bufAt && end <= bufAt + buf.length) return true;
+    // The first read is small: most files are no BGZF, and one header says so.
+    const ahead = comp.length === 0 ? MIN_MEMBER + 64 : WALK_READ_BYTES;
+    buf = await read(start, Math.min(size, Math.max(end, start + ahead)));
+    bufAt = start;
+    return end <= bufAt + buf.length;
+  };
+  let at = 0;
+  let inflated = 0;
+  while (at < size) {
+    if (!(await ensure(at, at + MIN_MEMBER))) return { ok: false, at, reason: 'the file ends inside a member header' };
+    let length = bgzfMemberLength(buf, at - bufAt);
+    if (length === 'needMore') {
+      // A header longer than what was read (a large extra field): read it whole.
+      const xlen = buf[at - bufAt + 10] | (buf[at - bufAt + 11] << 8);
+      if (!(await ensure(at, at + FIXED_HEADER + xlen))) return { ok: false, at, reason: 'the file ends inside a member header' };
+      length = bgzfMemberLength(buf, at - bufAt);
+    }
+    if (typeof length !== 'number') return { ok: false, at, reason: at === 0 ? 'no BGZF header (BC extra subfield)' : 'no BGZF member where the previous member ends' };
+    if (!(await ensure(at, at + length))) return { ok: false, at, reason: `the member's BSIZE runs past the end of the file` };
+    const t = at - bufAt + length - 4;
+    comp.push(at);
+    raw.push(inflated);
+    inflated += (buf[t] | (buf[t + 1] << 8) | (buf[t + 2] << 16) | (buf[t + 3] << 24)) >>> 0;
+    at += length;
+  }
+  comp.push(at);
+  raw.push(inflated);
+  return { ok: true, members: { comp: Float64Array.from(comp), raw: Float64Array.from(raw) } };
+}
+
+/** A member that does not inflate to what its trailer says. */
+export class BgzfMemberError extends Error {
+  constructor(
+    readonly compressedOffset: number,
+    reason: string,
+  ) {
+    super(`The BGZF member at compressed byte ${compressedOffset.toLocaleString('en-US')} is corrupt: ${reason.replace(/\.+$/, '')}.`);
+    this.name = 'BgzfMemberError';
+  }
+}
+
+/**
+ * The inflated bytes of a BGZF file as a RangeSource: bytes [start, end) inflate the members
+ * that cover them, each by its own inflater (Chromium's stops after one member), all of a
+ * chunk's at once so their turns overlap, into one buffer at the offsets the trailers name.
+ */
+export function bgzfRanges(compressed: RangeSource, members: BgzfMembers, factory: InflaterFactory = nativeGunzip): RangeSource {
+  const { comp, raw } = members;
+  const count = comp.length - 1;
+  const size = raw[count];
+  /** The member holding inflated byte `at` (the last one starting at or before it). */
+  const memberAt = (at: number): number => {
+    let lo = 0;
+    let hi = count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (raw[mid] <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const span = async (start: number, end: number, signal?: AbortSignal): Promise<Uint8Array> => {
+    end = Math.min(end, size);
+    if (end <= start) return new Uint8Array(0);
+    const first = memberAt(start);
+    const last = memberAt(end - 1);
+    const bytes = await compressed.read(comp[first], comp[last + 1], signal);
+    const out = new Uint8Array(raw[last + 1] - raw[first]);
+    const inflations: Promise<void>[] = [];
+    for (let m = first; m <= last; m++) {
+      const member = bytes.subarray(comp[m] - comp[first], comp[m + 1] - comp[first]);
+      inflations.push(inflateMember(member, out.subarray(raw[m] - raw[first], raw[m + 1] - raw[first]), comp[m], factory));
+    }
+    await Promise.all(inflations);
+    return out.subarray(start - raw[first], end - raw[first]);
+  };
+  return {
+    size,
+    job: { bgzf: { of: compressed.job, size: compressed.size, members } },
+    read: span,
+    stream: (start, end, signal) => {
+      let at = start;
+      const stop = Math.min(end, size);
+      return new ReadableStream<Uint8Array>(
+        {
+          async pull(controller) {
+            if (at >= stop) return controller.close();
+            const next = Math.min(stop, at + STREAM_CHUNK_BYTES);
+            controller.enqueue(await span(at, next, signal));
+            at = next;
+          },
+        },
+        { highWaterMark: 0 },
+      );
+    },
+  };
+}
+
+/** Inflates one whole member into `into`, which is exactly as long as its trailer's ISIZE. */
+async function inflateMember(member: Uint8Array, into: Uint8Array, compressedOffset: number, factory: InflaterFactory): Promise<void> {
+  const inflater = factory();
+  const writer = inflater.writable.getWriter();
+  const written = writer.write(member).then(() => writer.close());
+  // Reported through the reads (an inflater errors both sides).
+  written.catch(() => undefined);
+  const reader = inflater.readable.getReader();
+  let n = 0;
+  try {
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      if (n + r.value.length > into.length) throw new Error(`it inflates to more than the ${into.length.toLocaleString('en-US')} bytes its trailer names`);
+      into.set(r.value, n);
+      n += r.value.length;
+    }
+    await written;
+  } catch (err) {
+    void reader.cancel().catch(() => undefined);
+    throw new BgzfMemberError(compressedOffset, (err as Error).message || String(err));
+  }
+  if (n !== into.length) throw new BgzfMemberError(compressedOffset, `it inflates to ${n.toLocaleString('en-US')} bytes, its trailer names ${into.length.toLocaleString('en-US')}`);
+}
+
+/** The inflated bytes of `compressed` as a RangeSource when it is a whole BGZF chain, else null (read it as a stream). */
+export async function bgzfSource(compressed: RangeSource, signal?: AbortSignal): Promise<RangeSource | null> {
+  const walk = await walkBgzf((start, end) => compressed.read(start, end, signal), compressed.size);
+  return walk.ok ? bgzfRanges(compressed, walk.members) : null;
+}
