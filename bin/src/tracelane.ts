@@ -2,14 +2,15 @@
 // browser's trace worker runs (workers/ingest/loadTrace.ts) and writes DIR/<file name>/, an index
 // folder (workers/indexFolder/format.ts) that `?index=` opens. Built to bin/tracelane.mjs by `npm run build`.
 
-import { existsSync, openAsBlob, rmSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { basename, join, resolve, sep } from 'node:path';
 import { loadTrace } from '../../workers/ingest/loadTrace';
 import { writeIndexFolder } from '../../workers/indexFolder/writeIndex';
 import { readManifest } from '../../workers/indexFolder/openIndex';
 import { DEFAULT_CHUNK_EVENTS, type IndexManifest } from '../../workers/indexFolder/format';
 import { traceKeyFromName } from '../../src/model/keys';
 import { dirFiles, dirSink } from './dirFolder';
+import { openTraceFile } from './nodeFile';
 import { RANK_ENV, RANK_PLACEHOLDER, RankInputError, rankInput } from './rankInput';
 import { mergeJob } from './mergeJob';
 import { JOB_FILE } from '../../workers/indexFolder/jobFormat';
@@ -89,6 +90,9 @@ async function indexOne(path: string, args: Args, taken: Set<string>): Promise<v
   const stat = statSync(path);
   const input = { name, bytes: stat.size, mtimeMs: stat.mtimeMs };
   const dir = join(args.out, name);
+  // The index folder is cleared before it is written: never where the trace itself lies.
+  const trace = resolve(path);
+  if (trace === resolve(dir) || trace.startsWith(resolve(dir) + sep)) throw new Error(`its index would go to ${dir}, which is the trace itself: choose another --out.`);
   if (!args.force && (await currentIndex(dir, input))) {
     process.stderr.write(`${name}: ${dir} is current, skipped\n`);
     return;
@@ -96,7 +100,7 @@ async function indexOne(path: string, args: Args, taken: Set<string>): Promise<v
   const t0 = performance.now();
   let last = 0;
   const index = await loadTrace(
-    { kind: 'file', file: await openAsBlob(path), name },
+    { kind: 'file', file: await openTraceFile(path), name },
     {
       trace: traceKeyFromName(name, taken),
       onProgress: (p) => {

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { CORPUS, corpusText } from '../support/corpus';
 import { loadTrace } from '../../workers/ingest/loadTrace';
 import { writeIndexFolder } from '../../workers/indexFolder/writeIndex';
-import { readManifest } from '../../workers/indexFolder/openIndex';
+import { openIndexFolder, prefetchLanes, readManifest } from '../../workers/indexFolder/openIndex';
 import { dirFiles, dirSink } from '../../bin/src/dirFolder';
 import { INDEX_FORMAT_VERSION, MANIFEST_FILE } from '../../workers/indexFolder/format';
 
@@ -53,8 +53,41 @@ describe('npm run index (issue 24)', () => {
     expect(again.stderr).toContain('is current, skipped');
   });
 
+  it('a plain trace: args read back from the file, files deflated by node:zlib, and the browser code reads them as the trace', async () => {
+    // The bundle reads a plain trace's args from the file by offset (bin/src/nodeFile.ts) and deflates with
+    // node:zlib (bin/src/nodeRawDeflate.ts); this test opens the index with the browser's modules (fflate).
+    const plain = join(mkdtempSync(join(out, 'plain-')), 'train_step.json');
+    writeFileSync(plain, corpusText('train_step.json.gz'));
+    const r = run(plain, '--out', out, '--chunk-events', '512');
+    expect(r.status).toBe(0);
+    const index = await openIndexFolder(dirFiles(join(out, 'train_step.json')), { trace: 'train_step' });
+    await prefetchLanes(index);
+    const direct = await loadTrace({ kind: 'file', file: await openAsBlob(plain), name: 'train_step.json' }, { trace: 'train_step' });
+    let withArgs = 0;
+    for (const lane of direct.lanes.values()) {
+      for (let k = 0; k < lane.start.length; k++) {
+        const details = direct.slice(lane.info.id, k);
+        expect(index.slice(lane.info.id, k)).toEqual(details);
+        if (details && details.args) withArgs++;
+      }
+    }
+    // Kineto writes args on most of a trace's slices: the comparison covered them.
+    expect(withArgs).toBeGreaterThan(1000);
+  });
+
+  it('refuses to write an index where the trace itself lies, and keeps the trace', () => {
+    const dir = mkdtempSync(join(out, 'same-'));
+    const trace = join(dir, 'two_rank_stall_rank0.json.gz');
+    const bytes = readFileSync(join(CORPUS, 'two_rank_stall_rank0.json.gz'));
+    writeFileSync(trace, bytes);
+    const r = run(trace, '--out', dir);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('which is the trace itself: choose another --out');
+    expect(readFileSync(trace).equals(bytes)).toBe(true);
+  });
+
   it('fails with the browser message on a bad input, and goes on with the others', async () => {
-    const bad = join(out, 'notes.json');
+    const bad = join(mkdtempSync(join(out, 'bad-')), 'notes.json');
     writeFileSync(bad, 'hello, this is not a trace');
     const browser = await loadTrace({ kind: 'file', file: await openAsBlob(bad), name: 'notes.json' }, { trace: 'notes' }).then(
       () => '',

@@ -3,7 +3,7 @@
 // serve. manifest.json describes everything; the rest are deflated binary column files, named by
 // a hash of their bytes (contentName), so they never change under a name and may be cached for good.
 
-import { deflateSync, inflateSync } from 'fflate';
+import { deflateRaw, inflateRaw } from '../ingest/rawDeflate';
 import type { TraceLoadResult } from '../../src/model/types';
 import type { CategoryRule } from '../lanes/categoryRules';
 import { fnv1a64 } from '../../src/state/fingerprint';
@@ -132,12 +132,12 @@ export function packColumns(arrays: ArrayLike<number>[], spec: readonly (readonl
     out.set(new Uint8Array(col.buffer), at);
     at += col.byteLength;
   });
-  return deflateSync(out, { level: 6 });
+  return deflateRaw(out, 6);
 }
 
 /** The columns of a file written by packColumns; `extra` Float64 columns follow (counter series). */
 export function unpackColumns<S extends Spec>(file: Uint8Array, spec: S, n: number, extra = 0): { columns: Columns<S>; extra: Float64Array[] } {
-  return columnsOf(inflateSync(file), spec, n, extra);
+  return columnsOf(inflateRaw(file), spec, n, extra);
 }
 
 /** A file of packColumns already inflated (inflateNative), as columns. */
@@ -176,7 +176,7 @@ export function packArrays(arrays: readonly StoredArray[]): Uint8Array {
     out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
     at += align8(a.byteLength);
   }
-  return deflateSync(out, { level: 6 });
+  return deflateRaw(out, 6);
 }
 
 /** The arrays of a file written by packArrays, inflated (inflateNative), each of the type it was written with. */
@@ -198,9 +198,9 @@ export function arraysOf(bytes: Uint8Array): StoredArray[] {
 
 const align8 = (n: number) => (n + 7) & ~7;
 
-/** A deflated file inflated by the platform (DecompressionStream, off the JS thread), else by fflate. */
+/** A deflated file inflated by the platform (DecompressionStream, off the JS thread), else in this thread (rawDeflate.ts). */
 export async function inflateNative(file: Uint8Array): Promise<Uint8Array> {
-  if (typeof DecompressionStream === 'undefined') return inflateSync(file);
+  if (typeof DecompressionStream === 'undefined') return inflateRaw(file);
   const stream = new Blob([file as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }

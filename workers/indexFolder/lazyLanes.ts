@@ -10,7 +10,7 @@ import type { CounterSummary, LaneSummary } from '../index/laneSummary';
 import type { CounterPlan } from '../lanes/laneMapping';
 import type { TileSource } from '../index/sliceTiles';
 import { columnsOf, COUNTER_COLUMNS, inflateNative, LANE_COLUMNS, type IndexChunk } from './format';
-import { inflateSync } from 'fflate';
+import { inflateRaw } from '../ingest/rawDeflate';
 
 /** Default bytes of lane columns kept between calls (a lane a call needs is read whole). */
 export const DEFAULT_LANE_CACHE_BYTES = 192 << 20;
@@ -80,7 +80,7 @@ export class LaneCache {
       this.readyBytes -= hit.bytes.length;
       return hit.bytes;
     }
-    return inflateSync(this.read(file));
+    return inflateRaw(this.read(file));
   }
 
   /** Marks a lane used in this call (and schedules the end of the call). */

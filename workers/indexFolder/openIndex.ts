@@ -3,7 +3,7 @@
 // itself. Opening reads the manifest and the coarse file: a lane's chunks and a counter's samples
 // are read when a call first needs them (lazyLanes.ts), flows and args blocks likewise.
 
-import { inflateSync } from 'fflate';
+import { inflateRaw } from '../ingest/rawDeflate';
 import type { LaneGroup, LaneInfo, TraceLoadResult, ViewportQuery } from '../../src/model/types';
 import { LANE_RAW_EVENTS } from '../index/tiledViewport';
 import type { LaneIndex } from '../index/laneIndex';
@@ -163,7 +163,7 @@ function lazyFlows(raw: RawTrace, flows: IndexManifest['flows'], files: IndexFil
     read = true;
     const { columns: f } = unpackColumns(files.readSync(flows.file), FLOW_COLUMNS, flows.count);
     for (const [key] of FLOW_COLUMNS) real.flows[key].extend(flows.count).set(f[key]);
-    for (const key of JSON.parse(new TextDecoder().decode(inflateSync(files.readSync(flows.keysFile)))) as string[]) real.flowKeys.intern(key);
+    for (const key of JSON.parse(new TextDecoder().decode(inflateRaw(files.readSync(flows.keysFile)))) as string[]) real.flowKeys.intern(key);
     for (const c of Object.values(real.flows)) c.compact();
     real.flowKeys.pack();
   };
@@ -180,7 +180,7 @@ function lazyFlows(raw: RawTrace, flows: IndexManifest['flows'], files: IndexFil
 
 /** The args stream read by blocks (RawTrace caches a few of them: ≤ 8 × blockBytes). */
 function argsBlocks(args: IndexManifest['args'], files: IndexFiles): ArgsSource {
-  const block = (b: number) => inflateSync(files.readSync(args.files[b]));
+  const block = (b: number) => inflateRaw(files.readSync(args.files[b]));
   return {
     blockBytes: args.blockBytes,
     read(at, len) {

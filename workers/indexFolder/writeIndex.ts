@@ -2,7 +2,7 @@
 // index folder (format.ts). Files go out as they are made, the manifest first as incomplete
 // and last as complete, so a run cut short leaves a folder that says so.
 
-import { deflateSync } from 'fflate';
+import { deflateRaw } from '../ingest/rawDeflate';
 import type { TraceIndex } from '../index/traceIndex';
 import type { LaneIndex } from '../index/laneIndex';
 import { commOps } from '../analysis/commOps';
@@ -132,7 +132,7 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
 
   const f = raw.flows;
   manifest.flows.count = f.key.length;
-  const keys = deflateSync(json(Array.from({ length: raw.flowKeys.size }, (_, i) => raw.flowKeys.get(i))));
+  const keys = deflateRaw(json(Array.from({ length: raw.flowKeys.size }, (_, i) => raw.flowKeys.get(i))), 6);
   manifest.flows.keysFile = contentName('flow-keys', keys);
   await sink.write(manifest.flows.keysFile, keys);
   const flows = packColumns([f.ts.data, f.key.data, f.pid.data, f.tid.data, f.phase.data, f.enclosing.data].map((d) => d.subarray(0, f.key.length)), FLOW_COLUMNS, f.key.length);
@@ -207,7 +207,7 @@ class ArgsWriter {
   }
 
   private cut(): void {
-    this.pending.push(deflateSync(this.block.subarray(0, this.filled)));
+    this.pending.push(deflateRaw(this.block.subarray(0, this.filled), 6));
     this.filled = 0;
   }
 

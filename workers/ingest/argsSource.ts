@@ -12,6 +12,17 @@ export interface ArgsSource {
   blockBytes?: number;
 }
 
+/**
+ * Synchronous readers of Blobs this platform cannot read synchronously: Node has no
+ * FileReaderSync, so the index writer (bin/) registers the files it opens by path here.
+ */
+const syncFileReaders = new WeakMap<Blob, ArgsSource['read']>();
+
+/** Lets `file`'s args be read back by offset with `read` (bytes [at, at + len) of the file). */
+export function registerSyncReader(file: Blob, read: ArgsSource['read']): void {
+  syncFileReaders.set(file, read);
+}
+
 /** A Blob's bytes, read synchronously (FileReaderSync: workers only). */
 export function readBlobSync(blob: Blob): Uint8Array {
   const reader = new (globalThis as unknown as { FileReaderSync: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }).FileReaderSync();
@@ -23,6 +34,8 @@ export function argsSourceFor(job: RangeSource['job']): ArgsSource | null {
   // A BGZF file's inflated bytes are not read synchronously here: its args are kept in memory.
   if ('bgzf' in job) return null;
   if ('file' in job) {
+    const registered = syncFileReaders.get(job.file);
+    if (registered) return { read: registered };
     if (!('FileReaderSync' in globalThis)) return null;
     const file = job.file;
     return { read: (at, len) => readBlobSync(file.slice(at, at + len)) };

@@ -1,8 +1,8 @@
 // Raw DEFLATE of args chunks (ByteStore), in native code and off the parse's thread
 // where the platform allows it: a module worker, else CompressionStream in this thread,
-// else fflate. Every path writes raw DEFLATE, which fflate's inflateSync reads back.
+// else in this thread (rawDeflate.ts). Every path writes raw DEFLATE, which rawDeflate.ts reads back.
 
-import { deflateSync } from 'fflate';
+import { deflateRaw } from './rawDeflate';
 import { helperName, watchHelper } from '../heartbeat';
 
 export interface Deflater {
@@ -17,7 +17,7 @@ export async function deflateNative(data: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-/** The best deflater here: a worker thread, else native in this thread, else fflate (still async). */
+/** The best deflater here: a worker thread, else native in this thread, else rawDeflate.ts (still async). */
 export function startDeflater(): Deflater {
   if (typeof Worker !== 'undefined') {
     try {
@@ -28,7 +28,7 @@ export function startDeflater(): Deflater {
     }
   }
   return {
-    deflate: (data) => (typeof CompressionStream !== 'undefined' ? deflateNative(data) : Promise.resolve(deflateSync(data, { level: 1 }))),
+    deflate: (data) => (typeof CompressionStream !== 'undefined' ? deflateNative(data) : Promise.resolve(deflateRaw(data, 1))),
     close: () => undefined,
   };
 }

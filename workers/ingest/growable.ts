@@ -1,7 +1,7 @@
 // Growable typed-array columns: the importers append millions of values without
 // creating a JS object per event.
 
-import { deflateSync, inflateSync } from 'fflate';
+import { deflateRaw, inflateRaw } from './rawDeflate';
 import { startDeflater, type Deflater } from './deflate';
 
 type TypedArray = Float64Array | Uint32Array | Int32Array | Uint8Array | Uint16Array;
@@ -234,7 +234,7 @@ export class ByteStore {
     this.deflater ??= startDeflater();
     const job = this.deflater.deflate(data).then(
       (out) => this.pack(i, out),
-      () => this.pack(i, deflateSync(data, { level: 1 })),
+      () => this.pack(i, deflateRaw(data, 1)),
     );
     const done = job.finally(() => this.pending.delete(done));
     this.pending.add(done);
@@ -273,7 +273,7 @@ export class ByteStore {
     if (!this.packed[i]) return this.chunks[i];
     let raw = this.inflated.get(i);
     if (!raw) {
-      raw = inflateSync(this.chunks[i], { out: new Uint8Array(this.lengths[i]) });
+      raw = inflateRaw(this.chunks[i], this.lengths[i]);
       if (this.inflated.size >= ByteStore.CACHE) this.inflated.delete(this.inflated.keys().next().value!);
       this.inflated.set(i, raw);
     }
