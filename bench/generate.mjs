@@ -2,9 +2,10 @@
 // Makes the benchmark's traces in bench/out/ (see bench/traces.mjs):
 //   node bench/generate.mjs [--sizes 10,100,real,1g,2g]
 // Synthetic traces stream out of bench/traceGenerator.mjs with backpressure (a 2 GB file
-// never sits in memory); .gz variants are gzipped from the plain file; the real corpus
-// trace is gunzipped (plain) and copied (.gz); the traces derived from real ones (tripled,
-// shuffled, external; bench/derivedTraces.mjs) are made from the .gz sources under ../shared.
+// never sits in memory); .gz variants are gzipped from the plain file (one member, and BGZF:
+// bench/bgzfWriter.mjs); the real corpus trace is gunzipped (plain) and copied (.gz); the traces
+// derived from real ones (tripled, shuffled, external; bench/derivedTraces.mjs) are made from
+// the .gz sources under ../shared.
 // A file is only rebuilt when its marker (<file>.marker.json: generator version, seed,
 // target, bytes) does not match it.
 import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
@@ -13,6 +14,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
+import { BGZF_VERSION, bgzfStream } from './bgzfWriter.mjs';
 import { DERIVE_VERSION, shuffledChunks, tripledChunks } from './derivedTraces.mjs';
 import { GENERATOR_VERSION, traceChunks } from './traceGenerator.mjs';
 import { SEED, TRACES, argValue, corpusDir, outDir, parseSizes } from './traces.mjs';
@@ -22,6 +24,7 @@ const markerPath = (file) => path.join(outDir, `${file}.marker.json`);
 /** The marker a finished file must match; `bytes` is filled in once written. */
 function expectedMarker(t) {
   if (t.source === 'generate') return { version: GENERATOR_VERSION, seed: SEED, targetBytes: t.targetBytes };
+  if (t.source === 'bgzf') return { version: GENERATOR_VERSION, bgzf: BGZF_VERSION, source: t.source, from: t.of };
   if (t.from) return { version: GENERATOR_VERSION, derive: DERIVE_VERSION, source: t.source, from: path.basename(t.from), ...(t.source === 'shuffled' ? { seed: SEED } : {}) };
   return { version: GENERATOR_VERSION, source: t.source, from: t.of ?? t.file };
 }
@@ -57,6 +60,9 @@ async function build(t) {
     case 'gzip':
       await pipeline(createReadStream(path.join(outDir, t.of)), zlib.createGzip({ level: 6 }), createWriteStream(tmp));
       break;
+    case 'bgzf':
+      await pipeline(createReadStream(path.join(outDir, t.of)), bgzfStream(), createWriteStream(tmp));
+      break;
     case 'corpus-gunzip':
     case 'external-gunzip':
       await pipeline(createReadStream(t.from ?? path.join(corpusDir, `${t.file}.gz`)), zlib.createGunzip(), createWriteStream(tmp));
@@ -86,7 +92,7 @@ export async function ensureTraces(sizes, log = console.log) {
   const selected = TRACES.filter((t) => sizes.includes(t.size));
   // A .gz needs its plain file: build those first (TRACES lists plain before gz).
   for (const t of selected) {
-    if (t.source === 'gzip' && !selected.some((p) => p.file === t.of)) throw new Error(`${t.file} needs ${t.of}`);
+    if ((t.source === 'gzip' || t.source === 'bgzf') && !selected.some((p) => p.file === t.of)) throw new Error(`${t.file} needs ${t.of}`);
     if (await upToDate(t)) {
       log(`[bench] ${t.file}: up to date`);
       continue;

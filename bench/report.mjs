@@ -114,6 +114,16 @@ export function evaluateTargets(entries) {
       return { file: e.file, met: r <= 1.2, text: `${sec(net)} vs ${sec(e.tracelane.picker.medianMs)} = ${ratio(r)}` };
     }),
   );
+  // Issue 16: a BGZF file (inflated and parsed in parallel fragments) against the same bytes as one gzip member.
+  const byFile = new Map(entries.map((e) => [e.file, e]));
+  add(
+    'A BGZF .gz beats its single-member twin: BGZF ÷ single-member first frame < 1 (picker; issue 16)',
+    TRACES.filter((t) => t.source === 'bgzf' && ok(byFile.get(t.file) ?? {}) && ok(byFile.get(t.twin) ?? {})).map((t) => {
+      const [b, s] = [byFile.get(t.file), byFile.get(t.twin)];
+      const r = b.tracelane.picker.medianMs / s.tracelane.picker.medianMs;
+      return { file: t.file, met: r < 1, text: `${sec(b.tracelane.picker.medianMs)} vs ${sec(s.tracelane.picker.medianMs)} = ${ratio(r)}${b.date !== s.date ? ` (twin run ${s.date})` : ''}` };
+    }),
+  );
   const reference = entries.find((e) => e.file === 'llm_decode_large.json' && ok(e) && e.tracelane.ingestMBs);
   const layouts = TRACES.filter((t) => t.size === 'shuffled' || t.size === 'external').map((t) => t.file);
   add(

@@ -14,13 +14,16 @@ export const SEED = 20240917;
 
 /**
  * One entry per measured file. `size` is the group `--sizes` selects; `source` says how the
- * file is made: generated text of `targetBytes`, its gzip, the real corpus trace, or a file
- * derived from a real one (bench/derivedTraces.mjs; `from` is the .gz it is made from).
+ * file is made: generated text of `targetBytes`, its gzip (or BGZF: bench/bgzfWriter.mjs; `twin`
+ * is the single-member .gz of the same bytes), the real corpus trace, or a file derived from a
+ * real one (bench/derivedTraces.mjs; `from` is the .gz it is made from).
  */
 export const TRACES = [
   { size: '10', file: 'synthetic-10MB.json', source: 'generate', targetBytes: 10e6 },
   { size: '100', file: 'synthetic-100MB.json', source: 'generate', targetBytes: 100e6 },
   { size: '100', file: 'synthetic-100MB.json.gz', source: 'gzip', of: 'synthetic-100MB.json' },
+  // issue 16: the same bytes as BGZF (64 kB members naming their sizes: inflated and parsed in parallel), beside its single-member twin
+  { size: '100', file: 'synthetic-100MB-bgzf.json.gz', source: 'bgzf', of: 'synthetic-100MB.json', twin: 'synthetic-100MB.json.gz' },
   { size: 'real', file: REAL_TRACE, source: 'corpus-gunzip' },
   { size: 'real', file: `${REAL_TRACE}.gz`, source: 'corpus-copy' },
   // issue 15: the real trace's events three times (~296 MB), and its events key-shuffled and minified
@@ -31,6 +34,7 @@ export const TRACES = [
   { size: 'external', file: 'hta__mtia_rank_0.json', source: 'external-gunzip', from: path.join(externalDir, 'kineto', 'hta__mtia_rank_0.json.gz') },
   { size: '1g', file: 'synthetic-1GB.json', source: 'generate', targetBytes: 1e9 },
   { size: '1g', file: 'synthetic-1GB.json.gz', source: 'gzip', of: 'synthetic-1GB.json' },
+  { size: '1g', file: 'synthetic-1GB-bgzf.json.gz', source: 'bgzf', of: 'synthetic-1GB.json', twin: 'synthetic-1GB.json.gz' },
   { size: 'index', file: 'synthetic-1GB.json', source: 'generate', targetBytes: 1e9, open: 'index' },
   { size: '2g', file: 'synthetic-2GB.json', source: 'generate', targetBytes: 2e9 },
   { size: '2g', file: 'synthetic-2GB.json.gz', source: 'gzip', of: 'synthetic-2GB.json' },

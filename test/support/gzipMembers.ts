@@ -2,7 +2,7 @@
 // blocked gzip of bioinformatics: members of ≤ 64 kB, each naming its size in a 'BC'
 // extra field, ending with an empty member). Node only (node:zlib); used by unit and e2e tests.
 
-import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { Gunzip } from 'fflate';
 
 /** `bytes` cut at `parts − 1` byte offsets (not event boundaries: members are byte streams), each part gzipped, concatenated. */
@@ -16,25 +16,8 @@ export function multiMemberGzip(bytes: Uint8Array, parts: number): Buffer {
   return Buffer.concat(members);
 }
 
-/** One BGZF member holding `data` (≤ 65 280 bytes: its compressed size must fit BSIZE). */
-export function bgzfBlock(data: Uint8Array): Buffer {
-  const deflated = deflateRawSync(data);
-  const header = Buffer.from([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0xff, 6, 0, 0x42, 0x43, 2, 0, 0, 0]);
-  const trailer = Buffer.alloc(8);
-  trailer.writeUInt32LE(crc32(data), 0);
-  trailer.writeUInt32LE(data.length, 4);
-  const block = Buffer.concat([header, deflated, trailer]);
-  block.writeUInt16LE(block.length - 1, 16);
-  return block;
-}
-
-/** BGZF of `bytes`: members of `blockSize` input bytes, then the empty end-of-file member. */
-export function bgzf(bytes: Uint8Array, blockSize = 65_280): Buffer {
-  const blocks: Buffer[] = [];
-  for (let at = 0; at < bytes.length; at += blockSize) blocks.push(bgzfBlock(bytes.subarray(at, at + blockSize)));
-  blocks.push(bgzfBlock(new Uint8Array(0)));
-  return Buffer.concat(blocks);
-}
+// BGZF is written by the bench's writer (bench/bgzfWriter.mjs: the same bytes the bench opens).
+export { bgzf, bgzfBlock } from '../../bench/bgzfWriter.mjs';
 
 /**
  * An inflater that behaves as Chromium's DecompressionStream('gzip') does (Node's reads on

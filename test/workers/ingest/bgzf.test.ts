@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CORPUS } from '../../support/corpus';
-import { bgzfBlock } from '../../support/gzipMembers';
+import { bgzf, bgzfBlock } from '../../support/gzipMembers';
+import { bgzfStream } from '../../../bench/bgzfWriter.mjs';
 import { bgzfMemberLength, bgzfRanges, bgzfSource, walkBgzf, type BgzfMembers } from '../../../workers/ingest/bgzf';
 import { fileRanges } from '../../../workers/ingest/byteSource';
 
@@ -110,4 +111,21 @@ describe('the inflated bytes by range', () => {
     await expect(liar.read(k * BLOCK, k * BLOCK + 1)).rejects.toThrow(`The BGZF member at compressed byte ${starts[k].toLocaleString('en-US')} is corrupt`);
   });
 
+});
+
+describe("the bench's BGZF writer", () => {
+  it('writes the same members as a stream, fed in odd chunks, as in memory, and they walk to the trace’s bytes', async () => {
+    const stream = bgzfStream();
+    const out: Buffer[] = [];
+    stream.on('data', (b: Buffer) => out.push(b));
+    const ended = new Promise((r) => stream.on('end', r));
+    for (let at = 0; at < json.length; at += 100_003) stream.write(json.subarray(at, at + 100_003));
+    stream.end();
+    await ended;
+    const streamed = Buffer.concat(out);
+    expect(streamed.equals(bgzf(json))).toBe(true);
+    expect(gunzipSync(streamed).equals(json)).toBe(true);
+    const { raw } = await walked(streamed);
+    expect(raw.length - 1).toBe(Math.ceil(json.length / 65_280) + 1);
+  });
 });
