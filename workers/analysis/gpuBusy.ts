@@ -32,17 +32,36 @@ export function deviceIntervals(index: TraceIndex): Map<string, MergedIntervals>
 
 /** [start, end] intervals (sorted here) as sorted, disjoint ones. */
 export function mergeIntervals(list: [number, number][]): MergedIntervals {
-  list.sort((a, b) => a[0] - b[0]);
-  const start: number[] = [];
-  const end: number[] = [];
-  for (const [s, e] of list) {
-    if (start.length && s <= end[end.length - 1]) end[end.length - 1] = Math.max(end[end.length - 1], e);
+  return mergeIntervalColumns(
+    list.map((x) => x[0]),
+    list.map((x) => x[1]),
+  );
+}
+
+/** Intervals as two columns (interval i: start[i] to end[i], in any order) as sorted, disjoint ones. */
+export function mergeIntervalColumns(start: ArrayLike<number>, end: ArrayLike<number>): MergedIntervals {
+  const n = start.length;
+  const order = new Uint32Array(n);
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    order[i] = i;
+    if (i > 0 && start[i] < start[i - 1]) sorted = false;
+  }
+  // Callers mostly hand intervals already in start order: no sort then.
+  if (!sorted) order.sort((x, y) => start[x] - start[y]);
+  const outStart: number[] = [];
+  const outEnd: number[] = [];
+  for (let j = 0; j < n; j++) {
+    const s = start[order[j]];
+    const e = end[order[j]];
+    const last = outEnd.length - 1;
+    if (last >= 0 && s <= outEnd[last]) outEnd[last] = Math.max(outEnd[last], e);
     else {
-      start.push(s);
-      end.push(e);
+      outStart.push(s);
+      outEnd.push(e);
     }
   }
-  return { start: Float64Array.from(start), end: Float64Array.from(end) };
+  return { start: Float64Array.from(outStart), end: Float64Array.from(outEnd) };
 }
 
 /** Busy ns of merged intervals inside [a, b]. */

@@ -8,21 +8,29 @@ import type { ClassTotal, KernelTotal, RangeQuery, RangeStats, StatsRow } from '
 import type { LaneIndex } from '../index/laneIndex';
 import type { TraceIndex } from '../index/traceIndex';
 import { correlationMap } from './correlation';
-import { busyWithin, deviceBusy, deviceIntervals, mergeIntervals } from './gpuBusy';
+import { busyWithin, deviceBusy, deviceIntervals, mergeIntervalColumns } from './gpuBusy';
 import { nestingGroups, nestSlices } from '../index/nesting';
 import { isDeviceWork } from './sliceRef';
 import { kernelClass } from './kernelClass';
+
+/** A stats row being summed, with its clipped intervals (for the share's union) as two columns. */
+interface RowTotals {
+  row: StatsRow;
+  spanStart: number[];
+  spanEnd: number[];
+}
 
 export function rangeStats(index: TraceIndex, q: RangeQuery): RangeStats {
   const a = q.startNs;
   const b = q.endNs;
   const span = Math.max(1, b - a);
   const wanted = q.laneIds ? new Set(q.laneIds) : null;
-  const rows = new Map<string, StatsRow>();
+  const rows = new Map<string, RowTotals>();
+  // The row of a (lane kind, name id), found without building the name's key per slice.
+  const rowOfName = new Map<number, RowTotals>();
+  const kindCodes = new Map<string, number>();
   const kernels = new Map<string, KernelTotal & { latencySum: number; latencyCount: number }>();
   const corr = correlationMap(index);
-  // Per row, its clipped intervals, for the share's union.
-  const spans = new Map<StatsRow, [number, number][]>();
   // Async operations are spans between a begin and an end, not time a thread spent (one never
   // ended runs to the trace's end): they are no thread time (the Slices tab lists them).
   const counted = (l: LaneIndex) => !l.info.async && (!wanted || wanted.has(l.info.id));
@@ -32,8 +40,8 @@ export function rangeStats(index: TraceIndex, q: RangeQuery): RangeStats {
     const nest = nestSlices(group, a, b);
     // Per slice, its stats row: a frame inside a frame of the same row (recursion) adds
     // to the count and self time but not again to the total (as profilers do).
-    const rowOf: (StatsRow | null)[] = new Array(nest.event.length).fill(null);
-    const recursive = (row: StatsRow, p: number) => {
+    const rowOf: (RowTotals | null)[] = new Array(nest.event.length).fill(null);
+    const recursive = (row: RowTotals, p: number) => {
       for (; p >= 0; p = nest.parent[p]) if (rowOf[p] === row) return true;
       return false;
     };
@@ -41,25 +49,39 @@ export function rangeStats(index: TraceIndex, q: RangeQuery): RangeStats {
       const lane = group[nest.lane[i]];
       const k = nest.event[i];
       const clipped = nest.clipped[i];
-      const name = index.nameOf(lane, k);
       if (counted(lane)) {
-        const key = `${lane.info.kind}|${name}`;
-        let row = rows.get(key);
-        if (!row) {
-          rows.set(key, (row = { kind: lane.info.kind, name, count: 0, totalNs: 0, selfNs: 0, minNs: Infinity, maxNs: 0, share: 0 }));
-          if (isDeviceWork(index, lane, k)) row.kernelClass = kernelClass(name);
-          spans.set(row, []);
+        const kind = lane.info.kind;
+        let code = kindCodes.get(kind);
+        if (code === undefined) kindCodes.set(kind, (code = kindCodes.size));
+        const id = code * 2 ** 32 + lane.name[k];
+        let acc = rowOfName.get(id);
+        if (!acc) {
+          const name = index.nameOf(lane, k);
+          const key = `${kind}|${name}`;
+          acc = rows.get(key);
+          if (!acc) {
+            const row: StatsRow = { kind, name, count: 0, totalNs: 0, selfNs: 0, minNs: Infinity, maxNs: 0, share: 0 };
+            if (isDeviceWork(index, lane, k)) row.kernelClass = kernelClass(name);
+            rows.set(key, (acc = { row, spanStart: [], spanEnd: [] }));
+          }
+          rowOfName.set(id, acc);
         }
-        rowOf[i] = row;
+        const row = acc.row;
+        rowOf[i] = acc;
         row.count++;
-        if (!recursive(row, nest.parent[i])) row.totalNs += clipped;
+        if (!recursive(acc, nest.parent[i])) row.totalNs += clipped;
         row.selfNs += nest.self[i];
-        row.minNs = Math.min(row.minNs, clipped);
-        row.maxNs = Math.max(row.maxNs, clipped);
-        if (clipped > 0) spans.get(row)!.push([Math.max(a, lane.start[k]), Math.max(a, lane.start[k]) + clipped]);
+        if (clipped < row.minNs) row.minNs = clipped;
+        if (clipped > row.maxNs) row.maxNs = clipped;
+        if (clipped > 0) {
+          const from = Math.max(a, lane.start[k]);
+          acc.spanStart.push(from);
+          acc.spanEnd.push(from + clipped);
+        }
       }
       // The kernel chart covers every GPU lane, in view or not: it answers for the device.
       if (lane.info.kind === 'gpu' && isDeviceWork(index, lane, k)) {
+        const name = index.nameOf(lane, k);
         let kt = kernels.get(name);
         if (!kt) kernels.set(name, (kt = { name, cls: kernelClass(name), count: 0, totalNs: 0, share: 0, meanLatencyNs: null, latencySum: 0, latencyCount: 0 }));
         kt.count++;
@@ -73,8 +95,11 @@ export function rangeStats(index: TraceIndex, q: RangeQuery): RangeStats {
       }
     }
   }
-  const out = [...rows.values()];
-  for (const r of out) r.share = busyWithin(mergeIntervals(spans.get(r)!), a, b) / span;
+  const out: StatsRow[] = [];
+  for (const { row, spanStart, spanEnd } of rows.values()) {
+    row.share = busyWithin(mergeIntervalColumns(spanStart, spanEnd), a, b) / span;
+    out.push(row);
+  }
   out.sort((x, y) => y.totalNs - x.totalNs || x.name.localeCompare(y.name));
   let busy = 0;
   for (const m of deviceIntervals(index).values()) busy += busyWithin(m, a, b);
