@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useStore } from './state/store';
+import { isSettled, useStore } from './state/store';
 import { cancelAll, lastWorkerFailure, loadSources } from './state/traceClient';
 import { fileSource, localIndexSources, pickedFolder, sampleSource, sourcesFromDrop } from './state/sources';
 import { Landing } from './panels/Landing';
@@ -49,7 +49,8 @@ export function App() {
   // A link that asked for its files opens the parts of traces it recorded.
   const openSources = (sources: TraceSource[]) => (sources.length > CHOOSE_RANKS_ABOVE ? setChoosing(sources) : loadSources(sources, { keep: linkParts() }));
   const fileInput = useRef<HTMLInputElement>(null);
-  const allLoaded = traces.length > 0 && traces.every((t) => t.status === 'ready');
+  // A job's ranks not opened yet (deferred, opening) do not hold the timeline back: they open as they scroll into view.
+  const allLoaded = traces.some((t) => t.status === 'ready') && traces.every(isSettled);
 
   // Drop files or folders anywhere on the page.
   useEffect(() => {

@@ -2,8 +2,8 @@
 // the data-trace-state attribute that tells automation when the app is ready.
 
 import type { FindQuery, LoadWarning, SliceDetails } from './model/types';
-import { useStore } from './state/store';
-import { findInTrace, traceWorker } from './state/traceClient';
+import { isPlaceholder, useStore } from './state/store';
+import { findInTrace, openAllTraces, traceWorker } from './state/traceClient';
 import { clearSelection, pendingSelection } from './timeline/Timeline';
 import { selectByKey } from './state/selectByKey';
 import { clampTo } from './timeline/viewportMath';
@@ -82,6 +82,8 @@ export function installAutomation(): void {
         stagesMs: ready.map((t) => t.result!.stagesMs ?? null),
         firstFrameMs: s.firstFrameMs,
         resultMs: s.resultMs,
+        // A job's ranks not opened yet (their lanes are not in view): no lanes of theirs are listed.
+        deferred: s.traces.filter(isPlaceholder).map((t) => t.key),
         warnings: warnings.map((w) => ({ code: w.code, message: w.message, byteOffset: w.byteOffset, eventIndex: w.eventIndex })),
         lanes: s.lanes.map((l) => ({ id: l.id, kind: l.kind, name: l.name, group: l.group, trace: l.trace, events: l.events, rows: l.rows, ...(l.async ? { async: true } : {}) })),
       };
@@ -96,6 +98,8 @@ export function installAutomation(): void {
       s.setViewport(clampTo(s.extent, { startNs: vp.startNs, endNs: vp.endNs }));
     },
     async find(q) {
+      // Across every trace: a job's ranks not opened yet are opened first.
+      await openAllTraces();
       const s = useStore.getState();
       const per = await Promise.all(
         s.traces
@@ -128,7 +132,9 @@ export function installAutomation(): void {
 
   const root = document.documentElement;
   const sync = () => {
-    const st = useStore.getState().traceState;
+    const s = useStore.getState();
+    // Ready means every opened trace is ready: a job's rank opening as it scrolls into view makes it 'loading' again.
+    const st = s.traceState === 'ready' && s.traces.some((t) => t.status === 'opening') ? 'loading' : s.traceState;
     if (root.dataset.traceState !== st) root.dataset.traceState = st;
   };
   sync();

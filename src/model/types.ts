@@ -221,13 +221,27 @@ export interface FindHit {
   durNs: number;
 }
 
+/** A job rank as job.json describes it: enough to place and name it before its index folder is opened. */
+export interface JobRankSummary {
+  rank: number;
+  /** Absolute ns of the trace origin (decimal string); the extent in ns relative to it. */
+  originNs: string;
+  startNs: number;
+  endNs: number;
+  events: number;
+  /** `id:<trace_id>@<baseTimeNanoseconds>` (src/state/fingerprint.ts), or null. */
+  fingerprint: string | null;
+}
+
 export type TraceSource =
   | { kind: 'file'; file: Blob; name: string }
   | { kind: 'url'; url: string; name: string }
   /**
    * An index folder written by `npm run index` (workers/indexFolder): `url` is the folder, `name` the trace's file name;
-   * `job`: a rank of a job folder (src/state/jobSources.ts), its URL and the rank's place in its comms.json.
+   * `job`: a rank of a job folder (src/state/jobSources.ts), its URL and the rank's place in its comms.json;
+   * `rank`: what job.json says of it, so the rank can wait unopened (a deferred trace, src/state/store.ts) until its
+   * lanes scroll into view.
    */
-  | { kind: 'index'; url: string; name: string; job?: { url: string; at: number } }
+  | { kind: 'index'; url: string; name: string; job?: { url: string; at: number; rank?: JobRankSummary } }
   /** An index folder from this computer (picked or dropped): its files by their path inside it. Not linkable. */
   | { kind: 'localIndex'; files: Record<string, Blob>; name: string };

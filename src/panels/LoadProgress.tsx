@@ -1,4 +1,4 @@
-import { useStore } from '../state/store';
+import { isPlaceholder, useStore } from '../state/store';
 import { cancelAll } from '../state/traceClient';
 import type { LoadProgress } from '../model/types';
 
@@ -16,11 +16,15 @@ const mb = (b: number) => (b / 1e6).toFixed(1);
 const count = new Intl.NumberFormat();
 
 export function LoadProgressPanel() {
-  const traces = useStore((s) => s.traces);
+  const all = useStore((s) => s.traces);
+  // A job's ranks that wait unopened are not part of this load: they open as they scroll into view.
+  const traces = all.filter((t) => !isPlaceholder(t));
+  const waiting = all.length - traces.length;
   return (
     <div className="center-card">
       <div className="progress-card" data-testid="load-progress">
         <h2>Opening {traces.length === 1 ? 'trace' : `${traces.length} traces`}</h2>
+        {waiting > 0 && <p className="progress-meta">{waiting} more ranks open as they scroll into view.</p>}
         {traces.map((t) => {
           const p = t.progress;
           const done = t.status === 'ready';

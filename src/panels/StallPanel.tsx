@@ -6,7 +6,8 @@ import { useEffect, useState } from 'react';
 import { makeAnnotation } from '../model/annotations';
 import { formatDuration } from '../model/time';
 import { computeStalls, DEFAULT_STALL_THRESHOLD_NS, type PlacedFinding, type StallSummary } from '../state/stallReport';
-import { useStore } from '../state/store';
+import { isPlaceholder, useStore } from '../state/store';
+import { goToSlice, shiftOf } from '../state/navigation';
 
 function rankName(p: { rank: number | null; trace: string }): string {
   return p.rank === null ? p.trace : `rank ${p.rank}`;
@@ -23,7 +24,8 @@ export function StallPanel() {
   const [thresholdMs, setThresholdMs] = useState(DEFAULT_STALL_THRESHOLD_NS / 1e6);
   const [summary, setSummary] = useState<StallSummary | null>(null);
   const [open, setOpen] = useState(false);
-  const ready = traces.length >= 2 && traces.every((t) => t.result);
+  // A job's ranks not opened yet count: the finder reads their ops from the job's comms.json.
+  const ready = traces.length >= 2 && traces.some((t) => t.result) && traces.every((t) => t.result || isPlaceholder(t));
   const offsets = traces.map((t) => t.offsetNs).join(',');
 
   useEffect(() => {
@@ -57,6 +59,9 @@ export function StallPanel() {
     const st = useStore.getState();
     const pad = Math.max(1e6, (f.axisEndNs - f.axisStartNs) * 0.15);
     st.setViewport({ startNs: f.axisStartNs - pad, endNs: f.axisEndNs + f.late.op.durNs + pad });
+    // Then the late rank's operation itself: selected, its lane scrolled into view (its rank opened first if it waits unopened).
+    const { laneId, eventIdx, durNs } = f.late.op;
+    void goToSlice(f.late.trace, { laneId, eventIdx, durNs, startNs: f.axisEndNs - shiftOf(f.late.trace) });
   };
   const mark = (f: PlacedFinding) => {
     const st = useStore.getState();

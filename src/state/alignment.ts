@@ -4,7 +4,7 @@
 // transforms), after recording the previous ones for undo (offsetHistory.ts).
 
 import { useStore, type TraceEntry } from './store';
-import { findInTrace } from './traceClient';
+import { findInTrace, openAllTraces } from './traceClient';
 import { recordOffsets } from './offsetHistory';
 
 /** One trace's extent on the axis (offset applied). */
@@ -69,6 +69,8 @@ export function applyOffsets(offsets: ReadonlyMap<string, number>): void {
 
 /** Returns the names of traces without that event (left where they were). */
 export async function alignOnEvent(name: string): Promise<string[]> {
+  // Every trace is searched: a job's ranks not opened yet are opened first.
+  await openAllTraces();
   const st = useStore.getState();
   const ready = st.traces.filter((t) => t.result);
   const firsts = await Promise.all(

@@ -22,8 +22,9 @@ export async function contentIdentity(blob: Blob): Promise<string> {
 }
 
 /** Identity of a loaded trace: recorded when present, else the file's content, else its URL. */
-export async function traceIdentity(source: TraceSource, result: Pick<TraceLoadResult, 'metadata'>): Promise<string> {
-  const recorded = recordedIdentity(result);
+export async function traceIdentity(source: TraceSource, result: Pick<TraceLoadResult, 'metadata'> | null): Promise<string> {
+  // A job's rank not opened yet: the fingerprint job.json took from its index (the same recorded identity).
+  const recorded = result ? recordedIdentity(result) : source.kind === 'index' ? source.job?.rank?.fingerprint ?? null : null;
   if (recorded) return recorded;
   if (source.kind === 'file') return contentIdentity(source.file);
   if (source.kind === 'localIndex') return `local-index:${source.name}`;

@@ -65,7 +65,12 @@ async function rankSources(job: string): Promise<IndexSource[]> {
     manifests.delete(job);
     throw err;
   });
-  return manifest.ranks.map((r, at) => ({ kind: 'index', url: new URL(r.folder, job).href, name: r.trace, job: { url: job, at } }));
+  return manifest.ranks.map((r, at) => ({
+    kind: 'index',
+    url: new URL(r.folder, job).href,
+    name: r.trace,
+    job: { url: job, at, rank: { rank: r.rank, originNs: r.originNs, startNs: r.startNs, endNs: r.endNs, events: r.events, fingerprint: r.fingerprint } },
+  }));
 }
 
 async function readJobManifest(job: string): Promise<JobManifest> {

@@ -7,6 +7,7 @@ import { selectSlice } from '../timeline/Timeline';
 import { clampTo, fitSpan, MIN_SPAN_NS } from '../timeline/viewportMath';
 import { animateViewportTo } from '../timeline/viewportAnimation';
 import { useStore } from './store';
+import { openTraces } from './traceClient';
 
 export interface RevealOptions {
   /**
@@ -41,6 +42,8 @@ export function shiftOf(trace: string): number {
 
 /** Select a slice returned by an analysis (trace-relative times) and show it. */
 export async function goToSlice(trace: string, ref: Pick<SliceRef, 'laneId' | 'eventIdx' | 'startNs' | 'durNs'> & { key?: string }, opts: RevealOptions = {}): Promise<boolean> {
+  // A job's rank not opened yet (the stall finder's late rank, a precomputed analysis) is opened first.
+  await openTraces([trace]);
   const ok = await selectSlice(trace, ref.laneId, ref.eventIdx, ref.key || undefined);
   if (!ok) return false;
   useStore.getState().requestScroll(ref.laneId);

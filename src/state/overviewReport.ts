@@ -3,8 +3,8 @@
 // metric the rank that stands out (workers/analysis/overviewRanks.ts).
 
 import type { OverviewQuery, TraceOverview } from '../model/overviewTypes';
-import type { Span, TraceEntry } from './store';
-import { traceWorker } from './traceClient';
+import { isPlaceholder, useStore, type Span, type TraceEntry } from './store';
+import { openTraces, traceWorker } from './traceClient';
 import { traceLabel } from './traceLabel';
 import { precomputedOverview } from './jobSources';
 import { DEFAULT_KERNEL_WAIT_NS } from '../../workers/analysis/overviewIdle';
@@ -18,8 +18,15 @@ export interface TraceOverviewRow {
 }
 
 export async function overviewOfTraces(traces: TraceEntry[], range: Span | null, q: Omit<OverviewQuery, 'startNs' | 'endNs'> = {}): Promise<TraceOverviewRow[]> {
-  const ready = traces.filter((t) => t.result && traceWorker(t.key));
   const r = range && range.endNs !== range.startNs ? { startNs: Math.min(range.startNs, range.endNs), endNs: Math.max(range.startNs, range.endNs) } : null;
+  const stored = !r && (q.kernelWaitNs ?? DEFAULT_KERNEL_WAIT_NS) === DEFAULT_KERNEL_WAIT_NS;
+  // A job's ranks not opened yet: the merge's figures when those are asked, else the ranks are opened to be asked.
+  const waiting = traces.filter(isPlaceholder);
+  const precomputed = new Map(await Promise.all(waiting.map(async (t) => [t.key, stored ? await precomputedOverview(t.source, t.key).catch(() => null) : null] as const)));
+  const toOpen = waiting.filter((t) => !precomputed.get(t.key)).map((t) => t.key);
+  if (toOpen.length) await openTraces(toOpen);
+  const now = toOpen.length ? useStore.getState().traces.filter((t) => traces.some((x) => x.key === t.key)) : traces;
+  const ready = now.filter((t) => (t.result && traceWorker(t.key)) || precomputed.get(t.key));
   return Promise.all(
     ready.map(async (t) => ({
       trace: t.key,
@@ -27,7 +34,8 @@ export async function overviewOfTraces(traces: TraceEntry[], range: Span | null,
       shiftNs: t.shiftNs,
       overview:
         // A job's rank over its whole trace at the default threshold: the figures the merge stored.
-        (!r && (q.kernelWaitNs ?? DEFAULT_KERNEL_WAIT_NS) === DEFAULT_KERNEL_WAIT_NS ? await precomputedOverview(t.source, t.key).catch(() => null) : null) ??
+        precomputed.get(t.key) ??
+        (stored ? await precomputedOverview(t.source, t.key).catch(() => null) : null) ??
         (await traceWorker(t.key)!.overview({ ...q, ...(r ? { startNs: r.startNs - t.shiftNs, endNs: r.endNs - t.shiftNs } : {}) })),
     })),
   );

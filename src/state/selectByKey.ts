@@ -2,12 +2,15 @@
 // in its trace's worker, select it, scroll its lane into view and bring it on screen.
 
 import { traceOfLane, useStore } from './store';
-import { resolveKey } from './traceClient';
+import { openTraces, resolveKey } from './traceClient';
 import { selectSlice } from '../timeline/Timeline';
 import { clampTo } from '../timeline/viewportMath';
 
 export async function selectByKey(key: string, options: { reveal?: boolean } = {}): Promise<boolean> {
   const laneId = key.split('@')[0];
+  // A job's rank not opened yet is opened first (a link's selection, a jump).
+  const owner = traceOfLane(laneId);
+  if (owner) await openTraces([owner.key]);
   const trace = traceOfLane(laneId);
   if (!trace?.result) return false;
   const resolved = await resolveKey(trace.key, key);

@@ -4,7 +4,7 @@
 
 import type { CommOp, RankComms } from '../../workers/analysis/commOps';
 import { DEFAULT_STALL_THRESHOLD_NS, findStalls, type StallFinding, type UnmatchedOp } from '../../workers/analysis/stalls';
-import type { TraceEntry } from './store';
+import { isPlaceholder, type TraceEntry } from './store';
 import { traceWorker } from './traceClient';
 import { precomputedComms } from './jobSources';
 
@@ -27,16 +27,17 @@ export interface StallSummary {
 export { DEFAULT_STALL_THRESHOLD_NS };
 
 export async function computeStalls(traces: TraceEntry[], axisOriginNs: string, thresholdNs: number): Promise<StallSummary> {
-  const ready = traces.filter((t) => t.result);
+  // A job's ranks not opened yet take part too: their ops come from the job's comms.json.
+  const ready = traces.filter((t) => t.result || isPlaceholder(t));
   const ranks: RankComms[] = [];
   const stored: NonNullable<Awaited<ReturnType<typeof precomputedComms>>>[] = [];
   for (const t of ready) {
     const worker = traceWorker(t.key);
-    if (!worker) continue;
     // A job's rank: its ops as the merge stored them (the worker would read every lane to find them).
     const job = await precomputedComms(t.source, t.key).catch(() => null);
+    if (!job && !worker) continue;
     if (job) stored.push(job);
-    const comms = job?.comms ?? (await worker.comms());
+    const comms = job?.comms ?? (await worker!.comms());
     // Offsets correct clock skew between hosts: the finder must see what the user aligned.
     const off = t.offsetNs;
     ranks.push({

@@ -12,7 +12,12 @@ import type { AnalysisOverlay } from '../timeline/analysisOverlay';
 /** Standing notices about the app's own limits (the link's length, storage), one per kind. */
 export type NoticeKind = 'link' | 'storage' | 'worker';
 
-export type TraceStatus = 'loading' | 'ready' | 'error';
+/**
+ * `deferred`: a job's rank not opened yet (its lanes are out of view): a placeholder placed and named from job.json
+ * (TraceSource.job.rank), no worker load, no lanes; `opening`: such a rank being opened (it scrolled into view, or a
+ * feature needs it: src/state/traceClient.ts openTraces) while the rest of the page stays usable.
+ */
+export type TraceStatus = 'loading' | 'ready' | 'error' | 'deferred' | 'opening';
 export type TraceState = 'idle' | 'loading' | 'ready' | 'error';
 
 export interface TraceEntry {
@@ -119,7 +124,9 @@ export interface AppState {
   /** A search a panel asks the search bar to run (a kernel's instances); nonce so a repeat re-fires. */
   searchRequest: SearchRequest | null;
 
-  startLoading(entries: { key: string; name: string; source: TraceSource }[]): void;
+  startLoading(entries: { key: string; name: string; source: TraceSource; deferred?: boolean }[]): void;
+  /** Deferred ranks whose open has started (status `opening`). */
+  openingTraces(keys: string[]): void;
   setProgress(key: string, p: LoadProgress): void;
   traceLoaded(key: string, result: TraceLoadResult): void;
   /** Lanes a trace's worker made after loading (GPU queue length); ids already present are skipped. */
@@ -195,13 +202,19 @@ export const useStore = create<AppState>()((set, get) => ({
   helpOpen: false,
 
   startLoading(entries) {
+    const traces: TraceEntry[] = entries.map(({ deferred, ...e }) => ({ ...e, status: deferred ? 'deferred' : 'loading', progress: null, result: null, shiftNs: 0, offsetNs: 0 }));
     set({
       ...idle,
       laneState: emptyLaneState(),
-      traces: entries.map((e) => ({ ...e, status: 'loading', progress: null, result: null, shiftNs: 0, offsetNs: 0 })),
+      traces,
       traceState: entries.length ? 'loading' : 'idle',
       loadStartedAt: performance.now(),
     });
+  },
+
+  openingTraces(keys) {
+    const opening = new Set(keys);
+    set({ traces: get().traces.map((t) => (opening.has(t.key) && t.status === 'deferred' ? { ...t, status: 'opening' as const } : t)) });
   },
 
   setProgress(key, p) {
@@ -209,14 +222,17 @@ export const useStore = create<AppState>()((set, get) => ({
   },
 
   traceLoaded(key, result) {
+    // A rank opened after the first frame (it scrolled into view) joins the view as it is: no reset of the viewport.
+    const late = get().firstFrameMs !== null;
     const traces = get().traces.map((t) => (t.key === key ? { ...t, status: 'ready' as const, result } : t));
     const ready = traces.filter((t) => t.result);
-    // Recomputed on every arrival: a later trace can start earlier and move the origin.
-    const axisOriginNs = earliestOrigin(ready.map((t) => t.result!));
+    // Recomputed on every arrival: a later trace can start earlier and move the origin. Deferred ranks count with
+    // the times job.json gives them, so opening one never moves the axis (annotations are in axis ns).
+    const axisOriginNs = earliestOrigin(traces.flatMap((t) => traceTimes(t) ?? []));
     const { traces: withShift, extent: { startNs, endNs } } = placeTraces(traces, axisOriginNs);
     const lanes = ready.flatMap((t) => t.result!.lanes);
     const groups = ready.flatMap((t) => t.result!.groups);
-    const allReady = traces.every((t) => t.status === 'ready');
+    const allReady = traces.every(isSettled);
     const laneState = get().laneState;
     const collapsed = new Set(laneState.collapsed);
     for (const g of result.groups) if (g.profiler) collapsed.add(g.id);
@@ -224,15 +240,16 @@ export const useStore = create<AppState>()((set, get) => ({
       traces: withShift,
       axisOriginNs,
       extent: { startNs, endNs },
-      viewport: { startNs, endNs },
+      viewport: late ? get().viewport : { startNs, endNs },
       lanes,
       groups,
       laneState: { ...laneState, collapsed },
       warnings: ready.flatMap((t) => t.result!.warnings),
-      // 'ready' is only announced after the first full frame (see markFirstFrame).
-      traceState: get().traceState === 'error' ? 'error' : 'loading',
-      firstFrameMs: allReady ? null : get().firstFrameMs,
-      resultMs: Math.round(performance.now() - get().loadStartedAt),
+      // 'ready' is only announced after the first full frame (see markFirstFrame); a late rank leaves it as it is
+      // (src/automation.ts says 'loading' while one is opening).
+      traceState: late || get().traceState === 'error' ? get().traceState : 'loading',
+      firstFrameMs: allReady && !late ? null : get().firstFrameMs,
+      resultMs: late ? get().resultMs : Math.round(performance.now() - get().loadStartedAt),
     });
   },
 
@@ -266,7 +283,7 @@ export const useStore = create<AppState>()((set, get) => ({
 
   markFirstFrame() {
     const s = get();
-    if (s.traceState !== 'loading' || !s.traces.length || s.traces.some((t) => t.status !== 'ready')) return;
+    if (s.traceState !== 'loading' || !s.traces.length || !s.traces.every(isSettled)) return;
     set({ traceState: 'ready', firstFrameMs: Math.round(performance.now() - s.loadStartedAt) });
   },
 
@@ -417,17 +434,35 @@ export function traceOfLane(laneId: string): TraceEntry | undefined {
   return traces.find((t) => laneId.startsWith(t.key + '|'));
 }
 
+/** Opened, or waiting unopened (deferred or opening): nothing the first frame waits for. */
+export function isSettled(t: TraceEntry): boolean {
+  return t.status === 'ready' || t.status === 'deferred' || t.status === 'opening';
+}
+
+/** A job rank not opened yet (deferred or opening): a placeholder in the lane list. */
+export function isPlaceholder(t: TraceEntry): boolean {
+  return t.status === 'deferred' || t.status === 'opening';
+}
+
+/** Where a trace lies in its own time: its load result's, or for a rank not opened yet what job.json says; null before either. */
+export function traceTimes(t: TraceEntry): { originNs: string; minNs: number; maxNs: number; events: number; wholeStartNs?: number } | null {
+  if (t.result) return t.result;
+  const rank = t.source.kind === 'index' ? t.source.job?.rank : undefined;
+  return rank && isPlaceholder(t) ? { originNs: rank.originNs, minNs: rank.startNs, maxNs: rank.endNs, events: rank.events } : null;
+}
+
 /** Each trace's shift on the axis (its origin's distance to the axis origin + the user's offset) and the extent. */
 export function placeTraces(traces: TraceEntry[], axisOriginNs: string): { traces: TraceEntry[]; extent: Span } {
   let startNs = Infinity;
   let endNs = -Infinity;
   const placed = traces.map((t) => {
-    if (!t.result) return t;
-    const shiftNs = traceShiftNs(t.result.originNs, axisOriginNs) + t.offsetNs;
+    const times = traceTimes(t);
+    if (!times) return t;
+    const shiftNs = traceShiftNs(times.originNs, axisOriginNs) + t.offsetNs;
     // A trace without events has no extent to show (its origin may be decades away).
-    if (t.result.events > 0) {
-      startNs = Math.min(startNs, t.result.minNs + shiftNs);
-      endNs = Math.max(endNs, t.result.maxNs + shiftNs);
+    if (times.events > 0) {
+      startNs = Math.min(startNs, times.minNs + shiftNs);
+      endNs = Math.max(endNs, times.maxNs + shiftNs);
     }
     return { ...t, shiftNs };
   });

@@ -135,6 +135,8 @@ export function prepareTraceWorker(): void {
 }
 
 export function terminateAll(): void {
+  opening = new Map();
+  openEntry = async () => undefined;
   for (const c of clients.values()) {
     c.unwatch();
     c.api[Comlink.releaseProxy]?.();
@@ -158,11 +160,14 @@ export function loadSources(sources: TraceSource[], opts: { budgetMB?: number; k
   const budget = opts.budgetMB ?? memoryBudgetMB().mb;
   const limits = { budgetBytes: (budget * 1024 * 1024) / Math.max(1, sources.length) };
   const taken = new Set<string>();
-  const entries = sources.map((source) => ({ key: traceKeyFromName(source.name, taken), name: source.name, source }));
+  const shared = sharedWorkers(sources);
+  // A job's ranks past the first few wait unopened until their lanes come into view (the Timeline asks: openTraces).
+  const entries = sources.map((source, k) => ({ key: traceKeyFromName(source.name, taken), name: source.name, source, deferred: !!shared && k >= OPENED_AT_ONCE && isDeferrable(source) }));
   const store = useStore.getState();
   store.startLoading(entries);
-  const shared = sharedWorkers(sources);
-  for (const [k, entry] of entries.entries()) {
+  let next = 0;
+  openEntry = (entry) => {
+    const k = next++;
     const started = shared ? traceOnPort(shared[k % shared.length]) : spare ?? startTraceWorker(`trace ${entry.key}`);
     if (!shared) spare = null;
     const { worker, name } = started;
@@ -235,7 +240,7 @@ export function loadSources(sources: TraceSource[], opts: { budgetMB?: number; k
       laneRulesReady()
         .then(() => {
           lastProgress = performance.now();
-          return api.load(entry.source, entry.key, Comlink.proxy(onProgress), { ...limits, laneRules: rulesInForce(), debug: entry === entries[0] ? debug : undefined, scanner: scannerParam(), keep: opts.keep?.[entry.key], streamPieces: streamPiecesParam() });
+          return api.load(entry.source, entry.key, Comlink.proxy(onProgress), { ...limits, laneRules: rulesInForce(), debug: entry.key === entries[0].key ? debug : undefined, scanner: scannerParam(), keep: opts.keep?.[entry.key], streamPieces: streamPiecesParam() });
         })
         .then((result) => {
           loaded = true;
@@ -247,8 +252,45 @@ export function loadSources(sources: TraceSource[], opts: { budgetMB?: number; k
           noteBudgetError(e as Error, sources, budget);
           useStore.getState().fail(withName(entry.name, errorText(e)));
         });
-    loadSlots.run(() => (my !== session ? Promise.resolve() : Promise.race([gone, load()])));
-  }
+    return new Promise<void>((done) => loadSlots.run(() => (my !== session ? Promise.resolve() : Promise.race([gone, load()])).finally(done)));
+  };
+  for (const entry of entries) if (!entry.deferred) void openEntry(entry);
+}
+
+/**
+ * A job's ranks opened with the page (the others wait as placeholders): one per shared worker, about what a
+ * screen of lanes shows; the Timeline opens more as their headers scroll into view.
+ */
+const OPENED_AT_ONCE = SHARED_TRACE_WORKERS;
+
+/** A rank of a job whose job.json placed it: it can wait unopened. */
+function isDeferrable(source: TraceSource): boolean {
+  return source.kind === 'index' && !!source.job?.rank;
+}
+
+/** Opens one trace of the current load (set by loadSources); resolves once its load has ended, however. */
+let openEntry: (entry: { key: string; name: string; source: TraceSource }) => Promise<void> = async () => undefined;
+/** Opens of deferred ranks under way, by trace key (this session's). */
+let opening = new Map<string, Promise<void>>();
+
+/**
+ * Opens deferred ranks (their headers scrolled into view, or a feature needs their lanes: search, a jump, a
+ * link's selection) and resolves once every one of `keys` is open, or its load failed (the page then shows the
+ * error). Keys already open, or of other traces, resolve at once.
+ */
+export function openTraces(keys: readonly string[]): Promise<void> {
+  const st = useStore.getState();
+  const wanted = new Set(keys);
+  const fresh = st.traces.filter((t) => wanted.has(t.key) && t.status === 'deferred');
+  if (fresh.length) st.openingTraces(fresh.map((t) => t.key));
+  const mine = session;
+  for (const t of fresh) opening.set(t.key, openEntry(t).finally(() => mine === session && opening.delete(t.key)));
+  return Promise.all(keys.map((k) => opening.get(k))).then(() => undefined);
+}
+
+/** Every deferred rank opened: for what reads all traces (search, find, alignment). */
+export function openAllTraces(): Promise<void> {
+  return openTraces(useStore.getState().traces.map((t) => t.key));
 }
 
 /**

@@ -111,7 +111,7 @@ export function installViewPersistence(): void {
 async function onReady(): Promise<void> {
   const my = ++readySeq;
   const traces = useStore.getState().traces;
-  identities = await Promise.all(traces.map((t) => traceIdentity(t.source, t.result!)));
+  identities = await Promise.all(traces.map((t) => traceIdentity(t.source, t.result)));
   if (my !== readySeq) return;
   fingerprint = [...identities].sort().join('+');
   const link = pending;

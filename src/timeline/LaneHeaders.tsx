@@ -2,7 +2,9 @@
 
 import { memo } from 'react';
 import { LANE_KIND_LABEL } from '../model/types';
-import { useStore } from '../state/store';
+import { traceTimes, useStore } from '../state/store';
+import { openTraces } from '../state/traceClient';
+import { formatDuration } from '../model/time';
 import { canMoveLane, MAX_FOLDED_ROWS, moveLane, PINNED_ROW_ID, type Layout, type LayoutRow } from './laneLayout';
 
 export const LaneHeaderRow = memo(function LaneHeaderRow({ row, layout, multiTrace }: { row: LayoutRow; layout: Layout; multiTrace: boolean }) {
@@ -15,6 +17,7 @@ export const LaneHeaderRow = memo(function LaneHeaderRow({ row, layout, multiTra
       </div>
     );
   }
+  if (row.type === 'group' && row.placeholder) return <PlaceholderHeader row={row} style={style} />;
   if (row.type === 'group') {
     const toggle = () => useStore.getState().toggleCollapsed(row.id);
     return (
@@ -131,4 +134,23 @@ function reorder(layout: Layout, from: string, to: string): string[] | null {
   order.splice(i, 1);
   order.splice(j, 0, from);
   return order;
+}
+
+/** A job's rank not opened yet: its name and length from job.json; it opens when it scrolls into view, or on a click. */
+function PlaceholderHeader({ row, style }: { row: LayoutRow & { type: 'group' }; style: React.CSSProperties }) {
+  const trace = useStore((s) => s.traces.find((t) => t.key === row.id));
+  const times = trace && traceTimes(trace);
+  const opening = trace?.status === 'opening';
+  const open = () => void openTraces([row.id]);
+  return (
+    <div className="group-header trace-header placeholder" style={style} data-group-id={row.id} data-testid="trace-header" data-placeholder={opening ? 'opening' : 'deferred'}>
+      <button className="icon-button collapse" aria-expanded={false} aria-label="Open this rank" onClick={open} disabled={opening}>
+        ▸
+      </button>
+      <span className="group-name" title={`${row.group.name}: not opened yet, opens when it scrolls into view (or click)`} onClick={open}>
+        {row.group.name}
+      </span>
+      <span className="group-count">{opening ? 'opening…' : times && times.events > 0 ? formatDuration(times.maxNs - times.minNs, 3) : 'not open'}</span>
+    </div>
+  );
 }

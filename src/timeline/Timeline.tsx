@@ -3,11 +3,11 @@
 
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useStore, traceOfLane, type AppState } from '../state/store';
+import { useStore, traceOfLane, isPlaceholder, traceTimes, type AppState } from '../state/store';
 import { ViewportData, type TraceQueryInput } from '../state/viewportData';
-import { errorText, sliceDetails } from '../state/traceClient';
+import { errorText, openTraces, sliceDetails } from '../state/traceClient';
 import { axisToAbsolute, formatDuration, formatWallClock } from '../model/time';
-import { computeLayout, DEFAULT_METRICS, drawnRows, rowsInView, type Layout } from './laneLayout';
+import { computeLayout, DEFAULT_METRICS, drawnRows, placeholdersInView, rowsInView, type Layout } from './laneLayout';
 import { traceLabel } from '../state/traceLabel';
 import { hitTest, type Hit } from './hitTest';
 import { formatValue, renderTimeline, type SceneGroup, type SceneLane, type SceneMark, type TimelineScene } from './renderer';
@@ -24,6 +24,11 @@ import { rememberScene } from '../export/png';
 
 export const AXIS_HEIGHT = 28;
 const HEADER_WIDTH = 280;
+/**
+ * Ranks opened at a time as their headers scroll into view: a placeholder is one header high, so a screen holds
+ * dozens; opened a few at a time, the first ones grow and push the rest out of view before they are opened.
+ */
+const OPEN_IN_VIEW_AT_ONCE = 2;
 
 type Drag =
   | { mode: 'pan'; x0: number; y0: number; vp0: { startNs: number; endNs: number }; scroll0: number; moved: boolean; pointerId: number }
@@ -39,7 +44,8 @@ export function Timeline() {
   const multiTrace = useStore((s) => s.traces.length > 1);
   const traces = useStore((s) => s.traces);
   const traceNames = useMemo(() => new Map(traces.map((t) => [t.key, traceLabel(t)])), [traces]);
-  const layout = useMemo(() => computeLayout(groups, lanes, laneState, DEFAULT_METRICS, traceNames), [groups, lanes, laneState, traceNames]);
+  const placeholders = useMemo(() => new Set(traces.filter(isPlaceholder).map((t) => t.key)), [traces]);
+  const layout = useMemo(() => computeLayout(groups, lanes, laneState, DEFAULT_METRICS, traceNames, placeholders), [groups, lanes, laneState, traceNames, placeholders]);
   const shownLaneCount = useMemo(() => layout.rows.reduce((n, r) => n + (r.type === 'lane' ? 1 : 0), 0), [layout]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -55,6 +61,28 @@ export function Timeline() {
   const sizeRef = useRef(size);
   sizeRef.current = size;
   const frame = useRef(0);
+  /** The first row in view and its distance below the scroll top, so the view stays put when rows above it grow. */
+  const anchor = useRef<{ id: string; offset: number } | null>(null);
+  /** The scroll top the app itself set last (a jump, the anchoring): its scroll event keeps the anchor it chose. */
+  const setTop = useRef<number | null>(null);
+  /** Notes the first row in view as the anchor (after the user scrolled). */
+  const noteAnchor = useCallback(() => {
+    const scroller = scrollRef.current;
+    if (!scroller) return;
+    if (setTop.current !== null && Math.abs(scroller.scrollTop - setTop.current) < 1) return;
+    setTop.current = null;
+    const lay = layoutRef.current;
+    const [top] = rowsInView(lay, scroller.scrollTop, scroller.scrollTop + 1);
+    anchor.current = lay.rows[top] ? { id: lay.rows[top].id, offset: lay.rows[top].y - scroller.scrollTop } : null;
+  }, []);
+  /** Scrolls to `top` keeping `row` (a jump's target) where it lands while rows around it change. */
+  const scrollKeeping = useCallback((top: number, row: { id: string; y: number }) => {
+    const scroller = scrollRef.current;
+    if (!scroller) return;
+    scroller.scrollTop = top;
+    setTop.current = scroller.scrollTop;
+    anchor.current = { id: row.id, offset: row.y - scroller.scrollTop };
+  }, []);
   const dataRef = useRef<ViewportData | null>(null);
   const drawRef = useRef<() => void>(() => {});
 
@@ -99,6 +127,18 @@ export function Timeline() {
   useLayoutEffect(() => {
     virtualizer.measure();
   }, [layout, virtualizer]);
+  // A rank above the view that opens (or any row above it that grows or shrinks) moves the rows in view down:
+  // scroll by as much, so what the user looks at stays where it was.
+  useLayoutEffect(() => {
+    const scroller = scrollRef.current;
+    const a = anchor.current;
+    const idx = a ? layout.indexById.get(a.id) : undefined;
+    if (!scroller || !a) return;
+    // The anchor row is gone (filtered, collapsed away): the first row in view is the anchor from now on.
+    if (idx === undefined) return void ((setTop.current = null), noteAnchor());
+    const want = Math.max(0, layout.rows[idx].y - a.offset);
+    if (Math.abs(want - scroller.scrollTop) >= 1) scrollKeeping(want, layout.rows[idx]);
+  }, [layout, noteAnchor, scrollKeeping]);
 
   // Sizes: width from the canvas column, height from the scroller's visible area.
   useLayoutEffect(() => {
@@ -148,6 +188,12 @@ export function Timeline() {
     }
     data.setSearches(st.analysisOverlay.searches);
     data.request(vp.startNs, vp.endNs, w, [...byTrace.values()]);
+    // Ranks not opened yet whose headers are in view or within a screen of it: open the first few (a few at a time,
+    // see OPEN_IN_VIEW_AT_ONCE).
+    if (!st.traces.some((t) => t.status === 'opening')) {
+      const wanted = placeholdersInView(lay, Math.max(0, scrollTop - h), scrollTop + 2 * h);
+      if (wanted.length) void openTraces(wanted.slice(0, OPEN_IN_VIEW_AT_ONCE));
+    }
 
     const namesByTrace = new Map(st.traces.map((t) => [t.key, t.result?.names ?? []]));
     const [first, last] = rowsInView(lay, scrollTop, scrollTop + h);
@@ -158,7 +204,10 @@ export function Timeline() {
       const r = lay.rows[i];
       if (!r) continue;
       if (r.type === 'group') {
-        sceneGroups.push({ id: r.id, name: r.group.name, y: r.y - scrollTop, height: r.height, collapsed: r.collapsed });
+        const waiting = r.placeholder ? st.traces.find((t) => t.key === r.id) : undefined;
+        const times = waiting && traceTimes(waiting);
+        const extent = times && waiting ? { startNs: times.minNs + waiting.shiftNs, endNs: times.maxNs + waiting.shiftNs } : undefined;
+        sceneGroups.push({ id: r.id, name: r.group.name, y: r.y - scrollTop, height: r.height, collapsed: r.collapsed, extent });
         continue;
       }
       visibleLaneIds.push(r.id);
@@ -236,8 +285,11 @@ export function Timeline() {
     if (idx === undefined) {
       const lane = st.lanes.find((l) => l.id === scrollRequest.laneId);
       if (!lane) return void (handledScroll.current = scrollRequest.nonce);
+      // A rank just opened (a jump into a rank not opened yet): the next layout has its lanes.
+      if (st.lanes !== lanes) return;
       if (st.laneState.hidden.has(lane.id)) st.toggleHidden(lane.id);
       else if (st.laneState.collapsed.has(lane.group)) st.toggleCollapsed(lane.group);
+      else if (st.laneState.collapsed.has(lane.trace)) st.toggleCollapsed(lane.trace);
       else if (st.laneState.filter) st.setLaneFilter(''); // a jump to a lane the filter leaves out shows every lane
       else handledScroll.current = scrollRequest.nonce;
       return;
@@ -251,10 +303,10 @@ export function Timeline() {
     handledScroll.current = scrollRequest.nonce;
     const scroller = scrollRef.current!;
     if (row.y < scroller.scrollTop || row.y + row.height > scroller.scrollTop + scroller.clientHeight) {
-      scroller.scrollTop = Math.max(0, row.y - scroller.clientHeight / 3);
+      scrollKeeping(Math.max(0, row.y - scroller.clientHeight / 3), row);
     }
     scheduleDraw();
-  }, [scrollRequest, layout, scheduleDraw]);
+  }, [scrollRequest, layout, lanes, scheduleDraw, scrollKeeping]);
 
   // ---- pointer gestures on the lanes canvas and the axis ----
   const drag = useRef<Drag | null>(null);
@@ -415,6 +467,7 @@ export function Timeline() {
     const axis = axisRef.current!;
     axis.addEventListener('wheel', onWheel, { passive: false });
     const onScroll = () => {
+      noteAnchor();
       useStore.getState().setHovered(null);
       scheduleDraw();
     };
@@ -424,7 +477,7 @@ export function Timeline() {
       axis.removeEventListener('wheel', onWheel);
       scroller.removeEventListener('scroll', onScroll);
     };
-  }, [scheduleDraw]);
+  }, [scheduleDraw, noteAnchor]);
 
   // Keyboard navigation.
   useEffect(() => {

@@ -49,6 +49,8 @@ export interface GroupRow {
   /** Lanes of the group still shown (not hidden/pinned). */
   laneCount: number;
   hiddenCount: number;
+  /** A trace header standing for a job's rank not opened yet (a deferred trace): it has no lanes until it opens. */
+  placeholder?: boolean;
 }
 
 export interface LaneRow {
@@ -97,8 +99,10 @@ export function computeLayout(
   lanes: readonly LaneInfo[],
   state: LaneViewState,
   m: LayoutMetrics = DEFAULT_METRICS,
-  /** Display names of the traces; with more than one, each trace gets a top-level header row. */
+  /** Display names of the traces, in trace order; with more than one, each trace gets a top-level header row. */
   traceNames: ReadonlyMap<string, string> = new Map(),
+  /** Traces not opened yet (a job's deferred ranks): a header row each, at its place in trace order. */
+  placeholders: ReadonlySet<string> = new Set(),
 ): Layout {
   const rows: LayoutRow[] = [];
   const indexById = new Map<string, number>();
@@ -165,6 +169,7 @@ export function computeLayout(
     list.push(lane);
   }
   const traceOrder = new Map<string, number>();
+  for (const key of traceNames.keys()) traceOrder.set(key, traceOrder.size);
   for (const g of groups) if (!traceOrder.has(g.trace)) traceOrder.set(g.trace, traceOrder.size);
   const sortedGroups = groups.filter((g) => shownGroupOf(g.id) === g.id).sort(
     (a, b) => (traceOrder.get(a.trace)! - traceOrder.get(b.trace)!) || a.sortIndex - b.sortIndex,
@@ -176,7 +181,19 @@ export function computeLayout(
   const visibleGroups = needle ? sortedGroups.filter((g) => (byGroup.get(g.id) ?? []).some(anyMatch)) : sortedGroups;
   let currentTrace: string | null = null;
   let traceCollapsed = false;
+  // Placeholders go before the first group of a later trace, the rest after the last group.
+  const waiting = [...placeholders].filter((k) => traceOrder.has(k)).sort((a, b) => traceOrder.get(a)! - traceOrder.get(b)!);
+  const pushPlaceholdersBefore = (order: number) => {
+    while (waiting.length && traceOrder.get(waiting[0])! < order) {
+      const key = waiting.shift()!;
+      const group: LaneGroup = { id: key, trace: key, pid: '', name: traceNames.get(key) ?? key, profiler: false, sortIndex: -1 };
+      indexById.set(key, rows.length);
+      rows.push({ type: 'group', id: key, group, y, height: m.groupHeight, collapsed: true, level: 0, laneCount: 0, hiddenCount: 0, placeholder: true });
+      y += m.groupHeight;
+    }
+  };
   for (const group of visibleGroups) {
+    pushPlaceholdersBefore(traceOrder.get(group.trace)!);
     if (traceLevel && group.trace !== currentTrace) {
       currentTrace = group.trace;
       traceCollapsed = state.collapsed.has(group.trace);
@@ -217,7 +234,22 @@ export function computeLayout(
     if (collapsed) continue;
     for (const lane of shown) pushLane(lane, false);
   }
+  pushPlaceholdersBefore(Infinity);
   return { rows, totalHeight: y, indexById };
+}
+
+/**
+ * The placeholders (ranks not opened yet) whose header lies within [top, bottom) of the content, top first:
+ * the ranks to open as the lane list scrolls.
+ */
+export function placeholdersInView(layout: Layout, top: number, bottom: number): string[] {
+  const [first, last] = rowsInView(layout, top, bottom);
+  const out: string[] = [];
+  for (let i = Math.max(0, first); i <= last; i++) {
+    const r = layout.rows[i];
+    if (r?.type === 'group' && r.placeholder) out.push(r.id);
+  }
+  return out;
 }
 
 /**

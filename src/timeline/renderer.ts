@@ -35,6 +35,8 @@ export interface SceneGroup {
   y: number;
   height: number;
   collapsed: boolean;
+  /** A rank not opened yet: its extent on the axis (from job.json), drawn as a bar in its band. */
+  extent?: { startNs: number; endNs: number };
 }
 
 export interface SceneMark {
@@ -108,6 +110,16 @@ export function renderTimeline(ctx: CanvasRenderingContext2D, scene: TimelineSce
     ctx.fillRect(0, g.y, width, g.height);
     ctx.fillStyle = theme.separator;
     ctx.fillRect(0, g.y + g.height - 1, width, 1);
+    if (g.extent) {
+      const x0 = Math.max(header, toX(g.extent.startNs));
+      const x1 = Math.min(width, toX(g.extent.endNs));
+      if (x1 > x0) {
+        ctx.globalAlpha = 0.35;
+        ctx.fillStyle = theme.textMuted;
+        ctx.fillRect(x0, g.y + g.height / 2 - 3, Math.max(1, x1 - x0), 6);
+        ctx.globalAlpha = 1;
+      }
+    }
     if (scene.groupLabels) {
       ctx.font = FONT_BOLD;
       ctx.fillStyle = theme.textMuted;

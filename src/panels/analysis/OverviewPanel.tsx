@@ -37,8 +37,8 @@ export function OverviewPanel({ trace, width, onPickTrace }: { trace: string; wi
   const range = useStore((s) => s.range);
   const [kernelWaitUs, setKernelWaitUs] = useState(DEFAULT_KERNEL_WAIT_NS / 1000);
   const [state, setState] = useState<QueryState<TraceOverviewRow[]>>({ data: null, loading: false, error: null });
-  const ready = traces.filter((t) => t.result);
-  const readyKey = ready.map((t) => `${t.key}@${t.shiftNs}`).join('|');
+  // A job's ranks not opened yet are in the Overview too (overviewReport.ts); the rows follow each trace's shift.
+  const readyKey = traces.map((t) => `${t.key}@${t.shiftNs}`).join('|');
 
   useEffect(() => {
     let live = true;

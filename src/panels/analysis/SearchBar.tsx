@@ -7,8 +7,8 @@ import { useEffect, useRef, useState } from 'react';
 import type { SearchHit, SearchResult } from '../../model/analysisTypes';
 import { LANE_KIND_LABEL, type LaneKind } from '../../model/types';
 import { goToSlice } from '../../state/navigation';
-import { useStore } from '../../state/store';
-import { errorText, traceWorker } from '../../state/traceClient';
+import { isPlaceholder, useStore } from '../../state/store';
+import { errorText, openAllTraces, traceWorker } from '../../state/traceClient';
 import './analysis.css';
 
 const KINDS: LaneKind[] = ['python', 'cpu', 'cuda_api', 'gpu', 'syscall'];
@@ -59,6 +59,8 @@ export function SearchBar() {
     let live = true;
     const timer = setTimeout(async () => {
       try {
+        // A search runs across every trace: a job's ranks not opened yet are opened first (the effect runs again then).
+        if (traces.some(isPlaceholder)) return void (await openAllTraces());
         const q = { text, regex, inArgs, laneKinds: kind ? [kind] : undefined, laneName: laneName || undefined };
         const parts = await Promise.all(
           ready.map(async (t) => {
