@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LaneGroup, LaneInfo } from '../../../src/model/types';
-import { canMoveLane, computeLayout, DEFAULT_METRICS, drawnRows, MAX_FOLDED_ROWS, moveLane, PINNED_ROW_ID, rowsInView, type LaneRow } from '../../../src/timeline/laneLayout';
+import { canMoveLane, computeLayout, DEFAULT_METRICS, drawnRows, MAX_FOLDED_ROWS, moveLane, PINNED_ROW_ID, placeholdersInView, rowsInView, type LaneRow } from '../../../src/timeline/laneLayout';
 import { TILE_BAND_ROWS } from '../../../src/model/tiles';
 
 const g = (id: string, sortIndex: number, profiler = false): LaneGroup => ({ id, trace: 't', pid: id, name: id, profiler, sortIndex });
@@ -56,6 +56,22 @@ describe('computeLayout', () => {
     expect(ids('nothing like it')).toEqual([]);
     expect(ids('stream 13', ['CPU memory'])).toEqual([PINNED_ROW_ID, 'CPU memory', 'B', 'stream 13']);
     expect(ids('  ')).toEqual(computeLayout(groups, named, empty).rows.map((r) => r.id));
+  });
+  it("a job's ranks not opened yet are one header row each, at their place in trace order", () => {
+    // Ranks r0 and r2 open (a process with one lane each), r1 and r3 waiting.
+    const opened = [{ ...g('r0|p', 0), trace: 'r0' }, { ...g('r2|p', 0), trace: 'r2' }];
+    const laneOf = (trace: string): LaneInfo => ({ ...l(`${trace}|p|1|cpu`, `${trace}|p`, 1, 0), trace });
+    const names = new Map([['r0', 'rank 0 · r0.json'], ['r1', 'rank 1 · r1.json'], ['r2', 'rank 2 · r2.json'], ['r3', 'rank 3 · r3.json']]);
+    const layout = computeLayout(opened, [laneOf('r0'), laneOf('r2')], empty, DEFAULT_METRICS, names, new Set(['r3', 'r1']));
+    expect(layout.rows.map((r) => r.id)).toEqual(['r0', 'r0|p', 'r0|p|1|cpu', 'r1', 'r2', 'r2|p', 'r2|p|1|cpu', 'r3']);
+    const r1 = layout.rows[3];
+    expect(r1.type === 'group' && r1.placeholder && r1.level === 0 && r1.group.name).toBe('rank 1 · r1.json');
+    expect(r1.height).toBe(DEFAULT_METRICS.groupHeight);
+    expect(layout.rows.filter((r) => r.type === 'group' && r.placeholder).map((r) => r.id)).toEqual(['r1', 'r3']);
+    // Which of them a part of the lane list holds, top first.
+    expect(placeholdersInView(layout, 0, layout.totalHeight)).toEqual(['r1', 'r3']);
+    expect(placeholdersInView(layout, 0, r1.y)).toEqual([]);
+    expect(placeholdersInView(layout, r1.y, r1.y + 1)).toEqual(['r1']);
   });
   it('folds deep lanes to their top rows until expanded', () => {
     const deep = [l('py', 'A', MAX_FOLDED_ROWS + 30, 0)];
