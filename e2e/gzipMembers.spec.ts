@@ -77,7 +77,7 @@ test('a BGZF llm_decode_large is inflated and parsed in parallel fragments and o
   expect(whole(blocked)).toEqual(whole(plain));
   // The members were walked, then inflated and parsed by this worker and a fragment worker, and merged.
   expect(stagesOf(blocked)).toEqual(expect.arrayContaining(['bgzf members walked', 'fragment 1 parsed', 'fragments merged']));
-  // Args are kept in memory (a plain file's are read back from it): the same at the start, middle and end of the file.
+  // Args are read back by offset, the members holding them inflated then: the same at the start, middle and end of the file.
   const hits = await tl(page, (api) => api.find({ name: 'cudaLaunchKernel', limit: 100_000 }));
   expect(hits.length).toBe(10_501);
   hits.sort((a, b) => a.startNs - b.startNs);

@@ -4,6 +4,7 @@
 // keeping only their offsets, instead of a deflated copy, is what lets a big trace fit.
 
 import { parseContentRange, type RangeSource } from './byteSource';
+import { bgzfArgsSource } from './bgzf';
 
 export interface ArgsSource {
   /** Bytes [at, at + len) of the trace's file; throws when they cannot be read. */
@@ -31,8 +32,11 @@ export function readBlobSync(blob: Blob): Uint8Array {
 
 /** The args source for a plain (not gzipped) source opened by ranges, or null where none can be read synchronously here. */
 export function argsSourceFor(job: RangeSource['job']): ArgsSource | null {
-  // A BGZF file's inflated bytes are not read synchronously here: its args are kept in memory.
-  if ('bgzf' in job) return null;
+  // A BGZF file's: its members holding them, read the way its compressed bytes are, inflated here.
+  if ('bgzf' in job) {
+    const compressed = argsSourceFor(job.bgzf.of);
+    return compressed && bgzfArgsSource(job.bgzf.members, compressed);
+  }
   if ('file' in job) {
     const registered = syncFileReaders.get(job.file);
     if (registered) return { read: registered };

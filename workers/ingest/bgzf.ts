@@ -5,12 +5,16 @@
 // bytes. Then the file is a RangeSource of its INFLATED bytes (bgzfRanges): a range costs
 // the members that cover it, each inflated on its own by the platform's inflater, and the
 // plain-file parallel parse (parallelParse.ts) cuts, parses and merges it like a File.
+// Args are read back by offset as a plain file's are (bgzfArgsSource: the members holding them
+// inflated synchronously), so they are neither copied nor deflated while parsing.
 // A gzip without the field, or whose chain breaks (no BGZF header where the previous member
 // says the next begins, or a member running past the end), is not BGZF here: the caller
 // reads it as a stream (gzipMembers.ts), as before.
 
+import type { ArgsSource } from './argsSource';
 import type { RangeSource } from './byteSource';
 import { nativeGunzip, type InflaterFactory } from './gzipMembers';
+import { inflateRaw } from './rawDeflate';
 
 /** Every member's compressed and inflated offsets, with the totals after the last (n + 1 entries each). */
 export interface BgzfMembers {
@@ -32,11 +36,14 @@ export type BgzfWalk = { ok: true; members: BgzfMembers } | { ok: false; at: num
 const FIXED_HEADER = 12;
 /** Header + the 2 bytes of the smallest deflate stream + CRC32 + ISIZE. */
 const MIN_MEMBER = FIXED_HEADER + 2 + 8;
+/** BGZF's flags: FEXTRA only (no name, comment or header CRC), so the deflate data starts after the extra field. */
 const FEXTRA = 0x04;
 /** Compressed bytes read per walk step (members are ≤ 64 kB, so each step walks many). */
 const WALK_READ_BYTES = 4 << 20;
-/** Inflated bytes per chunk of a stream (whole members, so a chunk may hold up to one member more). */
+/** Inflated bytes per chunk of a stream (whole members: at least one). */
 const STREAM_CHUNK_BYTES = 1 << 20;
+/** Compressed bytes a stream reads at once (whole members: at least those of one chunk). */
+const COMPRESSED_READ_BYTES = 1 << 20;
 
 /**
  * The member length (BSIZE + 1) the gzip header at `bytes[at]` names in its `BC` subfield,
@@ -44,7 +51,7 @@ const STREAM_CHUNK_BYTES = 1 << 20;
  */
 export function bgzfMemberLength(bytes: Uint8Array, at: number): number | 'needMore' | null {
   if (at + FIXED_HEADER > bytes.length) return 'needMore';
-  if (bytes[at] !== 0x1f || bytes[at + 1] !== 0x8b || bytes[at + 2] !== 8 || !(bytes[at + 3] & FEXTRA) || bytes[at + 3] & 0xe0) return null;
+  if (bytes[at] !== 0x1f || bytes[at + 1] !== 0x8b || bytes[at + 2] !== 8 || bytes[at + 3] !== FEXTRA) return null;
   const xlen = bytes[at + 10] | (bytes[at + 11] << 8);
   const end = at + FIXED_HEADER + xlen;
   if (end > bytes.length) return 'needMore';
@@ -115,6 +122,18 @@ export class BgzfMemberError extends Error {
   }
 }
 
+/** The member holding inflated byte `at` (the last one starting at or before it). */
+function memberAt(raw: Float64Array, at: number): number {
+  let lo = 0;
+  let hi = raw.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (raw[mid] <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /**
  * The inflated bytes of a BGZF file as a RangeSource: bytes [start, end) inflate the members
  * that cover them, each by its own inflater (Chromium's stops after one member), all of a
@@ -122,48 +141,54 @@ export class BgzfMemberError extends Error {
  */
 export function bgzfRanges(compressed: RangeSource, members: BgzfMembers, factory: InflaterFactory = nativeGunzip): RangeSource {
   const { comp, raw } = members;
-  const count = comp.length - 1;
-  const size = raw[count];
-  /** The member holding inflated byte `at` (the last one starting at or before it). */
-  const memberAt = (at: number): number => {
-    let lo = 0;
-    let hi = count - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (raw[mid] <= at) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
-  const span = async (start: number, end: number, signal?: AbortSignal): Promise<Uint8Array> => {
-    end = Math.min(end, size);
-    if (end <= start) return new Uint8Array(0);
-    const first = memberAt(start);
-    const last = memberAt(end - 1);
-    const bytes = await compressed.read(comp[first], comp[last + 1], signal);
+  const size = raw[comp.length - 1];
+  /** Members first..last inflated, all at once, from `bytes` (compressed bytes from offset `bytesAt`). */
+  const inflated = async (bytes: Uint8Array, bytesAt: number, first: number, last: number): Promise<Uint8Array> => {
     const out = new Uint8Array(raw[last + 1] - raw[first]);
     const inflations: Promise<void>[] = [];
     for (let m = first; m <= last; m++) {
-      const member = bytes.subarray(comp[m] - comp[first], comp[m + 1] - comp[first]);
+      const member = bytes.subarray(comp[m] - bytesAt, comp[m + 1] - bytesAt);
       inflations.push(inflateMember(member, out.subarray(raw[m] - raw[first], raw[m + 1] - raw[first]), comp[m], factory));
     }
     await Promise.all(inflations);
-    return out.subarray(start - raw[first], end - raw[first]);
+    return out;
   };
   return {
     size,
     job: { bgzf: { of: compressed.job, size: compressed.size, members } },
-    read: span,
+    read: async (start, end, signal) => {
+      end = Math.min(end, size);
+      if (end <= start) return new Uint8Array(0);
+      const first = memberAt(raw, start);
+      const last = memberAt(raw, end - 1);
+      const out = await inflated(await compressed.read(comp[first], comp[last + 1], signal), comp[first], first, last);
+      return out.subarray(start - raw[first], end - raw[first]);
+    },
+    // Compressed bytes are read COMPRESSED_READ_BYTES at a time (a read is a round trip to the
+    // browser's blob store), and inflated STREAM_CHUNK_BYTES at a time.
     stream: (start, end, signal) => {
-      let at = start;
       const stop = Math.min(end, size);
+      let next = memberAt(raw, start);
+      const last = stop > start ? memberAt(raw, stop - 1) : next - 1;
+      let bytes: Uint8Array = new Uint8Array(0);
+      let bytesAt = 0;
       return new ReadableStream<Uint8Array>(
         {
           async pull(controller) {
-            if (at >= stop) return controller.close();
-            const next = Math.min(stop, at + STREAM_CHUNK_BYTES);
-            controller.enqueue(await span(at, next, signal));
-            at = next;
+            if (next > last) return controller.close();
+            const first = next;
+            if (comp[first + 1] > bytesAt + bytes.length) {
+              let readTo = first;
+              while (readTo < last && comp[readTo + 2] - comp[first] <= COMPRESSED_READ_BYTES) readTo++;
+              bytes = await compressed.read(comp[first], comp[readTo + 1], signal);
+              bytesAt = comp[first];
+            }
+            // A chunk ends where the bytes read do: the next read begins where this one ended.
+            let until = first;
+            while (until < last && raw[until + 2] - raw[first] <= STREAM_CHUNK_BYTES && comp[until + 2] <= bytesAt + bytes.length) until++;
+            const out = await inflated(bytes, bytesAt, first, until);
+            next = until + 1;
+            controller.enqueue(out.subarray(Math.max(start, raw[first]) - raw[first], Math.min(stop, raw[until + 1]) - raw[first]));
           },
         },
         { highWaterMark: 0 },
@@ -193,6 +218,37 @@ async function inflateMember(member: Uint8Array, into: Uint8Array, compressedOff
     throw new BgzfMemberError(compressedOffset, (err as Error).message || String(err));
   }
   if (n !== into.length) throw new BgzfMemberError(compressedOffset, `it inflates to ${n.toLocaleString('en-US')} bytes, its trailer names ${into.length.toLocaleString('en-US')}`);
+}
+
+/**
+ * Inflated bytes [at, at + len) of a BGZF file read synchronously (`compressed`: its bytes, read
+ * the same way), each member inflated here by fflate (no synchronous native inflater).
+ */
+export function bgzfArgsSource(members: BgzfMembers, compressed: ArgsSource): ArgsSource {
+  const { comp, raw } = members;
+  const size = raw[comp.length - 1];
+  return {
+    // 16 members: a selection inflates 1 MB at most; analyses reading args in file order reuse the block.
+    blockBytes: 1 << 20,
+    read(at, len) {
+      const end = Math.min(at + len, size);
+      if (end <= at) return new Uint8Array(0);
+      const first = memberAt(raw, at);
+      const last = memberAt(raw, end - 1);
+      const bytes = compressed.read(comp[first], comp[last + 1] - comp[first]);
+      const out = new Uint8Array(raw[last + 1] - raw[first]);
+      for (let m = first; m <= last; m++) {
+        const member = bytes.subarray(comp[m] - comp[first], comp[m + 1] - comp[first]);
+        const deflated = member.subarray(FIXED_HEADER + (member[10] | (member[11] << 8)), member.length - 8);
+        try {
+          out.set(inflateRaw(deflated, raw[m + 1] - raw[m]), raw[m] - raw[first]);
+        } catch (err) {
+          throw new BgzfMemberError(comp[m], (err as Error).message || String(err));
+        }
+      }
+      return out.subarray(at - raw[first], end - raw[first]);
+    },
+  };
 }
 
 /** The inflated bytes of `compressed` as a RangeSource when it is a whole BGZF chain, else null (read it as a stream). */

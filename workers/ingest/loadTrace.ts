@@ -99,13 +99,10 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
   // Big plain files, and URLs whose server answers ranges, are parsed in parallel fragments
   // (each piece of a partial open or a counting pass filtered as it is read).
   // A BGZF .gz File names its members' sizes: they are found without inflating, and its inflated
-  // bytes are cut, inflated and parsed by the same fragments (bgzf.ts); args are then kept in memory.
+  // bytes are cut, inflated and parsed by the same fragments (bgzf.ts), args read back by offset.
   const bgzf = source.kind === 'file' ? await bgzfSource(fileRanges(source.file), opts.signal) : null;
   const plainRanges = source.kind === 'file' ? (canParseInParallel(source.file) ? fileRanges(source.file) : null) : opened.ranges && canFetchInParallel(opened.ranges.size) ? opened.ranges : null;
   const ranges = bgzf ? (canFetchInParallel(bgzf.size) ? bgzf : null) : plainRanges;
-  // With two cores, inflating and scanning a .gz take both: in-memory args wait, raw, and are
-  // deflated while the index is built (one thread then), instead of slowing the parse by a third.
-  const fewCores = (globalThis.navigator?.hardwareConcurrency ?? 2) <= 2;
   if (ranges) {
     if (ranges === bgzf) stages.mark('bgzf members walked');
     progress.phase = 'parse';
@@ -135,7 +132,6 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
       opts.signal,
       stages,
       pieceKeep,
-      ranges === bgzf && fewCores,
     );
     if (parallel) {
       await stream.cancel();
@@ -143,7 +139,6 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
       if (parallel.raw.filter instanceof ChoiceFilter) checkBudget(opts.budgetBytes, { bytesRead: total, bytesTotal: 0, decodedBytes: 0, events: parallel.raw.count }, source.name);
       parallel.importer.finish();
       stages.mark('parsed');
-      if (ranges === bgzf && fewCores) parallel.raw.args.compressAll();
       return await done(parallel.raw, chromeTraceJson.name, performance.now() - t0, indexTrace, { bytes: progress.bytesDone, decoded: progress.scannedBytes });
     }
     progress.bytesDone = progress.scannedBytes = 0;
@@ -163,7 +158,9 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
   const choice = raw.filter instanceof ChoiceFilter ? raw.filter : null;
   // Plain files, and plain URLs whose server answers ranges: args stay there and are read back on selection.
   if (!gzip) raw.argsSource = source.kind === 'file' ? argsSourceFor({ file: source.file }) : opened.ranges ? argsSourceFor(opened.ranges.job) : null;
-  const deferDeflate = gzip && fewCores;
+  // With two cores, inflating and scanning a .gz take both: args wait, raw, and are deflated
+  // while the index is built (one thread then), instead of slowing the parse by a third.
+  const deferDeflate = gzip && (globalThis.navigator?.hardwareConcurrency ?? 2) <= 2;
   if (deferDeflate) raw.args.compress = false;
   const reader = decoded.getReader();
   let importer: ReturnType<ImporterFormat['create']> | null = null;

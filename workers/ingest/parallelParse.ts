@@ -118,8 +118,6 @@ export async function parseInParallel(
   signal?: AbortSignal,
   stages?: StageClock,
   keep?: PieceFilter,
-  /** In-memory args (a BGZF file's) stay raw while parsing, deflated by the caller later (raw.args.compressAll). */
-  argsLater = false,
 ): Promise<{ raw: RawTrace; importer: ChromeTraceJsonImporter } | null> {
   const size = source.size;
   const read = (at: number, len: number) => source.read(at, at + len, signal);
@@ -195,7 +193,6 @@ export async function parseInParallel(
     const raw = new RawTrace();
     raw.argsSource = argsSource;
     raw.filter = pieceFilter(raw, keep);
-    if (argsLater) raw.args.compress = false;
     const importer = new ChromeTraceJsonImporter(raw);
     let ownBytes = 0;
     while (front < back && !noCut) {

@@ -10,8 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { CORPUS } from '../../support/corpus';
 import { bgzf, bgzfBlock } from '../../support/gzipMembers';
 import { bgzfStream } from '../../../bench/bgzfWriter.mjs';
-import { bgzfMemberLength, bgzfRanges, bgzfSource, walkBgzf, type BgzfMembers } from '../../../workers/ingest/bgzf';
-import { fileRanges } from '../../../workers/ingest/byteSource';
+import { bgzfArgsSource, bgzfMemberLength, bgzfRanges, bgzfSource, walkBgzf, type BgzfMembers } from '../../../workers/ingest/bgzf';
+import { fileRanges, type RangeSource } from '../../../workers/ingest/byteSource';
 
 const json = gunzipSync(readFileSync(join(CORPUS, 'llm_decode_small.json.gz')));
 /** Members of 50 000 input bytes (not the writer's default: offsets differ from any constant), then the empty last member. */
@@ -92,6 +92,43 @@ describe('the inflated bytes by range', () => {
     const reader = source.stream(12_345, json.length - 678).getReader();
     for (let r = await reader.read(); !r.done; r = await reader.read()) parts.push(r.value.slice());
     expect(Buffer.concat(parts).equals(json.subarray(12_345, json.length - 678))).toBe(true);
+  });
+
+  it('streams a file bigger than one compressed read in reads of whole members that never overlap', async () => {
+    const text = gunzipSync(readFileSync(join(CORPUS, 'load_and_infer.json.gz')));
+    const big = bgzf(text);
+    expect(big.length).toBeGreaterThan(3 << 20);
+    const members = await walked(big);
+    const reads: [number, number][] = [];
+    const inner = fileRanges(blob(big));
+    const counted: RangeSource = { ...inner, read: (a, b, signal) => (reads.push([a, b]), inner.read(a, b, signal)) };
+    const source = bgzfRanges(counted, members);
+    const parts: Uint8Array[] = [];
+    const from = 1_000_003;
+    const reader = source.stream(from, text.length).getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) parts.push(r.value.slice());
+    expect(Buffer.concat(parts).equals(text.subarray(from))).toBe(true);
+    // Each read starts at a member where the last one ended, from the member holding the first byte asked for.
+    const starts = [...members.comp];
+    expect(reads[0][0]).toBe(starts.filter((c, m) => members.raw[m] <= from && m < starts.length - 1).at(-1));
+    for (let k = 1; k < reads.length; k++) expect(reads[k][0]).toBe(reads[k - 1][1]);
+    // …up to the end of the last member holding bytes (the empty end-of-file member is not read).
+    expect(reads.at(-1)![1]).toBe(starts.at(-2));
+    expect(reads.length).toBeGreaterThan(2);
+    for (const [a, b] of reads) expect(b - a).toBeLessThanOrEqual(1 << 20);
+  });
+
+  it('reads args back synchronously by inflated offset, as a plain file’s are', async () => {
+    const members = await walked(file);
+    const args = bgzfArgsSource(members, { read: (at, len) => file.subarray(at, at + len) });
+    for (const [a, len] of [
+      [5, 100],
+      [2 * BLOCK - 10, 20],
+      [json.length - 50, 50],
+      [json.length - 50, 1 << 20],
+    ]) {
+      expect(Buffer.from(args.read(a, len)).equals(json.subarray(a, Math.min(json.length, a + len)))).toBe(true);
+    }
   });
 
   it('names the compressed offset of a corrupt member, and of one whose trailer lies about its size', async () => {
