@@ -112,3 +112,23 @@ test('a BGZF llm_decode_large is inflated and parsed in parallel fragments and o
   await shot(page, 'bgzf-corrupt-member');
   expect(errors).toEqual([]);
 });
+
+test('Cancel while a BGZF file is parsed in parallel stops the trace worker and its fragment workers', async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors = collectConsoleErrors(page);
+  const path = test.info().outputPath('llm_decode_large.json.gz');
+  writeFileSync(path, bgzf(gunzipSync(readFileSync(corpusPath('llm_decode_large.json.gz')))));
+  await openApp(page);
+  const workers = (kind: RegExp) => page.workers().filter((w) => kind.test(w.url())).length;
+  await page.getByTestId('file-input').setInputFiles(path);
+  // Parsing (a .gz read as a stream would say Decompressing): the members are being inflated and parsed by this worker and its fragment workers.
+  await expect(page.getByTestId('load-progress')).toContainText('Parsing', { timeout: 60_000 });
+  expect(workers(/fragment\.worker/)).toBeGreaterThan(0);
+  await page.getByTestId('cancel-load').click();
+  await expect(page.getByTestId('load-progress')).toHaveCount(0);
+  expect(await page.evaluate(() => document.documentElement.dataset.traceState)).toBe('idle');
+  await expect.poll(() => workers(/trace\.worker|fragment\.worker|gunzip\.worker/)).toBe(0);
+  await openFilesByPicker(page, [{ name: 'llm_decode_small.json.gz', buffer: bgzf(gunzipSync(readFileSync(corpusPath('llm_decode_small.json.gz')))) }]);
+  expect((await waitReady(page)).events).toBeGreaterThan(1000);
+  expect(errors).toEqual([]);
+});
