@@ -188,10 +188,10 @@ export function Timeline() {
     }
     data.setSearches(st.analysisOverlay.searches);
     data.request(vp.startNs, vp.endNs, w, [...byTrace.values()]);
-    // Ranks not opened yet whose headers are in view or within a screen of it: open the first few (a few at a time,
-    // see OPEN_IN_VIEW_AT_ONCE).
+    // Ranks not opened yet whose headers are where lanes are queried (on screen plus half a screen either way): open
+    // the first few (a few at a time, see OPEN_IN_VIEW_AT_ONCE).
     if (!st.traces.some((t) => t.status === 'opening')) {
-      const wanted = placeholdersInView(lay, Math.max(0, scrollTop - h), scrollTop + 2 * h);
+      const wanted = placeholdersInView(lay, qTop, qBottom);
       if (wanted.length) void openTraces(wanted.slice(0, OPEN_IN_VIEW_AT_ONCE));
     }
 
