@@ -3,15 +3,15 @@
 // (counted from the requests for their index files), the mouse wheel brings the next ones in and their lanes draw,
 // the view stays put while ranks above it open, and the stall finder names the late rank (a rank not opened yet) and
 // its jump opens that rank and selects its operation; the shared link brings the selection back.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 // @ts-expect-error plain ESM script without types
 import { serveStatic } from '../scripts/serve.mjs';
-import { jobTimeline, rankTrace } from '../bench/rankJob.mjs';
-import { collectConsoleErrors, REPO_ROOT, shot, tl, waitReady } from './helpers';
+import { jobTimeline } from '../bench/rankJob.mjs';
+import { collectConsoleErrors, shot, tl, waitReady } from './helpers';
+import { buildIndexer, generatedJob } from './rankJobFolder';
 
 const RANKS = 16;
 const STEPS = 4;
@@ -19,18 +19,7 @@ const LATE = { rank: 13, step: 2, ns: 300e6 };
 const dir = mkdtempSync(path.join(tmpdir(), 'tl-job-deferred-'));
 let server: { url: string; close(): Promise<void> };
 
-test.beforeAll(() => {
-  const app = path.join(dir, 'app');
-  execFileSync('npx', ['vite', 'build', '--config', 'vite.cli.config.ts', '--outDir', app, '--logLevel', 'error'], { cwd: REPO_ROOT });
-  mkdirSync(path.join(dir, 'traces'));
-  for (let r = 0; r < RANKS; r++) writeFileSync(path.join(dir, 'traces', `rank${r}.json`), rankTrace({ rank: r, worldSize: RANKS, steps: STEPS, late: LATE }));
-  const bin = path.join(app, 'tracelane.mjs');
-  const job = path.join(dir, 'job');
-  for (let r = 0; r < RANKS; r++) {
-    execFileSync('node', [bin, '--rank-from-env', '--out', job, path.join(dir, 'traces', 'rank{rank}.json')], { env: { ...process.env, JOB_COMPLETION_INDEX: String(r) }, stdio: 'pipe' });
-  }
-  execFileSync('node', [bin, '--merge', job], { stdio: 'pipe' });
-});
+test.beforeAll(() => generatedJob(buildIndexer(dir), dir, { ranks: RANKS, steps: STEPS, late: LATE }));
 test.beforeAll(async () => {
   server = await serveStatic({ mounts: { '/': process.env.TRACELANE_DIST || 'dist', '/jobs/': dir }, port: 0 });
 });
@@ -66,6 +55,13 @@ async function settle(page: Page): Promise<string[]> {
   }
 }
 
+/** Opens the job by its link and waits for the ranks in view to open; returns the ranks still waiting. */
+async function openJob(page: Page): Promise<number[]> {
+  await page.goto(`${server.url}?index=jobs/job/`, { waitUntil: 'load' });
+  await waitReady(page, 120_000);
+  return ranksOf(await settle(page));
+}
+
 const rankKey = (r: number) => `rank${r}`;
 const ranksOf = (keys: string[]) => keys.map((k) => Number(k.replace('rank', ''))).sort((a, b) => a - b);
 
@@ -73,9 +69,7 @@ test("a job's ranks open as they scroll into view: only theirs are fetched, and 
   test.setTimeout(240_000);
   const errors = collectConsoleErrors(page);
   const files = watchRankFiles(page);
-  await page.goto(`${server.url}?index=jobs/job/`, { waitUntil: 'load' });
-  await waitReady(page, 120_000);
-  const deferred = ranksOf(await settle(page));
+  const deferred = await openJob(page);
   const opened = Array.from({ length: RANKS }, (_, r) => r).filter((r) => !deferred.includes(r));
   // The first ranks (those in view and a screen below) are open, the rest wait; none of theirs was fetched.
   expect(opened.length).toBeGreaterThanOrEqual(4);
@@ -101,18 +95,19 @@ test("a job's ranks open as they scroll into view: only theirs are fetched, and 
   expect(drawnNew.length).toBeGreaterThan(0);
   await shot(page, 'job-deferred-wheel');
 
-  // To the bottom: the last ranks open as they come into view (their headers, placeholders until then, are named from
-  // job.json: test/src/timeline/laneLayout.test.ts).
-  await page.mouse.wheel(0, 20_000);
-  await page.waitForFunction(() => {
+  // On to the bottom: the last ranks open as they come into view (their headers, placeholders until then, are named
+  // from job.json: test/src/timeline/laneLayout.test.ts). The view stays on the rows it shows while ranks open below,
+  // so the wheel goes on until the last rank is at the bottom.
+  const atBottom = () => page.evaluate(() => {
     const s = document.querySelector('.lanes-scroll')!;
     return s.scrollTop + s.clientHeight >= s.scrollHeight - 1;
   });
-  const bottom = ranksOf(await settle(page));
-  expect(bottom).toEqual([]);
-  // The view stayed on the rows it showed while the last ranks opened below them; the wheel goes on to the last rank.
-  await page.mouse.wheel(0, 20_000);
-  await settle(page);
+  let waiting = afterWheel;
+  for (let i = 0; i < 10 && (waiting.length || !(await atBottom())); i++) {
+    await page.mouse.wheel(0, 5_000);
+    waiting = ranksOf(await settle(page));
+  }
+  expect(waiting).toEqual([]);
   const last = (await tl(page, (api) => api.drawn())).lanes.filter((l) => l.id.startsWith(`${rankKey(RANKS - 1)}|`) && l.items > 0);
   expect(last.length).toBeGreaterThan(0);
   await shot(page, 'job-deferred-bottom');
@@ -124,9 +119,7 @@ test("the stall finder names a rank not opened yet; its jump opens it and select
   test.setTimeout(240_000);
   const errors = collectConsoleErrors(page);
   const files = watchRankFiles(page);
-  await page.goto(`${server.url}?index=jobs/job/`, { waitUntil: 'load' });
-  await waitReady(page, 120_000);
-  const deferred = ranksOf(await settle(page));
+  const deferred = await openJob(page);
   // The stall finder names the late rank, not opened yet, from the job's stored ops; the wait is the generator's.
   const row = page.getByTestId('stall-row').first();
   await expect(row).toHaveAttribute('data-rank', String(LATE.rank));

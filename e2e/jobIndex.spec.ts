@@ -1,16 +1,16 @@
 // Issue 25: a job indexed rank by rank (`npm run index -- --rank-from-env`, one process per
 // JOB_COMPLETION_INDEX) and merged (`--merge`) opens by one link, `?index=<job folder>`: every rank
-// opens without the rank chooser, the stall finder names the injected late rank from the job's
+// is listed without the rank chooser (those in view opened), the stall finder names the injected late rank from the job's
 // precomputed comm ops, and the shared link names the job once.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 // @ts-expect-error plain ESM script without types
 import { serveStatic } from '../scripts/serve.mjs';
-import { jobTimeline, rankTrace } from '../bench/rankJob.mjs';
-import { collectConsoleErrors, CORPUS_DIR, REPO_ROOT, shot, waitReady } from './helpers';
+import { jobTimeline } from '../bench/rankJob.mjs';
+import { collectConsoleErrors, CORPUS_DIR, shot, waitReady } from './helpers';
+import { buildIndexer, generatedJob, indexJob } from './rankJobFolder';
 
 const RANKS = Number(process.env.JOB_RANKS ?? 8);
 const STEPS = 5;
@@ -21,22 +21,10 @@ let server: { url: string; close(): Promise<void> };
 const log: string[] = [];
 
 test.beforeAll(() => {
-  const app = path.join(dir, 'app');
-  execFileSync('npx', ['vite', 'build', '--config', 'vite.cli.config.ts', '--outDir', app, '--logLevel', 'error'], { cwd: REPO_ROOT });
-  mkdirSync(path.join(dir, 'traces'));
-  for (let r = 0; r < RANKS; r++) writeFileSync(path.join(dir, 'traces', `rank${r}.json`), rankTrace({ rank: r, worldSize: RANKS, steps: STEPS, late: LATE }));
-  const bin = path.join(app, 'tracelane.mjs');
-  const job = path.join(dir, 'job');
-  for (let r = 0; r < RANKS; r++) {
-    execFileSync('node', [bin, '--rank-from-env', '--out', job, path.join(dir, 'traces', 'rank{rank}.json')], { env: { ...process.env, JOB_COMPLETION_INDEX: String(r) }, stdio: 'pipe' });
-  }
-  execFileSync('node', [bin, '--merge', job], { stdio: 'pipe' });
+  const bin = buildIndexer(dir);
+  generatedJob(bin, dir, { ranks: RANKS, steps: STEPS, late: LATE });
   // The corpus's two gloo ranks as a job too: their waiting rank's GPU idles during the wait.
-  const pair = path.join(dir, 'pair');
-  for (let i = 0; i < PAIR.length; i++) {
-    execFileSync('node', [bin, '--rank-from-env', '--out', pair, ...PAIR.map((n) => path.join(CORPUS_DIR, n))], { env: { ...process.env, JOB_COMPLETION_INDEX: String(i) }, stdio: 'pipe' });
-  }
-  execFileSync('node', [bin, '--merge', pair], { stdio: 'pipe' });
+  indexJob(bin, path.join(dir, 'pair'), PAIR.map((n) => path.join(CORPUS_DIR, n)));
 });
 test.beforeAll(async () => {
   server = await serveStatic({ mounts: { '/': process.env.TRACELANE_DIST || 'dist', '/jobs/': dir, '/corpus/': CORPUS_DIR }, port: 0, log: (m: string) => log.push(m) });
@@ -53,7 +41,10 @@ test('?index=<job folder> opens every rank; the stall finder names the late rank
   const summary = await waitReady(page, 120_000);
   // All ranks, no chooser (more than 8 files would ask), in rank order.
   await expect(page.getByTestId('rank-chooser')).toHaveCount(0);
-  expect([...new Set(summary.lanes.map((l) => l.trace))]).toEqual(Array.from({ length: RANKS }, (_, r) => `rank${r}`));
+  // The ranks whose lanes are in view are open, the others wait as headers until they scroll into view (jobDeferred.spec.ts).
+  const opened = [...new Set(summary.lanes.map((l) => l.trace))];
+  expect([...opened, ...(summary as unknown as { deferred: string[] }).deferred]).toEqual(Array.from({ length: RANKS }, (_, r) => `rank${r}`));
+  expect(opened.length).toBeGreaterThanOrEqual(4);
   await expect(page.getByTestId('trace-header').first()).toContainText('rank 0');
   // The ranks share four trace workers (each answering several ranks on ports of their own), not one each.
   const traceWorkers = page.workers().filter((w) => /trace\.worker/.test(w.url())).length;
@@ -73,7 +64,7 @@ test('?index=<job folder> opens every rank; the stall finder names the late rank
   await expect(rows.first()).toContainText(`arrived ${Math.round(waitNs / 1e6)} ms late`);
   // The ops came from the job's comms.json; each rank was opened from its own index folder.
   expect(log.some((m) => m.includes('/jobs/job/comms.json'))).toBe(true);
-  for (let r = 0; r < RANKS; r++) expect(log.some((m) => m.includes(`/jobs/job/rank-${r}/rank${r}.json/manifest.json`))).toBe(true);
+  for (const r of opened.map(String)) expect(log.some((m) => m.includes(`/jobs/job/rank-${r.slice(4)}/${r}.json/manifest.json`))).toBe(true);
   await shot(page, 'job-index-stall');
 
   // The Overview across the ranks, from the figures the merge stored: each rank's GPU span runs from its first
@@ -93,7 +84,7 @@ test('?index=<job folder> opens every rank; the stall finder names the late rank
   log.length = 0;
   await page.goto(link, { waitUntil: 'load' });
   const again = await waitReady(page, 120_000);
-  expect([...new Set(again.lanes.map((l) => l.trace))]).toEqual(Array.from({ length: RANKS }, (_, r) => `rank${r}`));
+  expect([...new Set(again.lanes.map((l) => l.trace)), ...(again as unknown as { deferred: string[] }).deferred]).toEqual(Array.from({ length: RANKS }, (_, r) => `rank${r}`));
   expect(log.some((m) => m.includes('/jobs/job/job.json'))).toBe(true);
   await expect(page.getByTestId('stall-row').first()).toHaveAttribute('data-rank', String(LATE.rank));
   expect(errors).toEqual([]);
