@@ -38,6 +38,17 @@ export interface LaneIndex {
   rowBlocks: Int32Array[][];
   /** Answers without the columns (an index folder's lane whose chunks are read on demand), where they can. */
   summary?: LaneSummary;
+  /**
+   * The events that may overlap [startNs, endNs] as a lane of their own, when reading only them costs
+   * much less than reading the whole lane (an index folder's lane not in memory: lazyLanes.ts).
+   */
+  window?(startNs: number, endNs: number): LaneWindow | null;
+}
+
+/** Part of a lane's events as a LaneIndex; `laneEvent` maps its event indices to the lane's. */
+export interface LaneWindow {
+  lane: LaneIndex;
+  laneEvent(k: number): number;
 }
 
 /** Events per level-0 block; each level up groups this many blocks. */

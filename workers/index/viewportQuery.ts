@@ -224,10 +224,12 @@ export function wideSlices(lane: LaneIndex, startNs: number, endNs: number, minD
 }
 
 /** Events of the lane overlapping [startNs, endNs], summed over its rows (those drawn). */
-export function visibleEventCount(lane: LaneIndex, startNs: number, endNs: number, rows?: readonly [number, number]): number {
-  const [r0, r1] = rowSpan(lane, rows);
-  const stored = lane.summary?.visibleEventCount(startNs, endNs, r0, r1);
+export function visibleEventCount(whole: LaneIndex, startNs: number, endNs: number, rows?: readonly [number, number]): number {
+  const stored = whole.summary?.visibleEventCount(startNs, endNs, ...rowSpan(whole, rows));
   if (stored != null) return stored;
+  // Counted in the events that may overlap, where the lane offers them apart (an index folder's lane).
+  const lane = whole.window?.(startNs, endNs)?.lane ?? whole;
+  const [r0, r1] = rowSpan(lane, rows);
   let n = 0;
   for (let r = r0; r < r1; r++) {
     const list = lane.rows[r];

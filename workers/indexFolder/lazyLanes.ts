@@ -1,18 +1,19 @@
 // An index folder's lanes, read when a call first needs their events (issue 24): a LazyLane is a
 // LaneIndex whose columns are read from its chunk files (synchronously: every TraceIndex call is
 // synchronous code) on first access, and dropped again by a byte-bounded cache. Until then its
-// summary (coarseLanes.ts) answers the whole-trace view.
+// summary (coarseLanes.ts) answers the whole-trace view, and a deep zoom reads only the chunks the
+// view may overlap (LazyLane.window), so zooming into a huge trace costs what is on screen.
 
 import { TILE_BAND_ROWS } from '../../src/model/tiles';
 import type { LaneInfo } from '../../src/model/types';
-import { laneIndexFromColumns, narrowIds, narrowLengths, narrowOffsets, type LaneIndex } from '../index/laneIndex';
+import { laneIndexFromColumns, narrowIds, narrowLengths, narrowOffsets, type LaneIndex, type LaneWindow } from '../index/laneIndex';
 import type { CounterSummary, LaneSummary } from '../index/laneSummary';
 import type { CounterPlan } from '../lanes/laneMapping';
 import type { TileSource } from '../index/sliceTiles';
 import { columnsOf, COUNTER_COLUMNS, inflateNative, LANE_COLUMNS, type IndexChunk } from './format';
 import { inflateRaw } from '../ingest/rawDeflate';
 
-/** Default bytes of lane columns kept between calls (a lane a call needs is read whole). */
+/** Default bytes of lane columns kept between calls (a lane a call needs whole is read whole). */
 export const DEFAULT_LANE_CACHE_BYTES = 192 << 20;
 /** After this long without a call, the cache drops even the last call's lanes down to its bound. */
 const DEFAULT_IDLE_TRIM_MS = 2000;
@@ -110,6 +111,11 @@ export class LaneCache {
     this.trim(this.epoch - 1);
   }
 
+  /** A lane let go of `bytes` of its own (a window replaced). */
+  release(bytes: number): void {
+    this.bytes -= bytes;
+  }
+
   /** Bytes of the lane columns held now. */
   get heldBytes(): number {
     return this.bytes;
@@ -132,10 +138,17 @@ export class LaneCache {
   }
 }
 
+/** A window is worth it when it reads at most this share of the lane's chunks (else the lane is read whole, and kept). */
+const WINDOW_MAX_SHARE = 0.25;
+
 export class LazyLane implements LaneIndex {
   usedIn = 0;
   private open: LaneIndex | null = null;
   private openBytes = 0;
+  /** The last window read (a view panned a little reads no chunk again), and its bytes in the cache. */
+  private win: { chunks: Set<number>; window: LaneWindow; bytes: number } | null = null;
+  /** Index in the lane of each chunk's first event. */
+  private readonly chunkFirst: number[] = [];
   private band0: { rows: Int32Array[]; src: TileSource } | null = null;
   summary: LaneSummary | undefined;
 
@@ -143,7 +156,13 @@ export class LazyLane implements LaneIndex {
     readonly info: LaneInfo,
     private readonly chunks: readonly IndexChunk[],
     private readonly cache: LaneCache,
-  ) {}
+  ) {
+    let at = 0;
+    for (const c of chunks) {
+      this.chunkFirst.push(at);
+      at += c.count;
+    }
+  }
 
   get start() { return this.columns().start; }
   get dur() { return this.columns().dur; }
@@ -184,11 +203,65 @@ export class LazyLane implements LaneIndex {
     return this.open ? [] : this.chunks.map((c) => c.file);
   }
 
-  /** Forgets the columns (the cache's bound); returns their bytes. */
+  /**
+   * The chunks a view of [startNs, endNs] reads when that is worth a window (null: read the lane
+   * whole). A chunk holds consecutive events in start order and knows its largest end, so an event
+   * overlapping the range lies in a chunk that starts before the range ends and ends after it starts.
+   */
+  chunksFor(startNs: number, endNs: number): number[] | null {
+    if (this.open) return null;
+    const picked: number[] = [];
+    this.chunks.forEach((c, i) => {
+      if (c.startNs <= endNs && c.endNs >= startNs) picked.push(i);
+    });
+    return picked.length <= WINDOW_MAX_SHARE * this.chunks.length ? picked : null;
+  }
+
+  /** The files a view of [startNs, endNs] reads (prefetchForQuery): its window's not in memory, else the lane's. */
+  filesFor(startNs: number, endNs: number): { chunkFiles: string[] } {
+    const picked = this.chunksFor(startNs, endNs);
+    if (!picked) return this;
+    return { chunkFiles: this.inWindow(picked) ? [] : picked.map((i) => this.chunks[i].file) };
+  }
+
+  private inWindow(picked: number[]): boolean {
+    const held = this.win?.chunks;
+    return !!held && picked.every((i) => held.has(i));
+  }
+
+  window(startNs: number, endNs: number): LaneWindow | null {
+    const picked = this.chunksFor(startNs, endNs);
+    if (!picked) return null;
+    if (this.usedIn !== this.cache.epoch) this.cache.use(this);
+    if (this.inWindow(picked)) return this.win!.window;
+    const lane = laneIndexFromColumns({ ...this.info }, readChunks(picked.map((i) => this.chunks[i]), this.cache));
+    // Window index → lane index: the picked chunks' first events, in both.
+    const localFirst: number[] = [];
+    let at = 0;
+    for (const i of picked) {
+      localFirst.push(at);
+      at += this.chunks[i].count;
+    }
+    const laneEvent = (k: number): number => {
+      let j = picked.length - 1;
+      while (localFirst[j] > k) j--;
+      return this.chunkFirst[picked[j]] + k - localFirst[j];
+    };
+    const bytes = laneBytes(lane);
+    if (this.win) this.cache.release(this.win.bytes);
+    this.win = { chunks: new Set(picked), window: { lane, laneEvent }, bytes };
+    this.cache.admit(this, bytes);
+    return this.win.window;
+  }
+
+  /** Forgets the columns and the window (the cache's bound); returns their bytes. */
   drop(): number {
+    const bytes = this.openBytes + (this.win?.bytes ?? 0);
     this.open = null;
+    this.openBytes = 0;
+    this.win = null;
     this.band0 = null;
-    return this.openBytes;
+    return bytes;
   }
 
   private columns(): LaneIndex {
@@ -197,20 +270,27 @@ export class LazyLane implements LaneIndex {
   }
 
   private read(): LaneIndex {
-    const n = this.chunks.reduce((a, c) => a + c.count, 0);
-    const cols = Object.fromEntries(LANE_COLUMNS.map(([key, T]) => [key, new T(n)])) as ReturnType<typeof columnsOf<typeof LANE_COLUMNS>>['columns'];
-    let at = 0;
-    for (const c of this.chunks) {
-      const { columns } = columnsOf(this.cache.inflated(c.file), LANE_COLUMNS, c.count);
-      for (const [key] of LANE_COLUMNS) cols[key].set(columns[key], at);
-      at += c.count;
-    }
-    const open = laneIndexFromColumns(this.info, { ...cols, argsOff: argsOffsets(cols.argsOff) });
+    const open = laneIndexFromColumns(this.info, readChunks(this.chunks, this.cache));
+    if (this.win) this.cache.release(this.win.bytes);
+    this.win = null;
     this.open = open;
     this.openBytes = laneBytes(open);
     this.cache.admit(this, this.openBytes);
     return open;
   }
+}
+
+/** Consecutive chunks of a lane as its columns (args offsets as RawTrace reads them). */
+function readChunks(chunks: readonly IndexChunk[], cache: LaneCache) {
+  const n = chunks.reduce((a, c) => a + c.count, 0);
+  const cols = Object.fromEntries(LANE_COLUMNS.map(([key, T]) => [key, new T(n)])) as ReturnType<typeof columnsOf<typeof LANE_COLUMNS>>['columns'];
+  let at = 0;
+  for (const c of chunks) {
+    const { columns } = columnsOf(cache.inflated(c.file), LANE_COLUMNS, c.count);
+    for (const [key] of LANE_COLUMNS) cols[key].set(columns[key], at);
+    at += c.count;
+  }
+  return { ...cols, argsOff: argsOffsets(cols.argsOff) };
 }
 
 /** Offsets in the index's args stream as RawTrace reads them: "in the file" (−(offset + 1)), the file being the args stream. */

@@ -107,7 +107,7 @@ export async function prefetchForQuery(index: TraceIndex, q: ViewportQuery): Pro
   const files: { chunkFiles: string[] }[] = [];
   for (const id of q.laneIds) {
     const lane = index.lanes.get(id);
-    if (lane instanceof LazyLane && lane.summary && wanted(lane.summary.visibleEventCount(q.startNs, q.endNs, 0, lane.summary.rowCount))) files.push(lane);
+    if (lane instanceof LazyLane && lane.summary && wanted(lane.summary.visibleEventCount(q.startNs, q.endNs, 0, lane.summary.rowCount))) files.push(lane.filesFor(q.startNs, q.endNs));
     const counter = index.counters.get(id);
     if (counter instanceof LazyCounter && counter.summary && wanted(counter.summary.visibleSamples(q.startNs, q.endNs))) files.push(counter);
   }

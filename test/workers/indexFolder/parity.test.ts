@@ -72,12 +72,14 @@ describe('index folder parity (issue 24)', () => {
       let argsReads = 0;
       let openRead = 0;
       const chunkReads: string[] = [];
+      const prefetchReads: string[] = [];
       const counterReads: string[] = [];
       const counting = {
         ...files,
         read: async (p: string) => {
           const b = await files.read(p);
           if (p !== 'manifest.json') openRead += b.length;
+          if (p.startsWith('lanes/')) prefetchReads.push(p);
           return b;
         },
         readSync: (p: string) => {
@@ -99,6 +101,7 @@ describe('index folder parity (issue 24)', () => {
       // The first frame (the whole trace, 1600 px wide, every lane and counter) reads only the chunks of lanes small
       // enough to be drawn as slices; busy lanes come from their stored tiles and wide slices.
       const laneIds = direct.result.lanes.map((l) => l.id);
+      let windowed = 0;
       const { minNs, maxNs } = direct.result;
       const first = { startNs: minNs, endNs: maxNs, widthPx: 1600, laneIds, level: levelForNsPerPx((maxNs - minNs) / 1600) };
       expect(index.query(first)).toEqual(direct.query(first));
@@ -109,6 +112,31 @@ describe('index folder parity (issue 24)', () => {
       const busyCounters = manifest.counters.filter((c) => c.count > LANE_RAW_EVENTS).map((c) => c.file);
       expect(counterReads.filter((f) => busyCounters.includes(f))).toEqual([]);
       await nextCall();
+
+      // Deep zooms into lanes not in memory read only the chunks whose events may overlap the view (a chunk:
+      // CHUNK_EVENTS consecutive events in start order), where those are at most a quarter of the lane's.
+      for (const at of [0.2, 0.5, 0.83]) {
+        const startNs = minNs + (maxNs - minNs) * at;
+        const deep = { ...first, startNs, endNs: startNs + (maxNs - minNs) / 4096, level: levelForNsPerPx((maxNs - minNs) / 4096 / 1600) };
+        const before = { sync: chunkReads.length, prefetched: prefetchReads.length };
+        const closed = new Set([...index.lanes.values()].filter((l) => l instanceof LazyLane && !l.isOpen).map((l) => l.info.id));
+        await prefetchForQuery(index, deep);
+        expect(index.query(deep)).toEqual(direct.query(deep));
+        const read = [...prefetchReads.slice(before.prefetched), ...chunkReads.slice(before.sync)];
+        for (const lane of direct.lanes.values()) {
+          const m = manifest.lanes.find((l) => l.id === lane.info.id)!;
+          if (!closed.has(lane.info.id) || m.chunks.length < 8) continue;
+          const overlapping = m.chunks.flatMap((c, i) => {
+            let end = -Infinity;
+            for (let k = i * CHUNK_EVENTS; k < Math.min(lane.start.length, (i + 1) * CHUNK_EVENTS); k++) end = Math.max(end, lane.start[k] + lane.dur[k]);
+            return lane.start[i * CHUNK_EVENTS] <= deep.endNs && end >= deep.startNs ? [c.file] : [];
+          });
+          if (overlapping.length > m.chunks.length / 4) continue;
+          expect(new Set(read.filter((f) => chunkLane.get(f) === lane.info.id))).toEqual(new Set(overlapping));
+          windowed++;
+        }
+        await nextCall();
+      }
 
       // A zoomed view asked call after call reads its lanes once, even past the cache's bound (the last call's
       // lanes stay); once idle the bound holds.
@@ -207,6 +235,8 @@ describe('index folder parity (issue 24)', () => {
       const stored = JSON.parse(new TextDecoder().decode(await files.read(manifest.summaries)));
       expect(stored).toEqual(JSON.parse(JSON.stringify(summaries)));
       expect((await readManifest(files)).fingerprint).toBe(manifest.fingerprint);
+      // The big corpus traces have lanes of many chunks: their deep zooms read part of them.
+      if (biggest > 16 * CHUNK_EVENTS) expect(windowed).toBeGreaterThan(0);
     });
   }
 });
