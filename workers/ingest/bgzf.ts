@@ -1,8 +1,8 @@
 // BGZF (the blocked gzip of bioinformatics, `bgzip`): a gzip file of members of at most
 // 64 kB of input, each naming its own compressed size in its header (the `BC` extra
 // subfield, BSIZE = member size − 1) and its inflated size in its trailer (ISIZE). So the
-// members are found WITHOUT inflating: walk from header to header, reading only their
-// bytes. Then the file is a RangeSource of its INFLATED bytes (bgzfRanges): a range costs
+// members are found WITHOUT inflating: walk from header to header (the compressed bytes read
+// a few MB at a time, each member's header and trailer looked at). Then the file is a RangeSource of its INFLATED bytes (bgzfRanges): a range costs
 // the members that cover it, each inflated on its own by the platform's inflater, and the
 // plain-file parallel parse (parallelParse.ts) cuts, parses and merges it like a File.
 // Args are read back by offset as a plain file's are (bgzfArgsSource: the members holding them
