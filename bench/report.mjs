@@ -121,7 +121,7 @@ export function evaluateTargets(entries) {
     TRACES.filter((t) => t.source === 'bgzf' && ok(byFile.get(t.file) ?? {}) && ok(byFile.get(t.twin) ?? {})).map((t) => {
       const [b, s] = [byFile.get(t.file), byFile.get(t.twin)];
       const r = b.tracelane.picker.medianMs / s.tracelane.picker.medianMs;
-      return { file: t.file, met: r < 1, text: `${sec(b.tracelane.picker.medianMs)} vs ${sec(s.tracelane.picker.medianMs)} = ${ratio(r)}${b.date !== s.date ? ` (twin run ${s.date})` : ''}` };
+      return { file: t.file, met: r < 1, text: `${sec(b.tracelane.picker.medianMs)} vs ${sec(s.tracelane.picker.medianMs)} = ${ratio(r)}${b.date.slice(0, 13) !== s.date.slice(0, 13) ? ` (twin run ${s.date})` : ''}` };
     }),
   );
   const reference = entries.find((e) => e.file === 'llm_decode_large.json' && ok(e) && e.tracelane.ingestMBs);

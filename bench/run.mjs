@@ -336,7 +336,7 @@ async function measureTrace(browser, browserSession, origin, trace, save, profil
       parseMs: median(parseOk.map((r) => r.parse.parseMs)),
       parseReadMs: median(parseOk.map((r) => r.parse.readMs)),
       parseMBs: parseOk.length ? decompressedBytes / 1e3 / median(parseOk.map((r) => r.parse.parseMs)) : null,
-      parseSkipped: decompressedBytes >= PARSE_LIMIT ? 'skipped (≥ 400 MB)' : parseOk.length ? undefined : good.map((r) => r.parse?.error).find(Boolean) ?? 'failed',
+      parseSkipped: trace.source === 'bgzf' ? '–' : decompressedBytes >= PARSE_LIMIT ? 'skipped (≥ 400 MB)' : parseOk.length ? undefined : good.map((r) => r.parse?.error).find(Boolean) ?? 'failed',
     },
   };
   if (profiling) {
