@@ -1,20 +1,72 @@
-// A trace file on disk as the ingest code takes it (a Blob), whose args the index writer reads back
-// by offset (argsSource.ts) instead of copying and deflating them: the browser does the same with
-// FileReaderSync, which Node lacks. Args are most of a trace's bytes.
+// A trace file on disk as the ingest code takes it (a Blob), read with the file's descriptor:
+// Node 20's fs.openAsBlob reports a file past 4 GiB as its size modulo 2^32 and slices it wrong,
+// and Node has no FileReaderSync, with which the browser reads a plain trace's args back by
+// offset: registered here (argsSource.ts), they stay offsets into the file, not a deflated copy.
 
-import { openAsBlob, openSync, readSync } from 'node:fs';
+import { openSync, read, readSync, statSync } from 'node:fs';
 import { registerSyncReader } from '../../workers/ingest/argsSource';
 
-/** `path` as a Blob whose bytes the ingest can read synchronously; the descriptor lives as long as the process. */
-export async function openTraceFile(path: string): Promise<Blob> {
-  const blob = await openAsBlob(path);
+/** Bytes a stream of the file hands on at a time. */
+const STREAM_CHUNK = 1 << 20;
+
+/** The part of Blob the ingest uses (size, slice, stream, arrayBuffer, text), over bytes [from, to) of a file. */
+class FileRange {
+  readonly type = '';
+
+  constructor(
+    private readonly fd: number,
+    private readonly from: number,
+    private readonly to: number,
+  ) {}
+
+  get size(): number {
+    return this.to - this.from;
+  }
+
+  slice(start = 0, end = this.size): FileRange {
+    const at = (i: number) => Math.min(this.size, Math.max(0, i < 0 ? this.size + i : i));
+    return new FileRange(this.fd, this.from + at(start), this.from + Math.max(at(start), at(end)));
+  }
+
+  stream(): ReadableStream<Uint8Array> {
+    let at = this.from;
+    return new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        if (at >= this.to) return controller.close();
+        const chunk = new Uint8Array(Math.min(STREAM_CHUNK, this.to - at));
+        const n = await new Promise<number>((resolve, reject) => read(this.fd, chunk, 0, chunk.length, at, (err, got) => (err ? reject(err) : resolve(got))));
+        if (n === 0) return controller.error(new Error(`The trace file ended at byte ${at}, before its ${this.to} bytes: it changed while being read.`));
+        at += n;
+        controller.enqueue(n < chunk.length ? chunk.subarray(0, n) : chunk);
+      },
+    });
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const out = new Uint8Array(this.size);
+    let got = 0;
+    for await (const chunk of this.stream() as unknown as AsyncIterable<Uint8Array>) {
+      out.set(chunk, got);
+      got += chunk.length;
+    }
+    return out.buffer;
+  }
+
+  async text(): Promise<string> {
+    return new TextDecoder().decode(await this.arrayBuffer());
+  }
+}
+
+/** `path` as a Blob for the ingest, with its args readable synchronously; the descriptor lives as long as the process. */
+export function openTraceFile(path: string): Blob {
   const fd = openSync(path, 'r');
-  registerSyncReader(blob, (at, len) => {
+  const file = new FileRange(fd, 0, statSync(path).size);
+  registerSyncReader(file as unknown as Blob, (at, len) => {
     const out = new Uint8Array(len);
     let got = 0;
     // As a Blob slice does, a read past the end returns the bytes there are (the last block of args is short).
     for (let n = 1; got < len && n > 0; got += n) n = readSync(fd, out, got, len - got, at + got);
     return got < len ? out.subarray(0, got) : out;
   });
-  return blob;
+  return file as unknown as Blob;
 }

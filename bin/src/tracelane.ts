@@ -100,7 +100,7 @@ async function indexOne(path: string, args: Args, taken: Set<string>): Promise<v
   const t0 = performance.now();
   let last = 0;
   const index = await loadTrace(
-    { kind: 'file', file: await openTraceFile(path), name },
+    { kind: 'file', file: openTraceFile(path), name },
     {
       trace: traceKeyFromName(name, taken),
       onProgress: (p) => {

@@ -12,6 +12,8 @@ import { loadTrace } from '../../workers/ingest/loadTrace';
 import { writeIndexFolder } from '../../workers/indexFolder/writeIndex';
 import { openIndexFolder, prefetchLanes, readManifest } from '../../workers/indexFolder/openIndex';
 import { dirFiles, dirSink } from '../../bin/src/dirFolder';
+import { openTraceFile } from '../../bin/src/nodeFile';
+import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { INDEX_FORMAT_VERSION, MANIFEST_FILE } from '../../workers/indexFolder/format';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -73,6 +75,25 @@ describe('npm run index (issue 24)', () => {
     }
     // Kineto writes args on most of a trace's slices: the comparison covered them.
     expect(withArgs).toBeGreaterThan(1000);
+  });
+
+  it('reads a trace file past 4 GiB by its true size and offsets (Node 20 openAsBlob wraps them at 2^32)', async () => {
+    // A sparse file: 4.5 GiB long, a few bytes written past 4 GiB, no disk spent on the rest.
+    const path = join(out, 'sparse.json');
+    const size = 4.5 * 2 ** 30;
+    const at = 2 ** 32 + 12345;
+    const fd = openSync(path, 'w');
+    ftruncateSync(fd, size);
+    writeSync(fd, Buffer.from('{"ph": "X"}'), 0, 11, at);
+    closeSync(fd);
+    const file = openTraceFile(path);
+    expect(file.size).toBe(size);
+    expect(await file.slice(at, at + 11).text()).toBe('{"ph": "X"}');
+    expect(file.slice(at - 3, at + 4).size).toBe(7);
+    expect(file.slice(size - 5).size).toBe(5);
+    const reader = await file.slice(at - 2, at + 11).stream().getReader().read();
+    expect(new TextDecoder().decode(reader.value)).toBe('\0\0{"ph": "X"}');
+    rmSync(path);
   });
 
   it('refuses to write an index where the trace itself lies, and keeps the trace', () => {
