@@ -149,7 +149,14 @@ test("the stall finder names a rank not opened yet; its jump opens it and select
   expect((await laneHeader.boundingBox())!.y).toBeCloseTo(landed, 0);
   await shot(page, 'job-deferred-jump');
 
-  // The link of this view (a job, a selection in the late rank) opens the job again and selects the same slice.
+  // A lane of another rank opened by the jump, hidden with its header's button: the link keeps it hidden.
+  const hiddenLane = `${rankKey(LATE.rank - 1)}|${1000 + LATE.rank - 1}|${1000 + LATE.rank - 1}|cpu`;
+  await page.locator(`[data-testid="lane-header"][data-lane-id="${hiddenLane}"]`).hover();
+  await page.locator(`[data-testid="lane-header"][data-lane-id="${hiddenLane}"] button[aria-label="Hide lane"]`).click();
+  await expect(page.locator(`[data-testid="lane-header"][data-lane-id="${hiddenLane}"]`)).toHaveCount(0);
+
+  // The link of this view (a job, a selection in the late rank, a hidden lane of a rank not opened with the page)
+  // opens the job again: the ranks it names are opened, the same slice selected, the lane hidden, nothing dropped.
   await page.waitForFunction(() => window.location.hash.startsWith('#tl='));
   await page.waitForTimeout(1500);
   const link = page.url().replace(/\?[^#]*/, '');
@@ -159,5 +166,10 @@ test("the stall finder names a rank not opened yet; its jump opens it and select
   const again = (await page.evaluate(() => window.tracelane!.selection())) as { laneId: string; name: string };
   expect(again.laneId).toBe(sel.laneId);
   expect(again.name).toBe(sel.name);
+  await page.waitForFunction(() => document.documentElement.dataset.viewRestore === 'done');
+  await expect(page.getByTestId('restore-notice')).toHaveCount(0);
+  expect((await tl(page, (api) => api.summary())).lanes.some((l) => l.id === hiddenLane)).toBe(true);
+  await expect(page.locator(`[data-testid="lane-header"][data-lane-id="${hiddenLane}"]`)).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Show 1 hidden' })).toBeVisible();
   expect(errors).toEqual([]);
 });

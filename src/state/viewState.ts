@@ -5,7 +5,8 @@
 import { makeAnnotation, type Annotation } from '../model/annotations';
 import { clampTo } from '../timeline/viewportMath';
 import { selectByKey } from './selectByKey';
-import { useStore, type AppState } from './store';
+import { isPlaceholder, useStore, type AppState } from './store';
+import { openTraces } from './traceClient';
 import { laneListsOf, type FileRef, type ViewState } from './urlState';
 import { rulesInForce } from './laneRules';
 import { sourceLink } from './sources';
@@ -40,6 +41,11 @@ export function captureViewState(st: AppState, files: FileRef[]): ViewState {
 /** Apply a ViewState to the loaded traces; returns what could not be restored. */
 export async function applyViewState(s: ViewState): Promise<string[]> {
   const problems: string[] = [];
+  // A job's ranks not opened yet whose lanes or groups the view names (hidden, pinned, collapsed, joined) open first,
+  // so none of it is dropped as "not in these traces" (lanes named by a pattern only: not looked for).
+  const named = JSON.stringify([s.hidden, s.pinned, s.collapsed, s.joined ?? {}]);
+  const waiting = useStore.getState().traces.filter((t) => isPlaceholder(t) && named.includes(`"${t.key}|`));
+  if (waiting.length) await openTraces(waiting.map((t) => t.key));
   const st = useStore.getState();
   const shift = Number(BigInt(s.originNs) - BigInt(st.axisOriginNs));
   const laneIds = new Set(st.lanes.map((l) => l.id));
