@@ -79,6 +79,13 @@ test("a job's ranks open as they scroll into view: only theirs are fetched, and 
   expect([...files.coarse].sort((a, b) => a - b)).toEqual(opened);
   const lanes = (await tl(page, (api) => api.summary())).lanes;
   expect([...new Set(lanes.map((l) => l.trace))]).toEqual(opened.map(rankKey));
+  // The Traces panel places the last rank, not opened yet, from job.json: the span it has once opened (below).
+  await page.getByTestId('traces-button').click();
+  const lastRow = page.locator(`[data-testid="trace-row"][data-trace="${rankKey(RANKS - 1)}"]`);
+  const spanOf = async () => [await lastRow.getAttribute('data-start-ns'), await lastRow.getAttribute('data-end-ns')].map(Number);
+  const placed = await spanOf();
+  expect(placed[1]).toBeGreaterThan(placed[0]);
+  await page.getByTestId('traces-button').click();
 
   // The mouse wheel over the lanes scrolls down: the ranks coming into view open and their lanes draw.
   const canvas = page.getByTestId('timeline-canvas');
@@ -111,6 +118,8 @@ test("a job's ranks open as they scroll into view: only theirs are fetched, and 
   const last = (await tl(page, (api) => api.drawn())).lanes.filter((l) => l.id.startsWith(`${rankKey(RANKS - 1)}|`) && l.items > 0);
   expect(last.length).toBeGreaterThan(0);
   await shot(page, 'job-deferred-bottom');
+  await page.getByTestId('traces-button').click();
+  expect(await spanOf()).toEqual(placed);
 
   expect(errors).toEqual([]);
 });

@@ -3,7 +3,7 @@
 // Every one of them only sets the per-trace offsets (store.setTraceOffset, view
 // transforms), after recording the previous ones for undo (offsetHistory.ts).
 
-import { useStore, type TraceEntry } from './store';
+import { traceTimes, useStore, type TraceEntry } from './store';
 import { findInTrace, openAllTraces } from './traceClient';
 import { recordOffsets } from './offsetHistory';
 
@@ -17,7 +17,11 @@ export interface TraceSpan {
 
 export function traceSpans(traces: readonly TraceEntry[], label: (t: TraceEntry) => string): TraceSpan[] {
   // A trace without events has no span (its extent is a placeholder): it neither overlaps nor misses the others.
-  return traces.filter((t) => t.result && t.result.events > 0).map((t) => ({ key: t.key, label: label(t), startNs: t.result!.minNs + t.shiftNs, endNs: t.result!.maxNs + t.shiftNs }));
+  // A job's rank not opened yet has the span job.json gives it.
+  return traces.flatMap((t) => {
+    const times = traceTimes(t);
+    return times && times.events > 0 ? [{ key: t.key, label: label(t), startNs: times.minNs + t.shiftNs, endNs: times.maxNs + t.shiftNs }] : [];
+  });
 }
 
 /**
@@ -34,11 +38,14 @@ export function overlapProblem(spans: readonly TraceSpan[]): { late: TraceSpan; 
 
 /** Offsets that put every trace's first event at the first trace's first event (axis time). */
 export function startAlignedOffsets(traces: readonly TraceEntry[]): Map<string, number> {
-  const ready = traces.filter((t) => t.result);
+  const ready = traces.flatMap((t) => {
+    const times = traceTimes(t);
+    return times ? [{ t, minNs: times.minNs }] : [];
+  });
   const out = new Map<string, number>();
   if (!ready.length) return out;
-  const target = ready[0].result!.minNs + ready[0].shiftNs;
-  for (const t of ready) out.set(t.key, t.offsetNs + target - (t.result!.minNs + t.shiftNs));
+  const target = ready[0].minNs + ready[0].t.shiftNs;
+  for (const { t, minNs } of ready) out.set(t.key, t.offsetNs + target - (minNs + t.shiftNs));
   return out;
 }
 
