@@ -59,14 +59,14 @@ export function byteReader(stream: ReadableStream<Uint8Array>, byob: boolean): B
 }
 
 /**
- * Calls `each` with every chunk of `stream` in order. A chunk is valid only during its call:
- * the next read may reuse its memory, so `each` copies what it keeps. `byob`: read into one
- * buffer where the stream is a byte stream (byteReader).
+ * Calls `each` with every chunk of `stream` in order (waiting for it when it returns a promise).
+ * A chunk is valid only during its call: the next read may reuse its memory, so `each` copies
+ * what it keeps. `byob`: read into one buffer where the stream is a byte stream (byteReader).
  */
-export async function eachChunk(stream: ReadableStream<Uint8Array>, each: (chunk: Uint8Array) => void, byob = false): Promise<void> {
+export async function eachChunk(stream: ReadableStream<Uint8Array>, each: (chunk: Uint8Array) => unknown, byob = false): Promise<void> {
   const reader = byteReader(stream, byob);
   try {
-    for (let chunk = await reader.read(); chunk; chunk = await reader.read()) if (chunk.length > 0) each(chunk);
+    for (let chunk = await reader.read(); chunk; chunk = await reader.read()) if (chunk.length > 0) await each(chunk);
   } finally {
     reader.release();
   }

@@ -12,6 +12,8 @@
 // 100 MB of compressed bytes) fails that check and is fed on as data. The native
 // inflater keeps its speed; a boundary costs a couple of task turns and a new stream.
 
+import { nextTask } from './nextTask';
+
 export type InflaterFactory = () => TransformStream<Uint8Array, Uint8Array>;
 
 export const nativeGunzip: InflaterFactory = () => new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>;
@@ -28,18 +30,6 @@ interface Member {
   out: number;
   /** Compressed bytes fed to it so far. */
   in: number;
-}
-
-/** A task turn (not a microtask): output already queued by the inflater has been counted by then. */
-function nextTask(): Promise<void> {
-  return new Promise((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => {
-      port1.close();
-      resolve();
-    };
-    port2.postMessage(null);
-  });
 }
 
 /** Push compressed chunks in order, then `end()`; `onChunk` sees the inflated bytes of every member in order. */

@@ -17,6 +17,7 @@ import { argsSourceFor } from './argsSource';
 import type { StageClock } from './stageClock';
 import { pieceFilter, type FragmentJob, type PieceFilter } from './fragmentParse';
 import { eachChunk } from './chunkReader';
+import { nextTask } from './nextTask';
 
 /** Below this a second thread costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
@@ -31,6 +32,12 @@ const CUT_WINDOWS = [64 << 10, 1 << 20];
 const PIECES_PER_THREAD = { file: 6, url: 4 };
 /** Pieces are no smaller than this (each is a fragment to merge, and a read or a ranged GET to start). */
 const MIN_PIECE_BYTES = 2 << 20;
+/**
+ * This thread lets other tasks run after parsing this many bytes: a helper's finished piece, the
+ * answers to the cut windows' GETs and progress wait for that (a stream with bytes queued answers
+ * every read in a microtask: a helper once waited 85–166 ms per piece for its next one, under load).
+ */
+const YIELD_BYTES = 1 << 20;
 
 /** A File: its args are read back from it later (FileReaderSync), so that must exist too. */
 export function canParseInParallel(file: Blob): boolean {
@@ -195,18 +202,23 @@ export async function parseInParallel(
     raw.filter = pieceFilter(raw, keep);
     const importer = new ChromeTraceJsonImporter(raw);
     let ownBytes = 0;
+    let sinceYield = 0;
     while (front < back && !noCut) {
       const range = await piece(front++);
       if (!range) {
         noCut = true;
         break;
       }
-      await eachChunk(source.stream(range.start, range.end, signal), (value) => {
+      await eachChunk(source.stream(range.start, range.end, signal), async (value) => {
         if (failed) throw failed;
         importer.push(value);
         onBytes(value.length);
         ownBytes += value.length;
         checkFirst(ownBytes, raw.count);
+        if ((sinceYield += value.length) >= YIELD_BYTES) {
+          sinceYield = 0;
+          await nextTask();
+        }
       }, 'url' in source.job);
     }
     stages?.mark('own share parsed');
