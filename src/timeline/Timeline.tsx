@@ -133,7 +133,8 @@ export function Timeline() {
     const scroller = scrollRef.current;
     const a = anchor.current;
     const idx = a ? layout.indexById.get(a.id) : undefined;
-    if (!scroller || !a) return;
+    // At the very top the list stays at the top (what is added above, e.g. a pinned lane, shows), unless a jump chose the anchor.
+    if (!scroller || !a || (scroller.scrollTop < 1 && setTop.current === null)) return;
     // The anchor row is gone (filtered, collapsed away): the first row in view is the anchor from now on.
     if (idx === undefined) return void ((setTop.current = null), noteAnchor());
     const want = Math.max(0, layout.rows[idx].y - a.offset);
