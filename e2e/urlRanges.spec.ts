@@ -129,6 +129,35 @@ test('a big plain trace by ?url= from a server with ranges: parallel ranged GETs
   expect(ranged.some((l) => l.endsWith(`-${bytes.length - 1}`))).toBe(true);
 });
 
+test('with a slow server the trace worker\'s next piece is asked for while the one before waits for its answer', async ({ page }) => {
+  test.setTimeout(180_000);
+  // Every answer to a piece (a range over 1 MB) starts a second late, as from a far server; the probe
+  // and the cut windows are answered at once. A piece asked for only once the one before was parsed
+  // would come at least that second after it.
+  const LATENCY_MS = 1000;
+  const serveFile = createHandler({ mounts: { '/': process.env.TRACELANE_DIST || 'dist', '/t/': dir } });
+  const pieces: { start: number; at: number }[] = [];
+  const server = http.createServer((req, res) => {
+    const m = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
+    if (!req.url?.startsWith('/t/') || !m || Number(m[2]) - Number(m[1]) < 1 << 20) return void serveFile(req, res);
+    pieces.push({ start: Number(m[1]), at: performance.now() });
+    setTimeout(() => void serveFile(req, res), LATENCY_MS);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+  try {
+    await page.goto(`${url}?url=${encodeURIComponent(`${url}t/${NAME}`)}`, { waitUntil: 'load' });
+    expect(shape(await waitReady(page, 180_000))).toEqual(picked);
+    // The file's first two pieces are this worker's (the fragment worker takes pieces from the end).
+    const [first, second] = pieces.slice().sort((a, b) => a.start - b.start);
+    expect(first.start).toBe(65536);
+    expect(second.at - first.at).toBeLessThan(LATENCY_MS / 2);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+});
+
 test('a server answering 200 to ranged requests: the file streamed once, the same lanes', async ({ page }) => {
   test.setTimeout(180_000);
   // Args were kept from the stream: nothing is fetched again when slices are selected.
@@ -137,13 +166,13 @@ test('a server answering 200 to ranged requests: the file streamed once, the sam
 
 test('Cancel during a ranged load aborts every fragment\'s request', async ({ page }) => {
   test.setTimeout(120_000);
-  // The build and the probe / cut windows as usual; fragments (ranges over 1 MB) trickle out.
+  // The build and the cut windows as usual; fragments (ranges over 1 MB, the first GET's `bytes=0-` too) trickle out.
   const serveFile = createHandler({ mounts: { '/': process.env.TRACELANE_DIST || 'dist', '/t/': dir } });
   const slow = { open: 0, aborted: 0, requests: 0 };
   const server = http.createServer((req, res) => {
-    const m = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
-    if (!req.url?.startsWith('/t/') || !m || Number(m[2]) - Number(m[1]) <= 1 << 20) return void serveFile(req, res);
-    const [a, b] = [Number(m[1]), Number(m[2])];
+    const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    const [a, b] = m ? [Number(m[1]), m[2] ? Number(m[2]) : bytes.length - 1] : [0, 0];
+    if (!req.url?.startsWith('/t/') || !m || b - a <= 1 << 20) return void serveFile(req, res);
     slow.requests++;
     slow.open++;
     res.writeHead(206, { 'Content-Range': `bytes ${a}-${b}/${bytes.length}`, 'Content-Length': b - a + 1, 'Content-Type': 'application/json' });

@@ -37,6 +37,12 @@ export interface RangeSource {
   stream(start: number, end: number, signal?: AbortSignal): ReadableStream<Uint8Array>;
   /** Bytes [start, end) at once. */
   read(start: number, end: number, signal?: AbortSignal): Promise<Uint8Array>;
+  /**
+   * Asks for bytes [start, end) now: a stream reaching `start` later reads them without waiting for
+   * a round trip (Chromium reads an answer ahead of its reader). The function returned drops them
+   * if no stream took them. Absent where a read costs no round trip (a File).
+   */
+  prefetch?(start: number, end: number, signal?: AbortSignal): () => void;
 }
 
 export function fileRanges(file: Blob): RangeSource {
@@ -48,8 +54,17 @@ export function fileRanges(file: Blob): RangeSource {
   };
 }
 
+/** An answer being read: the next byte it gives is `at`, its last one `end − 1`. */
+interface OpenBody {
+  reader: ByteReader;
+  at: number;
+  end: number;
+}
+
 /** `head`: the URL's first bytes, already fetched (reads inside it cost no request). */
 export function urlRanges(url: string, size: number, head = new Uint8Array(0)): RangeSource {
+  /** Answers asked for ahead (prefetch), by the byte they start at: taken by the stream that reaches it. */
+  const ahead = new Map<number, Promise<OpenBody>>();
   const source: RangeSource = {
     size,
     job: { url },
@@ -60,7 +75,12 @@ export function urlRanges(url: string, size: number, head = new Uint8Array(0)): 
       end = Math.min(end, size);
       let at = start;
       let failures = 0;
-      let body: ByteReader | null = null;
+      let body: OpenBody | null = null;
+      /** Stops reading the current answer (one that goes on past this stream's end: its sending stops too). */
+      const drop = (reason?: unknown): void => {
+        void body?.reader.cancel(reason).catch(() => undefined);
+        body = null;
+      };
       return new ReadableStream({
         type: 'bytes',
         autoAllocateChunkSize: BUFFER_BYTES,
@@ -70,6 +90,7 @@ export function urlRanges(url: string, size: number, head = new Uint8Array(0)): 
           const into = new Uint8Array(request.view!.buffer, request.view!.byteOffset, request.view!.byteLength);
           for (;;) {
             if (at >= end) {
+              drop();
               controller.close();
               return request.respond(0);
             }
@@ -80,23 +101,30 @@ export function urlRanges(url: string, size: number, head = new Uint8Array(0)): 
               at += part.length;
               return request.respond(part.length);
             }
+            const asked = body ? undefined : ahead.get(at);
+            if (asked) ahead.delete(at);
             try {
-              body ??= byteReader((await fetchRange(url, at, end, signal)).body!, true);
-              const part = await body.read(room);
+              body ??= await (asked ?? fetchRange(url, at, end, signal));
+              const part = await body.reader.read(room);
+              // A server may answer fewer bytes than asked (Content-Range says so): the next range is asked for.
+              if (!part && body.at === body.end) {
+                body = null;
+                continue;
+              }
               if (!part) throw new Error(`the answer to bytes ${at}-${end - 1} ended early`);
               into.set(part);
               at += part.length;
+              body.at = at;
               return request.respond(part.length);
             } catch (err) {
               // Resume where the bytes stopped, up to RANGE_RETRIES times per range.
-              void body?.cancel().catch(() => undefined);
-              body = null;
+              drop();
               if (signal?.aborted || ++failures > RANGE_RETRIES) throw rangeError(url, at, end, err);
               await new Promise((r) => setTimeout(r, 100 * 2 ** failures));
             }
           }
         },
-        cancel: (reason) => body?.cancel(reason),
+        cancel: (reason) => drop(reason),
       });
     },
     read: async (start, end, signal) => {
@@ -110,6 +138,20 @@ export function urlRanges(url: string, size: number, head = new Uint8Array(0)): 
       }
       return out;
     },
+    prefetch: (start, end, signal) => {
+      start = Math.max(start, head.length);
+      end = Math.min(end, size);
+      if (end <= start || ahead.has(start)) return () => undefined;
+      const asked = fetchRange(url, start, end, signal);
+      // A failure is met (and retried) by the stream that takes it.
+      asked.catch(() => undefined);
+      ahead.set(start, asked);
+      return () => {
+        if (ahead.get(start) !== asked) return;
+        ahead.delete(start);
+        void asked.then((b) => b.reader.cancel()).catch(() => undefined);
+      };
+    },
   };
   return source;
 }
@@ -120,15 +162,15 @@ export function rangeSourceFor(job: RangeSource['job'], size: number): RangeSour
   return 'file' in job ? fileRanges(job.file) : urlRanges(job.url, size);
 }
 
-/** A `206` answer for bytes [start, end) of `url`, or an error (a `200` included: the server stopped answering ranges). */
-async function fetchRange(url: string, start: number, end: number, signal?: AbortSignal): Promise<Response> {
+/** A `206` answer for bytes [start, end) of `url` (or fewer), or an error (a `200` included: the server stopped answering ranges). */
+async function fetchRange(url: string, start: number, end: number, signal?: AbortSignal): Promise<OpenBody> {
   const res = await fetch(url, { headers: { Range: `bytes=${start}-${end - 1}` }, cache: RANGE_CACHE, signal });
   const range = res.status === 206 ? parseContentRange(res.headers.get('content-range')) : null;
   if (!range || range.start !== start || !res.body) {
     void res.body?.cancel().catch(() => undefined);
     throw new Error(`HTTP ${res.status} ${res.statusText}`.trim());
   }
-  return res;
+  return { reader: byteReader(res.body, true), at: start, end: range.end + 1 };
 }
 
 function rangeError(url: string, start: number, end: number, err: unknown): Error {

@@ -138,16 +138,22 @@ export async function parseInParallel(
   const perThread = 'url' in source.job ? PIECES_PER_THREAD.url : PIECES_PER_THREAD.file;
   const pieces = Math.max(2, Math.min(perThread * threads, Math.floor(size / MIN_PIECE_BYTES)));
   // Piece k is [cut(k), cut(k + 1)); a cut is the first event boundary past k/pieces of the file.
+  const nominal = (k: number): number => Math.floor((k * size) / pieces);
   const cuts = new Map<number, Promise<number | null>>();
+  /** The bytes from nominal(k) in which cut k was found: the end of piece k − 1, which this thread parses from them. */
+  const windows = new Map<number, Uint8Array>();
   const cut = (k: number): Promise<number | null> => {
     if (k === 0 || k === pieces) return Promise.resolve(k === 0 ? 0 : size);
     let c = cuts.get(k);
     if (!c) {
-      const nominal = Math.floor((k * size) / pieces);
       c = (async () => {
         for (const window of CUT_WINDOWS) {
-          const found = findCut(await read(nominal, window), nominal);
-          if (found !== null) return found;
+          const bytes = await read(nominal(k), window);
+          const found = findCut(bytes, nominal(k));
+          if (found !== null) {
+            windows.set(k, bytes);
+            return found;
+          }
         }
         return null;
       })();
@@ -203,23 +209,49 @@ export async function parseInParallel(
     const importer = new ChromeTraceJsonImporter(raw);
     let ownBytes = 0;
     let sinceYield = 0;
-    while (front < back && !noCut) {
-      const range = await piece(front++);
-      if (!range) {
-        noCut = true;
-        break;
+    const parse = async (chunk: Uint8Array): Promise<void> => {
+      if (failed) throw failed;
+      importer.push(chunk);
+      onBytes(chunk.length);
+      ownBytes += chunk.length;
+      checkFirst(ownBytes, raw.count);
+      if ((sinceYield += chunk.length) >= YIELD_BYTES) {
+        sinceYield = 0;
+        await nextTask();
       }
-      await eachChunk(source.stream(range.start, range.end, signal), async (value) => {
-        if (failed) throw failed;
-        importer.push(value);
-        onBytes(value.length);
-        ownBytes += value.length;
-        checkFirst(ownBytes, raw.count);
-        if ((sinceYield += value.length) >= YIELD_BYTES) {
-          sinceYield = 0;
-          await nextTask();
+    };
+    // A piece of this thread is read in two parts: up to its nominal end (a stream, which needs no
+    // cut: the first one starts right after the head), then up to its cut from the bytes the cut was
+    // found in (no request). Where a read costs a round trip (a URL), the next piece's first part is
+    // asked for once its cut is known, so its bytes arrive while this one is parsed.
+    const asked: (() => void)[] = [];
+    const ask = (from: number, k: number): void => {
+      if (source.prefetch) asked.push(source.prefetch(from, Math.max(from, nominal(k + 1)), signal));
+    };
+    const askAhead = (k: number): void => {
+      void cut(k).then((from) => {
+        // Unless a helper claimed it meanwhile, or this thread began it (its stream asked for it then).
+        if (from !== null && k >= front && k < back) ask(from, k);
+      }, () => undefined);
+    };
+    ask(0, 0);
+    try {
+      while (front < back && !noCut) {
+        const k = front++;
+        const start = ownBytes;
+        askAhead(k + 1);
+        const middle = k + 1 === pieces ? size : Math.max(start, nominal(k + 1));
+        await eachChunk(source.stream(start, middle, signal), parse, 'url' in source.job);
+        const end = await cut(k + 1);
+        if (end === null || end <= start) {
+          noCut = true;
+          break;
         }
-      }, 'url' in source.job);
+        if (end > ownBytes) await parse(windows.get(k + 1)!.subarray(ownBytes - nominal(k + 1), end - nominal(k + 1)));
+      }
+    } finally {
+      // Pieces asked for that this thread did not reach are the helpers'.
+      for (const drop of asked) drop();
     }
     stages?.mark('own share parsed');
     await Promise.all(helping);

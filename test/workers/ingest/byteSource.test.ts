@@ -17,8 +17,8 @@ import { CORPUS } from '../../support/corpus';
 
 const json = gunzipSync(readFileSync(join(CORPUS, 'llm_decode_small.json.gz')));
 
-/** What the test server does to the next ranged requests (after the probe). */
-type Fault = 'status' | 'cut' | 'compress';
+/** What the test server does to the next ranged requests (after the probe): fail, cut the answer, answer half the range (a 206 saying so). */
+type Fault = 'status' | 'cut' | 'short';
 
 describe('URL sources', () => {
   let dir: string;
@@ -51,6 +51,14 @@ describe('URL sources', () => {
         res.write(json.subarray(a, a + half), () => res.destroy());
         return;
       }
+      if (fault === 'short') {
+        const [a, b] = range!.slice(6).split('-').map(Number);
+        const end = a + Math.floor((Math.min(b, json.length - 1) - a) / 2);
+        log.push(`short ${range}`);
+        res.writeHead(206, { 'Content-Range': `bytes ${a}-${end}/${json.length}`, 'Content-Length': end - a + 1 });
+        res.end(json.subarray(a, end + 1));
+        return;
+      }
       void (ranges ? withRanges : without)(req, res);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -77,6 +85,38 @@ describe('URL sources', () => {
     expect(log).toEqual([`206 GET /trace.json bytes=0-${PROBE_BYTES - 1}`]);
     expect((await readAll(src.stream)).equals(json)).toBe(true);
     expect(log).toEqual([`206 GET /trace.json bytes=0-${PROBE_BYTES - 1}`, `206 GET /trace.json bytes=${PROBE_BYTES}-${json.length - 1}`]);
+  });
+
+  it('a range asked for ahead is sent at once and read by the stream that reaches its start, not asked for again; one nobody read is dropped', async () => {
+    reset(true);
+    const head = new Uint8Array(json.subarray(0, PROBE_BYTES));
+    const src = urlRanges(base + 'trace.json', json.length, head);
+    // From the head's end on (the head costs no request).
+    src.prefetch!(0, 300_000);
+    const [a, b] = [500_000, 900_000];
+    const drop = src.prefetch!(a, b);
+    // Both are on their way before any stream reads.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(log).toEqual([`206 GET /trace.json bytes=${PROBE_BYTES}-299999`, `206 GET /trace.json bytes=${a}-${b - 1}`]);
+    // A stream over the first and past it reads that answer, then asks for the rest.
+    expect((await readAll(src.stream(100, 400_000))).equals(json.subarray(100, 400_000))).toBe(true);
+    expect(log.slice(2)).toEqual(['206 GET /trace.json bytes=300000-399999']);
+    drop();
+    // Dropped: a stream from there asks again.
+    expect((await readAll(src.stream(a, a + 1000))).equals(json.subarray(a, a + 1000))).toBe(true);
+    expect(log.slice(3)).toEqual([`206 GET /trace.json bytes=${a}-${a + 999}`]);
+  });
+
+  it('a server answering fewer bytes than asked (its Content-Range says so) is asked for the rest, not counted as a failure', async () => {
+    reset(true);
+    const src = urlRanges(base + 'trace.json', json.length);
+    faults.push(...Array<Fault>(RANGE_RETRIES + 2).fill('short'));
+    expect((await readAll(src.stream(1000, 400_000))).equals(json.subarray(1000, 400_000))).toBe(true);
+    const asked = log.filter((l) => l.includes('bytes'));
+    expect(asked.slice(0, RANGE_RETRIES + 2).every((l) => l.startsWith('short'))).toBe(true);
+    // Each request starts where the last answer ended.
+    const starts = asked.map((l) => Number(/bytes=(\d+)-/.exec(l)![1]));
+    for (let i = 1; i < starts.length; i++) expect(starts[i]).toBe(starts[i - 1] + Math.floor((399_999 - starts[i - 1]) / 2) + 1);
   });
 
   it('a 200 answer to the ranged GET is streamed as it is: one request, no ranges', async () => {
