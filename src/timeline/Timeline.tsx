@@ -189,10 +189,11 @@ export function Timeline() {
     }
     data.setSearches(st.analysisOverlay.searches);
     data.request(vp.startNs, vp.endNs, w, [...byTrace.values()]);
-    // Ranks not opened yet whose headers are where lanes are queried (on screen plus half a screen either way): open
-    // the first few (a few at a time, see OPEN_IN_VIEW_AT_ONCE).
+    // Ranks not opened yet whose headers are on screen: open the first few (a few at a time, see OPEN_IN_VIEW_AT_ONCE).
+    // Not the half screen either way the lanes are queried for: a rank opens in a frame or two, and each one more
+    // open costs the tab memory (bench/README.md: 64 ranks against 4).
     if (!st.traces.some((t) => t.status === 'opening')) {
-      const wanted = placeholdersInView(lay, qTop, qBottom);
+      const wanted = placeholdersInView(lay, scrollTop, scrollTop + h);
       if (wanted.length) void openTraces(wanted.slice(0, OPEN_IN_VIEW_AT_ONCE));
     }
 
