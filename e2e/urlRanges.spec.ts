@@ -129,18 +129,18 @@ test('a big plain trace by ?url= from a server with ranges: parallel ranged GETs
   expect(ranged.some((l) => l.endsWith(`-${bytes.length - 1}`))).toBe(true);
 });
 
-test('with a slow server the trace worker\'s next piece is asked for while the one before waits for its answer', async ({ page }) => {
+test('with a slow server each worker\'s next piece is asked for while the one before waits for its answer', async ({ page }) => {
   test.setTimeout(180_000);
   // Every answer to a piece (a range over 1 MB) starts a second late, as from a far server; the probe
   // and the cut windows are answered at once. A piece asked for only once the one before was parsed
   // would come at least that second after it.
   const LATENCY_MS = 1000;
   const serveFile = createHandler({ mounts: { '/': process.env.TRACELANE_DIST || 'dist', '/t/': dir } });
-  const pieces: { start: number; at: number }[] = [];
+  const pieces: { start: number; end: number; at: number }[] = [];
   const server = http.createServer((req, res) => {
     const m = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
     if (!req.url?.startsWith('/t/') || !m || Number(m[2]) - Number(m[1]) < 1 << 20) return void serveFile(req, res);
-    pieces.push({ start: Number(m[1]), at: performance.now() });
+    pieces.push({ start: Number(m[1]), end: Number(m[2]) + 1, at: performance.now() });
     setTimeout(() => void serveFile(req, res), LATENCY_MS);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -152,6 +152,11 @@ test('with a slow server the trace worker\'s next piece is asked for while the o
     const [first, second] = pieces.slice().sort((a, b) => a.start - b.start);
     expect(first.start).toBe(65536);
     expect(second.at - first.at).toBeLessThan(LATENCY_MS / 2);
+    // The fragment worker's: the file's last piece, then the one ending where it starts.
+    const last = pieces.find((p) => p.end === bytes.length)!;
+    const before = pieces.find((p) => p.end === last.start);
+    expect(before).toBeDefined();
+    expect(before!.at - last.at).toBeLessThan(LATENCY_MS / 2);
   } finally {
     server.closeAllConnections();
     await new Promise((r) => server.close(r));

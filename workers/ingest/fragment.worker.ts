@@ -8,14 +8,25 @@ import { useJsScanner, WasmEventScanner } from '../importers/wasmScanner';
 import { holdLifeline } from '../heartbeat';
 import { rangeSourceFor } from './byteSource';
 import { argsSourceFor } from './argsSource';
-import { fragmentImporter, parseFragmentBytes, type FragmentJob } from './fragmentParse';
+import { fragmentImporter, parseFragmentBytes, type FragmentAhead, type FragmentJob } from './fragmentParse';
+import type { RangeSource } from './byteSource';
 import { eachChunk } from './chunkReader';
 
 holdLifeline();
 
-self.onmessage = async (e: MessageEvent<FragmentJob | { warm: true }>) => {
+/** The range asked for ahead (FragmentAhead), on the source a job for it reads from; dropped by a job for another. */
+let ahead: { source: RangeSource; start: number; drop(): void } | null = null;
+
+self.onmessage = async (e: MessageEvent<FragmentJob | FragmentAhead | { warm: true }>) => {
   // Started ahead of a load: compile the scanner now, not when the first piece comes.
   if ('warm' in e.data) return WasmEventScanner.create()?.dispose();
+  if ('ahead' in e.data) {
+    const { source: of, size, start, end } = e.data.ahead;
+    ahead?.drop();
+    const source = rangeSourceFor(of, size);
+    ahead = { source, start, drop: source.prefetch?.(start, end) ?? (() => undefined) };
+    return;
+  }
   const job = e.data;
   useJsScanner(job.scanner === 'js');
   const post = (msg: unknown, transfer: Transferable[] = []): void => (self as unknown as Worker).postMessage(msg, transfer);
@@ -27,7 +38,10 @@ self.onmessage = async (e: MessageEvent<FragmentJob | { warm: true }>) => {
     } else {
       // Args stay in the file (or behind the URL's ranges) and are read back by offset.
       const importer = fragmentImporter({ top: job.top, base: job.start }, argsSourceFor(job.source), job.keep);
-      await eachChunk(rangeSourceFor(job.source, job.size).stream(job.start, job.end), (value) => {
+      const asked = ahead?.start === job.start ? ahead.source : null;
+      if (!asked) ahead?.drop();
+      ahead = null;
+      await eachChunk((asked ?? rangeSourceFor(job.source, job.size)).stream(job.start, job.end), (value) => {
         importer.push(value);
         post({ progress: value.length });
       }, 'url' in job.source);

@@ -21,6 +21,11 @@ export function pieceFilter(raw: RawTrace, keep: PieceFilter | undefined): Choic
 /** What a fragment worker is asked to parse: a range it reads itself, or bytes sent along (transferred). */
 export type FragmentJob = { top: FragmentStart['top']; scanner: 'wasm' | 'js'; keep?: PieceFilter } & ({ source: RangeSource['job']; size: number; start: number; end: number } | { bytes: Uint8Array; base: number });
 
+/** The range a fragment worker's next job will likely be: asked for now where that costs a round trip (RangeSource.prefetch). */
+export interface FragmentAhead {
+  ahead: { source: RangeSource['job']; size: number; start: number; end: number };
+}
+
 /** An importer for the piece starting at `start.base`; args outside (argsSource) stay there and are read back by offset. */
 export function fragmentImporter(start: FragmentStart, argsSource: ArgsSource | null, keep?: PieceFilter): ChromeTraceJsonImporter {
   const raw = new RawTrace();

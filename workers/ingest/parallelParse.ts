@@ -15,7 +15,7 @@ import { helperName, watchHelper, WorkerStoppedError } from '../heartbeat';
 import type { RangeSource } from './byteSource';
 import { argsSourceFor } from './argsSource';
 import type { StageClock } from './stageClock';
-import { pieceFilter, type FragmentJob, type PieceFilter } from './fragmentParse';
+import { pieceFilter, type FragmentAhead, type FragmentJob, type PieceFilter } from './fragmentParse';
 import { eachChunk } from './chunkReader';
 import { nextTask } from './nextTask';
 
@@ -57,6 +57,8 @@ export function fragmentCount(): number {
 /** A fragment worker: parses one piece per job (fragment.worker.ts). */
 export interface FragmentHelper {
   run(job: FragmentJob, transfer?: Transferable[]): Promise<FragmentData>;
+  /** Tells the worker the range its next job will likely read (it asks for it now: a URL's). */
+  ahead(next: FragmentAhead): void;
   release(): void;
 }
 
@@ -109,6 +111,7 @@ export function startHelper(onBytes: (n: number) => void, onPiece: () => void): 
         worker.postMessage(job, transfer);
       });
     },
+    ahead: (next) => worker.postMessage(next),
     release: () => watch.release(),
   };
 }
@@ -194,7 +197,16 @@ export async function parseInParallel(
           return;
         }
         stages?.markFirst(`fragment ${i + 1} first piece sent`);
-        parts[k] = await helper.run({ source: source.job, size, start: range.start, end: range.end, top, scanner, keep });
+        const running = helper.run({ source: source.job, size, start: range.start, end: range.end, top, scanner, keep });
+        // Its likely next piece (helpers take turns from the back), asked for while it parses this one,
+        // unless that piece is this thread's next or this job is over by then.
+        const next = k - helpers.length;
+        if (source.prefetch && next > front) {
+          void piece(next).then((r) => {
+            if (r && next > front && !parts[k]) helper.ahead({ ahead: { source: source.job, size, ...r } });
+          }, () => undefined);
+        }
+        parts[k] = await running;
       }
       stages?.mark(`fragment ${i + 1} parsed`);
     })().catch((err) => {
