@@ -51,6 +51,11 @@ export interface LaneWindow {
   laneEvent(k: number): number;
 }
 
+/** Event indices of a window (−1 and other negatives: none) as the lane's, in place. */
+export function toLaneEvents(events: Int32Array, w: Pick<LaneWindow, 'laneEvent'>): void {
+  for (let i = 0; i < events.length; i++) if (events[i] >= 0) events[i] = w.laneEvent(events[i]);
+}
+
 /** Events per level-0 block; each level up groups this many blocks. */
 export const BLOCK = 32;
 

@@ -13,6 +13,8 @@ export interface TileSource {
   rows: Int32Array[];
   /** Row number of rows[0] (a band of a deep lane), 0 when absent; a multiple of TILE_BAND_ROWS. */
   firstRow?: number;
+  /** The events that may overlap [startNs, endNs] as a source of their own (the same rows), where that costs less than reading all. */
+  window?(startNs: number, endNs: number): { lane: TileSource; laneEvent(k: number): number } | null;
 }
 
 const B = TILE_BUCKETS;

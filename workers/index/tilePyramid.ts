@@ -5,6 +5,7 @@
 import type { LruCache } from '../../src/model/lruCache';
 import { MAX_TILE_LEVEL, TILE_BUCKETS, bandOfRow, tileRange, tileSpanNs, type SliceTile } from '../../src/model/tiles';
 import { buildSliceTile, emptySliceTile, mergeSliceTiles, type TileSource } from './sliceTiles';
+import { toLaneEvents } from './laneIndex';
 
 /**
  * Eager cells (bucket × row) per lane: about one per this many events, so the coarse
@@ -94,7 +95,7 @@ export class SliceTilePyramid {
     const hit = this.cache.get(key);
     if (hit) return hit;
     const made = level < this.baseLevel
-      ? buildSliceTile(this.src, this.laneId, level, index)
+      ? this.build(level, index)
       : mergeSliceTiles(this.laneId, level, index, this.tile(level - 1, 2 * index), this.tile(level - 1, 2 * index + 1));
     this.cache.set(key, made);
     return made;
@@ -108,6 +109,16 @@ export class SliceTilePyramid {
       for (let i = first; i <= last; i++) tiles.push(this.tile(level, i));
     }
     return { baseLevel: this.baseLevel, topLevel: this.topLevel, minNs: this.minNs, maxNs: this.maxNs, tiles };
+  }
+
+  /** A tile finer than the eager levels, from the events that may overlap it where the source offers them apart. */
+  private build(level: number, index: number): SliceTile {
+    const t0 = index * tileSpanNs(level);
+    const w = this.src.window?.(t0, t0 + tileSpanNs(level));
+    if (!w) return buildSliceTile(this.src, this.laneId, level, index);
+    const tile = buildSliceTile(w.lane, this.laneId, level, index);
+    toLaneEvents(tile.event, w);
+    return tile;
   }
 
   private eagerTile(level: number, index: number): SliceTile {

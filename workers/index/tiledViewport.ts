@@ -8,7 +8,7 @@ import type { LaneSlices, QueryResult, ViewportQuery } from '../../src/model/typ
 import { bandKey, bandOfRow, counterTileBytes, sliceTileBytes, TILE_BAND_ROWS, tileRange, type CounterTile, type SliceTile } from '../../src/model/tiles';
 import type { CounterPlan } from '../lanes/laneMapping';
 import { buildCounterTile } from './counterTiles';
-import type { LaneIndex } from './laneIndex';
+import { toLaneEvents, type LaneIndex } from './laneIndex';
 import { firstAtOrAfter } from './sortedSearch';
 import { SliceTilePyramid } from './tilePyramid';
 import { beat } from '../heartbeat';
@@ -112,6 +112,6 @@ export function tiledViewport(store: TileStore, lanes: Map<string, LaneIndex>, c
 function laneSlices(lane: LaneIndex, q: ViewportQuery): LaneSlices {
   const w = lane.window?.(q.startNs, q.endNs);
   const slices = queryLaneSlices(w ? w.lane : lane, q.startNs, q.endNs, q.widthPx, q.rows?.[lane.info.id]);
-  if (w) for (let i = 0; i < slices.eventIdx.length; i++) if (slices.eventIdx[i] >= 0) slices.eventIdx[i] = w.laneEvent(slices.eventIdx[i]);
+  if (w) toLaneEvents(slices.eventIdx, w);
   return slices;
 }

@@ -5,7 +5,7 @@
 import { rowColumn } from '../../src/model/tiles';
 import type { CounterSamples, LaneSlices } from '../../src/model/types';
 import type { CounterPlan } from '../lanes/laneMapping';
-import { BLOCK, firstEndingAfter, type LaneIndex } from './laneIndex';
+import { BLOCK, firstEndingAfter, toLaneEvents, type LaneIndex } from './laneIndex';
 import { firstAtOrAfter } from './sortedSearch';
 
 /** Items narrower than this (px) are merged with their neighbours. */
@@ -204,6 +204,12 @@ export function wideSlices(lane: LaneIndex, startNs: number, endNs: number, minD
   const [r0, r1] = rowSpan(lane, rows);
   const stored = lane.summary?.wideSlices(startNs, endNs, minDurNs, r0, r1);
   if (stored) return stored;
+  const w = lane.window?.(startNs, endNs);
+  if (w) {
+    const slices = wideSlices(w.lane, startNs, endNs, minDurNs, rows);
+    toLaneEvents(slices.eventIdx, w);
+    return slices;
+  }
   const out = new SliceWriter();
   for (let r = r0; r < r1; r++) {
     const list = lane.rows[r];

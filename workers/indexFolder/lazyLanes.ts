@@ -146,7 +146,7 @@ export class LazyLane implements LaneIndex {
   private open: LaneIndex | null = null;
   private openBytes = 0;
   /** The last window read (a view panned a little reads no chunk again), and its bytes in the cache. */
-  private win: { chunks: Set<number>; window: LaneWindow; bytes: number } | null = null;
+  private win: { parts: Map<number, ChunkColumns>; window: LaneWindow; bytes: number } | null = null;
   /** Index in the lane of each chunk's first event. */
   private readonly chunkFirst: number[] = [];
   private band0: { rows: Int32Array[]; src: TileSource } | null = null;
@@ -191,6 +191,10 @@ export class LazyLane implements LaneIndex {
       get name() { return band().name; },
       get rows() { return band().rows; },
       firstRow: 0,
+      window(startNs, endNs) {
+        const w = lane.window(startNs, endNs);
+        return w && { lane: { start: w.lane.start, dur: w.lane.dur, name: w.lane.name, rows: w.lane.rows.slice(0, TILE_BAND_ROWS), firstRow: 0 }, laneEvent: w.laneEvent };
+      },
     };
   }
 
@@ -217,15 +221,15 @@ export class LazyLane implements LaneIndex {
     return picked.length <= WINDOW_MAX_SHARE * this.chunks.length ? picked : null;
   }
 
-  /** The files a view of [startNs, endNs] reads (prefetchForQuery): its window's not in memory, else the lane's. */
-  filesFor(startNs: number, endNs: number): { chunkFiles: string[] } {
+  /** The files of the window of [startNs, endNs] not in memory (prefetchForQuery); null where the lane would be read whole. */
+  filesFor(startNs: number, endNs: number): { chunkFiles: string[] } | null {
     const picked = this.chunksFor(startNs, endNs);
-    if (!picked) return this;
+    if (!picked) return null;
     return { chunkFiles: this.inWindow(picked) ? [] : picked.map((i) => this.chunks[i].file) };
   }
 
   private inWindow(picked: number[]): boolean {
-    const held = this.win?.chunks;
+    const held = this.win?.parts;
     return !!held && picked.every((i) => held.has(i));
   }
 
@@ -234,22 +238,28 @@ export class LazyLane implements LaneIndex {
     if (!picked) return null;
     if (this.usedIn !== this.cache.epoch) this.cache.use(this);
     if (this.inWindow(picked)) return this.win!.window;
-    const lane = laneIndexFromColumns({ ...this.info }, readChunks(picked.map((i) => this.chunks[i]), this.cache));
-    // Window index → lane index: the picked chunks' first events, in both.
+    // The window grows while it stays small (a view's tiles and slices, a pan: each reads the chunks once).
+    const held = this.win?.parts ?? new Map<number, ChunkColumns>();
+    let chunks = [...new Set([...held.keys(), ...picked])].sort((a, b) => a - b);
+    if (chunks.length > WINDOW_MAX_SHARE * this.chunks.length) chunks = picked;
+    const parts = new Map(chunks.map((i) => [i, held.get(i) ?? chunkColumns(this.chunks[i], this.cache)]));
+    const lane = laneIndexFromColumns({ ...this.info }, concatChunks(chunks.map((i) => parts.get(i)!)));
+    // Window index → lane index: the chunks' first events, in both.
     const localFirst: number[] = [];
     let at = 0;
-    for (const i of picked) {
+    for (const i of chunks) {
       localFirst.push(at);
       at += this.chunks[i].count;
     }
     const laneEvent = (k: number): number => {
-      let j = picked.length - 1;
+      let j = chunks.length - 1;
       while (localFirst[j] > k) j--;
-      return this.chunkFirst[picked[j]] + k - localFirst[j];
+      return this.chunkFirst[chunks[j]] + k - localFirst[j];
     };
-    const bytes = laneBytes(lane);
+    let bytes = laneBytes(lane);
+    for (const part of parts.values()) for (const [key] of LANE_COLUMNS) bytes += part[key].byteLength;
     if (this.win) this.cache.release(this.win.bytes);
-    this.win = { chunks: new Set(picked), window: { lane, laneEvent }, bytes };
+    this.win = { parts, window: { lane, laneEvent }, bytes };
     this.cache.admit(this, bytes);
     return this.win.window;
   }
@@ -270,7 +280,7 @@ export class LazyLane implements LaneIndex {
   }
 
   private read(): LaneIndex {
-    const open = laneIndexFromColumns(this.info, readChunks(this.chunks, this.cache));
+    const open = laneIndexFromColumns(this.info, concatChunks(this.chunks.map((c, i) => this.win?.parts.get(i) ?? chunkColumns(c, this.cache))));
     if (this.win) this.cache.release(this.win.bytes);
     this.win = null;
     this.open = open;
@@ -280,15 +290,21 @@ export class LazyLane implements LaneIndex {
   }
 }
 
-/** Consecutive chunks of a lane as its columns (args offsets as RawTrace reads them). */
-function readChunks(chunks: readonly IndexChunk[], cache: LaneCache) {
-  const n = chunks.reduce((a, c) => a + c.count, 0);
-  const cols = Object.fromEntries(LANE_COLUMNS.map(([key, T]) => [key, new T(n)])) as ReturnType<typeof columnsOf<typeof LANE_COLUMNS>>['columns'];
+type ChunkColumns = ReturnType<typeof columnsOf<typeof LANE_COLUMNS>>['columns'];
+
+/** One chunk file's columns, as written. */
+function chunkColumns(c: IndexChunk, cache: LaneCache): ChunkColumns {
+  return columnsOf(cache.inflated(c.file), LANE_COLUMNS, c.count).columns;
+}
+
+/** Chunks of a lane, in order, as one set of columns (args offsets as RawTrace reads them). */
+function concatChunks(parts: readonly ChunkColumns[]) {
+  const n = parts.reduce((a, p) => a + p.start.length, 0);
+  const cols = Object.fromEntries(LANE_COLUMNS.map(([key, T]) => [key, new T(n)])) as ChunkColumns;
   let at = 0;
-  for (const c of chunks) {
-    const { columns } = columnsOf(cache.inflated(c.file), LANE_COLUMNS, c.count);
-    for (const [key] of LANE_COLUMNS) cols[key].set(columns[key], at);
-    at += c.count;
+  for (const part of parts) {
+    for (const [key] of LANE_COLUMNS) cols[key].set(part[key], at);
+    at += part.start.length;
   }
   return { ...cols, argsOff: argsOffsets(cols.argsOff) };
 }

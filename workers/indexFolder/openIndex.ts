@@ -6,6 +6,7 @@
 import { inflateRaw } from '../ingest/rawDeflate';
 import type { LaneGroup, LaneInfo, TraceLoadResult, ViewportQuery } from '../../src/model/types';
 import { LANE_RAW_EVENTS } from '../index/tiledViewport';
+import { tileRange, tileSpanNs } from '../../src/model/tiles';
 import type { LaneIndex } from '../index/laneIndex';
 import { nestingGroupOf } from '../index/nesting';
 import { TraceIndex } from '../index/traceIndex';
@@ -105,9 +106,13 @@ export async function prefetchForQuery(index: TraceIndex, q: ViewportQuery): Pro
   if (!cache) return;
   const wanted = (visible: number | null) => visible === null || visible <= LANE_RAW_EVENTS;
   const files: { chunkFiles: string[] }[] = [];
+  // Tiles the view needs cover whole tile spans: their windows reach past the view's ends.
+  const span = q.level === undefined ? 0 : tileSpanNs(q.level);
+  const [first, last] = q.level === undefined ? [0, 0] : tileRange(q.level, q.startNs, q.endNs);
+  const [fromNs, toNs] = span ? [Math.min(q.startNs, first * span), Math.max(q.endNs, (last + 1) * span)] : [q.startNs, q.endNs];
   for (const id of q.laneIds) {
     const lane = index.lanes.get(id);
-    if (lane instanceof LazyLane && lane.summary && wanted(lane.summary.visibleEventCount(q.startNs, q.endNs, 0, lane.summary.rowCount))) files.push(lane.filesFor(q.startNs, q.endNs));
+    if (lane instanceof LazyLane && lane.summary && wanted(lane.summary.visibleEventCount(q.startNs, q.endNs, 0, lane.summary.rowCount))) files.push(lane.filesFor(fromNs, toNs) ?? lane.filesFor(q.startNs, q.endNs) ?? lane);
     const counter = index.counters.get(id);
     if (counter instanceof LazyCounter && counter.summary && wanted(counter.summary.visibleSamples(q.startNs, q.endNs))) files.push(counter);
   }

@@ -17,7 +17,9 @@ import { indexLaneCaches, openIndexFolder, prefetchForQuery, prefetchLanes, read
 import { LazyLane } from '../../../workers/indexFolder/lazyLanes';
 import { LANE_RAW_EVENTS } from '../../../workers/index/tiledViewport';
 import { dirFiles, dirSink } from '../../../bin/src/dirFolder';
-import { levelForNsPerPx } from '../../../src/model/tiles';
+import { levelForNsPerPx, sliceTileBytes, tileSpanNs, TILE_BAND_ROWS, type SliceTile } from '../../../src/model/tiles';
+import { LruCache } from '../../../src/model/lruCache';
+import { SliceTilePyramid } from '../../../workers/index/tilePyramid';
 import { correlate } from '../../../workers/analysis/correlation';
 import { search } from '../../../workers/analysis/search';
 import { sliceTable } from '../../../workers/analysis/sliceTable';
@@ -102,6 +104,7 @@ describe('index folder parity (issue 24)', () => {
       // enough to be drawn as slices; busy lanes come from their stored tiles and wide slices.
       const laneIds = direct.result.lanes.map((l) => l.id);
       let windowed = 0;
+      let tileWindows = 0;
       const { minNs, maxNs } = direct.result;
       const first = { startNs: minNs, endNs: maxNs, widthPx: 1600, laneIds, level: levelForNsPerPx((maxNs - minNs) / 1600) };
       expect(index.query(first)).toEqual(direct.query(first));
@@ -114,10 +117,11 @@ describe('index folder parity (issue 24)', () => {
       await nextCall();
 
       // Deep zooms into lanes not in memory read only the chunks whose events may overlap the view (a chunk:
-      // CHUNK_EVENTS consecutive events in start order), where those are at most a quarter of the lane's.
-      for (const at of [0.2, 0.5, 0.83]) {
+      // CHUNK_EVENTS consecutive events in start order), where those are at most a quarter of the lane's;
+      // also a view drawn from tiles (1/64 of the trace): its tiles are built from the chunks they overlap.
+      for (const [at, part] of [[0.2, 4096], [0.5, 4096], [0.83, 4096], [0.6, 64]]) {
         const startNs = minNs + (maxNs - minNs) * at;
-        const deep = { ...first, startNs, endNs: startNs + (maxNs - minNs) / 4096, level: levelForNsPerPx((maxNs - minNs) / 4096 / 1600) };
+        const deep = { ...first, startNs, endNs: startNs + (maxNs - minNs) / part, level: levelForNsPerPx((maxNs - minNs) / part / 1600) };
         const before = { sync: chunkReads.length, prefetched: prefetchReads.length };
         const closed = new Set([...index.lanes.values()].filter((l) => l instanceof LazyLane && !l.isOpen).map((l) => l.info.id));
         await prefetchForQuery(index, deep);
@@ -132,11 +136,36 @@ describe('index folder parity (issue 24)', () => {
             return lane.start[i * CHUNK_EVENTS] <= deep.endNs && end >= deep.startNs ? [c.file] : [];
           });
           if (overlapping.length > m.chunks.length / 4) continue;
-          expect(new Set(read.filter((f) => chunkLane.get(f) === lane.info.id))).toEqual(new Set(overlapping));
+          // Nothing else is read; the overlapping chunks are read now unless a window before holds them.
+          const mine = read.filter((f) => chunkLane.get(f) === lane.info.id);
+          expect(mine.filter((f) => !overlapping.includes(f))).toEqual([]);
+          const ever = new Set([...prefetchReads, ...chunkReads]);
+          expect(overlapping.filter((f) => !ever.has(f))).toEqual([]);
           windowed++;
         }
         await nextCall();
       }
+
+      // A tile finer than a lane's stored levels is built from the chunks it overlaps (the lane stays unread),
+      // the same tile as the trace's own pyramid builds.
+      const tall = [...index.lanes.values()].filter((l): l is LazyLane => l instanceof LazyLane && !l.isOpen && l.info.rows <= TILE_BAND_ROWS);
+      for (const lazy of tall.sort((a, b) => b.info.events - a.info.events).slice(0, 2)) {
+        const stored = lazy.summary?.pyramid(new LruCache<string, SliceTile>(1 << 20, sliceTileBytes));
+        const chunks = manifest.lanes.find((l) => l.id === lazy.info.id)!.chunks;
+        if (!stored || chunks.length < 8) continue;
+        const own = new SliceTilePyramid(direct.lanes.get(lazy.info.id)!, lazy.info.id, new LruCache<string, SliceTile>(1 << 20, sliceTileBytes));
+        // A level whose tile spans about one chunk's time, in the middle of the lane.
+        const c = chunks[chunks.length >> 1];
+        let level = stored.baseLevel - 1;
+        while (level > 0 && tileSpanNs(level) > c.endNs - c.startNs) level--;
+        const at = Math.floor(c.startNs / tileSpanNs(level));
+        const reads = chunkReads.length;
+        for (const i of [at, at + 1]) expect(stored.tile(level, i)).toEqual(own.tile(level, i));
+        expect(lazy.isOpen).toBe(false);
+        expect(chunkReads.length - reads).toBeLessThan(chunks.length / 4);
+        tileWindows++;
+      }
+      await nextCall();
 
       // A zoomed view asked call after call reads its lanes once, even past the cache's bound (the last call's
       // lanes stay); once idle the bound holds.
@@ -237,6 +266,7 @@ describe('index folder parity (issue 24)', () => {
       expect((await readManifest(files)).fingerprint).toBe(manifest.fingerprint);
       // The big corpus traces have lanes of many chunks: their deep zooms read part of them.
       if (biggest > 16 * CHUNK_EVENTS) expect(windowed).toBeGreaterThan(0);
+      if (biggest > 16 * CHUNK_EVENTS) expect(tileWindows).toBeGreaterThan(0);
     });
   }
 });
