@@ -242,8 +242,9 @@ export async function parseInParallel(
     };
     const askAhead = (k: number): void => {
       void cut(k).then((from) => {
-        // Unless a helper claimed it meanwhile, or this thread began it (its stream asked for it then).
-        if (from !== null && k >= front && k < back) ask(from, k);
+        // Unless a helper claimed it meanwhile, or this thread began it (its stream asked for it then),
+        // or it is the last piece unclaimed: a helper finishing first takes it, and its bytes were fetched for nothing.
+        if (from !== null && k >= front && k < back - 1) ask(from, k);
       }, () => undefined);
     };
     ask(0, 0);
