@@ -199,11 +199,11 @@ export async function parseInParallel(
         stages?.markFirst(`fragment ${i + 1} first piece sent`);
         const running = helper.run({ source: source.job, size, start: range.start, end: range.end, top, scanner, keep });
         // Its likely next piece (helpers take turns from the back), asked for while it parses this one,
-        // unless that piece is this thread's next or this job is over by then.
+        // unless this thread could reach it first (no piece left between them) or this job is over by then.
         const next = k - helpers.length;
-        if (source.prefetch && next > front) {
+        if (source.prefetch && next > front + 1) {
           void piece(next).then((r) => {
-            if (r && next > front && !parts[k]) helper.ahead({ ahead: { source: source.job, size, ...r } });
+            if (r && next > front + 1 && !parts[k]) helper.ahead({ ahead: { source: source.job, size, ...r } });
           }, () => undefined);
         }
         parts[k] = await running;
