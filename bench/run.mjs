@@ -6,7 +6,7 @@
 //   npm run bench -- [--sizes 10,100,real,300,shuffled,external,1g,2g,index] [--runs N] [--peer-runs N]
 //                    [--no-peer] [--no-profile] [--dist DIR] [--port 4430] [--timeout 180] [--fresh]
 //
-// --sizes   which traces (bench/traces.mjs); default all. --runs: runs per trace (default 5,
+// --sizes   which traces (bench/traces.mjs); default all but the opt-in index10g (a 10 GB trace indexed and opened by ?index=). --runs: runs per trace (default 5,
 //           always 1 for ≥ 1 GB). --dist: serve this build instead of building bench/out/dist.
 // --no-profile  skip the CPU-profiled load of each trace (bench/cpuProfile.mjs: its own Chromium,
 //           an unminified build of the same source in bench/out/dist-profile, on --port + 1).
