@@ -35,7 +35,8 @@ export interface StreamedTrace {
  * the main thread, plus the kernel on GPU 0 stream 7 and its ac2g flow pair.
  *
  * openSource() only needs `size` and `stream()` of a File, so the source is a
- * Blob-shaped object whose stream is produced on demand.
+ * Blob-shaped object whose stream is produced on demand; `slice` answers with the head's
+ * bytes only (loadTrace reads a File's first bytes to tell a BGZF file: bgzf.ts).
  */
 export function streamedKinetoTrace(targetBytes: number, chunkBytes = 1 << 20): StreamedTrace {
   const written = { bytes: 0, slices: 0, steps: 0 };
@@ -82,6 +83,11 @@ export function streamedKinetoTrace(targetBytes: number, chunkBytes = 1 << 20): 
         controller.enqueue(enc.encode(parts.join('')));
       },
     });
-  const file = { name: 'streamed.json', size: targetBytes, type: 'application/json', stream } as unknown as File;
+  // The head's bytes only (shorter than asked past them): enough to see the file is no gzip.
+  const slice = (start: number, end: number) => {
+    if (start >= head.length) throw new Error(`streamedKinetoTrace: only its first ${head.length} bytes can be sliced, not ${start}-${end}`);
+    return { arrayBuffer: async () => head.slice(start, Math.min(end, head.length)).buffer };
+  };
+  const file = { name: 'streamed.json', size: targetBytes, type: 'application/json', stream, slice } as unknown as File;
   return { source: { kind: 'file', file, name: 'streamed.json' }, written };
 }
