@@ -15,6 +15,7 @@ import type { ArgsSource } from './argsSource';
 import type { RangeSource } from './byteSource';
 import { nativeGunzip, type InflaterFactory } from './gzipMembers';
 import { inflateRaw } from './rawDeflate';
+import { firstAtOrAfter } from '../index/sortedSearch';
 
 /** Every member's compressed and inflated offsets, with the totals after the last (n + 1 entries each). */
 export interface BgzfMembers {
@@ -122,16 +123,9 @@ export class BgzfMemberError extends Error {
   }
 }
 
-/** The member holding inflated byte `at` (the last one starting at or before it). */
+/** The member holding inflated byte `at` < the file's inflated size (the last one starting at or before it). */
 function memberAt(raw: Float64Array, at: number): number {
-  let lo = 0;
-  let hi = raw.length - 2;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (raw[mid] <= at) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  return firstAtOrAfter(raw, at, true) - 1;
 }
 
 /**
