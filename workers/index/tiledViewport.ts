@@ -4,11 +4,11 @@
 // slices however many millions are in view.
 
 import { LruCache } from '../../src/model/lruCache';
-import type { LaneSlices, QueryResult, ViewportQuery } from '../../src/model/types';
+import type { QueryResult, ViewportQuery } from '../../src/model/types';
 import { bandKey, bandOfRow, counterTileBytes, sliceTileBytes, TILE_BAND_ROWS, tileRange, type CounterTile, type SliceTile } from '../../src/model/tiles';
 import type { CounterPlan } from '../lanes/laneMapping';
 import { buildCounterTile } from './counterTiles';
-import { toLaneEvents, type LaneIndex } from './laneIndex';
+import type { LaneIndex } from './laneIndex';
 import { firstAtOrAfter } from './sortedSearch';
 import { SliceTilePyramid } from './tilePyramid';
 import { beat } from '../heartbeat';
@@ -85,7 +85,7 @@ export function tiledViewport(store: TileStore, lanes: Map<string, LaneIndex>, c
     const raw = q.level === undefined || (t.visible <= LANE_RAW_EVENTS && t.visible <= budget);
     if (raw) {
       budget -= t.visible;
-      if (t.lane) result.lanes.push(laneSlices(t.lane, q));
+      if (t.lane) result.lanes.push(queryLaneSlices(t.lane, q.startNs, q.endNs, q.widthPx, q.rows?.[t.id]));
       else result.counters.push(queryCounter(t.counter, q.startNs, q.endNs, q.widthPx));
       continue;
     }
@@ -106,12 +106,4 @@ export function tiledViewport(store: TileStore, lanes: Map<string, LaneIndex>, c
     result.wide.push(wideSlices(t.lane, q.startNs, q.endNs, WIDE_PX * nsPerPx, q.rows?.[t.id]));
   }
   return result;
-}
-
-/** A lane's slices in view; from the window of its events the view needs, where the lane offers one. */
-function laneSlices(lane: LaneIndex, q: ViewportQuery): LaneSlices {
-  const w = lane.window?.(q.startNs, q.endNs);
-  const slices = queryLaneSlices(w ? w.lane : lane, q.startNs, q.endNs, q.widthPx, q.rows?.[lane.info.id]);
-  if (w) toLaneEvents(slices.eventIdx, w);
-  return slices;
 }

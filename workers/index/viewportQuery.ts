@@ -74,6 +74,13 @@ export function rowSpan(lane: Pick<LaneIndex, 'rows' | 'summary'>, rows?: readon
 
 /** @param rows the first and last row drawn (absent: all): a lane 70 000 rows deep costs only the rows on screen. */
 export function queryLaneSlices(lane: LaneIndex, startNs: number, endNs: number, widthPx: number, rows?: readonly [number, number]): LaneSlices {
+  // From the window of the events the view needs, where the lane offers one (an index folder's lane).
+  const w = lane.window?.(startNs, endNs);
+  if (w) {
+    const slices = queryLaneSlices(w.lane, startNs, endNs, widthPx, rows);
+    toLaneEvents(slices.eventIdx, w);
+    return slices;
+  }
   const out = new SliceWriter();
   const nsPerPx = (endNs - startNs) / Math.max(1, widthPx);
   const mergeNs = nsPerPx * MERGE_PX;
