@@ -178,6 +178,10 @@ export async function parseInParallel(
   // pieces front..; helpers take ..back − 1 downwards.
   let front = 0;
   let back = pieces;
+  // A piece whose bytes one end asked for ahead is that end's: the other end stops short of it, so
+  // no piece is fetched twice (this thread's highest such piece; the helpers' lowest).
+  let frontAhead = -1;
+  let backAhead = pieces;
   let noCut = false;
   const parts: FragmentData[] = [];
   const argsSource = argsSourceFor(source.job);
@@ -191,7 +195,7 @@ export async function parseInParallel(
     helpers.push(helper);
     return (async () => {
       // Piece 0 is this thread's: its importer begins the document.
-      while (back - 1 >= Math.max(front, 1) && !noCut && !failed) {
+      while (back - 1 >= Math.max(front, 1, frontAhead + 1) && !noCut && !failed) {
         const k = --back;
         const range = await piece(k);
         if (!range) {
@@ -205,7 +209,9 @@ export async function parseInParallel(
         const next = k - helpers.length;
         if (source.prefetch && next > front + 1) {
           void piece(next).then((r) => {
-            if (r && next > front + 1 && !parts[k]) helper.ahead({ ahead: { source: source.job, size, ...r } });
+            if (!r || next <= Math.max(front + 1, frontAhead) || parts[k]) return;
+            backAhead = Math.min(backAhead, next);
+            helper.ahead({ ahead: { source: source.job, size, ...r } });
           }, () => undefined);
         }
         parts[k] = await running;
@@ -247,12 +253,14 @@ export async function parseInParallel(
       void cut(k).then((from) => {
         // Unless a helper claimed it meanwhile, or this thread began it (its stream asked for it then),
         // or it is the last piece unclaimed: a helper finishing first takes it, and its bytes were fetched for nothing.
-        if (from !== null && k >= front && k < back - 1) ask(from, k);
+        if (from === null || k < front || k >= Math.min(back - 1, backAhead)) return;
+        frontAhead = Math.max(frontAhead, k);
+        ask(from, k);
       }, () => undefined);
     };
     ask(0, 0);
     try {
-      while (front < back && !noCut) {
+      while (front < Math.min(back, backAhead) && !noCut) {
         const k = front++;
         const start = ownBytes;
         askAhead(k + 1);
