@@ -18,6 +18,7 @@ import type { StageClock } from './stageClock';
 import { pieceFilter, type FragmentAhead, type FragmentJob, type PieceFilter } from './fragmentParse';
 import { eachChunk } from './chunkReader';
 import { nextTask } from './nextTask';
+import { PieceClaims } from './pieceClaims';
 
 /** Below this a second thread costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
@@ -174,14 +175,8 @@ export async function parseInParallel(
     return start === null || end === null || end <= start ? null : { start, end };
   };
 
-  // Claims, in this thread only (no two threads ever hold the same piece): this thread takes
-  // pieces front..; helpers take ..back − 1 downwards.
-  let front = 0;
-  let back = pieces;
-  // A piece whose bytes one end asked for ahead is that end's: the other end stops short of it, so
-  // no piece is fetched twice (this thread's highest such piece; the helpers' lowest).
-  let frontAhead = -1;
-  let backAhead = pieces;
+  // Claims, in this thread only (no two threads ever hold the same piece, none is fetched twice).
+  const claims = new PieceClaims(pieces);
   let noCut = false;
   const parts: FragmentData[] = [];
   const argsSource = argsSourceFor(source.job);
@@ -194,9 +189,7 @@ export async function parseInParallel(
     const helper = startHelper(onBytes, () => stages?.markFirst(`fragment ${i + 1} first bytes`));
     helpers.push(helper);
     return (async () => {
-      // Piece 0 is this thread's: its importer begins the document.
-      while (back - 1 >= Math.max(front, 1, frontAhead + 1) && !noCut && !failed) {
-        const k = --back;
+      for (let k = claims.takeHelper(i); k !== null && !noCut && !failed; k = claims.takeHelper(i)) {
         const range = await piece(k);
         if (!range) {
           noCut = true;
@@ -204,14 +197,12 @@ export async function parseInParallel(
         }
         stages?.markFirst(`fragment ${i + 1} first piece sent`);
         const running = helper.run({ source: source.job, size, start: range.start, end: range.end, top, scanner, keep });
-        // Its likely next piece (helpers take turns from the back), asked for while it parses this one,
-        // unless this thread could reach it first (no piece left between them) or this job is over by then.
+        // Its likely next piece (helpers take turns from the back), asked for while it parses this one;
+        // reserved now, so no other thread takes it (unless it begins it before its cut is known).
         const next = k - helpers.length;
-        if (source.prefetch && next > front + 1) {
+        if (source.prefetch && claims.reserveHelper(i, next)) {
           void piece(next).then((r) => {
-            if (!r || next <= Math.max(front + 1, frontAhead) || parts[k]) return;
-            backAhead = Math.min(backAhead, next);
-            helper.ahead({ ahead: { source: source.job, size, ...r } });
+            if (r && claims.reservedFor(i, next)) helper.ahead({ ahead: { source: source.job, size, ...r } });
           }, () => undefined);
         }
         parts[k] = await running;
@@ -250,18 +241,14 @@ export async function parseInParallel(
       if (source.prefetch) asked.push(source.prefetch(from, Math.max(from, nominal(k + 1)), signal));
     };
     const askAhead = (k: number): void => {
+      // Unless a helper claimed it meanwhile, or this thread began it (its stream asked for it then).
       void cut(k).then((from) => {
-        // Unless a helper claimed it meanwhile, or this thread began it (its stream asked for it then),
-        // or it is the last piece unclaimed: a helper finishing first takes it, and its bytes were fetched for nothing.
-        if (from === null || k < front || k >= Math.min(back - 1, backAhead)) return;
-        frontAhead = Math.max(frontAhead, k);
-        ask(from, k);
+        if (from !== null && claims.reserveFront(k)) ask(from, k);
       }, () => undefined);
     };
     ask(0, 0);
     try {
-      while (front < Math.min(back, backAhead) && !noCut) {
-        const k = front++;
+      for (let k = claims.takeFront(); k !== null && !noCut; k = claims.takeFront()) {
         const start = ownBytes;
         askAhead(k + 1);
         const middle = k + 1 === pieces ? size : Math.max(start, nominal(k + 1));
@@ -282,7 +269,7 @@ export async function parseInParallel(
     if (failed) throw failed;
     if (noCut) return null;
     // Each cut must have fallen between two events: the piece before it ends there.
-    const merged = parts.slice(front);
+    const merged = parts.slice(claims.frontEnd);
     const ends = [importer.endState(), ...merged.map((p) => p.end)].slice(0, merged.length);
     if (!ends.every((s) => ChromeTraceJsonImporter.betweenEvents(s, top))) return null;
     merged.forEach((p, k) => importer.absorb(p, k === merged.length - 1));
