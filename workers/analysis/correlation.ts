@@ -13,6 +13,8 @@ import { enclosingStack } from '../index/enclosing';
 import type { LaneIndex } from '../index/laneIndex';
 import type { TraceIndex } from '../index/traceIndex';
 import { sliceRef, threadLanes } from './sliceRef';
+import { forEachArgsInReadOrder } from '../ingest/argsReadOrder';
+import { textDecoder } from '../ingest/rawTrace';
 
 const CORRELATION = /"correlation"\s*:\s*(-?\d+)/;
 
@@ -26,27 +28,31 @@ interface CorrelationMap {
 
 const correlationCache = new WeakMap<TraceIndex, CorrelationMap>();
 
-/** Built on first use: one regex over the args of CUDA API and GPU slices. */
+/**
+ * Built on first use: one regex over the args of CUDA API and GPU slices, read in file order
+ * (one read of the file); the id lists are then filled lane by lane, in event order.
+ */
 export function correlationMap(index: TraceIndex): CorrelationMap {
   let map = correlationCache.get(index);
   if (map) return map;
   map = { api: new Map(), gpu: new Map(), ids: new Map() };
-  for (const lane of index.lanes.values()) {
-    const kind = lane.info.kind;
-    if (kind !== 'gpu' && kind !== 'cuda_api') continue;
-    const target = kind === 'gpu' ? map.gpu : map.api;
-    const ids = new Float64Array(lane.start.length).fill(NaN);
-    for (let k = 0; k < lane.start.length; k++) {
-      const text = index.argsOf(lane, k);
-      const m = text ? CORRELATION.exec(text) : null;
-      if (!m) continue;
-      const id = Number(m[1]);
-      ids[k] = id;
+  const lanes = [...index.lanes.values()].filter((l) => l.info.kind === 'gpu' || l.info.kind === 'cuda_api');
+  const ids = lanes.map((l) => new Float64Array(l.start.length).fill(NaN));
+  forEachArgsInReadOrder(index.raw, lanes, (l, k, bytes) => {
+    const m = CORRELATION.exec(textDecoder.decode(bytes));
+    if (m) ids[l][k] = Number(m[1]);
+  });
+  for (const [l, lane] of lanes.entries()) {
+    const target = lane.info.kind === 'gpu' ? map.gpu : map.api;
+    const laneIds = ids[l];
+    for (let k = 0; k < laneIds.length; k++) {
+      const id = laneIds[k];
+      if (Number.isNaN(id)) continue;
       const list = target.get(id);
       if (list) list.push([lane, k]);
       else target.set(id, [[lane, k]]);
     }
-    map.ids.set(lane, ids);
+    map.ids.set(lane, laneIds);
   }
   correlationCache.set(index, map);
   return map;

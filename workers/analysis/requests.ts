@@ -10,6 +10,8 @@ import type { TraceIndex } from '../index/traceIndex';
 import { flowPointRef } from './correlation';
 import { REQUEST_ID_ARGS, requestRoleOf, type RequestRole } from './requestRoles';
 import { sliceRef } from './sliceRef';
+import { forEachArgsInReadOrder } from '../ingest/argsReadOrder';
+import { textDecoder } from '../ingest/rawTrace';
 
 export interface RequestRow {
   /** The id as the trace first wrote it. */
@@ -78,40 +80,54 @@ function idsIn(v: unknown, out: (string | number)[]): void {
 
 const membersCache = new WeakMap<TraceIndex, Map<string, RequestMembers>>();
 
-/** Per request key, its slices; one pass over the args that mention an id key (kept per trace). */
+/** A slice whose args name request ids. */
+interface IdSlice {
+  lane: number;
+  k: number;
+  args: Record<string, unknown>;
+  ids: (string | number)[];
+}
+
+/**
+ * Per request key, its slices; one pass over the args that mention an id key, in file order
+ * (one read of the file), its finds then taken lane by lane, in event order (kept per trace).
+ */
 function requestMembers(index: TraceIndex): Map<string, RequestMembers> {
   const cached = membersCache.get(index);
   if (cached) return cached;
+  const lanes = [...index.lanes.values()];
+  const found: IdSlice[] = [];
+  forEachArgsInReadOrder(index.raw, lanes, (l, k, bytes) => {
+    const text = textDecoder.decode(bytes);
+    if (!ID_HINT.test(text)) return;
+    let args: Record<string, unknown>;
+    try {
+      args = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    const ids: (string | number)[] = [];
+    for (const key of REQUEST_ID_ARGS) idsIn(args[key], ids);
+    if (ids.length) found.push({ lane: l, k, args, ids });
+  });
+  found.sort((a, b) => a.lane - b.lane || a.k - b.k);
   const byKey = new Map<string, RequestMembers>();
-  for (const lane of index.lanes.values()) {
-    for (let k = 0; k < lane.start.length; k++) {
-      if (lane.argsLen[k] === 0) continue;
-      const text = index.argsOf(lane, k);
-      if (!text || !ID_HINT.test(text)) continue;
-      let args: Record<string, unknown>;
-      try {
-        args = JSON.parse(text) as Record<string, unknown>;
-      } catch {
-        continue;
-      }
-      const ids: (string | number)[] = [];
-      for (const key of REQUEST_ID_ARGS) idsIn(args[key], ids);
-      if (!ids.length) continue;
-      const role = requestRoleOf(index.nameOf(lane, k), lane.info.tid);
-      let phase: Member['phase'] = null;
-      if (role?.role === 'batch') {
-        const type = String(args[role.recorder.batchType] ?? '');
-        phase = role.recorder.prefill.test(type) ? 'prefill' : role.recorder.decode.test(type) ? 'decode' : null;
-      }
-      const seen = new Set<string>();
-      for (const id of ids) {
-        const key = requestKey(id);
-        if (seen.has(key)) continue;
-        seen.add(key);
-        let r = byKey.get(key);
-        if (!r) byKey.set(key, (r = { id: String(id), members: [] }));
-        r.members.push({ lane, k, role, phase });
-      }
+  for (const { lane: l, k, args, ids } of found) {
+    const lane = lanes[l];
+    const role = requestRoleOf(index.nameOf(lane, k), lane.info.tid);
+    let phase: Member['phase'] = null;
+    if (role?.role === 'batch') {
+      const type = String(args[role.recorder.batchType] ?? '');
+      phase = role.recorder.prefill.test(type) ? 'prefill' : role.recorder.decode.test(type) ? 'decode' : null;
+    }
+    const seen = new Set<string>();
+    for (const id of ids) {
+      const key = requestKey(id);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      let r = byKey.get(key);
+      if (!r) byKey.set(key, (r = { id: String(id), members: [] }));
+      r.members.push({ lane, k, role, phase });
     }
   }
   membersCache.set(index, byKey);

@@ -16,6 +16,7 @@ import { rangeStats } from '../analysis/rangeStats';
 import { recordedIdentity } from '../../src/state/fingerprint';
 import { DEFAULT_RULES, type CategoryRule } from '../lanes/categoryRules';
 import { coarseCounter, coarseLane } from './coarseLanes';
+import { argsInReadOrder, type ArgsColumns } from '../ingest/argsReadOrder';
 import {
   ARGS_BLOCK_BYTES,
   COUNTER_COLUMNS,
@@ -94,32 +95,30 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
   // The coarse file is what opening the index reads.
   const opened: IndexSink = { write: (path, bytes) => ((manifest.openBytes += bytes.length), sink.write(path, bytes)) };
 
-  const args = new ArgsWriter(sink, manifest.args);
   const total = result.events;
   let done = 0;
   const lanes = [...index.lanes.values()];
+  const counters = [...index.counters.values()];
+  const argsAt = await writeArgs(index, [...lanes, ...counters.map((p) => p.source)], sink, manifest.args);
   const coarse: StoredArray[] = [];
   for (let l = 0; l < lanes.length; l++) {
     const lane = lanes[l];
     const chunks: IndexChunk[] = [];
     for (let from = 0; from < lane.start.length; from += chunkEvents) {
       const to = Math.min(lane.start.length, from + chunkEvents);
-      chunks.push(await writeLaneChunk(sink, `lanes/${l}/${chunks.length}`, lane, from, to, args, index));
+      chunks.push(await writeLaneChunk(sink, `lanes/${l}/${chunks.length}`, lane, from, to, argsAt[l]));
       done += to - from;
       opts.onProgress?.(done, total);
     }
     manifest.lanes.push({ id: lane.info.id, chunks, coarse: coarseLane(index, lane, coarse) });
   }
-  let c = 0;
-  for (const plan of index.counters.values()) {
+  for (const [c, plan] of counters.entries()) {
     const n = plan.t.length;
     const s = plan.source;
-    const off = new Float64Array(n);
-    for (let i = 0; i < n; i++) off[i] = args.add(raw.argsBytes(s.argsOff[i], s.argsLen[i]));
-    await args.drain();
+    const off = argsOffsets(argsAt[lanes.length + c], 0, n);
     const spec = [...COUNTER_COLUMNS, ...plan.values.map(() => ['value', Float64Array] as const)];
     const bytes = packColumns([plan.t, off, s.name, s.cat, s.tid, s.argsLen, s.kind, ...plan.values], spec, n);
-    const file = contentName(`counters/${c++}`, bytes);
+    const file = contentName(`counters/${c}`, bytes);
     await sink.write(file, bytes);
     manifest.counters.push({ id: plan.info.id, file, count: n, series: plan.values.length, ...(plan.derived ? { derived: true } : {}), coarse: coarseCounter(index, plan, coarse) });
     done += n;
@@ -128,7 +127,6 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
   const coarseFile = packArrays(coarse);
   manifest.coarse = contentName('coarse', coarseFile);
   await opened.write(manifest.coarse, coarseFile);
-  await args.drain(true);
 
   const f = raw.flows;
   manifest.flows.count = f.key.length;
@@ -160,21 +158,48 @@ export function summariesOf(index: TraceIndex): IndexSummaries {
   };
 }
 
-async function writeLaneChunk(sink: IndexSink, stem: string, lane: LaneIndex, from: number, to: number, args: ArgsWriter, index: TraceIndex): Promise<IndexChunk> {
+async function writeLaneChunk(sink: IndexSink, stem: string, lane: LaneIndex, from: number, to: number, argsAt: ArgsAt): Promise<IndexChunk> {
   const n = to - from;
-  const off = new Float64Array(n);
   let endNs = -Infinity;
-  for (let k = from; k < to; k++) {
-    off[k - from] = args.add(index.raw.argsBytes(lane.argsOff[k], lane.argsLen[k]));
-    endNs = Math.max(endNs, lane.start[k] + lane.dur[k]);
-  }
+  for (let k = from; k < to; k++) endNs = Math.max(endNs, lane.start[k] + lane.dur[k]);
+  const off = argsOffsets(argsAt, from, to);
   const cols = [lane.start, lane.dur, off, lane.name, lane.cat, lane.row, lane.argsLen, lane.instant, lane.flags].map((c, i) => (i === 2 ? c : c.subarray(from, to)));
   const bytes = packColumns(cols, LANE_COLUMNS, n);
   const file = contentName(stem, bytes);
   await sink.write(file, bytes);
-  await args.drain();
   return { file, count: n, startNs: lane.start[from], endNs };
 }
+
+/**
+ * Each event's offset in the args blocks, plus one (0: no args): Uint32 while the args
+ * fit in 4 GiB (4 B an event held until the lanes are written), else Float64.
+ */
+type ArgsAt = Uint32Array | Float64Array;
+
+/** The args offsets column of events [from, to) (−1: none), as the chunk files store it. */
+function argsOffsets(at: ArgsAt, from: number, to: number): Float64Array {
+  const off = new Float64Array(to - from);
+  for (let k = from; k < to; k++) off[k - from] = (at[k] ?? 0) - 1;
+  return off;
+}
+
+/**
+ * Writes every event's args into the args blocks in the order they lie in the file (one
+ * read of it: argsReadOrder.ts), not lane by lane, which read a big file once per lane.
+ * Returns where each event's args went, per column set of `cols`.
+ */
+async function writeArgs(index: TraceIndex, cols: readonly ArgsColumns[], sink: IndexSink, out: IndexManifest['args']): Promise<ArgsAt[]> {
+  let bytes = 0;
+  for (const { argsLen } of cols) for (let k = 0; k < argsLen.length; k++) bytes += argsLen[k];
+  const at: ArgsAt[] = cols.map(({ argsLen }) => (bytes < 2 ** 32 - 1 ? new Uint32Array(argsLen.length) : new Float64Array(argsLen.length)));
+  const args = new ArgsWriter(sink, out);
+  for (const _ of argsInReadOrder(index.raw, cols, (c, k, b) => (at[c][k] = args.add(b) + 1))) if (args.waiting >= DRAIN_BLOCKS) await args.drain();
+  await args.drain(true);
+  return at;
+}
+
+/** Deflated args blocks held before they are written (4 MB of them). */
+const DRAIN_BLOCKS = 16;
 
 /**
  * Args bytes of every event, concatenated in the order written and cut into deflated blocks
@@ -185,6 +210,11 @@ class ArgsWriter {
   private block = new Uint8Array(ARGS_BLOCK_BYTES);
   private filled = 0;
   private pending: Uint8Array[] = [];
+
+  /** Deflated blocks waiting for `drain`. */
+  get waiting(): number {
+    return this.pending.length;
+  }
 
   constructor(
     private readonly sink: IndexSink,

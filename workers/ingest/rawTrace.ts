@@ -283,8 +283,16 @@ export class RawTrace {
     return this.args.append(b, start, end);
   }
 
+  private source: ArgsSource | null = null;
   /** Set by the loader for plain sources it can read back by offset (argsSource.ts): args are then kept as offsets. */
-  argsSource: ArgsSource | null = null;
+  get argsSource(): ArgsSource | null {
+    return this.source;
+  }
+  /** Blocks read from another source (or in blocks of another size) are not this one's. */
+  set argsSource(source: ArgsSource | null) {
+    this.source = source;
+    this.fileBlocks.clear();
+  }
   /**
    * File blocks recently read for args. Analyses read the args of thousands of slices
    * in roughly file order; one 4 MB read serves them all instead of one read each.
@@ -292,7 +300,7 @@ export class RawTrace {
   private readonly fileBlocks = new Map<number, Uint8Array>();
 
   private fileBytes(at: number, len: number): Uint8Array {
-    const BLOCK = this.argsSource!.blockBytes ?? 4 << 20;
+    const BLOCK = this.argsSource!.blockBytes ?? DEFAULT_ARGS_BLOCK;
     const first = Math.floor(at / BLOCK);
     if (Math.floor((at + len - 1) / BLOCK) !== first) return this.readFile(at, len);
     let block = this.fileBlocks.get(first);
@@ -323,6 +331,9 @@ export class RawTrace {
 }
 
 export const textDecoder = new TextDecoder('utf-8');
+
+/** The block size args are read from a file in, for an ArgsSource that names none. */
+export const DEFAULT_ARGS_BLOCK = 4 << 20;
 
 /** Args offsets at or below this are in hotArgs (HOT_ARGS − offset); file offsets never reach it (64 TiB). */
 export const HOT_ARGS = -(2 ** 46);
