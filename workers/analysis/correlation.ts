@@ -19,11 +19,76 @@ import { textDecoder } from '../ingest/rawTrace';
 const CORRELATION = /"correlation"\s*:\s*(-?\d+)/;
 
 interface CorrelationMap {
-  /** correlation id → [lane, eventIdx] pairs of CUDA API calls / GPU slices. */
-  api: Map<number, [LaneIndex, number][]>;
-  gpu: Map<number, [LaneIndex, number][]>;
+  /** correlation id → the CUDA API calls / GPU slices carrying it. */
+  api: SlicesById;
+  gpu: SlicesById;
   /** Per lane, correlation id of each event (NaN = none). */
   ids: Map<LaneIndex, Float64Array>;
+}
+
+/**
+ * Slices by id, each id's in lane then event order: a hash table over typed arrays (about 40 B
+ * a slice; a Map of [lane, k] lists cost ~150, the most memory of a big trace's summaries).
+ */
+export class SlicesById {
+  /** Open addressing, linear probing; a slot's first and last slice (−1: empty). */
+  private readonly keys: Float64Array;
+  private readonly head: Int32Array;
+  private readonly tail: Int32Array;
+  private readonly mask: number;
+  /** Per slice: its lane (in `lanes`), event and the next slice of its id (−1: none). */
+  private readonly lane: Uint32Array;
+  private readonly event: Uint32Array;
+  private readonly next: Int32Array;
+  private n = 0;
+
+  constructor(
+    private readonly lanes: readonly LaneIndex[],
+    capacity: number,
+  ) {
+    let size = 16;
+    while (size < 2 * capacity) size *= 2;
+    this.mask = size - 1;
+    this.keys = new Float64Array(size);
+    this.head = new Int32Array(size).fill(-1);
+    this.tail = new Int32Array(size);
+    this.lane = new Uint32Array(capacity);
+    this.event = new Uint32Array(capacity);
+    this.next = new Int32Array(capacity);
+  }
+
+  private slot(id: number): number {
+    let h = Math.imul((id % 0x100000000) ^ Math.floor(id / 0x100000000), 0x9e3779b1) & this.mask;
+    while (this.head[h] >= 0 && this.keys[h] !== id) h = (h + 1) & this.mask;
+    return h;
+  }
+
+  /** Adds slice k of lanes[l] to id's list (at its end). */
+  add(id: number, l: number, k: number): void {
+    const i = this.n++;
+    this.lane[i] = l;
+    this.event[i] = k;
+    this.next[i] = -1;
+    const h = this.slot(id);
+    if (this.head[h] < 0) {
+      this.keys[h] = id;
+      this.head[h] = i;
+    } else this.next[this.tail[h]] = i;
+    this.tail[h] = i;
+  }
+
+  /** The first slice carrying `id`, or undefined. */
+  first(id: number): [LaneIndex, number] | undefined {
+    const i = this.head[this.slot(id)];
+    return i < 0 ? undefined : [this.lanes[this.lane[i]], this.event[i]];
+  }
+
+  /** Every slice carrying `id` (empty: none). */
+  all(id: number): [LaneIndex, number][] {
+    const out: [LaneIndex, number][] = [];
+    for (let i = this.head[this.slot(id)]; i >= 0; i = this.next[i]) out.push([this.lanes[this.lane[i]], this.event[i]]);
+    return out;
+  }
 }
 
 const correlationCache = new WeakMap<TraceIndex, CorrelationMap>();
@@ -35,23 +100,18 @@ const correlationCache = new WeakMap<TraceIndex, CorrelationMap>();
 export function correlationMap(index: TraceIndex): CorrelationMap {
   let map = correlationCache.get(index);
   if (map) return map;
-  map = { api: new Map(), gpu: new Map(), ids: new Map() };
   const lanes = [...index.lanes.values()].filter((l) => l.info.kind === 'gpu' || l.info.kind === 'cuda_api');
   const ids = lanes.map((l) => new Float64Array(l.start.length).fill(NaN));
   forEachArgsInReadOrder(index.raw, lanes, (l, k, bytes) => {
     const m = CORRELATION.exec(textDecoder.decode(bytes));
     if (m) ids[l][k] = Number(m[1]);
   });
+  const carrying = (kind: string) => lanes.reduce((n, lane, l) => (lane.info.kind === kind ? n + ids[l].reduce((c, id) => c + (Number.isNaN(id) ? 0 : 1), 0) : n), 0);
+  map = { api: new SlicesById(lanes, carrying('cuda_api')), gpu: new SlicesById(lanes, carrying('gpu')), ids: new Map() };
   for (const [l, lane] of lanes.entries()) {
     const target = lane.info.kind === 'gpu' ? map.gpu : map.api;
     const laneIds = ids[l];
-    for (let k = 0; k < laneIds.length; k++) {
-      const id = laneIds[k];
-      if (Number.isNaN(id)) continue;
-      const list = target.get(id);
-      if (list) list.push([lane, k]);
-      else target.set(id, [[lane, k]]);
-    }
+    for (let k = 0; k < laneIds.length; k++) if (!Number.isNaN(laneIds[k])) target.add(laneIds[k], l, k);
     map.ids.set(lane, laneIds);
   }
   correlationCache.set(index, map);
@@ -130,7 +190,7 @@ function linked(index: TraceIndex, lane: LaneIndex, k: number, want: LaneKind, f
   const id = map.ids.get(lane)?.[k] ?? NaN;
   const out: SliceRef[] = [];
   if (!Number.isNaN(id)) {
-    for (const [l, j] of (want === 'gpu' ? map.gpu : map.api).get(id) ?? []) out.push(sliceRef(index, l, j));
+    for (const [l, j] of (want === 'gpu' ? map.gpu : map.api).all(id)) out.push(sliceRef(index, l, j));
   }
   for (const f of flows) if (f.other && f.other.kind === want) out.push(f.other);
   // Accelerators whose flows bind device work to the host op that launched it, not to a runtime
@@ -149,8 +209,8 @@ export function launchCallOf(index: TraceIndex, lane: LaneIndex, k: number): [La
   const map = correlationMap(index);
   const id = map.ids.get(lane)?.[k] ?? NaN;
   if (!Number.isNaN(id)) {
-    const calls = map.api.get(id);
-    if (calls?.length) return calls[0];
+    const call = map.api.first(id);
+    if (call) return call;
   }
   const fi = index.flowIndex;
   for (const p of fi.pointsOf(lane.info.id, k)) {

@@ -87,7 +87,7 @@ export function rangeStats(index: TraceIndex, q: RangeQuery): RangeStats {
         kt.count++;
         kt.totalNs += clipped;
         const id = corr.ids.get(lane)?.[k] ?? NaN;
-        const launch = Number.isNaN(id) ? undefined : corr.api.get(id)?.[0];
+        const launch = Number.isNaN(id) ? undefined : corr.api.first(id);
         if (launch) {
           kt.latencySum += lane.start[k] - launch[0].start[launch[1]];
           kt.latencyCount++;

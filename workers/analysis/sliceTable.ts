@@ -127,7 +127,7 @@ class ArgReader {
     if (lane.info.kind !== 'cuda_api') return null;
     this.corr ??= correlationMap(this.index);
     const id = this.corr.ids.get(lane)?.[k] ?? NaN;
-    const work = Number.isNaN(id) ? undefined : this.corr.gpu.get(id)?.[0];
+    const work = Number.isNaN(id) ? undefined : this.corr.gpu.first(id);
     return work ? this.parsed(work[0], work[1]) : null;
   }
 

@@ -137,25 +137,47 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
   manifest.flows.file = contentName('flows', flows);
   await sink.write(manifest.flows.file, flows);
 
-  await sink.write(manifest.summaries, json(summariesOf(index)));
+  await sink.write(manifest.summaries, summariesJson(index));
   manifest.complete = true;
   await sink.write(MANIFEST_FILE, json(manifest));
   return manifest;
 }
 
-/** The whole-trace analyses, computed by the functions the worker runs. */
-export function summariesOf(index: TraceIndex): IndexSummaries {
+/** The whole-trace analyses, computed by the functions the worker runs, one at a time. */
+function* summaryParts(index: TraceIndex): Generator<[keyof IndexSummaries, unknown]> {
   const whole = { startNs: index.result.minNs, endNs: index.result.maxNs };
-  return {
-    comms: commOps(index),
-    stepTable: stepTable(index),
-    allocations: allocations(index),
-    requests: requests(index),
-    idleGaps: idleGaps(index),
-    callTree: callTree(index, whole),
-    overview: overview(index),
-    rangeStats: rangeStats(index, whole),
-  };
+  yield ['comms', commOps(index)];
+  yield ['stepTable', stepTable(index)];
+  yield ['allocations', allocations(index)];
+  yield ['requests', requests(index)];
+  yield ['idleGaps', idleGaps(index)];
+  yield ['callTree', callTree(index, whole)];
+  yield ['overview', overview(index)];
+  yield ['rangeStats', rangeStats(index, whole)];
+}
+
+export function summariesOf(index: TraceIndex): IndexSummaries {
+  return Object.fromEntries(summaryParts(index)) as unknown as IndexSummaries;
+}
+
+/**
+ * summaries.json: JSON.stringify(summariesOf(index)), each analysis turned to text before the
+ * next is computed, so a big trace's analyses (a 10 GB trace's comm ops) are not all held at once.
+ */
+function summariesJson(index: TraceIndex): Uint8Array {
+  const parts: Uint8Array[] = [];
+  for (const [key, value] of summaryParts(index)) {
+    // (JSON.stringify leaves out a key whose value is undefined.)
+    if (value !== undefined) parts.push(enc.encode(`${parts.length ? ',' : '{'}${JSON.stringify(key)}:${JSON.stringify(value)}`));
+  }
+  parts.push(enc.encode(parts.length ? '}' : '{}'));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 async function writeLaneChunk(sink: IndexSink, stem: string, lane: LaneIndex, from: number, to: number, argsAt: ArgsAt): Promise<IndexChunk> {

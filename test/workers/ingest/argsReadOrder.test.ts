@@ -72,7 +72,12 @@ function laneByLane(p: Plain): number {
 /** Per lane id, its slices' correlation ids (NaN: none), and per id its GPU / API slices as lane@event. */
 function correlationOf(index: TraceIndex) {
   const map = correlationMap(index);
-  const refs = (m: typeof map.gpu) => [...m].map(([id, list]) => [id, list.map(([l, k]) => `${l.info.id}@${k}`)]);
+  const ids = [...new Set([...map.ids.values()].flatMap((a) => [...a]).filter((id) => !Number.isNaN(id)))].sort((a, b) => a - b);
+  const refs = (m: typeof map.gpu) =>
+    ids.flatMap((id) => {
+      const list = m.all(id).map(([l, k]) => `${l.info.id}@${k}`);
+      return list.length ? [[id, list] as const] : [];
+    });
   return { ids: [...map.ids].map(([l, ids]) => [l.info.id, [...ids]]), gpu: refs(map.gpu), api: refs(map.api) };
 }
 
@@ -93,6 +98,10 @@ describe('whole-trace args passes read the file once (issue 24)', () => {
     const idsOf = (cat: string) => new Set(raw.traceEvents.filter((e) => e.cat === cat && e.args?.correlation !== undefined).map((e) => e.args!.correlation!));
     const gpu = new Set(map.gpu.map(([id]) => id));
     const api = new Set(map.api.map(([id]) => id));
+    // Each id lists as many GPU slices as the JSON has device events (kernel, memcpy, memset) with it.
+    const deviceEvents = new Map<number, number>();
+    for (const e of raw.traceEvents) if (/^(kernel|gpu_memcpy|gpu_memset)$/.test(e.cat ?? '') && e.args?.correlation !== undefined) deviceEvents.set(e.args.correlation, (deviceEvents.get(e.args.correlation) ?? 0) + 1);
+    expect(new Map(map.gpu.map(([id, list]) => [id, list.length]))).toEqual(deviceEvents);
     expect(idsOf('kernel').size).toBeGreaterThan(100);
     for (const id of idsOf('kernel')) expect(gpu.has(id)).toBe(true);
     for (const id of idsOf('cuda_runtime')) expect(api.has(id)).toBe(true);
