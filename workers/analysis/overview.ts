@@ -8,8 +8,8 @@ import type { TraceIndex } from '../index/traceIndex';
 import { launchCallOf } from './correlation';
 import { kernelClassOf } from './kernelClass';
 import { DEFAULT_KERNEL_WAIT_NS, streamIdle } from './overviewIdle';
-import { KERNEL_LAUNCH_CALLS, launchStats, type LaunchPair } from './overviewLaunch';
-import { GPU_OP_TYPES, timeBreakdown } from './overviewTime';
+import { KERNEL_LAUNCH_CALLS, launchStats, type LaunchPairs } from './overviewLaunch';
+import { GPU_OP_TYPES, timeBreakdown, type IntervalColumns } from './overviewTime';
 import { gpuLanes, isDeviceWork } from './sliceRef';
 
 /** One GPU operation, clipped to the range. */
@@ -40,27 +40,35 @@ export function overview(index: TraceIndex, q: OverviewQuery = {}): TraceOvervie
   const a = q.startNs ?? -Infinity;
   const b = q.endNs ?? Infinity;
   const streams = gpuOpsIn(index, a, b);
-  const intervals: [number, number][][] = GPU_OP_TYPES.map(() => []);
-  const pairs: LaunchPair[] = [];
-  const launchStart = new Map<GpuOp, number | null>();
+  // Plain number columns, not an array per operation: a big trace has millions of them.
+  const intervals: IntervalColumns[] = GPU_OP_TYPES.map(() => ({ start: [], end: [] }));
+  const pairs: LaunchPairs = { callStart: [], callDur: [], opStart: [], opDur: [] };
+  const launchStarts: Float64Array[] = [];
   let ops = 0;
   for (const { lane, ops: list } of streams) {
     ops += list.length;
-    for (const op of list) {
-      intervals[GPU_OP_TYPES.indexOf(kernelClassOf(index.nameOf(lane, op.k)).hta)].push([op.start, op.end]);
+    const launchStart = new Float64Array(list.length);
+    for (const [i, op] of list.entries()) {
+      const type = intervals[GPU_OP_TYPES.indexOf(kernelClassOf(index.nameOf(lane, op.k)).hta)];
+      type.start.push(op.start);
+      type.end.push(op.end);
       const call = launchCallOf(index, lane, op.k);
-      launchStart.set(op, call ? call[0].start[call[1]] : null);
+      launchStart[i] = call ? call[0].start[call[1]] : NaN;
       if (call && lane.start[op.k] >= a && KERNEL_LAUNCH_CALLS.has(index.nameOf(call[0], call[1]))) {
-        pairs.push({ callStart: call[0].start[call[1]], callDur: call[0].dur[call[1]], opStart: lane.start[op.k], opDur: lane.dur[op.k] });
+        pairs.callStart.push(call[0].start[call[1]]);
+        pairs.callDur.push(call[0].dur[call[1]]);
+        pairs.opStart.push(lane.start[op.k]);
+        pairs.opDur.push(lane.dur[op.k]);
       }
     }
+    launchStarts.push(launchStart);
   }
   const kernelWaitNs = q.kernelWaitNs ?? DEFAULT_KERNEL_WAIT_NS;
-  const idleByStream: StreamIdle[] = streams.map(({ lane, ops: list }) => ({
+  const idleByStream: StreamIdle[] = streams.map(({ lane, ops: list }, s) => ({
     laneId: lane.info.id,
     device: lane.info.pid,
     stream: lane.info.tid,
-    ...streamIdle(list, (op) => launchStart.get(op) ?? null, kernelWaitNs),
+    ...streamIdle(list, (i) => (Number.isNaN(launchStarts[s][i]) ? null : launchStarts[s][i]), kernelWaitNs),
   }));
   return { ...timeBreakdown(intervals), idleByStream, launch: launchStats(pairs), ops };
 }

@@ -13,14 +13,14 @@ import type { GpuOp } from './overview';
  */
 export const DEFAULT_KERNEL_WAIT_NS = 30_000;
 
-/** `ops`: one stream's operations in start order, each with its launch call's start (null: none found). */
-export function streamIdle(ops: readonly GpuOp[], launchStart: (op: GpuOp) => number | null, kernelWaitNs: number): Omit<StreamIdle, 'laneId' | 'device' | 'stream'> {
+/** `ops`: one stream's operations in start order, the i-th with its launch call's start (null: none found). */
+export function streamIdle(ops: readonly GpuOp[], launchStart: (i: number) => number | null, kernelWaitNs: number): Omit<StreamIdle, 'laneId' | 'device' | 'stream'> {
   const out = { hostWaitNs: 0, kernelWaitNs: 0, otherNs: 0 };
   let prevEnd = -Infinity;
-  for (const op of ops) {
+  for (const [i, op] of ops.entries()) {
     const gap = op.start - prevEnd;
     if (gap > 0 && Number.isFinite(gap)) {
-      const launch = launchStart(op);
+      const launch = launchStart(i);
       if (launch !== null && launch > prevEnd) out.hostWaitNs += gap;
       else if (gap < kernelWaitNs) out.kernelWaitNs += gap;
       else out.otherNs += gap;

@@ -25,27 +25,29 @@ export const KERNEL_LAUNCH_CALLS: ReadonlySet<string> = new Set([
 export const RUNTIME_CUTOFF_NS = 50_000;
 export const LAUNCH_DELAY_CUTOFF_NS = 100_000;
 
-export interface LaunchPair {
-  callStart: number;
-  callDur: number;
-  opStart: number;
-  opDur: number;
+/** Launch call ↔ operation pairs as columns (pair i: callStart[i], callDur[i], opStart[i], opDur[i]). */
+export interface LaunchPairs {
+  callStart: number[];
+  callDur: number[];
+  opStart: number[];
+  opDur: number[];
 }
 
-export function launchStats(pairs: readonly LaunchPair[]): LaunchStats {
+export function launchStats(pairs: LaunchPairs): LaunchStats {
   let sum = 0;
   let max = -Infinity;
   let delayOutliers = 0;
   let shortKernels = 0;
   let runtimeOutliers = 0;
-  for (const p of pairs) {
-    const delay = Math.max(0, p.opStart - (p.callStart + p.callDur));
+  const n = pairs.callStart.length;
+  for (let i = 0; i < n; i++) {
+    const callDur = pairs.callDur[i];
+    const delay = Math.max(0, pairs.opStart[i] - (pairs.callStart[i] + callDur));
     sum += delay;
     max = Math.max(max, delay);
     if (delay > LAUNCH_DELAY_CUTOFF_NS) delayOutliers++;
-    if (p.callDur <= RUNTIME_CUTOFF_NS && p.opDur < p.callDur) shortKernels++;
-    if (p.callDur > RUNTIME_CUTOFF_NS) runtimeOutliers++;
+    if (callDur <= RUNTIME_CUTOFF_NS && pairs.opDur[i] < callDur) shortKernels++;
+    if (callDur > RUNTIME_CUTOFF_NS) runtimeOutliers++;
   }
-  const n = pairs.length;
   return { launches: n, meanDelayNs: n ? sum / n : null, maxDelayNs: n ? max : null, delayOutliers, shortKernels, runtimeOutliers };
 }

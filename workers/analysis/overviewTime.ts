@@ -3,7 +3,7 @@
 // operations' intervals by type. Pure: intervals in, figures out.
 
 import type { GpuOpType, KernelTypeTime, TraceOverview } from '../../src/model/overviewTypes';
-import { mergeIntervals, type MergedIntervals } from './gpuBusy';
+import { mergeIntervalColumns, type MergedIntervals } from './gpuBusy';
 
 /** HTA's order of kernel types, which is also the order of names in an overlap label. */
 export const GPU_OP_TYPES: readonly GpuOpType[] = ['computation', 'communication', 'memory'];
@@ -18,29 +18,48 @@ function length(m: MergedIntervals): number {
 }
 
 /**
- * Time per exact set of types running at once: a sweep over each type's union (disjoint within a
- * type, so a type is either on or off between two boundaries).
+ * Time per exact set of types running at once: a sweep over each type's union (sorted and
+ * disjoint within a type, so a type is either on or off between two boundaries), merging the
+ * types' boundaries in time order.
  */
 function typeCombinations(merged: MergedIntervals[]): Map<number, number> {
-  const edges: [number, number][] = [];
-  merged.forEach((m, t) => {
-    for (let i = 0; i < m.start.length; i++) edges.push([m.start[i], 1 << t], [m.end[i], -(1 << t)]);
-  });
-  edges.sort((x, y) => x[0] - y[0]);
+  // Per type, its next boundary: 2i is interval i's start, 2i + 1 its end.
+  const next = merged.map(() => 0);
+  const timeOf = (t: number) => {
+    const b = next[t];
+    const m = merged[t];
+    return b >= 2 * m.start.length ? Infinity : b & 1 ? m.end[b >> 1] : m.start[b >> 1];
+  };
   const byMask = new Map<number, number>();
   let mask = 0;
-  for (let i = 0; i < edges.length; i++) {
-    mask += edges[i][1];
-    const next = i + 1 < edges.length ? edges[i + 1][0] : edges[i][0];
-    if (mask > 0 && next > edges[i][0]) byMask.set(mask, (byMask.get(mask) ?? 0) + next - edges[i][0]);
+  let prev = -Infinity;
+  for (;;) {
+    let t = -1;
+    let time = Infinity;
+    for (let u = 0; u < merged.length; u++) {
+      const at = timeOf(u);
+      if (at < time) [t, time] = [u, at];
+    }
+    if (t < 0) break;
+    if (mask > 0 && time > prev) byMask.set(mask, (byMask.get(mask) ?? 0) + time - prev);
+    mask ^= 1 << t;
+    next[t]++;
+    prev = time;
   }
   return byMask;
 }
 
-/** `intervals[t]`: [start, end] of the operations of type GPU_OP_TYPES[t]. */
-export function timeBreakdown(intervals: [number, number][][]): TimeBreakdown {
-  const merged = intervals.map((list) => mergeIntervals([...list]));
-  const all = mergeIntervals(intervals.flat());
+/** Intervals as two columns: interval i is [start[i], end[i]]. */
+export interface IntervalColumns {
+  start: number[];
+  end: number[];
+}
+
+/** `intervals[t]`: the operations of type GPU_OP_TYPES[t]. */
+export function timeBreakdown(intervals: IntervalColumns[]): TimeBreakdown {
+  const merged = intervals.map((c) => mergeIntervalColumns(c.start, c.end));
+  // The union of every type's union: the same disjoint intervals as merging all operations at once.
+  const all = mergeIntervalColumns(concat(merged.map((m) => m.start)), concat(merged.map((m) => m.end)));
   const n = all.start.length;
   const startNs = n ? all.start[0] : null;
   const endNs = n ? all.end[n - 1] : null;
@@ -57,4 +76,14 @@ export function timeBreakdown(intervals: [number, number][][]): TimeBreakdown {
     })
     .sort((x, y) => y.ns - x.ns);
   return { startNs, endNs, spanNs, idleNs, computeNs, nonComputeNs: spanNs - computeNs - idleNs, overlapPct, kernelTypes };
+}
+
+function concat(arrays: Float64Array[]): Float64Array {
+  const out = new Float64Array(arrays.reduce((n, a) => n + a.length, 0));
+  let at = 0;
+  for (const a of arrays) {
+    out.set(a, at);
+    at += a.length;
+  }
+  return out;
 }
