@@ -24,17 +24,22 @@ function nodeTwins(): Plugin {
 }
 
 // The index writer's Node bundle (bin/tracelane.mjs, issue 24): the same ingest, lane-mapping
-// and index modules as the trace worker, bundled with their dependencies for Node ≥ 20.
+// and index modules as the trace worker, bundled with their dependencies for Node ≥ 20, and its
+// fragment worker thread (bin/fragment-thread.mjs); what both use goes to bin/tracelane-*.mjs.
 export default defineConfig({
   plugins: [nodeTwins(), scannerWasm()],
   publicDir: false,
   ssr: { noExternal: true, target: 'node' },
   build: {
-    ssr: 'bin/src/tracelane.ts',
+    ssr: true,
     outDir: 'bin',
     emptyOutDir: false,
     target: 'node20',
     sourcemap: false,
-    rollupOptions: { output: { entryFileNames: 'tracelane.mjs', format: 'es' } },
+    rollupOptions: {
+      input: { tracelane: 'bin/src/tracelane.ts', 'fragment-thread': 'bin/src/fragmentThread.ts' },
+      // No hashes: a new build overwrites the last one's files instead of adding to them.
+      output: { entryFileNames: '[name].mjs', chunkFileNames: 'tracelane-[name].mjs', format: 'es' },
+    },
   },
 });

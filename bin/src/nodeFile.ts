@@ -3,7 +3,7 @@
 // and Node has no FileReaderSync, with which the browser reads a plain trace's args back by
 // offset: registered here (argsSource.ts), they stay offsets into the file, not a deflated copy.
 
-import { openSync, read, readSync, statSync } from 'node:fs';
+import { fstatSync, openSync, read, readSync, statSync } from 'node:fs';
 import { registerSyncReader } from '../../workers/ingest/argsSource';
 
 /** Bytes a stream of the file hands on at a time. */
@@ -14,9 +14,9 @@ class FileRange {
   readonly type = '';
 
   constructor(
-    private readonly fd: number,
-    private readonly from: number,
-    private readonly to: number,
+    readonly fd: number,
+    readonly from: number,
+    readonly to: number,
   ) {}
 
   get size(): number {
@@ -59,8 +59,37 @@ class FileRange {
 
 /** `path` as a Blob for the ingest, with its args readable synchronously; the descriptor lives as long as the process. */
 export function openTraceFile(path: string): Blob {
-  const fd = openSync(path, 'r');
-  const file = new FileRange(fd, 0, statSync(path).size);
+  return fileOnDescriptor(openSync(path, 'r'), statSync(path).size);
+}
+
+/**
+ * A trace file's Blob as it crosses to a worker thread (nodeWorkers.ts): its descriptor, which
+ * every thread of the process shares, and its range.
+ */
+export interface TraceFileRef {
+  traceFileFd: number;
+  from: number;
+  to: number;
+}
+
+export function traceFileRef(value: unknown): TraceFileRef | null {
+  return value instanceof FileRange ? { traceFileFd: value.fd, from: value.from, to: value.to } : null;
+}
+
+const onDescriptor = new Map<number, FileRange>();
+
+/** The Blob a TraceFileRef names, in this thread (one per descriptor, so its args reader is found again). */
+export function traceFileOf(ref: TraceFileRef): Blob {
+  let whole = onDescriptor.get(ref.traceFileFd);
+  if (!whole) {
+    whole = fileOnDescriptor(ref.traceFileFd, fstatSync(ref.traceFileFd).size) as unknown as FileRange;
+    onDescriptor.set(ref.traceFileFd, whole);
+  }
+  return (ref.from === 0 && ref.to === whole.size ? whole : whole.slice(ref.from, ref.to)) as unknown as Blob;
+}
+
+function fileOnDescriptor(fd: number, size: number): Blob {
+  const file = new FileRange(fd, 0, size);
   registerSyncReader(file as unknown as Blob, (at, len) => {
     const out = new Uint8Array(len);
     let got = 0;

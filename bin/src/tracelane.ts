@@ -11,11 +11,13 @@ import { DEFAULT_CHUNK_EVENTS, type IndexManifest } from '../../workers/indexFol
 import { traceKeyFromName } from '../../src/model/keys';
 import { dirFiles, dirSink } from './dirFolder';
 import { openTraceFile } from './nodeFile';
+import { parseOnThreads } from './nodeWorkers';
+import { availableParallelism } from 'node:os';
 import { RANK_ENV, RANK_PLACEHOLDER, RankInputError, rankInput } from './rankInput';
 import { mergeJob } from './mergeJob';
 import { JOB_FILE } from '../../workers/indexFolder/jobFormat';
 
-const HELP = `Usage: npm run index -- TRACE… --out DIR [--chunk-events N] [--force]
+const HELP = `Usage: npm run index -- TRACE… --out DIR [--chunk-events N] [--threads N] [--force]
        npm run index -- --rank-from-env --out DIR TRACE_0 TRACE_1 …   (or one pattern: 'traces/rank${RANK_PLACEHOLDER}.json.gz')
        npm run index -- --merge DIR
 
@@ -24,6 +26,7 @@ DIR/<trace file name>/ becomes an index folder; open it with ?index=<its URL>.
 
   --out DIR            where the index folders go (created if missing)
   --chunk-events N     events per lane chunk file (default ${DEFAULT_CHUNK_EVENTS})
+  --threads N          threads a big plain trace is parsed on (default: one per core, at most 4)
   --force              index again even when DIR already holds a current index
   --rank-from-env      one pod of a Kubernetes Indexed Job: index only the trace of number
                        ${RANK_ENV} (0-based: the i-th TRACE named, or the one TRACE pattern with
@@ -42,6 +45,7 @@ interface Args {
   chunkEvents: number;
   force: boolean;
   rankFromEnv: boolean;
+  threads: number;
 }
 
 function parseArgs(argv: string[]): Args | 'help' | { merge: string } {
@@ -50,6 +54,7 @@ function parseArgs(argv: string[]): Args | 'help' | { merge: string } {
   let chunkEvents = DEFAULT_CHUNK_EVENTS;
   let force = false;
   let rankFromEnv = false;
+  let threads = availableParallelism();
   let merge: string | null = null;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -57,6 +62,7 @@ function parseArgs(argv: string[]): Args | 'help' | { merge: string } {
     else if (a === '--out') out = argv[++i] ?? '';
     else if (a === '--chunk-events') chunkEvents = Number(argv[++i]);
     else if (a === '--force') force = true;
+    else if (a === '--threads') threads = Number(argv[++i]);
     else if (a === '--rank-from-env') rankFromEnv = true;
     else if (a === '--merge') merge = argv[++i] ?? '';
     else if (a.startsWith('--')) throw new UsageError(`Unknown option ${a}.`);
@@ -70,7 +76,8 @@ function parseArgs(argv: string[]): Args | 'help' | { merge: string } {
   if (!traces.length) throw new UsageError('Name at least one trace file.');
   if (!out) throw new UsageError('Name the output folder with --out DIR.');
   if (!Number.isInteger(chunkEvents) || chunkEvents < 1) throw new UsageError('--chunk-events takes a positive whole number.');
-  return { traces, out, chunkEvents, force, rankFromEnv };
+  if (!Number.isInteger(threads) || threads < 1) throw new UsageError('--threads takes a positive whole number.');
+  return { traces, out, chunkEvents, force, rankFromEnv, threads };
 }
 
 class UsageError extends Error {}
@@ -112,7 +119,9 @@ async function indexOne(path: string, args: Args, taken: Set<string>): Promise<v
       },
     },
   );
-  process.stderr.write(`${name}: parsed and indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s, writing ${dir}\n`);
+  // The parse's helpers mark their pieces' end (parallelParse.ts): this thread and those.
+  const threads = 1 + Object.keys(index.result.stagesMs ?? {}).filter((s) => /^fragment \d+ parsed$/.test(s)).length;
+  process.stderr.write(`${name}: parsed on ${threads} thread${threads > 1 ? 's' : ''} and indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s, writing ${dir}\n`);
   // File names are content hashes: an older index's files would only linger.
   rmSync(dir, { recursive: true, force: true });
   const manifest = await writeIndexFolder(index, dirSink(dir), {
@@ -155,6 +164,7 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
   }
+  parseOnThreads(args.threads);
   const taken = new Set<string>();
   let failed = 0;
   for (const path of args.traces) {

@@ -3,7 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, openAsBlob, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openAsBlob, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,6 +75,34 @@ describe('npm run index (issue 24)', () => {
     }
     // Kineto writes args on most of a trace's slices: the comparison covered them.
     expect(withArgs).toBeGreaterThan(1000);
+  });
+
+  it('a big plain trace is parsed on worker threads into the same index as on one thread', () => {
+    // llm_decode_large unzipped (98.6 MB) is past the parallel parse's 48 MB: cut into pieces for
+    // fragment worker threads (bin/src/nodeWorkers.ts) with --threads 2; --threads 1 is the reference.
+    const dir = mkdtempSync(join(out, 'threads-'));
+    const plain = join(dir, 'llm_decode_large.json');
+    writeFileSync(plain, corpusText('llm_decode_large.json.gz'));
+    const one = run(plain, '--out', join(dir, 'one'), '--threads', '1');
+    const two = run(plain, '--out', join(dir, 'two'), '--threads', '2');
+    expect(one.status, one.stderr).toBe(0);
+    expect(two.status, two.stderr).toBe(0);
+    expect(one.stderr).toContain('parsed on 1 thread and indexed');
+    expect(two.stderr).toContain('parsed on 2 threads and indexed');
+    // Every file is named by its content's hash: the same names are the same chunks, args, tiles and summaries.
+    const files = (root: string) => readdirSync(root, { recursive: true, encoding: 'utf8' }).sort();
+    const oneDir = join(dir, 'one', 'llm_decode_large.json');
+    const twoDir = join(dir, 'two', 'llm_decode_large.json');
+    expect(files(twoDir)).toEqual(files(oneDir));
+    expect(files(oneDir).length).toBeGreaterThan(10);
+    const manifest = (root: string) => {
+      const m = JSON.parse(readFileSync(join(root, MANIFEST_FILE), 'utf8'));
+      delete m.result.parseMs;
+      delete m.result.stagesMs;
+      return m;
+    };
+    expect(manifest(twoDir)).toEqual(manifest(oneDir));
+    expect(run(plain, '--out', dir, '--threads', '0').status).toBe(2);
   });
 
   it('reads a trace file past 4 GiB by its true size and offsets (Node 20 openAsBlob wraps them at 2^32)', async () => {

@@ -24,6 +24,11 @@ export function registerSyncReader(file: Blob, read: ArgsSource['read']): void {
   syncFileReaders.set(file, read);
 }
 
+/** Whether `file`'s bytes can be read back synchronously here (its args, by offset). */
+export function canReadSync(file: Blob): boolean {
+  return syncFileReaders.has(file) || 'FileReaderSync' in globalThis;
+}
+
 /** A Blob's bytes, read synchronously (FileReaderSync: workers only). */
 export function readBlobSync(blob: Blob): Uint8Array {
   const reader = new (globalThis as unknown as { FileReaderSync: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }).FileReaderSync();

@@ -13,7 +13,7 @@ import { firstContentByte } from '../importers/importer';
 import { RawTrace } from './rawTrace';
 import { helperName, watchHelper, WorkerStoppedError } from '../heartbeat';
 import type { RangeSource } from './byteSource';
-import { argsSourceFor } from './argsSource';
+import { argsSourceFor, canReadSync } from './argsSource';
 import type { StageClock } from './stageClock';
 import { pieceFilter, type FragmentAhead, type FragmentJob, type PieceFilter } from './fragmentParse';
 import { eachChunk } from './chunkReader';
@@ -42,19 +42,36 @@ const MIN_PIECE_BYTES = 2 << 20;
  */
 const YIELD_BYTES = { url: 1 << 20, other: Infinity };
 
-/** A File: its args are read back from it later (FileReaderSync), so that must exist too. */
+/** A File: its args are read back from it later (FileReaderSync, or the reader the index writer registered), so that must exist too. */
 export function canParseInParallel(file: Blob): boolean {
-  return 'FileReaderSync' in globalThis && canFetchInParallel(file.size);
+  return canReadSync(file) && canFetchInParallel(file.size);
 }
 
 /** A source of `size` bytes read by ranges (its args are read back by range later, argsSource.ts). */
 export function canFetchInParallel(size: number): boolean {
-  return size >= PARALLEL_MIN_BYTES && typeof Worker !== 'undefined' && fragmentCount() >= 2;
+  return size >= PARALLEL_MIN_BYTES && (threadPlatform !== null || typeof Worker !== 'undefined') && fragmentCount() >= 2;
+}
+
+/**
+ * Where fragment workers come from when this is not a browser: the index writer (bin/) starts
+ * them as Node worker_threads behind the Worker surface used here (bin/src/nodeWorkers.ts).
+ */
+export interface FragmentThreads {
+  /** Threads there are to parse on (this one included). */
+  threads: number;
+  start(name: string): Worker;
+}
+
+let threadPlatform: FragmentThreads | null = null;
+
+/** Parses on `threads` (null: the browser's Workers again). */
+export function useFragmentThreads(threads: FragmentThreads | null): void {
+  threadPlatform = threads;
 }
 
 /** Threads that parse (this one and its helpers). */
 export function fragmentCount(): number {
-  return Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 1);
+  return Math.min(4, threadPlatform?.threads ?? globalThis.navigator?.hardwareConcurrency ?? 1);
 }
 
 /** A fragment worker: parses one piece per job (fragment.worker.ts). */
@@ -79,7 +96,7 @@ export function warmFragmentWorkers(): void {
 
 function newFragmentWorker(): { worker: Worker; name: string } {
   const name = helperName('fragment');
-  const worker = new Worker(new URL('./fragment.worker.ts', import.meta.url), { type: 'module', name });
+  const worker = threadPlatform ? threadPlatform.start(name) : new Worker(new URL('./fragment.worker.ts', import.meta.url), { type: 'module', name });
   worker.postMessage({ warm: true });
   return { worker, name };
 }
