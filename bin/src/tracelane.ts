@@ -11,6 +11,7 @@ import { DEFAULT_CHUNK_EVENTS, type IndexManifest } from '../../workers/indexFol
 import { traceKeyFromName } from '../../src/model/keys';
 import { dirFiles, dirSink } from './dirFolder';
 import { openTraceFile } from './nodeFile';
+import { collectGarbage } from './collectGarbage';
 import { parseOnThreads } from './nodeWorkers';
 import { availableParallelism } from 'node:os';
 import { RANK_ENV, RANK_PLACEHOLDER, RankInputError, rankInput } from './rankInput';
@@ -124,9 +125,11 @@ async function indexOne(path: string, args: Args, taken: Set<string>): Promise<v
   process.stderr.write(`${name}: parsed on ${threads} thread${threads > 1 ? 's' : ''} and indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s, writing ${dir}\n`);
   // File names are content hashes: an older index's files would only linger.
   rmSync(dir, { recursive: true, force: true });
+  collectGarbage();
   const manifest = await writeIndexFolder(index, dirSink(dir), {
     input,
     chunkEvents: args.chunkEvents,
+    collect: collectGarbage,
     onProgress: (done, total) => {
       const now = performance.now();
       if (now - last < 1000) return;

@@ -45,6 +45,11 @@ export interface WriteIndexOptions {
   laneRules?: readonly CategoryRule[];
   chunkEvents?: number;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Collects garbage (Node's gc, bin/): called between the writer's stages and between the
+   * summaries, so the peak memory is one stage's garbage, not what several left behind.
+   */
+  collect?: () => void;
 }
 
 /** The whole-trace analyses stored in summaries.json, by the worker method that answers them. */
@@ -100,6 +105,7 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
   const lanes = [...index.lanes.values()];
   const counters = [...index.counters.values()];
   const argsAt = await writeArgs(index, [...lanes, ...counters.map((p) => p.source)], sink, manifest.args);
+  opts.collect?.();
   const coarse: StoredArray[] = [];
   for (let l = 0; l < lanes.length; l++) {
     const lane = lanes[l];
@@ -137,7 +143,8 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
   manifest.flows.file = contentName('flows', flows);
   await sink.write(manifest.flows.file, flows);
 
-  await sink.write(manifest.summaries, summariesJson(index));
+  opts.collect?.();
+  await sink.write(manifest.summaries, summariesJson(index, opts.collect));
   manifest.complete = true;
   await sink.write(MANIFEST_FILE, json(manifest));
   return manifest;
@@ -164,11 +171,12 @@ export function summariesOf(index: TraceIndex): IndexSummaries {
  * summaries.json: JSON.stringify(summariesOf(index)), each analysis turned to text before the
  * next is computed, so a big trace's analyses (a 10 GB trace's comm ops) are not all held at once.
  */
-function summariesJson(index: TraceIndex): Uint8Array {
+function summariesJson(index: TraceIndex, collect?: () => void): Uint8Array {
   const parts: Uint8Array[] = [];
   for (const [key, value] of summaryParts(index)) {
     // (JSON.stringify leaves out a key whose value is undefined.)
     if (value !== undefined) parts.push(enc.encode(`${parts.length ? ',' : '{'}${JSON.stringify(key)}:${JSON.stringify(value)}`));
+    collect?.();
   }
   parts.push(enc.encode(parts.length ? '}' : '{}'));
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
