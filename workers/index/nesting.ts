@@ -57,58 +57,67 @@ export function nestingGroupOf(lanes: Iterable<LaneIndex>, lane: LaneIndex): Lan
   return [...lanes].filter((l) => isThreadStackLane(l) && threadKey(l) === key);
 }
 
-/** Event indices of one row that overlap [a, b] (instants at a or b included), in start order. */
-export function rowSlicesIn(lane: LaneIndex, row: number, a: number, b: number): number[] {
-  const list = lane.rows[row];
-  const out: number[] = [];
-  for (let p = firstEndingAfter(lane, list, a); p < list.length; p++) {
-    const k = list[p];
+/** The run of one row's list (in start order) overlapping [a, b], instants at a or b included: positions [from, to). */
+function rowRunIn(lane: LaneIndex, list: Int32Array, a: number, b: number): [number, number] {
+  const from = firstEndingAfter(lane, list, a);
+  let to = from;
+  for (; to < list.length; to++) {
+    const k = list[to];
     if (lane.start[k] > b || (lane.start[k] === b && lane.dur[k] > 0)) break;
-    out.push(k);
   }
-  return out;
+  return [from, to];
 }
 
 /** Nesting, clipped time and self time of the group's slices that overlap [a, b]. */
 export function nestSlices(lanes: LaneIndex[], a: number, b: number): Nesting {
-  const laneOf: number[] = [];
-  const eventOf: number[] = [];
+  // Typed columns throughout (a big trace's host thread has millions of slices): each row's
+  // overlapping slices are a run of its list, counted first, then copied.
+  const runs: number[] = [];
+  let n = 0;
   lanes.forEach((lane, l) => {
     for (let r = 0; r < lane.rows.length; r++) {
-      for (const k of rowSlicesIn(lane, r, a, b)) {
-        laneOf.push(l);
-        eventOf.push(k);
-      }
+      const [from, to] = rowRunIn(lane, lane.rows[r], a, b);
+      if (to > from) runs.push(l, r, from, to);
+      n += to - from;
     }
   });
-  const n = laneOf.length;
+  const laneOf = new Int32Array(n);
+  const eventOf = new Int32Array(n);
   const starts = new Float64Array(n);
   const ends = new Float64Array(n);
-  const rank = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const lane = lanes[laneOf[i]];
-    const k = eventOf[i];
-    starts[i] = lane.start[k];
-    ends[i] = lane.start[k] + lane.dur[k];
-    // On equal spans the Python frame holds the cpu_op, and an upper row its lower one.
-    rank[i] = (THREAD_STACK_ORDER[lane.info.kind] ?? 0) * 2 ** 32 + lane.row[k];
+  let rank = new Float64Array(n);
+  for (let q = 0, i = 0; q < runs.length; q += 4) {
+    const lane = lanes[runs[q]];
+    const list = lane.rows[runs[q + 1]];
+    for (let p = runs[q + 2]; p < runs[q + 3]; p++, i++) {
+      const k = list[p];
+      laneOf[i] = runs[q];
+      eventOf[i] = k;
+      starts[i] = lane.start[k];
+      ends[i] = lane.start[k] + lane.dur[k];
+      // On equal spans the Python frame holds the cpu_op, and an upper row its lower one.
+      rank[i] = (THREAD_STACK_ORDER[lane.info.kind] ?? 0) * 2 ** 32 + lane.row[k];
+    }
   }
   // Outermost first: by start, longer first, then by rank; the rest keeps lane and event order.
-  const sorted = Array.from({ length: n }, (_, i) => i).sort((x, y) => starts[x] - starts[y] || ends[y] - ends[x] || rank[x] - rank[y] || x - y);
+  const sorted = new Uint32Array(n);
+  for (let i = 0; i < n; i++) sorted[i] = i;
+  sorted.sort((x, y) => starts[x] - starts[y] || ends[y] - ends[x] || rank[x] - rank[y] || x - y);
+  rank = new Float64Array(0);
 
   const out: Nesting = { lane: new Int32Array(n), event: new Int32Array(n), clipped: new Float64Array(n), self: new Float64Array(n), parent: new Int32Array(n) };
   const stack: number[] = [];
   const coverEnd = new Float64Array(n).fill(-Infinity);
-  const endAt = new Float64Array(n);
-  sorted.forEach((src, i) => {
+  const endAt = (i: number) => ends[sorted[i]];
+  for (let i = 0; i < n; i++) {
+    const src = sorted[i];
     const start = starts[src];
     const end = ends[src];
     out.lane[i] = laneOf[src];
     out.event[i] = eventOf[src];
-    endAt[i] = end;
-    while (stack.length && endAt[stack[stack.length - 1]] <= start) stack.pop();
+    while (stack.length && endAt(stack[stack.length - 1]) <= start) stack.pop();
     // A slice that overlaps the open one without fitting inside is its sibling, not its child.
-    while (stack.length && endAt[stack[stack.length - 1]] < end) stack.pop();
+    while (stack.length && endAt(stack[stack.length - 1]) < end) stack.pop();
     const cs = Math.max(a, start);
     const ce = Math.min(b, end);
     out.clipped[i] = out.self[i] = Math.max(0, ce - cs);
@@ -120,6 +129,6 @@ export function nestSlices(lanes: LaneIndex[], a: number, b: number): Nesting {
       coverEnd[p] = ce;
     }
     stack.push(i);
-  });
+  }
   return out;
 }
