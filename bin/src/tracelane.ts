@@ -120,8 +120,8 @@ async function indexOne(path: string, args: Args, taken: Set<string>): Promise<v
       },
     },
   );
-  // The parse's helpers mark their pieces' end (parallelParse.ts): this thread and those.
-  const threads = 1 + Object.keys(index.result.stagesMs ?? {}).filter((s) => /^fragment \d+ parsed$/.test(s)).length;
+  // Each helper that parsed a piece marks its first bytes (parallelParse.ts, streamPieces.ts): this thread and those.
+  const threads = 1 + Object.keys(index.result.stagesMs ?? {}).filter((s) => /^fragment \d+ first bytes$/.test(s)).length;
   process.stderr.write(`${name}: parsed on ${threads} thread${threads > 1 ? 's' : ''} and indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s, writing ${dir}\n`);
   // File names are content hashes: an older index's files would only linger.
   rmSync(dir, { recursive: true, force: true });

@@ -77,7 +77,7 @@ describe('npm run index (issue 24)', () => {
     expect(withArgs).toBeGreaterThan(1000);
   });
 
-  it('a big plain trace is parsed on worker threads into the same index as on one thread', () => {
+  it('a big plain trace, and a .gz as it inflates, are parsed on worker threads into the same index as on one thread', () => {
     // llm_decode_large unzipped (98.6 MB) is past the parallel parse's 48 MB: cut into pieces for
     // fragment worker threads (bin/src/nodeWorkers.ts) with --threads 2; --threads 1 is the reference.
     const dir = mkdtempSync(join(out, 'threads-'));
@@ -103,6 +103,17 @@ describe('npm run index (issue 24)', () => {
     };
     expect(manifest(twoDir)).toEqual(manifest(oneDir));
     expect(run(plain, '--out', dir, '--threads', '0').status).toBe(2);
+
+    // A .gz is cut into pieces as it inflates (streamPieces.ts), given 4 threads (as on a 4-core machine).
+    const gz = join(CORPUS, 'llm_decode_large.json.gz');
+    const gzOne = run(gz, '--out', join(dir, 'gz-one'), '--threads', '1');
+    const gzFour = run(gz, '--out', join(dir, 'gz-four'), '--threads', '4');
+    expect(gzOne.stderr).toContain('parsed on 1 thread and indexed');
+    expect(gzFour.stderr).toMatch(/parsed on [234] threads and indexed/);
+    const gzOneDir = join(dir, 'gz-one', 'llm_decode_large.json.gz');
+    const gzFourDir = join(dir, 'gz-four', 'llm_decode_large.json.gz');
+    expect(files(gzFourDir)).toEqual(files(gzOneDir));
+    expect(manifest(gzFourDir)).toEqual(manifest(gzOneDir));
   });
 
   it('reads a trace file past 4 GiB by its true size and offsets (Node 20 openAsBlob wraps them at 2^32)', async () => {

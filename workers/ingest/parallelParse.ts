@@ -49,7 +49,17 @@ export function canParseInParallel(file: Blob): boolean {
 
 /** A source of `size` bytes read by ranges (its args are read back by range later, argsSource.ts). */
 export function canFetchInParallel(size: number): boolean {
-  return size >= PARALLEL_MIN_BYTES && (threadPlatform !== null || typeof Worker !== 'undefined') && fragmentCount() >= 2;
+  return size >= PARALLEL_MIN_BYTES && canStartHelpers() && fragmentCount() >= 2;
+}
+
+/** Whether helper threads can be started here (a browser's Workers, or the index writer's threads). */
+export function canStartHelpers(): boolean {
+  return threadPlatform !== null || typeof Worker !== 'undefined';
+}
+
+/** The cores there are (the browser's count, or the index writer's threads). */
+export function coreCount(): number {
+  return threadPlatform?.threads ?? globalThis.navigator?.hardwareConcurrency ?? 1;
 }
 
 /**
@@ -71,7 +81,7 @@ export function useFragmentThreads(threads: FragmentThreads | null): void {
 
 /** Threads that parse (this one and its helpers). */
 export function fragmentCount(): number {
-  return Math.min(4, threadPlatform?.threads ?? globalThis.navigator?.hardwareConcurrency ?? 1);
+  return Math.min(4, coreCount());
 }
 
 /** A fragment worker: parses one piece per job (fragment.worker.ts). */

@@ -12,7 +12,7 @@ import { findCut, type FragmentData, type FragmentStart } from '../importers/chr
 import { ChromeTraceJsonImporter } from '../importers/chromeTraceJson';
 import { firstContentByte } from '../importers/importer';
 import { parseFragmentBytes } from './fragmentParse';
-import { fragmentCount, startHelper, type FragmentHelper } from './parallelParse';
+import { canStartHelpers, coreCount, fragmentCount, startHelper, type FragmentHelper } from './parallelParse';
 import type { StageClock } from './stageClock';
 
 /**
@@ -33,8 +33,8 @@ export const STREAM_PIECES_MIN_CORES = 4;
 
 /** `force`: split even below STREAM_PIECES_MIN_CORES (true) or never (false). */
 export function canSplitStream(force?: boolean): boolean {
-  if (force === false || typeof Worker === 'undefined' || fragmentCount() < 2) return false;
-  return force === true || (globalThis.navigator?.hardwareConcurrency ?? 1) >= STREAM_PIECES_MIN_CORES;
+  if (force === false || !canStartHelpers() || fragmentCount() < 2) return false;
+  return force === true || coreCount() >= STREAM_PIECES_MIN_CORES;
 }
 
 export class StreamPieces {
