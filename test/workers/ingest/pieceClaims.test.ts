@@ -3,18 +3,7 @@
 // piece's cut becomes known, as the network and the cores would in parseInParallel.
 import { describe, expect, it } from 'vitest';
 import { PieceClaims } from '../../../workers/ingest/pieceClaims';
-
-/** A small seeded generator, so a failing schedule can be replayed by its seed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+import { mulberry32 } from '../../../bench/traceGenerator.mjs';
 
 interface Outcome {
   /** Who parsed each piece (0 this thread, h + 1 helper h), in the order taken. */
@@ -27,7 +16,7 @@ interface Outcome {
 
 /** One load as parseInParallel runs it, its order of events drawn from `seed`. */
 function simulate(pieces: number, helpers: number, seed: number): Outcome {
-  const rnd = random(seed);
+  const rnd = mulberry32(seed);
   const claims = new PieceClaims(pieces);
   const takes: Outcome['takes'] = [];
   const asks: Outcome['asks'] = [];
