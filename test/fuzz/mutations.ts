@@ -3,6 +3,7 @@
 // description applies to any input and shrinks well.
 
 import fc from 'fast-check';
+import { concatTyped } from '../../src/model/concatTyped';
 
 export type Mutation =
   | { kind: 'flip'; at: number; mask: number }
@@ -101,11 +102,5 @@ export function mutate(input: Uint8Array, m: Mutation): Uint8Array {
 }
 
 function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatTyped(Uint8Array, parts);
 }

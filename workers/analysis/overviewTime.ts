@@ -4,6 +4,7 @@
 
 import type { GpuOpType, KernelTypeTime, TraceOverview } from '../../src/model/overviewTypes';
 import { mergeIntervalColumns, type MergedIntervals } from './gpuBusy';
+import { concatTyped } from '../../src/model/concatTyped';
 
 /** HTA's order of kernel types, which is also the order of names in an overlap label. */
 export const GPU_OP_TYPES: readonly GpuOpType[] = ['computation', 'communication', 'memory'];
@@ -59,7 +60,7 @@ export interface IntervalColumns {
 export function timeBreakdown(intervals: IntervalColumns[]): TimeBreakdown {
   const merged = intervals.map((c) => mergeIntervalColumns(c.start, c.end));
   // The union of every type's union: the same disjoint intervals as merging all operations at once.
-  const all = mergeIntervalColumns(concat(merged.map((m) => m.start)), concat(merged.map((m) => m.end)));
+  const all = mergeIntervalColumns(concatTyped(Float64Array, merged.map((m) => m.start)), concatTyped(Float64Array, merged.map((m) => m.end)));
   const n = all.start.length;
   const startNs = n ? all.start[0] : null;
   const endNs = n ? all.end[n - 1] : null;
@@ -76,14 +77,4 @@ export function timeBreakdown(intervals: IntervalColumns[]): TimeBreakdown {
     })
     .sort((x, y) => y.ns - x.ns);
   return { startNs, endNs, spanNs, idleNs, computeNs, nonComputeNs: spanNs - computeNs - idleNs, overlapPct, kernelTypes };
-}
-
-function concat(arrays: Float64Array[]): Float64Array {
-  const out = new Float64Array(arrays.reduce((n, a) => n + a.length, 0));
-  let at = 0;
-  for (const a of arrays) {
-    out.set(a, at);
-    at += a.length;
-  }
-  return out;
 }

@@ -14,6 +14,7 @@ import { callTree } from '../analysis/callTree';
 import { overview } from '../analysis/overview';
 import { rangeStats } from '../analysis/rangeStats';
 import { recordedIdentity } from '../../src/state/fingerprint';
+import { concatTyped } from '../../src/model/concatTyped';
 import { DEFAULT_RULES, type CategoryRule } from '../lanes/categoryRules';
 import { coarseCounter, coarseLane } from './coarseLanes';
 import { argsInReadOrder, type ArgsColumns } from '../ingest/argsReadOrder';
@@ -179,13 +180,7 @@ function summariesJson(index: TraceIndex, collect?: () => void): Uint8Array {
     collect?.();
   }
   parts.push(enc.encode(parts.length ? '}' : '{}'));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatTyped(Uint8Array, parts);
 }
 
 async function writeLaneChunk(sink: IndexSink, stem: string, lane: LaneIndex, from: number, to: number, argsAt: ArgsAt): Promise<IndexChunk> {
