@@ -101,7 +101,22 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
   // The coarse file is what opening the index reads.
   const opened: IndexSink = { write: (path, bytes) => ((manifest.openBytes += bytes.length), sink.write(path, bytes)) };
 
-  const total = result.events;
+  await writeEvents(index, sink, opened, manifest, chunkEvents, opts);
+  await writeFlows(index, sink, manifest.flows);
+
+  opts.collect?.();
+  await sink.write(manifest.summaries, summariesJson(index, opts.collect));
+  manifest.complete = true;
+  await sink.write(MANIFEST_FILE, json(manifest));
+  return manifest;
+}
+
+/**
+ * The args blocks, lane chunks, counters and the coarse file. A function of its own: what it
+ * holds (each event's args offset, 4 B an event) is garbage before the summaries are computed.
+ */
+async function writeEvents(index: TraceIndex, sink: IndexSink, opened: IndexSink, manifest: IndexManifest, chunkEvents: number, opts: WriteIndexOptions): Promise<void> {
+  const total = index.result.events;
   let done = 0;
   const lanes = [...index.lanes.values()];
   const counters = [...index.counters.values()];
@@ -134,21 +149,19 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
   const coarseFile = packArrays(coarse);
   manifest.coarse = contentName('coarse', coarseFile);
   await opened.write(manifest.coarse, coarseFile);
+}
 
+/** The flow points and their keys. */
+async function writeFlows(index: TraceIndex, sink: IndexSink, out: IndexManifest['flows']): Promise<void> {
+  const raw = index.raw;
   const f = raw.flows;
-  manifest.flows.count = f.key.length;
+  out.count = f.key.length;
   const keys = deflateRaw(json(Array.from({ length: raw.flowKeys.size }, (_, i) => raw.flowKeys.get(i))), 6);
-  manifest.flows.keysFile = contentName('flow-keys', keys);
-  await sink.write(manifest.flows.keysFile, keys);
+  out.keysFile = contentName('flow-keys', keys);
+  await sink.write(out.keysFile, keys);
   const flows = packColumns([f.ts.data, f.key.data, f.pid.data, f.tid.data, f.phase.data, f.enclosing.data].map((d) => d.subarray(0, f.key.length)), FLOW_COLUMNS, f.key.length);
-  manifest.flows.file = contentName('flows', flows);
-  await sink.write(manifest.flows.file, flows);
-
-  opts.collect?.();
-  await sink.write(manifest.summaries, summariesJson(index, opts.collect));
-  manifest.complete = true;
-  await sink.write(MANIFEST_FILE, json(manifest));
-  return manifest;
+  out.file = contentName('flows', flows);
+  await sink.write(out.file, flows);
 }
 
 /** The whole-trace analyses, computed by the functions the worker runs, one at a time. */
