@@ -66,6 +66,15 @@ export const BLOCK = 32;
  * longer first on ties so parents precede their children (importers mostly emit that order).
  */
 export function buildLaneIndexes(raw: RawTrace, plans: readonly LanePlan[], laneOfEvent: Int32Array): LaneIndex[] {
+  const cols = gatherLaneColumns(raw, plans, laneOfEvent);
+  return plans.map((plan, l) => {
+    beat();
+    return sortedLaneIndex(plan.info, cols[l]);
+  });
+}
+
+/** Each lane's columns in file order (rows not assigned yet): one pass over the raw events. */
+export function gatherLaneColumns(raw: RawTrace, plans: readonly LanePlan[], laneOfEvent: Int32Array): LaneColumns[] {
   const cols: LaneColumns[] = plans.map(({ events: m }) => ({
     start: new Float64Array(m),
     dur: new Float64Array(m),
@@ -94,12 +103,14 @@ export function buildLaneIndexes(raw: RawTrace, plans: readonly LanePlan[], lane
     c.argsOff[k] = ro[i];
     c.argsLen[k] = rl[i];
   }
-  return plans.map((plan, l) => {
-    beat();
-    const c = inStartOrder(cols[l]);
-    c.row = assignRows(c.start, c.dur);
-    return laneIndexFromColumns(plan.info, c);
-  });
+  return cols;
+}
+
+/** A lane's index from its columns in file order: sorted by start, rows assigned. */
+export function sortedLaneIndex(info: LaneInfo, cols: LaneColumns): LaneIndex {
+  const c = inStartOrder(cols);
+  c.row = assignRows(c.start, c.dur);
+  return laneIndexFromColumns(info, c);
 }
 
 const EMPTY_ROWS = new Uint32Array(0);

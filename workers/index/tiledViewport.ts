@@ -10,7 +10,7 @@ import type { CounterPlan } from '../lanes/laneMapping';
 import { buildCounterTile } from './counterTiles';
 import type { LaneIndex } from './laneIndex';
 import { firstAtOrAfter } from './sortedSearch';
-import { SliceTilePyramid } from './tilePyramid';
+import { SliceTilePyramid, type StoredPyramid } from './tilePyramid';
 import { beat } from '../heartbeat';
 import { queryCounter, queryLaneSlices, rowSpan, visibleEventCount, wideSlices } from './viewportQuery';
 
@@ -30,23 +30,34 @@ export class TileStore {
 
   /** Lanes too big to ever be drawn raw at full zoom get their coarse levels now, before the first frame. */
   constructor(lanes: Iterable<LaneIndex>) {
-    for (const lane of lanes) {
-      beat();
-      // An index folder's lane brings its pyramid as stored (its columns are not read for it).
-      const stored = lane.summary?.pyramid(this.sliceCache);
-      if (stored) this.pyramids.set(bandKey(lane.info.id, 0), stored);
-      else if ((lane.summary?.events ?? lane.start.length) > LANE_RAW_EVENTS) this.pyramid(lane);
-    }
+    for (const lane of lanes) this.addLane(lane);
+  }
+
+  /**
+   * Builds a lane's coarse levels if it needs them now (see the constructor); `built`: those levels
+   * as another thread built them from the same columns (index/parallelLanes.ts), taken as they are.
+   */
+  addLane(lane: LaneIndex, built?: StoredPyramid): void {
+    beat();
+    // An index folder's lane brings its pyramid as stored (its columns are not read for it).
+    const stored = lane.summary?.pyramid(this.sliceCache);
+    if (stored) this.pyramids.set(bandKey(lane.info.id, 0), stored);
+    else if (built || (lane.summary?.events ?? lane.start.length) > LANE_RAW_EVENTS) this.pyramid(lane, 0, built);
+  }
+
+  /** The first band's coarse levels of a lane as built (for another thread to take: addLane), or null when none are. */
+  eagerLevels(laneId: string): StoredPyramid | null {
+    return this.pyramids.get(bandKey(laneId, 0))?.stored() ?? null;
   }
 
   /** The pyramid of one row band of a lane (band 0 of a lane no deeper than TILE_BAND_ROWS: the whole lane). */
-  pyramid(lane: LaneIndex, band = 0): SliceTilePyramid {
+  pyramid(lane: LaneIndex, band = 0, built?: StoredPyramid): SliceTilePyramid {
     const key = bandKey(lane.info.id, band);
     let p = this.pyramids.get(key);
     if (!p) {
       const firstRow = band * TILE_BAND_ROWS;
       const src = lane.rows.length <= TILE_BAND_ROWS ? lane : { start: lane.start, dur: lane.dur, name: lane.name, rows: lane.rows.slice(firstRow, firstRow + TILE_BAND_ROWS), firstRow };
-      p = new SliceTilePyramid(src, lane.info.id, this.sliceCache);
+      p = new SliceTilePyramid(src, lane.info.id, this.sliceCache, built);
       this.pyramids.set(key, p);
     }
     return p;

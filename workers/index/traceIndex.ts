@@ -12,12 +12,13 @@ import type {
   ViewportQuery,
 } from '../../src/model/types';
 import type { RawTrace } from '../ingest/rawTrace';
-import { mapLanes, type CounterPlan } from '../lanes/laneMapping';
+import { mapLanes, placeEvents, type CounterPlan, type LaneMap } from '../lanes/laneMapping';
 import type { CategoryRule } from '../lanes/categoryRules';
 import { flowStats } from './flows';
 import { FlowIndex } from './flowIndex';
 import { buildLaneIndexes, firstStartingAt, type LaneIndex } from './laneIndex';
 import { nestingGroupOf, nestSlices } from './nesting';
+import { buildLanesInParallel, type LaneBuilder } from './parallelLanes';
 import { SearchHitLayer } from './searchHitLayer';
 import { TileStore, tiledViewport } from './tiledViewport';
 import type { StageClock } from '../ingest/stageClock';
@@ -33,6 +34,11 @@ export interface TraceIndexInput {
   stages?: StageClock;
   /** The category rules in force (default: DEFAULT_RULES); they never change lane ids. */
   laneRules?: readonly CategoryRule[];
+}
+
+/** A trace whose lanes were built on several threads (parallelLanes.ts): raw compacted, lanes in their map's order. */
+interface BuiltLanesInput extends TraceIndexInput {
+  built: { map: LaneMap; lanes: LaneIndex[]; tiles: TileStore };
 }
 
 /** A trace index read back from an index folder: lanes already mapped, sorted and rowed, the load result as written. */
@@ -62,7 +68,20 @@ export class TraceIndex {
   searchLayer: SearchHitLayer | null = null;
   private readonly originAbs: bigint;
 
-  constructor(input: TraceIndexInput | RestoredIndexInput) {
+  /**
+   * The index of a parsed trace, its lanes sorted, rowed and tiled by `helpers` (fragment workers
+   * done parsing) while this thread reads the counters: what the constructor builds alone.
+   */
+  static async build(input: TraceIndexInput, helpers: readonly LaneBuilder[]): Promise<TraceIndex> {
+    if (helpers.length === 0) return new TraceIndex(input);
+    input.raw.compact();
+    const placed = placeEvents(input.raw, input.trace, input.laneRules);
+    input.stages?.mark('events placed');
+    const built = await buildLanesInParallel(input.raw, placed, helpers, input.stages);
+    return new TraceIndex({ ...input, built });
+  }
+
+  constructor(input: TraceIndexInput | BuiltLanesInput | RestoredIndexInput) {
     if ('restored' in input) {
       // An index folder's lanes (workers/indexFolder/openIndex.ts): mapped and sorted when it was written.
       const { raw, lanes, counters, result } = input.restored;
@@ -77,15 +96,21 @@ export class TraceIndex {
     }
     const { raw, trace } = input;
     this.raw = raw;
-    raw.compact();
     const stages = input.stages;
-    const map = mapLanes(raw, trace, input.laneRules);
-    stages?.mark('lanes mapped');
-    for (const lane of buildLaneIndexes(raw, map.lanes, map.laneOfEvent)) this.lanes.set(lane.info.id, lane);
-    stages?.mark('lanes sorted, rows');
+    let map: LaneMap;
+    if ('built' in input) {
+      ({ map, tiles: this.tiles } = input.built);
+      for (const lane of input.built.lanes) this.lanes.set(lane.info.id, lane);
+    } else {
+      raw.compact();
+      map = mapLanes(raw, trace, input.laneRules);
+      stages?.mark('lanes mapped');
+      for (const lane of buildLaneIndexes(raw, map.lanes, map.laneOfEvent)) this.lanes.set(lane.info.id, lane);
+      stages?.mark('lanes sorted, rows');
+      this.tiles = new TileStore(this.lanes.values());
+    }
     for (const c of map.counters) this.counters.set(c.info.id, c);
     this.groups = map.groups;
-    this.tiles = new TileStore(this.lanes.values());
     stages?.mark('tiles');
     // Lanes and counters now hold every event (sorted); the importer's copy can go.
     const phases = { ...raw.phases };

@@ -38,13 +38,30 @@ const KIND_CODES = 8;
  * uses the built-in kind, so identity does not depend on the rules (categoryRules.ts).
  */
 export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryRule[] = DEFAULT_RULES): LaneMap {
+  return placeEvents(raw, trace, rules).finish();
+}
+
+/**
+ * Every slice event placed in its lane (`lanes`, `laneOfEvent`); counter samples only noted.
+ * `finish()` reads the counters' args into counter lanes and names and orders every lane: the lanes'
+ * columns can be sorted and rowed (on other threads: index/parallelLanes.ts) meanwhile.
+ */
+export interface PlacedEvents {
+  lanes: LanePlan[];
+  laneOfEvent: Int32Array;
+  /** Counter samples `finish()` will read. */
+  counterSamples: number;
+  finish(): LaneMap;
+}
+
+export function placeEvents(raw: RawTrace, trace: string, rules: readonly CategoryRule[] = DEFAULT_RULES): PlacedEvents {
   const strings = raw.strings;
   // pid id → track key → lane; a track key packs the tid id (or the async track) with the kind.
   const laneOf = new Map<number, Map<number, number>>();
   const laneOfEvent = new Int32Array(raw.count).fill(-1);
   const laneEvents: number[] = [];
   const infos: LaneInfo[] = [];
-  const counterLanes = new CounterLaneBuilder(raw, trace);
+  const counterEvents: number[] = [];
   const n = raw.count;
   const kinds = raw.kind.data;
   const flags = raw.flags.data;
@@ -82,7 +99,7 @@ export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryR
     catCounts[catId] = (catCounts[catId] ?? 0) + 1;
     const isMemory = kinds[i] === RawKind.Instant && names[i] === memoryName && isKinetoMemoryEvent(strings.get(catId), '[memory]');
     if (kinds[i] === RawKind.Counter || isMemory) {
-      counterLanes.add(i);
+      counterEvents.push(i);
       continue;
     }
     if (pids[i] !== thrPid || tids[i] !== thrTid || !thr) {
@@ -145,27 +162,36 @@ export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryR
     laneEvents[lane]++;
     votes.vote(lane, i, catId, names[i], kind);
   }
-  const categories: Record<string, number> = {};
-  for (let catId = 0; catId < catCounts.length; catId++) {
-    const count = catCounts[catId];
-    if (!count) continue;
-    const cat = strings.get(catId) || '(none)';
-    categories[cat] = (categories[cat] ?? 0) + count;
-  }
-
-  const counters: CounterPlan[] = counterLanes.finish();
-
   const lanes = infos.map((info, k) => ({ info, events: laneEvents[k] }));
-  const allInfos = [...lanes.map((l) => l.info), ...counters.map((c) => c.info)];
-  const groupLabels = votes.apply(infos, {
-    defaultName: (info, kind) =>
-      asyncNames.get(info.id) ?? (kind === info.kind ? recorderNames.get(info.id) : undefined) ?? laneDisplayName(raw, info.pid, info.tid, kind),
-    thread: (info) => threadLabel(raw, info.pid, info.tid, info.kind),
-  });
-  const groups = buildGroups(raw, trace, allInfos);
-  for (const g of groups) g.name = groupLabels.get(g.id) ?? g.name;
-  orderLanes(raw, allInfos);
-  return { lanes, laneOfEvent, counters, groups, categories };
+  const finish = (): LaneMap => {
+    const categories: Record<string, number> = {};
+    for (let catId = 0; catId < catCounts.length; catId++) {
+      const count = catCounts[catId];
+      if (!count) continue;
+      const cat = strings.get(catId) || '(none)';
+      categories[cat] = (categories[cat] ?? 0) + count;
+    }
+
+    // In file order, as the events came: a counter lane's samples and series keep that order.
+    const counterLanes = new CounterLaneBuilder(raw, trace);
+    for (let k = 0; k < counterEvents.length; k++) {
+      if ((k & 0xffff) === 0) beat();
+      counterLanes.add(counterEvents[k]);
+    }
+    const counters: CounterPlan[] = counterLanes.finish();
+
+    const allInfos = [...lanes.map((l) => l.info), ...counters.map((c) => c.info)];
+    const groupLabels = votes.apply(infos, {
+      defaultName: (info, kind) =>
+        asyncNames.get(info.id) ?? (kind === info.kind ? recorderNames.get(info.id) : undefined) ?? laneDisplayName(raw, info.pid, info.tid, kind),
+      thread: (info) => threadLabel(raw, info.pid, info.tid, info.kind),
+    });
+    const groups = buildGroups(raw, trace, allInfos);
+    for (const g of groups) g.name = groupLabels.get(g.id) ?? g.name;
+    orderLanes(raw, allInfos);
+    return { lanes, laneOfEvent, counters, groups, categories };
+  };
+  return { lanes, laneOfEvent, counterSamples: counterEvents.length, finish };
 }
 
 /** A thread's recorder facts and decisions (recorders.ts). */
