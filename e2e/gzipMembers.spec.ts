@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
 import { bgzf, bgzfBlock, multiMemberGzip } from '../test/support/gzipMembers';
-import { collectConsoleErrors, corpusPath, openApp, openFilesByPicker, placedEvents, shot, tl, waitReady, type TraceSummary } from './helpers';
+import { cancelWhileParsing, collectConsoleErrors, corpusPath, openApp, openFilesByPicker, placedEvents, shot, tl, waitReady, type TraceSummary } from './helpers';
 
 interface Warning {
   code: string;
@@ -119,15 +119,8 @@ test('Cancel while a BGZF file is parsed in parallel stops the trace worker and 
   const path = test.info().outputPath('llm_decode_large.json.gz');
   writeFileSync(path, bgzf(gunzipSync(readFileSync(corpusPath('llm_decode_large.json.gz')))));
   await openApp(page);
-  const workers = (kind: RegExp) => page.workers().filter((w) => kind.test(w.url())).length;
-  await page.getByTestId('file-input').setInputFiles(path);
   // Parsing (a .gz read as a stream would say Decompressing): the members are being inflated and parsed by this worker and its fragment workers.
-  await expect(page.getByTestId('load-progress')).toContainText('Parsing', { timeout: 60_000 });
-  expect(workers(/fragment\.worker/)).toBeGreaterThan(0);
-  await page.getByTestId('cancel-load').click();
-  await expect(page.getByTestId('load-progress')).toHaveCount(0);
-  expect(await page.evaluate(() => document.documentElement.dataset.traceState)).toBe('idle');
-  await expect.poll(() => workers(/trace\.worker|fragment\.worker|gunzip\.worker/)).toBe(0);
+  await cancelWhileParsing(page, path);
   await openFilesByPicker(page, [{ name: 'llm_decode_small.json.gz', buffer: bgzf(gunzipSync(readFileSync(corpusPath('llm_decode_small.json.gz')))) }]);
   expect((await waitReady(page)).events).toBeGreaterThan(1000);
   expect(errors).toEqual([]);

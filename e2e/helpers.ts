@@ -186,6 +186,21 @@ export async function tl<R, A = undefined>(page: Page, fn: (api: TracelaneApi, a
 }
 
 // ---- opening traces ----
+/**
+ * Picks the big file at `path`, presses Cancel once it is being parsed in pieces (its fragment workers at
+ * work), and checks the page went back to idle and the trace worker and every helper of it are gone.
+ */
+export async function cancelWhileParsing(page: Page, path: string): Promise<void> {
+  const workers = (kind: RegExp) => page.workers().filter((w) => kind.test(w.url())).length;
+  await page.getByTestId('file-input').setInputFiles(path);
+  await expect(page.getByTestId('load-progress')).toContainText('Parsing', { timeout: 60_000 });
+  expect(workers(/fragment\.worker/)).toBeGreaterThan(0);
+  await page.getByTestId('cancel-load').click();
+  await expect(page.getByTestId('load-progress')).toHaveCount(0);
+  expect(await page.evaluate(() => document.documentElement.dataset.traceState)).toBe('idle');
+  await expect.poll(() => workers(/trace\.worker|fragment\.worker|gunzip\.worker/)).toBe(0);
+}
+
 /** Open a corpus file through the file picker input ([data-testid="file-input"]). */
 export async function openByPicker(page: Page, corpusFile: string): Promise<void> {
   await markLoadStart(page);

@@ -48,7 +48,7 @@ export interface TraceWorkerApi {
     source: TraceSource,
     trace: string,
     onProgress?: (p: LoadProgress) => void,
-    options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js'; keep?: TraceChoice; streamPieces?: boolean },
+    options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js'; keep?: TraceChoice; streamPieces?: boolean; laneHelpers?: boolean },
   ): Promise<TraceLoadResult>;
   /**
    * The counting pass (issue 23): reads and parses the source as `load` does but keeps no events;

@@ -65,7 +65,7 @@ function traceApi(): TraceWorkerApi {
     async survey(source: TraceSource, onProgress?: (p: LoadProgress) => void, options?: { scanner?: 'wasm' | 'js' }) {
       return surveyTrace(source, { trace: source.name, onProgress: (p) => void onProgress?.(p), scanner: options?.scanner });
     },
-    async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js'; keep?: TraceChoice; streamPieces?: boolean }) {
+    async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js'; keep?: TraceChoice; streamPieces?: boolean; laneHelpers?: boolean }) {
       const debug = options?.debug;
       if (source.kind === 'index' || source.kind === 'localIndex') {
         index = await openIndex(source, trace, onProgress, options?.laneRules);
@@ -84,6 +84,7 @@ function traceApi(): TraceWorkerApi {
         scanner: options?.scanner,
         keep: options?.keep,
         streamPieces: options?.streamPieces,
+        laneHelpers: options?.laneHelpers,
       });
       return index.result;
     },

@@ -69,6 +69,15 @@ function scannerParam(): 'js' | undefined {
   return new URLSearchParams(globalThis.location?.search ?? '').get('scanner') === 'js' ? 'js' : undefined;
 }
 
+/**
+ * `?lanes=helpers` / `?lanes=one`: after a parallel parse its helpers build the lanes, or the trace worker alone does,
+ * whatever the cores (index/parallelLanes.ts; absent: from LANE_HELPERS_MIN_CORES cores).
+ */
+function laneHelpersParam(): boolean | undefined {
+  const lanes = new URLSearchParams(globalThis.location?.search ?? '').get('lanes');
+  return lanes === 'helpers' ? true : lanes === 'one' ? false : undefined;
+}
+
 /** `?pieces=stream`: a .gz or a URL without ranges is parsed in pieces even on a machine with few cores (streamPieces.ts). */
 function streamPiecesParam(): true | undefined {
   return new URLSearchParams(globalThis.location?.search ?? '').get('pieces') === 'stream' ? true : undefined;
@@ -240,7 +249,7 @@ export function loadSources(sources: TraceSource[], opts: { budgetMB?: number; k
       laneRulesReady()
         .then(() => {
           lastProgress = performance.now();
-          return api.load(entry.source, entry.key, Comlink.proxy(onProgress), { ...limits, laneRules: rulesInForce(), debug: entry.key === entries[0].key ? debug : undefined, scanner: scannerParam(), keep: opts.keep?.[entry.key], streamPieces: streamPiecesParam() });
+          return api.load(entry.source, entry.key, Comlink.proxy(onProgress), { ...limits, laneRules: rulesInForce(), debug: entry.key === entries[0].key ? debug : undefined, scanner: scannerParam(), keep: opts.keep?.[entry.key], streamPieces: streamPiecesParam(), laneHelpers: laneHelpersParam() });
         })
         .then((result) => {
           loaded = true;

@@ -2,6 +2,7 @@
 // each result back as transferable columns (see importers/chromeTraceFragment.ts). A piece is
 // a File's slice or a URL's ranged GET (byteSource.ts: RangeSource), read here, or bytes a
 // stream delivered to the trace worker (a .gz as it inflates: streamPieces.ts), sent here.
+// Once the parse is over, it builds lanes of the index the trace worker sends (index/parallelLanes.ts).
 
 import { fragmentBuffers, type FragmentData } from '../importers/chromeTraceFragment';
 import { useJsScanner, WasmEventScanner } from '../importers/wasmScanner';
@@ -11,15 +12,26 @@ import { argsSourceFor } from './argsSource';
 import { fragmentImporter, parseFragmentBytes, type FragmentAhead, type FragmentJob } from './fragmentParse';
 import type { RangeSource } from './byteSource';
 import { eachChunk } from './chunkReader';
+import { buildLaneJob, type LaneJob } from '../index/parallelLanes';
 
 holdLifeline();
 
 /** The range asked for ahead (FragmentAhead), on the source a job for it reads from; dropped by a job for another. */
 let ahead: { source: RangeSource; start: number; drop(): void } | null = null;
 
-self.onmessage = async (e: MessageEvent<FragmentJob | FragmentAhead | { warm: true }>) => {
+self.onmessage = async (e: MessageEvent<FragmentJob | FragmentAhead | LaneJob | { warm: true }>) => {
   // Started ahead of a load: compile the scanner now, not when the first piece comes.
   if ('warm' in e.data) return WasmEventScanner.create()?.dispose();
+  if ('lanes' in e.data) {
+    // The parse is over: lanes of the index to sort, row and tile (index/parallelLanes.ts).
+    try {
+      const { result, transfer } = buildLaneJob(e.data);
+      (self as unknown as Worker).postMessage({ laneResult: result }, transfer);
+    } catch (err) {
+      (self as unknown as Worker).postMessage({ error: (err as Error).message || String(err) });
+    }
+    return;
+  }
   if ('ahead' in e.data) {
     const { source: of, size, start, end } = e.data.ahead;
     ahead?.drop();

@@ -15,7 +15,8 @@ import { countingStream, fileRanges, isGzip, openSource, peek } from './byteSour
 import { gunzip } from './gunzipStream';
 import { bgzfSource } from './bgzf';
 import { setBeatListener, WorkerStoppedError } from '../heartbeat';
-import { canFetchInParallel, canParseInParallel, PARALLEL_MIN_BYTES, parseInParallel } from './parallelParse';
+import { canFetchInParallel, canParseInParallel, fragmentCount, PARALLEL_MIN_BYTES, parseInParallel, type ParseHelpers } from './parallelParse';
+import { LANE_HELPERS_MIN_CORES } from '../index/parallelLanes';
 import { canSplitStream, StreamPieces } from './streamPieces';
 import { checkBudget, estimateIndexBytes } from './memoryBudget';
 import { ChoiceFilter, retainChosen, SurveyCounter } from './eventChoice';
@@ -46,6 +47,8 @@ export interface LoadOptions {
   scanner?: 'wasm' | 'js';
   /** A stream (.gz, a URL without ranges) in pieces (streamPieces.ts): true always, false never, absent where the cores allow. */
   streamPieces?: boolean;
+  /** A parallel parse's helpers build the lanes (index/parallelLanes.ts): true always, false never, absent where the cores allow. */
+  laneHelpers?: boolean;
   /** Keep only this part of the trace (a time window, threads: issue 23). */
   keep?: TraceChoice;
 }
@@ -93,6 +96,9 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
   // Long synchronous stages (lane mapping, tiles) beat through the same report (one load per worker).
   setBeatListener(() => report(true));
   report(true);
+  // A parallel parse's helpers, kept to build the lanes (TraceIndex.build). The index lets them go once its
+  // first frame is drawn: a worker's teardown took ~150 ms from the first frame when they went before it.
+  let laneHelpers: ParseHelpers | null = null;
 
   // What every piece keeps: a counting pass counts, a partial open keeps the choice (eventChoice.ts).
   const pieceKeep: PieceFilter | undefined = opts.survey ? 'survey' : opts.keep;
@@ -134,12 +140,19 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
       pieceKeep,
     );
     if (parallel) {
-      await stream.cancel();
-      progress.events = parallel.raw.count;
-      if (parallel.raw.filter instanceof ChoiceFilter) checkBudget(opts.budgetBytes, { bytesRead: total, bytesTotal: 0, decodedBytes: 0, events: parallel.raw.count }, source.name);
-      parallel.importer.finish();
-      stages.mark('parsed');
-      return await done(parallel.raw, chromeTraceJson.name, performance.now() - t0, indexTrace, { bytes: progress.bytesDone, decoded: progress.scannedBytes });
+      if (opts.laneHelpers ?? fragmentCount() >= LANE_HELPERS_MIN_CORES) laneHelpers = parallel.helpers;
+      else parallel.helpers.release();
+      try {
+        await stream.cancel();
+        progress.events = parallel.raw.count;
+        if (parallel.raw.filter instanceof ChoiceFilter) checkBudget(opts.budgetBytes, { bytesRead: total, bytesTotal: 0, decodedBytes: 0, events: parallel.raw.count }, source.name);
+        parallel.importer.finish();
+        stages.mark('parsed');
+        return await done(parallel.raw, chromeTraceJson.name, performance.now() - t0, indexTrace, { bytes: progress.bytesDone, decoded: progress.scannedBytes });
+      } finally {
+        // Unless the index took them (a counting pass does not index).
+        laneHelpers?.release();
+      }
     }
     progress.bytesDone = progress.scannedBytes = 0;
   }
@@ -236,7 +249,15 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
   async function indexTrace(raw: RawTrace, formatName: string, parseMs: number): Promise<TraceIndex> {
     progress.phase = 'index';
     report(true);
-    const index = new TraceIndex({ raw, trace: opts.trace, fileName: source.name, format: formatName, bytes: progress.bytesDone, parseMs, stages, laneRules: opts.laneRules });
+    const helpers = laneHelpers;
+    laneHelpers = null;
+    let index: TraceIndex;
+    try {
+      index = await TraceIndex.build({ raw, trace: opts.trace, fileName: source.name, format: formatName, bytes: progress.bytesDone, parseMs, stages, laneRules: opts.laneRules }, helpers?.builders ?? []);
+    } catch (err) {
+      helpers?.release();
+      throw err;
+    }
     // The counters' args, read while indexing, are deflated too, once the first frame is
     // drawn (index.beginBackground): reads meanwhile see their bytes.
     raw.args.dropCache();
@@ -250,6 +271,7 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
     };
     index.settled = begun
       .then(() => {
+        helpers?.release();
         raw.hotArgs.compressAll();
         return Promise.all([raw.args.settled(), raw.hotArgs.settled()]);
       })

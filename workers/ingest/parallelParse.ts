@@ -18,6 +18,7 @@ import type { StageClock } from './stageClock';
 import { pieceFilter, type FragmentAhead, type FragmentJob, type PieceFilter } from './fragmentParse';
 import { eachChunk } from './chunkReader';
 import { nextTask } from './nextTask';
+import type { LaneBuilder, LaneJobResult } from '../index/parallelLanes';
 import { PieceClaims } from './pieceClaims';
 
 /** Below this a second thread costs more than it saves. */
@@ -84,8 +85,8 @@ export function fragmentCount(): number {
   return Math.min(4, coreCount());
 }
 
-/** A fragment worker: parses one piece per job (fragment.worker.ts). */
-export interface FragmentHelper {
+/** A fragment worker: parses one piece per job (fragment.worker.ts); once the parse is done, it builds lanes (index/parallelLanes.ts). */
+export interface FragmentHelper extends LaneBuilder {
   run(job: FragmentJob, transfer?: Transferable[]): Promise<FragmentData>;
   /** Tells the worker the range its next job will likely read (it asks for it now: a URL's). */
   ahead(next: FragmentAhead): void;
@@ -115,14 +116,17 @@ function newFragmentWorker(): { worker: Worker; name: string } {
 export function startHelper(onBytes: (n: number) => void, onPiece: () => void): FragmentHelper {
   const { worker, name } = spare.pop() ?? newFragmentWorker();
   let pending: { resolve(d: FragmentData): void; reject(e: unknown): void } | null = null;
+  // Lane jobs are answered in the order they were sent (the worker takes its messages in turn).
+  const laneJobs: { resolve(d: LaneJobResult): void; reject(e: unknown): void }[] = [];
   let failure: unknown = null;
   const fail = (err: unknown): void => {
     failure ??= err;
     pending?.reject(err);
     pending = null;
+    for (const l of laneJobs.splice(0)) l.reject(err);
   };
   const watch = watchHelper(worker, name, () => fail(new WorkerStoppedError('a parse helper worker stopped')));
-  worker.onmessage = (e: MessageEvent<{ progress?: number; result?: FragmentData; error?: string; lifeline?: boolean }>) => {
+  worker.onmessage = (e: MessageEvent<{ progress?: number; result?: FragmentData; laneResult?: LaneJobResult; error?: string; lifeline?: boolean }>) => {
     if (e.data.lifeline) return;
     if (e.data.progress) {
       onPiece();
@@ -130,7 +134,8 @@ export function startHelper(onBytes: (n: number) => void, onPiece: () => void): 
     } else if (e.data.result) {
       pending?.resolve(e.data.result);
       pending = null;
-    } else fail(new Error(e.data.error ?? 'a fragment worker failed'));
+    } else if (e.data.laneResult) laneJobs.shift()?.resolve(e.data.laneResult);
+    else fail(new Error(e.data.error ?? 'a fragment worker failed'));
   };
   worker.onerror = (e) => fail(new Error(e.message || 'a fragment worker failed'));
   return {
@@ -139,6 +144,14 @@ export function startHelper(onBytes: (n: number) => void, onPiece: () => void): 
       return new Promise<FragmentData>((resolve, reject) => {
         pending = { resolve, reject };
         worker.postMessage(job, transfer);
+      });
+    },
+    lanes(job, transfer) {
+      if (failure) return Promise.reject(failure);
+      return new Promise<LaneJobResult>((resolve, reject) => {
+        // Queued once sent: a job that cannot be sent (throws) is not waited for.
+        worker.postMessage(job, transfer);
+        laneJobs.push({ resolve, reject });
       });
     },
     ahead: (next) => worker.postMessage(next),
@@ -158,7 +171,7 @@ export async function parseInParallel(
   signal?: AbortSignal,
   stages?: StageClock,
   keep?: PieceFilter,
-): Promise<{ raw: RawTrace; importer: ChromeTraceJsonImporter } | null> {
+): Promise<{ raw: RawTrace; importer: ChromeTraceJsonImporter; helpers: ParseHelpers } | null> {
   const size = source.size;
   const read = (at: number, len: number) => source.read(at, at + len, signal);
   const head = await read(0, 65536);
@@ -301,10 +314,23 @@ export async function parseInParallel(
     if (!ends.every((s) => ChromeTraceJsonImporter.betweenEvents(s, top))) return null;
     merged.forEach((p, k) => importer.absorb(p, k === merged.length - 1));
     stages?.mark('fragments merged');
-    return { raw, importer };
+    // The helpers, idle now, stay for the index (TraceIndex.build); the caller lets them go.
+    const kept = helpers.splice(0);
+    const release = (): void => {
+      signal?.removeEventListener('abort', release);
+      kept.forEach((h) => h.release());
+    };
+    signal?.addEventListener('abort', release);
+    return { raw, importer, helpers: { builders: kept, release } };
   } finally {
+    // Done, or a piece failed and the others are of no use now (helpers handed over are the caller's).
     signal?.removeEventListener('abort', stopAll);
-    // Done, or a piece failed and the others are of no use now.
     stopAll();
   }
+}
+
+/** A parallel parse's helpers, handed over for the index: they build lanes until released (Cancel stops them too). */
+export interface ParseHelpers {
+  builders: LaneBuilder[];
+  release(): void;
 }
