@@ -49,8 +49,8 @@ export function laneBuffers(lane: LaneIndex | LaneColumns, pyramid: StoredPyrami
 
 /**
  * Cores from which a parallel parse's helpers build the lanes unasked (LoadOptions.laneHelpers). On the
- * 2-core VM, shared, they did not gain (bench/README.md, issue 16): the counters the trace worker reads
- * meanwhile took as much longer, and the first frame after the index came later.
+ * 2-core VM, quiet or shared, they did not gain (bench/README.md, issue 16): the counters the trace worker
+ * reads meanwhile took ~60 % longer, and the first frame after the index came later.
  */
 export const LANE_HELPERS_MIN_CORES = 4;
 
@@ -73,7 +73,7 @@ export function shareLanes(events: readonly number[], helpers: number): Int32Arr
  * `helpers` build every lane while this thread reads the counters and names the lanes. The lanes all
  * go: this thread's share is the counters (Kineto's [memory] samples, ~0.2 s of llm_decode_large's
  * index in Chromium), and lanes built here too would compile the same code cold on both threads
- * (on this 2-core VM, shared, that lost: bench/README.md, issue 16).
+ * (on the 2-core VM, shared, that lost: bench/README.md, issue 16).
  */
 export async function buildLanesInParallel(
   raw: RawTrace,
