@@ -111,12 +111,13 @@ test('a big plain trace by ?url= from a server with ranges: parallel ranged GETs
   const { log, afterReady } = await openAsPicked(page, true);
   // The probe, the cut windows and the fragments: all ranged, none the whole file.
   expect(log.filter((l) => l.startsWith('200 '))).toEqual([]);
-  // The selected slices' args were not kept: they were read back by ranges of at most a 4 MB block.
+  // The selected slices' args were not kept: they were read back by ranges of a 4 MB block (a whole-trace
+  // pass in file order, argsReadOrder.ts, reads a block and the args crossing its end: a few bytes more).
   const argsReads = afterReady.filter((l) => l.startsWith('206 GET'));
   expect(argsReads.length).toBeGreaterThanOrEqual(1);
   for (const l of argsReads) {
     const [a, b] = /bytes=(\d+)-(\d+)$/.exec(l)!.slice(1).map(Number);
-    expect(b - a + 1).toBeLessThanOrEqual(4 << 20);
+    expect(b - a + 1).toBeLessThanOrEqual((4 << 20) + (64 << 10));
   }
   const ranged = log.filter((l) => l.startsWith('206 GET'));
   expect(ranged.length).toBeGreaterThanOrEqual(4);
