@@ -100,10 +100,12 @@ test('the loaded trace’s worker closed from outside: message within 2 s, Retry
 
   const worker = page.workers().find((w) => /trace\.worker/.test(w.url()))!;
   expect(worker).toBeTruthy();
-  const ended = workerEnd(page, /trace\.worker/);
+  // Timed from the close this test asks for: Playwright's 'close' event of a worker that closes itself
+  // came only with the page's end in one CI run (the message was on screen 0.2 s after the close).
+  const asked = Date.now();
   await worker.evaluate(() => (self as unknown as { close(): void }).close()).catch(() => undefined);
   const shown = await errorShown(page, 10_000);
-  expect(shown - (await ended)).toBeLessThanOrEqual(2_000);
+  expect(shown - asked).toBeLessThanOrEqual(2_000);
   await expect(page.getByTestId('load-error')).toContainText(`${FILE}: the trace worker stopped after opening the trace`);
   await shot(page, 'dead-worker-after-load');
 
