@@ -4,7 +4,6 @@
 // part of the Web Worker surface the parse uses: postMessage with transfers, onmessage, onerror,
 // terminate.
 
-import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker as Thread } from 'node:worker_threads';
@@ -44,7 +43,7 @@ class FragmentThreadWorker {
   }
 }
 
-/** Parses big plain traces on `threads` threads (default: every core; 1: this thread alone). */
-export function parseOnThreads(threads = availableParallelism()): void {
+/** Parses big plain traces on `threads` threads (1: this thread alone; the CLI's --threads, default every core). */
+export function parseOnThreads(threads: number): void {
   useFragmentThreads(threads > 1 ? { threads, start: (name) => new FragmentThreadWorker(name) as unknown as Worker } : null);
 }
