@@ -4,63 +4,57 @@
 // stream delivered to the trace worker (a .gz as it inflates: streamPieces.ts), sent here.
 // Once the parse is over, it builds lanes of the index the trace worker sends (index/parallelLanes.ts).
 
-import { fragmentBuffers, type FragmentData } from '../importers/chromeTraceFragment';
-import { useJsScanner, WasmEventScanner } from '../importers/wasmScanner';
+import { fragmentBuffers } from '../importers/chromeTraceFragment';
+import { WasmEventScanner } from '../importers/wasmScanner';
 import { holdLifeline } from '../heartbeat';
-import { rangeSourceFor } from './byteSource';
-import { argsSourceFor } from './argsSource';
-import { fragmentImporter, parseFragmentBytes, type FragmentAhead, type FragmentJob } from './fragmentParse';
-import type { RangeSource } from './byteSource';
-import { eachChunk } from './chunkReader';
+import { rangeSourceFor, type RangeSource } from './byteSource';
+import { parseFragmentJob, type FragmentJob } from './fragmentParse';
 import { buildLaneJob, type LaneJob } from '../index/parallelLanes';
 
 holdLifeline();
 
-/** The range asked for ahead (FragmentAhead), on the source a job for it reads from; dropped by a job for another. */
-let ahead: { source: RangeSource; start: number; drop(): void } | null = null;
+/**
+ * Jobs sent while one is parsed, in order. A helper is sent its next piece while it parses one, so
+ * it starts the next the moment it ends, not once the trace worker (busy parsing pieces of its own)
+ * reads the result and answers: that wait was 20–57 ms per piece. A URL's queued piece is asked for
+ * at once (RangeSource.prefetch), so its bytes arrive while the current one is parsed.
+ */
+const queue: { job: FragmentJob; asked: RangeSource | null; drop(): void }[] = [];
+let parsing = false;
 
-self.onmessage = async (e: MessageEvent<FragmentJob | FragmentAhead | LaneJob | { warm: true }>) => {
+const post = (msg: unknown, transfer: Transferable[] = []): void => (self as unknown as Worker).postMessage(msg, transfer);
+
+self.onmessage = (e: MessageEvent<FragmentJob | LaneJob | { warm: true }>) => {
   // Started ahead of a load: compile the scanner now, not when the first piece comes.
   if ('warm' in e.data) return WasmEventScanner.create()?.dispose();
   if ('lanes' in e.data) {
     // The parse is over: lanes of the index to sort, row and tile (index/parallelLanes.ts).
     try {
       const { result, transfer } = buildLaneJob(e.data);
-      (self as unknown as Worker).postMessage({ laneResult: result }, transfer);
+      post({ laneResult: result }, transfer);
     } catch (err) {
-      (self as unknown as Worker).postMessage({ error: (err as Error).message || String(err) });
+      post({ error: (err as Error).message || String(err) });
     }
-    return;
-  }
-  if ('ahead' in e.data) {
-    const { source: of, size, start, end } = e.data.ahead;
-    ahead?.drop();
-    const source = rangeSourceFor(of, size);
-    ahead = { source, start, drop: source.prefetch?.(start, end) ?? (() => undefined) };
     return;
   }
   const job = e.data;
-  useJsScanner(job.scanner === 'js');
-  const post = (msg: unknown, transfer: Transferable[] = []): void => (self as unknown as Worker).postMessage(msg, transfer);
-  try {
-    let result: FragmentData;
-    if ('bytes' in job) {
-      result = parseFragmentBytes(job.bytes, { top: job.top, base: job.base });
-      post({ progress: job.bytes.length });
-    } else {
-      // Args stay in the file (or behind the URL's ranges) and are read back by offset.
-      const importer = fragmentImporter({ top: job.top, base: job.start }, argsSourceFor(job.source), job.keep);
-      const asked = ahead?.start === job.start ? ahead.source : null;
-      if (!asked) ahead?.drop();
-      ahead = null;
-      await eachChunk((asked ?? rangeSourceFor(job.source, job.size)).stream(job.start, job.end), (value) => {
-        importer.push(value);
-        post({ progress: value.length });
-      }, 'url' in job.source);
-      result = importer.fragmentResult();
-    }
-    post({ result }, fragmentBuffers(result));
-  } catch (err) {
-    post({ error: (err as Error).message || String(err) });
-  }
+  const asked = parsing && 'source' in job && 'url' in job.source ? rangeSourceFor(job.source, job.size) : null;
+  queue.push({ job, asked, drop: (asked && 'start' in job && asked.prefetch?.(job.start, job.end)) || (() => undefined) });
+  if (!parsing) void parseQueued();
 };
+
+async function parseQueued(): Promise<void> {
+  parsing = true;
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    try {
+      const result = await parseFragmentJob(next.job, next.asked, (n) => post({ progress: n }));
+      post({ result }, fragmentBuffers(result));
+    } catch (err) {
+      // The parse stops at the first failure: the pieces queued after it are of no use.
+      for (const q of queue.splice(0)) q.drop();
+      next.drop();
+      post({ error: (err as Error).message || String(err) });
+    }
+  }
+  parsing = false;
+}

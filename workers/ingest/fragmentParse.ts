@@ -5,7 +5,10 @@
 import type { FragmentData, FragmentStart } from '../importers/chromeTraceFragment';
 import { ChromeTraceJsonImporter } from '../importers/chromeTraceJson';
 import type { ArgsSource } from './argsSource';
-import type { RangeSource } from './byteSource';
+import { rangeSourceFor, type RangeSource } from './byteSource';
+import { argsSourceFor } from './argsSource';
+import { eachChunk } from './chunkReader';
+import { useJsScanner } from '../importers/wasmScanner';
 import { RawTrace } from './rawTrace';
 import { ChoiceFilter, SurveyCounter } from './eventChoice';
 import type { TraceChoice } from '../../src/model/traceChoice';
@@ -20,11 +23,6 @@ export function pieceFilter(raw: RawTrace, keep: PieceFilter | undefined): Choic
 
 /** What a fragment worker is asked to parse: a range it reads itself, or bytes sent along (transferred). */
 export type FragmentJob = { top: FragmentStart['top']; scanner: 'wasm' | 'js'; keep?: PieceFilter } & ({ source: RangeSource['job']; size: number; start: number; end: number } | { bytes: Uint8Array; base: number });
-
-/** The range a fragment worker's next job will likely be: asked for now where that costs a round trip (RangeSource.prefetch). */
-export interface FragmentAhead {
-  ahead: { source: RangeSource['job']; size: number; start: number; end: number };
-}
 
 /** An importer for the piece starting at `start.base`; args outside (argsSource) stay there and are read back by offset. */
 export function fragmentImporter(start: FragmentStart, argsSource: ArgsSource | null, keep?: PieceFilter): ChromeTraceJsonImporter {
@@ -43,5 +41,25 @@ export function parseFragmentBytes(bytes: Uint8Array, start: FragmentStart): Fra
   const importer = fragmentImporter(start, null);
   // In slices, as a stream would come: the scanner's memory holds one slice, not the whole piece.
   for (let at = 0; at < bytes.length; at += PUSH_BYTES) importer.push(bytes.subarray(at, at + PUSH_BYTES));
+  return importer.fragmentResult();
+}
+
+/**
+ * One job of a fragment worker, parsed: bytes sent along, or a range read from its source (`asked`:
+ * the source its bytes were asked for ahead on). `onBytes` sees the progress. Args stay in the
+ * file (or behind the URL's ranges) and are read back by offset.
+ */
+export async function parseFragmentJob(job: FragmentJob, asked: RangeSource | null, onBytes: (n: number) => void): Promise<FragmentData> {
+  useJsScanner(job.scanner === 'js');
+  if ('bytes' in job) {
+    const result = parseFragmentBytes(job.bytes, { top: job.top, base: job.base });
+    onBytes(job.bytes.length);
+    return result;
+  }
+  const importer = fragmentImporter({ top: job.top, base: job.start }, argsSourceFor(job.source), job.keep);
+  await eachChunk((asked ?? rangeSourceFor(job.source, job.size)).stream(job.start, job.end), (value) => {
+    importer.push(value);
+    onBytes(value.length);
+  }, 'url' in job.source);
   return importer.fragmentResult();
 }

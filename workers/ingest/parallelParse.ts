@@ -15,7 +15,7 @@ import { helperName, watchHelper, WorkerStoppedError } from '../heartbeat';
 import type { RangeSource } from './byteSource';
 import { argsSourceFor, canReadSync } from './argsSource';
 import type { StageClock } from './stageClock';
-import { pieceFilter, type FragmentAhead, type FragmentJob, type PieceFilter } from './fragmentParse';
+import { pieceFilter, type FragmentJob, type PieceFilter } from './fragmentParse';
 import { eachChunk } from './chunkReader';
 import { nextTask } from './nextTask';
 import type { LaneBuilder, LaneJobResult } from '../index/parallelLanes';
@@ -85,11 +85,12 @@ export function fragmentCount(): number {
   return Math.min(4, coreCount());
 }
 
-/** A fragment worker: parses one piece per job (fragment.worker.ts); once the parse is done, it builds lanes (index/parallelLanes.ts). */
+/**
+ * A fragment worker: parses one piece per job (fragment.worker.ts), in the order they were sent (a
+ * job sent while it parses another waits there); once the parse is done, it builds lanes (index/parallelLanes.ts).
+ */
 export interface FragmentHelper extends LaneBuilder {
   run(job: FragmentJob, transfer?: Transferable[]): Promise<FragmentData>;
-  /** Tells the worker the range its next job will likely read (it asks for it now: a URL's). */
-  ahead(next: FragmentAhead): void;
   release(): void;
 }
 
@@ -115,14 +116,13 @@ function newFragmentWorker(): { worker: Worker; name: string } {
 /** Takes a warmed fragment worker (or starts one); `onBytes` sees its progress, `onPiece` each piece's first. */
 export function startHelper(onBytes: (n: number) => void, onPiece: () => void): FragmentHelper {
   const { worker, name } = spare.pop() ?? newFragmentWorker();
-  let pending: { resolve(d: FragmentData): void; reject(e: unknown): void } | null = null;
-  // Lane jobs are answered in the order they were sent (the worker takes its messages in turn).
+  // Jobs and lane jobs are answered in the order they were sent (the worker takes them in turn).
+  const pieces: { resolve(d: FragmentData): void; reject(e: unknown): void }[] = [];
   const laneJobs: { resolve(d: LaneJobResult): void; reject(e: unknown): void }[] = [];
   let failure: unknown = null;
   const fail = (err: unknown): void => {
     failure ??= err;
-    pending?.reject(err);
-    pending = null;
+    for (const p of pieces.splice(0)) p.reject(err);
     for (const l of laneJobs.splice(0)) l.reject(err);
   };
   const watch = watchHelper(worker, name, () => fail(new WorkerStoppedError('a parse helper worker stopped')));
@@ -131,10 +131,8 @@ export function startHelper(onBytes: (n: number) => void, onPiece: () => void): 
     if (e.data.progress) {
       onPiece();
       onBytes(e.data.progress);
-    } else if (e.data.result) {
-      pending?.resolve(e.data.result);
-      pending = null;
-    } else if (e.data.laneResult) laneJobs.shift()?.resolve(e.data.laneResult);
+    } else if (e.data.result) pieces.shift()?.resolve(e.data.result);
+    else if (e.data.laneResult) laneJobs.shift()?.resolve(e.data.laneResult);
     else fail(new Error(e.data.error ?? 'a fragment worker failed'));
   };
   worker.onerror = (e) => fail(new Error(e.message || 'a fragment worker failed'));
@@ -142,8 +140,8 @@ export function startHelper(onBytes: (n: number) => void, onPiece: () => void): 
     run(job, transfer = []) {
       if (failure) return Promise.reject(failure);
       return new Promise<FragmentData>((resolve, reject) => {
-        pending = { resolve, reject };
         worker.postMessage(job, transfer);
+        pieces.push({ resolve, reject });
       });
     },
     lanes(job, transfer) {
@@ -154,7 +152,6 @@ export function startHelper(onBytes: (n: number) => void, onPiece: () => void): 
         laneJobs.push({ resolve, reject });
       });
     },
-    ahead: (next) => worker.postMessage(next),
     release: () => watch.release(),
   };
 }
@@ -229,23 +226,35 @@ export async function parseInParallel(
     const helper = startHelper(onBytes, () => stages?.markFirst(`fragment ${i + 1} first bytes`));
     helpers.push(helper);
     return (async () => {
-      for (let k = claims.takeHelper(i); k !== null && !noCut && !failed; k = claims.takeHelper(i)) {
-        const range = await piece(k);
-        if (!range) {
-          noCut = true;
-          return;
-        }
+      /** Its next piece, sent while it parses the current one (fragment.worker.ts queues it). */
+      let queued: { k: number; parsed: Promise<FragmentData> } | null = null;
+      const send = (range: { start: number; end: number }): Promise<FragmentData> => {
         stages?.markFirst(`fragment ${i + 1} first piece sent`);
-        const running = helper.run({ source: source.job, size, start: range.start, end: range.end, top, scanner, keep });
-        // Its likely next piece (helpers take turns from the back), asked for while it parses this one;
-        // reserved now, so no other thread takes it (unless it begins it before its cut is known).
-        const next = k - helpers.length;
-        if (source.prefetch && claims.reserveHelper(i, next)) {
-          void piece(next).then((r) => {
-            if (r && claims.reservedFor(i, next)) helper.ahead({ ahead: { source: source.job, size, ...r } });
-          }, () => undefined);
+        const parsed = helper.run({ source: source.job, size, start: range.start, end: range.end, top, scanner, keep });
+        // Awaited in turn; a failure meanwhile is the loop's (failed), not an unhandled rejection.
+        parsed.catch(() => undefined);
+        return parsed;
+      };
+      for (let k = claims.takeHelper(i); k !== null && !noCut && !failed; k = claims.takeHelper(i)) {
+        let parsed: Promise<FragmentData>;
+        if (queued?.k === k) parsed = queued.parsed;
+        else {
+          const range = await piece(k);
+          if (!range) {
+            noCut = true;
+            return;
+          }
+          parsed = send(range);
         }
-        parts[k] = await running;
+        queued = null;
+        // Its likely next piece (helpers take turns from the back), reserved now, so no other thread
+        // takes it, and sent as soon as its cuts are known: the helper begins it the moment this one ends.
+        const next: number = k - helpers.length;
+        if (claims.reserveHelper(i, next)) {
+          const range = await piece(next);
+          if (range && claims.reservedFor(i, next)) queued = { k: next, parsed: send(range) };
+        }
+        parts[k] = await parsed;
       }
       stages?.mark(`fragment ${i + 1} parsed`);
     })().catch((err) => {
