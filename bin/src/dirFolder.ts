@@ -10,6 +10,7 @@ import { IndexFolderError } from '../../workers/indexFolder/format';
 export function dirSink(dir: string): IndexSink {
   mkdirSync(dir, { recursive: true });
   return {
+    files: dirFiles(dir),
     async write(path, bytes) {
       const to = join(dir, path);
       await mkdir(dirname(to), { recursive: true });

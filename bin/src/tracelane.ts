@@ -107,26 +107,31 @@ async function indexOne(path: string, args: Args, taken: Set<string>): Promise<v
   }
   const t0 = performance.now();
   let last = 0;
-  const index = await loadTrace(
-    { kind: 'file', file: openTraceFile(path), name },
-    {
-      trace: traceKeyFromName(name, taken),
-      onProgress: (p) => {
-        const now = performance.now();
-        if (now - last < 1000) return;
-        last = now;
-        const pct = p.bytesTotal ? ` ${Math.round((100 * p.bytesDone) / p.bytesTotal)}%` : '';
-        process.stderr.write(`${name}: ${p.phase}${pct}, ${p.events.toLocaleString('en-US')} events\n`);
+  // The writer loads the trace itself (writeIndexFolder's `load`): it holds the only reference, so the
+  // in-memory index is garbage once its files are written, before the summaries are computed.
+  const load = async () => {
+    const index = await loadTrace(
+      { kind: 'file', file: openTraceFile(path), name },
+      {
+        trace: traceKeyFromName(name, taken),
+        onProgress: (p) => {
+          const now = performance.now();
+          if (now - last < 1000) return;
+          last = now;
+          const pct = p.bytesTotal ? ` ${Math.round((100 * p.bytesDone) / p.bytesTotal)}%` : '';
+          process.stderr.write(`${name}: ${p.phase}${pct}, ${p.events.toLocaleString('en-US')} events\n`);
+        },
       },
-    },
-  );
-  // Each helper that parsed a piece marks its first bytes (parallelParse.ts, streamPieces.ts): this thread and those.
-  const threads = 1 + Object.keys(index.result.stagesMs ?? {}).filter((s) => /^fragment \d+ first bytes$/.test(s)).length;
-  process.stderr.write(`${name}: parsed on ${threads} thread${threads > 1 ? 's' : ''} and indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s, writing ${dir}\n`);
-  // File names are content hashes: an older index's files would only linger.
-  rmSync(dir, { recursive: true, force: true });
-  collectGarbage();
-  const manifest = await writeIndexFolder(index, dirSink(dir), {
+    );
+    // Each helper that parsed a piece marks its first bytes (parallelParse.ts, streamPieces.ts): this thread and those.
+    const threads = 1 + Object.keys(index.result.stagesMs ?? {}).filter((s) => /^fragment \d+ first bytes$/.test(s)).length;
+    process.stderr.write(`${name}: parsed on ${threads} thread${threads > 1 ? 's' : ''} and indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s, writing ${dir}\n`);
+    // File names are content hashes: an older index's files would only linger.
+    rmSync(dir, { recursive: true, force: true });
+    collectGarbage();
+    return index;
+  };
+  const manifest = await writeIndexFolder(load, dirSink(dir), {
     input,
     chunkEvents: args.chunkEvents,
     collect: collectGarbage,

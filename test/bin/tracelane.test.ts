@@ -166,7 +166,7 @@ describe('npm run index (issue 24)', () => {
     const dir = join(out, 'cut');
     const disk = dirSink(dir);
     let writes = 0;
-    const dying = { write: (p: string, b: Uint8Array) => (++writes > 5 ? Promise.reject(new Error('disk full')) : disk.write(p, b)) };
+    const dying = { ...disk, write: (p: string, b: Uint8Array) => (++writes > 5 ? Promise.reject(new Error('disk full')) : disk.write(p, b)) };
     await expect(writeIndexFolder(index, dying, { input: { name: 'train_step.json.gz', bytes: 0, mtimeMs: null }, chunkEvents: 512 })).rejects.toThrow('disk full');
     await expect(readManifest(dirFiles(dir))).rejects.toThrow(/incomplete/);
   });

@@ -116,6 +116,12 @@ export class LaneCache {
     this.bytes -= bytes;
   }
 
+  /** Drops every lane's columns now, whatever call used them last (the index writer, between its summaries). */
+  dropAll(): void {
+    for (const lane of this.held) this.bytes -= lane.drop();
+    this.held.clear();
+  }
+
   /** Bytes of the lane columns held now. */
   get heldBytes(): number {
     return this.bytes;

@@ -51,7 +51,14 @@ export async function readManifest(files: IndexFiles): Promise<IndexManifest> {
 
 export async function openIndexFolder(files: IndexFiles, opts: OpenIndexOptions): Promise<TraceIndex> {
   const t0 = performance.now();
-  const manifest = await readManifest(files);
+  return openManifest(await readManifest(files), files, opts, t0);
+}
+
+/**
+ * The index a manifest describes, its files read through `files`: what openIndexFolder opens once the
+ * manifest is read, and what the writer computes the summaries from before its manifest is complete.
+ */
+export async function openManifest(manifest: IndexManifest, files: IndexFiles, opts: OpenIndexOptions, t0 = performance.now()): Promise<TraceIndex> {
   const result = rekey(manifest.result, opts.trace);
   if (opts.laneRules && !sameRules(opts.laneRules, manifest.laneRules)) {
     result.warnings = [

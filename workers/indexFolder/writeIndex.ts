@@ -18,6 +18,7 @@ import { concatTyped } from '../../src/model/concatTyped';
 import { DEFAULT_RULES, type CategoryRule } from '../lanes/categoryRules';
 import { coarseCounter, coarseLane } from './coarseLanes';
 import { argsInReadOrder, type ArgsColumns } from '../ingest/argsReadOrder';
+import { indexLaneCaches, openManifest, type IndexFiles } from './openIndex';
 import {
   ARGS_BLOCK_BYTES,
   COUNTER_COLUMNS,
@@ -35,9 +36,13 @@ import {
   type IndexManifest,
 } from './format';
 
-/** Where the files go: a directory on disk (bin/), or memory (tests). Paths are relative, '/'-separated. */
+/**
+ * Where the files go: a directory on disk (bin/), or memory (tests). Paths are relative, '/'-separated.
+ * `files` reads back what was written: the summaries are computed from the written index, opened lazily.
+ */
 export interface IndexSink {
   write(path: string, bytes: Uint8Array): Promise<void>;
+  files: IndexFiles;
 }
 
 export interface WriteIndexOptions {
@@ -68,7 +73,28 @@ export interface IndexSummaries {
 const enc = new TextEncoder();
 const json = (v: unknown) => enc.encode(JSON.stringify(v));
 
-export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts: WriteIndexOptions): Promise<IndexManifest> {
+/**
+ * Writes the index folder of a trace: its lanes, counters, args, flows and coarse file from the loaded
+ * TraceIndex, then summaries.json from the folder just written, opened lazily (openManifest: the analyses
+ * `?index=` runs, lanes read through a bounded cache), so the summaries never hold the trace's whole
+ * in-memory index. `load` may be a function that loads it: then the writer holds the only reference, and
+ * the TraceIndex is garbage before the summaries begin (the CLI); a TraceIndex given as is stays the caller's.
+ */
+export async function writeIndexFolder(load: TraceIndex | (() => Promise<TraceIndex>), sink: IndexSink, opts: WriteIndexOptions): Promise<IndexManifest> {
+  const manifest = await writeTraceFiles(typeof load === 'function' ? await load() : load, sink, opts);
+  opts.collect?.();
+  const index = await openManifest(manifest, sink.files, { trace: manifest.result.trace, laneCache: { bytes: SUMMARY_CACHE_BYTES } });
+  await sink.write(manifest.summaries, summariesJson(index, () => (indexLaneCaches.get(index)?.dropAll(), opts.collect?.())));
+  manifest.complete = true;
+  await sink.write(MANIFEST_FILE, json(manifest));
+  return manifest;
+}
+
+/** Lane columns the summaries' index keeps between analyses (each drops them all once it is text). */
+const SUMMARY_CACHE_BYTES = 64 << 20;
+
+/** Every file but summaries.json, the manifest written first (incomplete); returns the manifest, still incomplete. */
+async function writeTraceFiles(index: TraceIndex, sink: IndexSink, opts: WriteIndexOptions): Promise<IndexManifest> {
   const chunkEvents = opts.chunkEvents ?? DEFAULT_CHUNK_EVENTS;
   const raw = index.raw;
   const { stagesMs: _stages, ...result } = index.result;
@@ -99,15 +125,10 @@ export async function writeIndexFolder(index: TraceIndex, sink: IndexSink, opts:
   };
   await sink.write(MANIFEST_FILE, json(manifest));
   // The coarse file is what opening the index reads.
-  const opened: IndexSink = { write: (path, bytes) => ((manifest.openBytes += bytes.length), sink.write(path, bytes)) };
+  const opened: IndexSink = { ...sink, write: (path, bytes) => ((manifest.openBytes += bytes.length), sink.write(path, bytes)) };
 
   await writeEvents(index, sink, opened, manifest, chunkEvents, opts);
   await writeFlows(index, sink, manifest.flows);
-
-  opts.collect?.();
-  await sink.write(manifest.summaries, summariesJson(index, opts.collect));
-  manifest.complete = true;
-  await sink.write(MANIFEST_FILE, json(manifest));
   return manifest;
 }
 
@@ -183,14 +204,15 @@ export function summariesOf(index: TraceIndex): IndexSummaries {
 
 /**
  * summaries.json: JSON.stringify(summariesOf(index)), each analysis turned to text before the
- * next is computed, so a big trace's analyses (a 10 GB trace's comm ops) are not all held at once.
+ * next is computed, so a big trace's analyses (a 10 GB trace's comm ops) are not all held at once;
+ * `between` runs after each (drops the lanes it read, collects garbage).
  */
-function summariesJson(index: TraceIndex, collect?: () => void): Uint8Array {
+function summariesJson(index: TraceIndex, between: () => void): Uint8Array {
   const parts: Uint8Array[] = [];
   for (const [key, value] of summaryParts(index)) {
     // (JSON.stringify leaves out a key whose value is undefined.)
     if (value !== undefined) parts.push(enc.encode(`${parts.length ? ',' : '{'}${JSON.stringify(key)}:${JSON.stringify(value)}`));
-    collect?.();
+    between();
   }
   parts.push(enc.encode(parts.length ? '}' : '{}'));
   return concatTyped(Uint8Array, parts);

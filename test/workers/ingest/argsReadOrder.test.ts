@@ -129,6 +129,7 @@ describe('whole-trace args passes read the file once (issue 24)', () => {
         if (path.startsWith('lanes/') && argsRead < 0) argsRead = plain.read.bytes;
         files.set(path, bytes);
       },
+      files: { where: 'memory', read: async (path: string) => files.get(path)!, readSync: (path: string) => files.get(path)! },
     };
     const manifest = await writeIndexFolder(plain.index, sink, { input: { name: 'train_step_index.json', bytes: plain.bytes, mtimeMs: 0 } });
     expect(argsRead).toBeGreaterThan(0);
