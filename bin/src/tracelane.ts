@@ -141,6 +141,7 @@ async function indexOne(path: string, args: Args, taken: Set<string>): Promise<v
       last = now;
       process.stderr.write(`${name}: written ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} events\n`);
     },
+    onSummary: (summary) => process.stderr.write(`${name}: summary ${summary}\n`),
   });
   const rss = (process.memoryUsage().rss / 2 ** 20).toFixed(0);
   process.stderr.write(`${name}: done, ${manifest.result.events.toLocaleString('en-US')} events in ${manifest.lanes.length + manifest.counters.length} lanes, ${((performance.now() - t0) / 1000).toFixed(1)} s, RSS ${rss} MB\n`);

@@ -51,6 +51,8 @@ export interface WriteIndexOptions {
   laneRules?: readonly CategoryRule[];
   chunkEvents?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Each whole-trace analysis as it begins (they take minutes at 10 GB; the CLI says so on stderr). */
+  onSummary?: (name: keyof IndexSummaries) => void;
   /**
    * Collects garbage (Node's gc, bin/): called between the writer's stages and between the
    * summaries, so the peak memory is one stage's garbage, not what several left behind.
@@ -84,7 +86,7 @@ export async function writeIndexFolder(load: TraceIndex | (() => Promise<TraceIn
   const manifest = await writeTraceFiles(typeof load === 'function' ? await load() : load, sink, opts);
   opts.collect?.();
   const index = await openManifest(manifest, sink.files, { trace: manifest.result.trace, laneCache: { bytes: SUMMARY_CACHE_BYTES } });
-  await sink.write(manifest.summaries, summariesJson(index, () => (indexLaneCaches.get(index)?.dropAll(), opts.collect?.())));
+  await sink.write(manifest.summaries, summariesJson(index, opts.onSummary, () => (indexLaneCaches.get(index)?.dropAll(), opts.collect?.())));
   manifest.complete = true;
   await sink.write(MANIFEST_FILE, json(manifest));
   return manifest;
@@ -185,17 +187,26 @@ async function writeFlows(index: TraceIndex, sink: IndexSink, out: IndexManifest
   await sink.write(out.file, flows);
 }
 
+/** The whole-trace analyses, by the functions the worker runs. */
+const SUMMARIES: { [K in keyof IndexSummaries]: (index: TraceIndex) => IndexSummaries[K] } = {
+  comms: (index) => commOps(index),
+  stepTable: (index) => stepTable(index),
+  allocations: (index) => allocations(index),
+  requests: (index) => requests(index),
+  idleGaps: (index) => idleGaps(index),
+  callTree: (index) => callTree(index, whole(index)),
+  overview: (index) => overview(index),
+  rangeStats: (index) => rangeStats(index, whole(index)),
+};
+
+const whole = (index: TraceIndex) => ({ startNs: index.result.minNs, endNs: index.result.maxNs });
+
 /** The whole-trace analyses, computed by the functions the worker runs, one at a time. */
-function* summaryParts(index: TraceIndex): Generator<[keyof IndexSummaries, unknown]> {
-  const whole = { startNs: index.result.minNs, endNs: index.result.maxNs };
-  yield ['comms', commOps(index)];
-  yield ['stepTable', stepTable(index)];
-  yield ['allocations', allocations(index)];
-  yield ['requests', requests(index)];
-  yield ['idleGaps', idleGaps(index)];
-  yield ['callTree', callTree(index, whole)];
-  yield ['overview', overview(index)];
-  yield ['rangeStats', rangeStats(index, whole)];
+function* summaryParts(index: TraceIndex, onSummary?: (name: keyof IndexSummaries) => void): Generator<[keyof IndexSummaries, unknown]> {
+  for (const [name, analysis] of Object.entries(SUMMARIES) as [keyof IndexSummaries, (index: TraceIndex) => unknown][]) {
+    onSummary?.(name);
+    yield [name, analysis(index)];
+  }
 }
 
 export function summariesOf(index: TraceIndex): IndexSummaries {
@@ -207,9 +218,9 @@ export function summariesOf(index: TraceIndex): IndexSummaries {
  * next is computed, so a big trace's analyses (a 10 GB trace's comm ops) are not all held at once;
  * `between` runs after each (drops the lanes it read, collects garbage).
  */
-function summariesJson(index: TraceIndex, between: () => void): Uint8Array {
+function summariesJson(index: TraceIndex, onSummary: WriteIndexOptions['onSummary'], between: () => void): Uint8Array {
   const parts: Uint8Array[] = [];
-  for (const [key, value] of summaryParts(index)) {
+  for (const [key, value] of summaryParts(index, onSummary)) {
     // (JSON.stringify leaves out a key whose value is undefined.)
     if (value !== undefined) parts.push(enc.encode(`${parts.length ? ',' : '{'}${JSON.stringify(key)}:${JSON.stringify(value)}`));
     between();
