@@ -16,6 +16,7 @@ import { parseOnThreads } from './nodeWorkers';
 import { availableParallelism } from 'node:os';
 import { RANK_ENV, RANK_PLACEHOLDER, RankInputError, rankInput } from './rankInput';
 import { mergeJob } from './mergeJob';
+import { rerunWithFixedMmapThreshold } from './mallocThreshold';
 import { JOB_FILE } from '../../workers/indexFolder/jobFormat';
 
 const HELP = `Usage: npm run index -- TRACE… --out DIR [--chunk-events N] [--threads N] [--force]
@@ -199,6 +200,8 @@ async function merge(dir: string): Promise<number> {
   }
 }
 
+const rerun = rerunWithFixedMmapThreshold();
+if (rerun !== null) process.exit(rerun);
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
