@@ -3,6 +3,7 @@
 
 import type { LaneInfo } from '../../src/model/types';
 import { RawKind, type RawTrace } from '../ingest/rawTrace';
+import type { Column } from '../ingest/growable';
 import { assignRows } from './assignRows';
 import { beat } from '../heartbeat';
 import type { LanePlan } from '../lanes/laneMapping';
@@ -66,44 +67,42 @@ export const BLOCK = 32;
  * longer first on ties so parents precede their children (importers mostly emit that order).
  */
 export function buildLaneIndexes(raw: RawTrace, plans: readonly LanePlan[], laneOfEvent: Int32Array): LaneIndex[] {
-  const cols = gatherLaneColumns(raw, plans, laneOfEvent);
+  const cols = gatherLaneColumns(raw, plans, laneOfEvent, true);
   return plans.map((plan, l) => {
     beat();
     return sortedLaneIndex(plan.info, cols[l]);
   });
 }
 
-/** Each lane's columns in file order (rows not assigned yet): one pass over the raw events. */
-export function gatherLaneColumns(raw: RawTrace, plans: readonly LanePlan[], laneOfEvent: Int32Array): LaneColumns[] {
-  const cols: LaneColumns[] = plans.map(({ events: m }) => ({
-    start: new Float64Array(m),
-    dur: new Float64Array(m),
-    name: new Uint32Array(m),
-    cat: new Uint32Array(m),
-    row: EMPTY_ROWS,
-    instant: new Uint8Array(m),
-    flags: new Uint8Array(m),
-    argsOff: new Float64Array(m),
-    argsLen: new Uint32Array(m),
-  }));
-  const filled = new Int32Array(plans.length);
-  const [rs, rd, rn, rc, rk, rf, ro, rl] = [raw.start.data, raw.dur.data, raw.name.data, raw.cat.data, raw.kind.data, raw.flags.data, raw.argsOff.data, raw.argsLen.data];
-  for (let i = 0; i < laneOfEvent.length; i++) {
-    if ((i & 0xfffff) === 0) beat();
-    const l = laneOfEvent[i];
-    if (l < 0) continue;
-    const c = cols[l];
-    const k = filled[l]++;
-    c.start[k] = rs[i];
-    c.dur[k] = rd[i];
-    c.name[k] = rn[i];
-    c.cat[k] = rc[i];
-    c.instant[k] = rk[i] === RawKind.Instant ? 1 : 0;
-    c.flags[k] = rf[i];
-    c.argsOff[k] = ro[i];
-    c.argsLen[k] = rl[i];
-  }
-  return cols;
+/**
+ * Each lane's columns in file order (rows not assigned yet): one pass over the raw events per column.
+ * `release`: each raw column is freed once gathered (nothing reads them after), so the importer's
+ * columns and the lanes' are never all alive at once: the peak is the raw columns plus one lane column.
+ */
+export function gatherLaneColumns(raw: RawTrace, plans: readonly LanePlan[], laneOfEvent: Int32Array, release = false): LaneColumns[] {
+  const sizes = plans.map((p) => p.events);
+  const gather = <T extends Float64Array | Uint32Array | Uint8Array>(T: { new (n: number): T }, column: Column<T>): T[] => {
+    const out = sizes.map((m) => new T(m));
+    const filled = new Int32Array(plans.length);
+    const from = column.data;
+    for (let i = 0; i < laneOfEvent.length; i++) {
+      if ((i & 0xfffff) === 0) beat();
+      const l = laneOfEvent[i];
+      if (l >= 0) out[l][filled[l]++] = from[i];
+    }
+    if (release) column.release();
+    return out;
+  };
+  const start = gather(Float64Array, raw.start);
+  const dur = gather(Float64Array, raw.dur);
+  const name = gather(Uint32Array, raw.name);
+  const cat = gather(Uint32Array, raw.cat);
+  const instant = gather(Uint8Array, raw.kind);
+  for (const kinds of instant) for (let k = 0; k < kinds.length; k++) kinds[k] = kinds[k] === RawKind.Instant ? 1 : 0;
+  const flags = gather(Uint8Array, raw.flags);
+  const argsOff = gather(Float64Array, raw.argsOff);
+  const argsLen = gather(Uint32Array, raw.argsLen);
+  return plans.map((_, l) => ({ start: start[l], dur: dur[l], name: name[l], cat: cat[l], row: EMPTY_ROWS, instant: instant[l], flags: flags[l], argsOff: argsOff[l], argsLen: argsLen[l] }));
 }
 
 /** A lane's index from its columns in file order: sorted by start, rows assigned. */
