@@ -17,7 +17,7 @@ import { argsSourceFor, canReadSync } from './argsSource';
 import type { StageClock } from './stageClock';
 import { pieceFilter, type FragmentJob, type PieceFilter } from './fragmentParse';
 import { eachChunk } from './chunkReader';
-import { nextTask } from './nextTask';
+import { URL_YIELD_BYTES, yieldEvery } from './nextTask';
 import type { LaneBuilder, LaneJobResult } from '../index/parallelLanes';
 import { PieceClaims } from './pieceClaims';
 
@@ -34,15 +34,6 @@ const CUT_WINDOWS = [64 << 10, 1 << 20];
 const PIECES_PER_THREAD = { file: 6, url: 4 };
 /** Pieces are no smaller than this (each is a fragment to merge, and a read or a ranged GET to start). */
 const MIN_PIECE_BYTES = 2 << 20;
-/**
- * Reading a URL, this thread lets other tasks run after parsing this many bytes: a helper's finished
- * piece, the answers to the cut windows' GETs and progress wait for that (a fetch body with bytes
- * queued answers every read in a microtask: a helper waited 52–166 ms per piece for its next one, and
- * claims seen late made a piece asked for ahead go to the other thread). Not for a File, whose reads
- * are tasks already: there it cost the picker's 100 MB parse 50–80 ms (4 loads each, load 3–4).
- */
-const YIELD_BYTES = { url: 1 << 20, other: Infinity };
-
 /** A File: its args are read back from it later (FileReaderSync, or the reader the index writer registered), so that must exist too. */
 export function canParseInParallel(file: Blob): boolean {
   return canReadSync(file) && canFetchInParallel(file.size);
@@ -268,18 +259,14 @@ export async function parseInParallel(
     raw.filter = pieceFilter(raw, keep);
     const importer = new ChromeTraceJsonImporter(raw);
     let ownBytes = 0;
-    let sinceYield = 0;
-    const yieldBytes = 'url' in source.job ? YIELD_BYTES.url : YIELD_BYTES.other;
+    const yieldAfter = yieldEvery('url' in source.job ? URL_YIELD_BYTES : Infinity);
     const parse = async (chunk: Uint8Array): Promise<void> => {
       if (failed) throw failed;
       importer.push(chunk);
       onBytes(chunk.length);
       ownBytes += chunk.length;
       checkFirst(ownBytes, raw.count);
-      if ((sinceYield += chunk.length) >= yieldBytes) {
-        sinceYield = 0;
-        await nextTask();
-      }
+      await yieldAfter(chunk.length);
     };
     // A piece of this thread is read in two parts: up to its nominal end (a stream, which needs no
     // cut: the first one starts right after the head), then up to its cut from the bytes the cut was
