@@ -20,18 +20,20 @@ import { eachChunk } from './chunkReader';
 import { URL_YIELD_BYTES, yieldEvery } from './nextTask';
 import type { LaneBuilder, LaneJobResult } from '../index/parallelLanes';
 import { PieceClaims } from './pieceClaims';
+import { pieceStarts } from './pieceStarts';
 
 /** Below this a second thread costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
 /** How far past a piece's nominal start we look for an event boundary (a second, longer look past huge events). */
 const CUT_WINDOWS = [64 << 10, 1 << 20];
 /**
- * Pieces per thread: the last piece is what one thread may wait for at the end, but each
- * piece costs a stream to open and, on a helper, an importer and a merge (16 per thread
- * parsed llm_decode_large 10–25 % slower than 6, same runs). A URL's piece costs a ranged
- * GET (a round trip before its first byte): fewer there.
+ * Pieces per thread (rounds, pieceStarts.ts): more balance the threads' ends, but each piece costs
+ * a stream to open and, on a helper, an importer and a merge (16 per thread parsed llm_decode_large
+ * 10–25 % slower than 6, same runs). A URL's piece costs a ranged GET, its round trip hidden since
+ * each piece is asked for while the one before is parsed: with 4 per thread (100 MB by URL) one
+ * thread waited for the other up to 99 ms at the end, with 6 at most 27 ms (3 + 3 loads, load 7–9).
  */
-const PIECES_PER_THREAD = { file: 6, url: 4 };
+const PIECES_PER_THREAD = 6;
 /** Pieces are no smaller than this (each is a fragment to merge, and a read or a ranged GET to start). */
 const MIN_PIECE_BYTES = 2 << 20;
 /** A File: its args are read back from it later (FileReaderSync, or the reader the index writer registered), so that must exist too. */
@@ -169,10 +171,10 @@ export async function parseInParallel(
   const top = head[firstContentByte(head)] === 0x5b ? 'array' : 'object';
 
   const threads = fragmentCount();
-  const perThread = 'url' in source.job ? PIECES_PER_THREAD.url : PIECES_PER_THREAD.file;
-  const pieces = Math.max(2, Math.min(perThread * threads, Math.floor(size / MIN_PIECE_BYTES)));
-  // Piece k is [cut(k), cut(k + 1)); a cut is the first event boundary past k/pieces of the file.
-  const nominal = (k: number): number => Math.floor((k * size) / pieces);
+  const starts = pieceStarts(size, threads, PIECES_PER_THREAD, MIN_PIECE_BYTES);
+  const pieces = starts.length - 1;
+  // Piece k is [cut(k), cut(k + 1)); a cut is the first event boundary past the piece's nominal start.
+  const nominal = (k: number): number => starts[k];
   const cuts = new Map<number, Promise<number | null>>();
   /** The bytes from nominal(k) in which cut k was found: the end of piece k − 1, which this thread parses from them. */
   const windows = new Map<number, Uint8Array>();
