@@ -1,7 +1,7 @@
 // Where the pieces of a parallel parse nominally start (parallelParse.ts cuts each at the first event
 // boundary past its start). This thread parses pieces from the front and its helpers from the back
 // until they meet; whoever finishes first then waits for the others' last pieces. With equal pieces
-// that wait was up to a piece or two (synthetic 100 MB by picker: the threads' ends 10–246 ms apart
+// that wait was up to a piece or two (synthetic 100 MB by picker: the threads' ends 11–246 ms apart
 // over 4 loads; 1 GB: 495 ms). So pieces shrink toward where the threads are expected to meet (this
 // thread's share of the file, 1 / threads): big where each thread starts, small where they finish
 // (100 MB by picker: 2–20 ms apart over 4 loads, same minutes).
