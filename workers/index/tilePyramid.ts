@@ -1,6 +1,6 @@
-// The tiles of one lane (of one row band, for a lane deeper than TILE_BAND_ROWS) at every level. Coarse levels are built when the pyramid is made
-// (the first, zoomed-out frame needs them at once, and they are small); finer levels are
-// built from the events on demand and kept in a byte-bounded LRU shared by the trace.
+// The tiles of one lane (of one row band, for a lane deeper than TILE_BAND_ROWS) at every level. Coarse levels are
+// built together, once a view first needs one of them (or after the first frame: TileStore.buildEagerLevels), and kept
+// (they are small); finer levels are built from the events on demand and kept in a byte-bounded LRU shared by the trace.
 
 import type { LruCache } from '../../src/model/lruCache';
 import { MAX_TILE_LEVEL, TILE_BUCKETS, bandOfRow, tileRange, tileSpanNs, type SliceTile } from '../../src/model/tiles';
@@ -26,14 +26,19 @@ export interface StoredPyramid {
 }
 
 export class SliceTilePyramid {
-  /** Finest level built eagerly. */
+  /** Finest of the coarse levels built together. */
   readonly baseLevel: number;
-  /** Coarsest level built eagerly: its tile spans the whole lane (one tile, or two across a tile edge). */
+  /** Coarsest of them: its tile spans the whole lane (one tile, or two across a tile edge). */
   readonly topLevel: number;
   readonly minNs: number;
   readonly maxNs: number;
   readonly band: number;
-  private readonly eager = new Map<number, Map<number, SliceTile>>();
+  /**
+   * The coarse levels' lit tiles, once built (buildEager). A whole-trace first frame is most often finer than
+   * baseLevel (a lane needs 32 events a row per pixel of the view to reach it): its tiles come from the events, so
+   * these levels are not on its way.
+   */
+  private eager: Map<number, Map<number, SliceTile>> | null = null;
 
   /** @param eventsPerCell or, for a pyramid an index folder stored (workers/indexFolder/coarseLanes.ts), its levels as built then: nothing is built now. */
   constructor(
@@ -46,9 +51,10 @@ export class SliceTilePyramid {
     if (typeof eventsPerCell === 'object') {
       const stored = eventsPerCell;
       ({ baseLevel: this.baseLevel, topLevel: this.topLevel, minNs: this.minNs, maxNs: this.maxNs } = stored);
-      for (let level = this.baseLevel; level <= this.topLevel; level++) this.eager.set(level, new Map());
+      const eager = (this.eager = new Map());
+      for (let level = this.baseLevel; level <= this.topLevel; level++) eager.set(level, new Map());
       for (const t of stored.tiles) {
-        if (t.level >= this.baseLevel && t.level <= this.topLevel) this.eager.get(t.level)!.set(t.index, t);
+        if (t.level >= this.baseLevel && t.level <= this.topLevel) eager.get(t.level)!.set(t.index, t);
         // Finer tiles stored for the whole-trace view: what tile() would build from the events.
         else this.cache.set(`${this.laneId}|${this.band}|${t.level}|${t.index}`, t);
       }
@@ -74,17 +80,27 @@ export class SliceTilePyramid {
     const buckets = Math.min(MAX_EAGER_BUCKETS, Math.max(MIN_EAGER_BUCKETS, wanted));
     let level = Math.max(0, Math.ceil(Math.log2(Math.max(1, maxNs - minNs) / buckets)));
     this.baseLevel = level;
-    let [first, last] = tileRange(level, minNs, maxNs);
-    this.store(level, first, last, (i) => buildSliceTile(src, laneId, level, i));
     // Up to the level whose tile spans the whole lane (then one tile, or two where the lane
     // straddles a tile edge, e.g. events before the trace origin): coarser ones are merged on demand.
-    while (first !== last && tileSpanNs(level) < maxNs - minNs && level < MAX_TILE_LEVEL) {
-      const below = level;
-      level++;
-      [first, last] = tileRange(level, minNs, maxNs);
-      this.store(level, first, last, (i) => mergeSliceTiles(laneId, level, i, this.eagerTile(below, 2 * i), this.eagerTile(below, 2 * i + 1)));
-    }
+    let [first, last] = tileRange(level, minNs, maxNs);
+    while (first !== last && tileSpanNs(level) < maxNs - minNs && level < MAX_TILE_LEVEL) [first, last] = tileRange(++level, minNs, maxNs);
     this.topLevel = level;
+  }
+
+  /** Builds the coarse levels (baseLevel … topLevel), if not yet: the base from the events, each level above from the one below. */
+  buildEager(): void {
+    if (this.eager) return;
+    const eager = (this.eager = new Map());
+    const { src, laneId, minNs, maxNs } = this;
+    for (let level = this.baseLevel; level <= this.topLevel; level++) {
+      const [first, last] = tileRange(level, minNs, maxNs);
+      const tiles = new Map<number, SliceTile>();
+      for (let i = first; i <= last; i++) {
+        const t = level === this.baseLevel ? buildSliceTile(src, laneId, level, i) : mergeSliceTiles(laneId, level, i, this.eagerTile(level - 1, 2 * i), this.eagerTile(level - 1, 2 * i + 1));
+        if (t.rows.length) tiles.set(i, t);
+      }
+      eager.set(level, tiles);
+    }
   }
 
   tile(level: number, index: number): SliceTile {
@@ -103,7 +119,8 @@ export class SliceTilePyramid {
 
   /** What an index folder stores of this pyramid: its eager levels, plus the tiles of `finerLevels` (built as tile() builds them). */
   stored(finerLevels: readonly number[] = []): StoredPyramid {
-    const tiles = [...this.eager.values()].flatMap((m) => [...m.values()]);
+    this.buildEager();
+    const tiles = [...this.eager!.values()].flatMap((m) => [...m.values()]);
     for (const level of finerLevels) {
       const [first, last] = tileRange(level, this.minNs, this.maxNs);
       for (let i = first; i <= last; i++) tiles.push(this.tile(level, i));
@@ -122,15 +139,7 @@ export class SliceTilePyramid {
   }
 
   private eagerTile(level: number, index: number): SliceTile {
-    return this.eager.get(level)?.get(index) ?? emptySliceTile(this.laneId, level, index, this.band);
-  }
-
-  private store(level: number, first: number, last: number, make: (index: number) => SliceTile): void {
-    const tiles = new Map<number, SliceTile>();
-    this.eager.set(level, tiles);
-    for (let i = first; i <= last; i++) {
-      const t = make(i);
-      if (t.rows.length) tiles.set(i, t);
-    }
+    this.buildEager();
+    return this.eager!.get(level)?.get(index) ?? emptySliceTile(this.laneId, level, index, this.band);
   }
 }

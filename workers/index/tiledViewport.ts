@@ -28,13 +28,24 @@ export class TileStore {
   private readonly counterCache = new LruCache<string, CounterTile>(COUNTER_TILE_CACHE_BYTES, counterTileBytes);
   private readonly pyramids = new Map<string, SliceTilePyramid>();
 
-  /** Lanes too big to ever be drawn raw at full zoom get their coarse levels now, before the first frame. */
+  /**
+   * Lanes too big to ever be drawn raw at full zoom get their pyramid now; its coarse levels are built when a view
+   * first needs one, or after the first frame (buildEagerLevels).
+   */
   constructor(lanes: Iterable<LaneIndex>) {
     for (const lane of lanes) this.addLane(lane);
   }
 
+  /** Builds every pyramid's coarse levels not built yet (work held back from the first frame). */
+  buildEagerLevels(): void {
+    for (const p of this.pyramids.values()) {
+      beat();
+      p.buildEager();
+    }
+  }
+
   /**
-   * Builds a lane's coarse levels if it needs them now (see the constructor); `built`: those levels
+   * Makes a lane's pyramid if it needs one now (see the constructor); `built`: its coarse levels
    * as another thread built them from the same columns (index/parallelLanes.ts), taken as they are.
    */
   addLane(lane: LaneIndex, built?: StoredPyramid): void {

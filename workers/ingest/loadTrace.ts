@@ -258,8 +258,8 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
       helpers?.release();
       throw err;
     }
-    // The counters' args, read while indexing, are deflated too, once the first frame is
-    // drawn (index.beginBackground): reads meanwhile see their bytes.
+    // Once the first frame is drawn (index.beginBackground), the lanes' coarse tile levels are built, the flow keys
+    // packed and the counters' args, read while indexing, deflated too: reads meanwhile see their bytes.
     raw.args.dropCache();
     raw.hotArgs.dropCache();
     let begin!: () => void;
@@ -272,6 +272,8 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
     index.settled = begun
       .then(() => {
         helpers?.release();
+        index.tiles.buildEagerLevels();
+        raw.packFlowKeys();
         raw.hotArgs.compressAll();
         return Promise.all([raw.args.settled(), raw.hotArgs.settled()]);
       })

@@ -133,12 +133,19 @@ export class RawTrace {
     for (const c of [this.kind, this.flags, this.start, this.dur, this.pid, this.tid, this.cat, this.name, this.argsOff, this.argsLen, this.asyncTrack]) c.release();
   }
 
-  /** Once importing is done: frees the columns' growth slack, packs the flow keys, deflates the last args chunk. */
+  /**
+   * Once importing is done: frees the flow columns' growth slack and deflates the last args chunk. The event
+   * columns keep theirs: the lanes' sorted copies replace them while the index is built (releaseEventColumns), so a
+   * right-sized copy of each only delayed the first frame; the flow keys are packed after it (packFlowKeys).
+   */
   compact(): void {
-    for (const c of [this.kind, this.flags, this.start, this.dur, this.pid, this.tid, this.cat, this.name, this.argsOff, this.argsLen]) c.compact();
     for (const c of Object.values(this.flows)) c.compact();
-    this.flowKeys.pack();
     this.args.seal();
+  }
+
+  /** Packs the flow keys as UTF-8 (no JS string per key); no flow is added afterwards. */
+  packFlowKeys(): void {
+    this.flowKeys.pack();
   }
 
   get count(): number {
