@@ -33,6 +33,22 @@ export function swatchFor(name: string, dark: boolean, gpu = false): Swatch {
   return (dark ? DARK : LIGHT)[colorIndex(name, gpu)];
 }
 
+/**
+ * Per names table (a trace's), each name id's palette index on plain and on GPU lanes (−1: not yet hashed).
+ * A frame draws thousands of items whose names run to kilobytes (templated kernels): each name is hashed once.
+ */
+const paletteOfNames = new WeakMap<readonly string[], [Int8Array, Int8Array]>();
+
+/** swatchFor(names[nameId], …), the name hashed once per names table. */
+export function swatchOfName(names: readonly string[], nameId: number, dark: boolean, gpu = false): Swatch {
+  let cached = paletteOfNames.get(names);
+  if (!cached) paletteOfNames.set(names, (cached = [new Int8Array(names.length).fill(-1), new Int8Array(names.length).fill(-1)]));
+  const indices = cached[gpu ? 1 : 0];
+  if (!(nameId < indices.length)) return swatchFor(names[nameId] ?? '', dark, gpu);
+  if (indices[nameId] < 0) indices[nameId] = colorIndex(names[nameId] ?? '', gpu);
+  return (dark ? DARK : LIGHT)[indices[nameId]];
+}
+
 export interface ThemeColors {
   dark: boolean;
   background: string;

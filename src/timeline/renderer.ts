@@ -4,7 +4,7 @@
 import type { CounterSamples, LaneKind, LaneSlices } from '../model/types';
 import { formatDuration } from '../model/time';
 import { axisTicks } from './axisTicks';
-import { swatchFor, type ThemeColors } from './colors';
+import { swatchOfName, type ThemeColors } from './colors';
 import { shortenName } from './kernelNames';
 import { drawAnnotationHandles, drawAnnotations, type SceneAnnotation } from './annotationDrawing';
 import { drawOverlayGaps, drawOverlayMarks } from './analysisDrawing';
@@ -190,7 +190,7 @@ function drawSlices(
     if (x1 < left - 1 || x0 > right + 1 || s.row[i] >= lane.rows) continue;
     const y = lane.y + lane.padTop + s.row[i] * lane.rowHeight + 1;
     const name = lane.names[s.nameId[i]] ?? '';
-    const sw = swatchFor(name, dark, gpu);
+    const sw = swatchOfName(lane.names, s.nameId[i], dark, gpu);
     if (s.instant[i]) {
       drawDiamond(ctx, x0, y + h / 2, Math.min(4, h / 2), sw.fill, scene.theme.text);
       continue;
