@@ -12,7 +12,7 @@ import type {
   ViewportQuery,
 } from '../../src/model/types';
 import type { RawTrace } from '../ingest/rawTrace';
-import { mapLanes, placeEvents, type CounterPlan, type LaneMap } from '../lanes/laneMapping';
+import { placeEvents, type CounterPlan, type LaneMap } from '../lanes/laneMapping';
 import type { CategoryRule } from '../lanes/categoryRules';
 import { flowStats } from './flows';
 import { FlowIndex } from './flowIndex';
@@ -103,7 +103,10 @@ export class TraceIndex {
       for (const lane of input.built.lanes) this.lanes.set(lane.info.id, lane);
     } else {
       raw.compact();
-      map = mapLanes(raw, trace, input.laneRules);
+      const placed = placeEvents(raw, trace, input.laneRules);
+      stages?.mark('events placed');
+      // The counters read and the lanes named and ordered.
+      map = placed.finish();
       stages?.mark('lanes mapped');
       for (const lane of buildLaneIndexes(raw, map.lanes, map.laneOfEvent)) this.lanes.set(lane.info.id, lane);
       stages?.mark('lanes sorted, rows');

@@ -34,14 +34,6 @@ const KIND_CODE: Record<LaneKind, number> = { python: 0, cpu: 1, cuda_api: 2, gp
 const KIND_CODES = 8;
 
 /**
- * `rules` (default: DEFAULT_RULES) decide what a lane is SHOWN as; the lane key always
- * uses the built-in kind, so identity does not depend on the rules (categoryRules.ts).
- */
-export function mapLanes(raw: RawTrace, trace: string, rules: readonly CategoryRule[] = DEFAULT_RULES): LaneMap {
-  return placeEvents(raw, trace, rules).finish();
-}
-
-/**
  * Every slice event placed in its lane (`lanes`, `laneOfEvent`); counter samples only noted.
  * `finish()` reads the counters' args into counter lanes and names and orders every lane: the lanes'
  * columns can be sorted and rowed (on other threads: index/parallelLanes.ts) meanwhile.
@@ -54,6 +46,10 @@ export interface PlacedEvents {
   finish(): LaneMap;
 }
 
+/**
+ * `rules` (default: DEFAULT_RULES) decide what a lane is SHOWN as; the lane key always
+ * uses the built-in kind, so identity does not depend on the rules (categoryRules.ts).
+ */
 export function placeEvents(raw: RawTrace, trace: string, rules: readonly CategoryRule[] = DEFAULT_RULES): PlacedEvents {
   const strings = raw.strings;
   // pid id → track key → lane; a track key packs the tid id (or the async track) with the kind.
