@@ -12,6 +12,7 @@ import type { LaneIndex } from './laneIndex';
 import { firstAtOrAfter } from './sortedSearch';
 import { SliceTilePyramid, type StoredPyramid } from './tilePyramid';
 import { beat } from '../heartbeat';
+import { nextTask } from '../ingest/nextTask';
 import { queryCounter, queryLaneSlices, rowSpan, visibleEventCount, wideSlices } from './viewportQuery';
 
 /** Raw slices a frame may draw across all lanes. */
@@ -36,10 +37,10 @@ export class TileStore {
     for (const lane of lanes) this.addLane(lane);
   }
 
-  /** Builds every pyramid's coarse levels not built yet (work held back from the first frame). */
-  buildEagerLevels(): void {
-    for (const p of this.pyramids.values()) {
-      beat();
+  /** Builds every pyramid's coarse levels not built yet (work held back from the first frame), a lane per task: queries are answered between. */
+  async buildEagerLevels(): Promise<void> {
+    for (const p of [...this.pyramids.values()]) {
+      await nextTask();
       p.buildEager();
     }
   }

@@ -272,10 +272,9 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
     index.settled = begun
       .then(() => {
         helpers?.release();
-        index.tiles.buildEagerLevels();
-        raw.packFlowKeys();
         raw.hotArgs.compressAll();
-        return Promise.all([raw.args.settled(), raw.hotArgs.settled()]);
+        raw.packFlowKeys();
+        return Promise.all([raw.args.settled(), raw.hotArgs.settled(), index.tiles.buildEagerLevels()]);
       })
       .then(() => {
         raw.args.dropCache();
