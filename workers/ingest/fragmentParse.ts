@@ -8,7 +8,7 @@ import type { ArgsSource } from './argsSource';
 import { rangeSourceFor, type RangeSource } from './byteSource';
 import { argsSourceFor } from './argsSource';
 import { eachChunk } from './chunkReader';
-import { URL_YIELD_BYTES, yieldEvery } from './nextTask';
+import { readingYields } from './nextTask';
 import { useJsScanner } from '../importers/wasmScanner';
 import { RawTrace } from './rawTrace';
 import { ChoiceFilter, SurveyCounter } from './eventChoice';
@@ -58,7 +58,7 @@ export async function parseFragmentJob(job: FragmentJob, asked: RangeSource | nu
     return result;
   }
   const importer = fragmentImporter({ top: job.top, base: job.start }, argsSourceFor(job.source), job.keep);
-  const yieldAfter = yieldEvery('url' in job.source ? URL_YIELD_BYTES : Infinity);
+  const yieldAfter = readingYields(job.source);
   await eachChunk((asked ?? rangeSourceFor(job.source, job.size)).stream(job.start, job.end), (value) => {
     importer.push(value);
     onBytes(value.length);

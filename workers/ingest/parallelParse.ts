@@ -17,7 +17,7 @@ import { argsSourceFor, canReadSync } from './argsSource';
 import type { StageClock } from './stageClock';
 import { pieceFilter, type FragmentJob, type PieceFilter } from './fragmentParse';
 import { eachChunk } from './chunkReader';
-import { URL_YIELD_BYTES, yieldEvery } from './nextTask';
+import { readingYields } from './nextTask';
 import type { LaneBuilder, LaneJobResult } from '../index/parallelLanes';
 import { PieceClaims } from './pieceClaims';
 import { pieceStarts } from './pieceStarts';
@@ -261,7 +261,7 @@ export async function parseInParallel(
     raw.filter = pieceFilter(raw, keep);
     const importer = new ChromeTraceJsonImporter(raw);
     let ownBytes = 0;
-    const yieldAfter = yieldEvery('url' in source.job ? URL_YIELD_BYTES : Infinity);
+    const yieldAfter = readingYields(source.job);
     const parse = async (chunk: Uint8Array): Promise<void> => {
       if (failed) throw failed;
       importer.push(chunk);
