@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
-import { scannerWasm } from './build/wasm.ts';
+import { assemblyScriptWasm } from './build/wasm.ts';
 
 /**
  * Modules of the browser code that have a faster Node twin in bin/src, keeping their exports:
@@ -27,7 +27,7 @@ function nodeTwins(): Plugin {
 // and index modules as the trace worker, bundled with their dependencies for Node ≥ 20, and its
 // fragment worker thread (bin/fragment-thread.mjs); what both use goes to bin/tracelane-*.mjs.
 export default defineConfig({
-  plugins: [nodeTwins(), scannerWasm()],
+  plugins: [nodeTwins(), assemblyScriptWasm()],
   publicDir: false,
   ssr: { noExternal: true, target: 'node' },
   build: {

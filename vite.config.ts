@@ -1,14 +1,14 @@
 import { defineConfig } from 'vite';
 import { contentSecurityPolicy } from './build/csp.ts';
-import { scannerWasm } from './build/wasm.ts';
+import { assemblyScriptWasm } from './build/wasm.ts';
 
 // `base: './'` keeps every asset URL relative, so the same build works from any
 // sub-path of any plain static server (an internal portal) with no rewrites.
 export default defineConfig({
   base: './',
-  plugins: [scannerWasm(), contentSecurityPolicy()],
+  plugins: [assemblyScriptWasm(), contentSecurityPolicy()],
   build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 1500 },
-  worker: { format: 'es', plugins: () => [scannerWasm()] },
+  worker: { format: 'es', plugins: () => [assemblyScriptWasm()] },
   server: { port: 5173 },
   test: {
     include: ['test/**/*.test.ts'],

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
 import { bgzf, bgzfBlock, multiMemberGzip } from '../test/support/gzipMembers';
-import { cancelWhileParsing, collectConsoleErrors, corpusPath, openApp, openFilesByPicker, placedEvents, shot, tl, waitReady, type TraceSummary } from './helpers';
+import { cancelWhileParsing, collectConsoleErrors, corpusPath, openApp, openFilesByPicker, placedEvents, shot, tl, waitReady, withoutWasmEval, type TraceSummary } from './helpers';
 
 interface Warning {
   code: string;
@@ -111,6 +111,39 @@ test('a BGZF llm_decode_large is inflated and parsed in parallel fragments and o
   await expect(page.getByTestId('load-error')).toContainText(`The BGZF member at compressed byte ${at.toLocaleString('en-US')} is corrupt`);
   await shot(page, 'bgzf-corrupt-member');
   expect(errors).toEqual([]);
+});
+
+test('without wasm-unsafe-eval a BGZF llm_decode_large is inflated by DecompressionStreams and opens as with WebAssembly, its args too', async ({ page }) => {
+  test.setTimeout(300_000);
+  const errors = collectConsoleErrors(page);
+  const text = gunzipSync(readFileSync(corpusPath('llm_decode_large.json.gz')));
+  const file = bgzf(text);
+  const withWasm = await open(page, 'llm_decode_large.json.gz', file);
+  const page2 = await page.context().newPage();
+  const errors2 = collectConsoleErrors(page2);
+  await withoutWasmEval(page2);
+  const withoutWasm = await open(page2, 'llm_decode_large.json.gz', file);
+  // No WebAssembly on that page: the JS scanner read it (the inflater falls back the same way).
+  const scanners = await page2.evaluate(() => (window as unknown as { tracelane: { summary(): { scanners: (string | null)[] } } }).tracelane.summary().scanners);
+  expect(scanners).toEqual(['js']);
+  expect(stagesOf(withoutWasm)).toEqual(expect.arrayContaining(['bgzf members walked', 'fragment 1 parsed']));
+  expect(whole(withoutWasm)).toEqual(whole(withWasm));
+  // Args read back from the members (fflate there): the same at the start, middle and end.
+  const argsOf = async (p: Page) => {
+    const hits = await tl(p, (api) => api.find({ name: 'cudaLaunchKernel', limit: 100_000 }));
+    hits.sort((a, b) => a.startNs - b.startNs);
+    const out: unknown[] = [];
+    for (const key of [0, hits.length >> 1, hits.length - 1].map((k) => hits[k].key)) {
+      await tl(p, (api, k) => api.select(k), key);
+      out.push(((await tl(p, (api) => api.selection())) as { args: unknown } | null)?.args);
+    }
+    return out;
+  };
+  const args = await argsOf(page2);
+  expect(args.every((a) => a && typeof a === 'object' && Object.keys(a).length > 0)).toBe(true);
+  expect(args).toEqual(await argsOf(page));
+  expect(errors).toEqual([]);
+  expect(errors2).toEqual([]);
 });
 
 test('Cancel while a BGZF file is parsed in parallel stops the trace worker and its fragment workers', async ({ page }) => {

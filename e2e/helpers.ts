@@ -346,3 +346,19 @@ export async function shot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file });
   return file;
 }
+
+/** The policy of build/csp.ts without 'wasm-unsafe-eval', on the page and on every script (workers take theirs from their script's response). */
+export async function withoutWasmEval(page: Page): Promise<void> {
+  await page.route('**/*', async (route) => {
+    const req = route.request();
+    const type = req.resourceType();
+    if (type !== 'document' && type !== 'script' && type !== 'other') return route.continue();
+    const res = await route.fetch();
+    const headers = { ...res.headers() };
+    const ct = headers['content-type'] ?? '';
+    let body = await res.body();
+    if (ct.includes('text/html')) body = Buffer.from(body.toString('utf8').replace(/ 'wasm-unsafe-eval'/g, ''));
+    if (ct.includes('html') || ct.includes('javascript')) headers['content-security-policy'] = "default-src 'self'; script-src 'self'; worker-src 'self' blob:; connect-src *; style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:";
+    await route.fulfill({ response: res, body, headers });
+  });
+}

@@ -4,25 +4,9 @@
 // and the same lanes open.
 
 import { expect, test, type Page } from '@playwright/test';
-import { openApp, openByPicker, openByUrl, summary, waitReady } from './helpers';
+import { openApp, openByPicker, openByUrl, summary, waitReady, withoutWasmEval } from './helpers';
 
 const FILE = 'llm_decode_small.json.gz';
-
-/** The policy of build/csp.ts without 'wasm-unsafe-eval', on the page and on every script (workers take theirs from their script's response). */
-async function withoutWasmEval(page: Page): Promise<void> {
-  await page.route('**/*', async (route) => {
-    const req = route.request();
-    const type = req.resourceType();
-    if (type !== 'document' && type !== 'script' && type !== 'other') return route.continue();
-    const res = await route.fetch();
-    const headers = { ...res.headers() };
-    const ct = headers['content-type'] ?? '';
-    let body = await res.body();
-    if (ct.includes('text/html')) body = Buffer.from(body.toString('utf8').replace(/ 'wasm-unsafe-eval'/g, ''));
-    if (ct.includes('html') || ct.includes('javascript')) headers['content-security-policy'] = "default-src 'self'; script-src 'self'; worker-src 'self' blob:; connect-src *; style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:";
-    await route.fulfill({ response: res, body, headers });
-  });
-}
 
 const scanners = (page: Page) => page.evaluate(() => (window as unknown as { tracelane: { summary(): { scanners: (string | null)[] } } }).tracelane.summary().scanners);
 

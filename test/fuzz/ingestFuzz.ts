@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { scannerWasm } from '../../build/wasm';
+import { assemblyScriptWasm } from '../../build/wasm';
 import type { FuzzReply } from './ingestWorker';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -21,7 +21,7 @@ export async function buildIngestWorker(): Promise<string> {
     configFile: false,
     logLevel: 'silent',
     // The Chrome importer's WebAssembly scanner is imported inline, built by this plugin.
-    plugins: [scannerWasm()],
+    plugins: [assemblyScriptWasm()],
     build: {
       ssr: resolve(HERE, 'ingestWorker.ts'),
       outDir,

@@ -3,7 +3,8 @@
 // subfield, BSIZE = member size − 1) and its inflated size in its trailer (ISIZE). So the
 // members are found WITHOUT inflating: walk from header to header (the compressed bytes read
 // a few MB at a time, each member's header and trailer looked at). Then the file is a RangeSource of its INFLATED bytes (bgzfRanges): a range costs
-// the members that cover it, each inflated on its own by the platform's inflater, and the
+// the members that cover it, inflated synchronously by the WebAssembly inflater (wasmInflate.ts;
+// where WebAssembly is unavailable, each by a DecompressionStream of its own), and the
 // plain-file parallel parse (parallelParse.ts) cuts, parses and merges it like a File.
 // Args are read back by offset as a plain file's are (bgzfArgsSource: the members holding them
 // inflated synchronously), so they are neither copied nor deflated while parsing.
@@ -15,6 +16,7 @@ import type { ArgsSource } from './argsSource';
 import type { RangeSource } from './byteSource';
 import { nativeGunzip, type InflaterFactory } from './gzipMembers';
 import { inflateRaw } from './rawDeflate';
+import { InflateError, WasmInflater, type DeflateMember } from './wasmInflate';
 import { firstAtOrAfter } from '../index/sortedSearch';
 
 /** Every member's compressed and inflated offsets, with the totals after the last (n + 1 entries each). */
@@ -128,21 +130,51 @@ function memberAt(raw: Float64Array, at: number): number {
   return firstAtOrAfter(raw, at, true) - 1;
 }
 
+/** Members first..last of `bytes` (compressed bytes from offset `bytesAt`) as the WebAssembly inflater's streams: each one's deflate data, inflated size and CRC-32. */
+function deflateMembers(members: BgzfMembers, bytes: Uint8Array, bytesAt: number, first: number, last: number): DeflateMember[] {
+  const { comp, raw } = members;
+  const streams: DeflateMember[] = [];
+  for (let m = first; m <= last; m++) {
+    const at = comp[m] - bytesAt;
+    const trailer = comp[m + 1] - bytesAt - 8;
+    const crc = (bytes[trailer] | (bytes[trailer + 1] << 8) | (bytes[trailer + 2] << 16) | (bytes[trailer + 3] << 24)) >>> 0;
+    streams.push({ start: at + FIXED_HEADER + (bytes[at + 10] | (bytes[at + 11] << 8)), end: trailer, size: raw[m + 1] - raw[m], crc });
+  }
+  return streams;
+}
+
+/** Members first..last of `bytes` (compressed bytes from offset `bytesAt`) inflated by the WebAssembly inflater into `out`. */
+function inflateInWasm(inflater: WasmInflater, members: BgzfMembers, bytes: Uint8Array, bytesAt: number, first: number, last: number, out: Uint8Array): void {
+  try {
+    inflater.inflate(bytes, deflateMembers(members, bytes, bytesAt, first, last), out);
+  } catch (err) {
+    if (err instanceof InflateError) throw new BgzfMemberError(members.comp[first + err.member], err.message);
+    throw err;
+  }
+}
+
 /**
  * The inflated bytes of a BGZF file as a RangeSource: bytes [start, end) inflate the members
- * that cover them, each by its own inflater (Chromium's stops after one member), all of a
- * chunk's at once so their turns overlap, into one buffer at the offsets the trailers name.
+ * that cover them into one buffer at the offsets the trailers name: synchronously by the
+ * WebAssembly inflater, or (no WebAssembly here, or `factory` given) each by its own stream
+ * inflater (Chromium's stops after one member), all of a chunk's at once so their turns overlap.
  */
-export function bgzfRanges(compressed: RangeSource, members: BgzfMembers, factory: InflaterFactory = nativeGunzip): RangeSource {
+export function bgzfRanges(compressed: RangeSource, members: BgzfMembers, factory?: InflaterFactory): RangeSource {
   const { comp, raw } = members;
   const size = raw[comp.length - 1];
-  /** Members first..last inflated, all at once, from `bytes` (compressed bytes from offset `bytesAt`). */
+  const wasm = factory ? null : WasmInflater.get();
+  const streams = factory ?? nativeGunzip;
+  /** Members first..last inflated from `bytes` (compressed bytes from offset `bytesAt`). */
   const inflated = async (bytes: Uint8Array, bytesAt: number, first: number, last: number): Promise<Uint8Array> => {
     const out = new Uint8Array(raw[last + 1] - raw[first]);
+    if (wasm) {
+      inflateInWasm(wasm, members, bytes, bytesAt, first, last, out);
+      return out;
+    }
     const inflations: Promise<void>[] = [];
     for (let m = first; m <= last; m++) {
       const member = bytes.subarray(comp[m] - bytesAt, comp[m + 1] - bytesAt);
-      inflations.push(inflateMember(member, out.subarray(raw[m] - raw[first], raw[m + 1] - raw[first]), comp[m], factory));
+      inflations.push(inflateMember(member, out.subarray(raw[m] - raw[first], raw[m + 1] - raw[first]), comp[m], streams));
     }
     await Promise.all(inflations);
     return out;
@@ -216,9 +248,10 @@ async function inflateMember(member: Uint8Array, into: Uint8Array, compressedOff
 
 /**
  * Inflated bytes [at, at + len) of a BGZF file read synchronously (`compressed`: its bytes, read
- * the same way), each member inflated here by fflate (no synchronous native inflater).
+ * the same way), the members inflated here by the WebAssembly inflater, else each by fflate
+ * (browsers have no synchronous native inflater).
  */
-export function bgzfArgsSource(members: BgzfMembers, compressed: ArgsSource): ArgsSource {
+export function bgzfArgsSource(members: BgzfMembers, compressed: ArgsSource, wasm: WasmInflater | null = WasmInflater.get()): ArgsSource {
   const { comp, raw } = members;
   const size = raw[comp.length - 1];
   return {
@@ -231,7 +264,8 @@ export function bgzfArgsSource(members: BgzfMembers, compressed: ArgsSource): Ar
       const last = memberAt(raw, end - 1);
       const bytes = compressed.read(comp[first], comp[last + 1] - comp[first]);
       const out = new Uint8Array(raw[last + 1] - raw[first]);
-      for (let m = first; m <= last; m++) {
+      if (wasm) inflateInWasm(wasm, members, bytes, comp[first], first, last, out);
+      else for (let m = first; m <= last; m++) {
         const member = bytes.subarray(comp[m] - comp[first], comp[m + 1] - comp[first]);
         const deflated = member.subarray(FIXED_HEADER + (member[10] | (member[11] << 8)), member.length - 8);
         try {

@@ -12,6 +12,8 @@ import { bgzf, bgzfBlock } from '../../support/gzipMembers';
 import { bgzfStream } from '../../../bench/bgzfWriter.mjs';
 import { bgzfArgsSource, bgzfMemberLength, bgzfRanges, bgzfSource, walkBgzf, type BgzfMembers } from '../../../workers/ingest/bgzf';
 import { fileRanges, type RangeSource } from '../../../workers/ingest/byteSource';
+import { nativeGunzip, type InflaterFactory } from '../../../workers/ingest/gzipMembers';
+import { WasmInflater } from '../../../workers/ingest/wasmInflate';
 
 const json = gunzipSync(readFileSync(join(CORPUS, 'llm_decode_small.json.gz')));
 /** Members of 50 000 input bytes (not the writer's default: offsets differ from any constant), then the empty last member. */
@@ -75,9 +77,17 @@ describe('the BSIZE walk', () => {
   });
 });
 
-describe('the inflated bytes by range', () => {
+/** Members inflated by the WebAssembly inflater (the default), and by a DecompressionStream each (where WebAssembly is unavailable). */
+const inflaters: [string, InflaterFactory | undefined][] = [
+  ['WebAssembly', undefined],
+  ['DecompressionStream', nativeGunzip],
+];
+
+describe.each(inflaters)('the inflated bytes by range, inflated by %s', (_, factory) => {
   it('reads and streams any range as the trace’s own bytes, across members', async () => {
-    const source = bgzfRanges(fileRanges(blob(file)), await walked(file));
+    // Without a factory the WebAssembly inflater is used: there is one here.
+    expect(factory !== undefined || WasmInflater.get() !== null).toBe(true);
+    const source = bgzfRanges(fileRanges(blob(file)), await walked(file), factory);
     expect(source.size).toBe(json.length);
     for (const [a, b] of [
       [0, 10],
@@ -102,7 +112,7 @@ describe('the inflated bytes by range', () => {
     const reads: [number, number][] = [];
     const inner = fileRanges(blob(big));
     const counted: RangeSource = { ...inner, read: (a, b, signal) => (reads.push([a, b]), inner.read(a, b, signal)) };
-    const source = bgzfRanges(counted, members);
+    const source = bgzfRanges(counted, members, factory);
     const parts: Uint8Array[] = [];
     const from = 1_000_003;
     const reader = source.stream(from, text.length).getReader();
@@ -118,9 +128,9 @@ describe('the inflated bytes by range', () => {
     for (const [a, b] of reads) expect(b - a).toBeLessThanOrEqual(1 << 20);
   });
 
-  it('reads args back synchronously by inflated offset, as a plain file’s are', async () => {
+  it('reads args back synchronously by inflated offset, as a plain file’s are (fflate without WebAssembly)', async () => {
     const members = await walked(file);
-    const args = bgzfArgsSource(members, { read: (at, len) => file.subarray(at, at + len) });
+    const args = bgzfArgsSource(members, { read: (at, len) => file.subarray(at, at + len) }, factory ? null : WasmInflater.get());
     for (const [a, len] of [
       [5, 100],
       [2 * BLOCK - 10, 20],
@@ -135,7 +145,7 @@ describe('the inflated bytes by range', () => {
     const k = 4;
     const corrupt = Buffer.from(file);
     for (let i = 0; i < 40; i++) corrupt[starts[k] + 30 + i] ^= 0x5a;
-    const broken = bgzfRanges(fileRanges(blob(corrupt)), await walked(corrupt));
+    const broken = bgzfRanges(fileRanges(blob(corrupt)), await walked(corrupt), factory);
     await expect(broken.read(k * BLOCK + 10, k * BLOCK + 20)).rejects.toThrow(`The BGZF member at compressed byte ${starts[k].toLocaleString('en-US')} is corrupt`);
     // Members before it still read.
     expect(Buffer.from(await broken.read(0, k * BLOCK)).equals(json.subarray(0, k * BLOCK))).toBe(true);
@@ -143,8 +153,8 @@ describe('the inflated bytes by range', () => {
     const lying = Buffer.from(file);
     const isizeAt = starts[k + 1] - 4;
     lying.writeUInt32LE(BLOCK + 1, isizeAt);
-    const liar = bgzfRanges(fileRanges(blob(lying)), await walked(lying));
-    // The inflater checks the trailer itself (zlib: "incorrect length check").
+    const liar = bgzfRanges(fileRanges(blob(lying)), await walked(lying), factory);
+    // The inflater checks the trailer's size against its output.
     await expect(liar.read(k * BLOCK, k * BLOCK + 1)).rejects.toThrow(`The BGZF member at compressed byte ${starts[k].toLocaleString('en-US')} is corrupt`);
   });
 
