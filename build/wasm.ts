@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** AssemblyScript every module may import (a module is rebuilt when one of these is newer). */
+const SHARED_SOURCES = [resolve(ROOT, 'workers/wasm/assembly/memory.ts')];
 
 interface WasmModule {
   source: string;
@@ -42,7 +44,7 @@ const mtime = (p: string) => {
 };
 
 export async function buildWasm(module: WasmModule): Promise<void> {
-  if (mtime(module.wasm) >= mtime(module.source)) return;
+  if (mtime(module.wasm) >= Math.max(mtime(module.source), ...SHARED_SOURCES.map(mtime))) return;
   mkdirSync(dirname(module.wasm), { recursive: true });
   const asc = (await import('assemblyscript/asc')).default;
   let log = '';

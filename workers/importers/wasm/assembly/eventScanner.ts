@@ -10,6 +10,8 @@
 // is not whitespace or a comma, the scan stops there and the JS scanner takes over.
 // Strings and nested values are skipped 16 bytes at a time with SIMD.
 
+import { ensureMemory } from '../../../wasm/assembly/memory';
+
 /** Value ranges kept per event, in this order (the JS side names them in wasmScanner.ts). */
 const FIELDS: i32 = 16;
 const F_PH: i32 = 0;
@@ -65,14 +67,6 @@ let tokenCount: i32 = 0;
 let poolAt: usize = 0;
 let poolCap: i32 = 0;
 let poolUsed: i32 = 0;
-
-/** Makes the first `top` bytes of memory addressable. */
-function ensureMemory(top: usize): void {
-  const have = <usize>memory.size() << 16;
-  if (top > have) {
-    if (memory.grow(<i32>((top - have + 0xffff) >> 16)) < 0) unreachable();
-  }
-}
 
 function initTable(): void {
   if (slotCount > 0) return;

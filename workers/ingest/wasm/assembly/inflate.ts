@@ -10,6 +10,8 @@
 // and write of the output is bounded: a damaged stream ends in an error code, never a hang
 // or a byte outside the caller's region.
 
+import { ensureMemory } from '../../../wasm/assembly/memory';
+
 /** Result codes of inflate (0: the stream ended exactly at outEnd). JS names them (wasmInflate.ts). */
 const OK: i32 = 0;
 const E_TRUNCATED: i32 = -1;
@@ -57,14 +59,6 @@ const SLACK: usize = 16;
 
 let ready = false;
 let outAt: usize = 0;
-
-/** Makes the first `top` bytes of memory addressable. */
-function ensureMemory(top: usize): void {
-  const have = <usize>memory.size() << 16;
-  if (top > have) {
-    if (memory.grow(<i32>((top - have + 0xffff) >> 16)) < 0) unreachable();
-  }
-}
 
 function init(): void {
   if (ready) return;
