@@ -1,7 +1,12 @@
 // Lane rules: an eBPF-style Chrome-trace export opens with its categories in the right
 // lanes; editing a rule in the panel changes what a lane shows as (kind, name) while its
 // id stays; the share link carries the rules, so a fresh browser sees the same lanes.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+// @ts-expect-error plain ESM script without types
+import { serveStatic } from '../scripts/serve.mjs';
 import { openApp, settledLink, shot, summary, waitIdle, waitReady, type LaneSummary } from './helpers';
 
 const FILE = 'ebpf_export.json';
@@ -34,6 +39,20 @@ function lane(lanes: LaneSummary[], tid: string, namePart: string): LaneSummary 
   return found[0];
 }
 
+/** In the open Lane rules panel: the sched rule makes syscall lanes named "… · scheduler", applied (and saved). */
+async function schedAsSyscalls(page: Page): Promise<void> {
+  const panel = page.getByTestId('lane-rules-panel');
+  await expect(panel).toBeVisible();
+  const rows = panel.getByTestId('rule-row');
+  const cats = await rows.getByTestId('rule-cat').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+  const schedRow = rows.nth(cats.findIndex((c) => c.startsWith('^sched')));
+  await schedRow.getByTestId('rule-kind').selectOption('syscall');
+  await schedRow.getByTestId('rule-lane').fill('{thread} · scheduler');
+  await shot(page, 'lane-rules-edited');
+  await panel.getByTestId('rules-apply').click();
+  await expect(panel).toHaveCount(0);
+}
+
 test('lane rules: defaults place eBPF categories; an edit changes the kind, not the id; the link carries it', async ({ page, browser }) => {
   test.setTimeout(120_000);
   await openApp(page);
@@ -61,11 +80,7 @@ test('lane rules: defaults place eBPF categories; an edit changes the kind, not 
   await shot(page, 'lane-rules-invalid');
   await schedRow.getByTestId('rule-cat').fill('^sched');
   await expect(panel.getByTestId('rule-error')).toHaveCount(0);
-  await schedRow.getByTestId('rule-kind').selectOption('syscall');
-  await schedRow.getByTestId('rule-lane').fill('{thread} · scheduler');
-  await shot(page, 'lane-rules-edited');
-  await panel.getByTestId('rules-apply').click();
-  await expect(panel).toHaveCount(0);
+  await schedAsSyscalls(page);
 
   // The traces reload with the new rules: same ids, the sched lane now shows as syscalls.
   await expect.poll(async () => (await summary(page).catch(() => null))?.lanes.find((l) => l.id === sched.id)?.kind, { timeout: 30_000 }).toBe('syscall');
@@ -93,4 +108,57 @@ test('lane rules: defaults place eBPF categories; an edit changes the kind, not 
   await expect(p2.getByTestId('lane-rules-panel')).toContainText('came with the link');
   await shot(p2, 'lane-rules-from-link');
   await ctx.close();
+});
+
+test('a link opens its trace without waiting for the saved lane rules, and the saved rules still place its lanes', async ({ page }) => {
+  test.setTimeout(120_000);
+  // The user's saved table: the sched rule edited (saved in this origin's IndexedDB).
+  await openApp(page);
+  await openExport(page);
+  await waitReady(page);
+  await page.getByTestId('lane-rules-button').click();
+  await schedAsSyscalls(page);
+  await expect.poll(async () => (await summary(page).catch(() => null))?.lanes.find((l) => l.id.split('|')[2] === '301' && l.name.includes('scheduler'))?.kind, { timeout: 30_000 }).toBe('syscall');
+
+  // The same trace behind a link, on a server of its own that logs when each request arrives.
+  const dir = mkdtempSync(path.join(tmpdir(), 'tl-rules-link-'));
+  writeFileSync(path.join(dir, FILE), ebpfTrace());
+  const arrivals: number[] = [];
+  const server = await serveStatic({ mounts: { '/t/': dir }, port: 0, cors: ['/t/'], log: (m: string) => m.includes(FILE) && arrivals.push(Date.now()) });
+  try {
+    // A new tab whose IndexedDB answers the saved rules 1.5 s late (as a slow disk or a busy browser may).
+    const tab = await page.context().newPage();
+    await tab.addInitScript(() => {
+      const get = IDBObjectStore.prototype.get;
+      IDBObjectStore.prototype.get = function (this: IDBObjectStore, key: IDBValidKey | IDBKeyRange) {
+        const request = get.call(this, key);
+        if (key !== 'tracelane:lane-rules') return request;
+        const own = Object.getOwnPropertyDescriptor(IDBRequest.prototype, 'onsuccess')!;
+        Object.defineProperty(request, 'onsuccess', {
+          set(handler: ((this: IDBRequest, ev: Event) => void) | null) {
+            own.set!.call(request, handler && ((ev: Event) => setTimeout(() => {
+              (window as unknown as { __rulesReadAt: number }).__rulesReadAt = Date.now();
+              handler.call(request, ev);
+            }, 1500)));
+          },
+          get: () => own.get!.call(request),
+        });
+        return request;
+      };
+    });
+    await openApp(tab, `/?url=${encodeURIComponent(`${server.url}t/${FILE}`)}`);
+    const lanes = (await waitReady(tab)).lanes;
+    const rulesReadAt = await tab.evaluate(() => (window as unknown as { __rulesReadAt?: number }).__rulesReadAt);
+    expect(rulesReadAt, 'the saved rules were read').toBeDefined();
+    expect(arrivals.length, 'the trace was asked for').toBeGreaterThan(0);
+    // The trace was asked for while the rules were still being read…
+    expect(arrivals[0]).toBeLessThan(rulesReadAt!);
+    // …and its lanes follow the saved rules all the same.
+    const sched = lane(lanes, '301', 'scheduler');
+    expect([sched.kind, sched.name]).toEqual(['syscall', 'main · scheduler']);
+    await tab.close();
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -41,7 +41,9 @@ export interface TraceWorkerApi {
   exportWindow(q: WindowExportOptions): Promise<Uint8Array>;
   /**
    * Read, parse and index a source. `onProgress` is a comlink proxy, called a few times a second.
-   * `options.laneRules`: the category rules in force (workers/lanes/categoryRules.ts). A helper
+   * `options.laneRules`: the category rules in force (workers/lanes/categoryRules.ts); without them,
+   * `askLaneRules` (a comlink proxy) is asked once the events are read: the page has not read its
+   * saved rules yet, and a link's load starts at once rather than after IndexedDB answers. A helper
    * worker that stops rejects the load with an Error named `WorkerStoppedError`.
    */
   load(
@@ -49,6 +51,7 @@ export interface TraceWorkerApi {
     trace: string,
     onProgress?: (p: LoadProgress) => void,
     options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js'; keep?: TraceChoice; streamPieces?: boolean; laneHelpers?: boolean },
+    askLaneRules?: () => Promise<CategoryRule[]>,
   ): Promise<TraceLoadResult>;
   /**
    * The counting pass (issue 23): reads and parses the source as `load` does but keeps no events;

@@ -20,7 +20,7 @@ import type { OverviewQuery } from '../src/model/overviewTypes';
 import { nameInSteps, selectionTotals, type StepNameQuery, type TotalsQuery } from './analysis/compareTotals';
 import { sliceArgs, sliceTable } from './analysis/sliceTable';
 import { requestJourney, requests } from './analysis/requests';
-import { loadTrace, surveyTrace } from './ingest/loadTrace';
+import { laneRulesOf, loadTrace, surveyTrace } from './ingest/loadTrace';
 import type { TraceChoice } from '../src/model/traceChoice';
 import { detailLanes, openIndexFolder, prefetchForQuery, prefetchLanes } from './indexFolder/openIndex';
 import { urlFiles } from './indexFolder/urlFiles';
@@ -65,10 +65,11 @@ function traceApi(): TraceWorkerApi {
     async survey(source: TraceSource, onProgress?: (p: LoadProgress) => void, options?: { scanner?: 'wasm' | 'js' }) {
       return surveyTrace(source, { trace: source.name, onProgress: (p) => void onProgress?.(p), scanner: options?.scanner });
     },
-    async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js'; keep?: TraceChoice; streamPieces?: boolean; laneHelpers?: boolean }) {
+    async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js'; keep?: TraceChoice; streamPieces?: boolean; laneHelpers?: boolean }, askLaneRules?: () => Promise<CategoryRule[]>) {
+      const laneRules = options?.laneRules ?? askLaneRules;
       const debug = options?.debug;
       if (source.kind === 'index' || source.kind === 'localIndex') {
-        index = await openIndex(source, trace, onProgress, options?.laneRules);
+        index = await openIndex(source, trace, onProgress, await laneRulesOf(laneRules));
         return index.result;
       }
       index = await loadTrace(source, {
@@ -79,7 +80,7 @@ function traceApi(): TraceWorkerApi {
           if ((debug === 'hang' || debug === 'exit') && p.scannedBytes > 0) debugStop(debug);
         },
         budgetBytes: options?.budgetBytes,
-        laneRules: options?.laneRules,
+        laneRules,
         debugHelper: debug === 'gunzip-exit' ? 'exit' : undefined,
         scanner: options?.scanner,
         keep: options?.keep,
@@ -174,7 +175,7 @@ function traceApi(): TraceWorkerApi {
 }
 
 /** An index folder (`?index=`): the same TraceIndex, read back from its files (workers/indexFolder). */
-async function openIndex(source: TraceSource & { kind: 'index' | 'localIndex' }, trace: string, onProgress?: (p: LoadProgress) => void, laneRules?: CategoryRule[]): Promise<TraceIndex> {
+async function openIndex(source: TraceSource & { kind: 'index' | 'localIndex' }, trace: string, onProgress?: (p: LoadProgress) => void, laneRules?: readonly CategoryRule[]): Promise<TraceIndex> {
   const t0 = performance.now();
   const progress = (bytesDone: number, bytesTotal: number, events: number) => void onProgress?.({ phase: 'read', bytesDone, bytesTotal, scannedBytes: bytesDone, events, elapsedMs: performance.now() - t0 });
   progress(0, 0, 0);

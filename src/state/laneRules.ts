@@ -19,6 +19,7 @@ let origin: RulesOrigin = 'defaults';
 const listeners = new Set<() => void>();
 let snapshot: { rules: CategoryRule[]; origin: RulesOrigin } = { rules, origin };
 
+let isRestored = false;
 /** Read the saved table once; loads wait for it (IndexedDB may be missing, or never answer: defaults then). */
 const restored: Promise<void> = (async () => {
   try {
@@ -27,10 +28,19 @@ const restored: Promise<void> = (async () => {
   } catch {
     /* no IndexedDB: defaults */
   }
+  isRestored = true;
 })();
 
 export function laneRulesReady(): Promise<void> {
   return restored;
+}
+
+/**
+ * The rules a load takes: those in force once the saved table is read, else who to ask after
+ * the parse (a link's trace opens with the page: its load need not wait for IndexedDB).
+ */
+export function rulesForLoad(): CategoryRule[] | (() => Promise<CategoryRule[]>) {
+  return isRestored ? rules : () => restored.then(() => rules);
 }
 
 export function rulesInForce(): CategoryRule[] {

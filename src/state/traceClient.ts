@@ -9,7 +9,7 @@ import type { FindHit, FindQuery, LoadProgress, QueryResult, SliceDetails, Trace
 import { traceKeyFromName } from '../model/keys';
 import { useStore } from './store';
 import { clearBudgetRefusal, memoryBudgetMB, noteBudgetError } from './memoryBudget';
-import { laneRulesReady, rulesInForce } from './laneRules';
+import { rulesForLoad } from './laneRules';
 import { CallTracker } from './callTracker';
 import type { TraceChoice, TraceSurvey } from '../model/traceChoice';
 
@@ -245,12 +245,12 @@ export function loadSources(sources: TraceSource[], opts: { budgetMB?: number; k
       phase = p.phase;
       if (my === session) useStore.getState().setProgress(entry.key, p);
     };
-    const load = (): Promise<void> =>
-      laneRulesReady()
-        .then(() => {
-          lastProgress = performance.now();
-          return api.load(entry.source, entry.key, Comlink.proxy(onProgress), { ...limits, laneRules: rulesInForce(), debug: entry.key === entries[0].key ? debug : undefined, scanner: scannerParam(), keep: opts.keep?.[entry.key], streamPieces: streamPiecesParam(), laneHelpers: laneHelpersParam() });
-        })
+    const load = (): Promise<void> => {
+      lastProgress = performance.now();
+      const rules = rulesForLoad();
+      const [laneRules, askLaneRules] = typeof rules === 'function' ? [undefined, Comlink.proxy(rules)] : [rules, undefined];
+      return api
+        .load(entry.source, entry.key, Comlink.proxy(onProgress), { ...limits, laneRules, debug: entry.key === entries[0].key ? debug : undefined, scanner: scannerParam(), keep: opts.keep?.[entry.key], streamPieces: streamPiecesParam(), laneHelpers: laneHelpersParam() }, askLaneRules)
         .then((result) => {
           loaded = true;
           if (my === session) useStore.getState().traceLoaded(entry.key, result);
@@ -261,6 +261,7 @@ export function loadSources(sources: TraceSource[], opts: { budgetMB?: number; k
           noteBudgetError(e as Error, sources, budget);
           useStore.getState().fail(withName(entry.name, errorText(e)));
         });
+    };
     return new Promise<void>((done) => loadSlots.run(() => (my !== session ? Promise.resolve() : Promise.race([gone, load()])).finally(done)));
   };
   for (const entry of entries) if (!entry.deferred) void openEntry(entry);

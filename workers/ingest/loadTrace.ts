@@ -33,14 +33,21 @@ export const FORMATS: ImporterFormat[] = [nsysSqlite, strace, speedscope, collap
 /** Background work after a load starts at the latest this long after it, when no viewport is asked for (a hidden tab, a script). */
 const BACKGROUND_LATEST_MS = 2000;
 
+/** Lane rules given, or asked for when needed (api.ts LaneRulesOption: the page may not have read its saved ones yet). */
+export type LaneRules = readonly CategoryRule[] | (() => Promise<readonly CategoryRule[]>);
+
+export async function laneRulesOf(rules: LaneRules | undefined): Promise<readonly CategoryRule[] | undefined> {
+  return typeof rules === 'function' ? rules() : rules;
+}
+
 export interface LoadOptions {
   trace: string;
   onProgress?: (p: LoadProgress) => void;
   signal?: AbortSignal;
   /** Refuse (BudgetExceededError) before the index would outgrow this many bytes (memoryBudget.ts). */
   budgetBytes?: number;
-  /** Category rules for the lane-mapping stage (workers/lanes/categoryRules.ts). */
-  laneRules?: readonly CategoryRule[];
+  /** Category rules for the lane-mapping stage (workers/lanes/categoryRules.ts), or who to ask for them once the events are read. */
+  laneRules?: LaneRules;
   /** Tests of the heartbeat: the gunzip helper exits after its first chunk. */
   debugHelper?: 'exit';
   /** `js`: Chrome JSON is read by the JS scanner even where WebAssembly works (`?scanner=js`: comparisons). */
@@ -253,7 +260,8 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
     laneHelpers = null;
     let index: TraceIndex;
     try {
-      index = await TraceIndex.build({ raw, trace: opts.trace, fileName: source.name, format: formatName, bytes: progress.bytesDone, parseMs, stages, laneRules: opts.laneRules }, helpers?.builders ?? []);
+      const laneRules = await laneRulesOf(opts.laneRules);
+      index = await TraceIndex.build({ raw, trace: opts.trace, fileName: source.name, format: formatName, bytes: progress.bytesDone, parseMs, stages, laneRules }, helpers?.builders ?? []);
     } catch (err) {
       helpers?.release();
       throw err;
