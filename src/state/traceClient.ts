@@ -10,6 +10,7 @@ import { traceKeyFromName } from '../model/keys';
 import { useStore } from './store';
 import { clearBudgetRefusal, memoryBudgetMB, noteBudgetError } from './memoryBudget';
 import { rulesForLoad } from './laneRules';
+import { EARLY_TRACE_WORKER, type EarlyTraceWorker } from '../model/earlyTraceWorker';
 import { CallTracker } from './callTracker';
 import type { TraceChoice, TraceSurvey } from '../model/traceChoice';
 
@@ -139,7 +140,8 @@ let spare: ReturnType<typeof startTraceWorker> | null = null;
  */
 export function prepareTraceWorker(): void {
   if (spare || session > 0 || typeof Worker === 'undefined') return;
-  spare = startTraceWorker('trace');
+  const early = (window as unknown as Record<string, EarlyTraceWorker | undefined>)[EARLY_TRACE_WORKER];
+  spare = early ? { ...early, api: Comlink.wrap<TraceWorkerApi>(early.worker) } : startTraceWorker('trace');
   void spare.api.prepare();
 }
 
