@@ -39,15 +39,20 @@ function lane(lanes: LaneSummary[], tid: string, namePart: string): LaneSummary 
   return found[0];
 }
 
-/** In the open Lane rules panel: the sched rule makes syscall lanes named "… · scheduler", applied (and saved). */
-async function schedAsSyscalls(page: Page): Promise<void> {
+/** The open Lane rules panel and its sched rule's row. */
+async function schedRule(page: Page) {
   const panel = page.getByTestId('lane-rules-panel');
   await expect(panel).toBeVisible();
   const rows = panel.getByTestId('rule-row');
   const cats = await rows.getByTestId('rule-cat').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
-  const schedRow = rows.nth(cats.findIndex((c) => c.startsWith('^sched')));
-  await schedRow.getByTestId('rule-kind').selectOption('syscall');
-  await schedRow.getByTestId('rule-lane').fill('{thread} · scheduler');
+  return { panel, row: rows.nth(cats.findIndex((c) => c.startsWith('^sched'))) };
+}
+
+/** In the open Lane rules panel: the sched rule makes syscall lanes named "… · scheduler", applied (and saved). */
+async function schedAsSyscalls(page: Page): Promise<void> {
+  const { panel, row } = await schedRule(page);
+  await row.getByTestId('rule-kind').selectOption('syscall');
+  await row.getByTestId('rule-lane').fill('{thread} · scheduler');
   await shot(page, 'lane-rules-edited');
   await panel.getByTestId('rules-apply').click();
   await expect(panel).toHaveCount(0);
@@ -68,11 +73,7 @@ test('lane rules: defaults place eBPF categories; an edit changes the kind, not 
   await expect(header).toHaveAttribute('data-lane-kind', 'cpu');
 
   await page.getByTestId('lane-rules-button').click();
-  const panel = page.getByTestId('lane-rules-panel');
-  await expect(panel).toBeVisible();
-  const rows = panel.getByTestId('rule-row');
-  const cats = await rows.getByTestId('rule-cat').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
-  const schedRow = rows.nth(cats.findIndex((c) => c.startsWith('^sched')));
+  const { panel, row: schedRow } = await schedRule(page);
   // A bad regex is flagged inline and cannot be applied.
   await schedRow.getByTestId('rule-cat').fill('^sched(');
   await expect(panel.getByTestId('rule-error')).toContainText('Not applied');
