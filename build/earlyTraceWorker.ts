@@ -17,7 +17,9 @@ function earlyScript(workerFile: string): string {
   try {
     var id = self.crypto && crypto.randomUUID ? crypto.randomUUID().slice(0, 8) : Math.random().toString(36).slice(2, 10);
     var name = 'trace #' + id;
-    window.${EARLY_TRACE_WORKER} = { worker: new Worker(new URL(${JSON.stringify(workerFile)}, document.currentScript.src), { type: 'module', name: name }), name: name };
+    var worker = new Worker(new URL(${JSON.stringify(workerFile)}, document.currentScript.src), { type: 'module', name: name });
+    worker.postMessage({ warmHelpers: true });
+    window.${EARLY_TRACE_WORKER} = { worker: worker, name: name };
   } catch (e) {
     /* the app starts it */
   }

@@ -46,3 +46,14 @@ test('a picked file loads in the early worker too', async ({ page }) => {
   const made = await traceWorkers(page);
   expect(made.map((w) => w.by)).toEqual([expect.stringMatching(/start-trace-worker/)]);
 });
+
+test('the early worker starts its parse helpers itself: they run even when the app’s bundle never does', async ({ page }) => {
+  await page.route(/\/assets\/index-[\w-]+\.js$/, (route) => route.abort());
+  await page.goto('/');
+  // The helpers a big parse takes (one per other core, at most three: parallelParse.ts fragmentCount).
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  const helpers = Math.min(4, cores) - 1;
+  test.skip(helpers < 1, 'one core: no parse helpers');
+  await expect.poll(() => page.workers().filter((w) => /fragment\.worker/.test(w.url())).length, { timeout: 10_000 }).toBe(helpers);
+  expect(page.workers().filter((w) => /trace\.worker/.test(w.url()))).toHaveLength(1);
+});

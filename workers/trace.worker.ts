@@ -184,8 +184,11 @@ async function openIndex(source: TraceSource & { kind: 'index' | 'localIndex' },
 }
 
 Comlink.expose(traceApi());
-// A port sent to this worker answers for another trace (ranks of a job sharing workers).
-self.addEventListener('message', (e: MessageEvent<{ traceWorkerPort?: MessagePort } | null>) => {
+// A port sent to this worker answers for another trace (ranks of a job sharing workers). `warmHelpers`:
+// index.html's first script started this worker (build/earlyTraceWorker.ts) and asks it to start its
+// helpers now, as `prepare` would once the app runs: a link's parse needs them right after its first bytes.
+self.addEventListener('message', (e: MessageEvent<{ traceWorkerPort?: MessagePort; warmHelpers?: boolean } | null>) => {
   const port = e.data?.traceWorkerPort;
   if (port) Comlink.expose(traceApi(), port);
+  if (e.data?.warmHelpers) warmFragmentWorkers();
 });
