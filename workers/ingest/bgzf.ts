@@ -41,8 +41,12 @@ const FIXED_HEADER = 12;
 const MIN_MEMBER = FIXED_HEADER + 2 + 8;
 /** BGZF's flags: FEXTRA only (no name, comment or header CRC), so the deflate data starts after the extra field. */
 const FEXTRA = 0x04;
-/** Compressed bytes read per walk step (members are ≤ 64 kB, so each step walks many). */
+/** Compressed bytes per walk step (members are ≤ 64 kB, so each step walks many). */
 const WALK_READ_BYTES = 4 << 20;
+/** A step's read runs this far into the next step's bytes: a member starting in a step ends in its read (BSIZE + 1 ≤ 2^16). */
+const WALK_OVERLAP = 1 << 16;
+/** Steps read at once (a read is a round trip to the browser's blob store: several overlap). */
+const WALK_READS_IN_FLIGHT = 4;
 /** Inflated bytes per chunk of a stream (whole members: at least one). */
 const STREAM_CHUNK_BYTES = 1 << 20;
 /** Compressed bytes a stream reads at once (whole members: at least those of one chunk). */
@@ -76,40 +80,39 @@ export function bgzfMemberLength(bytes: Uint8Array, at: number): number | 'needM
  * starts at a member's computed offset, or the last one does not end at the file's end.
  */
 export async function walkBgzf(read: (start: number, end: number) => Promise<Uint8Array>, size: number): Promise<BgzfWalk> {
+  // The first read is small: most files are no BGZF, and one header says so.
+  const first = await read(0, Math.min(size, MIN_MEMBER + 64));
+  if (size < MIN_MEMBER) return { ok: false, at: 0, reason: 'the file ends inside a member header' };
+  if (bgzfMemberLength(first, 0) === null) return { ok: false, at: 0, reason: 'no BGZF header (BC extra subfield)' };
+  // Then step k's bytes, [k · WALK_READ_BYTES, (k + 1) · WALK_READ_BYTES + WALK_OVERLAP), several asked for at once.
+  const steps = Math.ceil(size / WALK_READ_BYTES);
+  const reads = new Map<number, Promise<Uint8Array>>();
+  const stepBytes = (k: number): Promise<Uint8Array> => {
+    for (let ahead = k; ahead < Math.min(steps, k + WALK_READS_IN_FLIGHT); ahead++) {
+      if (!reads.has(ahead)) reads.set(ahead, read(ahead * WALK_READ_BYTES, Math.min(size, (ahead + 1) * WALK_READ_BYTES + WALK_OVERLAP)));
+    }
+    reads.delete(k - 1);
+    return reads.get(k)!;
+  };
   const comp: number[] = [];
   const raw: number[] = [];
-  let buf: Uint8Array = new Uint8Array(0);
-  let bufAt = 0;
-  /** Bytes [start, end) are in `buf` (read ahead WALK_READ_BYTES), false past the file's end. */
-  const ensure = async (start: number, end: number): Promise<boolean> => {
-    if (end > size) return false;
-    if (start >= bufAt && end <= bufAt + buf.length) return true;
-    // The first read is small: most files are no BGZF, and one header says so.
-    const ahead = comp.length === 0 ? MIN_MEMBER + 64 : WALK_READ_BYTES;
-    buf = await read(start, Math.min(size, Math.max(end, start + ahead)));
-    bufAt = start;
-    return end <= bufAt + buf.length;
-  };
-  let at = 0;
   let inflated = 0;
-  while (at < size) {
-    if (!(await ensure(at, at + MIN_MEMBER))) return { ok: false, at, reason: 'the file ends inside a member header' };
-    let length = bgzfMemberLength(buf, at - bufAt);
-    if (length === 'needMore') {
-      // A header longer than what was read (a large extra field): read it whole.
-      const xlen = buf[at - bufAt + 10] | (buf[at - bufAt + 11] << 8);
-      if (!(await ensure(at, at + FIXED_HEADER + xlen))) return { ok: false, at, reason: 'the file ends inside a member header' };
-      length = bgzfMemberLength(buf, at - bufAt);
-    }
-    if (typeof length !== 'number') return { ok: false, at, reason: at === 0 ? 'no BGZF header (BC extra subfield)' : 'no BGZF member where the previous member ends' };
-    if (!(await ensure(at, at + length))) return { ok: false, at, reason: `the member's BSIZE runs past the end of the file` };
-    const t = at - bufAt + length - 4;
+  for (let at = 0; at < size; ) {
+    const step = Math.floor(at / WALK_READ_BYTES);
+    const buf = await stepBytes(step);
+    const p = at - step * WALK_READ_BYTES;
+    if (p + MIN_MEMBER > buf.length) return { ok: false, at, reason: 'the file ends inside a member header' };
+    const length = bgzfMemberLength(buf, p);
+    // A header running past its step's read is longer than any member.
+    if (typeof length !== 'number') return { ok: false, at, reason: length === 'needMore' && at + WALK_OVERLAP >= size ? 'the file ends inside a member header' : 'no BGZF member where the previous member ends' };
+    if (at + length > size) return { ok: false, at, reason: `the member's BSIZE runs past the end of the file` };
+    const t = p + length - 4;
     comp.push(at);
     raw.push(inflated);
     inflated += (buf[t] | (buf[t + 1] << 8) | (buf[t + 2] << 16) | (buf[t + 3] << 24)) >>> 0;
     at += length;
   }
-  comp.push(at);
+  comp.push(size);
   raw.push(inflated);
   return { ok: true, members: { comp: Float64Array.from(comp), raw: Float64Array.from(raw) } };
 }

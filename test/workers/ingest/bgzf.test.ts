@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { CORPUS } from '../../support/corpus';
 import { bgzf, bgzfBlock } from '../../support/gzipMembers';
 import { bgzfStream } from '../../../bench/bgzfWriter.mjs';
+import { mulberry32 } from '../../../bench/traceGenerator.mjs';
 import { bgzfArgsSource, bgzfMemberLength, bgzfRanges, bgzfSource, walkBgzf, type BgzfMembers } from '../../../workers/ingest/bgzf';
 import { fileRanges, type RangeSource } from '../../../workers/ingest/byteSource';
 import { nativeGunzip, type InflaterFactory } from '../../../workers/ingest/gzipMembers';
@@ -46,6 +47,20 @@ describe('the BSIZE walk', () => {
     expect([...raw]).toEqual([...inflated, json.length]);
     // Read once: a small first look at the header, then the rest in big steps, each byte at most once more.
     expect(reads.reduce((a, [s, e]) => a + e - s, 0)).toBeLessThan(file.length + 200);
+  });
+
+  it('walks a file read in several steps, members lying across the steps’ edges', async () => {
+    // Incompressible bytes: 160 members of ~65 kB, 10 MB compressed (the walk reads 4 MB steps: three).
+    const next = mulberry32(16);
+    const noise = Buffer.from(Array.from({ length: 160 * 65_280 + 1234 }, () => Math.floor(next() * 256)));
+    const parts: Buffer[] = [];
+    for (let at = 0; at < noise.length; at += 65_280) parts.push(bgzfBlock(noise.subarray(at, at + 65_280)));
+    parts.push(bgzfBlock(new Uint8Array(0)));
+    const big = Buffer.concat(parts);
+    expect(big.length).toBeGreaterThan(2 * (4 << 20));
+    const { comp, raw } = await walked(big);
+    expect([...comp]).toEqual([...parts.map((_, k) => parts.slice(0, k).reduce((a, b) => a + b.length, 0)), big.length]);
+    expect([...raw]).toEqual([...parts.map((_, k) => Math.min(k * 65_280, noise.length)), noise.length]);
   });
 
   it('reads the BC subfield among other extra subfields', () => {
