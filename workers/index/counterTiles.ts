@@ -21,10 +21,20 @@ export function buildCounterTile(c: CounterColumns, laneId: string, level: numbe
   const min = Array.from({ length: series }, () => new Float64Array(B).fill(NaN));
   const max = Array.from({ length: series }, () => new Float64Array(B).fill(NaN));
   const last = Array.from({ length: series }, () => new Float64Array(B).fill(NaN));
-  let k = firstAtOrAfter(c.t, t0);
+  const k = firstAtOrAfter(c.t, t0);
   const before = Float64Array.from(c.values, (v) => (k > 0 ? v[k - 1] : NaN));
+  fillBuckets(c, k, t0, t1, bw, count, min, max, last);
+  return { laneId, level, index, count, min, max, last, before };
+}
+
+/**
+ * The samples from k on before t1, into the buckets (a function of its own: V8 optimized the loop by on-stack
+ * replacement and Chromium threw that code away at the object literal after it, tile after tile).
+ */
+function fillBuckets(c: CounterColumns, k: number, t0: number, t1: number, bw: number, count: Uint32Array, min: Float64Array[], max: Float64Array[], last: Float64Array[]): void {
+  const series = c.values.length;
   for (; k < c.t.length && c.t[k] < t1; k++) {
-    const b = Math.min(B - 1, Math.floor((c.t[k] - t0) / bw));
+    const b = Math.min(TILE_BUCKETS - 1, Math.floor((c.t[k] - t0) / bw));
     count[b]++;
     for (let s = 0; s < series; s++) {
       const v = c.values[s][k];
@@ -33,5 +43,4 @@ export function buildCounterTile(c: CounterColumns, laneId: string, level: numbe
       last[s][b] = v;
     }
   }
-  return { laneId, level, index, count, min, max, last, before };
 }

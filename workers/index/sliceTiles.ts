@@ -90,91 +90,137 @@ function busyByte(covered: number, width: number): number {
   return Math.max(1, Math.min(255, Math.round((covered / width) * 255)));
 }
 
+/**
+ * One row's buckets of the tile being built, reused row after row and tile after tile. The work is split into
+ * small methods and functions called many times, not loops nested in one long call: V8 optimizes a nested loop
+ * of a long-running function by on-stack replacement, and Chromium's code for an inner loop was thrown away each
+ * time that loop exited (174 deoptimizations in the first whole-trace query of llm_decode_large).
+ */
+class RowCells {
+  readonly covered = new Float64Array(B);
+  readonly count = new Uint32Array(B);
+  readonly name = new Uint32Array(B);
+  /** The one event touching the bucket, −1 none, SEVERAL. */
+  readonly only = new Int32Array(B);
+  /**
+   * The dominant name of a bucket is the one covering most of it (ties: the first seen). Events of a row never
+   * overlap, so buckets are visited in order: one name→time map for the current bucket is enough, and it is only
+   * filled once a second name shows up (most buckets hold one name).
+   */
+  private current = -1;
+  private firstName = NO_NAME;
+  private firstWeight = 0;
+  private readonly weights = new Map<number, number>();
+
+  reset(): void {
+    this.covered.fill(0);
+    this.count.fill(0);
+    this.name.fill(NO_NAME);
+    this.only.fill(-1);
+    this.current = -1;
+  }
+
+  claim(b: number, nm: number, k: number, w: number): void {
+    if (b !== this.current) {
+      this.settle();
+      this.current = b;
+      this.firstName = nm;
+      this.firstWeight = w;
+    } else if (this.weights.size === 0 && nm === this.firstName) this.firstWeight += w;
+    else this.weigh(nm, w);
+    const o = this.only[b];
+    this.only[b] = o === -1 || o === k ? k : SEVERAL;
+  }
+
+  private weigh(nm: number, w: number): void {
+    const weights = this.weights;
+    if (weights.size === 0) weights.set(this.firstName, this.firstWeight);
+    weights.set(nm, (weights.get(nm) ?? 0) + w);
+  }
+
+  /** Decides the current bucket's name. */
+  settle(): void {
+    if (this.current < 0) return;
+    if (this.weights.size === 0) this.name[this.current] = this.firstName;
+    else this.name[this.current] = this.heaviest();
+    this.current = -1;
+  }
+
+  private heaviest(): number {
+    let best = -1;
+    let name = NO_NAME;
+    for (const [nm, w] of this.weights) if (w > best) {
+      best = w;
+      name = nm;
+    }
+    this.weights.clear();
+    return name;
+  }
+
+  lit(): boolean {
+    for (let b = 0; b < B; b++) if (this.count[b] > 0 || this.covered[b] > 0) return true;
+    return false;
+  }
+
+  /** Writes the row's cells at `at` of the tile. */
+  writeTo(out: TileWriter, at: number, bw: number): void {
+    out.count.set(this.count, at);
+    out.name.set(this.name, at);
+    for (let b = 0; b < B; b++) {
+      out.busy[at + b] = busyByte(this.covered[b], bw);
+      out.event[at + b] = this.only[b] >= 0 ? this.only[b] : -1;
+    }
+  }
+}
+
+let rowCells: RowCells | null = null;
+
+function bucketOf(t: number, t0: number, bw: number): number {
+  return Math.min(B - 1, Math.floor((t - t0) / bw));
+}
+
+/** The buckets event k covers over [a, z) (a < z, both within the tile): its share of each. */
+function cover(cells: RowCells, nm: number, k: number, a: number, z: number, t0: number, bw: number): void {
+  const last = Math.min(B - 1, Math.ceil((z - t0) / bw) - 1);
+  for (let b = bucketOf(a, t0, bw); b <= last; b++) {
+    const w = Math.min(z, t0 + (b + 1) * bw) - Math.max(a, t0 + b * bw);
+    if (w <= 0) continue;
+    cells.covered[b] += w;
+    cells.claim(b, nm, k, w);
+  }
+}
+
+/** One row's events from list position p on, into `cells`. */
+function fillRow(cells: RowCells, src: TileSource, list: Int32Array, p: number, t0: number, t1: number, bw: number): void {
+  const { start, dur, name } = src;
+  for (; p < list.length; p++) {
+    const k = list[p];
+    const s = start[k];
+    if (s >= t1) break;
+    const e = s + dur[k];
+    if (s >= t0) cells.count[bucketOf(s, t0, bw)]++;
+    const a = Math.max(s, t0);
+    const z = Math.min(e, t1);
+    if (z > a) cover(cells, name[k], k, a, z, t0, bw);
+    else if (s >= t0) cells.claim(bucketOf(s, t0, bw), name[k], k, 0);
+  }
+  cells.settle();
+}
+
 export function buildSliceTile(src: TileSource, laneId: string, level: number, index: number): SliceTile {
   const bw = bucketNs(level);
   const t0 = index * tileSpanNs(level);
   const t1 = t0 + tileSpanNs(level);
-  const covered = new Float64Array(B);
-  const count = new Uint32Array(B);
-  const name = new Uint32Array(B);
-  const only = new Int32Array(B);
+  const cells = (rowCells ??= new RowCells());
   const out = new TileWriter(src.rows.length);
   const firstRow = src.firstRow ?? 0;
-  const bucketOf = (t: number) => Math.min(B - 1, Math.floor((t - t0) / bw));
-  // The dominant name of a bucket is the one covering most of it (ties: the first seen).
-  // Events of a row never overlap, so buckets are visited in order: one name→time map for
-  // the current bucket is enough.
-  // Most buckets hold one name: the map is only filled once a second name shows up.
-  const weights = new Map<number, number>();
-  let current = -1;
-  let firstName = NO_NAME;
-  let firstWeight = 0;
-  const settle = () => {
-    if (current < 0) return;
-    if (weights.size === 0) name[current] = firstName;
-    else {
-      let best = -1;
-      for (const [nm, w] of weights) if (w > best) {
-        best = w;
-        name[current] = nm;
-      }
-      weights.clear();
-    }
-    current = -1;
-  };
-  const claim = (b: number, k: number, w: number) => {
-    if (b !== current) {
-      settle();
-      current = b;
-      firstName = src.name[k];
-      firstWeight = w;
-    } else {
-      const nm = src.name[k];
-      if (weights.size === 0 && nm === firstName) firstWeight += w;
-      else {
-        if (weights.size === 0) weights.set(firstName, firstWeight);
-        weights.set(nm, (weights.get(nm) ?? 0) + w);
-      }
-    }
-    only[b] = only[b] === -1 || only[b] === k ? k : SEVERAL;
-  };
   for (let r = 0; r < src.rows.length; r++) {
     const list = src.rows[r];
-    let p = firstEndingAfter(src, list, t0);
+    const p = firstEndingAfter(src, list, t0);
     if (p >= list.length || src.start[list[p]] >= t1) continue;
-    covered.fill(0);
-    count.fill(0);
-    name.fill(NO_NAME);
-    only.fill(-1);
-    for (; p < list.length; p++) {
-      const k = list[p];
-      const s = src.start[k];
-      if (s >= t1) break;
-      const e = s + src.dur[k];
-      if (s >= t0) count[bucketOf(s)]++;
-      const a = Math.max(s, t0);
-      const z = Math.min(e, t1);
-      if (z > a) {
-        const last = Math.min(B - 1, Math.ceil((z - t0) / bw) - 1);
-        for (let b = bucketOf(a); b <= last; b++) {
-          const w = Math.min(z, t0 + (b + 1) * bw) - Math.max(a, t0 + b * bw);
-          if (w <= 0) continue;
-          covered[b] += w;
-          claim(b, k, w);
-        }
-      } else if (s >= t0) claim(bucketOf(s), k, 0);
-    }
-    settle();
-    let lit = false;
-    for (let b = 0; b < B && !lit; b++) lit = count[b] > 0 || covered[b] > 0;
-    if (!lit) continue;
-    const at = out.row(firstRow + r);
-    out.count.set(count, at);
-    out.name.set(name, at);
-    for (let b = 0; b < B; b++) {
-      out.busy[at + b] = busyByte(covered[b], bw);
-      out.event[at + b] = only[b] >= 0 ? only[b] : -1;
-    }
+    cells.reset();
+    fillRow(cells, src, list, p, t0, t1, bw);
+    if (cells.lit()) cells.writeTo(out, out.row(firstRow + r), bw);
   }
   return out.finish(laneId, level, index, bandOfRow(firstRow));
 }

@@ -218,22 +218,26 @@ export function wideSlices(lane: LaneIndex, startNs: number, endNs: number, minD
     return slices;
   }
   const out = new SliceWriter();
-  for (let r = r0; r < r1; r++) {
-    const list = lane.rows[r];
-    const blocks = lane.rowBlocks[r];
-    for (let p = firstEndingAfter(lane, list, startNs); p < list.length; ) {
-      const k = list[p];
-      if (lane.start[k] > endNs) break;
-      const narrow = largestBlock(list, blocks, p, (_, longest) => lane.dur[longest] < minDurNs);
-      if (narrow) {
-        p += narrow[0];
-        continue;
-      }
-      if (lane.dur[k] >= minDurNs && !lane.instant[k]) out.emit(lane.start[k], lane.start[k] + lane.dur[k], r, lane.name[k], k, 1, 0);
-      p++;
-    }
-  }
+  for (let r = r0; r < r1; r++) wideInRow(out, lane, r, startNs, endNs, minDurNs);
   return out.finish(lane.info.id);
+}
+
+/** wideSlices of one row (a function of its own: see RowCells in sliceTiles.ts on V8 and nested loops). */
+function wideInRow(out: SliceWriter, lane: LaneIndex, r: number, startNs: number, endNs: number, minDurNs: number): void {
+  const list = lane.rows[r];
+  const blocks = lane.rowBlocks[r];
+  const narrowOnly = (_: number, longest: number) => lane.dur[longest] < minDurNs;
+  for (let p = firstEndingAfter(lane, list, startNs); p < list.length; ) {
+    const k = list[p];
+    if (lane.start[k] > endNs) break;
+    const narrow = largestBlock(list, blocks, p, narrowOnly);
+    if (narrow) {
+      p += narrow[0];
+      continue;
+    }
+    if (lane.dur[k] >= minDurNs && !lane.instant[k]) out.emit(lane.start[k], lane.start[k] + lane.dur[k], r, lane.name[k], k, 1, 0);
+    p++;
+  }
 }
 
 /** Events of the lane overlapping [startNs, endNs], summed over its rows (those drawn). */
