@@ -214,8 +214,8 @@ export function numbersAt(b: Uint8Array, start: number, end: number, keys: reado
 
 /** Which of `keys` the raw key b[s, e) is: its index, −1 for none, −2 for a key with an escape (unsure). */
 function keyIndex(b: Uint8Array, s: number, e: number, keys: readonly Uint8Array[]): number {
-  for (let i = s; i < e; i++) if (b[i] === BACKSLASH) return -2;
   const len = e - s;
+  // A key equal to one of `keys` byte for byte has no escape (they have none): only the others are looked through.
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k];
     if (key.length !== len) continue;
@@ -223,6 +223,7 @@ function keyIndex(b: Uint8Array, s: number, e: number, keys: readonly Uint8Array
     while (j < len && b[s + j] === key[j]) j++;
     if (j === len) return k;
   }
+  for (let i = s; i < e; i++) if (b[i] === BACKSLASH) return -2;
   return -1;
 }
 
