@@ -95,18 +95,8 @@ export function Timeline() {
     });
   }, []);
 
-  /**
-   * New data is drawn at the next animation frame, except while a load waits for its first picture: that is drawn
-   * as soon as its data is in (the wait for the frame was up to 16 ms of the time to the first frame).
-   */
-  const onData = useCallback(() => {
-    if (useStore.getState().traceState !== 'loading') return scheduleDraw();
-    cancelAnimationFrame(frame.current);
-    frame.current = 0;
-    drawRef.current();
-  }, [scheduleDraw]);
   if (!dataRef.current) {
-    dataRef.current = new ViewportData(onData, (e) => console.warn('tracelane: query failed', errorText(e)));
+    dataRef.current = new ViewportData(scheduleDraw, (e) => console.warn('tracelane: query failed', errorText(e)));
   }
   // A tooltip describes what was under the pointer in one view: any change of view or
   // layout (zoom by keys, setViewport, lanes, offsets) drops it until the pointer moves.
