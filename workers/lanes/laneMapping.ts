@@ -75,20 +75,12 @@ export function placeEvents(raw: RawTrace, trace: string, rules: readonly Catego
   let lastPid = -1;
   let lastTrack = NaN;
   let lastLane = -1;
-  // The lane before the last one (events alternate between two lanes as between two threads).
-  let prevLanePid = -1;
-  let prevTrack = NaN;
-  let prevLane = -1;
   const votes = new LaneRuleVotes(compileRules(rules), strings);
   // What each thread says about itself (recorders.ts), once per pid/tid id pair.
   const threads = new Map<number, Map<number, ThreadRecorders>>();
   let thrPid = -1;
   let thrTid = -1;
   let thr: ThreadRecorders | null = null;
-  // The thread before (events often alternate between two: a launch on the host, its kernel on the GPU).
-  let prevPid = -1;
-  let prevTid = -1;
-  let prevThr: ThreadRecorders | null = null;
   // Lane id → the name a recorder row gives it ("NPU 0 · Stream 2", "thread 7 · AscendCL").
   const recorderNames = new Map<string, string>();
   // Async slices go to the lane of their operation's root (asyncLanes.ts), whose name decides its kind.
@@ -107,13 +99,9 @@ export function placeEvents(raw: RawTrace, trace: string, rules: readonly Catego
       continue;
     }
     if (pids[i] !== thrPid || tids[i] !== thrTid || !thr) {
-      const next: ThreadRecorders = pids[i] === prevPid && tids[i] === prevTid && prevThr ? prevThr : threadRecorders(raw, threads, pids[i], tids[i]);
-      prevPid = thrPid;
-      prevTid = thrTid;
-      prevThr = thr;
       thrPid = pids[i];
       thrTid = tids[i];
-      thr = next;
+      thr = threadRecorders(raw, threads, thrPid, thrTid);
     }
     // A recorder's summary thread first; then the Kineto category; then the recorder table
     // by process / thread / category; then name rules (once per name).
@@ -139,9 +127,7 @@ export function placeEvents(raw: RawTrace, trace: string, rules: readonly Catego
     const track = asyncTrack >= 0 ? -1 - (asyncTrack * KIND_CODES + kindCode) : tids[i] * KIND_CODES + kindCode;
     const pidId = pids[i];
     let lane = lastLane;
-    const switched = pidId !== lastPid || track !== lastTrack;
-    if (switched && pidId === prevLanePid && track === prevTrack) lane = prevLane;
-    else if (switched) {
+    if (pidId !== lastPid || track !== lastTrack) {
       let tracks = laneOf.get(pidId);
       if (!tracks) laneOf.set(pidId, (tracks = new Map()));
       let found = tracks.get(track);
@@ -164,11 +150,6 @@ export function placeEvents(raw: RawTrace, trace: string, rules: readonly Catego
         laneEvents.push(0);
       }
       lane = found;
-    }
-    if (switched) {
-      prevLanePid = lastPid;
-      prevTrack = lastTrack;
-      prevLane = lastLane;
       lastPid = pidId;
       lastTrack = track;
       lastLane = lane;

@@ -29,9 +29,6 @@ export class LaneRuleVotes {
   private readonly firstName: number[] = [];
   /** Rule index per category id (no rule looks at names) or per (category, name) id pair. */
   private readonly ruleOfCat = new Map<number, number>();
-  /** The last category looked up there and its rule: events come in runs of one category. */
-  private lastCat = -1;
-  private lastRule = -1;
   private readonly ruleOfPair = new Map<number, Map<number, number>>();
   /** Rules that look at process / thread names: where each lane sits, and decisions per lane. */
   private readonly whereOf: RuleWhere[] = [];
@@ -69,12 +66,9 @@ export class LaneRuleVotes {
       if (!byName) this.ruleOfPair.set(catId, (byName = new Map()));
       rule = byName.get(nameId);
       if (rule === undefined) byName.set(nameId, (rule = matchRule(this.compiled, strings.get(catId), strings.get(nameId))));
-    } else if (catId === this.lastCat) rule = this.lastRule;
-    else {
+    } else {
       rule = this.ruleOfCat.get(catId);
       if (rule === undefined) this.ruleOfCat.set(catId, (rule = matchRule(this.compiled, strings.get(catId), '')));
-      this.lastCat = catId;
-      this.lastRule = rule;
     }
     while (this.firstRule.length <= lane) {
       this.firstRule.push(-1);
