@@ -3,7 +3,7 @@
 // busy with pieces of its own, to read the result and answer. Checked with helpers that parse
 // each job in turn and record how many jobs they held when one arrived.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { corpusText } from '../../support/corpus';
 import { openTraceFile } from '../../../bin/src/nodeFile';
 import { parseInParallel, useFragmentThreads } from '../../../workers/ingest/parallelParse';
 import { parseFragmentJob, type FragmentJob } from '../../../workers/ingest/fragmentParse';
-import { rangeSourceFor } from '../../../workers/ingest/byteSource';
+import { rangeSourceFor, type RangeSource } from '../../../workers/ingest/byteSource';
 import { fragmentBuffers } from '../../../workers/importers/chromeTraceFragment';
 
 const FILE = 'llm_decode_large.json.gz';
@@ -20,17 +20,20 @@ const FILE = 'llm_decode_large.json.gz';
 class SlowQueueingHelper {
   onmessage: ((e: { data: unknown }) => void) | null = null;
   onerror: ((e: { message: string }) => void) | null = null;
-  /** Per job received: the jobs it held then (this one included), and its byte range. */
-  readonly received: { held: number; start: number; end: number }[] = [];
+  /** Per job received: the jobs it held then (this one included), its byte range, and the bytes the parsing thread had parsed by then. */
+  readonly received: { held: number; start: number; end: number; frontBytes: number }[] = [];
   private held = 0;
   private turn: Promise<void> = Promise.resolve();
 
-  constructor(private readonly delayMs: number) {}
+  constructor(
+    private readonly delayMs: number,
+    private readonly frontBytes: () => number = () => 0,
+  ) {}
 
   postMessage(msg: FragmentJob | { warm: true }): void {
     if ('warm' in msg || !('start' in msg)) return;
     this.held++;
-    this.received.push({ held: this.held, start: msg.start, end: msg.end });
+    this.received.push({ held: this.held, start: msg.start, end: msg.end, frontBytes: this.frontBytes() });
     this.turn = this.turn.then(async () => {
       await new Promise((r) => setTimeout(r, this.delayMs));
       const result = await parseFragmentJob(msg, null, () => undefined);
@@ -94,5 +97,40 @@ describe('parse helpers', () => {
     for (const e of events) if (e.ph && e.ph !== 'M') want[e.ph] = (want[e.ph] ?? 0) + 1;
     const got = Object.fromEntries(Object.entries(parsed!.raw.phases).filter(([ph]) => ph !== 'M'));
     expect(got).toEqual(want);
+  }, 60_000);
+
+  it('get their first piece before the parsing thread reads any bytes of its own', async () => {
+    let frontBytes = 0;
+    const helpers: SlowQueueingHelper[] = [];
+    useFragmentThreads({
+      threads: 2,
+      start: () => {
+        const h = new SlowQueueingHelper(0, () => frontBytes);
+        helpers.push(h);
+        return h as unknown as Worker;
+      },
+    });
+    const file = openTraceFile(path);
+    const bytes = new Uint8Array(readFileSync(path));
+    // As a File in Chromium: a stream's bytes already queued come in microtasks, a read's answer in a task.
+    const source: RangeSource = {
+      ...rangeSourceFor({ file }, file.size),
+      stream: (start, end) =>
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (let at = start; at < end; at += 1 << 17) controller.enqueue(bytes.slice(at, Math.min(end, at + (1 << 17))));
+            controller.close();
+          },
+        }),
+      read: (start, end) => new Promise((resolve) => setTimeout(() => resolve(bytes.slice(start, Math.min(end, bytes.length))), 0)),
+    };
+    // This thread's bytes (the fake helpers report none).
+    const parsed = await parseInParallel(source, 'js', (n) => (frontBytes += n));
+    expect(parsed).not.toBeNull();
+    parsed!.helpers.release();
+    const first = helpers[0].received[0];
+    expect(first.end).toBe(file.size);
+    expect(first.frontBytes).toBe(0);
+    expect(frontBytes).toBeGreaterThan(0);
   }, 60_000);
 });
