@@ -72,12 +72,16 @@ function traceApi(): TraceWorkerApi {
         index = await openIndex(source, trace, onProgress, await laneRulesOf(laneRules));
         return index.result;
       }
+      let debugStopped = false;
       index = await loadTrace(source, {
         trace,
         onProgress: (p) => {
           void onProgress?.(p);
           // Once the UI has seen the load under way, as a real failure would meet it.
-          if ((debug === 'hang' || debug === 'exit') && p.scannedBytes > 0) debugStop(debug);
+          if ((debug === 'hang' || debug === 'exit') && p.scannedBytes > 0 && !debugStopped) {
+            debugStopped = true;
+            debugStop(debug);
+          }
         },
         budgetBytes: options?.budgetBytes,
         laneRules,
@@ -87,6 +91,9 @@ function traceApi(): TraceWorkerApi {
         streamPieces: options?.streamPieces,
         laneHelpers: options?.laneHelpers,
       });
+      // `exit` closes this worker once the current task ends: a small trace may be read by then, and
+      // its answer must not reach the page (the failure it stands for stops a load, not an open trace).
+      if (debugStopped) await new Promise<never>(() => undefined);
       return index.result;
     },
     async query(q: ViewportQuery) {
