@@ -33,18 +33,23 @@ export function uniqueWorkerName(base: string): string {
   return `${base} #${id}`;
 }
 
-/** In a worker: hold this worker's lifeline until it ends. Resolves once held (at once without Web Locks). */
-export function holdLifeline(): Promise<void> {
+/** In a worker: hold this worker's lifeline until it ends. Resolves once held (true), or at once without Web Locks (false). */
+export function holdLifeline(): Promise<boolean> {
   const name = (globalThis as { name?: string }).name;
   const l = locks();
-  if (!name || !l) return Promise.resolve();
-  return new Promise<void>((resolve) => {
+  if (!name || !l) return Promise.resolve(false);
+  return new Promise<boolean>((resolve) => {
     l.request(LOCK_PREFIX + name, () => {
-      (globalThis as unknown as { postMessage(m: unknown): void }).postMessage({ lifeline: true });
-      resolve();
+      announceLifeline();
+      resolve(true);
       return new Promise<void>(() => undefined);
-    }).catch(() => resolve());
+    }).catch(() => resolve(false));
   });
+}
+
+/** Tells the worker's owner that its lifeline is held (watchLifeline listens for it). */
+export function announceLifeline(): void {
+  (globalThis as unknown as { postMessage(m: unknown): void }).postMessage({ lifeline: true });
 }
 
 /**

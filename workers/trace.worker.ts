@@ -28,9 +28,12 @@ import { blobFiles } from './indexFolder/blobFiles';
 import { warmFragmentWorkers } from './ingest/parallelParse';
 import type { TraceIndex } from './index/traceIndex';
 import type { CategoryRule } from './lanes/categoryRules';
-import { debugStop, holdLifeline } from './heartbeat';
+import { announceLifeline, debugStop, holdLifeline } from './heartbeat';
 
-holdLifeline();
+// Announced again with each load: a page that adopted this worker from index.html's early start
+// (build/earlyTraceWorker.ts) was not listening yet when it was first held, and a worker that
+// exits before the page's first look at the locks would otherwise go unseen (heartbeat.ts).
+const lifeline = holdLifeline();
 
 /** Numbers search hit layers, so an outline query never meets the hits of another search. */
 let searchSeq = 0;
@@ -68,6 +71,7 @@ function traceApi(): TraceWorkerApi {
     async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js'; keep?: TraceChoice; streamPieces?: boolean; laneHelpers?: boolean }, askLaneRules?: () => Promise<CategoryRule[]>) {
       const laneRules = options?.laneRules ?? askLaneRules;
       const debug = options?.debug;
+      void lifeline.then((held) => held && announceLifeline());
       if (source.kind === 'index' || source.kind === 'localIndex') {
         index = await openIndex(source, trace, onProgress, await laneRulesOf(laneRules));
         return index.result;
