@@ -20,7 +20,10 @@ const listeners = new Set<() => void>();
 let snapshot: { rules: CategoryRule[]; origin: RulesOrigin } = { rules, origin };
 
 let isRestored = false;
-/** Read the saved table once; loads wait for it (IndexedDB may be missing, or never answer: defaults then). */
+/**
+ * Read the saved table once (IndexedDB may be missing, or never answer: defaults then). A load
+ * started before it answers asks for the rules after its parse (rulesForLoad).
+ */
 const restored: Promise<void> = (async () => {
   try {
     const saved = rulesFromTuples(((await answered(get(RULES_KEY), RULES_READ_TIMEOUT_MS)) as { rules?: unknown } | undefined)?.rules);
@@ -30,10 +33,6 @@ const restored: Promise<void> = (async () => {
   }
   isRestored = true;
 })();
-
-export function laneRulesReady(): Promise<void> {
-  return restored;
-}
 
 /**
  * The rules a load takes: those in force once the saved table is read, else who to ask after

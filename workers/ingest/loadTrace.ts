@@ -33,7 +33,7 @@ export const FORMATS: ImporterFormat[] = [nsysSqlite, strace, speedscope, collap
 /** Background work after a load starts at the latest this long after it, when no viewport is asked for (a hidden tab, a script). */
 const BACKGROUND_LATEST_MS = 2000;
 
-/** Lane rules given, or asked for when needed (api.ts LaneRulesOption: the page may not have read its saved ones yet). */
+/** Lane rules given, or asked for when needed (api.ts `load`'s askLaneRules: the page may not have read its saved ones yet). */
 export type LaneRules = readonly CategoryRule[] | (() => Promise<readonly CategoryRule[]>);
 
 export async function laneRulesOf(rules: LaneRules | undefined): Promise<readonly CategoryRule[] | undefined> {
