@@ -19,10 +19,22 @@ import { RecordSlot, ScanField, WasmEventScanner } from './wasmScanner';
 
 /** Phases this importer turns into slices, instants, counters, flows or metadata. */
 const KNOWN_PHASES = new Set(['X', 'B', 'E', 'b', 'e', 'n', 'S', 'T', 'p', 'F', 'i', 'I', 'R', 'C', 's', 't', 'f', 'M']);
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** Whether `a` holds the bytes b[s, e). */
+function sameBytes(a: Uint8Array, b: Uint8Array, s: number, e: number): boolean {
+  if (a.length !== e - s) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[s + i]) return false;
   return true;
+}
+
+/**
+ * lastMetadata's key for a name, pid and tid (metadataTexts ids): a small integer while all three
+ * are below 1024 (a trace's few processes and threads: no heap number per look-up), else a bigger
+ * one or text. Small keys are negative, so no two triples share a key.
+ */
+function metadataKey(nameId: number, pidId: number, tidId: number): number | string {
+  if ((nameId | pidId | tidId) < 1024) return -1 - ((nameId * 1024 + pidId) * 1024 + tidId);
+  const big = 1 << 17;
+  return nameId < big && pidId < big && tidId < big ? (nameId * big + pidId) * big + tidId : `${nameId}|${pidId}|${tidId}`;
 }
 
 /** Metadata events (`ph: M`) this importer reads; others carry nothing it shows. */
@@ -107,7 +119,7 @@ export class ChromeTraceJsonImporter implements TraceImporter {
   private readonly plainPhases = new Int32Array(128);
   private readonly plainPhaseOrder: number[] = [];
   /** Which scanner read the events, how many bytes the WebAssembly one read, and how many of its events went straight into the columns (plainEvent) (tests, bench). */
-  readonly scanStats = { scanner: this.scanner ? ('wasm' as const) : ('js' as const), wasmBytes: 0, jsFastEvents: 0, plainEvents: 0 };
+  readonly scanStats = { scanner: this.scanner ? ('wasm' as const) : ('js' as const), wasmBytes: 0, jsFastEvents: 0, plainEvents: 0, metadataRepeats: 0 };
 
   constructor(
     private readonly raw: RawTrace,
@@ -373,6 +385,7 @@ export class ChromeTraceJsonImporter implements TraceImporter {
         plain++;
         continue;
       }
+      if (this.repeatedMetadata(buf, rec, o)) continue;
       this.countPlainPhases();
       this.f.fromRecord(buf, rec, o, us, r);
       this.captureAbs = this.base + rec[o];
@@ -435,6 +448,33 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     }
     const off = len === 0 ? 0 : raw.storeArgs(b, as, as + len, this.base + as, this.hotArgs(kind, name));
     this.addStoredSlice(kind, 0, startNs, durNs, pid, tid, cat, name, off, len);
+    return true;
+  }
+
+  /**
+   * A metadata event from a WebAssembly record that repeats, for its name, pid and tid, the args
+   * applied last (MTIA writes each process's and thread's five metadata events 62 000 times): counted
+   * as onEvent would count it, and nothing else, since metadataEvent would change nothing. False
+   * (onEvent decides) for anything else, or a token not seen in metadata yet.
+   */
+  private repeatedMetadata(b: Uint8Array, rec: Int32Array, o: number): boolean {
+    if (rec[o + RecordSlot.Ph] !== 0x4d /* M */) return false;
+    const seen = this.metadataTextOf;
+    const nameTok = rec[o + RecordSlot.NameId];
+    const pidTok = rec[o + RecordSlot.PidId];
+    const tidTok = rec[o + RecordSlot.TidId];
+    // (An absent token is −1, and an unseen one past the end: both undefined or −1 below.)
+    const nameId = seen[nameTok];
+    const pidId = seen[pidTok];
+    const tidId = seen[tidTok];
+    if (!(nameId >= 0 && pidId >= 0 && tidId >= 0)) return false;
+    const as = rec[o + 2 + 2 * ScanField.Args];
+    if (as < 0) return false;
+    const last = this.lastMetadata.get(metadataKey(nameId, pidId, tidId));
+    if (!last || !sameBytes(last, b, as, rec[o + 2 + 2 * ScanField.Args + 1])) return false;
+    this.eventIndex++;
+    if (this.plainPhases[0x4d]++ === 0) this.plainPhaseOrder.push(0x4d);
+    this.scanStats.metadataRepeats++;
     return true;
   }
 
@@ -831,10 +871,9 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     // Some recorders repeat each process's and thread's metadata once per event group (MTIA:
     // 62 000 times): the same args as last time for the same name, pid and tid change nothing.
     const argsBytes = b.subarray(f.start(ScanField.Args), f.end(ScanField.Args));
-    const small = 1 << 17;
-    const key = nameId < small && pidId < small && tidId < small ? (nameId * small + pidId) * small + tidId : `${nameId}|${pidId}|${tidId}`;
+    const key = metadataKey(nameId, pidId, tidId);
     const last = this.lastMetadata.get(key);
-    if (last && sameBytes(last, argsBytes)) return;
+    if (last && sameBytes(last, argsBytes, 0, argsBytes.length)) return;
     this.lastMetadata.set(key, argsBytes.slice());
     let args: Record<string, unknown>;
     try {

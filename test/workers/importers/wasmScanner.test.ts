@@ -161,6 +161,10 @@ describe('metadata repeats', () => {
     for (const js of [false, true]) {
       const { raw, stats } = parse(bytes, js);
       expect(stats.scanner).toBe(js ? 'js' : 'wasm');
+      // Only the second C repeats what was applied last for its name, pid and tid; the WebAssembly
+      // path skips it from its record, the JS scanner in metadataEvent (no count).
+      expect(stats.metadataRepeats).toBe(js ? 0 : 1);
+      expect(raw.phases).toEqual({ M: 5, X: 1 });
       // The last process_name of pid 1 says A (its second A follows a B for "1").
       expect([...raw.processNames]).toEqual([
         ['1', 'A'],
