@@ -5,7 +5,7 @@
 
 import type { CallTree, CallTreeNode, CallTreeQuery } from '../../src/model/analysisTypes';
 import type { TraceIndex } from '../index/traceIndex';
-import { isThreadStackLane, nestingGroups, nestSlices } from '../index/nesting';
+import { isThreadStackLane, nestingGroups, walkNesting } from '../index/nesting';
 
 /** Nodes below this share of the range are left out (a whole trace can have 100k paths). */
 const PRUNE_SHARE = 2e-4;
@@ -37,36 +37,43 @@ export function callTree(index: TraceIndex, q: CallTreeQuery): CallTree {
   const roots: Building[] = [];
   for (const group of nestingGroups(index.lanes.values())) {
     if (!isThreadStackLane(group[0]) || (wanted && !group.some((l) => wanted.has(l.info.id)))) continue;
-    const nest = nestSlices(group, a, b);
-    if (!nest.event.length) continue;
-    const root = node(group[0].info.name.replace(/ · [^·]+$/, ''), 'thread');
-    roots.push(root);
-    const treeRoot = q.inverted ? node('', 'thread') : root;
-    // Each slice's top-down node; parents come before their children.
-    const at: Building[] = new Array(nest.event.length);
-    for (let i = 0; i < nest.event.length; i++) {
-      if (nest.clipped[i] <= 0) continue;
-      const lane = group[nest.lane[i]];
-      const name = index.nameOf(lane, nest.event[i]);
-      const p = nest.parent[i];
-      const n = (at[i] = child(p >= 0 ? at[p] : treeRoot, name, lane.info.kind));
-      n.totalNs += nest.clipped[i];
-      n.selfNs += nest.self[i];
-      n.count++;
-      if (!q.inverted || nest.self[i] <= 0) continue;
-      // Bottom-up: the frame where time was spent, then its callers outwards.
-      let up = child(root, name, lane.info.kind);
-      up.totalNs += nest.self[i];
-      up.selfNs += nest.self[i];
-      up.count++;
-      for (let c = p; c >= 0; c = nest.parent[c]) {
-        up = child(up, at[c].name, at[c].kind);
-        up.totalNs += nest.self[i];
+    // The thread's root once it has a slice in the range.
+    let root: Building | null = null;
+    let treeRoot: Building | null = null;
+    // Each open slice's top-down node (none outside the range); parents open before their children.
+    walkNesting<Building | null>(group, a, b, {
+      open(l, cols, j, _k, clipped, open) {
+        if (!root) {
+          roots.push((root = node(group[0].info.name.replace(/ · [^·]+$/, ''), 'thread')));
+          treeRoot = q.inverted ? node('', 'thread') : root;
+        }
+        if (clipped <= 0) return null;
+        const n = child(open.depth ? open.value(open.depth - 1)! : treeRoot!, index.nameOf(cols, j), group[l].info.kind);
+        n.totalNs += clipped;
+        n.count++;
+        return n;
+      },
+      close(n, self, open) {
+        if (!n) return;
+        n.selfNs += self;
+        if (!q.inverted || self <= 0) return;
+        // Bottom-up: the frame where time was spent, then its callers (the slices still open) outwards.
+        let up = child(root!, n.name, n.kind);
+        up.totalNs += self;
+        up.selfNs += self;
         up.count++;
-      }
-    }
-    if (!q.inverted) for (const c of root.children.values()) root.totalNs += c.totalNs;
-    else for (const c of root.children.values()) root.totalNs += c.selfNs;
+        for (let d = open.depth - 1; d >= 0; d--) {
+          const caller = open.value(d)!;
+          up = child(up, caller.name, caller.kind);
+          up.totalNs += self;
+          up.count++;
+        }
+      },
+    });
+    const r = root as Building | null;
+    if (!r) continue;
+    if (!q.inverted) for (const c of r.children.values()) r.totalNs += c.totalNs;
+    else for (const c of r.children.values()) r.totalNs += c.selfNs;
   }
 
   const nodes: CallTreeNode[] = [];

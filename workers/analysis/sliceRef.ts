@@ -44,7 +44,7 @@ const NOT_DEVICE_WORK = new Set(['gpu_user_annotation', 'cuda_profiler_range', '
  * GPU-lane slices that occupy the device: kernels, memcpy, memset; not the projected user ranges, syncs
  * nor a recorder's own summary lanes (LaneInfo.summary: XLA Ops, Ascend Overlap Analysis, …).
  */
-export function isDeviceWork(index: TraceIndex, lane: LaneIndex, k: number): boolean {
+export function isDeviceWork(index: TraceIndex, lane: Pick<LaneIndex, 'info' | 'instant' | 'cat'>, k: number): boolean {
   return lane.info.kind === 'gpu' && !lane.info.summary && lane.instant[k] === 0 && !NOT_DEVICE_WORK.has(index.catOf(lane, k));
 }
 

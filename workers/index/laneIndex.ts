@@ -44,6 +44,20 @@ export interface LaneIndex {
    * much less than reading the whole lane (an index folder's lane not in memory: lazyLanes.ts).
    */
   window?(startNs: number, endNs: number): LaneWindow | null;
+  /**
+   * The lane part by part (in start order) where it may overlap [startNs, endNs], for a walk that
+   * need not hold the whole lane (nestingOrder.ts); null: read its columns (in memory, or small).
+   */
+  parts?(startNs: number, endNs: number): Iterable<LanePart> | null;
+}
+
+/** The columns an analysis reads of events: a lane's, or one chunk's of an index folder's lane. */
+export type EventColumns = Pick<LaneIndex, 'info' | 'start' | 'dur' | 'name' | 'cat' | 'row' | 'instant' | 'flags'>;
+
+/** Consecutive events of a lane: `cols` holds its events from index `first` on. */
+export interface LanePart {
+  cols: EventColumns;
+  first: number;
 }
 
 /** Part of a lane's events as a LaneIndex; `laneEvent` maps its event indices to the lane's. */

@@ -6,7 +6,8 @@
 // clipped direct children; it is never clamped, so double counting would show.
 
 import type { LaneKind } from '../../src/model/types';
-import { firstEndingAfter, type LaneIndex } from './laneIndex';
+import type { EventColumns, LaneIndex } from './laneIndex';
+import { LaneCursor, MergedCursors } from './nestingOrder';
 
 /** Kinds that nest together per thread, and which holds the other on equal spans. */
 const THREAD_STACK_ORDER: Partial<Record<LaneKind, number>> = { python: 0, cpu: 1 };
@@ -57,78 +58,117 @@ export function nestingGroupOf(lanes: Iterable<LaneIndex>, lane: LaneIndex): Lan
   return [...lanes].filter((l) => isThreadStackLane(l) && threadKey(l) === key);
 }
 
-/** The run of one row's list (in start order) overlapping [a, b], instants at a or b included: positions [from, to). */
-function rowRunIn(lane: LaneIndex, list: Int32Array, a: number, b: number): [number, number] {
-  const from = firstEndingAfter(lane, list, a);
-  let to = from;
-  for (; to < list.length; to++) {
-    const k = list[to];
-    if (lane.start[k] > b || (lane.start[k] === b && lane.dur[k] > 0)) break;
-  }
-  return [from, to];
+/** The part of [start, end] inside [a, b] (0 when none): the time a slice counts in a range. */
+export function clippedDuration(start: number, end: number, a: number, b: number): number {
+  return Math.max(0, Math.min(b, end) - Math.max(a, start));
 }
 
-/** Nesting, clipped time and self time of the group's slices that overlap [a, b]. */
-export function nestSlices(lanes: LaneIndex[], a: number, b: number): Nesting {
-  // Typed columns throughout (a big trace's host thread has millions of slices): each row's
-  // overlapping slices are a run of its list, counted first, then copied.
-  const runs: number[] = [];
-  let n = 0;
-  lanes.forEach((lane, l) => {
-    for (let r = 0; r < lane.rows.length; r++) {
-      const [from, to] = rowRunIn(lane, lane.rows[r], a, b);
-      if (to > from) runs.push(l, r, from, to);
-      n += to - from;
-    }
-  });
-  const laneOf = new Int32Array(n);
-  const eventOf = new Int32Array(n);
-  const starts = new Float64Array(n);
-  const ends = new Float64Array(n);
-  let rank = new Float64Array(n);
-  for (let q = 0, i = 0; q < runs.length; q += 4) {
-    const lane = lanes[runs[q]];
-    const list = lane.rows[runs[q + 1]];
-    for (let p = runs[q + 2]; p < runs[q + 3]; p++, i++) {
-      const k = list[p];
-      laneOf[i] = runs[q];
-      eventOf[i] = k;
-      starts[i] = lane.start[k];
-      ends[i] = lane.start[k] + lane.dur[k];
-      // On equal spans the Python frame holds the cpu_op, and an upper row its lower one.
-      rank[i] = (THREAD_STACK_ORDER[lane.info.kind] ?? 0) * 2 ** 32 + lane.row[k];
-    }
-  }
-  // Outermost first: by start, longer first, then by rank; the rest keeps lane and event order.
-  const sorted = new Uint32Array(n);
-  for (let i = 0; i < n; i++) sorted[i] = i;
-  sorted.sort((x, y) => starts[x] - starts[y] || ends[y] - ends[x] || rank[x] - rank[y] || x - y);
-  rank = new Float64Array(0);
+/** The slices open at a point of a walk, outermost first: each one's value (what its reader keeps for it). */
+export class OpenSlices<T> {
+  depth = 0;
+  private end = new Float64Array(16);
+  private self = new Float64Array(16);
+  /** Right end of the union of its direct children so far (children arrive in start order). */
+  private coverEnd = new Float64Array(16);
+  private readonly values: T[] = [];
 
-  const out: Nesting = { lane: new Int32Array(n), event: new Int32Array(n), clipped: new Float64Array(n), self: new Float64Array(n), parent: new Int32Array(n) };
-  const stack: number[] = [];
-  const coverEnd = new Float64Array(n).fill(-Infinity);
-  const endAt = (i: number) => ends[sorted[i]];
-  for (let i = 0; i < n; i++) {
-    const src = sorted[i];
-    const start = starts[src];
-    const end = ends[src];
-    out.lane[i] = laneOf[src];
-    out.event[i] = eventOf[src];
-    while (stack.length && endAt(stack[stack.length - 1]) <= start) stack.pop();
-    // A slice that overlaps the open one without fitting inside is its sibling, not its child.
-    while (stack.length && endAt(stack[stack.length - 1]) < end) stack.pop();
-    const cs = Math.max(a, start);
-    const ce = Math.min(b, end);
-    out.clipped[i] = out.self[i] = Math.max(0, ce - cs);
-    const p = stack.length ? stack[stack.length - 1] : -1;
-    out.parent[i] = p;
-    // Children arrive in start order, so their union grows from its right end.
-    if (p >= 0 && ce > coverEnd[p]) {
-      out.self[p] -= ce - Math.max(cs, coverEnd[p]);
-      coverEnd[p] = ce;
-    }
-    stack.push(i);
+  value(depth: number): T {
+    return this.values[depth];
   }
-  return out;
+
+  /** Whether an open slice has this value (a frame inside a frame of the same row: recursion). */
+  holds(v: T): boolean {
+    for (let d = 0; d < this.depth; d++) if (this.values[d] === v) return true;
+    return false;
+  }
+
+  push(end: number, clipped: number, value: T): void {
+    if (this.depth === this.end.length) {
+      const grow = (c: Float64Array) => Float64Array.from({ length: 2 * c.length }, (_, i) => c[i] ?? 0);
+      [this.end, this.self, this.coverEnd] = [grow(this.end), grow(this.self), grow(this.coverEnd)];
+    }
+    const d = this.depth++;
+    this.end[d] = end;
+    this.self[d] = clipped;
+    this.coverEnd[d] = -Infinity;
+    this.values[d] = value;
+  }
+
+  topEnd(): number {
+    return this.end[this.depth - 1];
+  }
+
+  /** A direct child of the top slice covers [cs, ce] of the range: the top's self loses what no earlier child covered. */
+  cover(cs: number, ce: number): void {
+    const d = this.depth - 1;
+    if (ce > this.coverEnd[d]) {
+      this.self[d] -= ce - Math.max(cs, this.coverEnd[d]);
+      this.coverEnd[d] = ce;
+    }
+  }
+
+  /** Closes the top slice: its value and self time (final: no child can come), the slices under it still open. */
+  pop(close: (value: T, self: number, open: OpenSlices<T>) => void): void {
+    const d = --this.depth;
+    const v = this.values[d];
+    this.values[d] = undefined as T;
+    close(v, this.self[d], this);
+  }
+}
+
+/** A reader of a walk in nesting order (walkNesting). */
+export interface NestingVisitor<T> {
+  /**
+   * A slice opens (its parent, if any, is the innermost open slice): event j of `cols`, event k of the
+   * group's l-th lane, `clipped` ns of it inside the range. Returns what is kept for it while it is open.
+   */
+  open(l: number, cols: EventColumns, j: number, k: number, clipped: number, open: OpenSlices<T>): T;
+  /** A slice closes with its self time (clipped time minus the union of its direct children); `open` holds its ancestors. */
+  close(value: T, self: number, open: OpenSlices<T>): void;
+}
+
+/**
+ * THE nesting: the group's slices overlapping [a, b] in nesting order (outermost first: by start, longer
+ * first, then the stack order of their lanes' kinds, row, lane, event; nestingOrder.ts), each nested under the
+ * innermost open slice it fits in. A slice overlapping the open one without fitting inside is its sibling:
+ * the open one closes. Memory: the open slices and one chunk per lane (lanes read chunk by chunk when they
+ * offer parts), so a whole-trace walk over millions of slices holds its nesting depth, not its slices.
+ */
+export function walkNesting<T>(lanes: readonly LaneIndex[], a: number, b: number, visitor: NestingVisitor<T>): void {
+  const merged = new MergedCursors(lanes.map((lane, l) => new LaneCursor(lane, l, THREAD_STACK_ORDER[lane.info.kind] ?? 0, a, b)));
+  const open = new OpenSlices<T>();
+  const close = (v: T, self: number, o: OpenSlices<T>) => visitor.close(v, self, o);
+  for (let c = merged.next(); c; c = merged.next()) {
+    const { start, end } = c;
+    while (open.depth && open.topEnd() <= start) open.pop(close);
+    while (open.depth && open.topEnd() < end) open.pop(close);
+    const clipped = clippedDuration(start, end, a, b);
+    // Children arrive in start order, so their union grows from its right end.
+    if (open.depth) open.cover(Math.max(a, start), Math.min(b, end));
+    open.push(end, clipped, visitor.open(c.lane, c.cols, c.j, c.k, clipped, open));
+  }
+  while (open.depth) open.pop(close);
+}
+
+/** Nesting, clipped time and self time of the group's slices that overlap [a, b], as columns in nesting order (parents first). */
+export function nestSlices(lanes: LaneIndex[], a: number, b: number): Nesting {
+  const lane: number[] = [];
+  const event: number[] = [];
+  const clipped: number[] = [];
+  const self: number[] = [];
+  const parent: number[] = [];
+  walkNesting<number>(lanes, a, b, {
+    open(l, _cols, _j, k, c, open) {
+      parent.push(open.depth ? open.value(open.depth - 1) : -1);
+      lane.push(l);
+      event.push(k);
+      clipped.push(c);
+      self.push(c);
+      return lane.length - 1;
+    },
+    close(i, s) {
+      self[i] = s;
+    },
+  });
+  return { lane: Int32Array.from(lane), event: Int32Array.from(event), clipped: Float64Array.from(clipped), self: Float64Array.from(self), parent: Int32Array.from(parent) };
 }

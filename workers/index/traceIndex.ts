@@ -251,12 +251,12 @@ export class TraceIndex {
   }
 
   /** Name of event k of a lane. */
-  nameOf(lane: LaneIndex, k: number): string {
+  nameOf(lane: Pick<LaneIndex, 'name'>, k: number): string {
     return this.raw.strings.get(lane.name[k]);
   }
 
   /** Category of event k of a lane. */
-  catOf(lane: LaneIndex, k: number): string {
+  catOf(lane: Pick<LaneIndex, 'cat'>, k: number): string {
     return this.raw.strings.get(lane.cat[k]);
   }
 

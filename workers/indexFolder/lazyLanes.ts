@@ -6,7 +6,7 @@
 
 import { TILE_BAND_ROWS } from '../../src/model/tiles';
 import type { LaneInfo } from '../../src/model/types';
-import { laneIndexFromColumns, narrowIds, narrowLengths, narrowOffsets, type LaneIndex, type LaneWindow } from '../index/laneIndex';
+import { laneIndexFromColumns, narrowIds, narrowLengths, narrowOffsets, type LaneIndex, type LanePart, type LaneWindow } from '../index/laneIndex';
 import type { CounterSummary, LaneSummary } from '../index/laneSummary';
 import type { CounterPlan } from '../lanes/laneMapping';
 import type { TileSource } from '../index/sliceTiles';
@@ -73,9 +73,14 @@ export class LaneCache {
     await Promise.all(Array.from({ length: Math.min(PREFETCH_PARALLEL, files.length) }, worker));
   }
 
-  /** A chunk's inflated bytes: prefetched, else read and inflated now. */
-  inflated(file: string): Uint8Array {
+  /**
+   * A chunk's inflated bytes: prefetched, else read and inflated now. A prefetched chunk is taken (its
+   * lane keeps its columns), unless `peek`: a lane walked chunk by chunk keeps none, and a call may walk it
+   * twice (rangeStats), so the chunk stays until the cache drops prefetched chunks no call took (trim).
+   */
+  inflated(file: string, peek = false): Uint8Array {
     const hit = this.ready.get(file);
+    if (hit && peek) return hit.bytes;
     if (hit) {
       this.ready.delete(file);
       this.readyBytes -= hit.bytes.length;
@@ -143,6 +148,11 @@ export class LaneCache {
     }
   }
 }
+
+/** Bytes of a lane's columns read whole, per event (LANE_COLUMNS 38 B, per-row lists 4 B, block summaries). */
+const LANE_BYTES_PER_EVENT = 44;
+/** A lane bigger than this share of the cache's bound is walked chunk by chunk (parts), not read whole. */
+const STREAM_SHARE = 0.25;
 
 /** A window is worth it when it reads at most this share of the lane's chunks (else the lane is read whole, and kept). */
 const WINDOW_MAX_SHARE = 0.25;
@@ -270,6 +280,26 @@ export class LazyLane implements LaneIndex {
     return this.win.window;
   }
 
+  /**
+   * The lane chunk by chunk where it may overlap [startNs, endNs] (a chunk's first start ≤ endNs and
+   * its largest end ≥ startNs), for a walk in start order (nestingOrder.ts) that holds one chunk at a
+   * time: when the lane is not in memory and too big to read whole beside the cache's other lanes
+   * (null: its columns are read and cached, as any call reads them).
+   */
+  parts(startNs: number, endNs: number): Iterable<LanePart> | null {
+    if (this.open || this.info.events * LANE_BYTES_PER_EVENT <= STREAM_SHARE * this.cache.maxBytes) return null;
+    return this.chunkParts(startNs, endNs);
+  }
+
+  private *chunkParts(startNs: number, endNs: number): Generator<LanePart> {
+    for (const [i, c] of this.chunks.entries()) {
+      if (c.startNs > endNs) return;
+      if (c.endNs < startNs) continue;
+      const { start, dur, name, cat, row, instant, flags } = this.win?.parts.get(i) ?? chunkColumns(c, this.cache, true);
+      yield { cols: { info: this.info, start, dur, name, cat, row, instant, flags }, first: this.chunkFirst[i] };
+    }
+  }
+
   /** Forgets the columns and the window (the cache's bound); returns their bytes. */
   drop(): number {
     const bytes = this.openBytes + (this.win?.bytes ?? 0);
@@ -298,9 +328,9 @@ export class LazyLane implements LaneIndex {
 
 type ChunkColumns = ReturnType<typeof columnsOf<typeof LANE_COLUMNS>>['columns'];
 
-/** One chunk file's columns, as written. */
-function chunkColumns(c: IndexChunk, cache: LaneCache): ChunkColumns {
-  return columnsOf(cache.inflated(c.file), LANE_COLUMNS, c.count).columns;
+/** One chunk file's columns, as written; `peek`: a prefetched chunk stays for the call's next read. */
+function chunkColumns(c: IndexChunk, cache: LaneCache, peek = false): ChunkColumns {
+  return columnsOf(cache.inflated(c.file, peek), LANE_COLUMNS, c.count).columns;
 }
 
 /** Chunks of a lane, in order, as one set of columns (args offsets as RawTrace reads them). */

@@ -1,0 +1,196 @@
+// The slices of some lanes that overlap a range, one at a time in nesting order (by start, longer
+// first, then the stack order of their lanes' kinds, row, lane and event: nesting.ts's order), from
+// lanes in memory or read chunk by chunk (an index folder's lane too big for its cache:
+// LaneIndex.parts). A walk holds one chunk per lane and a run of slices with equal spans, never a
+// lane's worth of sorted copies, so a whole-trace analysis of a 10 GB trace's host thread is
+// bounded by its chunks, not by its events.
+
+import type { LaneIndex, LanePart, EventColumns } from './laneIndex';
+import { firstEndingAfter } from './laneIndex';
+import { firstAtOrAfter } from './sortedSearch';
+
+/**
+ * Whether a slice overlaps [a, b] as nesting counts it: it ends at or after a, and starts
+ * before b (an instant at b too). Within a row ends are sorted, so the slices of a row that
+ * pass are one run of its list.
+ */
+export function overlapsRange(start: number, dur: number, a: number, b: number): boolean {
+  return start + dur >= a && !(start > b || (start === b && dur > 0));
+}
+
+/** Candidate events of a lane part: positions [from, to) of `at` (event indices in the part), or of the part itself. */
+interface Span {
+  part: LanePart;
+  at: ArrayLike<number> | null;
+  from: number;
+  to: number;
+}
+
+/**
+ * A lane's events overlapping [a, b] in memory: those starting before a that still reach it (at
+ * most one a row: found per row), then the run of events starting in [a, b].
+ */
+function* inMemorySpans(lane: LaneIndex, a: number, b: number): Generator<Span> {
+  const part: LanePart = { cols: lane, first: 0 };
+  const crossing: number[] = [];
+  for (const list of lane.rows) {
+    for (let p = firstEndingAfter(lane, list, a); p < list.length && lane.start[list[p]] < a; p++) crossing.push(list[p]);
+  }
+  if (crossing.length) yield { part, at: crossing.sort((x, y) => x - y), from: 0, to: crossing.length };
+  const from = firstAtOrAfter(lane.start, a);
+  yield { part, at: null, from, to: firstAtOrAfter(lane.start, b, true) };
+}
+
+function* streamedSpans(parts: Iterable<LanePart>): Generator<Span> {
+  for (const part of parts) yield { part, at: null, from: 0, to: part.cols.start.length };
+}
+
+/**
+ * One lane's events overlapping [a, b] in nesting order. The lane's own order (start, then longer
+ * first) is that order but for runs of equal spans, which are put in row order here.
+ */
+export class LaneCursor {
+  /** The current event: its columns and index there, its index in the lane, start, end and row. */
+  cols!: EventColumns;
+  j = 0;
+  k = 0;
+  start = 0;
+  end = 0;
+  row = 0;
+  done = false;
+  private readonly spans: Iterator<Span>;
+  private span: Span | null = null;
+  private p = 0;
+  /** The run of equal spans being served (and the event read past it). */
+  private runCols: EventColumns[] = [];
+  private runJ: number[] = [];
+  private runK: number[] = [];
+  private runRow: number[] = [];
+  private runLength = 0;
+  private runAt = 0;
+  private ahead = false;
+  private aheadCols!: EventColumns;
+  private aheadJ = 0;
+  private aheadK = 0;
+
+  constructor(
+    source: LaneIndex,
+    /** The lane's place in its group (ties between lanes: the lower first). */
+    readonly lane: number,
+    /** Its kind's stack order (nesting.ts): on equal spans the lower holds the higher. */
+    readonly order: number,
+    private readonly a: number,
+    private readonly b: number,
+  ) {
+    const parts = source.parts?.(a, b);
+    this.spans = parts ? streamedSpans(parts) : inMemorySpans(source, a, b);
+    this.ahead = this.read();
+    this.advance();
+  }
+
+  /** Reads the next event overlapping the range in lane order into `ahead*`; false at the end. */
+  private read(): boolean {
+    for (;;) {
+      const s = this.span;
+      if (s) {
+        const { start, dur } = s.part.cols;
+        while (this.p < s.to) {
+          const j = s.at ? s.at[this.p++] : this.p++;
+          if (!overlapsRange(start[j], dur[j], this.a, this.b)) continue;
+          this.aheadCols = s.part.cols;
+          this.aheadJ = j;
+          this.aheadK = s.part.first + j;
+          return true;
+        }
+      }
+      const next = this.spans.next();
+      if (next.done) return false;
+      this.span = next.value;
+      this.p = next.value.from;
+    }
+  }
+
+  /** Moves to the next event (done: none left). */
+  advance(): void {
+    if (this.runAt < this.runLength) return this.serve();
+    if (!this.ahead) {
+      this.done = true;
+      return;
+    }
+    this.runLength = 0;
+    this.runAt = 0;
+    const start = this.aheadCols.start[this.aheadJ];
+    const end = start + this.aheadCols.dur[this.aheadJ];
+    do {
+      const i = this.runLength++;
+      this.runCols[i] = this.aheadCols;
+      this.runJ[i] = this.aheadJ;
+      this.runK[i] = this.aheadK;
+      this.runRow[i] = this.aheadCols.row[this.aheadJ];
+      this.ahead = this.read();
+    } while (this.ahead && this.aheadCols.start[this.aheadJ] === start && this.aheadCols.start[this.aheadJ] + this.aheadCols.dur[this.aheadJ] === end);
+    if (this.runLength > 1) this.sortRun();
+    this.serve();
+  }
+
+  private serve(): void {
+    const i = this.runAt++;
+    this.cols = this.runCols[i];
+    this.j = this.runJ[i];
+    this.k = this.runK[i];
+    this.row = this.runRow[i];
+    this.start = this.cols.start[this.j];
+    this.end = this.start + this.cols.dur[this.j];
+  }
+
+  /** A run of equal spans in row order, then lane order. */
+  private sortRun(): void {
+    const order = Array.from({ length: this.runLength }, (_, i) => i).sort((x, y) => this.runRow[x] - this.runRow[y] || this.runK[x] - this.runK[y]);
+    const take = <T>(col: T[]) => order.map((i) => col[i]);
+    [this.runCols, this.runJ, this.runK, this.runRow] = [take(this.runCols), take(this.runJ), take(this.runK), take(this.runRow)];
+  }
+}
+
+/** Whether cursor x's event comes before y's in nesting order. */
+function before(x: LaneCursor, y: LaneCursor): boolean {
+  return (x.start - y.start || y.end - x.end || x.order - y.order || x.row - y.row || x.lane - y.lane || x.k - y.k) < 0;
+}
+
+/** Several lanes' cursors merged: `next()` gives the cursor whose event comes first, until none is left. */
+export class MergedCursors {
+  private readonly heap: LaneCursor[];
+
+  constructor(cursors: LaneCursor[]) {
+    this.heap = cursors.filter((c) => !c.done);
+    for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.down(i);
+  }
+
+  /** The cursor at the first event left (read it, then call next() again), or null. */
+  private current: LaneCursor | null = null;
+
+  next(): LaneCursor | null {
+    const h = this.heap;
+    if (this.current) {
+      this.current.advance();
+      if (this.current.done) {
+        const last = h.pop()!;
+        if (h.length && last !== this.current) h[0] = last;
+      }
+      if (h.length) this.down(0);
+    }
+    this.current = h.length ? h[0] : null;
+    return this.current;
+  }
+
+  private down(i: number): void {
+    const h = this.heap;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= h.length) return;
+      const c = l + 1 < h.length && before(h[l + 1], h[l]) ? l + 1 : l;
+      if (!before(h[c], h[i])) return;
+      [h[c], h[i]] = [h[i], h[c]];
+      i = c;
+    }
+  }
+}
