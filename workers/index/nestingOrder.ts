@@ -1,9 +1,8 @@
 // The slices of some lanes that overlap a range, one at a time in nesting order (by start, longer
 // first, then the stack order of their lanes' kinds, row, lane and event: nesting.ts's order), from
 // lanes in memory or read chunk by chunk (an index folder's lane too big for its cache:
-// LaneIndex.parts). A walk holds one chunk per lane and a run of slices with equal spans, never a
-// lane's worth of sorted copies, so a whole-trace analysis of a 10 GB trace's host thread is
-// bounded by its chunks, not by its events.
+// LaneIndex.parts). A walk holds one chunk per lane, never a lane's worth of sorted copies, so a
+// whole-trace analysis of a 10 GB trace's host thread is bounded by its chunks, not by its events.
 
 import type { LaneIndex, LanePart, EventColumns } from './laneIndex';
 import { firstEndingAfter } from './laneIndex';
@@ -46,8 +45,9 @@ function* streamedSpans(parts: Iterable<LanePart>): Generator<Span> {
 }
 
 /**
- * One lane's events overlapping [a, b] in nesting order. The lane's own order (start, then longer
- * first) is that order but for runs of equal spans, which are put in row order here.
+ * One lane's events overlapping [a, b] in nesting order, which is the lane's own order (by start,
+ * longer first, then file order): on equal spans assignRows never puts a later event on a higher row
+ * (a slice with an open slice's span nests in it, a row below; equal instants share a row).
  */
 export class LaneCursor {
   /** The current event: its columns and index there, its index in the lane, start, end and row. */
@@ -61,17 +61,6 @@ export class LaneCursor {
   private readonly spans: Iterator<Span>;
   private span: Span | null = null;
   private p = 0;
-  /** The run of equal spans being served (and the event read past it). */
-  private runCols: EventColumns[] = [];
-  private runJ: number[] = [];
-  private runK: number[] = [];
-  private runRow: number[] = [];
-  private runLength = 0;
-  private runAt = 0;
-  private ahead = false;
-  private aheadCols!: EventColumns;
-  private aheadJ = 0;
-  private aheadK = 0;
 
   constructor(
     source: LaneIndex,
@@ -84,70 +73,35 @@ export class LaneCursor {
   ) {
     const parts = source.parts?.(a, b);
     this.spans = parts ? streamedSpans(parts) : inMemorySpans(source, a, b);
-    this.ahead = this.read();
     this.advance();
   }
 
-  /** Reads the next event overlapping the range in lane order into `ahead*`; false at the end. */
-  private read(): boolean {
+  /** Moves to the next event overlapping the range (done: none left). */
+  advance(): void {
     for (;;) {
       const s = this.span;
       if (s) {
-        const { start, dur } = s.part.cols;
+        const { start, dur, row } = s.part.cols;
         while (this.p < s.to) {
           const j = s.at ? s.at[this.p++] : this.p++;
           if (!overlapsRange(start[j], dur[j], this.a, this.b)) continue;
-          this.aheadCols = s.part.cols;
-          this.aheadJ = j;
-          this.aheadK = s.part.first + j;
-          return true;
+          this.cols = s.part.cols;
+          this.j = j;
+          this.k = s.part.first + j;
+          this.start = start[j];
+          this.end = start[j] + dur[j];
+          this.row = row[j];
+          return;
         }
       }
       const next = this.spans.next();
-      if (next.done) return false;
+      if (next.done) {
+        this.done = true;
+        return;
+      }
       this.span = next.value;
       this.p = next.value.from;
     }
-  }
-
-  /** Moves to the next event (done: none left). */
-  advance(): void {
-    if (this.runAt < this.runLength) return this.serve();
-    if (!this.ahead) {
-      this.done = true;
-      return;
-    }
-    this.runLength = 0;
-    this.runAt = 0;
-    const start = this.aheadCols.start[this.aheadJ];
-    const end = start + this.aheadCols.dur[this.aheadJ];
-    do {
-      const i = this.runLength++;
-      this.runCols[i] = this.aheadCols;
-      this.runJ[i] = this.aheadJ;
-      this.runK[i] = this.aheadK;
-      this.runRow[i] = this.aheadCols.row[this.aheadJ];
-      this.ahead = this.read();
-    } while (this.ahead && this.aheadCols.start[this.aheadJ] === start && this.aheadCols.start[this.aheadJ] + this.aheadCols.dur[this.aheadJ] === end);
-    if (this.runLength > 1) this.sortRun();
-    this.serve();
-  }
-
-  private serve(): void {
-    const i = this.runAt++;
-    this.cols = this.runCols[i];
-    this.j = this.runJ[i];
-    this.k = this.runK[i];
-    this.row = this.runRow[i];
-    this.start = this.cols.start[this.j];
-    this.end = this.start + this.cols.dur[this.j];
-  }
-
-  /** A run of equal spans in row order, then lane order. */
-  private sortRun(): void {
-    const order = Array.from({ length: this.runLength }, (_, i) => i).sort((x, y) => this.runRow[x] - this.runRow[y] || this.runK[x] - this.runK[y]);
-    const take = <T>(col: T[]) => order.map((i) => col[i]);
-    [this.runCols, this.runJ, this.runK, this.runRow] = [take(this.runCols), take(this.runJ), take(this.runK), take(this.runRow)];
   }
 }
 
