@@ -1,15 +1,19 @@
 // Starts the trace worker from a tiny classic script in index.html's <head>, before the app's
 // own bundle is fetched, compiled and run (~50–100 ms on a quiet 2-core machine, several times
-// that when it is busy): a link's trace (`?url=`) is read from then on, not once the app runs.
+// that when it is busy), and tells it about the page: a link's trace (`?url=`) is read and parsed
+// from then on, not once the app runs (workers/earlyLoad.ts; the app's load call joins it).
 // src/state/traceClient.ts (prepareTraceWorker) adopts the worker. Build only: the dev server
 // has no hashed worker file to name, and there the app starts the worker itself as before.
 
 import type { Plugin } from 'vite';
 import { EARLY_TRACE_WORKER } from '../src/model/earlyTraceWorker.ts';
+import { BUDGET_SETTING_KEY } from '../src/state/memoryBudget.ts';
 
 /**
  * The script: the worker file is named relative to the script itself (base './': any sub-path).
  * Its name is unique as workers/heartbeat.ts uniqueWorkerName makes them (a lifeline is per name).
+ * `page`: what a worker cannot see itself (workers/earlyLoad.ts PageFacts): the address, the base
+ * links are relative to, the saved memory budget and the device memory the budget defaults from.
  */
 function earlyScript(workerFile: string): string {
   return `// Starts the trace worker while the app loads (build/earlyTraceWorker.ts).
@@ -18,7 +22,13 @@ function earlyScript(workerFile: string): string {
     var id = self.crypto && crypto.randomUUID ? crypto.randomUUID().slice(0, 8) : Math.random().toString(36).slice(2, 10);
     var name = 'trace #' + id;
     var worker = new Worker(new URL(${JSON.stringify(workerFile)}, document.currentScript.src), { type: 'module', name: name });
-    worker.postMessage({ warmHelpers: true });
+    var budgetSetting = null;
+    try {
+      budgetSetting = localStorage.getItem(${JSON.stringify(BUDGET_SETTING_KEY)});
+    } catch (e) {
+      /* storage disabled: the app reads none either */
+    }
+    worker.postMessage({ warmHelpers: true, page: { href: location.href, base: document.baseURI, budgetSetting: budgetSetting, deviceMemory: navigator.deviceMemory } });
     window.${EARLY_TRACE_WORKER} = { worker: worker, name: name };
   } catch (e) {
     /* the app starts it */

@@ -29,11 +29,26 @@ import { warmFragmentWorkers } from './ingest/parallelParse';
 import type { TraceIndex } from './index/traceIndex';
 import type { CategoryRule } from './lanes/categoryRules';
 import { announceLifeline, debugStop, holdLifeline } from './heartbeat';
+import { asksFor, EarlyLoad, expectedLoad, loadSettings, type PageFacts } from './earlyLoad';
 
 // Announced again with each load: a page that adopted this worker from index.html's early start
 // (build/earlyTraceWorker.ts) was not listening yet when it was first held, and a worker that
 // exits before the page's first look at the locks would otherwise go unseen (heartbeat.ts).
 const lifeline = holdLifeline();
+
+/** A link's load begun before the page asked (earlyLoad.ts), until the page's first load or survey takes it or drops it. */
+let early: EarlyLoad | null = null;
+
+/** The early load when `source` and `options` ask for it; otherwise it is dropped (and helpers warmed again for this load). */
+function takeEarly(source: TraceSource | null, options?: Parameters<TraceWorkerApi['load']>[3]): EarlyLoad | null {
+  const e = early;
+  early = null;
+  if (!e || e.dropped) return null;
+  if (source && asksFor(e.expected, source, options)) return e;
+  e.drop();
+  warmFragmentWorkers();
+  return null;
+}
 
 /** Numbers search hit layers, so an outline query never meets the hits of another search. */
 let searchSeq = 0;
@@ -59,42 +74,36 @@ function traceApi(): TraceWorkerApi {
 
   return {
     prepare() {
-      warmFragmentWorkers();
+      // An early load took the warm helpers: new ones would only compete with its parse.
+      if (!early) warmFragmentWorkers();
     },
     async exportWindow(q: WindowExportOptions) {
       const gz = await gzipText(chromeTraceWindow(await whole(), q));
       return Comlink.transfer(gz, [gz.buffer as ArrayBuffer]);
     },
     async survey(source: TraceSource, onProgress?: (p: LoadProgress) => void, options?: { scanner?: 'wasm' | 'js' }) {
-      return surveyTrace(source, { trace: source.name, onProgress: (p) => void onProgress?.(p), scanner: options?.scanner });
+      takeEarly(null);
+      return surveyTrace(source, { onProgress: (p) => void onProgress?.(p), scanner: options?.scanner });
     },
     async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js'; keep?: TraceChoice; streamPieces?: boolean; laneHelpers?: boolean }, askLaneRules?: () => Promise<CategoryRule[]>) {
       const laneRules = options?.laneRules ?? askLaneRules;
       const debug = options?.debug;
       void lifeline.then((held) => held && announceLifeline());
+      const joined = takeEarly(source, options);
       if (source.kind === 'index' || source.kind === 'localIndex') {
         index = await openIndex(source, trace, onProgress, await laneRulesOf(laneRules));
         return index.result;
       }
       let debugStopped = false;
-      index = await loadTrace(source, {
-        trace,
-        onProgress: (p) => {
-          void onProgress?.(p);
-          // Once the UI has seen the load under way, as a real failure would meet it.
-          if ((debug === 'hang' || debug === 'exit') && p.scannedBytes > 0 && !debugStopped) {
-            debugStopped = true;
-            debugStop(debug);
-          }
-        },
-        budgetBytes: options?.budgetBytes,
-        laneRules,
-        debugHelper: debug === 'gunzip-exit' ? 'exit' : undefined,
-        scanner: options?.scanner,
-        keep: options?.keep,
-        streamPieces: options?.streamPieces,
-        laneHelpers: options?.laneHelpers,
-      });
+      const progress = (p: LoadProgress): void => {
+        void onProgress?.(p);
+        // Once the UI has seen the load under way, as a real failure would meet it.
+        if ((debug === 'hang' || debug === 'exit') && p.scannedBytes > 0 && !debugStopped) {
+          debugStopped = true;
+          debugStop(debug);
+        }
+      };
+      index = await (joined ? joined.join({ trace, laneRules }, progress) : loadTrace(source, { ...loadSettings(options), trace, laneRules, onProgress: progress }));
       // `exit` closes this worker once the current task ends: a small trace may be read by then, and
       // its answer must not reach the page (the failure it stands for stops a load, not an open trace).
       if (debugStopped) await new Promise<never>(() => undefined);
@@ -198,8 +207,17 @@ Comlink.expose(traceApi());
 // A port sent to this worker answers for another trace (ranks of a job sharing workers). `warmHelpers`:
 // index.html's first script started this worker (build/earlyTraceWorker.ts) and asks it to start its
 // helpers now, as `prepare` would once the app runs: a link's parse needs them right after its first bytes.
-self.addEventListener('message', (e: MessageEvent<{ traceWorkerPort?: MessagePort; warmHelpers?: boolean } | null>) => {
+// With `page`, a link's trace is loaded from now on, before the app asks for it (earlyLoad.ts).
+self.addEventListener('message', (e: MessageEvent<{ traceWorkerPort?: MessagePort; warmHelpers?: boolean; page?: PageFacts } | null>) => {
   const port = e.data?.traceWorkerPort;
   if (port) Comlink.expose(traceApi(), port);
-  if (e.data?.warmHelpers) warmFragmentWorkers();
+  if (!e.data?.warmHelpers) return;
+  warmFragmentWorkers();
+  let expected = null;
+  try {
+    expected = e.data.page ? expectedLoad(e.data.page) : null;
+  } catch {
+    // An address the app cannot read either (a link that is not a URL): the app reports it.
+  }
+  if (expected) early = new EarlyLoad(expected);
 });

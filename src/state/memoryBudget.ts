@@ -2,10 +2,12 @@
 // indexing beyond it (workers/ingest/memoryBudget.ts). Default from the machine,
 // overridden by the saved setting, overridden by `?budgetMB=` (so tests can force it).
 
-import { estimateMBOfMessage } from '../../workers/ingest/memoryBudget';
+// With its extension: vite.config.ts loads this module too (build/earlyTraceWorker.ts reads BUDGET_SETTING_KEY).
+import { estimateMBOfMessage } from '../../workers/ingest/memoryBudget.ts';
 import type { TraceSource } from '../model/types';
 
-const SETTING_KEY = 'tracelane:budgetMB';
+/** Where the budget setting is saved (localStorage): index.html's first script reads it too (build/earlyTraceWorker.ts). */
+export const BUDGET_SETTING_KEY = 'tracelane:budgetMB';
 /** Without navigator.deviceMemory: what a browser tab on a laptop can usually hold. */
 const FALLBACK_MB = 2048;
 /** A tab rarely gets more than this, however much the machine has. */
@@ -24,25 +26,37 @@ function positive(text: string | null | undefined): number | null {
   return text && Number.isFinite(n) && n > 0 ? n : null;
 }
 
-export function memoryBudgetMB(search = globalThis.location?.search ?? ''): { mb: number; from: BudgetOrigin } {
+/** The saved budget setting as stored (null: none, or storage disabled). */
+function savedSetting(): string | null {
+  try {
+    return globalThis.localStorage?.getItem(BUDGET_SETTING_KEY) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The budget for the page `search` belongs to. `saved` and `deviceMemoryGB` are read from this page unless given
+ * (the trace worker is given what index.html's first script read: workers/earlyLoad.ts).
+ */
+export function memoryBudgetMB(search = globalThis.location?.search ?? '', saved = savedSetting(), deviceMemoryGB?: number): { mb: number; from: BudgetOrigin } {
   const fromUrl = positive(new URLSearchParams(search).get('budgetMB'));
   if (fromUrl) return { mb: fromUrl, from: 'url' };
-  let saved: string | null = null;
-  try {
-    saved = globalThis.localStorage?.getItem(SETTING_KEY) ?? null;
-  } catch {
-    /* storage disabled */
-  }
   const fromSetting = positive(saved);
   if (fromSetting) return { mb: fromSetting, from: 'setting' };
-  return { mb: defaultBudgetMB(), from: 'device' };
+  return { mb: defaultBudgetMB(deviceMemoryGB), from: 'device' };
+}
+
+/** Each trace's share of the budget when `traces` open together (the budget covers every open trace). */
+export function traceBudgetBytes(budgetMB: number, traces: number): number {
+  return (budgetMB * 1024 * 1024) / Math.max(1, traces);
 }
 
 /** Saves the budget setting (null = back to the machine default). */
 export function setBudgetSettingMB(mb: number | null): void {
   try {
-    if (mb === null) localStorage.removeItem(SETTING_KEY);
-    else localStorage.setItem(SETTING_KEY, String(Math.ceil(mb)));
+    if (mb === null) localStorage.removeItem(BUDGET_SETTING_KEY);
+    else localStorage.setItem(BUDGET_SETTING_KEY, String(Math.ceil(mb)));
   } catch {
     /* storage disabled: the setting lasts for this page only via the URL */
   }

@@ -1,6 +1,7 @@
 // Turning what the user hands us (drops, picks, links) into TraceSources.
 
 import type { TraceSource } from '../model/types';
+import { indexSource, urlSource } from '../model/linkLoad';
 
 /** Inside dropped folders only trace-like files count; READMEs and the like are skipped (`.<pid>`: strace -ff files). */
 const TRACE_FILE = /\.(json|gz|txt|trace|log|strace|sqlite|folded|collapsed|\d+)$/i;
@@ -14,25 +15,6 @@ export function handleOf(file: Blob): FileSystemFileHandle | undefined {
 
 export function fileSource(file: File, name = file.name): TraceSource {
   return { kind: 'file', file, name };
-}
-
-export function urlSource(url: string): TraceSource {
-  const abs = new URL(url, document.baseURI).href;
-  return { kind: 'url', url: abs, name: lastSegment(abs) };
-}
-
-/** An index folder by its URL (`?index=`); named like the trace it indexes (the folder is named for it: `npm run index`). */
-export function indexSource(url: string): TraceSource {
-  const abs = new URL(url.endsWith('/') ? url : `${url}/`, document.baseURI).href;
-  return { kind: 'index', url: abs, name: lastSegment(abs) };
-}
-
-function lastSegment(abs: string): string {
-  try {
-    return decodeURIComponent(new URL(abs).pathname.split('/').filter(Boolean).pop() || 'trace');
-  } catch {
-    return 'trace';
-  }
 }
 
 /** A shared link's source: `index:<folder URL>` for an index folder, else a trace URL (urlState keeps strings). */
@@ -50,13 +32,6 @@ const INDEX_LINK = 'index:';
 export function sampleSource(): TraceSource {
   // Relative to the page, so the app works from any sub-path.
   return urlSource('samples/llm_decode_small.json.gz');
-}
-
-/** `?url=` traces and `?index=` index folders, in the order the address names them. */
-export function urlParamSources(search = window.location.search): TraceSource[] {
-  return [...new URLSearchParams(search)]
-    .filter(([k, u]) => (k === 'url' || k === 'index') && u.trim())
-    .map(([k, u]) => (k === 'index' ? indexSource(u) : urlSource(u)));
 }
 
 /** Files of a drop, walking folders; top-level files are taken as-is, folder members filtered. */

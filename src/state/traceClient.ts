@@ -8,7 +8,8 @@ import type { WindowExportOptions } from '../../workers/export/chromeTraceWindow
 import type { FindHit, FindQuery, LoadProgress, QueryResult, SliceDetails, TraceSource, ViewportQuery } from '../model/types';
 import { traceKeyFromName } from '../model/keys';
 import { useStore } from './store';
-import { clearBudgetRefusal, memoryBudgetMB, noteBudgetError } from './memoryBudget';
+import { clearBudgetRefusal, memoryBudgetMB, noteBudgetError, traceBudgetBytes } from './memoryBudget';
+import { addressLoadOptions, type AddressLoadOptions } from '../model/linkLoad';
 import { rulesForLoad } from './laneRules';
 import { EARLY_TRACE_WORKER, type EarlyTraceWorker } from '../model/earlyTraceWorker';
 import { CallTracker } from './callTracker';
@@ -56,32 +57,17 @@ function noteSlowWorker(trace: string, text: string | null): void {
   useStore.getState().setNotice('worker', text);
 }
 
+/** What the page's address says about loading (`?scanner=`, `?pieces=`, `?lanes=`, `?debugWorker=`). */
+function addressOptions(): AddressLoadOptions {
+  return addressLoadOptions(globalThis.location?.search ?? '');
+}
+
 /** `?debugWorker=` applies to the first trace of the page's first load only, so Retry and the other traces show the recovery. */
 let debugPending = true;
 function takeDebugWorker(): DebugWorker | undefined {
   if (!debugPending) return undefined;
   debugPending = false;
-  const v = new URLSearchParams(globalThis.location?.search ?? '').get('debugWorker');
-  return v === 'hang' || v === 'exit' || v === 'gunzip-exit' ? v : undefined;
-}
-
-/** `?scanner=js` reads Chrome JSON with the JS scanner (the bench compares the two in one run). */
-function scannerParam(): 'js' | undefined {
-  return new URLSearchParams(globalThis.location?.search ?? '').get('scanner') === 'js' ? 'js' : undefined;
-}
-
-/**
- * `?lanes=helpers` / `?lanes=one`: after a parallel parse its helpers build the lanes, or the trace worker alone does,
- * whatever the cores (index/parallelLanes.ts; absent: from LANE_HELPERS_MIN_CORES cores).
- */
-function laneHelpersParam(): boolean | undefined {
-  const lanes = new URLSearchParams(globalThis.location?.search ?? '').get('lanes');
-  return lanes === 'helpers' ? true : lanes === 'one' ? false : undefined;
-}
-
-/** `?pieces=stream`: a .gz or a URL without ranges is parsed in pieces even on a machine with few cores (streamPieces.ts). */
-function streamPiecesParam(): true | undefined {
-  return new URLSearchParams(globalThis.location?.search ?? '').get('pieces') === 'stream' ? true : undefined;
+  return addressOptions().debug;
 }
 
 const clients = new Map<string, Client>();
@@ -169,7 +155,7 @@ export function loadSources(sources: TraceSource[], opts: { budgetMB?: number; k
   const debug = takeDebugWorker();
   // The budget covers every open trace: each gets its share.
   const budget = opts.budgetMB ?? memoryBudgetMB().mb;
-  const limits = { budgetBytes: (budget * 1024 * 1024) / Math.max(1, sources.length) };
+  const limits = { budgetBytes: traceBudgetBytes(budget, sources.length) };
   const taken = new Set<string>();
   const shared = sharedWorkers(sources);
   // A job's ranks past the first few wait unopened until their lanes come into view (the Timeline asks: openTraces).
@@ -250,9 +236,10 @@ export function loadSources(sources: TraceSource[], opts: { budgetMB?: number; k
     const load = (): Promise<void> => {
       lastProgress = performance.now();
       const rules = rulesForLoad();
+      const { scanner, streamPieces, laneHelpers } = addressOptions();
       const [laneRules, askLaneRules] = typeof rules === 'function' ? [undefined, Comlink.proxy(rules)] : [rules, undefined];
       return api
-        .load(entry.source, entry.key, Comlink.proxy(onProgress), { ...limits, laneRules, debug: entry.key === entries[0].key ? debug : undefined, scanner: scannerParam(), keep: opts.keep?.[entry.key], streamPieces: streamPiecesParam(), laneHelpers: laneHelpersParam() }, askLaneRules)
+        .load(entry.source, entry.key, Comlink.proxy(onProgress), { ...limits, laneRules, debug: entry.key === entries[0].key ? debug : undefined, scanner, keep: opts.keep?.[entry.key], streamPieces, laneHelpers }, askLaneRules)
         .then((result) => {
           loaded = true;
           if (my === session) useStore.getState().traceLoaded(entry.key, result);
@@ -350,7 +337,7 @@ export function surveySource(source: TraceSource, onProgress: (p: LoadProgress) 
     started.api[Comlink.releaseProxy]();
     started.worker.terminate();
   };
-  const result = Promise.race([started.api.survey(source, Comlink.proxy(onProgress), { scanner: scannerParam() }), stopped]);
+  const result = Promise.race([started.api.survey(source, Comlink.proxy(onProgress), { scanner: addressOptions().scanner }), stopped]);
   void result.then(end, end);
   return { result, cancel: end };
 }

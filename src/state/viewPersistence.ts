@@ -4,7 +4,8 @@
 // else saved work) and from then on every change is written back.
 
 import { loadSources } from './traceClient';
-import { linkSource, urlParamSources } from './sources';
+import { linkSource } from './sources';
+import { urlParamSources } from '../model/linkLoad';
 import { expandJobSources } from './jobSources';
 import { useStore, type AppState } from './store';
 import { traceIdentity } from './fingerprint';
@@ -38,7 +39,7 @@ function setRestoreState(state: 'pending' | 'done'): void {
 
 /** Decode the hash and open what the page URL names: ?url= first, else the link's own sources. */
 export async function openFromLocation(): Promise<void> {
-  const urls = urlParamSources();
+  const urls = urlParamSources(window.location.search);
   const payload = payloadOfHash(window.location.hash);
   pending = payload ? await decodeViewState(payload) : null;
   const state = pending?.state;

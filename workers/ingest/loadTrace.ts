@@ -40,14 +40,19 @@ export async function laneRulesOf(rules: LaneRules | undefined): Promise<readonl
   return typeof rules === 'function' ? rules() : rules;
 }
 
-export interface LoadOptions {
+/** What only the page's load call names: the trace's key (its lanes' ids begin with it) and its lane rules. */
+export interface LoadCall {
   trace: string;
+  /** Category rules for the lane-mapping stage (workers/lanes/categoryRules.ts), or who to ask for them once the events are read. */
+  laneRules?: LaneRules;
+}
+
+/** How a source is read and parsed. */
+export interface LoadSettings {
   onProgress?: (p: LoadProgress) => void;
   signal?: AbortSignal;
   /** Refuse (BudgetExceededError) before the index would outgrow this many bytes (memoryBudget.ts). */
   budgetBytes?: number;
-  /** Category rules for the lane-mapping stage (workers/lanes/categoryRules.ts), or who to ask for them once the events are read. */
-  laneRules?: LaneRules;
   /** Tests of the heartbeat: the gunzip helper exits after its first chunk. */
   debugHelper?: 'exit';
   /** `js`: Chrome JSON is read by the JS scanner even where WebAssembly works (`?scanner=js`: comparisons). */
@@ -60,9 +65,16 @@ export interface LoadOptions {
   keep?: TraceChoice;
 }
 
+/**
+ * A load's settings and its call; or, for a load begun before the page asked (workers/earlyLoad.ts), the call
+ * to come (`asked`): nothing before the index needs it, so it is awaited once the events are read.
+ */
+export type LoadOptions = LoadSettings & (LoadCall | { asked: Promise<LoadCall> });
+
 /** Read, parse and index a source; with `opts.keep`, only the chosen part (ingest/eventChoice.ts). */
 export function loadTrace(source: TraceSource, opts: LoadOptions): Promise<TraceIndex> {
-  return readTrace(source, opts, async (raw, formatName, parseMs, indexTrace) => {
+  const call = 'asked' in opts ? opts.asked : opts;
+  return readTrace(source, opts, call, async (raw, formatName, parseMs, indexTrace) => {
     const filter = raw.filter;
     if (!(filter instanceof ChoiceFilter) || !opts.keep) return indexTrace(raw, formatName, parseMs);
     retainChosen(raw, filter);
@@ -76,8 +88,8 @@ export function loadTrace(source: TraceSource, opts: LoadOptions): Promise<Trace
  * The counting pass of issue 23: the same reading and parsing as a load, keeping no events
  * (Chrome JSON: processes and threads with their event counts, time extent, density).
  */
-export function surveyTrace(source: TraceSource, opts: Omit<LoadOptions, 'keep' | 'budgetBytes'>): Promise<TraceSurvey> {
-  return readTrace(source, { ...opts, survey: true }, async (raw, formatName, _parseMs, _index, size) => {
+export function surveyTrace(source: TraceSource, opts: Omit<LoadSettings, 'keep' | 'budgetBytes'>): Promise<TraceSurvey> {
+  return readTrace(source, { ...opts, survey: true }, null, async (raw, formatName, _parseMs, _index, size) => {
     if (!(raw.filter instanceof SurveyCounter)) throw new Error('the counting pass lost its counter');
     return surveyOf(raw, raw.filter, source.name, formatName, size);
   });
@@ -85,9 +97,12 @@ export function surveyTrace(source: TraceSource, opts: Omit<LoadOptions, 'keep' 
 
 type Finish<T> = (raw: RawTrace, formatName: string, parseMs: number, indexTrace: (raw: RawTrace, formatName: string, parseMs: number) => Promise<TraceIndex>, size: { bytes: number; decoded: number }) => Promise<T>;
 
-async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: boolean }, done: Finish<T>): Promise<T> {
+/** `call`: what the page's call names, to index (null: a counting pass, which does not index). */
+async function readTrace<T>(source: TraceSource, opts: LoadSettings & { survey?: boolean }, call: LoadCall | Promise<LoadCall> | null, done: Finish<T>): Promise<T> {
   const t0 = performance.now();
   const stages = new StageClock();
+  // A load begun before the page asked (workers/earlyLoad.ts): when the page's call came.
+  if (call instanceof Promise) void call.then(() => stages.mark('page asked'), () => undefined);
   useJsScanner(opts.scanner === 'js');
   const opened = await openSource(source, opts.signal);
   const { stream, total } = opened;
@@ -201,6 +216,8 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
         next = await reader.read();
       } catch (err) {
         if (err instanceof WorkerStoppedError) throw err;
+        // Dropped (workers/earlyLoad.ts): what was read is not a cut .gz to show.
+        if (opts.signal?.aborted) throw opts.signal.reason;
         if (!gzip || received === 0) throw describeReadError(err, gzip);
         // A cut or corrupt .gz: keep what decompressed so far.
         partialGzip = gzipProblemText(err);
@@ -233,7 +250,7 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
     if (pieces && !(await pieces.finish())) {
       // A cut fell inside a string, and a stream cannot be read again: open the source again, in one piece.
       await reader.cancel().catch(() => undefined);
-      return await readTrace(source, { ...opts, streamPieces: false }, done);
+      return await readTrace(source, { ...opts, streamPieces: false }, call, done);
     }
   } finally {
     pieces?.release();
@@ -260,8 +277,10 @@ async function readTrace<T>(source: TraceSource, opts: LoadOptions & { survey?: 
     laneHelpers = null;
     let index: TraceIndex;
     try {
-      const laneRules = await laneRulesOf(opts.laneRules);
-      index = await TraceIndex.build({ raw, trace: opts.trace, fileName: source.name, format: formatName, bytes: progress.bytesDone, parseMs, stages, laneRules }, helpers?.builders ?? []);
+      if (!call) throw new Error('a counting pass is not indexed');
+      const { trace, laneRules: rules } = await call;
+      const laneRules = await laneRulesOf(rules);
+      index = await TraceIndex.build({ raw, trace, fileName: source.name, format: formatName, bytes: progress.bytesDone, parseMs, stages, laneRules }, helpers?.builders ?? []);
     } catch (err) {
       helpers?.release();
       throw err;
