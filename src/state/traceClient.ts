@@ -247,6 +247,8 @@ export function loadSources(sources: TraceSource[], opts: { budgetMB?: number; k
         .catch((e) => {
           if (my !== session) return;
           if ((e as Error)?.name === 'WorkerStoppedError') return stopped(errorText(e));
+          // The load has ended: no stall check may replace its error 10 s on.
+          client.unwatch();
           noteBudgetError(e as Error, sources, budget);
           useStore.getState().fail(withName(entry.name, errorText(e)));
         });
