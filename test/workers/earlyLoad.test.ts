@@ -16,6 +16,7 @@ import type { TraceIndex } from '../../workers/index/traceIndex';
 import type { CategoryRule } from '../../workers/lanes/categoryRules';
 import type { LoadProgress } from '../../src/model/types';
 import { CORPUS } from '../support/corpus';
+import { closeServer, listenLocally } from '../support/localServer';
 
 const MiB = 1024 * 1024;
 const page = (href: string, more: Partial<PageFacts> = {}): PageFacts => ({ href, base: href, budgetSetting: null, deviceMemory: 8, ...more });
@@ -75,12 +76,10 @@ describe('an early load', () => {
       res.on('close', () => open--);
       void handle(req, res);
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    base = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    base = await listenLocally(server);
   });
   afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
+    await closeServer(server);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -14,6 +14,7 @@ import { openSource, parseContentRange, PROBE_BYTES, RANGE_RETRIES, urlRanges } 
 import { loadTrace } from '../../../workers/ingest/loadTrace';
 import { eachChunk } from '../../../workers/ingest/chunkReader';
 import { CORPUS } from '../../support/corpus';
+import { closeServer, listenLocally } from '../../support/localServer';
 
 const json = gunzipSync(readFileSync(join(CORPUS, 'llm_decode_small.json.gz')));
 
@@ -61,12 +62,10 @@ describe('URL sources', () => {
       }
       void (ranges ? withRanges : without)(req, res);
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    base = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    base = await listenLocally(server);
   });
   afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
+    await closeServer(server);
     rmSync(dir, { recursive: true, force: true });
   });
 
