@@ -93,8 +93,8 @@ test('with the app’s bundle held back, the link’s trace is fetched and parse
   try {
     const app = await holdApp(page);
     await page.goto(`${server.url}?url=${encodeURIComponent(`t/${NAME}`)}`, { waitUntil: 'commit' });
-    // Every byte asked for, then a quiet while for the parse: the app's bundle is still held.
-    await until(() => server.log.length > 0 && Date.now() - server.log[server.log.length - 1].at > 2000);
+    // Every byte asked for, then a quiet while for the parse of the last pieces: the app's bundle is still held.
+    await until(() => server.log.length > 0 && Date.now() - server.log[server.log.length - 1].at > 3000);
     app.release();
     const releasedAt = await app.released;
     const s = await waitReady(page, 180_000);
