@@ -12,6 +12,7 @@ import { traceKeyFromName } from '../../src/model/keys';
 import { dirFiles, dirSink } from './dirFolder';
 import { openTraceFile } from './nodeFile';
 import { collectGarbage } from './collectGarbage';
+import { onLargeBufferDropped } from '../../workers/ingest/growable';
 import { parseOnThreads } from './nodeWorkers';
 import { availableParallelism } from 'node:os';
 import { RANK_ENV, RANK_PLACEHOLDER, RankInputError, rankInput } from './rankInput';
@@ -111,6 +112,7 @@ async function indexOne(path: string, args: Args, taken: Set<string>): Promise<v
   // The writer loads the trace itself (writeIndexFolder's `load`): it holds the only reference, so the
   // in-memory index is garbage once its files are written, before the summaries are computed.
   const load = async () => {
+    onLargeBufferDropped(collectGarbage);
     const index = await loadTrace(
       { kind: 'file', file: openTraceFile(path), name },
       {
@@ -127,6 +129,7 @@ async function indexOne(path: string, args: Args, taken: Set<string>): Promise<v
     // Each helper that parsed a piece marks its first bytes (parallelParse.ts, streamPieces.ts): this thread and those.
     const threads = 1 + Object.keys(index.result.stagesMs ?? {}).filter((s) => /^fragment \d+ first bytes$/.test(s)).length;
     process.stderr.write(`${name}: parsed on ${threads} thread${threads > 1 ? 's' : ''} and indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s, writing ${dir}\n`);
+    onLargeBufferDropped(null);
     // File names are content hashes: an older index's files would only linger.
     rmSync(dir, { recursive: true, force: true });
     collectGarbage();

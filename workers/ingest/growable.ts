@@ -7,6 +7,20 @@ import { startDeflater, type Deflater } from './deflate';
 type TypedArray = Float64Array | Uint32Array | Int32Array | Uint8Array | Uint16Array;
 type TypedCtor<T extends TypedArray> = { new (n: number): T };
 
+/** A buffer this big that a column lets go of is worth collecting at once (largeBufferDropped). */
+const LARGE_BUFFER_BYTES = 64 << 20;
+let largeBufferDropped: (() => void) | null = null;
+
+/**
+ * Called each time a column lets go of a buffer of 64 MB or more (grown past, or released once copied):
+ * the index writer collects garbage then (bin/), so that buffer leaves the process before the next one is
+ * made; left to V8, the halves a big trace's columns grew from and the raw columns the lanes were copied
+ * from stay until a collection comes. The browser sets none (no gc there).
+ */
+export function onLargeBufferDropped(collect: (() => void) | null): void {
+  largeBufferDropped = collect;
+}
+
 export class Column<T extends TypedArray> {
   data: T;
   length = 0;
@@ -29,7 +43,14 @@ export class Column<T extends TypedArray> {
   private grow(n: number): void {
     const next = new this.ctor(n);
     next.set(this.data);
+    this.drop(next);
+  }
+
+  /** Replaces the values' buffer; a large one let go is collected at once where the host can (onLargeBufferDropped). */
+  private drop(next: T): void {
+    const large = this.data.byteLength >= LARGE_BUFFER_BYTES;
     this.data = next;
+    if (large) largeBufferDropped?.();
   }
   /** A right-sized copy (so the large backing buffer can be freed). */
   trimmed(): T {
@@ -38,13 +59,13 @@ export class Column<T extends TypedArray> {
 
   /** Frees the values entirely (after their content was copied elsewhere). */
   release(): void {
-    this.data = new this.ctor(0);
     this.length = 0;
+    this.drop(new this.ctor(0));
   }
 
   /** Drops the growth slack (up to half the buffer) once no more values will come. */
   compact(): void {
-    if (this.data.length > this.length) this.data = this.trimmed();
+    if (this.data.length > this.length) this.drop(this.trimmed());
   }
 }
 
