@@ -113,15 +113,15 @@ function before(x: LaneCursor, y: LaneCursor): boolean {
 /** Several lanes' cursors merged: `next()` gives the cursor whose event comes first, until none is left. */
 export class MergedCursors {
   private readonly heap: LaneCursor[];
+  /** The cursor `next()` gave last: it moves on at the next call. */
+  private current: LaneCursor | null = null;
 
   constructor(cursors: LaneCursor[]) {
     this.heap = cursors.filter((c) => !c.done);
     for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.down(i);
   }
 
-  /** The cursor at the first event left (read it, then call next() again), or null. */
-  private current: LaneCursor | null = null;
-
+  /** The cursor at the first event not given yet (read its event before calling again), or null: none left. */
   next(): LaneCursor | null {
     const h = this.heap;
     if (this.current) {
