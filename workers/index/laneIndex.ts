@@ -81,10 +81,14 @@ export const BLOCK = 32;
  * longer first on ties so parents precede their children (importers mostly emit that order).
  */
 export function buildLaneIndexes(raw: RawTrace, plans: readonly LanePlan[], laneOfEvent: Int32Array): LaneIndex[] {
-  const cols = gatherLaneColumns(raw, plans, laneOfEvent, true);
+  const cols: (LaneColumns | null)[] = gatherLaneColumns(raw, plans, laneOfEvent, true);
   return plans.map((plan, l) => {
     beat();
-    return sortedLaneIndex(plan.info, cols[l]);
+    const c = cols[l]!;
+    // Let go of the lane's gathered columns once it is built: the lane keeps narrowed copies of
+    // several (cat, row, args), and the wide ones of every lane built so far are ~20 B an event.
+    cols[l] = null;
+    return sortedLaneIndex(plan.info, c);
   });
 }
 
