@@ -195,6 +195,10 @@ export async function openSource(source: TraceSource, signal?: AbortSignal): Pro
     try {
       response = await fetch(source.url, { signal, headers, cache: headers ? RANGE_CACHE : 'default' });
     } catch (err) {
+      // Chromium fails a ranged GET outright when its 206 is content-encoded (a part cannot be decoded): a server
+      // that labels a .gz file `Content-Encoding: gzip` and answers ranges (vite's dev server, Apache's AddEncoding).
+      // Asked for whole, the same file streams, decoded by the browser.
+      if (headers && !signal?.aborted) return get();
       throw new Error(`Could not fetch ${source.url}: ${(err as Error).message}`);
     }
     // An empty file has no first bytes to answer a range with: ask for it whole.
