@@ -95,9 +95,8 @@ export function Timeline() {
     });
   }, []);
 
-  if (!dataRef.current) {
-    dataRef.current = new ViewportData(scheduleDraw, (e) => console.warn('tracelane: query failed', errorText(e)));
-  }
+  const newViewportData = () => new ViewportData(scheduleDraw, (e) => console.warn('tracelane: query failed', errorText(e)));
+  if (!dataRef.current) dataRef.current = newViewportData();
   // A tooltip describes what was under the pointer in one view: any change of view or
   // layout (zoom by keys, setViewport, lanes, offsets) drops it until the pointer moves.
   useEffect(
@@ -110,12 +109,19 @@ export function Timeline() {
     [],
   );
   useEffect(() => {
-    const data = dataRef.current;
+    // React's StrictMode (`npm run dev`) runs this cleanup and then the effect again on the same component: the
+    // data and the frame are made afresh, or it never drew (a disposed ViewportData asks for nothing, and a
+    // cancelled frame's id left in frame.current kept scheduleDraw waiting for it).
+    const data = (dataRef.current ??= newViewportData());
     return () => {
-      data?.dispose();
+      data.dispose();
+      dataRef.current = null;
       cancelAnimationFrame(frame.current);
+      frame.current = 0;
       document.documentElement.dataset.renderState = 'idle';
     };
+    // (newViewportData is made from scheduleDraw, which never changes.)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const virtualizer = useVirtualizer({
