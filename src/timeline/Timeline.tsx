@@ -95,8 +95,6 @@ export function Timeline() {
     });
   }, []);
 
-  const newViewportData = () => new ViewportData(scheduleDraw, (e) => console.warn('tracelane: query failed', errorText(e)));
-  if (!dataRef.current) dataRef.current = newViewportData();
   // A tooltip describes what was under the pointer in one view: any change of view or
   // layout (zoom by keys, setViewport, lanes, offsets) drops it until the pointer moves.
   useEffect(
@@ -109,10 +107,12 @@ export function Timeline() {
     [],
   );
   useEffect(() => {
-    // React's StrictMode (`npm run dev`) runs this cleanup and then the effect again on the same component: the
-    // data and the frame are made afresh, or it never drew (a disposed ViewportData asks for nothing, and a
-    // cancelled frame's id left in frame.current kept scheduleDraw waiting for it).
-    const data = (dataRef.current ??= newViewportData());
+    // Made here, not while rendering (nothing reads it before the first draw): React's StrictMode (`npm run dev`)
+    // runs this cleanup and then the effect again on the same component, and the data and the frame must be made
+    // afresh, or it never drew (a disposed ViewportData asks for nothing, and a cancelled frame's id left in
+    // frame.current kept scheduleDraw waiting for it).
+    const data = new ViewportData(scheduleDraw, (e) => console.warn('tracelane: query failed', errorText(e)));
+    dataRef.current = data;
     return () => {
       data.dispose();
       dataRef.current = null;
@@ -120,9 +120,7 @@ export function Timeline() {
       frame.current = 0;
       document.documentElement.dataset.renderState = 'idle';
     };
-    // (newViewportData is made from scheduleDraw, which never changes.)
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+  }, [scheduleDraw]);
 
   const virtualizer = useVirtualizer({
     count: layout.rows.length,
