@@ -470,12 +470,17 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     if (!(nameId >= 0 && pidId >= 0 && tidId >= 0)) return false;
     const as = rec[o + 2 + 2 * ScanField.Args];
     if (as < 0) return false;
-    const last = this.lastMetadata.get(metadataKey(nameId, pidId, tidId));
-    if (!last || !sameBytes(last, b, as, rec[o + 2 + 2 * ScanField.Args + 1])) return false;
+    if (!this.appliedLast(metadataKey(nameId, pidId, tidId), b, as, rec[o + 2 + 2 * ScanField.Args + 1])) return false;
     this.eventIndex++;
     if (this.plainPhases[0x4d]++ === 0) this.plainPhaseOrder.push(0x4d);
     this.scanStats.metadataRepeats++;
     return true;
+  }
+
+  /** Whether b[s, e) are the args last applied for a metadata key (a repeat changes nothing). */
+  private appliedLast(key: number | string, b: Uint8Array, s: number, e: number): boolean {
+    const last = this.lastMetadata.get(key);
+    return last !== undefined && sameBytes(last, b, s, e);
   }
 
   private microsOf(us: number, ns: number): MicrosTime {
@@ -870,11 +875,10 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     const tid = texts.get(tidId);
     // Some recorders repeat each process's and thread's metadata once per event group (MTIA:
     // 62 000 times): the same args as last time for the same name, pid and tid change nothing.
-    const argsBytes = b.subarray(f.start(ScanField.Args), f.end(ScanField.Args));
     const key = metadataKey(nameId, pidId, tidId);
-    const last = this.lastMetadata.get(key);
-    if (last && sameBytes(last, argsBytes, 0, argsBytes.length)) return;
-    this.lastMetadata.set(key, argsBytes.slice());
+    if (this.appliedLast(key, b, f.start(ScanField.Args), f.end(ScanField.Args))) return;
+    const argsBytes = b.slice(f.start(ScanField.Args), f.end(ScanField.Args));
+    this.lastMetadata.set(key, argsBytes);
     let args: Record<string, unknown>;
     try {
       args = JSON.parse(textDecoder.decode(argsBytes)) as Record<string, unknown>;
