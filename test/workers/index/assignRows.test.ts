@@ -6,7 +6,7 @@ import { openAsBlob, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../bench/traceGenerator.mjs';
-import { assignRows } from '../../../workers/index/assignRows';
+import { assignRows, RowAssigner } from '../../../workers/index/assignRows';
 import { loadTrace } from '../../../workers/ingest/loadTrace';
 import type { TraceIndex } from '../../../workers/index/traceIndex';
 import { corpusJsonTraces, EXTERNAL, loadCorpus, loadText } from '../../support/corpus';
@@ -49,10 +49,32 @@ function sortedLane(slices: [number, number][]): { start: Float64Array; dur: Flo
   return { start: Float64Array.from(slices, (s) => s[0]), dur: Float64Array.from(slices, (s) => s[1]) };
 }
 
+/**
+ * Rows of a lane given to a RowAssigner part by part (as an index writer merging sorted runs
+ * gives them), parts of `sizes` in turn; the assigner is told nothing of the lane's size.
+ */
+function rowsInParts(start: Float64Array, dur: Float64Array, sizes: readonly number[]): Uint32Array {
+  const rows = new Uint32Array(start.length);
+  const assigner = new RowAssigner();
+  for (let from = 0, p = 0; from < start.length; p++) {
+    const to = Math.min(start.length, from + sizes[p % sizes.length]);
+    // Each part in arrays of its own, its rows written from index 0 of a buffer of its own.
+    const part = new Uint32Array(to - from);
+    assigner.assign(start.slice(from, to), dur.slice(from, to), 0, to - from, part, 0);
+    rows.set(part, from);
+    from = to;
+  }
+  return rows;
+}
+
+/** Part sizes: single slices, a few, and larger parts, so parts end inside nests and overlaps. */
+const PART_SIZES = [1, 7, 4096, 2, 333];
+
 function expectLanesMatchReference(index: TraceIndex): number {
   let checked = 0;
   for (const lane of index.lanes.values()) {
     const want = referenceRows(lane.start, lane.dur);
+    expect(Array.from(rowsInParts(lane.start, lane.dur, PART_SIZES)), `${lane.info.id} in parts`).toEqual(Array.from(want));
     // Compared as arrays of numbers: the lane narrows its row column, the reference does not.
     expect(Array.from(lane.row), lane.info.id).toEqual(Array.from(want));
     expect(lane.info.rows, lane.info.id).toBe(want.reduce((m, r) => Math.max(m, r + 1), 1));
@@ -94,7 +116,10 @@ describe('assignRows', () => {
       }
     }
     const { start, dur } = sortedLane(slices);
-    expect(Array.from(assignRows(start, dur))).toEqual(Array.from(referenceRows(start, dur)));
+    const want = Array.from(referenceRows(start, dur));
+    expect(Array.from(assignRows(start, dur))).toEqual(want);
+    expect(Array.from(rowsInParts(start, dur, PART_SIZES))).toEqual(want);
+    expect(Array.from(rowsInParts(start, dur, [1]))).toEqual(want);
   });
 
   it.each([11, 12, 13])('matches the reference on random well-nested stacks with instants, then one overlap (seed %i)', (seed) => {
@@ -118,8 +143,11 @@ describe('assignRows', () => {
     expect(Array.from(assignRows(nested.start, nested.dur))).toEqual(Array.from(referenceRows(nested.start, nested.dur)));
     // One slice sticking out of its parent half-way: the rest of the lane still matches.
     slices.push([100_500, 700]);
+    expect(Array.from(rowsInParts(nested.start, nested.dur, PART_SIZES))).toEqual(Array.from(referenceRows(nested.start, nested.dur)));
     const broken = sortedLane(slices);
     expect(Array.from(assignRows(broken.start, broken.dur))).toEqual(Array.from(referenceRows(broken.start, broken.dur)));
+    // The stack decides up to the overlap and the trees after it, from the state the parts left.
+    expect(Array.from(rowsInParts(broken.start, broken.dur, [3, 50, 1]))).toEqual(Array.from(referenceRows(broken.start, broken.dur)));
   });
 
   it('matches the reference on staircases, deep nests and instants inside them', () => {
@@ -133,6 +161,8 @@ describe('assignRows', () => {
     const { start, dur } = sortedLane(slices);
     const rows = assignRows(start, dur);
     expect(Array.from(rows)).toEqual(Array.from(referenceRows(start, dur)));
+    // In parts the stack and the trees grow as they go (400 deep, 500 rows).
+    expect(Array.from(rowsInParts(start, dur, PART_SIZES))).toEqual(Array.from(rows));
     // Independently of the reference: the 400-deep nest stacks one row per level.
     expect(rows.reduce((m, r) => Math.max(m, r), 0)).toBeGreaterThanOrEqual(400);
   });
@@ -151,6 +181,7 @@ describe('assignRows', () => {
     expect(lane.row).toBeInstanceOf(Uint32Array);
     const want = Uint32Array.from({ length: n }, (_, k) => k);
     expect(Array.from(lane.row)).toEqual(Array.from(want));
+    expect(Array.from(rowsInParts(lane.start, lane.dur, PART_SIZES))).toEqual(Array.from(want));
     expect(lane.rows.every((list, r) => list.length === 1 && list[0] === r)).toBe(true);
     console.log(`70 000 overlapping kernels: ingest + lanes + index ${ms.toFixed(0)} ms`);
   });
