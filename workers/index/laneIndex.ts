@@ -140,6 +140,22 @@ export function sortedLaneIndex(info: LaneInfo, cols: LaneColumns): LaneIndex {
 
 const EMPTY_ROWS = new Uint32Array(0);
 
+/**
+ * A lane's order (negative: event a first): by start, longer first on ties so parents precede their
+ * children, then file order (`fileA`, `fileB`: the events' places in the file). The one definition:
+ * the in-memory sort and an index writer's merge of sorted runs (indexFolder/laneRuns.ts) both use it.
+ */
+export function laneOrder(startA: number, durA: number, fileA: number, startB: number, durB: number, fileB: number): number {
+  return startA - startB || durB - durA || fileA - fileB;
+}
+
+/** Positions 0 … n − 1 of events in lane order; `file`: their places in the file (default: their positions, in file order). */
+export function laneOrderOf(start: Float64Array, dur: Float64Array, file?: ArrayLike<number>): number[] {
+  const order = Array.from({ length: start.length }, (_, k) => k);
+  if (!file) return order.sort((a, b) => laneOrder(start[a], dur[a], a, start[b], dur[b], b));
+  return order.sort((a, b) => laneOrder(start[a], dur[a], file[a], start[b], dur[b], file[b]));
+}
+
 /** The columns sorted by start, longer first, then file order (their order now); as they are when already so. */
 function inStartOrder(c: LaneColumns): LaneColumns {
   const { start, dur } = c;
@@ -147,7 +163,7 @@ function inStartOrder(c: LaneColumns): LaneColumns {
   let sorted = true;
   for (let k = 1; k < n && sorted; k++) sorted = start[k - 1] < start[k] || (start[k - 1] === start[k] && dur[k - 1] >= dur[k]);
   if (sorted) return c;
-  const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => start[a] - start[b] || dur[b] - dur[a] || a - b);
+  const order = laneOrderOf(start, dur);
   const take = <T extends Float64Array | Uint32Array | Uint8Array>(col: T): T => {
     const out = new (col.constructor as { new (n: number): T })(n);
     for (let k = 0; k < n; k++) out[k] = col[order[k]];

@@ -27,28 +27,9 @@ const TILE_ARRAYS = 5;
 export function coarseLane(index: TraceIndex, lane: LaneIndex, arrays: StoredArray[]): CoarseLane {
   const n = lane.start.length;
   const spanNs = index.result.maxNs - index.result.minNs;
-  const wideMinNs = (WIDE_PX * spanNs) / FIRST_FRAME_PX;
-  let minEndNs = n ? Infinity : 0;
-  for (let k = 0; k < n; k++) minEndNs = Math.min(minEndNs, lane.start[k] + lane.dur[k]);
-  const wide: number[] = [];
-  lane.rows.forEach((list, r) => {
-    for (const k of list) if (lane.dur[k] >= wideMinNs && !lane.instant[k]) wide.push(r, k);
-  });
-  const count = wide.length / 2;
-  const pick = <T extends StoredArray>(T: { new (n: number): T }, f: (k: number) => number): T => {
-    const out = new T(count);
-    for (let j = 0; j < count; j++) out[j] = f(wide[2 * j + 1]);
-    return out;
-  };
-  const at = arrays.length;
-  arrays.push(
-    Uint32Array.from(lane.rows, (l) => l.length),
-    Uint32Array.from({ length: count }, (_, j) => wide[2 * j]),
-    pick(Float64Array, (k) => lane.start[k]),
-    pick(Float64Array, (k) => lane.dur[k]),
-    pick(Uint32Array, (k) => lane.name[k]),
-    pick(Int32Array, (k) => k),
-  );
+  const outline = new LaneOutline(wideMinNsOf(index.result));
+  outline.add(lane, 0, n);
+  const entry = outline.finish(arrays);
   let pyramid: CoarseLane['pyramid'] = null;
   if (n > LANE_RAW_EVENTS) {
     const built = index.tiles.pyramid(lane, 0);
@@ -59,7 +40,82 @@ export function coarseLane(index: TraceIndex, lane: LaneIndex, arrays: StoredArr
     for (const t of tiles) arrays.push(t.rows, t.busy, t.count, t.name, t.event);
     pyramid = { ...levels, tiles: tiles.map((t) => [t.level, t.index]) };
   }
-  return { at, rows: lane.rows.length, minEndNs, maxStartNs: n ? lane.start[n - 1] : 0, wideMinNs, wide: count, pyramid };
+  return { ...entry, pyramid };
+}
+
+/** The shortest slice a whole-trace view FIRST_FRAME_PX wide labels (WIDE_PX wide there). */
+export function wideMinNsOf(extent: { minNs: number; maxNs: number }): number {
+  return (WIDE_PX * (extent.maxNs - extent.minNs)) / FIRST_FRAME_PX;
+}
+
+/** The columns LaneOutline reads of a lane's events (its rows assigned). */
+export type OutlineColumns = Pick<LaneIndex, 'start' | 'dur' | 'name' | 'instant' | 'row'>;
+
+/**
+ * A lane's coarse entry but its pyramid: its rows' sizes, its wide slices (every non-instant slice of
+ * at least `wideMinNs`, by row, then in lane order) and its earliest end and latest start, from its
+ * events given in lane order, part by part (an index writer that never holds the whole lane) or at once.
+ */
+export class LaneOutline {
+  private events = 0;
+  private rowSizes = new Uint32Array(16);
+  private rows = 0;
+  private minEndNs = Infinity;
+  private maxStartNs = 0;
+  /** Wide slices in lane order: row, start, dur, name, event. */
+  private readonly wide: number[][] = [[], [], [], [], []];
+
+  constructor(private readonly wideMinNs: number) {}
+
+  /** Events [from, to) of `cols`, the lane's next ones. */
+  add(cols: OutlineColumns, from: number, to: number): void {
+    const { start, dur, name, instant, row } = cols;
+    const [wRow, wStart, wDur, wName, wEvent] = this.wide;
+    for (let k = from; k < to; k++) {
+      const r = row[k];
+      if (r >= this.rows) {
+        this.rows = r + 1;
+        if (r >= this.rowSizes.length) {
+          const grown = new Uint32Array(Math.max(r + 1, 2 * this.rowSizes.length));
+          grown.set(this.rowSizes);
+          this.rowSizes = grown;
+        }
+      }
+      this.rowSizes[r]++;
+      const end = start[k] + dur[k];
+      if (end < this.minEndNs) this.minEndNs = end;
+      if (dur[k] >= this.wideMinNs && !instant[k]) {
+        wRow.push(r);
+        wStart.push(start[k]);
+        wDur.push(dur[k]);
+        wName.push(name[k]);
+        wEvent.push(this.events + k - from);
+      }
+    }
+    if (to > from) this.maxStartNs = start[to - 1];
+    this.events += to - from;
+  }
+
+  /** Appends the outline's arrays to `arrays` (the coarse file); its entry, the pyramid to come. */
+  finish(arrays: StoredArray[]): Omit<CoarseLane, 'pyramid'> {
+    const [wRow, wStart, wDur, wName, wEvent] = this.wide;
+    const count = wRow.length;
+    // By row, then lane order (a stable counting sort of the lane-order list).
+    const at = new Uint32Array(this.rows + 1);
+    for (const r of wRow) at[r + 1]++;
+    for (let r = 0; r < this.rows; r++) at[r + 1] += at[r];
+    const order = new Uint32Array(count);
+    for (let j = 0; j < count; j++) order[at[wRow[j]]++] = j;
+    const pick = <T extends StoredArray>(T: { new (n: number): T }, from: number[]): T => {
+      const out = new T(count);
+      for (let j = 0; j < count; j++) out[j] = from[order[j]];
+      return out;
+    };
+    const first = arrays.length;
+    arrays.push(this.rowSizes.slice(0, this.rows), pick(Uint32Array, wRow), pick(Float64Array, wStart), pick(Float64Array, wDur), pick(Uint32Array, wName), pick(Int32Array, wEvent));
+    const n = this.events;
+    return { at: first, rows: this.rows, minEndNs: n ? this.minEndNs : 0, maxStartNs: n ? this.maxStartNs : 0, wideMinNs: this.wideMinNs, wide: count };
+  }
 }
 
 /**

@@ -151,7 +151,7 @@ async function writeEvents(index: TraceIndex, sink: IndexSink, opened: IndexSink
     const chunks: IndexChunk[] = [];
     for (let from = 0; from < lane.start.length; from += chunkEvents) {
       const to = Math.min(lane.start.length, from + chunkEvents);
-      chunks.push(await writeLaneChunk(sink, `lanes/${l}/${chunks.length}`, lane, from, to, argsAt[l]));
+      chunks.push(await writeLaneChunk(sink, `lanes/${l}/${chunks.length}`, lane, from, to, argsOffsets(argsAt[l], from, to)));
       done += to - from;
       opts.onProgress?.(done, total);
     }
@@ -229,16 +229,19 @@ function summariesJson(index: TraceIndex, onSummary: WriteIndexOptions['onSummar
   return concatTyped(Uint8Array, parts);
 }
 
-async function writeLaneChunk(sink: IndexSink, stem: string, lane: LaneIndex, from: number, to: number, argsAt: ArgsAt): Promise<IndexChunk> {
+/** What a lane chunk file holds of a lane's events, but the args offsets (stored apart: where the args blocks put them). */
+export type ChunkColumns = Pick<LaneIndex, 'start' | 'dur' | 'name' | 'cat' | 'row' | 'argsLen' | 'instant' | 'flags'>;
+
+/** Writes events [from, to) of `cols` (a lane's, in its order) as a chunk file; `off`: their args offsets as stored (−1: none). */
+export async function writeLaneChunk(sink: IndexSink, stem: string, cols: ChunkColumns, from: number, to: number, off: Float64Array): Promise<IndexChunk> {
   const n = to - from;
   let endNs = -Infinity;
-  for (let k = from; k < to; k++) endNs = Math.max(endNs, lane.start[k] + lane.dur[k]);
-  const off = argsOffsets(argsAt, from, to);
-  const cols = [lane.start, lane.dur, off, lane.name, lane.cat, lane.row, lane.argsLen, lane.instant, lane.flags].map((c, i) => (i === 2 ? c : c.subarray(from, to)));
-  const bytes = packColumns(cols, LANE_COLUMNS, n);
+  for (let k = from; k < to; k++) endNs = Math.max(endNs, cols.start[k] + cols.dur[k]);
+  const parts = [cols.start, cols.dur, off, cols.name, cols.cat, cols.row, cols.argsLen, cols.instant, cols.flags].map((c, i) => (i === 2 ? c : c.subarray(from, to)));
+  const bytes = packColumns(parts, LANE_COLUMNS, n);
   const file = contentName(stem, bytes);
   await sink.write(file, bytes);
-  return { file, count: n, startNs: lane.start[from], endNs };
+  return { file, count: n, startNs: cols.start[from], endNs };
 }
 
 /**

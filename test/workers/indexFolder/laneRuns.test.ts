@@ -1,0 +1,144 @@
+// Issue 24, a bounded index writer: a lane written from sorted runs (laneRuns.ts) must give the
+// chunk files and coarse entry the whole-lane writer gives (writeIndex.ts), byte for byte. Each
+// trace's events are cut, in file order, into blocks of RUN_EVENTS (every big lane spans many runs);
+// each block's events of a lane are sorted by the lane order, the runs merged part by part and
+// written by LaneStreamWriter, and every file compared with the folder written from the in-memory
+// index. The runs are made from the raw events as the index got them (B/E pairs matched, async
+// slices appended), captured on their way into buildLaneIndexes.
+
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CORPUS, EXTERNAL, corpusJsonTraces, loadCorpus, loadExternal } from '../../support/corpus';
+import { RawKind, type RawTrace } from '../../../workers/ingest/rawTrace';
+import type { LanePlan } from '../../../workers/lanes/laneMapping';
+import { laneOrderOf } from '../../../workers/index/laneIndex';
+import { writeIndexFolder, type IndexSink } from '../../../workers/indexFolder/writeIndex';
+import { dirSink } from '../../../bin/src/dirFolder';
+import { arraysOf, LANE_COLUMNS, unpackColumns, type StoredArray } from '../../../workers/indexFolder/format';
+import { inflateRaw } from '../../../workers/ingest/rawDeflate';
+import { LaneStreamWriter, mergeRuns, type LanePartColumns, type SortedRun } from '../../../workers/indexFolder/laneRuns';
+import { wideMinNsOf } from '../../../workers/indexFolder/coarseLanes';
+
+/** The raw events (copies) and their lanes, as the last load handed them to buildLaneIndexes. */
+let captured: { start: Float64Array; dur: Float64Array; name: Uint32Array; cat: Uint32Array; kind: Uint8Array; flags: Uint8Array; argsLen: Uint32Array; laneOfEvent: Int32Array; lanes: number } | null = null;
+
+vi.mock('../../../workers/index/laneIndex', async (original) => {
+  const m = await original<typeof import('../../../workers/index/laneIndex')>();
+  return {
+    ...m,
+    buildLaneIndexes: (raw: RawTrace, plans: readonly LanePlan[], laneOfEvent: Int32Array) => {
+      const n = raw.count;
+      const copy = <T extends Float64Array | Uint32Array | Uint8Array>(c: { data: T }): T => c.data.slice(0, n) as T;
+      captured = { start: copy(raw.start), dur: copy(raw.dur), name: copy(raw.name), cat: copy(raw.cat), kind: copy(raw.kind), flags: copy(raw.flags), argsLen: copy(raw.argsLen), laneOfEvent: laneOfEvent.slice(), lanes: plans.length };
+      return m.buildLaneIndexes(raw, plans, laneOfEvent);
+    },
+  };
+});
+
+/** Events per block of the file: each block's events of a lane are one sorted run. */
+const RUN_EVENTS = 4096;
+/**
+ * Runs of the file's blocks (as a writer spills them), and runs of every seventh event: equal spans
+ * lie next to each other in the file, so only the stripes put most of them in different runs.
+ */
+const CUTS: [string, (i: number) => number][] = [
+  ['blocks', (i) => Math.floor(i / RUN_EVENTS)],
+  ['stripes', (i) => i % 7],
+];
+/** Chunk files of the folders compared, and events per merged part (neither divides the other). */
+const CHUNK_EVENTS = 1000;
+const PART_EVENTS = 333;
+
+const out = mkdtempSync(join(tmpdir(), 'tracelane-laneruns-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+/** Files written in memory. */
+function memorySink(): IndexSink & { written: Map<string, Uint8Array> } {
+  const written = new Map<string, Uint8Array>();
+  return { written, files: { where: 'memory', read: async (p) => written.get(p)!, readSync: (p) => written.get(p)! }, write: async (p, b) => void written.set(p, b) };
+}
+
+const external = ['catapult__async_begin_end.json.gz', 'catapult__nestable_async.json.gz', 'catapult__flow.json.gz', 'catapult__main_thread_has_unclosed_slices.json.gz', 'catapult__instance_counters.json.gz', 'catapult__x_event_trace.json.gz'].map((f) => join('chrome-trace', f));
+
+describe('a lane written from sorted runs (issue 24)', () => {
+  const cases: [string, string, () => Promise<unknown>][] = [
+    ...corpusJsonTraces().map((f): [string, string, () => Promise<unknown>] => [f, join(CORPUS, f), () => loadCorpus(f)]),
+    ...external.map((f): [string, string, () => Promise<unknown>] => [f, join(EXTERNAL, f), () => loadExternal(f)]),
+  ];
+  it.each(cases)('%s: every lane chunk and coarse entry equals the whole-lane writer', async (name, path, load) => {
+    for (const cut of CUTS) await compareLanes(name, path, load, cut);
+  });
+});
+
+async function compareLanes(name: string, path: string, load: () => Promise<unknown>, [cutName, runOf]: [string, (i: number) => number]): Promise<void> {
+  {
+    captured = null;
+    const index = (await load()) as Parameters<typeof writeIndexFolder>[0];
+    const raw = captured!;
+    expect(raw).not.toBeNull();
+    const dir = join(out, `${name.replace(/\//g, '_')}-${cutName}`);
+    const manifest = await writeIndexFolder(index, dirSink(dir), { input: { name, bytes: statSync(path).size, mtimeMs: null }, chunkEvents: CHUNK_EVENTS });
+    const file = (p: string) => new Uint8Array(readFileSync(join(dir, p)));
+    const coarse = arraysOf(inflateRaw(file(manifest.coarse)));
+    expect(manifest.lanes.length).toBe(raw.lanes);
+
+    // Each lane's events in file order, cut into runs by block of the file.
+    const byLane: number[][] = Array.from({ length: raw.lanes }, () => []);
+    raw.laneOfEvent.forEach((l, i) => l >= 0 && byLane[l].push(i));
+    let multiRun = 0;
+    for (let l = 0; l < raw.lanes; l++) {
+      const stored = manifest.lanes[l];
+      // The args offsets are where the args blocks put them (not this piece's work): taken from the written chunks.
+      const off = new Float64Array(byLane[l].length);
+      let at = 0;
+      for (const c of stored.chunks) {
+        off.set(unpackColumns(file(c.file), LANE_COLUMNS, c.count).columns.argsOff, at);
+        at += c.count;
+      }
+      const events: number[][] = [];
+      for (const i of byLane[l]) (events[runOf(i)] ??= []).push(i);
+      const runs = events.filter(Boolean).map((list): SortedRun & { raw: number[] } => {
+        const start = Float64Array.from(list, (i) => raw.start[i]);
+        const dur = Float64Array.from(list, (i) => raw.dur[i]);
+        const order = laneOrderOf(start, dur, list);
+        const sorted = order.map((j) => list[j]);
+        return { start: Float64Array.from(sorted, (i) => raw.start[i]), dur: Float64Array.from(sorted, (i) => raw.dur[i]), file: Float64Array.from(sorted), raw: sorted };
+      });
+      if (runs.length > 1) multiRun++;
+      const sink = memorySink();
+      const writer = new LaneStreamWriter(sink, `lanes/${l}`, CHUNK_EVENTS, wideMinNsOf(manifest.result));
+      const part: LanePartColumns = { start: new Float64Array(PART_EVENTS), dur: new Float64Array(PART_EVENTS), name: new Uint32Array(PART_EVENTS), cat: new Uint32Array(PART_EVENTS), instant: new Uint8Array(PART_EVENTS), flags: new Uint8Array(PART_EVENTS), argsLen: new Uint32Array(PART_EVENTS), off: new Float64Array(PART_EVENTS) };
+      let k = 0;
+      for (const merged of mergeRuns(runs, PART_EVENTS)) {
+        for (let j = 0; j < merged.n; j++) {
+          const i = runs[merged.run[j]].raw[merged.at[j]];
+          part.start[j] = raw.start[i];
+          part.dur[j] = raw.dur[i];
+          part.name[j] = raw.name[i];
+          part.cat[j] = raw.cat[i];
+          part.instant[j] = raw.kind[i] === RawKind.Instant ? 1 : 0;
+          part.flags[j] = raw.flags[i];
+          part.argsLen[j] = raw.argsLen[i];
+          part.off[j] = off[k++];
+        }
+        await writer.add(part, merged.n);
+      }
+      expect(k).toBe(byLane[l].length);
+      const arrays: StoredArray[] = [];
+      const made = await writer.finish(arrays);
+      // The same chunk files (names are hashes of the bytes), the same entries.
+      const what = `${stored.id}, runs of ${cutName}`;
+      expect(made.chunks, what).toEqual(stored.chunks);
+      for (const c of made.chunks) expect(Buffer.from(sink.written.get(c.file)!).equals(Buffer.from(file(c.file))), c.file).toBe(true);
+      const { pyramid: _pyramid, at: storedAt, ...entry } = stored.coarse;
+      const { at: madeAt, ...madeEntry } = made.coarse;
+      expect(madeEntry, stored.id).toEqual(entry);
+      expect(madeAt).toBe(0);
+      expect(arrays.map((a) => [a.constructor.name, Array.from(a)])).toEqual(coarse.slice(storedAt, storedAt + 6).map((a) => [a.constructor.name, Array.from(a)]));
+    }
+    // Some lane of every trace with more than a block of events spans several runs.
+    if (raw.start.length > 2 * RUN_EVENTS) expect(multiRun).toBeGreaterThan(0);
+  }
+}

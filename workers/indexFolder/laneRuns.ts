@@ -1,0 +1,135 @@
+// A lane written from sorted runs, never whole (issue 24, a bounded index writer): a run is one
+// block of the file's events of the lane, sorted in lane order (laneIndex.ts laneOrder); the runs
+// are merged in lane order part by part, and each part's rows are assigned (RowAssigner), its
+// events appended to the lane's chunk files and its outline (coarseLanes.ts LaneOutline), so the
+// writer holds one part, one chunk being filled and the row state, whatever the lane's size.
+// The files are byte for byte those the writer makes from the whole lane (writeIndex.ts).
+
+import { laneOrder } from '../index/laneIndex';
+import { RowAssigner } from '../index/assignRows';
+import type { IndexChunk, CoarseLane, StoredArray } from './format';
+import { LaneOutline } from './coarseLanes';
+import { writeLaneChunk, type IndexSink } from './writeIndex';
+
+/** A run's events in lane order: start, dur and place in the file (what the order reads). */
+export interface SortedRun {
+  start: Float64Array;
+  dur: Float64Array;
+  file: Float64Array;
+}
+
+/** Consecutive events of the merged order: each one's run and index in it. */
+export interface MergedPart {
+  run: Uint32Array;
+  at: Uint32Array;
+  n: number;
+}
+
+/** The runs' events merged in lane order, `partEvents` at a time (the part's arrays are reused: read before the next). */
+export function* mergeRuns(runs: readonly SortedRun[], partEvents: number): Generator<MergedPart> {
+  const next = new Uint32Array(runs.length);
+  // A binary heap of the runs with events left, by their next event.
+  const heap: number[] = [];
+  const before = (a: number, b: number): boolean => {
+    const ra = runs[a];
+    const rb = runs[b];
+    const i = next[a];
+    const j = next[b];
+    return laneOrder(ra.start[i], ra.dur[i], ra.file[i], rb.start[j], rb.dur[j], rb.file[j]) < 0;
+  };
+  const down = (p: number): void => {
+    for (;;) {
+      const l = 2 * p + 1;
+      if (l >= heap.length) return;
+      const c = l + 1 < heap.length && before(heap[l + 1], heap[l]) ? l + 1 : l;
+      if (!before(heap[c], heap[p])) return;
+      [heap[c], heap[p]] = [heap[p], heap[c]];
+      p = c;
+    }
+  };
+  runs.forEach((r, i) => r.start.length > 0 && heap.push(i));
+  for (let p = (heap.length >> 1) - 1; p >= 0; p--) down(p);
+  const part: MergedPart = { run: new Uint32Array(partEvents), at: new Uint32Array(partEvents), n: 0 };
+  while (heap.length > 0) {
+    const r = heap[0];
+    part.run[part.n] = r;
+    part.at[part.n++] = next[r]++;
+    if (next[r] === runs[r].start.length) {
+      const last = heap.pop()!;
+      if (heap.length > 0) heap[0] = last;
+    }
+    down(0);
+    if (part.n === partEvents) {
+      yield part;
+      part.n = 0;
+    }
+  }
+  if (part.n > 0) yield part;
+}
+
+/** A part of a lane's events in lane order, rows not yet assigned; `off`: args offsets as stored (−1: none). */
+export interface LanePartColumns {
+  start: Float64Array;
+  dur: Float64Array;
+  name: Uint32Array;
+  cat: Uint32Array;
+  instant: Uint8Array;
+  flags: Uint8Array;
+  argsLen: Uint32Array;
+  off: Float64Array;
+}
+
+/**
+ * One lane's chunk files and coarse entry from its events given part by part in lane order: each
+ * chunk is written once `chunkEvents` events fill it, as the whole-lane writer cuts them.
+ */
+export class LaneStreamWriter {
+  private readonly rows = new RowAssigner();
+  private readonly outline: LaneOutline;
+  private readonly chunk: LanePartColumns & { row: Uint32Array };
+  private filled = 0;
+  private readonly chunks: IndexChunk[] = [];
+
+  constructor(
+    private readonly sink: IndexSink,
+    /** `lanes/<lane>`: chunk n is `<stem>/<n>-<hash>.bin`. */
+    private readonly stem: string,
+    private readonly chunkEvents: number,
+    wideMinNs: number,
+  ) {
+    this.outline = new LaneOutline(wideMinNs);
+    const n = chunkEvents;
+    this.chunk = { start: new Float64Array(n), dur: new Float64Array(n), name: new Uint32Array(n), cat: new Uint32Array(n), instant: new Uint8Array(n), flags: new Uint8Array(n), argsLen: new Uint32Array(n), off: new Float64Array(n), row: new Uint32Array(n) };
+  }
+
+  /** Events [0, n) of `part`, the lane's next ones. */
+  async add(part: LanePartColumns, n: number): Promise<void> {
+    const c = this.chunk;
+    for (let from = 0; from < n; ) {
+      const m = Math.min(n - from, this.chunkEvents - this.filled);
+      const at = this.filled;
+      for (const key of ['start', 'dur', 'name', 'cat', 'instant', 'flags', 'argsLen', 'off'] as const) c[key].set(part[key].subarray(from, from + m), at);
+      this.rows.assign(c.start, c.dur, at, at + m, c.row, at);
+      this.outline.add(c, at, at + m);
+      this.filled += m;
+      from += m;
+      if (this.filled === this.chunkEvents) await this.flush();
+    }
+  }
+
+  private async flush(): Promise<void> {
+    const n = this.filled;
+    if (n === 0) return;
+    this.chunks.push(await writeLaneChunk(this.sink, `${this.stem}/${this.chunks.length}`, this.chunk, 0, n, this.chunk.off.slice(0, n)));
+    this.filled = 0;
+  }
+
+  /**
+   * The last chunk written; the lane's chunks and its coarse entry, its arrays appended to `arrays`
+   * (the coarse file). The tile pyramid of a lane past LANE_RAW_EVENTS is not made here.
+   */
+  async finish(arrays: StoredArray[]): Promise<{ chunks: IndexChunk[]; coarse: Omit<CoarseLane, 'pyramid'> }> {
+    await this.flush();
+    return { chunks: this.chunks, coarse: this.outline.finish(arrays) };
+  }
+}
