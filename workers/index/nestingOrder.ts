@@ -7,6 +7,7 @@
 import type { LaneIndex, LanePart, EventColumns } from './laneIndex';
 import { firstEndingAfter } from './laneIndex';
 import { firstAtOrAfter } from './sortedSearch';
+import { heapify, siftDown } from './heap';
 
 /**
  * Whether a slice overlaps [a, b] as nesting counts it: it ends at or after a, and starts
@@ -118,7 +119,7 @@ export class MergedCursors {
 
   constructor(cursors: LaneCursor[]) {
     this.heap = cursors.filter((c) => !c.done);
-    for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.down(i);
+    heapify(this.heap, before);
   }
 
   /** The cursor at the first event not given yet (read its event before calling again), or null: none left. */
@@ -130,21 +131,9 @@ export class MergedCursors {
         const last = h.pop()!;
         if (h.length && last !== this.current) h[0] = last;
       }
-      if (h.length) this.down(0);
+      if (h.length) siftDown(h, 0, before);
     }
     this.current = h.length ? h[0] : null;
     return this.current;
-  }
-
-  private down(i: number): void {
-    const h = this.heap;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= h.length) return;
-      const c = l + 1 < h.length && before(h[l + 1], h[l]) ? l + 1 : l;
-      if (!before(h[c], h[i])) return;
-      [h[c], h[i]] = [h[i], h[c]];
-      i = c;
-    }
   }
 }

@@ -7,6 +7,7 @@
 
 import { laneOrder } from '../index/laneIndex';
 import { RowAssigner } from '../index/assignRows';
+import { heapify, siftDown } from '../index/heap';
 import type { IndexChunk, CoarseLane, StoredArray } from './format';
 import { LaneOutline } from './coarseLanes';
 import { writeLaneChunk, type IndexSink } from './writeIndex';
@@ -37,18 +38,8 @@ export function* mergeRuns(runs: readonly SortedRun[], partEvents: number): Gene
     const j = next[b];
     return laneOrder(ra.start[i], ra.dur[i], ra.file[i], rb.start[j], rb.dur[j], rb.file[j]) < 0;
   };
-  const down = (p: number): void => {
-    for (;;) {
-      const l = 2 * p + 1;
-      if (l >= heap.length) return;
-      const c = l + 1 < heap.length && before(heap[l + 1], heap[l]) ? l + 1 : l;
-      if (!before(heap[c], heap[p])) return;
-      [heap[c], heap[p]] = [heap[p], heap[c]];
-      p = c;
-    }
-  };
   runs.forEach((r, i) => r.start.length > 0 && heap.push(i));
-  for (let p = (heap.length >> 1) - 1; p >= 0; p--) down(p);
+  heapify(heap, before);
   const part: MergedPart = { run: new Uint32Array(partEvents), at: new Uint32Array(partEvents), n: 0 };
   while (heap.length > 0) {
     const r = heap[0];
@@ -58,7 +49,7 @@ export function* mergeRuns(runs: readonly SortedRun[], partEvents: number): Gene
       const last = heap.pop()!;
       if (heap.length > 0) heap[0] = last;
     }
-    down(0);
+    siftDown(heap, 0, before);
     if (part.n === partEvents) {
       yield part;
       part.n = 0;
