@@ -197,14 +197,94 @@ function fillRow(cells: RowCells, src: TileSource, list: Int32Array, p: number, 
     const k = list[p];
     const s = start[k];
     if (s >= t1) break;
-    const e = s + dur[k];
-    if (s >= t0) cells.count[bucketOf(s, t0, bw)]++;
-    const a = Math.max(s, t0);
-    const z = Math.min(e, t1);
-    if (z > a) cover(cells, name[k], k, a, z, t0, bw);
-    else if (s >= t0) cells.claim(bucketOf(s, t0, bw), name[k], k, 0);
+    fillEvent(cells, name[k], k, s, s + dur[k], t0, t1, bw);
   }
   cells.settle();
+}
+
+/** Event k ([s, e], name nm) into a row's cells of the tile [t0, t1): its start counted, its buckets covered. */
+function fillEvent(cells: RowCells, nm: number, k: number, s: number, e: number, t0: number, t1: number, bw: number): void {
+  if (s >= t0) cells.count[bucketOf(s, t0, bw)]++;
+  const a = Math.max(s, t0);
+  const z = Math.min(e, t1);
+  if (z > a) cover(cells, nm, k, a, z, t0, bw);
+  else if (s >= t0) cells.claim(bucketOf(s, t0, bw), nm, k, 0);
+}
+
+/** The columns StreamedSliceTiles reads of a lane's events (rows assigned). */
+export interface RowedEvents {
+  start: Float64Array;
+  dur: Float64Array;
+  name: Uint32Array;
+  row: ArrayLike<number>;
+}
+
+/**
+ * The first band's tiles of chosen levels built from a lane's events given in lane order, part by
+ * part (an index writer reading back the chunks it wrote): each equals buildSliceTile over the whole
+ * lane. A row's events meet a tile in the order buildSliceTile visits them (by start within the row),
+ * so each (tile, row) keeps the cells buildSliceTile fills for it; rows of other bands are skipped.
+ */
+export class StreamedSliceTiles {
+  /** Per level: its first and last tile, and per tile its rows' cells (undefined: no event yet). */
+  private readonly levels: { level: number; first: number; last: number; cells: (RowCells | undefined)[][] }[];
+  private events = 0;
+
+  constructor(
+    private readonly laneId: string,
+    levels: readonly { level: number; first: number; last: number }[],
+    /** Rows of the band (the lane's, up to TILE_BAND_ROWS). */
+    private readonly rows: number,
+  ) {
+    this.levels = levels.map((l) => ({ ...l, cells: Array.from({ length: l.last - l.first + 1 }, () => []) }));
+  }
+
+  /** Events [from, to) of `cols`, the lane's next ones. */
+  add(cols: RowedEvents, from: number, to: number): void {
+    const { start, dur, name, row } = cols;
+    for (let j = from; j < to; j++) {
+      const r = row[j];
+      if (r < this.rows) this.addEvent(start[j], start[j] + dur[j], name[j], this.events + j - from, r);
+    }
+    this.events += to - from;
+  }
+
+  private addEvent(s: number, e: number, nm: number, k: number, r: number): void {
+    for (const l of this.levels) {
+      const span = tileSpanNs(l.level);
+      const bw = bucketNs(l.level);
+      // The tiles the event meets as buildSliceTile decides it (it ends at or after the tile's start, starts before its end).
+      const lo = Math.max(l.first, Math.floor(s / span) - 1);
+      const hi = Math.min(l.last, Math.floor(e / span) + 1);
+      for (let i = lo; i <= hi; i++) {
+        const t0 = i * span;
+        const t1 = t0 + span;
+        if (e < t0 || s >= t1) continue;
+        const tile = l.cells[i - l.first];
+        let cells = tile[r];
+        if (!cells) {
+          cells = tile[r] = new RowCells();
+          cells.reset();
+        }
+        fillEvent(cells, nm, k, s, e, t0, t1, bw);
+      }
+    }
+  }
+
+  /** The tiles of `level`, first to last (a level given to the constructor). */
+  tiles(level: number): SliceTile[] {
+    const l = this.levels.find((x) => x.level === level)!;
+    const bw = bucketNs(level);
+    return l.cells.map((rows, j) => {
+      const out = new TileWriter(this.rows);
+      rows.forEach((cells, r) => {
+        if (!cells) return;
+        cells.settle();
+        if (cells.lit()) cells.writeTo(out, out.row(r), bw);
+      });
+      return out.finish(this.laneId, level, l.first + j, 0);
+    });
+  }
 }
 
 export function buildSliceTile(src: TileSource, laneId: string, level: number, index: number): SliceTile {

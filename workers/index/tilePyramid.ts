@@ -25,6 +25,31 @@ export interface StoredPyramid {
   tiles: SliceTile[];
 }
 
+/** A band's tiles built elsewhere from its events (an index writer's StreamedSliceTiles): its base level's and any finer ones, by `level|index`. */
+export interface BuiltBand {
+  baseLevel: number;
+  topLevel: number;
+  minNs: number;
+  maxNs: number;
+  built: ReadonlyMap<string, SliceTile>;
+}
+
+/**
+ * The coarse levels of a band of `rows` rows holding `events` events over [minNs, maxNs]: the base, about one
+ * eager cell per `eventsPerCell` events, and the top, whose tile spans the band (coarser ones are merged on demand).
+ */
+export function pyramidLevels(minNs: number, maxNs: number, events: number, rows: number, eventsPerCell = EVENTS_PER_EAGER_CELL): { baseLevel: number; topLevel: number } {
+  const wanted = 2 ** Math.ceil(Math.log2(Math.max(1, events / eventsPerCell / Math.max(1, rows))));
+  const buckets = Math.min(MAX_EAGER_BUCKETS, Math.max(MIN_EAGER_BUCKETS, wanted));
+  let level = Math.max(0, Math.ceil(Math.log2(Math.max(1, maxNs - minNs) / buckets)));
+  const baseLevel = level;
+  // Up to the level whose tile spans the whole lane (then one tile, or two where the lane
+  // straddles a tile edge, e.g. events before the trace origin): coarser ones are merged on demand.
+  let [first, last] = tileRange(level, minNs, maxNs);
+  while (first !== last && tileSpanNs(level) < maxNs - minNs && level < MAX_TILE_LEVEL) [first, last] = tileRange(++level, minNs, maxNs);
+  return { baseLevel, topLevel: level };
+}
+
 export class SliceTilePyramid {
   /** Finest of the coarse levels built together. */
   readonly baseLevel: number;
@@ -39,15 +64,22 @@ export class SliceTilePyramid {
    * these levels are not on its way.
    */
   private eager: Map<number, Map<number, SliceTile>> | null = null;
+  /** The tiles a BuiltBand brought, by `level|index`: taken instead of building them from the events. */
+  private built: ReadonlyMap<string, SliceTile> | null = null;
 
   /** @param eventsPerCell or, for a pyramid an index folder stored (workers/indexFolder/coarseLanes.ts), its levels as built then: nothing is built now. */
   constructor(
     private readonly src: TileSource,
     private readonly laneId: string,
     private readonly cache: LruCache<string, SliceTile>,
-    eventsPerCell: number | StoredPyramid = EVENTS_PER_EAGER_CELL,
+    eventsPerCell: number | StoredPyramid | BuiltBand = EVENTS_PER_EAGER_CELL,
   ) {
     this.band = bandOfRow(src.firstRow ?? 0);
+    if (typeof eventsPerCell === 'object' && 'built' in eventsPerCell) {
+      ({ baseLevel: this.baseLevel, topLevel: this.topLevel, minNs: this.minNs, maxNs: this.maxNs } = eventsPerCell);
+      this.built = eventsPerCell.built;
+      return;
+    }
     if (typeof eventsPerCell === 'object') {
       const stored = eventsPerCell;
       ({ baseLevel: this.baseLevel, topLevel: this.topLevel, minNs: this.minNs, maxNs: this.maxNs } = stored);
@@ -76,15 +108,7 @@ export class SliceTilePyramid {
     // Events of these rows (a band or a search's hits hold fewer than the lane's columns).
     let events = 0;
     for (const list of src.rows) events += list.length;
-    const wanted = 2 ** Math.ceil(Math.log2(Math.max(1, events / eventsPerCell / Math.max(1, src.rows.length))));
-    const buckets = Math.min(MAX_EAGER_BUCKETS, Math.max(MIN_EAGER_BUCKETS, wanted));
-    let level = Math.max(0, Math.ceil(Math.log2(Math.max(1, maxNs - minNs) / buckets)));
-    this.baseLevel = level;
-    // Up to the level whose tile spans the whole lane (then one tile, or two where the lane
-    // straddles a tile edge, e.g. events before the trace origin): coarser ones are merged on demand.
-    let [first, last] = tileRange(level, minNs, maxNs);
-    while (first !== last && tileSpanNs(level) < maxNs - minNs && level < MAX_TILE_LEVEL) [first, last] = tileRange(++level, minNs, maxNs);
-    this.topLevel = level;
+    ({ baseLevel: this.baseLevel, topLevel: this.topLevel } = pyramidLevels(minNs, maxNs, events, src.rows.length, eventsPerCell));
   }
 
   /** Builds the coarse levels (baseLevel … topLevel), if not yet: the base from the events, each level above from the one below. */
@@ -96,7 +120,7 @@ export class SliceTilePyramid {
       const [first, last] = tileRange(level, minNs, maxNs);
       const tiles = new Map<number, SliceTile>();
       for (let i = first; i <= last; i++) {
-        const t = level === this.baseLevel ? buildSliceTile(src, laneId, level, i) : mergeSliceTiles(laneId, level, i, this.eagerTile(level - 1, 2 * i), this.eagerTile(level - 1, 2 * i + 1));
+        const t = level === this.baseLevel ? (this.built ? this.build(level, i) : buildSliceTile(src, laneId, level, i)) : mergeSliceTiles(laneId, level, i, this.eagerTile(level - 1, 2 * i), this.eagerTile(level - 1, 2 * i + 1));
         if (t.rows.length) tiles.set(i, t);
       }
       eager.set(level, tiles);
@@ -130,6 +154,11 @@ export class SliceTilePyramid {
 
   /** A tile finer than the eager levels, from the events that may overlap it where the source offers them apart. */
   private build(level: number, index: number): SliceTile {
+    if (this.built) {
+      const t = this.built.get(`${level}|${index}`);
+      if (!t) throw new Error(`the tile ${level}|${index} of ${this.laneId} was not built`);
+      return t;
+    }
     const t0 = index * tileSpanNs(level);
     const w = this.src.window?.(t0, t0 + tileSpanNs(level));
     if (!w) return buildSliceTile(this.src, this.laneId, level, index);

@@ -6,7 +6,7 @@
 // (workers/index/laneSummary.ts), whose answers equal the columns' answers.
 
 import type { LruCache } from '../../src/model/lruCache';
-import { levelForNsPerPx, tileRange, type CounterTile, type SliceTile } from '../../src/model/tiles';
+import { levelForNsPerPx, tileRange, TILE_BAND_ROWS, type CounterTile, type SliceTile } from '../../src/model/tiles';
 import type { LaneSlices } from '../../src/model/types';
 import type { LaneIndex } from '../index/laneIndex';
 import type { CounterSummary, LaneSummary } from '../index/laneSummary';
@@ -30,17 +30,22 @@ export function coarseLane(index: TraceIndex, lane: LaneIndex, arrays: StoredArr
   const outline = new LaneOutline(wideMinNsOf(index.result));
   outline.add(lane, 0, n);
   const entry = outline.finish(arrays);
-  let pyramid: CoarseLane['pyramid'] = null;
-  if (n > LANE_RAW_EVENTS) {
-    const built = index.tiles.pyramid(lane, 0);
-    // Levels finer than the eager ones that a whole-trace view up to FIRST_FRAME_PX wide asks for.
-    const finer: number[] = [];
-    for (let level = built.baseLevel - 1; level >= levelForNsPerPx(spanNs / FIRST_FRAME_PX); level--) finer.push(level);
-    const { tiles, ...levels } = built.stored(finer);
-    for (const t of tiles) arrays.push(t.rows, t.busy, t.count, t.name, t.event);
-    pyramid = { ...levels, tiles: tiles.map((t) => [t.level, t.index]) };
-  }
+  const pyramid = n > LANE_RAW_EVENTS ? storePyramid(index.tiles.pyramid(lane, 0), spanNs, arrays) : null;
   return { ...entry, pyramid };
+}
+
+/** Levels finer than `baseLevel` that a whole-trace view up to FIRST_FRAME_PX wide asks for (finest last). */
+export function finerLevels(baseLevel: number, spanNs: number): number[] {
+  const finer: number[] = [];
+  for (let level = baseLevel - 1; level >= levelForNsPerPx(spanNs / FIRST_FRAME_PX); level--) finer.push(level);
+  return finer;
+}
+
+/** Appends a lane's first-band pyramid tiles (its eager levels, then the finer levels a whole-trace view asks for) to `arrays`; its entry. */
+export function storePyramid(built: SliceTilePyramid, spanNs: number, arrays: StoredArray[]): CoarseLane['pyramid'] {
+  const { tiles, ...levels } = built.stored(finerLevels(built.baseLevel, spanNs));
+  for (const t of tiles) arrays.push(t.rows, t.busy, t.count, t.name, t.event);
+  return { ...levels, tiles: tiles.map((t) => [t.level, t.index]) };
 }
 
 /** The shortest slice a whole-trace view FIRST_FRAME_PX wide labels (WIDE_PX wide there). */
@@ -62,6 +67,9 @@ export class LaneOutline {
   private rows = 0;
   private minEndNs = Infinity;
   private maxStartNs = 0;
+  /** Earliest start and latest end of the first row band's events (its tile pyramid's extent). */
+  private bandMinNs = Infinity;
+  private bandMaxNs = -Infinity;
   /** Wide slices in lane order: row, start, dur, name, event. */
   private readonly wide: number[][] = [[], [], [], [], []];
 
@@ -84,6 +92,10 @@ export class LaneOutline {
       this.rowSizes[r]++;
       const end = start[k] + dur[k];
       if (end < this.minEndNs) this.minEndNs = end;
+      if (r < TILE_BAND_ROWS) {
+        if (start[k] < this.bandMinNs) this.bandMinNs = start[k];
+        if (end > this.bandMaxNs) this.bandMaxNs = end;
+      }
       if (dur[k] >= this.wideMinNs && !instant[k]) {
         wRow.push(r);
         wStart.push(start[k]);
@@ -94,6 +106,14 @@ export class LaneOutline {
     }
     if (to > from) this.maxStartNs = start[to - 1];
     this.events += to - from;
+  }
+
+  /** The first row band as its tile pyramid sees it: rows, events, extent (0, 0 when empty). */
+  band(): { rows: number; events: number; minNs: number; maxNs: number } {
+    const rows = Math.min(this.rows, TILE_BAND_ROWS);
+    let events = 0;
+    for (let r = 0; r < rows; r++) events += this.rowSizes[r];
+    return Number.isFinite(this.bandMinNs) ? { rows, events, minNs: this.bandMinNs, maxNs: this.bandMaxNs } : { rows, events, minNs: 0, maxNs: 0 };
   }
 
   /** Appends the outline's arrays to `arrays` (the coarse file); its entry, the pyramid to come. */

@@ -8,8 +8,13 @@
 import { laneOrder } from '../index/laneIndex';
 import { RowAssigner } from '../index/assignRows';
 import { heapify, siftDown } from '../index/heap';
-import type { IndexChunk, CoarseLane, StoredArray } from './format';
-import { LaneOutline } from './coarseLanes';
+import { LANE_COLUMNS, unpackColumns, type IndexChunk, type CoarseLane, type StoredArray } from './format';
+import { finerLevels, LaneOutline, storePyramid, wideMinNsOf } from './coarseLanes';
+import { LANE_RAW_EVENTS } from '../index/tiledViewport';
+import { pyramidLevels, SliceTilePyramid } from '../index/tilePyramid';
+import { StreamedSliceTiles, type TileSource } from '../index/sliceTiles';
+import { sliceTileBytes, tileRange, type SliceTile } from '../../src/model/tiles';
+import { LruCache } from '../../src/model/lruCache';
 import { writeLaneChunk, type IndexSink } from './writeIndex';
 
 /** A run's events in lane order: start, dur and place in the file (what the order reads). */
@@ -72,7 +77,9 @@ export interface LanePartColumns {
 
 /**
  * One lane's chunk files and coarse entry from its events given part by part in lane order: each
- * chunk is written once `chunkEvents` events fill it, as the whole-lane writer cuts them.
+ * chunk is written once `chunkEvents` events fill it, as the whole-lane writer cuts them. A lane past
+ * LANE_RAW_EVENTS gets its first band's tile pyramid from its chunks read back one at a time, once
+ * the band's extent and size (which fix the pyramid's levels) are known.
  */
 export class LaneStreamWriter {
   private readonly rows = new RowAssigner();
@@ -86,9 +93,11 @@ export class LaneStreamWriter {
     /** `lanes/<lane>`: chunk n is `<stem>/<n>-<hash>.bin`. */
     private readonly stem: string,
     private readonly chunkEvents: number,
-    wideMinNs: number,
+    private readonly laneId: string,
+    /** The trace's extent (TraceLoadResult minNs, maxNs): what a whole-trace view spans. */
+    private readonly extent: { minNs: number; maxNs: number },
   ) {
-    this.outline = new LaneOutline(wideMinNs);
+    this.outline = new LaneOutline(wideMinNsOf(extent));
     const n = chunkEvents;
     this.chunk = { start: new Float64Array(n), dur: new Float64Array(n), name: new Uint32Array(n), cat: new Uint32Array(n), instant: new Uint8Array(n), flags: new Uint8Array(n), argsLen: new Uint32Array(n), off: new Float64Array(n), row: new Uint32Array(n) };
   }
@@ -115,12 +124,33 @@ export class LaneStreamWriter {
     this.filled = 0;
   }
 
-  /**
-   * The last chunk written; the lane's chunks and its coarse entry, its arrays appended to `arrays`
-   * (the coarse file). The tile pyramid of a lane past LANE_RAW_EVENTS is not made here.
-   */
-  async finish(arrays: StoredArray[]): Promise<{ chunks: IndexChunk[]; coarse: Omit<CoarseLane, 'pyramid'> }> {
+  /** The last chunk written; the lane's chunks and its coarse entry, its arrays appended to `arrays` (the coarse file). */
+  async finish(arrays: StoredArray[]): Promise<{ chunks: IndexChunk[]; coarse: CoarseLane }> {
     await this.flush();
-    return { chunks: this.chunks, coarse: this.outline.finish(arrays) };
+    const entry = this.outline.finish(arrays);
+    let events = 0;
+    for (const c of this.chunks) events += c.count;
+    const pyramid = events > LANE_RAW_EVENTS ? await this.pyramid(arrays) : null;
+    return { chunks: this.chunks, coarse: { ...entry, pyramid } };
+  }
+
+  /** The first band's pyramid as the whole-lane writer stores it (coarseLanes.ts storePyramid), from the chunks written. */
+  private async pyramid(arrays: StoredArray[]): Promise<CoarseLane['pyramid']> {
+    const band = this.outline.band();
+    const { baseLevel, topLevel } = pyramidLevels(band.minNs, band.maxNs, band.events, band.rows);
+    const spanNs = this.extent.maxNs - this.extent.minNs;
+    const levels = [baseLevel, ...finerLevels(baseLevel, spanNs)].map((level) => {
+      const [first, last] = tileRange(level, band.minNs, band.maxNs);
+      return { level, first, last };
+    });
+    const tiles = new StreamedSliceTiles(this.laneId, levels, band.rows);
+    for (const c of this.chunks) tiles.add(unpackColumns(await this.sink.files.read(c.file), LANE_COLUMNS, c.count).columns, 0, c.count);
+    const built = new Map<string, SliceTile>();
+    for (const { level } of levels) for (const t of tiles.tiles(level)) built.set(`${t.level}|${t.index}`, t);
+    const pyramid = new SliceTilePyramid(NO_EVENTS, this.laneId, new LruCache<string, SliceTile>(Infinity, sliceTileBytes), { baseLevel, topLevel, minNs: band.minNs, maxNs: band.maxNs, built });
+    return storePyramid(pyramid, spanNs, arrays);
   }
 }
+
+/** The source of a pyramid whose tiles were built elsewhere (it reads no event). */
+const NO_EVENTS: TileSource = { start: new Float64Array(0), dur: new Float64Array(0), name: new Uint32Array(0), rows: [] };

@@ -3,7 +3,7 @@
 // trace's events are cut, in file order, into blocks of RUN_EVENTS (every big lane spans many runs);
 // each block's events of a lane are sorted by the lane order, the runs merged part by part and
 // written by LaneStreamWriter, and every file compared with the folder written from the in-memory
-// index. The runs are made from the raw events as the index got them (B/E pairs matched, async
+// index (a lane past LANE_RAW_EVENTS: its pyramid's tiles too, built from the chunks read back). The runs are made from the raw events as the index got them (B/E pairs matched, async
 // slices appended), captured on their way into buildLaneIndexes.
 
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -19,7 +19,6 @@ import { dirSink } from '../../../bin/src/dirFolder';
 import { arraysOf, LANE_COLUMNS, unpackColumns, type StoredArray } from '../../../workers/indexFolder/format';
 import { inflateRaw } from '../../../workers/ingest/rawDeflate';
 import { LaneStreamWriter, mergeRuns, type LanePartColumns, type SortedRun } from '../../../workers/indexFolder/laneRuns';
-import { wideMinNsOf } from '../../../workers/indexFolder/coarseLanes';
 
 /** The raw events (copies) and their lanes, as the last load handed them to buildLaneIndexes. */
 let captured: { start: Float64Array; dur: Float64Array; name: Uint32Array; cat: Uint32Array; kind: Uint8Array; flags: Uint8Array; argsLen: Uint32Array; laneOfEvent: Int32Array; lanes: number } | null = null;
@@ -62,6 +61,10 @@ function memorySink(): IndexSink & { written: Map<string, Uint8Array> } {
 
 const external = ['catapult__async_begin_end.json.gz', 'catapult__nestable_async.json.gz', 'catapult__flow.json.gz', 'catapult__main_thread_has_unclosed_slices.json.gz', 'catapult__instance_counters.json.gz', 'catapult__x_event_trace.json.gz'].map((f) => join('chrome-trace', f));
 
+/** Lanes past LANE_RAW_EVENTS (a stored pyramid) compared, over every trace. */
+let pyramidsCompared = 0;
+afterAll(() => expect(pyramidsCompared).toBeGreaterThan(5));
+
 describe('a lane written from sorted runs (issue 24)', () => {
   const cases: [string, string, () => Promise<unknown>][] = [
     ...corpusJsonTraces().map((f): [string, string, () => Promise<unknown>] => [f, join(CORPUS, f), () => loadCorpus(f)]),
@@ -88,6 +91,7 @@ async function compareLanes(name: string, path: string, load: () => Promise<unkn
     const byLane: number[][] = Array.from({ length: raw.lanes }, () => []);
     raw.laneOfEvent.forEach((l, i) => l >= 0 && byLane[l].push(i));
     let multiRun = 0;
+    let pyramids = 0;
     for (let l = 0; l < raw.lanes; l++) {
       const stored = manifest.lanes[l];
       // The args offsets are where the args blocks put them (not this piece's work): taken from the written chunks.
@@ -108,7 +112,7 @@ async function compareLanes(name: string, path: string, load: () => Promise<unkn
       });
       if (runs.length > 1) multiRun++;
       const sink = memorySink();
-      const writer = new LaneStreamWriter(sink, `lanes/${l}`, CHUNK_EVENTS, wideMinNsOf(manifest.result));
+      const writer = new LaneStreamWriter(sink, `lanes/${l}`, CHUNK_EVENTS, stored.id, manifest.result);
       const part: LanePartColumns = { start: new Float64Array(PART_EVENTS), dur: new Float64Array(PART_EVENTS), name: new Uint32Array(PART_EVENTS), cat: new Uint32Array(PART_EVENTS), instant: new Uint8Array(PART_EVENTS), flags: new Uint8Array(PART_EVENTS), argsLen: new Uint32Array(PART_EVENTS), off: new Float64Array(PART_EVENTS) };
       let k = 0;
       for (const merged of mergeRuns(runs, PART_EVENTS)) {
@@ -132,13 +136,20 @@ async function compareLanes(name: string, path: string, load: () => Promise<unkn
       const what = `${stored.id}, runs of ${cutName}`;
       expect(made.chunks, what).toEqual(stored.chunks);
       for (const c of made.chunks) expect(Buffer.from(sink.written.get(c.file)!).equals(Buffer.from(file(c.file))), c.file).toBe(true);
-      const { pyramid: _pyramid, at: storedAt, ...entry } = stored.coarse;
+      // The same entry (its arrays from 0 here), and the same arrays: outline, then the pyramid's tiles.
+      const { at: storedAt, ...entry } = stored.coarse;
       const { at: madeAt, ...madeEntry } = made.coarse;
-      expect(madeEntry, stored.id).toEqual(entry);
+      expect(madeEntry, what).toEqual(entry);
       expect(madeAt).toBe(0);
-      expect(arrays.map((a) => [a.constructor.name, Array.from(a)])).toEqual(coarse.slice(storedAt, storedAt + 6).map((a) => [a.constructor.name, Array.from(a)]));
+      const storedArrays = coarse.slice(storedAt, storedAt + arrays.length);
+      expect(arrays.map((a) => [a.constructor.name, Array.from(a)]), what).toEqual(storedArrays.map((a) => [a.constructor.name, Array.from(a)]));
+      if (stored.coarse.pyramid) pyramids++;
+      // Nothing of this lane's is left past what was compared: the next lane's arrays (or the file's end) follow.
+      const next = manifest.lanes[l + 1]?.coarse.at ?? manifest.counters[0]?.coarse.at ?? coarse.length;
+      expect(storedAt + arrays.length, what).toBe(next);
     }
     // Some lane of every trace with more than a block of events spans several runs.
     if (raw.start.length > 2 * RUN_EVENTS) expect(multiRun).toBeGreaterThan(0);
+    pyramidsCompared += pyramids;
   }
 }
