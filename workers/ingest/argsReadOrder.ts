@@ -22,6 +22,34 @@ const STORE_BUCKET = 256 << 10;
 const ROUND_EVENTS = 1 << 22;
 
 /**
+ * The buckets a pass over args visits in order: the file's blocks (of the args source's block
+ * size), then the store's chunks, then one for the hot store. `see` every event's args offset
+ * (RawTrace encoding) first: the layout depends on the largest file and store offsets.
+ */
+export class ArgsBuckets {
+  private readonly block: number;
+  private maxFile = -1;
+  private maxStore = -1;
+
+  constructor(raw: RawTrace) {
+    this.block = raw.argsSource?.blockBytes ?? DEFAULT_ARGS_BLOCK;
+  }
+
+  see(off: number): void {
+    if (off >= 0) this.maxStore = Math.max(this.maxStore, off);
+    else if (off > HOT_ARGS) this.maxFile = Math.max(this.maxFile, -off - 1);
+  }
+
+  /** The layout of the offsets seen: the file's buckets, the hot store's (the last), and the bucket of an offset seen. */
+  layout(): { fileBuckets: number; hot: number; of: (off: number) => number } {
+    const block = this.block;
+    const fileBuckets = Math.floor(this.maxFile / block) + 1;
+    const hot = fileBuckets + Math.floor(this.maxStore / STORE_BUCKET) + 1;
+    return { fileBuckets, hot, of: (off) => (off >= 0 ? fileBuckets + Math.floor(off / STORE_BUCKET) : off > HOT_ARGS ? Math.floor((-off - 1) / block) : hot) };
+  }
+}
+
+/**
  * Visits every event with args of `cols` in the order of its args' bytes: file offsets
  * ascending (a window of about one block read at a time, each byte of the file read at most
  * once), then the store's, then the hot store's. Within a bucket (one block of the file) events
@@ -29,22 +57,9 @@ const ROUND_EVENTS = 1 << 22;
  * caller can write out what the pass produced; `forEachArgsInReadOrder` runs it through.
  */
 export function* argsInReadOrder(raw: RawTrace, cols: readonly ArgsColumns[], visit: ArgsVisitor): Generator<void, void, void> {
-  const block = raw.argsSource?.blockBytes ?? DEFAULT_ARGS_BLOCK;
-  // Bucket layout: the file's blocks, then the store's chunks, then one bucket for the hot store.
-  let maxFile = -1;
-  let maxStore = -1;
-  for (const { argsOff, argsLen } of cols) {
-    for (let k = 0; k < argsLen.length; k++) {
-      if (argsLen[k] === 0) continue;
-      const off = argsOff[k];
-      if (off >= 0) maxStore = Math.max(maxStore, off);
-      else if (off > HOT_ARGS) maxFile = Math.max(maxFile, -off - 1);
-    }
-  }
-  const fileBuckets = Math.floor(maxFile / block) + 1;
-  const storeBuckets = Math.floor(maxStore / STORE_BUCKET) + 1;
-  const hot = fileBuckets + storeBuckets;
-  const bucketOf = (off: number) => (off >= 0 ? fileBuckets + Math.floor(off / STORE_BUCKET) : off > HOT_ARGS ? Math.floor((-off - 1) / block) : hot);
+  const buckets = new ArgsBuckets(raw);
+  for (const { argsOff, argsLen } of cols) for (let k = 0; k < argsLen.length; k++) if (argsLen[k] !== 0) buckets.see(argsOff[k]);
+  const { fileBuckets, hot, of: bucketOf } = buckets.layout();
 
   // Counting sort by bucket, in rounds of consecutive buckets holding ≤ ROUND_EVENTS events.
   const counts = new Float64Array(hot + 2);

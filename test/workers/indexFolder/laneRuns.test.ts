@@ -3,7 +3,8 @@
 // trace's events are cut, in file order, into blocks of RUN_EVENTS (every big lane spans many runs);
 // each block's events of a lane are sorted by the lane order, the runs merged part by part and
 // written by LaneStreamWriter, and every file compared with the folder written from the in-memory
-// index (a lane past LANE_RAW_EVENTS: its pyramid's tiles too, built from the chunks read back). The runs are made from the raw events as the index got them (B/E pairs matched, async
+// index (a lane past LANE_RAW_EVENTS: its pyramid's tiles too, built from the chunks read back; each
+// event's args offset from an ArgsPlan counted over the events in file order). The runs are made from the raw events as the index got them (B/E pairs matched, async
 // slices appended), captured on their way into buildLaneIndexes.
 
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -16,12 +17,14 @@ import type { LanePlan } from '../../../workers/lanes/laneMapping';
 import { laneOrderOf } from '../../../workers/index/laneIndex';
 import { writeIndexFolder, type IndexSink } from '../../../workers/indexFolder/writeIndex';
 import { dirSink } from '../../../bin/src/dirFolder';
-import { arraysOf, LANE_COLUMNS, unpackColumns, type StoredArray } from '../../../workers/indexFolder/format';
+import { arraysOf, type StoredArray } from '../../../workers/indexFolder/format';
 import { inflateRaw } from '../../../workers/ingest/rawDeflate';
 import { LaneStreamWriter, mergeRuns, type LanePartColumns, type SortedRun } from '../../../workers/indexFolder/laneRuns';
+import { ArgsPlan } from '../../../workers/indexFolder/argsPlan';
+import type { TraceIndex } from '../../../workers/index/traceIndex';
 
 /** The raw events (copies) and their lanes, as the last load handed them to buildLaneIndexes. */
-let captured: { start: Float64Array; dur: Float64Array; name: Uint32Array; cat: Uint32Array; kind: Uint8Array; flags: Uint8Array; argsLen: Uint32Array; laneOfEvent: Int32Array; lanes: number } | null = null;
+let captured: { start: Float64Array; dur: Float64Array; name: Uint32Array; cat: Uint32Array; kind: Uint8Array; flags: Uint8Array; argsOff: Float64Array; argsLen: Uint32Array; laneOfEvent: Int32Array; lanes: number } | null = null;
 
 vi.mock('../../../workers/index/laneIndex', async (original) => {
   const m = await original<typeof import('../../../workers/index/laneIndex')>();
@@ -30,7 +33,7 @@ vi.mock('../../../workers/index/laneIndex', async (original) => {
     buildLaneIndexes: (raw: RawTrace, plans: readonly LanePlan[], laneOfEvent: Int32Array) => {
       const n = raw.count;
       const copy = <T extends Float64Array | Uint32Array | Uint8Array>(c: { data: T }): T => c.data.slice(0, n) as T;
-      captured = { start: copy(raw.start), dur: copy(raw.dur), name: copy(raw.name), cat: copy(raw.cat), kind: copy(raw.kind), flags: copy(raw.flags), argsLen: copy(raw.argsLen), laneOfEvent: laneOfEvent.slice(), lanes: plans.length };
+      captured = { start: copy(raw.start), dur: copy(raw.dur), name: copy(raw.name), cat: copy(raw.cat), kind: copy(raw.kind), flags: copy(raw.flags), argsOff: copy(raw.argsOff), argsLen: copy(raw.argsLen), laneOfEvent: laneOfEvent.slice(), lanes: plans.length };
       return m.buildLaneIndexes(raw, plans, laneOfEvent);
     },
   };
@@ -75,10 +78,16 @@ describe('a lane written from sorted runs (issue 24)', () => {
   });
 });
 
+/** [args offset, length, column set] of every event with args: each lane's in file order, then each counter's samples. */
+function* eventArgs(raw: NonNullable<typeof captured>, byLane: number[][], counters: { argsOff: ArrayLike<number>; argsLen: ArrayLike<number> }[]): Generator<[number, number, number]> {
+  for (let l = 0; l < byLane.length; l++) for (const i of byLane[l]) if (raw.argsLen[i] > 0) yield [raw.argsOff[i], raw.argsLen[i], l];
+  for (let c = 0; c < counters.length; c++) for (let k = 0; k < counters[c].argsLen.length; k++) if (counters[c].argsLen[k] > 0) yield [counters[c].argsOff[k], counters[c].argsLen[k], byLane.length + c];
+}
+
 async function compareLanes(name: string, path: string, load: () => Promise<unknown>, [cutName, runOf]: [string, (i: number) => number]): Promise<void> {
   {
     captured = null;
-    const index = (await load()) as Parameters<typeof writeIndexFolder>[0];
+    const index = (await load()) as TraceIndex;
     const raw = captured!;
     expect(raw).not.toBeNull();
     const dir = join(out, `${name.replace(/\//g, '_')}-${cutName}`);
@@ -90,17 +99,16 @@ async function compareLanes(name: string, path: string, load: () => Promise<unkn
     // Each lane's events in file order, cut into runs by block of the file.
     const byLane: number[][] = Array.from({ length: raw.lanes }, () => []);
     raw.laneOfEvent.forEach((l, i) => l >= 0 && byLane[l].push(i));
+    // Where the args blocks put each event's args: counted per lane (and counter) and bucket of the file, in file order.
+    const plan = new ArgsPlan(index.raw);
+    const counters = [...index.counters.values()].map((c) => c.source);
+    for (const [off] of eventArgs(raw, byLane, counters)) plan.see(off);
+    for (const [off, len, c] of eventArgs(raw, byLane, counters)) plan.count(c, off, len);
+    const argsAt = plan.seal(raw.lanes + counters.length);
     let multiRun = 0;
     let pyramids = 0;
     for (let l = 0; l < raw.lanes; l++) {
       const stored = manifest.lanes[l];
-      // The args offsets are where the args blocks put them (not this piece's work): taken from the written chunks.
-      const off = new Float64Array(byLane[l].length);
-      let at = 0;
-      for (const c of stored.chunks) {
-        off.set(unpackColumns(file(c.file), LANE_COLUMNS, c.count).columns.argsOff, at);
-        at += c.count;
-      }
       const events: number[][] = [];
       for (const i of byLane[l]) (events[runOf(i)] ??= []).push(i);
       const runs = events.filter(Boolean).map((list): SortedRun & { raw: number[] } => {
@@ -125,7 +133,8 @@ async function compareLanes(name: string, path: string, load: () => Promise<unkn
           part.instant[j] = raw.kind[i] === RawKind.Instant ? 1 : 0;
           part.flags[j] = raw.flags[i];
           part.argsLen[j] = raw.argsLen[i];
-          part.off[j] = off[k++];
+          part.off[j] = argsAt[l](raw.argsOff[i], raw.argsLen[i]);
+          k++;
         }
         await writer.add(part, merged.n);
       }
