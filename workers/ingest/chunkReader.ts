@@ -1,9 +1,15 @@
 // Reading a byte stream chunk by chunk into one buffer of our own. Read the default way, a
 // stream hands over a new ArrayBuffer per chunk: at 100 MB that is 100 MB of fresh external
-// memory per load, and V8's external-memory GCs with it. Read with a BYOB reader, the same buffer
-// comes back each time. Only for streams made for it (a URL's ranged GETs, byteSource.ts): a
-// File's stream read BYOB stalled in Chromium 156 (a 1 GB File's pieces: the load stopped at
-// 940 of 999 MB, 3 times of 3), so Files are read the default way.
+// memory per load (page faults, V8's external-memory GCs). Read with a BYOB reader, the same
+// buffer comes back each time.
+//
+// A File's pieces (Blob streams) read BYOB stalled in Chromium 156: a 1 GB picker load stopped
+// with a read of the trace worker and one of its helper both pending for good, mid-piece (2–3
+// loads of 3, whatever the buffer's size, 64 kB to 4 MB). With a timer pending beside each read
+// none stalled (12 loads of 1 and 2 GB); why is not known. So a piece read BYOB is read with
+// such a timer, and a read it outlasts is dropped and the piece read on the default way from
+// where it stopped (`Reopenable`). And since a BYOB read pending when a byte stream closes may
+// only be answered by its source, no read asks past a stream's known length.
 
 /** Bytes of the buffer a BYOB read fills. */
 export const BUFFER_BYTES = 1 << 20;
@@ -14,13 +20,16 @@ export interface ByteReader {
   read(max?: number): Promise<Uint8Array | null>;
   cancel(reason?: unknown): Promise<void>;
   release(): void;
+  /** Read BYOB into a buffer of its own. */
+  readonly byob: boolean;
 }
 
 /**
  * `stream` read into one reused buffer of BUFFER_BYTES where `byob` is asked and the stream is a
- * byte stream, else chunk by chunk (each chunk cut to `max`).
+ * byte stream, else chunk by chunk (each chunk cut to `max`). `length`: the stream's byte count,
+ * when known (a File's piece): a BYOB read never asks past it.
  */
-export function byteReader(stream: ReadableStream<Uint8Array>, byob: boolean): ByteReader {
+export function byteReader(stream: ReadableStream<Uint8Array>, byob: boolean, length = Infinity): ByteReader {
   let into: ReadableStreamBYOBReader | null = null;
   try {
     into = byob ? stream.getReader({ mode: 'byob' }) : null;
@@ -30,14 +39,19 @@ export function byteReader(stream: ReadableStream<Uint8Array>, byob: boolean): B
   if (into) {
     const reader = into;
     let buffer = new ArrayBuffer(BUFFER_BYTES);
+    let left = length;
     return {
       async read(max = BUFFER_BYTES) {
-        const { value, done } = await reader.read(new Uint8Array(buffer, 0, Math.min(max, buffer.byteLength)));
+        if (left <= 0) return null;
+        const { value, done } = await reader.read(new Uint8Array(buffer, 0, Math.min(max, buffer.byteLength, left)));
         if (value) buffer = value.buffer as ArrayBuffer;
-        return done ? null : value!;
+        if (done) return null;
+        left -= value!.length;
+        return value!;
       },
       cancel: (reason) => reader.cancel(reason),
       release: () => reader.releaseLock(),
+      byob: true,
     };
   }
   const reader = stream.getReader();
@@ -55,18 +69,57 @@ export function byteReader(stream: ReadableStream<Uint8Array>, byob: boolean): B
     },
     cancel: (reason) => reader.cancel(reason),
     release: () => reader.releaseLock(),
+    byob: false,
   };
+}
+
+/** A BYOB read of a piece not answered in this long is taken to be stuck (see the top). */
+export const STALL_MS = 1500;
+let stalledReads = 0;
+
+/** BYOB reads taken to be stuck so far in this thread (tests). */
+export function stalledReadCount(): number {
+  return stalledReads;
+}
+
+/** A stream of known length that can be opened again from any byte (a File's piece). */
+export interface Reopenable {
+  length: number;
+  reopen(from: number): ReadableStream<Uint8Array>;
 }
 
 /**
  * Calls `each` with every chunk of `stream` in order (waiting for it when it returns a promise).
  * A chunk is valid only during its call: the next read may reuse its memory, so `each` copies
  * what it keeps. `byob`: read into one buffer where the stream is a byte stream (byteReader).
+ * `piece` (a File's): its length and how to open it again: a BYOB read unanswered for STALL_MS
+ * is dropped and the rest of the piece read the default way.
  */
-export async function eachChunk(stream: ReadableStream<Uint8Array>, each: (chunk: Uint8Array) => unknown, byob = false): Promise<void> {
-  const reader = byteReader(stream, byob);
+export async function eachChunk(stream: ReadableStream<Uint8Array>, each: (chunk: Uint8Array) => unknown, byob = false, piece?: Reopenable): Promise<void> {
+  let reader = byteReader(stream, byob, piece?.length);
+  let guarded = reader.byob && piece !== undefined;
+  let got = 0;
   try {
-    for (let chunk = await reader.read(); chunk; chunk = await reader.read()) if (chunk.length > 0) await each(chunk);
+    for (;;) {
+      let chunk: Uint8Array | null;
+      if (guarded) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const stalled = new Promise<'stalled'>((resolve) => (timer = setTimeout(() => resolve('stalled'), STALL_MS)));
+        const first = await Promise.race([reader.read(), stalled]);
+        clearTimeout(timer);
+        if (first === 'stalled') {
+          stalledReads++;
+          // (Its answer, if it ever comes, is not waited for.)
+          void reader.cancel().catch(() => undefined);
+          guarded = false;
+          reader = byteReader(piece!.reopen(got), false);
+          chunk = await reader.read();
+        } else chunk = first;
+      } else chunk = await reader.read();
+      if (!chunk) break;
+      got += chunk.length;
+      if (chunk.length > 0) await each(chunk);
+    }
   } finally {
     reader.release();
   }

@@ -59,10 +59,16 @@ export async function parseFragmentJob(job: FragmentJob, asked: RangeSource | nu
   }
   const importer = fragmentImporter({ top: job.top, base: job.start }, argsSourceFor(job.source), job.keep);
   const yieldAfter = readingYields(job.source);
-  await eachChunk((asked ?? rangeSourceFor(job.source, job.size)).stream(job.start, job.end), (value) => {
-    importer.push(value);
-    onBytes(value.length);
-    return yieldAfter(value.length);
-  }, 'url' in job.source);
+  const source = asked ?? rangeSourceFor(job.source, job.size);
+  await eachChunk(
+    source.stream(job.start, job.end),
+    (value) => {
+      importer.push(value);
+      onBytes(value.length);
+      return yieldAfter(value.length);
+    },
+    true,
+    'file' in job.source ? { length: job.end - job.start, reopen: (from) => source.stream(job.start + from, job.end) } : undefined,
+  );
   return importer.fragmentResult();
 }

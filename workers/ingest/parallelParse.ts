@@ -301,7 +301,8 @@ export async function parseInParallel(
         const start = ownBytes;
         askAhead(k + 1);
         const middle = k + 1 === pieces ? size : Math.max(start, nominal(k + 1));
-        await eachChunk(source.stream(start, middle, signal), parse, 'url' in source.job);
+        const piece = 'file' in source.job ? { length: middle - start, reopen: (from: number) => source.stream(start + from, middle, signal) } : undefined;
+        await eachChunk(source.stream(start, middle, signal), parse, true, piece);
         const end = await cut(k + 1);
         if (end === null || end <= start) {
           noCut = true;

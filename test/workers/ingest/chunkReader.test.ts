@@ -1,11 +1,11 @@
-// eachChunk reads a byte stream into one reused buffer when asked (a URL's ranged GETs), and any
+// eachChunk reads a byte stream into one reused buffer when asked (a File's pieces, a URL's ranged GETs), and any
 // other stream the default way; either way every byte comes once, in order, and a chunk is only
 // valid during its call.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { eachChunk } from '../../../workers/ingest/chunkReader';
+import { eachChunk, stalledReadCount, STALL_MS } from '../../../workers/ingest/chunkReader';
 import { ChromeTraceJsonImporter } from '../../../workers/importers/chromeTraceJson';
 import { RawTrace } from '../../../workers/ingest/rawTrace';
 import { CORPUS } from '../../support/corpus';
@@ -66,5 +66,58 @@ describe('eachChunk', () => {
     expect(Array.from(byRead.name.data.subarray(0, byRead.count), (id) => byRead.strings.get(id))).toEqual(Array.from(whole.name.data.subarray(0, whole.count), (id) => whole.strings.get(id)));
     expect(Array.from(byRead.start.data.subarray(0, byRead.count))).toEqual(Array.from(whole.start.data.subarray(0, whole.count)));
     expect(byRead.warnings).toEqual(whole.warnings);
+  });
+
+  /**
+   * A byte stream answering BYOB reads from `bytes` up to `answerUpTo`, then never again (neither
+   * data nor close): the read pending then is the one Chromium's Blob stream left unanswered.
+   */
+  function stallingByteStream(answerUpTo: number): ReadableStream<Uint8Array> {
+    let at = 0;
+    return new ReadableStream({
+      type: 'bytes',
+      pull(c) {
+        if (at >= answerUpTo) return new Promise<void>(() => undefined);
+        const req = c.byobRequest!;
+        const view = req.view as Uint8Array;
+        const n = Math.min(view.byteLength, answerUpTo - at, 300_000);
+        view.set(bytes.subarray(at, at + n));
+        at += n;
+        req.respond(n);
+      },
+    }) as ReadableStream<Uint8Array>;
+  }
+
+  it('reads a piece of known length to its last byte and asks for no more (a read past it may never be answered)', async () => {
+    const before = stalledReadCount();
+    const reopened: number[] = [];
+    const all = new Uint8Array(bytes.length);
+    let at = 0;
+    await eachChunk(stallingByteStream(bytes.length), (c) => void all.set(c, (at += c.length) - c.length), true, {
+      length: bytes.length,
+      reopen: (from) => (reopened.push(from), new Blob([bytes.subarray(from)]).stream() as ReadableStream<Uint8Array>),
+    });
+    expect(at).toBe(bytes.length);
+    expect(Buffer.compare(all, bytes)).toBe(0);
+    expect(reopened).toEqual([]);
+    expect(stalledReadCount()).toBe(before);
+  });
+
+  it('drops a BYOB read unanswered for STALL_MS and reads the rest of the piece the default way from where it stopped', async () => {
+    const before = stalledReadCount();
+    const stopAt = 1_234_567;
+    const reopened: number[] = [];
+    const all = new Uint8Array(bytes.length);
+    let at = 0;
+    const t0 = performance.now();
+    await eachChunk(stallingByteStream(stopAt), (c) => void all.set(c, (at += c.length) - c.length), true, {
+      length: bytes.length,
+      reopen: (from) => (reopened.push(from), new Blob([bytes.subarray(from)]).stream() as ReadableStream<Uint8Array>),
+    });
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(STALL_MS - 5);
+    expect(reopened).toEqual([stopAt]);
+    expect(stalledReadCount()).toBe(before + 1);
+    expect(at).toBe(bytes.length);
+    expect(Buffer.compare(all, bytes)).toBe(0);
   });
 });
