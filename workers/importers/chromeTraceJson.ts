@@ -147,6 +147,12 @@ export class ChromeTraceJsonImporter implements TraceImporter {
     });
   }
 
+  /** Merges the file's next fragments, in order (absorb), their events' room made at once. */
+  absorbAll(parts: readonly FragmentData[]): void {
+    this.raw.reserveEvents(parts.reduce((n, p) => n + p.kind.length, this.raw.count));
+    parts.forEach((p, k) => this.absorb(p, k === parts.length - 1));
+  }
+
   /**
    * Merges the next fragment of the file (in order): its events, flows and metadata
    * with its string ids and times mapped onto this trace, its async events and B/E events

@@ -40,6 +40,11 @@ export class Column<T extends TypedArray> {
     return this.data;
   }
 
+  /** Room for `n` values in all, allocated once (a merge that knows its total: no doubling, no slack). */
+  reserve(n: number): void {
+    if (n > this.data.length) this.grow(n);
+  }
+
   private grow(n: number): void {
     const next = new this.ctor(n);
     next.set(this.data);

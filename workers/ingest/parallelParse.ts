@@ -322,7 +322,7 @@ export async function parseInParallel(
     const merged = parts.slice(claims.frontEnd);
     const ends = [importer.endState(), ...merged.map((p) => p.end)].slice(0, merged.length);
     if (!ends.every((s) => ChromeTraceJsonImporter.betweenEvents(s, top))) return null;
-    merged.forEach((p, k) => importer.absorb(p, k === merged.length - 1));
+    importer.absorbAll(merged);
     stages?.mark('fragments merged');
     // The helpers, idle now, stay for the index (TraceIndex.build); the caller lets them go.
     const kept = helpers.splice(0);

@@ -207,7 +207,11 @@ export class RawTrace {
     this.argsLen.data[i] = argsLen;
   }
 
-  /** `ownName`: the name id of the event's own slice, for FlowBinding.Own. */
+  /** Room for `n` events in all in the event columns (before fragments are appended: one allocation each). */
+  reserveEvents(n: number): void {
+    for (const c of [this.kind, this.flags, this.start, this.dur, this.pid, this.tid, this.cat, this.name, this.argsOff, this.argsLen]) c.reserve(n);
+  }
+
   /**
    * Another trace's events (a fragment of the same file) after these: string ids mapped
    * through `ids`, starts moved by `dt` ns, args offsets through `argsAt` (called only for
@@ -232,6 +236,7 @@ export class RawTrace {
     }
   }
 
+  /** `ownName`: the name id of the event's own slice, for FlowBinding.Own. */
   addFlow(phase: number, key: string, tsNs: number, pid: string, tid: string, binding: FlowBinding, ownName = -1): void {
     this.addFlowIds(phase, key, tsNs, this.strings.intern(pid), this.strings.intern(tid), binding, ownName);
   }

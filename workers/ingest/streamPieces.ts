@@ -121,7 +121,7 @@ export class StreamPieces {
       this.stages?.mark('stream pieces parsed');
       const ends = [this.importer.endState(), ...parts.map((p) => p.end)].slice(0, parts.length);
       if (!ends.every((s) => ChromeTraceJsonImporter.betweenEvents(s, this.top))) return false;
-      parts.forEach((p, k) => this.importer.absorb(p, k === parts.length - 1));
+      this.importer.absorbAll(parts);
       this.stages?.mark('fragments merged');
       return true;
     } finally {

@@ -15,6 +15,14 @@ const enc = new TextEncoder();
 
 /** Cuts near n equal shares, parses each fragment separately, merges; null when a cut is not between events. */
 function inFragments(bytes: Uint8Array, n: number, cutsOverride?: number[]): TraceIndex | null {
+  const merged = mergedFragments(bytes, n, cutsOverride);
+  if (!merged) return null;
+  merged.importer.finish();
+  return indexOf(merged.raw);
+}
+
+/** The fragments parsed and merged (absorbAll), before the importer's finish(). */
+function mergedFragments(bytes: Uint8Array, n: number, cutsOverride?: number[]): { raw: RawTrace; importer: ChromeTraceJsonImporter } | null {
   const top = bytes[0] === 0x5b ? 'array' : 'object';
   const cuts = cutsOverride ?? Array.from({ length: n - 1 }, (_, k) => findCut(bytes.subarray(Math.floor(((k + 1) * bytes.length) / n)), Math.floor(((k + 1) * bytes.length) / n))!);
   const bounds = [0, ...cuts, bytes.length];
@@ -31,9 +39,8 @@ function inFragments(bytes: Uint8Array, n: number, cutsOverride?: number[]): Tra
     if (!last && !ChromeTraceJsonImporter.betweenEvents(imp.endState(), top)) return null;
     parts.push(imp.fragmentResult());
   }
-  parts.forEach((p, k) => first.absorb(p, k === parts.length - 1));
-  first.finish();
-  return indexOf(raw);
+  first.absorbAll(parts);
+  return { raw, importer: first };
 }
 
 function snapshot(index: TraceIndex) {
@@ -48,6 +55,15 @@ describe('parallel fragments of a Chrome trace', () => {
     const merged = inFragments(bytes, n);
     expect(merged).not.toBeNull();
     expect(snapshot(merged!)).toEqual(snapshot(sequential(bytes)));
+  });
+
+  it('makes room for every fragment’s events at once: the merged event columns hold exactly the events', () => {
+    const bytes = enc.encode(corpusText('train_step.json.gz'));
+    const whole = new RawTrace();
+    new ChromeTraceJsonImporter(whole).push(bytes);
+    const { raw } = mergedFragments(bytes, 4)!;
+    expect(raw.count).toBe(whole.count);
+    for (const c of [raw.kind, raw.flags, raw.start, raw.dur, raw.pid, raw.tid, raw.cat, raw.name, raw.argsOff, raw.argsLen]) expect(c.data.length).toBe(raw.count);
   });
 
   it('joins B/E pairs and async b/e across fragment boundaries, and keeps a cut file’s warning', () => {
