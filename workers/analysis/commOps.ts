@@ -3,6 +3,7 @@
 // asynchronously and runs ahead), CPU op starts for blocking backends (gloo, MPI).
 
 import type { TraceIndex } from '../index/traceIndex';
+import { laneParts, type EventColumns } from '../index/laneIndex';
 import { deviceBusy } from './gpuBusy';
 import { detectSteps, stepAt, stepLabel } from './steps';
 import { deviceCollective, hostCollective } from './kernelClass';
@@ -68,8 +69,7 @@ interface ParamComms {
  * sequence number; NCCL kernels share their External id. Matching by (group, seq)
  * survives ranks whose captures start at different steps.
  */
-function paramComms(index: TraceIndex, laneId: string, k: number): ParamComms | null {
-  const args = parseArgs(index, laneId, k);
+function paramComms(args: Record<string, unknown> | null): ParamComms | null {
   if (!args) return null;
   const op = args['Collective name'];
   if (typeof op !== 'string') return null;
@@ -78,8 +78,8 @@ function paramComms(index: TraceIndex, laneId: string, k: number): ParamComms | 
   return { op: normaliseOp(op.replace(/^_/, '').replace(/_base$/, '')), pg: pg === undefined ? null : String(pg), seq: Number.isFinite(seq) ? seq : null };
 }
 
-function parseArgs(index: TraceIndex, laneId: string, k: number): Record<string, unknown> | null {
-  const text = index.slice(laneId, k)?.args;
+function parseArgs(index: TraceIndex, cols: EventColumns, j: number): Record<string, unknown> | null {
+  const text = index.argsOf(cols, j);
   if (!text) return null;
   try {
     return JSON.parse(text) as Record<string, unknown>;
@@ -88,6 +88,18 @@ function parseArgs(index: TraceIndex, laneId: string, k: number): Record<string,
   }
 }
 
+/** An event as commOps lists it: its lane, index there, start, duration and name id. */
+interface CommEvent {
+  laneId: string;
+  k: number;
+  start: number;
+  dur: number;
+  name: number;
+}
+
+const commEvent = (laneId: string, cols: EventColumns, first: number, j: number): CommEvent => ({ laneId, k: first + j, start: cols.start[j], dur: cols.dur[j], name: cols.name[j] });
+
+/** Each lane is walked part by part (an index folder's big lane chunk by chunk), twice at most: every event's own columns and args are read where they are. */
 export function commOps(index: TraceIndex): RankComms {
   const names = index.result.names;
   const steps = detectSteps(index);
@@ -96,24 +108,31 @@ export function commOps(index: TraceIndex): RankComms {
 
   // record_param_comms by External id; and whether the device shows collective kernels (NCCL, RCCL, HCCL) at all.
   const byExternalId = new Map<number, ParamComms>();
-  const cpuParams: { laneId: string; k: number; p: ParamComms }[] = [];
+  const cpuParams: { e: CommEvent; p: ParamComms }[] = [];
   let deviceCollectives = false;
   for (const lane of index.lanes.values()) {
-    for (let k = 0; k < lane.start.length; k++) {
-      const name = names[lane.name[k]];
-      if (lane.info.kind === 'gpu' && !lane.info.summary && deviceCollective(name)) deviceCollectives = true;
-      if (lane.info.kind !== 'cpu' || name !== 'record_param_comms') continue;
-      const p = paramComms(index, lane.info.id, k);
-      if (!p) continue;
-      cpuParams.push({ laneId: lane.info.id, k, p });
-      const ext = Number(parseArgs(index, lane.info.id, k)?.['External id']);
-      if (Number.isFinite(ext)) byExternalId.set(ext, p);
+    const kind = lane.info.kind;
+    const device = kind === 'gpu' && !lane.info.summary;
+    if (kind !== 'cpu' && !device) continue;
+    for (const { cols, first } of laneParts(lane)) {
+      for (let j = 0; j < cols.start.length; j++) {
+        const name = names[cols.name[j]];
+        if (device && deviceCollective(name)) deviceCollectives = true;
+        if (kind !== 'cpu' || name !== 'record_param_comms') continue;
+        const args = parseArgs(index, cols, j);
+        const p = paramComms(args);
+        if (!p) continue;
+        cpuParams.push({ e: commEvent(lane.info.id, cols, first, j), p });
+        const ext = Number(args?.['External id']);
+        if (Number.isFinite(ext)) byExternalId.set(ext, p);
+      }
+      // A device lane is read only to learn whether collectives run there.
+      if (device && deviceCollectives) break;
     }
   }
 
-  const push = (laneId: string, k: number, backend: string, op: string, clock: 'cpu' | 'gpu', p: ParamComms | null): void => {
-    const lane = index.lanes.get(laneId)!;
-    const step = stepAt(steps, lane.start[k]);
+  const push = (e: CommEvent, backend: string, op: string, clock: 'cpu' | 'gpu', p: ParamComms | null): void => {
+    const step = stepAt(steps, e.start);
     const channel = channelOf(op);
     ops.push({
       backend,
@@ -121,36 +140,37 @@ export function commOps(index: TraceIndex): RankComms {
       channel: p?.pg != null ? `${channel} pg ${p.pg}` : channel,
       seq: p?.seq ?? null,
       clock,
-      laneId,
-      eventIdx: k,
-      name: names[lane.name[k]],
-      startNs: lane.start[k],
-      durNs: lane.dur[k],
+      laneId: e.laneId,
+      eventIdx: e.k,
+      name: names[e.name],
+      startNs: e.start,
+      durNs: e.dur,
       step: step ? stepLabel(step) : null,
     });
   };
 
   // Blocking backends: the CPU op starts. record_param_comms when present, else gloo:* ranges.
   if (!deviceCollectives && cpuParams.length > 0) {
-    for (const { laneId, k, p } of cpuParams) push(laneId, k, defaultBackend, p.op, 'cpu', p);
+    for (const { e, p } of cpuParams) push(e, defaultBackend, p.op, 'cpu', p);
   }
   for (const lane of index.lanes.values()) {
     const kind = lane.info.kind;
-    // A recorder's summary lanes (LaneInfo.summary) repeat work shown elsewhere: skipped.
-    if ((kind !== 'cpu' && kind !== 'gpu') || lane.info.summary) continue;
-    for (let k = 0; k < lane.start.length; k++) {
-      if (lane.instant[k]) continue;
-      const name = names[lane.name[k]];
-      if (kind === 'cpu') {
-        if (cpuParams.length > 0) continue;
-        const c = hostCollective(name);
-        if (c) push(lane.info.id, k, c.backend, normaliseOp(c.op), 'cpu', null);
-      } else {
-        // NCCL / RCCL / HCCL: the device kernel starts (the CPU enqueues asynchronously and runs ahead).
-        const c = deviceCollective(name);
-        if (!c) continue;
-        const ext = byExternalId.size ? Number(parseArgs(index, lane.info.id, k)?.['External id']) : NaN;
-        push(lane.info.id, k, c.backend, normaliseOp(c.op), 'gpu', byExternalId.get(ext) ?? null);
+    // A recorder's summary lanes (LaneInfo.summary) repeat work shown elsewhere: skipped; host lanes once record_param_comms named the ops.
+    if ((kind !== 'cpu' && kind !== 'gpu') || lane.info.summary || (kind === 'cpu' && cpuParams.length > 0)) continue;
+    for (const { cols, first } of laneParts(lane)) {
+      for (let j = 0; j < cols.start.length; j++) {
+        if (cols.instant[j]) continue;
+        const name = names[cols.name[j]];
+        if (kind === 'cpu') {
+          const c = hostCollective(name);
+          if (c) push(commEvent(lane.info.id, cols, first, j), c.backend, normaliseOp(c.op), 'cpu', null);
+        } else {
+          // NCCL / RCCL / HCCL: the device kernel starts (the CPU enqueues asynchronously and runs ahead).
+          const c = deviceCollective(name);
+          if (!c) continue;
+          const ext = byExternalId.size ? Number(parseArgs(index, cols, j)?.['External id']) : NaN;
+          push(commEvent(lane.info.id, cols, first, j), c.backend, normaliseOp(c.op), 'gpu', byExternalId.get(ext) ?? null);
+        }
       }
     }
   }

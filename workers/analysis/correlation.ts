@@ -10,10 +10,10 @@
 import type { FlowHop, FlowLink, SliceCorrelation, SliceRef } from '../../src/model/analysisTypes';
 import type { LaneKind } from '../../src/model/types';
 import { enclosingStack } from '../index/enclosing';
-import type { LaneIndex } from '../index/laneIndex';
+import { laneParts, type EventColumns, type LaneIndex } from '../index/laneIndex';
 import type { TraceIndex } from '../index/traceIndex';
 import { sliceRef, threadLanes } from './sliceRef';
-import { forEachArgsInReadOrder } from '../ingest/argsReadOrder';
+import { forEachArgsInReadOrder, laneArgs } from '../ingest/argsReadOrder';
 import { textDecoder } from '../ingest/rawTrace';
 
 const CORRELATION = /"correlation"\s*:\s*(-?\d+)/;
@@ -40,11 +40,16 @@ export class SlicesById {
   private readonly lane: Uint32Array;
   private readonly event: Uint32Array;
   private readonly next: Int32Array;
+  /** Per slice, when kept (`withColumns`): its start, duration and name id, so a caller need not read its lane. */
+  private readonly start: Float64Array;
+  private readonly dur: Float64Array;
+  private readonly name: Uint32Array;
   private n = 0;
 
   constructor(
     private readonly lanes: readonly LaneIndex[],
     capacity: number,
+    withColumns = false,
   ) {
     let size = 16;
     while (size < 2 * capacity) size *= 2;
@@ -55,6 +60,10 @@ export class SlicesById {
     this.lane = new Uint32Array(capacity);
     this.event = new Uint32Array(capacity);
     this.next = new Int32Array(capacity);
+    const kept = withColumns ? capacity : 0;
+    this.start = new Float64Array(kept);
+    this.dur = new Float64Array(kept);
+    this.name = new Uint32Array(kept);
   }
 
   private slot(id: number): number {
@@ -63,12 +72,17 @@ export class SlicesById {
     return h;
   }
 
-  /** Adds slice k of lanes[l] to id's list (at its end). */
-  add(id: number, l: number, k: number): void {
+  /** Adds slice k of lanes[l] (`cols[j]`: its columns) to id's list (at its end). */
+  add(id: number, l: number, k: number, cols: EventColumns, j: number): void {
     const i = this.n++;
     this.lane[i] = l;
     this.event[i] = k;
     this.next[i] = -1;
+    if (i < this.start.length) {
+      this.start[i] = cols.start[j];
+      this.dur[i] = cols.dur[j];
+      this.name[i] = cols.name[j];
+    }
     const h = this.slot(id);
     if (this.head[h] < 0) {
       this.keys[h] = id;
@@ -81,6 +95,12 @@ export class SlicesById {
   first(id: number): [LaneIndex, number] | undefined {
     const i = this.head[this.slot(id)];
     return i < 0 ? undefined : [this.lanes[this.lane[i]], this.event[i]];
+  }
+
+  /** The first slice carrying `id` as its start, duration and name id (kept `withColumns`), or undefined. */
+  firstCall(id: number): LaunchCall | undefined {
+    const i = this.head[this.slot(id)];
+    return i < 0 ? undefined : { start: this.start[i], dur: this.dur[i], name: this.name[i] };
   }
 
   /** Every slice carrying `id` (empty: none). */
@@ -101,17 +121,20 @@ export function correlationMap(index: TraceIndex): CorrelationMap {
   let map = correlationCache.get(index);
   if (map) return map;
   const lanes = [...index.lanes.values()].filter((l) => l.info.kind === 'gpu' || l.info.kind === 'cuda_api');
-  const ids = lanes.map((l) => new Float64Array(l.start.length).fill(NaN));
-  forEachArgsInReadOrder(index.raw, lanes, (l, k, bytes) => {
+  const ids = lanes.map((l) => new Float64Array(l.info.events).fill(NaN));
+  forEachArgsInReadOrder(index.raw, lanes.map(laneArgs), (l, k, bytes) => {
     const m = CORRELATION.exec(textDecoder.decode(bytes));
     if (m) ids[l][k] = Number(m[1]);
   });
   const carrying = (kind: string) => lanes.reduce((n, lane, l) => (lane.info.kind === kind ? n + ids[l].reduce((c, id) => c + (Number.isNaN(id) ? 0 : 1), 0) : n), 0);
-  map = { api: new SlicesById(lanes, carrying('cuda_api')), gpu: new SlicesById(lanes, carrying('gpu')), ids: new Map() };
+  // A launch call's start, duration and name are kept: whole-trace analyses ask them of every kernel.
+  map = { api: new SlicesById(lanes, carrying('cuda_api'), true), gpu: new SlicesById(lanes, carrying('gpu')), ids: new Map() };
   for (const [l, lane] of lanes.entries()) {
     const target = lane.info.kind === 'gpu' ? map.gpu : map.api;
     const laneIds = ids[l];
-    for (let k = 0; k < laneIds.length; k++) if (!Number.isNaN(laneIds[k])) target.add(laneIds[k], l, k);
+    for (const { cols, first } of laneParts(lane)) {
+      for (let j = 0; j < cols.start.length; j++) if (!Number.isNaN(laneIds[first + j])) target.add(laneIds[first + j], l, first + j, cols, j);
+    }
     map.ids.set(lane, laneIds);
   }
   correlationCache.set(index, map);
@@ -201,15 +224,23 @@ function linked(index: TraceIndex, lane: LaneIndex, k: number, want: LaneKind, f
   return dedupeSorted(out);
 }
 
+/** A runtime call that launched device work: its start, duration and name id. */
+export interface LaunchCall {
+  start: number;
+  dur: number;
+  name: number;
+}
+
 /**
  * The runtime call that launched device work [lane, k], cheaply for whole-trace analyses: by
- * correlation id, else by a flow from a runtime lane (no SliceRefs built). Null when none.
+ * correlation id (the map keeps the call's columns: its lane is not read), else by a flow from a
+ * runtime lane (no SliceRefs built). Null when none.
  */
-export function launchCallOf(index: TraceIndex, lane: LaneIndex, k: number): [LaneIndex, number] | null {
+export function launchCallOf(index: TraceIndex, lane: LaneIndex, k: number): LaunchCall | null {
   const map = correlationMap(index);
   const id = map.ids.get(lane)?.[k] ?? NaN;
   if (!Number.isNaN(id)) {
-    const call = map.api.first(id);
+    const call = map.api.firstCall(id);
     if (call) return call;
   }
   const fi = index.flowIndex;
@@ -217,7 +248,7 @@ export function launchCallOf(index: TraceIndex, lane: LaneIndex, k: number): [La
     for (const q of fi.partnersOf(p)) {
       const other = fi.point(q);
       const l = other.lane >= 0 ? fi.laneList[other.lane] : null;
-      if (l && l.info.kind === 'cuda_api') return [l, other.eventIdx];
+      if (l && l.info.kind === 'cuda_api') return { start: l.start[other.eventIdx], dur: l.dur[other.eventIdx], name: l.name[other.eventIdx] };
     }
   }
   return null;

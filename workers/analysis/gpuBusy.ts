@@ -5,6 +5,7 @@
 import type { DeviceBusy } from '../../src/model/analysisTypes';
 import { firstAtOrAfter } from '../index/sortedSearch';
 import type { TraceIndex } from '../index/traceIndex';
+import { laneParts } from '../index/laneIndex';
 import { gpuLanes, isDeviceWork } from './sliceRef';
 
 export interface MergedIntervals {
@@ -18,24 +19,23 @@ const cache = new WeakMap<TraceIndex, Map<string, MergedIntervals>>();
 export function deviceIntervals(index: TraceIndex): Map<string, MergedIntervals> {
   let byDevice = cache.get(index);
   if (byDevice) return byDevice;
-  const raw = new Map<string, [number, number][]>();
+  // Two number columns per device, not a pair per operation (a big trace has millions); lanes walked part by part.
+  const raw = new Map<string, { start: number[]; end: number[] }>();
   for (const lane of gpuLanes(index)) {
-    const list = raw.get(lane.info.pid) ?? [];
-    for (let k = 0; k < lane.start.length; k++) if (isDeviceWork(index, lane, k)) list.push([lane.start[k], lane.start[k] + lane.dur[k]]);
+    const list = raw.get(lane.info.pid) ?? { start: [], end: [] };
+    for (const { cols } of laneParts(lane)) {
+      for (let k = 0; k < cols.start.length; k++) {
+        if (!isDeviceWork(index, cols, k)) continue;
+        list.start.push(cols.start[k]);
+        list.end.push(cols.start[k] + cols.dur[k]);
+      }
+    }
     raw.set(lane.info.pid, list);
   }
   byDevice = new Map();
-  for (const [device, list] of [...raw].sort((a, b) => a[0].localeCompare(b[0], undefined, { numeric: true }))) byDevice.set(device, mergeIntervals(list));
+  for (const [device, list] of [...raw].sort((a, b) => a[0].localeCompare(b[0], undefined, { numeric: true }))) byDevice.set(device, mergeIntervalColumns(list.start, list.end));
   cache.set(index, byDevice);
   return byDevice;
-}
-
-/** [start, end] intervals (sorted here) as sorted, disjoint ones. */
-export function mergeIntervals(list: [number, number][]): MergedIntervals {
-  return mergeIntervalColumns(
-    list.map((x) => x[0]),
-    list.map((x) => x[1]),
-  );
 }
 
 /** Intervals as two columns (interval i: start[i] to end[i], in any order) as sorted, disjoint ones. */

@@ -3,11 +3,11 @@
 // in a range or the whole trace. Kernel types come from the one kernel-class table.
 
 import type { OverviewQuery, StreamIdle, TraceOverview } from '../../src/model/overviewTypes';
-import type { LaneIndex } from '../index/laneIndex';
+import { laneParts, type EventColumns, type LaneIndex } from '../index/laneIndex';
 import type { TraceIndex } from '../index/traceIndex';
 import { launchCallOf } from './correlation';
 import { kernelClassOf } from './kernelClass';
-import { DEFAULT_KERNEL_WAIT_NS, streamIdle } from './overviewIdle';
+import { DEFAULT_KERNEL_WAIT_NS, StreamIdleSum } from './overviewIdle';
 import { KERNEL_LAUNCH_CALLS, launchStats, type LaunchPairs } from './overviewLaunch';
 import { GPU_OP_TYPES, timeBreakdown, type IntervalColumns } from './overviewTime';
 import { gpuLanes, isDeviceWork } from './sliceRef';
@@ -20,55 +20,63 @@ export interface GpuOp {
   end: number;
 }
 
+/**
+ * A stream lane's GPU operations overlapping [a, b] in start order, each clipped to it: `visit`
+ * gets its columns (`cols[j]`, event k of the lane) and clipped span. The lane is walked part by part.
+ */
+function forEachGpuOp(index: TraceIndex, lane: LaneIndex, a: number, b: number, visit: (cols: EventColumns, j: number, k: number, start: number, end: number) => void): void {
+  for (const { cols, first } of laneParts(lane, a, b)) {
+    for (let j = 0; j < cols.start.length; j++) {
+      const s = cols.start[j];
+      if (s > b) return;
+      const e = s + cols.dur[j];
+      if (e < a || (e === a && e > s) || (s === b && e > s) || !isDeviceWork(index, cols, j)) continue;
+      visit(cols, j, first + j, Math.max(a, s), Math.min(b, e));
+    }
+  }
+}
+
 /** Per stream lane, its GPU operations overlapping [a, b] in start order, clipped to it. */
 export function gpuOpsIn(index: TraceIndex, a = -Infinity, b = Infinity): { lane: LaneIndex; ops: GpuOp[] }[] {
   const out: { lane: LaneIndex; ops: GpuOp[] }[] = [];
   for (const lane of gpuLanes(index)) {
     const ops: GpuOp[] = [];
-    for (let k = 0; k < lane.start.length && lane.start[k] <= b; k++) {
-      const s = lane.start[k];
-      const e = s + lane.dur[k];
-      if (e < a || (e === a && e > s) || (s === b && e > s) || !isDeviceWork(index, lane, k)) continue;
-      ops.push({ lane, k, start: Math.max(a, s), end: Math.min(b, e) });
-    }
+    forEachGpuOp(index, lane, a, b, (_cols, _j, k, start, end) => ops.push({ lane, k, start, end }));
     if (ops.length) out.push({ lane, ops });
   }
   return out;
 }
 
+/** Each stream's operations are visited once, in order, and kept only as their types' intervals. */
 export function overview(index: TraceIndex, q: OverviewQuery = {}): TraceOverview {
   const a = q.startNs ?? -Infinity;
   const b = q.endNs ?? Infinity;
-  const streams = gpuOpsIn(index, a, b);
   // Plain number columns, not an array per operation: a big trace has millions of them.
   const intervals: IntervalColumns[] = GPU_OP_TYPES.map(() => ({ start: [], end: [] }));
   const pairs: LaunchPairs = { callStart: [], callDur: [], opStart: [], opDur: [] };
-  const launchStarts: Float64Array[] = [];
-  let ops = 0;
-  for (const { lane, ops: list } of streams) {
-    ops += list.length;
-    const launchStart = new Float64Array(list.length);
-    for (const [i, op] of list.entries()) {
-      const type = intervals[GPU_OP_TYPES.indexOf(kernelClassOf(index.nameOf(lane, op.k)).hta)];
-      type.start.push(op.start);
-      type.end.push(op.end);
-      const call = launchCallOf(index, lane, op.k);
-      launchStart[i] = call ? call[0].start[call[1]] : NaN;
-      if (call && lane.start[op.k] >= a && KERNEL_LAUNCH_CALLS.has(index.nameOf(call[0], call[1]))) {
-        pairs.callStart.push(call[0].start[call[1]]);
-        pairs.callDur.push(call[0].dur[call[1]]);
-        pairs.opStart.push(lane.start[op.k]);
-        pairs.opDur.push(lane.dur[op.k]);
-      }
-    }
-    launchStarts.push(launchStart);
-  }
   const kernelWaitNs = q.kernelWaitNs ?? DEFAULT_KERNEL_WAIT_NS;
-  const idleByStream: StreamIdle[] = streams.map(({ lane, ops: list }, s) => ({
-    laneId: lane.info.id,
-    device: lane.info.pid,
-    stream: lane.info.tid,
-    ...streamIdle(list, (i) => (Number.isNaN(launchStarts[s][i]) ? null : launchStarts[s][i]), kernelWaitNs),
-  }));
+  const idleByStream: StreamIdle[] = [];
+  let ops = 0;
+  for (const lane of gpuLanes(index)) {
+    const idle = new StreamIdleSum(kernelWaitNs);
+    let n = 0;
+    forEachGpuOp(index, lane, a, b, (cols, j, k, start, end) => {
+      n++;
+      const type = intervals[GPU_OP_TYPES.indexOf(kernelClassOf(index.nameOf(cols, j)).hta)];
+      type.start.push(start);
+      type.end.push(end);
+      const call = launchCallOf(index, lane, k);
+      if (call && cols.start[j] >= a && KERNEL_LAUNCH_CALLS.has(index.raw.strings.get(call.name))) {
+        pairs.callStart.push(call.start);
+        pairs.callDur.push(call.dur);
+        pairs.opStart.push(cols.start[j]);
+        pairs.opDur.push(cols.dur[j]);
+      }
+      idle.add(start, end, call ? call.start : null);
+    });
+    if (!n) continue;
+    ops += n;
+    idleByStream.push({ laneId: lane.info.id, device: lane.info.pid, stream: lane.info.tid, ...idle.figures() });
+  }
   return { ...timeBreakdown(intervals), idleByStream, launch: launchStats(pairs), ops };
 }

@@ -5,7 +5,6 @@
 // back-to-back kernels), else other (waits on events, other streams, synchronisation).
 
 import type { StreamIdle } from '../../src/model/overviewTypes';
-import type { GpuOp } from './overview';
 
 /**
  * HTA's default consecutive_kernel_delay is 30, compared with its timestamps in µs (its docstring
@@ -13,19 +12,27 @@ import type { GpuOp } from './overview';
  */
 export const DEFAULT_KERNEL_WAIT_NS = 30_000;
 
-/** `ops`: one stream's operations in start order, the i-th with its launch call's start (null: none found). */
-export function streamIdle(ops: readonly GpuOp[], launchStart: (i: number) => number | null, kernelWaitNs: number): Omit<StreamIdle, 'laneId' | 'device' | 'stream'> {
-  const out = { hostWaitNs: 0, kernelWaitNs: 0, otherNs: 0 };
-  let prevEnd = -Infinity;
-  for (const [i, op] of ops.entries()) {
-    const gap = op.start - prevEnd;
+/** One stream's idle time by cause, summed over its operations given in start order (`add`). */
+export class StreamIdleSum {
+  private hostWaitNs = 0;
+  private kernelWaitNs = 0;
+  private otherNs = 0;
+  private prevEnd = -Infinity;
+
+  constructor(private readonly kernelWaitThresholdNs: number) {}
+
+  /** The next operation, [start, end], with its launch call's start (null: none found). */
+  add(start: number, end: number, launchStart: number | null): void {
+    const gap = start - this.prevEnd;
     if (gap > 0 && Number.isFinite(gap)) {
-      const launch = launchStart(i);
-      if (launch !== null && launch > prevEnd) out.hostWaitNs += gap;
-      else if (gap < kernelWaitNs) out.kernelWaitNs += gap;
-      else out.otherNs += gap;
+      if (launchStart !== null && launchStart > this.prevEnd) this.hostWaitNs += gap;
+      else if (gap < this.kernelWaitThresholdNs) this.kernelWaitNs += gap;
+      else this.otherNs += gap;
     }
-    prevEnd = Math.max(prevEnd, op.end);
+    this.prevEnd = Math.max(this.prevEnd, end);
   }
-  return out;
+
+  figures(): Omit<StreamIdle, 'laneId' | 'device' | 'stream'> {
+    return { hostWaitNs: this.hostWaitNs, kernelWaitNs: this.kernelWaitNs, otherNs: this.otherNs };
+  }
 }

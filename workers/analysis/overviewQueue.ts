@@ -26,7 +26,7 @@ export function gpuQueueLengths(index: TraceIndex): QueueSeries[] {
     const edges: [number, number][] = [];
     for (const op of ops) {
       const call = launchCallOf(index, lane, op.k);
-      const enqueued = call ? Math.min(call[0].start[call[1]], op.start) : op.start;
+      const enqueued = call ? Math.min(call.start, op.start) : op.start;
       edges.push([enqueued, 1], [op.end, -1]);
     }
     // Arrivals before departures at the same instant, and one sample per instant: never negative.

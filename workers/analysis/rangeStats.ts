@@ -82,9 +82,9 @@ export function rangeStats(index: TraceIndex, q: RangeQuery): RangeStats {
           kt.count++;
           kt.totalNs += clipped;
           const id = corr.ids.get(lane)?.[k] ?? NaN;
-          const launch = Number.isNaN(id) ? undefined : corr.api.first(id);
+          const launch = Number.isNaN(id) ? undefined : corr.api.firstCall(id);
           if (launch) {
-            kt.latencySum += cols.start[j] - launch[0].start[launch[1]];
+            kt.latencySum += cols.start[j] - launch.start;
             kt.latencyCount++;
           }
         }

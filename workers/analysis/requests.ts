@@ -5,12 +5,12 @@
 // journey (its slices and the steps of flows carrying its id). Times are trace-relative ns.
 
 import type { FlowHop, SliceRef } from '../../src/model/analysisTypes';
-import type { LaneIndex } from '../index/laneIndex';
+import { laneParts, type LaneIndex } from '../index/laneIndex';
 import type { TraceIndex } from '../index/traceIndex';
 import { flowPointRef } from './correlation';
 import { REQUEST_ID_ARGS, requestRoleOf, type RequestRole } from './requestRoles';
 import { sliceRef } from './sliceRef';
-import { forEachArgsInReadOrder } from '../ingest/argsReadOrder';
+import { forEachArgsInReadOrder, laneArgs } from '../ingest/argsReadOrder';
 import { textDecoder } from '../ingest/rawTrace';
 
 export interface RequestRow {
@@ -41,6 +41,8 @@ export interface RequestJourney {
 interface Member {
   lane: LaneIndex;
   k: number;
+  start: number;
+  end: number;
   role: RequestRole | null;
   /** Batches: prefill / decode by the batch-type arg, else null. */
   phase: 'prefill' | 'decode' | null;
@@ -90,14 +92,15 @@ interface IdSlice {
 
 /**
  * Per request key, its slices; one pass over the args that mention an id key, in file order
- * (one read of the file), its finds then taken lane by lane, in event order (kept per trace).
+ * (one read of the file), its finds then taken lane by lane, in event order (kept per trace). A lane
+ * an index folder reads chunk by chunk is walked so twice (args, then the finds' names and spans).
  */
 function requestMembers(index: TraceIndex): Map<string, RequestMembers> {
   const cached = membersCache.get(index);
   if (cached) return cached;
   const lanes = [...index.lanes.values()];
   const found: IdSlice[] = [];
-  forEachArgsInReadOrder(index.raw, lanes, (l, k, bytes) => {
+  forEachArgsInReadOrder(index.raw, lanes.map(laneArgs), (l, k, bytes) => {
     const text = textDecoder.decode(bytes);
     if (!ID_HINT.test(text)) return;
     let args: Record<string, unknown>;
@@ -112,30 +115,43 @@ function requestMembers(index: TraceIndex): Map<string, RequestMembers> {
   });
   found.sort((a, b) => a.lane - b.lane || a.k - b.k);
   const byKey = new Map<string, RequestMembers>();
-  for (const { lane: l, k, args, ids } of found) {
+  for (let f = 0; f < found.length; ) {
+    const l = found[f].lane;
     const lane = lanes[l];
-    const role = requestRoleOf(index.nameOf(lane, k), lane.info.tid);
-    let phase: Member['phase'] = null;
-    if (role?.role === 'batch') {
-      const type = String(args[role.recorder.batchType] ?? '');
-      phase = role.recorder.prefill.test(type) ? 'prefill' : role.recorder.decode.test(type) ? 'decode' : null;
-    }
-    const seen = new Set<string>();
-    for (const id of ids) {
-      const key = requestKey(id);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      let r = byKey.get(key);
-      if (!r) byKey.set(key, (r = { id: String(id), members: [] }));
-      r.members.push({ lane, k, role, phase });
+    for (const { cols, first } of laneParts(lane)) {
+      const end = first + cols.start.length;
+      for (; f < found.length && found[f].lane === l && found[f].k < end; f++) {
+        const { k, args, ids } = found[f];
+        const j = k - first;
+        addMember(byKey, { lane, k, start: cols.start[j], end: cols.start[j] + cols.dur[j], role: requestRoleOf(index.nameOf(cols, j), lane.info.tid), phase: null }, args, ids);
+      }
+      if (f === found.length || found[f].lane !== l) break;
     }
   }
   membersCache.set(index, byKey);
   return byKey;
 }
 
-const startOf = (m: Member) => m.lane.start[m.k];
-const endOf = (m: Member) => m.lane.start[m.k] + m.lane.dur[m.k];
+/** A slice naming `ids` added to each of their requests (once each), its batch phase read from `args`. */
+function addMember(byKey: Map<string, RequestMembers>, m: Member, args: Record<string, unknown>, ids: (string | number)[]): void {
+  const role = m.role;
+  if (role?.role === 'batch') {
+    const type = String(args[role.recorder.batchType] ?? '');
+    m.phase = role.recorder.prefill.test(type) ? 'prefill' : role.recorder.decode.test(type) ? 'decode' : null;
+  }
+  const seen = new Set<string>();
+  for (const id of ids) {
+    const key = requestKey(id);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    let r = byKey.get(key);
+    if (!r) byKey.set(key, (r = { id: String(id), members: [] }));
+    r.members.push(m);
+  }
+}
+
+const startOf = (m: Member) => m.start;
+const endOf = (m: Member) => m.end;
 
 function requestRow(key: string, r: RequestMembers): RequestRow {
   const ms = [...r.members].sort((a, b) => startOf(a) - startOf(b));

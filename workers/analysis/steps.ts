@@ -3,6 +3,7 @@
 // moment by its step, e.g. "execute_model #7".
 
 import type { TraceIndex } from '../index/traceIndex';
+import { laneParts } from '../index/laneIndex';
 
 export interface Step {
   /** 1-based, in time order. */
@@ -31,21 +32,23 @@ export function markerName(name: string): string {
   return /^ProfilerStep#\d+$/.test(name) ? 'ProfilerStep#' : name;
 }
 
-/** Names of user annotations on CPU lanes that repeat: what the user may pick as the step marker. */
+/** Names of user annotations on CPU lanes that repeat: what the user may pick as the step marker (lanes walked part by part). */
 export function stepCandidates(index: TraceIndex): StepCandidate[] {
   const names = index.result.names;
   const found = new Map<string, StepCandidate>();
   for (const lane of index.lanes.values()) {
     if (lane.info.kind !== 'cpu') continue;
-    for (let k = 0; k < lane.start.length; k++) {
-      const cat = names[lane.cat[k]];
-      if (cat !== 'user_annotation' && !(STEP_CATEGORIES.has(cat) && /^ProfilerStep#\d+$/.test(names[lane.name[k]]))) continue;
-      if (lane.instant[k]) continue;
-      const name = markerName(names[lane.name[k]]);
-      const c = found.get(name) ?? { name, count: 0, totalNs: 0 };
-      c.count++;
-      c.totalNs += lane.dur[k];
-      found.set(name, c);
+    for (const { cols } of laneParts(lane)) {
+      for (let k = 0; k < cols.start.length; k++) {
+        const cat = names[cols.cat[k]];
+        if (cat !== 'user_annotation' && !(STEP_CATEGORIES.has(cat) && /^ProfilerStep#\d+$/.test(names[cols.name[k]]))) continue;
+        if (cols.instant[k]) continue;
+        const name = markerName(names[cols.name[k]]);
+        const c = found.get(name) ?? { name, count: 0, totalNs: 0 };
+        c.count++;
+        c.totalNs += cols.dur[k];
+        found.set(name, c);
+      }
     }
   }
   return [...found.values()].filter((c) => c.count >= 2).sort((a, b) => rank(a) - rank(b) || b.totalNs - a.totalNs);
@@ -64,9 +67,11 @@ export function detectSteps(index: TraceIndex, marker?: string): Step[] {
   const steps: Step[] = [];
   for (const lane of index.lanes.values()) {
     if (lane.info.kind !== 'cpu') continue;
-    for (let k = 0; k < lane.start.length; k++) {
-      if (lane.instant[k] || markerName(names[lane.name[k]]) !== chosen) continue;
-      steps.push({ ordinal: 0, name: chosen, laneId: lane.info.id, eventIdx: k, startNs: lane.start[k], endNs: lane.start[k] + lane.dur[k] });
+    for (const { cols, first } of laneParts(lane)) {
+      for (let j = 0; j < cols.start.length; j++) {
+        if (cols.instant[j] || markerName(names[cols.name[j]]) !== chosen) continue;
+        steps.push({ ordinal: 0, name: chosen, laneId: lane.info.id, eventIdx: first + j, startNs: cols.start[j], endNs: cols.start[j] + cols.dur[j] });
+      }
     }
   }
   steps.sort((a, b) => a.startNs - b.startNs);

@@ -52,12 +52,20 @@ export interface LaneIndex {
 }
 
 /** The columns an analysis reads of events: a lane's, or one chunk's of an index folder's lane. */
-export type EventColumns = Pick<LaneIndex, 'info' | 'start' | 'dur' | 'name' | 'cat' | 'row' | 'instant' | 'flags'>;
+export type EventColumns = Pick<LaneIndex, 'info' | 'start' | 'dur' | 'name' | 'cat' | 'row' | 'instant' | 'flags' | 'argsOff' | 'argsLen'>;
 
 /** Consecutive events of a lane: `cols` holds its events from index `first` on. */
 export interface LanePart {
   cols: EventColumns;
   first: number;
+}
+
+/**
+ * The lane part by part where it may overlap [startNs, endNs] (default: all of it): chunk by chunk where
+ * it offers them (LaneIndex.parts), else itself as one part. A part may hold events outside the range.
+ */
+export function laneParts(lane: LaneIndex, startNs = -Infinity, endNs = Infinity): Iterable<LanePart> {
+  return lane.parts?.(startNs, endNs) ?? [{ cols: lane, first: 0 }];
 }
 
 /** Part of a lane's events as a LaneIndex; `laneEvent` maps its event indices to the lane's. */

@@ -261,7 +261,7 @@ export class TraceIndex {
   }
 
   /** The args JSON text of event k of a lane, or null. */
-  argsOf(lane: LaneIndex, k: number): string | null {
+  argsOf(lane: Pick<LaneIndex, 'argsOff' | 'argsLen'>, k: number): string | null {
     return this.raw.argsText(lane.argsOff[k], lane.argsLen[k]);
   }
 

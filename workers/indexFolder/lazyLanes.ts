@@ -299,8 +299,12 @@ export class LazyLane implements LaneIndex {
     for (const [i, c] of this.chunks.entries()) {
       if (c.startNs > endNs) return;
       if (c.endNs < startNs) continue;
-      const { start, dur, name, cat, row, instant, flags } = this.win?.parts.get(i) ?? chunkColumns(c, this.cache, true);
-      yield { cols: { info: this.info, start, dur, name, cat, row, instant, flags }, first: this.chunkFirst[i] };
+      const chunk = this.win?.parts.get(i) ?? chunkColumns(c, this.cache, true);
+      const { start, dur, name, cat, row, instant, flags, argsLen } = chunk;
+      // The args offsets as RawTrace reads them, made only for a walk that reads them (requests, correlation ids).
+      let argsOff: Float64Array | null = null;
+      const cols = { info: this.info, start, dur, name, cat, row, instant, flags, argsLen, get argsOff() { return (argsOff ??= argsOffsets(chunk.argsOff.slice())); } };
+      yield { cols, first: this.chunkFirst[i] };
     }
   }
 

@@ -6,6 +6,7 @@
 // the args source's block size.
 
 import { DEFAULT_ARGS_BLOCK, HOT_ARGS, type RawTrace } from './rawTrace';
+import type { LaneIndex } from '../index/laneIndex';
 
 /** Where some events' args are (RawTrace.argsBytes' encoding): a lane's columns, a counter's source events. */
 export interface ArgsColumns {
@@ -13,13 +14,34 @@ export interface ArgsColumns {
   readonly argsLen: ArrayLike<number>;
 }
 
+/** Consecutive events of some columns: `cols` holds events `first`… of the whole. */
+export interface ArgsPart {
+  cols: ArgsColumns;
+  first: number;
+}
+
+/**
+ * Events' args locations given whole, or part by part (an index folder's lane too big to read whole:
+ * each call of `argsParts` walks its chunks once, holding one at a time).
+ */
+export type ArgsSource = ArgsColumns | { argsParts(): Iterable<ArgsPart> };
+
+/** A lane's args locations: chunk by chunk where it offers its parts over the whole trace (LaneIndex.parts), else its columns. */
+export function laneArgs(lane: LaneIndex): ArgsSource {
+  return lane.parts?.(-Infinity, Infinity) ? { argsParts: () => lane.parts!(-Infinity, Infinity)! } : lane;
+}
+
+const partsOf = (source: ArgsSource): Iterable<ArgsPart> => ('argsParts' in source ? source.argsParts() : [{ cols: source, first: 0 }]);
+
 /** Called with the args' UTF-8 bytes of event `k` of `cols[c]` (a view: valid until the next call). */
 export type ArgsVisitor = (c: number, k: number, bytes: Uint8Array) => void;
 
 /** Store offsets are bucketed by the store's chunk size (growable.ts ByteStore: inflated a chunk at a time). */
 const STORE_BUCKET = 256 << 10;
-/** Events placed per sorting round: bounds the order arrays (8 B an event) whatever the trace's size. */
+/** Events placed per sorting round: bounds the order arrays (20 B an event: 80 MB) whatever the trace's size. */
 const ROUND_EVENTS = 1 << 22;
+/** The same when a source is walked part by part (walked again each round: a 10 GB trace's 28.5 M events in two): 320 MB. */
+const STREAMED_ROUND_EVENTS = 1 << 24;
 
 /**
  * The buckets a pass over args visits in order: the file's blocks (of the args source's block
@@ -55,39 +77,55 @@ export class ArgsBuckets {
  * once), then the store's, then the hot store's. Within a bucket (one block of the file) events
  * come in column, then event order. A generator that yields after each bucket, so an async
  * caller can write out what the pass produced; `forEachArgsInReadOrder` runs it through.
+ * Sources given part by part are walked once per pass (two, then one per round), so a round keeps
+ * its events' offsets and lengths (20 B an event with their places).
  */
-export function* argsInReadOrder(raw: RawTrace, cols: readonly ArgsColumns[], visit: ArgsVisitor): Generator<void, void, void> {
+export function* argsInReadOrder(raw: RawTrace, cols: readonly ArgsSource[], visit: ArgsVisitor): Generator<void, void, void> {
   const buckets = new ArgsBuckets(raw);
-  for (const { argsOff, argsLen } of cols) for (let k = 0; k < argsLen.length; k++) if (argsLen[k] !== 0) buckets.see(argsOff[k]);
+  for (const source of cols) {
+    for (const { cols: { argsOff, argsLen } } of partsOf(source)) for (let k = 0; k < argsLen.length; k++) if (argsLen[k] !== 0) buckets.see(argsOff[k]);
+  }
   const { fileBuckets, hot, of: bucketOf } = buckets.layout();
 
-  // Counting sort by bucket, in rounds of consecutive buckets holding ≤ ROUND_EVENTS events.
+  // Counting sort by bucket, in rounds of consecutive buckets holding ≤ roundEvents events.
   const counts = new Float64Array(hot + 2);
-  for (const { argsOff, argsLen } of cols) for (let k = 0; k < argsLen.length; k++) if (argsLen[k] !== 0) counts[bucketOf(argsOff[k])]++;
+  for (const source of cols) {
+    for (const { cols: { argsOff, argsLen } } of partsOf(source)) for (let k = 0; k < argsLen.length; k++) if (argsLen[k] !== 0) counts[bucketOf(argsOff[k])]++;
+  }
+  // Sources walked part by part are walked again each round: fewer, bigger rounds for them.
+  const roundEvents = cols.some((c) => 'argsParts' in c) ? STREAMED_ROUND_EVENTS : ROUND_EVENTS;
   const window = new FileWindow(raw);
+  // The round keeps its events' offsets and lengths (a part is gone once walked), read in order then.
   let colOf = new Uint32Array(0);
   let eventOf = new Uint32Array(0);
+  let offAt = new Float64Array(0);
+  let lenAt = new Uint32Array(0);
   for (let first = 0; first <= hot; ) {
     let last = first;
     let n = counts[first];
-    while (last + 1 <= hot && n + counts[last + 1] <= ROUND_EVENTS) n += counts[++last];
+    while (last + 1 <= hot && n + counts[last + 1] <= roundEvents) n += counts[++last];
     if (n > colOf.length) {
       colOf = new Uint32Array(n);
       eventOf = new Uint32Array(n);
+      offAt = new Float64Array(n);
+      lenAt = new Uint32Array(n);
     }
     // Where each bucket of the round starts in the order arrays.
     const at = new Float64Array(last - first + 2);
     for (let b = first; b <= last; b++) at[b - first + 1] = at[b - first] + counts[b];
     const fill = at.slice(0, last - first + 1);
     for (let c = 0; c < cols.length; c++) {
-      const { argsOff, argsLen } = cols[c];
-      for (let k = 0; k < argsLen.length; k++) {
-        if (argsLen[k] === 0) continue;
-        const b = bucketOf(argsOff[k]);
-        if (b < first || b > last) continue;
-        const i = fill[b - first]++;
-        colOf[i] = c;
-        eventOf[i] = k;
+      for (const { cols: { argsOff, argsLen }, first: at0 } of partsOf(cols[c])) {
+        for (let k = 0; k < argsLen.length; k++) {
+          if (argsLen[k] === 0) continue;
+          const b = bucketOf(argsOff[k]);
+          if (b < first || b > last) continue;
+          const i = fill[b - first]++;
+          colOf[i] = c;
+          eventOf[i] = at0 + k;
+          offAt[i] = argsOff[k];
+          lenAt[i] = argsLen[k];
+        }
       }
     }
     for (let b = first; b <= last; b++) {
@@ -99,21 +137,14 @@ export function* argsInReadOrder(raw: RawTrace, cols: readonly ArgsColumns[], vi
         let lo = Infinity;
         let hi = -Infinity;
         for (let i = from; i < to; i++) {
-          const { argsOff, argsLen } = cols[colOf[i]];
-          const pos = -argsOff[eventOf[i]] - 1;
+          const pos = -offAt[i] - 1;
           lo = Math.min(lo, pos);
-          hi = Math.max(hi, pos + argsLen[eventOf[i]]);
+          hi = Math.max(hi, pos + lenAt[i]);
         }
         window.cover(lo, hi);
-        for (let i = from; i < to; i++) {
-          const { argsOff, argsLen } = cols[colOf[i]];
-          visit(colOf[i], eventOf[i], window.bytes(-argsOff[eventOf[i]] - 1, argsLen[eventOf[i]]));
-        }
+        for (let i = from; i < to; i++) visit(colOf[i], eventOf[i], window.bytes(-offAt[i] - 1, lenAt[i]));
       } else {
-        for (let i = from; i < to; i++) {
-          const { argsOff, argsLen } = cols[colOf[i]];
-          visit(colOf[i], eventOf[i], raw.argsBytes(argsOff[eventOf[i]], argsLen[eventOf[i]])!);
-        }
+        for (let i = from; i < to; i++) visit(colOf[i], eventOf[i], raw.argsBytes(offAt[i], lenAt[i])!);
       }
       yield;
     }
@@ -122,7 +153,7 @@ export function* argsInReadOrder(raw: RawTrace, cols: readonly ArgsColumns[], vi
 }
 
 /** `argsInReadOrder` run to its end (a synchronous pass). */
-export function forEachArgsInReadOrder(raw: RawTrace, cols: readonly ArgsColumns[], visit: ArgsVisitor): void {
+export function forEachArgsInReadOrder(raw: RawTrace, cols: readonly ArgsSource[], visit: ArgsVisitor): void {
   for (const _ of argsInReadOrder(raw, cols, visit));
 }
 

@@ -75,7 +75,7 @@ function chunked(lane: LaneIndex, sizes: number[]): LaneIndex {
     const out: LanePart[] = [];
     for (let first = 0, i = 0; first < lane.start.length; i++) {
       const to = Math.min(lane.start.length, first + sizes[i % sizes.length]);
-      const cols = { info: lane.info, start: lane.start.slice(first, to), dur: lane.dur.slice(first, to), name: lane.name.slice(first, to), cat: lane.cat.slice(first, to), row: lane.row.slice(first, to), instant: lane.instant.slice(first, to), flags: lane.flags.slice(first, to) };
+      const cols = { info: lane.info, start: lane.start.slice(first, to), dur: lane.dur.slice(first, to), name: lane.name.slice(first, to), cat: lane.cat.slice(first, to), row: lane.row.slice(first, to), instant: lane.instant.slice(first, to), flags: lane.flags.slice(first, to), argsOff: lane.argsOff.slice(first, to), argsLen: lane.argsLen.slice(first, to) };
       let end = -Infinity;
       for (let j = 0; j < cols.start.length; j++) end = Math.max(end, cols.start[j] + cols.dur[j]);
       if (cols.start[0] <= b && end >= a) out.push({ cols, first });
