@@ -1,6 +1,6 @@
 // A lane written from sorted runs, never whole (issue 24, a bounded index writer): a run is one
-// block of the file's events of the lane, sorted in lane order (laneIndex.ts laneOrder); the runs
-// are merged in lane order part by part, and each part's rows are assigned (RowAssigner), its
+// block of the file's events of the lane, sorted in lane order (laneIndex.ts laneOrder) and read
+// part by part; the runs are merged in lane order part by part, each part's rows assigned (RowAssigner), its
 // events appended to the lane's chunk files and its outline (coarseLanes.ts LaneOutline), so the
 // writer holds one part, one chunk being filled and the row state, whatever the lane's size.
 // The files are byte for byte those the writer makes from the whole lane (writeIndex.ts).
@@ -17,53 +17,7 @@ import { sliceTileBytes, tileRange, type SliceTile } from '../../src/model/tiles
 import { LruCache } from '../../src/model/lruCache';
 import { writeLaneChunk, type IndexSink } from './writeIndex';
 
-/** A run's events in lane order: start, dur and place in the file (what the order reads). */
-export interface SortedRun {
-  start: Float64Array;
-  dur: Float64Array;
-  file: Float64Array;
-}
-
-/** Consecutive events of the merged order: each one's run and index in it. */
-export interface MergedPart {
-  run: Uint32Array;
-  at: Uint32Array;
-  n: number;
-}
-
-/** The runs' events merged in lane order, `partEvents` at a time (the part's arrays are reused: read before the next). */
-export function* mergeRuns(runs: readonly SortedRun[], partEvents: number): Generator<MergedPart> {
-  const next = new Uint32Array(runs.length);
-  // A binary heap of the runs with events left, by their next event.
-  const heap: number[] = [];
-  const before = (a: number, b: number): boolean => {
-    const ra = runs[a];
-    const rb = runs[b];
-    const i = next[a];
-    const j = next[b];
-    return laneOrder(ra.start[i], ra.dur[i], ra.file[i], rb.start[j], rb.dur[j], rb.file[j]) < 0;
-  };
-  runs.forEach((r, i) => r.start.length > 0 && heap.push(i));
-  heapify(heap, before);
-  const part: MergedPart = { run: new Uint32Array(partEvents), at: new Uint32Array(partEvents), n: 0 };
-  while (heap.length > 0) {
-    const r = heap[0];
-    part.run[part.n] = r;
-    part.at[part.n++] = next[r]++;
-    if (next[r] === runs[r].start.length) {
-      const last = heap.pop()!;
-      if (heap.length > 0) heap[0] = last;
-    }
-    siftDown(heap, 0, before);
-    if (part.n === partEvents) {
-      yield part;
-      part.n = 0;
-    }
-  }
-  if (part.n > 0) yield part;
-}
-
-/** A part of a lane's events in lane order, rows not yet assigned; `off`: args offsets as stored (−1: none). */
+/** A part of a lane's events in lane order, rows not yet assigned; `off`: their args offsets (−1: none). */
 export interface LanePartColumns {
   start: Float64Array;
   dur: Float64Array;
@@ -73,6 +27,70 @@ export interface LanePartColumns {
   flags: Uint8Array;
   argsLen: Uint32Array;
   off: Float64Array;
+}
+
+const PART_KEYS = ['start', 'dur', 'name', 'cat', 'instant', 'flags', 'argsLen', 'off'] as const;
+
+/**
+ * A run's next `n` events in lane order, with each one's place in the file (the order's last key). A run is read
+ * part by part (from the file a writer spilled it to, or memory): a part's arrays may be reused once the next is asked.
+ */
+export interface RunPart extends LanePartColumns {
+  file: Float64Array;
+  n: number;
+}
+
+/** A lane part of `n` events. */
+export function lanePart(n: number): LanePartColumns {
+  return { start: new Float64Array(n), dur: new Float64Array(n), name: new Uint32Array(n), cat: new Uint32Array(n), instant: new Uint8Array(n), flags: new Uint8Array(n), argsLen: new Uint32Array(n), off: new Float64Array(n) };
+}
+
+/**
+ * The runs' events merged in lane order, `partEvents` at a time (a part's arrays are reused: read it before asking
+ * for the next). Holds one part of each run and the part being filled, whatever the runs' lengths.
+ */
+export function* mergeRuns(runs: readonly Iterator<RunPart>[], partEvents: number): Generator<LanePartColumns & { n: number }> {
+  const parts: (RunPart | null)[] = runs.map(() => null);
+  const next = new Uint32Array(runs.length);
+  /** The run's next event in its current part, reading its next part when this one is done; false: the run is over. */
+  const ready = (r: number): boolean => {
+    while (!parts[r] || next[r] === parts[r]!.n) {
+      const got = runs[r].next();
+      if (got.done) return false;
+      parts[r] = got.value;
+      next[r] = 0;
+    }
+    return true;
+  };
+  const before = (a: number, b: number): boolean => {
+    const pa = parts[a]!;
+    const pb = parts[b]!;
+    const i = next[a];
+    const j = next[b];
+    return laneOrder(pa.start[i], pa.dur[i], pa.file[i], pb.start[j], pb.dur[j], pb.file[j]) < 0;
+  };
+  // A binary heap of the runs with events left, by their next event.
+  const heap: number[] = [];
+  runs.forEach((_, r) => ready(r) && heap.push(r));
+  heapify(heap, before);
+  const out = Object.assign(lanePart(partEvents), { n: 0 });
+  while (heap.length > 0) {
+    const r = heap[0];
+    const p = parts[r]!;
+    const i = next[r]++;
+    for (const key of PART_KEYS) out[key][out.n] = p[key][i];
+    out.n++;
+    if (!ready(r)) {
+      const last = heap.pop()!;
+      if (heap.length > 0) heap[0] = last;
+    }
+    siftDown(heap, 0, before);
+    if (out.n === partEvents) {
+      yield out;
+      out.n = 0;
+    }
+  }
+  if (out.n > 0) yield out;
 }
 
 /**
@@ -98,8 +116,7 @@ export class LaneStreamWriter {
     private readonly extent: { minNs: number; maxNs: number },
   ) {
     this.outline = new LaneOutline(wideMinNsOf(extent));
-    const n = chunkEvents;
-    this.chunk = { start: new Float64Array(n), dur: new Float64Array(n), name: new Uint32Array(n), cat: new Uint32Array(n), instant: new Uint8Array(n), flags: new Uint8Array(n), argsLen: new Uint32Array(n), off: new Float64Array(n), row: new Uint32Array(n) };
+    this.chunk = Object.assign(lanePart(chunkEvents), { row: new Uint32Array(chunkEvents) });
   }
 
   /** Events [0, n) of `part`, the lane's next ones. */
@@ -108,7 +125,7 @@ export class LaneStreamWriter {
     for (let from = 0; from < n; ) {
       const m = Math.min(n - from, this.chunkEvents - this.filled);
       const at = this.filled;
-      for (const key of ['start', 'dur', 'name', 'cat', 'instant', 'flags', 'argsLen', 'off'] as const) c[key].set(part[key].subarray(from, from + m), at);
+      for (const key of PART_KEYS) c[key].set(part[key].subarray(from, from + m), at);
       this.rows.assign(c.start, c.dur, at, at + m, c.row, at);
       this.outline.add(c, at, at + m);
       this.filled += m;

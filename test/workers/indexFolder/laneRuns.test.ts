@@ -1,7 +1,7 @@
 // Issue 24, a bounded index writer: a lane written from sorted runs (laneRuns.ts) must give the
 // chunk files and coarse entry the whole-lane writer gives (writeIndex.ts), byte for byte. Each
 // trace's events are cut, in file order, into blocks of RUN_EVENTS (every big lane spans many runs);
-// each block's events of a lane are sorted by the lane order, the runs merged part by part and
+// each block's events of a lane are sorted by the lane order, the runs read and merged part by part and
 // written by LaneStreamWriter, and every file compared with the folder written from the in-memory
 // index (a lane past LANE_RAW_EVENTS: its pyramid's tiles too, built from the chunks read back; each
 // event's args offset from an ArgsPlan counted over the events in file order). The runs are made from the raw events as the index got them (B/E pairs matched, async
@@ -19,7 +19,7 @@ import { writeIndexFolder, type IndexSink } from '../../../workers/indexFolder/w
 import { dirSink } from '../../../bin/src/dirFolder';
 import { arraysOf, type StoredArray } from '../../../workers/indexFolder/format';
 import { inflateRaw } from '../../../workers/ingest/rawDeflate';
-import { LaneStreamWriter, mergeRuns, type LanePartColumns, type SortedRun } from '../../../workers/indexFolder/laneRuns';
+import { LaneStreamWriter, lanePart, mergeRuns, type RunPart } from '../../../workers/indexFolder/laneRuns';
 import { ArgsPlan } from '../../../workers/indexFolder/argsPlan';
 import type { TraceIndex } from '../../../workers/index/traceIndex';
 
@@ -52,6 +52,8 @@ const CUTS: [string, (i: number) => number][] = [
 /** Chunk files of the folders compared, and events per merged part (neither divides the other). */
 const CHUNK_EVENTS = 1000;
 const PART_EVENTS = 333;
+/** Events per part a run is read in (run r: the r-th size, in turn). */
+const RUN_PARTS = [1, 50, 4096, 7];
 
 const out = mkdtempSync(join(tmpdir(), 'tracelane-laneruns-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -77,6 +79,27 @@ describe('a lane written from sorted runs (issue 24)', () => {
     for (const cut of CUTS) await compareLanes(name, path, load, cut);
   });
 });
+
+/** A run's events (raw indices, in lane order) read as RunParts of `size` events, each part's arrays made afresh. */
+function* runReader(raw: NonNullable<typeof captured>, events: number[], size: number): Generator<RunPart> {
+  for (let from = 0; from < events.length; from += size) {
+    const n = Math.min(size, events.length - from);
+    const part: RunPart = { ...lanePart(n), file: new Float64Array(n), n };
+    for (let j = 0; j < n; j++) {
+      const i = events[from + j];
+      part.start[j] = raw.start[i];
+      part.dur[j] = raw.dur[i];
+      part.name[j] = raw.name[i];
+      part.cat[j] = raw.cat[i];
+      part.instant[j] = raw.kind[i] === RawKind.Instant ? 1 : 0;
+      part.flags[j] = raw.flags[i];
+      part.argsLen[j] = raw.argsLen[i];
+      part.off[j] = raw.argsOff[i];
+      part.file[j] = i;
+    }
+    yield part;
+  }
+}
 
 /** [args offset, length, column set] of every event with args: each lane's in file order, then each counter's samples. */
 function* eventArgs(raw: NonNullable<typeof captured>, byLane: number[][], counters: { argsOff: ArrayLike<number>; argsLen: ArrayLike<number> }[]): Generator<[number, number, number]> {
@@ -111,32 +134,21 @@ async function compareLanes(name: string, path: string, load: () => Promise<unkn
       const stored = manifest.lanes[l];
       const events: number[][] = [];
       for (const i of byLane[l]) (events[runOf(i)] ??= []).push(i);
-      const runs = events.filter(Boolean).map((list): SortedRun & { raw: number[] } => {
+      // Each run in lane order, read in parts of its own varying sizes (as a spilled run is read back).
+      const runs = events.filter(Boolean).map((list, r) => {
         const start = Float64Array.from(list, (i) => raw.start[i]);
         const dur = Float64Array.from(list, (i) => raw.dur[i]);
-        const order = laneOrderOf(start, dur, list);
-        const sorted = order.map((j) => list[j]);
-        return { start: Float64Array.from(sorted, (i) => raw.start[i]), dur: Float64Array.from(sorted, (i) => raw.dur[i]), file: Float64Array.from(sorted), raw: sorted };
+        return runReader(raw, laneOrderOf(start, dur, list).map((j) => list[j]), RUN_PARTS[r % RUN_PARTS.length]);
       });
       if (runs.length > 1) multiRun++;
       const sink = memorySink();
       const writer = new LaneStreamWriter(sink, `lanes/${l}`, CHUNK_EVENTS, stored.id, manifest.result);
-      const part: LanePartColumns = { start: new Float64Array(PART_EVENTS), dur: new Float64Array(PART_EVENTS), name: new Uint32Array(PART_EVENTS), cat: new Uint32Array(PART_EVENTS), instant: new Uint8Array(PART_EVENTS), flags: new Uint8Array(PART_EVENTS), argsLen: new Uint32Array(PART_EVENTS), off: new Float64Array(PART_EVENTS) };
       let k = 0;
-      for (const merged of mergeRuns(runs, PART_EVENTS)) {
-        for (let j = 0; j < merged.n; j++) {
-          const i = runs[merged.run[j]].raw[merged.at[j]];
-          part.start[j] = raw.start[i];
-          part.dur[j] = raw.dur[i];
-          part.name[j] = raw.name[i];
-          part.cat[j] = raw.cat[i];
-          part.instant[j] = raw.kind[i] === RawKind.Instant ? 1 : 0;
-          part.flags[j] = raw.flags[i];
-          part.argsLen[j] = raw.argsLen[i];
-          part.off[j] = argsAt[l](raw.argsOff[i], raw.argsLen[i]);
-          k++;
-        }
-        await writer.add(part, merged.n);
+      for (const part of mergeRuns(runs, PART_EVENTS)) {
+        // The merge carries each event's args offset in the trace; the plan says where the args blocks put it.
+        for (let j = 0; j < part.n; j++) part.off[j] = argsAt[l](part.off[j], part.argsLen[j]);
+        k += part.n;
+        await writer.add(part, part.n);
       }
       expect(k).toBe(byLane[l].length);
       const arrays: StoredArray[] = [];
