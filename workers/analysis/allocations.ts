@@ -15,9 +15,10 @@
 import type { AllocationRow, SliceRef } from '../../src/model/analysisTypes';
 import type { CounterPlan } from '../lanes/laneMapping';
 import type { TraceIndex } from '../index/traceIndex';
+import { laneParts } from '../index/laneIndex';
 import { firstAtOrAfter } from '../index/sortedSearch';
 import { threadStack } from './correlation';
-import { sliceRef } from './sliceRef';
+import { sliceRefAt } from './sliceRef';
 
 const ALLOC = /^(cudaMalloc(Async|Managed|Pitch|3D)?|cuMemAlloc(_v2|Async|Managed|Pitch(_v2)?)?|cuMemCreate)$/;
 const FREE = /^(cudaFree(Async)?|cuMemFree(_v2|Async)?|cuMemRelease)$/;
@@ -41,15 +42,19 @@ export function allocations(index: TraceIndex): AllocationRow[] {
   const calls: Call[] = [];
   for (const lane of index.lanes.values()) {
     if (lane.info.kind !== 'cuda_api') continue;
-    for (let k = 0; k < lane.start.length; k++) {
-      const name = index.nameOf(lane, k);
-      const kind = ALLOC.test(name) ? 'alloc' : FREE.test(name) ? 'free' : null;
-      if (!kind) continue;
-      const m = SIZE_ARG.exec(index.argsOf(lane, k) ?? '');
-      const stack = threadStack(index, lane, k);
-      const python = stack.filter((f) => f.kind === 'python');
-      const frames = (python.length ? python : stack.filter((f) => f.kind === 'cpu')).map((f) => f.name);
-      calls.push({ ref: sliceRef(index, lane, k), kind, pid: lane.info.pid, argBytes: m ? Number(m[1]) : null, frames });
+    // The runtime lane walked part by part; only its alloc / free calls are looked at again.
+    for (const { cols, first } of laneParts(lane)) {
+      for (let j = 0; j < cols.start.length; j++) {
+        const name = index.nameOf(cols, j);
+        const kind = ALLOC.test(name) ? 'alloc' : FREE.test(name) ? 'free' : null;
+        if (!kind) continue;
+        const k = first + j;
+        const m = SIZE_ARG.exec(index.argsOf(cols, j) ?? '');
+        const stack = threadStack(index, lane, k);
+        const python = stack.filter((f) => f.kind === 'python');
+        const frames = (python.length ? python : stack.filter((f) => f.kind === 'cpu')).map((f) => f.name);
+        calls.push({ ref: sliceRefAt(index, lane, k, cols.start[j]), kind, pid: lane.info.pid, argBytes: m ? Number(m[1]) : null, frames });
+      }
     }
   }
   calls.sort((a, b) => a.ref.startNs - b.ref.startNs);

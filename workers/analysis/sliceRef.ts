@@ -2,21 +2,47 @@
 // host thread, and which GPU-lane slices are device work.
 
 import type { SliceRef } from '../../src/model/analysisTypes';
-import type { LaneIndex } from '../index/laneIndex';
+import type { EventColumns, LaneIndex } from '../index/laneIndex';
 import type { TraceIndex } from '../index/traceIndex';
+import { firstAtOrAfter } from '../index/sortedSearch';
 
 export function sliceRef(index: TraceIndex, lane: LaneIndex, k: number): SliceRef {
+  return refOf(index, lane, k, lane, k, index.keyOf(lane, k));
+}
+
+/** Event j of `cols` as a SliceRef: event k of its lane, whose key is `key`. */
+function refOf(index: TraceIndex, lane: LaneIndex, k: number, cols: EventColumns, j: number, key: string): SliceRef {
   return {
-    key: index.keyOf(lane, k),
+    key,
     laneId: lane.info.id,
     eventIdx: k,
-    name: index.nameOf(lane, k),
-    category: index.catOf(lane, k),
+    name: index.nameOf(cols, j),
+    category: index.catOf(cols, j),
     kind: lane.info.kind,
-    startNs: lane.start[k],
-    durNs: lane.dur[k],
-    row: lane.row[k],
+    startNs: cols.start[j],
+    durNs: cols.dur[j],
+    row: cols.row[j],
   };
+}
+
+/**
+ * sliceRef of event k of a lane, which starts at startNs, reading only the lane's chunks around that
+ * instant where it offers them (LaneIndex.parts: an index folder's big lane), not the whole lane. Those
+ * chunks hold every event starting then (their ends are no earlier): the key's ordinal is the lane's.
+ */
+export function sliceRefAt(index: TraceIndex, lane: LaneIndex, k: number, startNs: number): SliceRef {
+  const parts = lane.parts?.(startNs, startNs);
+  if (!parts) return sliceRef(index, lane, k);
+  // Per name, the events before k starting at startNs.
+  const before = new Map<number, number>();
+  for (const { cols, first } of parts) {
+    for (let j = firstAtOrAfter(cols.start, startNs); j < cols.start.length && cols.start[j] === startNs; j++) {
+      const ordinal = before.get(cols.name[j]) ?? 0;
+      if (first + j === k) return refOf(index, lane, k, cols, j, index.sliceKey(lane, startNs, cols.name[j], ordinal));
+      before.set(cols.name[j], ordinal + 1);
+    }
+  }
+  return sliceRef(index, lane, k);
 }
 
 const threadCache = new WeakMap<TraceIndex, Map<string, LaneIndex[]>>();

@@ -6,7 +6,7 @@ import type { StepRow, StepTable } from '../../src/model/analysisTypes';
 import type { TraceIndex } from '../index/traceIndex';
 import { busyWithin, deviceIntervals } from './gpuBusy';
 import { rangeStats } from './rangeStats';
-import { sliceRef } from './sliceRef';
+import { sliceRefAt } from './sliceRef';
 import { detectSteps, stepCandidates } from './steps';
 
 function median(xs: number[]): number {
@@ -44,10 +44,11 @@ export function stepTable(index: TraceIndex, marker?: string): StepTable {
       latencySum += k.meanLatencyNs * k.count;
       latencyCount += k.count;
     }
+    const ref = sliceRefAt(index, lane, s.eventIdx, s.startNs);
     return {
       ordinal: s.ordinal,
-      name: index.nameOf(lane, s.eventIdx),
-      ref: sliceRef(index, lane, s.eventIdx),
+      name: ref.name,
+      ref,
       durNs,
       gpuBusyNs,
       gpuIdleNs: Math.max(0, capacity - gpuBusyNs),

@@ -273,8 +273,12 @@ export class TraceIndex {
   keyOf(lane: LaneIndex, k: number): string {
     let ordinal = 0;
     for (let j = k - 1; j >= 0 && lane.start[j] === lane.start[k]; j--) if (lane.name[j] === lane.name[k]) ordinal++;
-    const abs = this.originAbs + BigInt(Math.round(lane.start[k]));
-    return sliceKey(lane.info.id, abs, this.raw.strings.get(lane.name[k]), ordinal);
+    return this.sliceKey(lane, lane.start[k], lane.name[k], ordinal);
+  }
+
+  /** The key of a lane's slice starting at startNs named `name`, the `ordinal`-th of that name to start then (keyOf). */
+  sliceKey(lane: Pick<LaneIndex, 'info'>, startNs: number, name: number, ordinal: number): string {
+    return sliceKey(lane.info.id, this.originAbs + BigInt(Math.round(startNs)), this.raw.strings.get(name), ordinal);
   }
 
   /** Self time as Statistics and the Call tree count it (nesting.ts), over the slice's own span. */

@@ -284,12 +284,16 @@ export class LazyLane implements LaneIndex {
    * The lane chunk by chunk where it may overlap [startNs, endNs] (a chunk's first start ≤ endNs and
    * its largest end ≥ startNs), for a walk in start order (nestingOrder.ts) that holds one chunk at a
    * time: when the lane is not in memory, too big to read whole beside the cache's other lanes, and the
-   * range needs much of it (a whole-trace analysis). Else null: its columns are read and cached, as any
-   * call reads them, so a call repeated over small ranges (a slice's self time, slice after slice) reads
-   * the lane once, not its chunks each time.
+   * range needs much of it (a whole-trace analysis); or, any range, when the lane is bigger than the
+   * whole cache. Else null: its columns are read and cached, as any call reads them, so a call repeated
+   * over small ranges (a slice's self time, slice after slice) reads the lane once, not its chunks each time.
    */
   parts(startNs: number, endNs: number): Iterable<LanePart> | null {
-    if (this.open || this.info.events * LANE_BYTES_PER_EVENT <= STREAM_SHARE * this.cache.maxBytes) return null;
+    const bytes = this.info.events * LANE_BYTES_PER_EVENT;
+    if (this.open || bytes <= STREAM_SHARE * this.cache.maxBytes) return null;
+    // A lane bigger than the whole cache is never read whole for a walk, whatever its range: it would
+    // hold more than the bound (the writer's steps table walks its host thread step by step).
+    if (bytes > this.cache.maxBytes) return this.chunkParts(startNs, endNs);
     let picked = 0;
     for (const c of this.chunks) if (c.startNs <= endNs && c.endNs >= startNs) picked++;
     return picked > WINDOW_MAX_SHARE * this.chunks.length ? this.chunkParts(startNs, endNs) : null;
