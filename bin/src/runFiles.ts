@@ -6,7 +6,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lanePart, type LanePartColumns, type RunPart } from '../../workers/indexFolder/laneRuns';
+import { lanePart, type LanePartColumns, type RunPart, type RunStore } from '../../workers/indexFolder/laneRuns';
 
 /** A run's columns in file order: 8-byte ones first (every column starts aligned to its element). */
 const RUN_COLUMNS = ['start', 'dur', 'file', 'off', 'name', 'cat', 'argsLen', 'instant', 'flags'] as const;
@@ -33,7 +33,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-export class RunFiles {
+export class RunFiles implements RunStore<RunFile> {
   readonly dir: string;
   private count = 0;
 

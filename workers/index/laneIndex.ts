@@ -135,8 +135,13 @@ export function gatherLaneColumns(raw: RawTrace, plans: readonly LanePlan[], lan
  * optimized for this loop each time it ended inside the loop over lanes, as in sliceTiles.ts).
  */
 function instantFlags(kinds: Uint8Array): Uint8Array {
-  for (let k = 0; k < kinds.length; k++) kinds[k] = kinds[k] === RawKind.Instant ? 1 : 0;
+  for (let k = 0; k < kinds.length; k++) kinds[k] = instantOf(kinds[k]);
   return kinds;
+}
+
+/** A lane's `instant` value of an event of raw kind `kind`. */
+export function instantOf(kind: number): number {
+  return kind === RawKind.Instant ? 1 : 0;
 }
 
 /** A lane's index from its columns in file order: sorted by start, rows assigned. */

@@ -5,7 +5,8 @@
 // writer holds one part, one chunk being filled and the row state, whatever the lane's size.
 // The files are byte for byte those the writer makes from the whole lane (writeIndex.ts).
 
-import { laneOrder } from '../index/laneIndex';
+import { instantOf, laneOrder, laneOrderOf } from '../index/laneIndex';
+import type { ArgsPlan } from './argsPlan';
 import { RowAssigner } from '../index/assignRows';
 import { heapify, siftDown } from '../index/heap';
 import { LANE_COLUMNS, unpackColumns, type IndexChunk, type CoarseLane, type StoredArray } from './format';
@@ -91,6 +92,64 @@ export function* mergeRuns(runs: readonly Iterator<RunPart>[], partEvents: numbe
     }
   }
   if (out.n > 0) yield out;
+}
+
+/** Where runs are kept (bin/src/runFiles.ts: a temporary folder): a run written whole, read back part by part. */
+export interface RunStore<R> {
+  write(cols: LanePartColumns & { file: Float64Array }, n: number): R;
+  read(run: R, partEvents: number): Iterator<RunPart>;
+}
+
+/** A block of the parse's raw events (RawTrace's columns, from index 0), its first event the file's event `first`. */
+export interface RawBlock {
+  kind: Uint8Array;
+  flags: Uint8Array;
+  start: Float64Array;
+  dur: Float64Array;
+  name: Uint32Array;
+  cat: Uint32Array;
+  argsOff: Float64Array;
+  argsLen: Uint32Array;
+  n: number;
+  first: number;
+}
+
+/**
+ * Each lane's events of a block as one run, sorted in lane order, written to `store` and appended to
+ * `runs[lane]` (`laneOfEvent`: the block's events' lanes, −1 none); their args counted in `plan`.
+ */
+export function spillBlockRuns<R>(block: RawBlock, laneOfEvent: Int32Array, store: RunStore<R>, runs: R[][], plan: ArgsPlan): void {
+  // The block's events of each lane, in file order (a counting sort by lane).
+  const lanes = runs.length;
+  const at = new Int32Array(lanes + 1);
+  for (let i = 0; i < block.n; i++) if (laneOfEvent[i] >= 0) at[laneOfEvent[i] + 1]++;
+  for (let l = 0; l < lanes; l++) at[l + 1] += at[l];
+  const events = new Int32Array(at[lanes]);
+  const fill = at.slice(0, lanes);
+  for (let i = 0; i < block.n; i++) if (laneOfEvent[i] >= 0) events[fill[laneOfEvent[i]]++] = i;
+  for (let l = 0; l < lanes; l++) {
+    const list = events.subarray(at[l], at[l + 1]);
+    const m = list.length;
+    if (m === 0) continue;
+    const start = Float64Array.from(list, (i) => block.start[i]);
+    const dur = Float64Array.from(list, (i) => block.dur[i]);
+    const order = laneOrderOf(start, dur, Float64Array.from(list, (i) => block.first + i));
+    const run = Object.assign(lanePart(m), { file: new Float64Array(m) });
+    for (let j = 0; j < m; j++) {
+      const i = list[order[j]];
+      run.start[j] = block.start[i];
+      run.dur[j] = block.dur[i];
+      run.name[j] = block.name[i];
+      run.cat[j] = block.cat[i];
+      run.instant[j] = instantOf(block.kind[i]);
+      run.flags[j] = block.flags[i];
+      run.argsLen[j] = block.argsLen[i];
+      run.off[j] = block.argsOff[i];
+      run.file[j] = block.first + i;
+      if (block.argsLen[i] > 0) plan.count(l, block.argsOff[i], block.argsLen[i]);
+    }
+    runs[l].push(store.write(run, m));
+  }
 }
 
 /**

@@ -62,12 +62,25 @@ export class ArgsBuckets {
     else if (off > HOT_ARGS) this.maxFile = Math.max(this.maxFile, -off - 1);
   }
 
-  /** The layout of the offsets seen: the file's buckets, the hot store's (the last), and the bucket of an offset seen. */
-  layout(): { fileBuckets: number; hot: number; of: (off: number) => number } {
+  /**
+   * Where args at `off` lie whatever the layout (it depends on offsets not seen yet): the file's block b as 3b,
+   * the store's chunk c as 3c + 1, the hot store as 2 (`layout().ofPlace` numbers it).
+   */
+  place(off: number): number {
+    return off >= 0 ? 3 * Math.floor(off / STORE_BUCKET) + 1 : off > HOT_ARGS ? 3 * Math.floor((-off - 1) / this.block) : 2;
+  }
+
+  /** The layout of the offsets seen: the file's buckets, the hot store's (the last), and the bucket of an offset seen or of its place. */
+  layout(): { fileBuckets: number; hot: number; of: (off: number) => number; ofPlace: (place: number) => number } {
     const block = this.block;
     const fileBuckets = Math.floor(this.maxFile / block) + 1;
     const hot = fileBuckets + Math.floor(this.maxStore / STORE_BUCKET) + 1;
-    return { fileBuckets, hot, of: (off) => (off >= 0 ? fileBuckets + Math.floor(off / STORE_BUCKET) : off > HOT_ARGS ? Math.floor((-off - 1) / block) : hot) };
+    return {
+      fileBuckets,
+      hot,
+      of: (off) => (off >= 0 ? fileBuckets + Math.floor(off / STORE_BUCKET) : off > HOT_ARGS ? Math.floor((-off - 1) / block) : hot),
+      ofPlace: (place) => (place === 2 ? hot : place % 3 === 1 ? fileBuckets + (place - 1) / 3 : place / 3),
+    };
   }
 }
 

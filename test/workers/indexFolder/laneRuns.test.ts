@@ -1,7 +1,8 @@
 // Issue 24, a bounded index writer: a lane written from sorted runs (laneRuns.ts) must give the
 // chunk files and coarse entry the whole-lane writer gives (writeIndex.ts), byte for byte. Each
 // trace's events are cut, in file order, into blocks of RUN_EVENTS (every big lane spans many runs);
-// each block's events of a lane are sorted by the lane order, the runs read and merged part by part and
+// each block's events of a lane are sorted by the lane order and spilled to run files (spillBlockRuns,
+// bin/src/runFiles.ts), the runs read and merged part by part and
 // written by LaneStreamWriter, and every file compared with the folder written from the in-memory
 // index (a lane past LANE_RAW_EVENTS: its pyramid's tiles too, built from the chunks read back; each
 // event's args offset from an ArgsPlan counted over the events in file order). The runs are made from the raw events as the index got them (B/E pairs matched, async
@@ -19,9 +20,9 @@ import { writeIndexFolder, type IndexSink } from '../../../workers/indexFolder/w
 import { dirSink } from '../../../bin/src/dirFolder';
 import { arraysOf, type StoredArray } from '../../../workers/indexFolder/format';
 import { inflateRaw } from '../../../workers/ingest/rawDeflate';
-import { LaneStreamWriter, lanePart, mergeRuns, type RunPart } from '../../../workers/indexFolder/laneRuns';
+import { LaneStreamWriter, lanePart, mergeRuns, spillBlockRuns, type RunPart } from '../../../workers/indexFolder/laneRuns';
 import { ArgsPlan } from '../../../workers/indexFolder/argsPlan';
-import { RunFiles, withRunFiles } from '../../../bin/src/runFiles';
+import { RunFiles, withRunFiles, type RunFile } from '../../../bin/src/runFiles';
 import type { TraceIndex } from '../../../workers/index/traceIndex';
 
 /** The raw events (copies) and their lanes, as the last load handed them to buildLaneIndexes. */
@@ -126,11 +127,20 @@ async function compareLanes(name: string, path: string, load: () => Promise<unkn
     // Each lane's events in file order, cut into runs by block of the file.
     const byLane: number[][] = Array.from({ length: raw.lanes }, () => []);
     raw.laneOfEvent.forEach((l, i) => l >= 0 && byLane[l].push(i));
-    // Where the args blocks put each event's args: counted per lane (and counter) and bucket of the file, in file order.
+    // Where the args blocks put each event's args: each lane's and counter's bytes per bucket of the file.
     const plan = new ArgsPlan(index.raw);
     const counters = [...index.counters.values()].map((c) => c.source);
-    for (const [off] of eventArgs(raw, byLane, counters)) plan.see(off);
-    for (const [off, len, c] of eventArgs(raw, byLane, counters)) plan.count(c, off, len);
+    // Blocks of the file spilled as the writer spills them (spillBlockRuns: runs per lane, args counted), through run files.
+    const blockRuns: RunFile[][] = Array.from({ length: raw.lanes }, () => []);
+    if (cutName === 'blocks') {
+      for (let first = 0; first < raw.start.length; first += RUN_EVENTS) {
+        const n = Math.min(RUN_EVENTS, raw.start.length - first);
+        const cut = <T extends Float64Array | Uint32Array | Uint8Array>(c: T): T => c.subarray(first, first + n) as T;
+        const block = { kind: cut(raw.kind), flags: cut(raw.flags), start: cut(raw.start), dur: cut(raw.dur), name: cut(raw.name), cat: cut(raw.cat), argsOff: cut(raw.argsOff), argsLen: cut(raw.argsLen), n, first };
+        spillBlockRuns(block, raw.laneOfEvent.subarray(first, first + n), runFiles, blockRuns, plan);
+      }
+      for (const [off, len, c] of eventArgs(raw, [], counters)) plan.count(raw.lanes + c, off, len);
+    } else for (const [off, len, c] of eventArgs(raw, byLane, counters)) plan.count(c, off, len);
     const argsAt = plan.seal(raw.lanes + counters.length);
     let multiRun = 0;
     let pyramids = 0;
@@ -139,16 +149,15 @@ async function compareLanes(name: string, path: string, load: () => Promise<unkn
       const events: number[][] = [];
       for (const i of byLane[l]) (events[runOf(i)] ??= []).push(i);
       // Each run in lane order, read in parts of its own varying sizes (as a spilled run is read back).
-      // The blocks' runs go through run files (bin/src/runFiles.ts) as the writer spills them.
-      const runs = events.filter(Boolean).map((list, r) => {
-        const start = Float64Array.from(list, (i) => raw.start[i]);
-        const dur = Float64Array.from(list, (i) => raw.dur[i]);
-        const sorted = laneOrderOf(start, dur, list).map((j) => list[j]);
-        const partEvents = RUN_PARTS[r % RUN_PARTS.length];
-        if (cutName !== 'blocks') return runReader(raw, sorted, partEvents);
-        const whole = runReader(raw, sorted, Math.max(1, sorted.length)).next().value!;
-        return runFiles.read(runFiles.write(whole, whole.n), partEvents);
-      });
+      const runs =
+        cutName === 'blocks'
+          ? blockRuns[l].map((run, r) => runFiles.read(run, RUN_PARTS[r % RUN_PARTS.length]))
+          : events.filter(Boolean).map((list, r) => {
+              const start = Float64Array.from(list, (i) => raw.start[i]);
+              const dur = Float64Array.from(list, (i) => raw.dur[i]);
+              return runReader(raw, laneOrderOf(start, dur, list).map((j) => list[j]), RUN_PARTS[r % RUN_PARTS.length]);
+            });
+      expect(runs.length, 'runs').toBe(events.filter(Boolean).length);
       if (runs.length > 1) multiRun++;
       const sink = memorySink();
       const writer = new LaneStreamWriter(sink, `lanes/${l}`, CHUNK_EVENTS, stored.id, manifest.result);
