@@ -48,12 +48,13 @@ export function flowHops(key: Uint32Array, phase: Uint8Array, ts: Float64Array, 
   const open: number[] = [];
   const began: Began[] = [];
   for (let k = 0; k < keyCount; k++) {
-    const points = order.subarray(at[k], at[k + 1]);
     let head = 0;
     let lastEnded = -1;
     let lastPoint = -1;
     open.length = began.length = 0;
-    for (const i of points) {
+    // Index loops, not for…of over a subarray: this runs once per load, cold, where an iterator costs.
+    for (let p = at[k], pEnd = at[k + 1]; p < pEnd; p++) {
+      const i = order[p];
       const ph = phase[i];
       if (ph === S || (ph === T && head === open.length)) {
         if (ph === T && lastPoint >= 0) from[i] = lastPoint;

@@ -17,10 +17,11 @@ export function timeOrderedGroups(key: ArrayLike<number>, ts: Float64Array, n: n
   const fill = at.slice(0, groups);
   for (let i = 0; i < n; i++) order[fill[key[i]]++] = i;
   for (let g = 0; g < groups; g++) {
-    const group = order.subarray(at[g], at[g + 1]);
+    const first = at[g];
+    const end = at[g + 1];
     let inOrder = true;
-    for (let j = 1; j < group.length && inOrder; j++) inOrder = ts[group[j - 1]] <= ts[group[j]];
-    if (!inOrder) group.sort((a, b) => ts[a] - ts[b] || a - b);
+    for (let j = first + 1; j < end && inOrder; j++) inOrder = ts[order[j - 1]] <= ts[order[j]];
+    if (!inOrder) order.subarray(first, end).sort((a, b) => ts[a] - ts[b] || a - b);
   }
   return { at, order };
 }
