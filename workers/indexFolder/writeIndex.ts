@@ -17,7 +17,8 @@ import { recordedIdentity } from '../../src/state/fingerprint';
 import { concatTyped } from '../../src/model/concatTyped';
 import { DEFAULT_RULES, type CategoryRule } from '../lanes/categoryRules';
 import { coarseCounter, coarseLane } from './coarseLanes';
-import { argsInReadOrder, type ArgsColumns } from '../ingest/argsReadOrder';
+import { argsInReadOrder, type ArgsColumns, type ArgsSource } from '../ingest/argsReadOrder';
+import type { RawTrace } from '../ingest/rawTrace';
 import { indexLaneCaches, openManifest, type IndexFiles } from './openIndex';
 import {
   ARGS_BLOCK_BYTES,
@@ -266,10 +267,19 @@ async function writeArgs(index: TraceIndex, cols: readonly ArgsColumns[], sink: 
   let bytes = 0;
   for (const { argsLen } of cols) for (let k = 0; k < argsLen.length; k++) bytes += argsLen[k];
   const at: ArgsAt[] = cols.map(({ argsLen }) => (bytes < 2 ** 32 - 1 ? new Uint32Array(argsLen.length) : new Float64Array(argsLen.length)));
-  const args = new ArgsWriter(sink, out);
-  for (const _ of argsInReadOrder(index.raw, cols, (c, k, b) => (at[c][k] = args.add(b) + 1))) if (args.waiting >= DRAIN_BLOCKS) await args.drain();
-  await args.drain(true);
+  await writeArgBlocks(index.raw, cols, sink, out, (c, k, offset) => (at[c][k] = offset + 1));
   return at;
+}
+
+/**
+ * The args blocks of every event of `sources` (given whole or part by part: a bounded writer's lanes, whose
+ * offsets come from an ArgsPlan), in the order argsInReadOrder visits them; `placed`: where each event's went.
+ */
+export async function writeArgBlocks(raw: RawTrace, sources: readonly ArgsSource[], sink: IndexSink, out: IndexManifest['args'], placed?: (c: number, k: number, offset: number) => void): Promise<void> {
+  const args = new ArgsWriter(sink, out);
+  const visit = placed ? (c: number, k: number, b: Uint8Array) => placed(c, k, args.add(b)) : (_c: number, _k: number, b: Uint8Array) => void args.add(b);
+  for (const _ of argsInReadOrder(raw, sources, visit)) if (args.waiting >= DRAIN_BLOCKS) await args.drain();
+  await args.drain(true);
 }
 
 /** Deflated args blocks held before they are written (4 MB of them). */

@@ -5,7 +5,7 @@
 // bin/src/runFiles.ts), the runs read and merged part by part and
 // written by LaneStreamWriter, and every file compared with the folder written from the in-memory
 // index (a lane past LANE_RAW_EVENTS: its pyramid's tiles too, built from the chunks read back; each
-// event's args offset from an ArgsPlan counted over the events in file order). The runs are made from the raw events as the index got them (B/E pairs matched, async
+// event's args offset from an ArgsPlan; the args blocks from the lanes' args walked part by part). The runs are made from the raw events as the index got them (B/E pairs matched, async
 // slices appended), captured on their way into buildLaneIndexes.
 
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -16,9 +16,10 @@ import { CORPUS, EXTERNAL, corpusJsonTraces, loadCorpus, loadExternal } from '..
 import { RawKind, type RawTrace } from '../../../workers/ingest/rawTrace';
 import type { LanePlan } from '../../../workers/lanes/laneMapping';
 import { laneOrderOf } from '../../../workers/index/laneIndex';
-import { writeIndexFolder, type IndexSink } from '../../../workers/indexFolder/writeIndex';
+import { writeArgBlocks, writeIndexFolder, type IndexSink } from '../../../workers/indexFolder/writeIndex';
+import type { ArgsPart, ArgsSource } from '../../../workers/ingest/argsReadOrder';
 import { dirSink } from '../../../bin/src/dirFolder';
-import { arraysOf, type StoredArray } from '../../../workers/indexFolder/format';
+import { arraysOf, type IndexManifest, type StoredArray } from '../../../workers/indexFolder/format';
 import { inflateRaw } from '../../../workers/ingest/rawDeflate';
 import { LaneStreamWriter, lanePart, mergeRuns, spillBlockRuns, type RunPart } from '../../../workers/indexFolder/laneRuns';
 import { ArgsPlan } from '../../../workers/indexFolder/argsPlan';
@@ -144,6 +145,7 @@ async function compareLanes(name: string, path: string, load: () => Promise<unkn
     const argsAt = plan.seal(raw.lanes + counters.length);
     let multiRun = 0;
     let pyramids = 0;
+    const laneArgs: ArgsSource[] = [];
     for (let l = 0; l < raw.lanes; l++) {
       const stored = manifest.lanes[l];
       const events: number[][] = [];
@@ -162,7 +164,10 @@ async function compareLanes(name: string, path: string, load: () => Promise<unkn
       const sink = memorySink();
       const writer = new LaneStreamWriter(sink, `lanes/${l}`, CHUNK_EVENTS, stored.id, manifest.result);
       let k = 0;
+      const argsParts: ArgsPart[] = [];
       for (const part of mergeRuns(runs, PART_EVENTS)) {
+        // The lane's args locations in lane order, part by part (what a writer spills for the args blocks' pass).
+        argsParts.push({ cols: { argsOff: part.off.slice(0, part.n), argsLen: part.argsLen.slice(0, part.n) }, first: k });
         // The merge carries each event's args offset in the trace; the plan says where the args blocks put it.
         for (let j = 0; j < part.n; j++) part.off[j] = argsAt[l](part.off[j], part.argsLen[j]);
         k += part.n;
@@ -183,12 +188,19 @@ async function compareLanes(name: string, path: string, load: () => Promise<unkn
       const storedArrays = coarse.slice(storedAt, storedAt + arrays.length);
       expect(arrays.map((a) => [a.constructor.name, Array.from(a)]), what).toEqual(storedArrays.map((a) => [a.constructor.name, Array.from(a)]));
       if (stored.coarse.pyramid) pyramids++;
+      laneArgs.push({ argsParts: () => argsParts });
       // Nothing of this lane's is left past what was compared: the next lane's arrays (or the file's end) follow.
       const next = manifest.lanes[l + 1]?.coarse.at ?? manifest.counters[0]?.coarse.at ?? coarse.length;
       expect(storedAt + arrays.length, what).toBe(next);
     }
     // Some lane of every trace with more than a block of events spans several runs.
     if (raw.start.length > 2 * RUN_EVENTS) expect(multiRun).toBeGreaterThan(0);
+    // The args blocks from the lanes' args walked part by part (and the counters' whole): the folder's, file for file.
+    const argsSink = memorySink();
+    const args: IndexManifest['args'] = { blockBytes: manifest.args.blockBytes, bytes: 0, files: [] };
+    await writeArgBlocks(index.raw, [...laneArgs, ...counters], argsSink, args);
+    expect(args).toEqual(manifest.args);
+    for (const f of args.files) expect(Buffer.from(argsSink.written.get(f)!).equals(Buffer.from(file(f))), f).toBe(true);
     pyramidsCompared += pyramids;
   }
 }
