@@ -59,7 +59,6 @@ const PART_EVENTS = 333;
 const RUN_PARTS = [1, 50, 4096, 7];
 
 const out = mkdtempSync(join(tmpdir(), 'tracelane-laneruns-'));
-afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 /** Files written in memory. */
 function memorySink(): IndexSink & { written: Map<string, Uint8Array> } {
@@ -74,7 +73,13 @@ let runFiles: RunFiles;
 
 /** Lanes past LANE_RAW_EVENTS (a stored pyramid) compared, over every trace. */
 let pyramidsCompared = 0;
-afterAll(() => expect(pyramidsCompared).toBeGreaterThan(5));
+afterAll(() => {
+  try {
+    expect(pyramidsCompared).toBeGreaterThan(5);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
 
 describe('a lane written from sorted runs (issue 24)', () => {
   const cases: [string, string, () => Promise<unknown>][] = [
