@@ -154,6 +154,9 @@ const LANE_BYTES_PER_EVENT = 44;
 /** A lane bigger than this share of the cache's bound is walked chunk by chunk (parts), not read whole. */
 const STREAM_SHARE = 0.25;
 
+/** Chunks a lane keeps of those its walks read last (LazyLane.recent). */
+const RECENT_CHUNKS = 4;
+
 /** A window is worth it when it reads at most this share of the lane's chunks (else the lane is read whole, and kept). */
 const WINDOW_MAX_SHARE = 0.25;
 
@@ -166,6 +169,12 @@ export class LazyLane implements LaneIndex {
   /** Index in the lane of each chunk's first event. */
   private readonly chunkFirst: number[] = [];
   private band0: { rows: Int32Array[]; src: TileSource } | null = null;
+  /**
+   * The chunks walks read last (chunkParts), oldest first: walks over neighbouring ranges (the steps
+   * table, step by step, and each step's ref) share the chunks at their edges instead of inflating
+   * them again. At most RECENT_CHUNKS, counted in the cache like the columns.
+   */
+  private readonly recent = new Map<number, { chunk: ChunkColumns; bytes: number }>();
   summary: LaneSummary | undefined;
 
   constructor(
@@ -303,7 +312,7 @@ export class LazyLane implements LaneIndex {
     for (const [i, c] of this.chunks.entries()) {
       if (c.startNs > endNs) return;
       if (c.endNs < startNs) continue;
-      const chunk = this.win?.parts.get(i) ?? chunkColumns(c, this.cache, true);
+      const chunk = this.win?.parts.get(i) ?? this.recentChunk(i);
       const { start, dur, name, cat, row, instant, flags, argsLen } = chunk;
       // The args offsets as RawTrace reads them, made only for a walk that reads them (requests, correlation ids).
       let argsOff: Float64Array | null = null;
@@ -312,13 +321,37 @@ export class LazyLane implements LaneIndex {
     }
   }
 
+  private recentChunk(i: number): ChunkColumns {
+    if (this.usedIn !== this.cache.epoch) this.cache.use(this);
+    const hit = this.recent.get(i);
+    if (hit) {
+      // The most recent last.
+      this.recent.delete(i);
+      this.recent.set(i, hit);
+      return hit.chunk;
+    }
+    const chunk = chunkColumns(this.chunks[i], this.cache, true);
+    let bytes = 0;
+    for (const [key] of LANE_COLUMNS) bytes += chunk[key].byteLength;
+    this.recent.set(i, { chunk, bytes });
+    if (this.recent.size > RECENT_CHUNKS) {
+      const [oldest, { bytes: old }] = this.recent.entries().next().value!;
+      this.recent.delete(oldest);
+      this.cache.release(old);
+    }
+    this.cache.admit(this, bytes);
+    return chunk;
+  }
+
   /** Forgets the columns and the window (the cache's bound); returns their bytes. */
   drop(): number {
-    const bytes = this.openBytes + (this.win?.bytes ?? 0);
+    let bytes = this.openBytes + (this.win?.bytes ?? 0);
+    for (const r of this.recent.values()) bytes += r.bytes;
     this.open = null;
     this.openBytes = 0;
     this.win = null;
     this.band0 = null;
+    this.recent.clear();
     return bytes;
   }
 
