@@ -24,13 +24,19 @@ const removeOpen = (): void => {
   for (const dir of open) rmSync(dir, { recursive: true, force: true });
   open.clear();
 };
-process.once('exit', removeOpen);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    removeOpen();
-    // Ended by the signal as it would have been without this handler.
-    process.kill(process.pid, signal);
-  });
+let removalArmed = false;
+/** Installed with the first folder, not on import: a process that never spills keeps its own exit and signal handling. */
+function armRemoval(): void {
+  if (removalArmed) return;
+  removalArmed = true;
+  process.once('exit', removeOpen);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      removeOpen();
+      // Ended by the signal as it would have been without this handler.
+      process.kill(process.pid, signal);
+    });
+  }
 }
 
 export class RunFiles implements RunStore<RunFile> {
@@ -39,6 +45,7 @@ export class RunFiles implements RunStore<RunFile> {
 
   /** `under`: where the temporary folder goes (default: the OS's temporary folder). */
   constructor(under = tmpdir()) {
+    armRemoval();
     this.dir = mkdtempSync(join(under, 'tracelane-runs-'));
     open.add(this.dir);
   }

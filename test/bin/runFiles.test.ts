@@ -2,7 +2,7 @@
 // read back part by part give the columns written, and the folder is gone once the work is done
 // or has failed.
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, rmSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,5 +93,17 @@ describe('run files (issue 24)', () => {
       files.remove();
     }
     expect(existsSync(files.dir)).toBe(false);
+  });
+
+  it('arms its exit and signal handlers with its first folder, not when imported', async () => {
+    vi.resetModules();
+    const counts = () => ['exit', 'SIGINT', 'SIGTERM'].map((e) => process.listenerCount(e));
+    const before = counts();
+    const fresh = await import('../../bin/src/runFiles');
+    expect(counts()).toEqual(before);
+    await fresh.withRunFiles(async () => undefined);
+    expect(counts()).toEqual(before.map((n) => n + 1));
+    await fresh.withRunFiles(async () => undefined);
+    expect(counts()).toEqual(before.map((n) => n + 1));
   });
 });

@@ -6,7 +6,7 @@
 // A File's pieces (Blob streams) read BYOB stalled in Chromium 156: a 1 GB picker load stopped
 // with a read of the trace worker and one of its helper both pending for good, mid-piece (2–3
 // loads of 3, whatever the buffer's size, 64 kB to 4 MB). With a timer pending beside each read
-// none stalled (12 loads of 1 and 2 GB); why is not known. So a piece read BYOB is read with
+// none stalled (17 loads of 1 and 2 GB); why is not known. So a piece read BYOB is read with
 // such a timer, and a read it outlasts is dropped and the piece read on the default way from
 // where it stopped (`Reopenable`). And since a BYOB read pending when a byte stream closes may
 // only be answered by its source, no read asks past a stream's known length.
