@@ -2,7 +2,7 @@
 // fetched in the worker. Gzip is detected by its magic bytes, not the file name.
 
 import type { TraceSource } from '../../src/model/types';
-import { BUFFER_BYTES, byteReader, type ByteReader } from './chunkReader';
+import { BUFFER_BYTES, byteReader, type ByteReader, type Reopenable } from './chunkReader';
 import { bgzfRanges, type BgzfJob } from './bgzf';
 
 export interface ByteSource {
@@ -43,6 +43,15 @@ export interface RangeSource {
    * if no stream took them. Absent where a read costs no round trip (a File).
    */
   prefetch?(start: number, end: number, signal?: AbortSignal): () => void;
+}
+
+/**
+ * Bytes [start, end) of `source` as a piece eachChunk can open again from the byte a stuck read
+ * stopped at: a File's (its Blob stream's BYOB reads may stall, chunkReader.ts); undefined for
+ * any other source.
+ */
+export function reopenablePiece(source: RangeSource, start: number, end: number, signal?: AbortSignal): Reopenable | undefined {
+  return 'file' in source.job ? { length: end - start, reopen: (from) => source.stream(start + from, end, signal) } : undefined;
 }
 
 export function fileRanges(file: Blob): RangeSource {

@@ -5,7 +5,7 @@
 import type { FragmentData, FragmentStart } from '../importers/chromeTraceFragment';
 import { ChromeTraceJsonImporter } from '../importers/chromeTraceJson';
 import type { ArgsSource } from './argsSource';
-import { rangeSourceFor, type RangeSource } from './byteSource';
+import { rangeSourceFor, reopenablePiece, type RangeSource } from './byteSource';
 import { argsSourceFor } from './argsSource';
 import { eachChunk } from './chunkReader';
 import { readingYields } from './nextTask';
@@ -68,7 +68,7 @@ export async function parseFragmentJob(job: FragmentJob, asked: RangeSource | nu
       return yieldAfter(value.length);
     },
     true,
-    'file' in job.source ? { length: job.end - job.start, reopen: (from) => source.stream(job.start + from, job.end) } : undefined,
+    reopenablePiece(source, job.start, job.end),
   );
   return importer.fragmentResult();
 }

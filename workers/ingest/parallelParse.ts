@@ -12,7 +12,7 @@ import { findCut, type FragmentData } from '../importers/chromeTraceFragment';
 import { firstContentByte } from '../importers/importer';
 import { RawTrace } from './rawTrace';
 import { helperName, watchHelper, WorkerStoppedError } from '../heartbeat';
-import type { RangeSource } from './byteSource';
+import { reopenablePiece, type RangeSource } from './byteSource';
 import { argsSourceFor, canReadSync } from './argsSource';
 import type { StageClock } from './stageClock';
 import { pieceFilter, type FragmentJob, type PieceFilter } from './fragmentParse';
@@ -301,8 +301,7 @@ export async function parseInParallel(
         const start = ownBytes;
         askAhead(k + 1);
         const middle = k + 1 === pieces ? size : Math.max(start, nominal(k + 1));
-        const piece = 'file' in source.job ? { length: middle - start, reopen: (from: number) => source.stream(start + from, middle, signal) } : undefined;
-        await eachChunk(source.stream(start, middle, signal), parse, true, piece);
+        await eachChunk(source.stream(start, middle, signal), parse, true, reopenablePiece(source, start, middle, signal));
         const end = await cut(k + 1);
         if (end === null || end <= start) {
           noCut = true;
