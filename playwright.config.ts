@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { E2E_ORIGIN, E2E_PORT } from './e2e/env';
+import { CHROMIUM_ARGS } from './scripts/chromiumArgs.mjs';
 
 // Never download a browser: the e2e tests drive Debian's Chromium (apt package `chromium`).
 process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD ??= '1';
@@ -30,17 +31,7 @@ export default defineConfig({
     video: 'off', // video would need Playwright's own ffmpeg download
     launchOptions: {
       executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        // CI containers often have a 64 MB /dev/shm; Chromium crashes when it fills up.
-        '--disable-dev-shm-usage',
-      ],
+      args: CHROMIUM_ARGS,
     },
   },
   projects: [{ name: 'chromium' }],

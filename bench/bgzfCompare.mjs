@@ -16,13 +16,13 @@ import { profileLoad, summariseProfiles } from './cpuProfile.mjs';
 import { ensureTraces } from './generate.mjs';
 import { installPageProbe } from './pageProbe.mjs';
 import { TRACES, argValue, outDir, parseSizes, repoRoot } from './traces.mjs';
+import { CHROMIUM_ARGS } from '../scripts/chromiumArgs.mjs';
 
 const argv = process.argv.slice(2);
 const dist = path.resolve(argValue(argv, '--dist') ?? path.join(repoRoot, 'dist'));
 const sizes = parseSizes(argValue(argv, '--sizes') ?? '100');
 const runs = Number(argValue(argv, '--runs') ?? 3);
 const profileDist = argValue(argv, '--profile-dist');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 /** A closed tab frees its memory for a while after close(): each run starts after it (run.mjs: SETTLE_MS). */
 const SETTLE_MS = 2000;
 const median = (xs) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];

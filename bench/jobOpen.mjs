@@ -12,13 +12,13 @@ import { serveStatic } from '../scripts/serve.mjs';
 import { openMemoryProbe } from './memory.mjs';
 import { rankTrace } from './rankJob.mjs';
 import { outDir, repoRoot } from './traces.mjs';
+import { CHROMIUM_ARGS } from '../scripts/chromiumArgs.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
 const dist = path.resolve(opt('--dist', path.join(repoRoot, 'dist')));
 const rankCounts = opt('--ranks', '8,64').split(',').map(Number);
 const STEPS = 6;
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 const base = path.join(outDir, 'job');
 const cli = path.join(base, 'app', 'tracelane.mjs');
 

@@ -28,6 +28,7 @@ import { renderResults } from './report.mjs';
 import { measureSpeedscope, speedscopeDir } from './speedscope.mjs';
 import { measureIndexOpen } from './indexOpen.mjs';
 import { TRACES, argValue, benchDir, outDir, parseSizes, repoRoot } from './traces.mjs';
+import { CHROMIUM_ARGS } from '../scripts/chromiumArgs.mjs';
 
 const argv = process.argv.slice(2);
 const opts = {
@@ -46,7 +47,6 @@ const RESULTS_JSON = path.join(benchDir, 'results.json');
 const RESULTS_MD = path.join(benchDir, 'results.md');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 // The same flags as playwright.config.ts (Debian's Chromium, headless, in a container).
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 const VIEWPORT = { width: 1600, height: 900 };
 
 const log = (msg) => console.log(`[bench] ${msg}`);
