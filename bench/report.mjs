@@ -200,14 +200,17 @@ export function renderResults({ machine, entries, indexOpens = [] }) {
     return !t || t.picker.error ? null : [e.file, phaseTrail(t.phases) || '–', `${fmt(t.parseMs)} ms`, `${fmt(t.picker.medianMs - t.parseMs)} ms`];
   });
   L.push('`?url=` loads (the median run), ms after navigation start; empty app = navigation start to the empty app\'s first idle state in the same page just before (a `?url=` load pays it before its first byte); fetch alone = the same URL fetched and drained in the page afterwards:', '');
-  L.push('| trace | progress labels (ms after navigation) | empty app to idle | first frame less it | ÷ picker first frame | fetch alone |');
-  L.push('| --- | --- | --- | --- | --- | --- |');
+  L.push('| trace | progress labels (ms after navigation) | empty app to idle | first frame less it | ÷ picker first frame | fetch alone | server without ranges: first frame less the empty app | its ÷ picker |');
+  L.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const e of entries) {
     const u = e.tracelane?.url;
     if (!u || u.error) continue;
     const net = u.emptyIdleMs != null ? u.medianMs - u.emptyIdleMs : null;
     const picker = e.tracelane.picker?.medianMs;
-    L.push(`| ${e.file} | ${phaseTrail(u.phases) || '–'} | ${u.emptyIdleMs != null ? `${fmt(u.emptyIdleMs)} ms` : '–'} | ${net != null ? `${fmt(net)} ms` : '–'} | ${net != null && picker ? ratio(net / picker) : '–'} | ${u.fetchMs != null ? `${fmt(u.fetchMs)} ms` : '–'} |`);
+    // A server that answers 200 to ranged requests: the file streamed once, parsed as it comes.
+    const w = e.tracelane.urlWithoutRanges;
+    const wNet = w && !w.error && w.medianMs && w.emptyIdleMs != null ? w.medianMs - w.emptyIdleMs : null;
+    L.push(`| ${e.file} | ${phaseTrail(u.phases) || '–'} | ${u.emptyIdleMs != null ? `${fmt(u.emptyIdleMs)} ms` : '–'} | ${net != null ? `${fmt(net)} ms` : '–'} | ${net != null && picker ? ratio(net / picker) : '–'} | ${u.fetchMs != null ? `${fmt(u.fetchMs)} ms` : '–'} | ${wNet != null ? `${fmt(wNet)} ms` : w?.error ? 'failed' : 'not run'} | ${wNet != null && picker ? ratio(wNet / picker) : '–'} |`);
   }
   L.push('');
 

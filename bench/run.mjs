@@ -275,7 +275,7 @@ function summariseLoads(runs) {
   return { medianMs: median(ms), runsMs: ms.map(Math.round), ...(failed ? { failures: runs.filter((r) => r.error).map((r) => r.error) } : {}) };
 }
 
-async function measureTrace(browser, browserSession, origin, trace, save, profiling) {
+async function measureTrace(browser, browserSession, { origin, streamOrigin }, trace, save, profiling) {
   const bytes = (await fsp.stat(path.join(outDir, trace.file))).size;
   // ≥ 1 GB of JSON (plain or .gz): one run, as the issue asks.
   const runs = trace.size === '1g' || trace.size === '2g' ? 1 : Math.max(1, opts.runs);
@@ -286,6 +286,7 @@ async function measureTrace(browser, browserSession, origin, trace, save, profil
   const picker = [];
   const jsRuns = [];
   const url = [];
+  const urlStreamed = [];
   for (let i = 0; i < runs; i++) {
     const p = await pickerRun(browser, browserSession, origin, { ...trace, bytes }, { first: i === 0 });
     picker.push(p);
@@ -298,6 +299,9 @@ async function measureTrace(browser, browserSession, origin, trace, save, profil
     const u = await urlRun(browser, origin, trace);
     url.push(u);
     log(`  ?url= run ${i + 1}: ${u.error ? `FAILED ${u.error}` : `first frame ${Math.round(u.firstFrameMs)} ms (empty app to idle ${Math.round(u.emptyIdleMs)} ms, fetch alone ${Math.round(u.fetchMs)} ms)`}`);
+    const w = await urlRun(browser, streamOrigin, trace);
+    urlStreamed.push(w);
+    log(`  ?url= run ${i + 1}, server without ranges: ${w.error ? `FAILED ${w.error}` : `first frame ${Math.round(w.firstFrameMs)} ms (empty app to idle ${Math.round(w.emptyIdleMs)} ms)`}`);
   }
   const good = picker.filter((r) => !r.error);
   const firstRun = picker[0];
@@ -318,6 +322,7 @@ async function measureTrace(browser, browserSession, origin, trace, save, profil
       scanner: medianRun?.scanner ?? null,
       jsScanner: jsRuns.length ? { picker: summariseLoads(jsRuns), parseMs: okMedian(jsRuns.filter((r) => !r.error), 'parseMs') } : null,
       url: { ...summariseLoads(url), fetchMs: okMedian(url, 'fetchMs'), emptyIdleMs: okMedian(url, 'emptyIdleMs'), phases: medianOf(url)?.phases ?? null },
+      urlWithoutRanges: { ...summariseLoads(urlStreamed), emptyIdleMs: okMedian(urlStreamed, 'emptyIdleMs') },
       events: medianRun?.events ?? null,
       lanes: medianRun?.lanes ?? null,
       parseMs,
@@ -397,6 +402,9 @@ async function main() {
   if (!existsSync(path.join(dist, 'index.html'))) throw new Error(`${dist} has no index.html`);
   const server = await serveStatic({ mounts: { '/': dist, '/traces/': outDir, '/speedscope/': speedscopeDir }, port: opts.port });
   const origin = server.url.replace(/\/$/, '');
+  // The same files from a server that answers every request 200 (no ranges): issue 16 asks `?url=` there reported too.
+  const streamServer = await serveStatic({ mounts: { '/': dist, '/traces/': outDir }, port: opts.port + 2, ranges: false });
+  const streamOrigin = streamServer.url.replace(/\/$/, '');
   log(`serving ${path.relative(repoRoot, dist)} at ${origin}/`);
   let profiling = null;
   if (opts.profile) {
@@ -431,11 +439,12 @@ async function main() {
         await save(null);
         continue;
       }
-      await save(await measureTrace(browser, browserSession, origin, trace, save, profiling));
+      await save(await measureTrace(browser, browserSession, { origin, streamOrigin }, trace, save, profiling));
     }
   } finally {
     await browser.close().catch(() => undefined);
     await server.close();
+    await streamServer.close();
     await profiling?.server.close();
   }
   log(`wrote ${path.relative(repoRoot, RESULTS_MD)}`);
