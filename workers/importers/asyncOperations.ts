@@ -41,7 +41,7 @@ export function matchAsyncOperations(raw: RawTrace, traceEnd: number): AsyncMatc
   const ev = raw.asyncEvents;
   const n = ev.length;
   const counts: AsyncMatchCounts = { operations: 0, unclosed: 0, unmatchedEnds: 0, unmatchedSteps: 0 };
-  raw.asyncFirst = raw.count;
+  raw.asyncFirst = raw.spilled + raw.count;
   if (n === 0) return counts;
   const [key, phase, ts, pid, tid, cat, name, argsOff, argsLen] = [ev.key.data, ev.phase.data, ev.ts.data, ev.pid.data, ev.tid.data, ev.cat.data, ev.name.data, ev.argsOff.data, ev.argsLen.data];
   const emptyName = raw.strings.intern('');

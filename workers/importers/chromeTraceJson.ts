@@ -828,29 +828,29 @@ export class ChromeTraceJsonImporter implements TraceImporter {
    * innermost open B whatever its name, or none: sets the B slices' durations. Returns the
    * RawTrace indices of the B slices left open.
    */
-  private matchBeginEnds(): number[] {
+  private matchBeginEnds(): { event: number; startNs: number }[] {
     const n = this.beTs.length;
     const [thread, ts, ref, abs] = [this.beThread.data, this.beTs.data, this.beRef.data, this.beAbs.data];
     const threads = this.beThreads.size;
     const { at, order } = timeOrderedGroups(thread, ts, n, threads);
-    const start = this.raw.start.data;
-    const dur = this.raw.dur.data;
-    const stack = new Float64Array(n);
-    const left: number[] = [];
+    // The open Bs' entries here: a B's ts is its slice's start, so a slice the bounded writer spilled
+    // already (RawTrace.spilled) is closed without reading it (RawTrace.setSliceEnd).
+    const stack = new Int32Array(n);
+    const left: { event: number; startNs: number }[] = [];
     for (let t = 0; t < threads; t++) {
       const events = order.subarray(at[t], at[t + 1]);
       let depth = 0;
       for (const i of events) {
-        if (ref[i] >= 0) stack[depth++] = ref[i];
+        if (ref[i] >= 0) stack[depth++] = i;
         else if (depth > 0) {
-          const k = stack[--depth];
-          dur[k] = Math.max(0, ts[i] - start[k]);
+          const b = stack[--depth];
+          this.raw.setSliceEnd(ref[b], Math.max(0, ts[i] - ts[b]));
         } else {
           const index = -1 - ref[i];
           this.raw.warn({ code: 'unmatched-end', message: `End event #${index} at byte ${abs[i]} has no matching begin; ignored.`, byteOffset: abs[i], eventIndex: index });
         }
       }
-      for (let d = 0; d < depth; d++) left.push(stack[d]);
+      for (let d = 0; d < depth; d++) left.push({ event: ref[stack[d]], startNs: ts[stack[d]] });
     }
     for (const c of [this.beThread, this.beTs, this.beRef, this.beAbs]) c.release();
     this.beThreads.clear();
@@ -858,14 +858,11 @@ export class ChromeTraceJsonImporter implements TraceImporter {
   }
 
   /** B events never closed: shown up to the end of the trace, flagged; `asyncUnclosed`: async operations never ended (asyncOperations.ts). */
-  private closeOpenSlices(openBegins: number[], asyncUnclosed: number): void {
+  private closeOpenSlices(openBegins: { event: number; startNs: number }[], asyncUnclosed: number): void {
     const end = this.maxEnd;
     const raw = this.raw;
     const unclosed = openBegins.length + asyncUnclosed;
-    for (const k of openBegins) {
-      raw.dur.data[k] = Math.max(0, end - raw.start.data[k]);
-      raw.flags.data[k] |= RawFlag.Unclosed;
-    }
+    for (const { event, startNs } of openBegins) raw.setSliceEnd(event, Math.max(0, end - startNs), RawFlag.Unclosed);
     if (unclosed > 0) {
       // An async begin nested in an operation that ends stops with it (asyncOperations.ts).
       const until = asyncUnclosed > 0 ? 'the end of the trace, or of the async operation around them' : 'the end of the trace';

@@ -95,8 +95,15 @@ export class RawTrace {
 
   /** Async events until they are matched into operations (importers/asyncOperations.ts). */
   readonly asyncEvents = new AsyncEventColumns();
-  /** The async slices are the raw events from asyncFirst on, each with its operation root's name id here (its lane). */
+  /** The async slices are the raw events from asyncFirst on (an event's number in the file's order, as `spilled` counts), each with its operation root's name id here (its lane). */
   asyncFirst = 0;
+  /**
+   * Events the columns no longer hold: a bounded index writer took them out as blocks while parsing
+   * (indexFolder/boundedIndex.ts), so event k is at k − spilled in the columns. 0 everywhere else.
+   */
+  spilled = 0;
+  /** Slices closed after their event was spilled (a B by a later E, or never): event, duration, flags to OR in; applied when its block is read back. */
+  readonly lateEnds = { event: new Column(Float64Array), dur: new Column(Float64Array), flags: new Column(Uint8Array) };
   readonly asyncTrack = new Column(Uint32Array);
 
   readonly processNames = new Map<string, string>();
@@ -148,6 +155,7 @@ export class RawTrace {
     this.flowKeys.pack();
   }
 
+  /** Events the columns hold (from event `spilled` on). */
   get count(): number {
     return this.kind.length;
   }
@@ -190,7 +198,20 @@ export class RawTrace {
     this.cat.push(cat);
     this.name.push(name);
     this.argsOff.push(argsOff);
-    return this.argsLen.push(argsLen);
+    return this.spilled + this.argsLen.push(argsLen);
+  }
+
+  /** Slice k (an event number, as addEventIds returns) ends `durNs` after its start; `flags` ORed in (Unclosed). */
+  setSliceEnd(k: number, durNs: number, flags = 0): void {
+    const at = k - this.spilled;
+    if (at >= 0) {
+      this.dur.data[at] = durNs;
+      this.flags.data[at] |= flags;
+      return;
+    }
+    this.lateEnds.event.push(k);
+    this.lateEnds.dur.push(durNs);
+    this.lateEnds.flags.push(flags);
   }
 
   /** Overwrites event `i` (a counter sample before a chosen window replaced by a later one: ingest/eventChoice.ts). */

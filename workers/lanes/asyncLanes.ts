@@ -26,7 +26,8 @@ export interface AsyncLanes {
 
 /** The async lanes of a trace and the lane of every async slice, by pid, category and root name. */
 export function asyncLanes(raw: RawTrace): AsyncLanes {
-  const first = raw.asyncFirst;
+  // In the columns (a bounded writer's parse spilled the events before them: RawTrace.spilled).
+  const first = raw.asyncFirst - raw.spilled;
   const m = raw.asyncTrack.length;
   const trackOf = new Int32Array(m);
   const tracks: AsyncTrack[] = [];
