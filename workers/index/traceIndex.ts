@@ -4,6 +4,7 @@
 import { hashName, parseSliceKey, sliceKey } from '../../src/model/keys';
 import type {
   FindHit,
+  LaneInfo,
   FindQuery,
   LaneGroup,
   QueryResult,
@@ -44,6 +45,87 @@ interface BuiltLanesInput extends TraceIndexInput {
 /** A trace index read back from an index folder: lanes already mapped, sorted and rowed, the load result as written. */
 export interface RestoredIndexInput {
   restored: { raw: RawTrace; lanes: LaneIndex[]; counters: CounterPlan[]; result: TraceLoadResult };
+}
+
+/** A lane's events, earliest start and latest end (what the trace's extent is made of). */
+export interface LaneSpan {
+  info: LaneInfo;
+  events: number;
+  minNs: number;
+  maxNs: number;
+}
+
+/** A lane's span from its sorted columns: its first start; the latest end is some row's last slice's (ends are sorted within a row). */
+function laneSpan(lane: LaneIndex): LaneSpan {
+  let maxNs = -Infinity;
+  for (const list of lane.rows) {
+    const last = list[list.length - 1];
+    if (last !== undefined && lane.start[last] + lane.dur[last] > maxNs) maxNs = lane.start[last] + lane.dur[last];
+  }
+  return { info: lane.info, events: lane.start.length, minNs: lane.start.length ? lane.start[0] : Infinity, maxNs };
+}
+
+/**
+ * The load result of a trace whose events are all placed (`map`) and whose lanes span `spans` (in the map's
+ * order): what the in-memory index and a bounded index writer (indexFolder/boundedIndex.ts, which never
+ * holds the lanes) both report. `phases`: raw.phases as the parse left them.
+ */
+export function loadResult(input: TraceIndexInput, map: Pick<LaneMap, 'counters' | 'groups' | 'categories'>, spans: readonly LaneSpan[], phases: Record<string, number>): TraceLoadResult {
+  const { raw, trace, stages } = input;
+  // The extent a user wants to see: Kineto's own markers (e.g. "Record Window End",
+  // long after the last event) only count when nothing else is there.
+  const profilerGroups = new Set(map.groups.filter((g) => g.profiler).map((g) => g.id));
+  let [minNs, maxNs] = traceExtent(spans, map.counters, (info) => !profilerGroups.has(info.group));
+  if (!Number.isFinite(minNs)) [minNs, maxNs] = traceExtent(spans, map.counters, () => true);
+  if (!Number.isFinite(minNs)) minNs = maxNs = 0;
+  let events = 0;
+  for (const lane of spans) events += lane.events;
+  for (const c of map.counters) events += c.t.length;
+  const lanes = spans.map((l) => l.info).concat(map.counters.map((c) => c.info));
+  lanes.sort((a, b) => a.sortIndex - b.sortIndex);
+  return {
+    trace,
+    fileName: input.fileName,
+    format: input.format,
+    originNs: raw.originAbsNs(),
+    minNs,
+    maxNs,
+    events,
+    categories: map.categories,
+    phases,
+    flows: flowStats(raw),
+    lanes,
+    groups: map.groups,
+    names: raw.strings.values,
+    metadata: raw.metadata,
+    warnings: raw.finalWarnings(),
+    bytes: input.bytes,
+    parseMs: input.parseMs,
+    ...(stages ? { stagesMs: stages.marks } : {}),
+    ...(raw.scanner ? { scanner: raw.scanner } : {}),
+    ...(raw.flame ? { flame: raw.flame } : {}),
+  };
+}
+
+/**
+ * The span of the included lanes' slices; counters only when there is no slice, so a counter
+ * sampled for minutes after the work (a serving trace's usage meter) does not shrink it to a sliver.
+ */
+function traceExtent(spans: readonly LaneSpan[], counters: readonly CounterPlan[], include: (info: LaneInfo) => boolean): [number, number] {
+  let minNs = Infinity;
+  let maxNs = -Infinity;
+  for (const lane of spans) {
+    if (lane.events === 0 || !include(lane.info)) continue;
+    if (lane.minNs < minNs) minNs = lane.minNs;
+    if (lane.maxNs > maxNs) maxNs = lane.maxNs;
+  }
+  if (Number.isFinite(minNs)) return [minNs, maxNs];
+  for (const c of counters) {
+    if (c.t.length === 0 || !include(c.info)) continue;
+    minNs = Math.min(minNs, c.t[0]);
+    maxNs = Math.max(maxNs, c.t[c.t.length - 1]);
+  }
+  return [minNs, maxNs];
 }
 
 export class TraceIndex {
@@ -118,66 +200,9 @@ export class TraceIndex {
     // Lanes and counters now hold every event (sorted); the importer's copy can go.
     const phases = { ...raw.phases };
     raw.releaseEventColumns();
-
-    // The extent a user wants to see: Kineto's own markers (e.g. "Record Window End",
-    // long after the last event) only count when nothing else is there.
-    const profilerGroups = new Set(this.groups.filter((g) => g.profiler).map((g) => g.id));
-    let [minNs, maxNs] = this.extent((info) => !profilerGroups.has(info.group));
-    if (!Number.isFinite(minNs)) [minNs, maxNs] = this.extent(() => true);
-    if (!Number.isFinite(minNs)) minNs = maxNs = 0;
-    let events = 0;
-    for (const lane of this.lanes.values()) events += lane.start.length;
-    for (const c of this.counters.values()) events += c.t.length;
-
     this.originAbs = BigInt(raw.originAbsNs());
-    const lanes = [...this.lanes.values()].map((l) => l.info).concat([...this.counters.values()].map((c) => c.info));
-    lanes.sort((a, b) => a.sortIndex - b.sortIndex);
-    this.result = {
-      trace,
-      fileName: input.fileName,
-      format: input.format,
-      originNs: raw.originAbsNs(),
-      minNs,
-      maxNs,
-      events,
-      categories: map.categories,
-      phases,
-      flows: flowStats(raw),
-      lanes,
-      groups: this.groups,
-      names: raw.strings.values,
-      metadata: raw.metadata,
-      warnings: raw.finalWarnings(),
-      bytes: input.bytes,
-      parseMs: input.parseMs,
-      ...(stages ? { stagesMs: stages.marks } : {}),
-      ...(raw.scanner ? { scanner: raw.scanner } : {}),
-      ...(raw.flame ? { flame: raw.flame } : {}),
-    };
-  }
-
-  /**
-   * The span of the included lanes' slices; counters only when there is no slice, so a counter
-   * sampled for minutes after the work (a serving trace's usage meter) does not shrink it to a sliver.
-   */
-  private extent(include: (info: LaneIndex['info']) => boolean): [number, number] {
-    let minNs = Infinity;
-    let maxNs = -Infinity;
-    for (const lane of this.lanes.values()) {
-      if (lane.start.length === 0 || !include(lane.info)) continue;
-      if (lane.start[0] < minNs) minNs = lane.start[0];
-      for (const list of lane.rows) {
-        const last = list[list.length - 1];
-        if (last !== undefined && lane.start[last] + lane.dur[last] > maxNs) maxNs = lane.start[last] + lane.dur[last];
-      }
-    }
-    if (Number.isFinite(minNs)) return [minNs, maxNs];
-    for (const c of this.counters.values()) {
-      if (c.t.length === 0 || !include(c.info)) continue;
-      minNs = Math.min(minNs, c.t[0]);
-      maxNs = Math.max(maxNs, c.t[c.t.length - 1]);
-    }
-    return [minNs, maxNs];
+    const spans = [...this.lanes.values()].map(laneSpan);
+    this.result = loadResult(input, map, spans, phases);
   }
 
   /**

@@ -48,6 +48,9 @@ const MEMORY_DEFAULTS = [0, 0, NaN, NaN];
 const MEMORY_SERIES = ['Total Allocated', 'Total Reserved'];
 export const PROFILER_GROUP = '~profiler';
 
+/** The raw fields of counter samples CounterLaneBuilder reads: a RawTrace's columns, or copies of its samples' (laneMapping.ts EventPlacer). */
+export type CounterEvents = Pick<RawTrace, 'kind' | 'start' | 'pid' | 'tid' | 'cat' | 'name' | 'argsOff' | 'argsLen'>;
+
 export class CounterLaneBuilder {
   private readonly series = new Map<string, Series>();
   private readonly memory = new Float64Array(MEMORY_KEYS.length);
@@ -59,18 +62,22 @@ export class CounterLaneBuilder {
   private readonly memoryLanes: { pid: number; type: number; dev: number; series: Series }[] = [];
 
   constructor(
+    /** Strings and args. */
     private readonly raw: RawTrace,
     private readonly trace: string,
+    /** The samples' fields, by the index `add` is given. */
+    private readonly events: CounterEvents = raw,
   ) {}
 
-  /** Adds raw event i (a counter or a [memory] instant) as a sample of its lane. */
+  /** Adds event i of `events` (a counter or a [memory] instant) as a sample of its lane. */
   add(i: number): void {
     const raw = this.raw;
-    const pidId = raw.pid.data[i];
-    const cat = raw.strings.get(raw.cat.data[i]);
-    const name = raw.strings.get(raw.name.data[i]);
-    const off = raw.argsOff.data[i];
-    const len = raw.argsLen.data[i];
+    const ev = this.events;
+    const pidId = ev.pid.data[i];
+    const cat = raw.strings.get(ev.cat.data[i]);
+    const name = raw.strings.get(ev.name.data[i]);
+    const off = ev.argsOff.data[i];
+    const len = ev.argsLen.data[i];
     if (isKinetoMemoryEvent(cat, name)) {
       const bytes = raw.argsBytes(off, len);
       // Absent: device type and id 0, totals NaN (a sample without them keeps the previous values).
@@ -103,7 +110,7 @@ export class CounterLaneBuilder {
 
   /** Every lane's samples in time order (equal times in file order). */
   finish(): CounterPlan[] {
-    return [...this.series.values()].map((s) => finishSeries(this.raw, s));
+    return [...this.series.values()].map((s) => finishSeries(this.events, s));
   }
 
   private parse(off: number, len: number): Record<string, unknown> | null {
@@ -146,13 +153,13 @@ export class CounterLaneBuilder {
   }
 
   private push(s: Series, i: number, values: readonly number[]): void {
-    s.t.push(this.raw.start.data[i]);
+    s.t.push(this.events.start.data[i]);
     s.events.push(i);
     for (let k = 0; k < s.columns.length; k++) s.columns[k].push(values[k]);
   }
 }
 
-function finishSeries(raw: RawTrace, c: Series): CounterPlan {
+function finishSeries(raw: CounterEvents, c: Series): CounterPlan {
   const n = c.t.length;
   // Positions in the arrival order, in time order: typed columns filled by plain loops (no closure per sample).
   const order = new Int32Array(n);

@@ -9,8 +9,9 @@ import { compileRules, DEFAULT_RULES, type CategoryRule } from './categoryRules'
 import { LaneRuleVotes } from './laneRuleVotes';
 import { deviceLabel, recorderOf, runtimeLabel, summaryRecorder, type Recorder, type ThreadFacts } from './recorders';
 import { beat } from '../heartbeat';
-import { asyncLanes } from './asyncLanes';
-import { CounterLaneBuilder, PROFILER_GROUP, type CounterPlan } from './counterLanes';
+import { asyncLanes, type AsyncLanes } from './asyncLanes';
+import { Column } from '../ingest/growable';
+import { CounterLaneBuilder, PROFILER_GROUP, type CounterEvents, type CounterPlan } from './counterLanes';
 
 /** A lane before indexing: its identity and how many raw events it holds (which: LaneMap.laneOfEvent). */
 export interface LanePlan {
@@ -51,143 +52,194 @@ export interface PlacedEvents {
  * uses the built-in kind, so identity does not depend on the rules (categoryRules.ts).
  */
 export function placeEvents(raw: RawTrace, trace: string, rules: readonly CategoryRule[] = DEFAULT_RULES): PlacedEvents {
-  const strings = raw.strings;
+  const placer = new EventPlacer(raw, trace, rules);
+  const laneOfEvent = placer.place(raw.kind.data, raw.flags.data, raw.pid.data, raw.tid.data, raw.cat.data, raw.name.data, raw.start.data, raw.argsOff.data, raw.argsLen.data, 0, raw.count);
+  return { lanes: placer.plans(), laneOfEvent, counterSamples: placer.counterSamples, finish: () => placer.finish(laneOfEvent) };
+}
+
+/**
+ * The lane mapping, resumable: events are placed in file order, all at once (placeEvents) or block by
+ * block (a bounded index writer, which never holds every event: indexFolder/boundedIndex.ts), with the
+ * same state carried from one block to the next; counter samples are copied as they come, so `finish`
+ * reads no event of a block gone. Lanes are numbered in order of their first event.
+ */
+export class EventPlacer {
+  private readonly strings;
   // pid id → track key → lane; a track key packs the tid id (or the async track) with the kind.
-  const laneOf = new Map<number, Map<number, number>>();
-  const laneOfEvent = new Int32Array(raw.count).fill(-1);
-  const laneEvents: number[] = [];
-  const infos: LaneInfo[] = [];
-  const counterEvents: number[] = [];
-  const n = raw.count;
-  const kinds = raw.kind.data;
-  const flags = raw.flags.data;
-  const pids = raw.pid.data;
-  const tids = raw.tid.data;
-  const cats = raw.cat.data;
-  const names = raw.name.data;
+  private readonly laneOf = new Map<number, Map<number, number>>();
+  private readonly laneEvents: number[] = [];
+  private readonly infos: LaneInfo[] = [];
+  /** Everything per event is by string id: strings are looked at once per distinct id. */
+  private readonly catCounts: number[] = [];
+  private readonly kindOfCat: (LaneKind | null | undefined)[] = [];
+  private readonly kindOfName = new Map<number, LaneKind>();
+  private readonly memoryName: number | undefined;
+  private lastPid = -1;
+  private lastTrack = NaN;
+  private lastLane = -1;
+  private readonly votes: LaneRuleVotes;
+  /** What each thread says about itself (recorders.ts), once per pid/tid id pair. */
+  private readonly threads = new Map<number, Map<number, ThreadRecorders>>();
+  private thrPid = -1;
+  private thrTid = -1;
+  private thr: ThreadRecorders | null = null;
+  /** Lane id → the name a recorder row gives it ("NPU 0 · Stream 2", "thread 7 · AscendCL"). */
+  private readonly recorderNames = new Map<string, string>();
+  private readonly asyncNames = new Map<string, string>();
+  /** In file order, as the events came: a counter lane's samples and series keep that order. */
+  private readonly counters: CounterEvents = { kind: new Column(Uint8Array), start: new Column(Float64Array), pid: new Column(Uint32Array), tid: new Column(Uint32Array), cat: new Column(Uint32Array), name: new Column(Uint32Array), argsOff: new Column(Float64Array), argsLen: new Column(Uint32Array) };
 
-  // Everything per event is by string id: strings are looked at once per distinct id,
-  // and nothing per event builds a string (this loop sees every event of a 2 GB trace).
-  const catCounts: number[] = [];
-  const kindOfCat: (LaneKind | null | undefined)[] = [];
-  const kindOfName = new Map<number, LaneKind>();
-  const memoryName = strings.lookup('[memory]');
-  let lastPid = -1;
-  let lastTrack = NaN;
-  let lastLane = -1;
-  const votes = new LaneRuleVotes(compileRules(rules), strings);
-  // What each thread says about itself (recorders.ts), once per pid/tid id pair.
-  const threads = new Map<number, Map<number, ThreadRecorders>>();
-  let thrPid = -1;
-  let thrTid = -1;
-  let thr: ThreadRecorders | null = null;
-  // Lane id → the name a recorder row gives it ("NPU 0 · Stream 2", "thread 7 · AscendCL").
-  const recorderNames = new Map<string, string>();
-  // Async slices go to the lane of their operation's root (asyncLanes.ts), whose name decides its kind.
-  const async = asyncLanes(raw);
-  const asyncFirst = raw.asyncFirst;
-  const asyncEnd = asyncFirst + async.trackOf.length;
-  const asyncNames = new Map<string, string>();
-
-  for (let i = 0; i < n; i++) {
-    if ((i & 0xffff) === 0) beat();
-    const catId = cats[i];
-    catCounts[catId] = (catCounts[catId] ?? 0) + 1;
-    const isMemory = kinds[i] === RawKind.Instant && names[i] === memoryName && isKinetoMemoryEvent(strings.get(catId), '[memory]');
-    if (kinds[i] === RawKind.Counter || isMemory) {
-      counterEvents.push(i);
-      continue;
-    }
-    if (pids[i] !== thrPid || tids[i] !== thrTid || !thr) {
-      thrPid = pids[i];
-      thrTid = tids[i];
-      thr = threadRecorders(raw, threads, thrPid, thrTid);
-    }
-    // A recorder's summary thread first; then the Kineto category; then the recorder table
-    // by process / thread / category; then name rules (once per name).
-    let row: Recorder | null = thr.summary;
-    let decided: LaneKind | null = row ? row.kind : (kindOfCat[catId] ??= knownCategoryKind(strings.get(catId)));
-    if (decided === null) {
-      let byCat = thr.byCat.get(catId);
-      if (byCat === undefined) thr.byCat.set(catId, (byCat = recorderOf(thr.facts, strings.get(catId))));
-      row = byCat;
-      decided = byCat?.kind ?? null;
-    }
-    const asyncTrack = i >= asyncFirst && i < asyncEnd && (flags[i] & RawFlag.Async) !== 0 ? async.trackOf[i - asyncFirst] : -1;
-    const kindName = asyncTrack >= 0 ? async.tracks[asyncTrack].kindName : names[i];
-    let kind: LaneKind;
-    if (decided !== null) kind = decided;
-    else {
-      let byName = kindOfName.get(kindName);
-      if (byName === undefined) kindOfName.set(kindName, (byName = laneKindOf(strings.get(catId), strings.get(kindName))));
-      kind = byName;
-    }
-    // Async tracks are per process, category and root name (asyncLanes.ts): negative keys.
-    const kindCode = KIND_CODE[kind];
-    const track = asyncTrack >= 0 ? -1 - (asyncTrack * KIND_CODES + kindCode) : tids[i] * KIND_CODES + kindCode;
-    const pidId = pids[i];
-    let lane = lastLane;
-    if (pidId !== lastPid || track !== lastTrack) {
-      let tracks = laneOf.get(pidId);
-      if (!tracks) laneOf.set(pidId, (tracks = new Map()));
-      let found = tracks.get(track);
-      if (found === undefined) {
-        const pid = strings.get(pidId);
-        const cat = strings.get(catId);
-        const tid = asyncTrack >= 0 ? async.tracks[asyncTrack].tid : strings.get(tids[i]);
-        found = infos.length;
-        tracks.set(track, found);
-        const info = newLaneInfo(raw, trace, laneKey(trace, pid, tid, kind), pid, tid, kind);
-        const named = recorderName(raw, thr.facts, row, info, cat, strings.get(names[i]));
-        if (named) recorderNames.set(info.id, (info.name = named));
-        if (asyncTrack >= 0) {
-          info.async = true;
-          asyncNames.set(info.id, (info.name = async.tracks[asyncTrack].name));
-        }
-        if (row?.summary) info.summary = true;
-        votes.place(infos.length, { process: [thr.facts.processName, thr.facts.processLabels], thread: thr.facts.threadName });
-        infos.push(info);
-        laneEvents.push(0);
-      }
-      lane = found;
-      lastPid = pidId;
-      lastTrack = track;
-      lastLane = lane;
-    }
-    laneOfEvent[i] = lane;
-    laneEvents[lane]++;
-    votes.vote(lane, i, catId, names[i], kind);
+  constructor(
+    private readonly raw: RawTrace,
+    private readonly trace: string,
+    rules: readonly CategoryRule[] = DEFAULT_RULES,
+    /** Async slices go to the lane of their operation's root (asyncLanes.ts), whose name decides its kind; read while the async slices are in the columns. */
+    private readonly async: AsyncLanes = asyncLanes(raw),
+  ) {
+    this.strings = raw.strings;
+    this.memoryName = raw.strings.lookup('[memory]');
+    this.votes = new LaneRuleVotes(compileRules(rules), raw.strings);
   }
-  const lanes = infos.map((info, k) => ({ info, events: laneEvents[k] }));
-  const finish = (): LaneMap => {
+
+  /** Lanes so far. */
+  get lanes(): number {
+    return this.infos.length;
+  }
+
+  /** Counter samples placed so far. */
+  get counterSamples(): number {
+    return this.counters.kind.length;
+  }
+
+  /** The lanes so far, each with its events so far. */
+  plans(): LanePlan[] {
+    return this.infos.map((info, k) => ({ info, events: this.laneEvents[k] }));
+  }
+
+  /**
+   * Places events [from, to) of the columns given, the file's events `first + from` on (`first`: the file's
+   * event at index 0 of the columns); returns each one's lane (−1: a counter sample), index 0 for `from`.
+   */
+  place(kinds: Uint8Array, flags: Uint8Array, pids: Uint32Array, tids: Uint32Array, cats: Uint32Array, names: Uint32Array, starts: Float64Array, argsOff: Float64Array, argsLen: Uint32Array, first: number, to: number, from = 0): Int32Array {
+    const { strings, catCounts, kindOfCat, kindOfName, votes, infos, laneEvents, async } = this;
+    const laneOfEvent = new Int32Array(to - from).fill(-1);
+    const asyncFirst = this.raw.asyncFirst;
+    const asyncEnd = asyncFirst + async.trackOf.length;
+    let { lastPid, lastTrack, lastLane } = this;
+    for (let i = from; i < to; i++) {
+      if ((i & 0xffff) === 0) beat();
+      const catId = cats[i];
+      catCounts[catId] = (catCounts[catId] ?? 0) + 1;
+      const isMemory = kinds[i] === RawKind.Instant && names[i] === this.memoryName && isKinetoMemoryEvent(strings.get(catId), '[memory]');
+      if (kinds[i] === RawKind.Counter || isMemory) {
+        const c = this.counters;
+        c.kind.push(kinds[i]);
+        c.start.push(starts[i]);
+        c.pid.push(pids[i]);
+        c.tid.push(tids[i]);
+        c.cat.push(catId);
+        c.name.push(names[i]);
+        c.argsOff.push(argsOff[i]);
+        c.argsLen.push(argsLen[i]);
+        continue;
+      }
+      if (pids[i] !== this.thrPid || tids[i] !== this.thrTid || !this.thr) {
+        this.thrPid = pids[i];
+        this.thrTid = tids[i];
+        this.thr = threadRecorders(this.raw, this.threads, this.thrPid, this.thrTid);
+      }
+      const thr = this.thr;
+      // A recorder's summary thread first; then the Kineto category; then the recorder table
+      // by process / thread / category; then name rules (once per name).
+      let row: Recorder | null = thr.summary;
+      let decided: LaneKind | null = row ? row.kind : (kindOfCat[catId] ??= knownCategoryKind(strings.get(catId)));
+      if (decided === null) {
+        let byCat = thr.byCat.get(catId);
+        if (byCat === undefined) thr.byCat.set(catId, (byCat = recorderOf(thr.facts, strings.get(catId))));
+        row = byCat;
+        decided = byCat?.kind ?? null;
+      }
+      const event = first + i;
+      const asyncTrack = event >= asyncFirst && event < asyncEnd && (flags[i] & RawFlag.Async) !== 0 ? async.trackOf[event - asyncFirst] : -1;
+      const kindName = asyncTrack >= 0 ? async.tracks[asyncTrack].kindName : names[i];
+      let kind: LaneKind;
+      if (decided !== null) kind = decided;
+      else {
+        let byName = kindOfName.get(kindName);
+        if (byName === undefined) kindOfName.set(kindName, (byName = laneKindOf(strings.get(catId), strings.get(kindName))));
+        kind = byName;
+      }
+      // Async tracks are per process, category and root name (asyncLanes.ts): negative keys.
+      const kindCode = KIND_CODE[kind];
+      const track = asyncTrack >= 0 ? -1 - (asyncTrack * KIND_CODES + kindCode) : tids[i] * KIND_CODES + kindCode;
+      const pidId = pids[i];
+      let lane = lastLane;
+      if (pidId !== lastPid || track !== lastTrack) {
+        let tracks = this.laneOf.get(pidId);
+        if (!tracks) this.laneOf.set(pidId, (tracks = new Map()));
+        let found = tracks.get(track);
+        if (found === undefined) {
+          const pid = strings.get(pidId);
+          const cat = strings.get(catId);
+          const tid = asyncTrack >= 0 ? async.tracks[asyncTrack].tid : strings.get(tids[i]);
+          found = infos.length;
+          tracks.set(track, found);
+          const info = newLaneInfo(this.raw, this.trace, laneKey(this.trace, pid, tid, kind), pid, tid, kind);
+          const named = recorderName(this.raw, thr.facts, row, info, cat, strings.get(names[i]));
+          if (named) this.recorderNames.set(info.id, (info.name = named));
+          if (asyncTrack >= 0) {
+            info.async = true;
+            this.asyncNames.set(info.id, (info.name = async.tracks[asyncTrack].name));
+          }
+          if (row?.summary) info.summary = true;
+          votes.place(infos.length, { process: [thr.facts.processName, thr.facts.processLabels], thread: thr.facts.threadName });
+          infos.push(info);
+          laneEvents.push(0);
+        }
+        lane = found;
+        lastPid = pidId;
+        lastTrack = track;
+        lastLane = lane;
+      }
+      laneOfEvent[i - from] = lane;
+      laneEvents[lane]++;
+      votes.vote(lane, event, catId, names[i], kind);
+    }
+    Object.assign(this, { lastPid, lastTrack, lastLane });
+    return laneOfEvent;
+  }
+
+  /** Once every event is placed: the counters read into counter lanes, every lane named and ordered (`laneOfEvent`: the map's, as placed). */
+  finish(laneOfEvent: Int32Array): LaneMap {
+    const { strings, raw, trace } = this;
     const categories: Record<string, number> = {};
-    for (let catId = 0; catId < catCounts.length; catId++) {
-      const count = catCounts[catId];
+    for (let catId = 0; catId < this.catCounts.length; catId++) {
+      const count = this.catCounts[catId];
       if (!count) continue;
       const cat = strings.get(catId) || '(none)';
       categories[cat] = (categories[cat] ?? 0) + count;
     }
 
-    // In file order, as the events came: a counter lane's samples and series keep that order.
-    const counterLanes = new CounterLaneBuilder(raw, trace);
-    for (let k = 0; k < counterEvents.length; k++) {
+    const counterLanes = new CounterLaneBuilder(raw, trace, this.counters);
+    for (let k = 0; k < this.counterSamples; k++) {
       if ((k & 0xffff) === 0) beat();
-      counterLanes.add(counterEvents[k]);
+      counterLanes.add(k);
     }
     const counters: CounterPlan[] = counterLanes.finish();
 
-    const allInfos = [...lanes.map((l) => l.info), ...counters.map((c) => c.info)];
-    const groupLabels = votes.apply(infos, {
+    const lanes = this.plans();
+    const infos = this.infos;
+    const allInfos = [...infos, ...counters.map((c) => c.info)];
+    const groupLabels = this.votes.apply(infos, {
       defaultName: (info, kind) =>
-        asyncNames.get(info.id) ?? (kind === info.kind ? recorderNames.get(info.id) : undefined) ?? laneDisplayName(raw, info.pid, info.tid, kind),
+        this.asyncNames.get(info.id) ?? (kind === info.kind ? this.recorderNames.get(info.id) : undefined) ?? laneDisplayName(raw, info.pid, info.tid, kind),
       thread: (info) => threadLabel(raw, info.pid, info.tid, info.kind),
     });
     const groups = buildGroups(raw, trace, allInfos);
     for (const g of groups) g.name = groupLabels.get(g.id) ?? g.name;
     orderLanes(raw, allInfos);
     return { lanes, laneOfEvent, counters, groups, categories };
-  };
-  return { lanes, laneOfEvent, counterSamples: counterEvents.length, finish };
+  }
 }
 
 /** A thread's recorder facts and decisions (recorders.ts). */
