@@ -6,7 +6,8 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lanePart, type LanePartColumns, type RunPart, type RunStore } from '../../workers/indexFolder/laneRuns';
+import { lanePart, type LanePartColumns, type RunPart } from '../../workers/indexFolder/laneRuns';
+import type { ColumnsFile, SpillStore, SpilledArray, SpilledType } from '../../workers/indexFolder/boundedIndex';
 
 /** A run's columns in file order: 8-byte ones first (every column starts aligned to its element). */
 const RUN_COLUMNS = ['start', 'dur', 'file', 'off', 'name', 'cat', 'argsLen', 'instant', 'flags'] as const;
@@ -39,7 +40,7 @@ function armRemoval(): void {
   }
 }
 
-export class RunFiles implements RunStore<RunFile> {
+export class RunFiles implements SpillStore<RunFile, ColumnsFile> {
   readonly dir: string;
   private count = 0;
 
@@ -67,7 +68,9 @@ export class RunFiles implements RunStore<RunFile> {
 
   /** A run file's events, `partEvents` at a time (the part's arrays are reused: read each before the next). */
   *read(run: RunFile, partEvents: number): Generator<RunPart> {
-    const part: RunPart = { ...lanePart(partEvents), file: new Float64Array(partEvents), n: 0 };
+    // A short run (a lane's few events of a block) gets arrays of its own size.
+    const size = Math.max(1, Math.min(partEvents, run.n));
+    const part: RunPart = { ...lanePart(size), file: new Float64Array(size), n: 0 };
     const fd = openSync(run.path, 'r');
     try {
       for (let from = 0; from < run.n; from += partEvents) {
@@ -83,6 +86,38 @@ export class RunFiles implements RunStore<RunFile> {
         part.n = n;
         yield part;
       }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Columns of `n` values each (a block of the parse's events, a lane's args locations) as one file. */
+  writeColumns(cols: readonly SpilledArray[], n: number): ColumnsFile {
+    const path = join(this.dir, `${this.count++}.cols`);
+    const fd = openSync(path, 'w');
+    try {
+      for (const c of cols) {
+        const v = c.subarray(0, n);
+        writeSync(fd, new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return { path, n };
+  }
+
+  /** A columns file read back whole, into new arrays of the types given (those it was written from). */
+  readColumns(file: ColumnsFile, types: readonly SpilledType[]): SpilledArray[] {
+    const fd = openSync(file.path, 'r');
+    try {
+      let at = 0;
+      return types.map((T) => {
+        const c = new T(file.n);
+        const bytes = new Uint8Array(c.buffer, c.byteOffset, c.byteLength);
+        if (readSync(fd, bytes, 0, bytes.length, at) !== bytes.length) throw new Error(`${file.path} is shorter than its ${file.n} events`);
+        at += bytes.length;
+        return c;
+      });
     } finally {
       closeSync(fd);
     }

@@ -142,7 +142,7 @@ export class LaneOutline {
  * Appends a counter's coarse arrays (the tiles a whole-trace view 256 to FIRST_FRAME_PX wide asks for, when
  * it has too many samples to be drawn as they are) to `arrays`, and returns its manifest entry.
  */
-export function coarseCounter(index: TraceIndex, plan: CounterPlan, arrays: StoredArray[]): CoarseCounter {
+export function coarseCounter(index: Pick<TraceIndex, 'result' | 'tiles'>, plan: CounterPlan, arrays: StoredArray[]): CoarseCounter {
   const n = plan.t.length;
   const at = arrays.length;
   const tiles: [number, number][] = [];

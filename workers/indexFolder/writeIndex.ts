@@ -19,6 +19,8 @@ import { DEFAULT_RULES, type CategoryRule } from '../lanes/categoryRules';
 import { coarseCounter, coarseLane } from './coarseLanes';
 import { argsInReadOrder, type ArgsColumns, type ArgsSource } from '../ingest/argsReadOrder';
 import type { RawTrace } from '../ingest/rawTrace';
+import type { CounterPlan } from '../lanes/laneMapping';
+import type { TraceLoadResult } from '../../src/model/types';
 import { indexLaneCaches, openManifest, type IndexFiles } from './openIndex';
 import {
   ARGS_BLOCK_BYTES,
@@ -85,6 +87,14 @@ const json = (v: unknown) => enc.encode(JSON.stringify(v));
  */
 export async function writeIndexFolder(load: TraceIndex | (() => Promise<TraceIndex>), sink: IndexSink, opts: WriteIndexOptions): Promise<IndexManifest> {
   const manifest = await writeTraceFiles(typeof load === 'function' ? await load() : load, sink, opts);
+  return finishIndexFolder(manifest, sink, opts);
+}
+
+/**
+ * summaries.json from the folder written (every file but it and the complete manifest), then the manifest,
+ * complete: the in-memory writer's last step, and a bounded writer's (boundedIndex.ts).
+ */
+export async function finishIndexFolder(manifest: IndexManifest, sink: IndexSink, opts: WriteIndexOptions): Promise<IndexManifest> {
   opts.collect?.();
   const index = await openManifest(manifest, sink.files, { trace: manifest.result.trace, laneCache: { bytes: SUMMARY_CACHE_BYTES } });
   await sink.write(manifest.summaries, summariesJson(index, opts.onSummary, () => (indexLaneCaches.get(index)?.dropAll(), opts.collect?.())));
@@ -96,18 +106,16 @@ export async function writeIndexFolder(load: TraceIndex | (() => Promise<TraceIn
 /** Lane columns the summaries' index keeps between analyses (each drops them all once it is text). */
 const SUMMARY_CACHE_BYTES = 64 << 20;
 
-/** Every file but summaries.json, the manifest written first (incomplete); returns the manifest, still incomplete. */
-async function writeTraceFiles(index: TraceIndex, sink: IndexSink, opts: WriteIndexOptions): Promise<IndexManifest> {
-  const chunkEvents = opts.chunkEvents ?? DEFAULT_CHUNK_EVENTS;
-  const raw = index.raw;
-  const { stagesMs: _stages, ...result } = index.result;
-  const manifest: IndexManifest = {
+/** A folder's manifest before its files are written (incomplete, no lane, counter or file yet), for a trace's load result and raw events. */
+export function newManifest(loadResult: TraceLoadResult, raw: RawTrace, opts: WriteIndexOptions): IndexManifest {
+  const { stagesMs: _stages, ...result } = loadResult;
+  return {
     format: INDEX_FORMAT_NAME,
     version: INDEX_FORMAT_VERSION,
     complete: false,
     input: opts.input,
     fingerprint: recordedIdentity(result),
-    chunkEvents,
+    chunkEvents: opts.chunkEvents ?? DEFAULT_CHUNK_EVENTS,
     openBytes: 0,
     coarse: '',
     result,
@@ -126,12 +134,14 @@ async function writeTraceFiles(index: TraceIndex, sink: IndexSink, opts: WriteIn
     laneRules: [...(opts.laneRules ?? DEFAULT_RULES)],
     summaries: 'summaries.json',
   };
-  await sink.write(MANIFEST_FILE, json(manifest));
-  // The coarse file is what opening the index reads.
-  const opened: IndexSink = { ...sink, write: (path, bytes) => ((manifest.openBytes += bytes.length), sink.write(path, bytes)) };
+}
 
-  await writeEvents(index, sink, opened, manifest, chunkEvents, opts);
-  await writeFlows(index, sink, manifest.flows);
+/** Every file but summaries.json, the manifest written first (incomplete); returns the manifest, still incomplete. */
+async function writeTraceFiles(index: TraceIndex, sink: IndexSink, opts: WriteIndexOptions): Promise<IndexManifest> {
+  const manifest = newManifest(index.result, index.raw, opts);
+  await sink.write(MANIFEST_FILE, json(manifest));
+  await writeEvents(index, sink, manifest, manifest.chunkEvents, opts);
+  await writeFlows(index.raw, sink, manifest.flows);
   return manifest;
 }
 
@@ -139,7 +149,7 @@ async function writeTraceFiles(index: TraceIndex, sink: IndexSink, opts: WriteIn
  * The args blocks, lane chunks, counters and the coarse file. A function of its own: what it
  * holds (each event's args offset, 4 B an event) is garbage before the summaries are computed.
  */
-async function writeEvents(index: TraceIndex, sink: IndexSink, opened: IndexSink, manifest: IndexManifest, chunkEvents: number, opts: WriteIndexOptions): Promise<void> {
+async function writeEvents(index: TraceIndex, sink: IndexSink, manifest: IndexManifest, chunkEvents: number, opts: WriteIndexOptions): Promise<void> {
   const total = index.result.events;
   let done = 0;
   const lanes = [...index.lanes.values()];
@@ -159,25 +169,34 @@ async function writeEvents(index: TraceIndex, sink: IndexSink, opened: IndexSink
     manifest.lanes.push({ id: lane.info.id, chunks, coarse: coarseLane(index, lane, coarse) });
   }
   for (const [c, plan] of counters.entries()) {
-    const n = plan.t.length;
-    const s = plan.source;
-    const off = argsOffsets(argsAt[lanes.length + c], 0, n);
-    const spec = [...COUNTER_COLUMNS, ...plan.values.map(() => ['value', Float64Array] as const)];
-    const bytes = packColumns([plan.t, off, s.name, s.cat, s.tid, s.argsLen, s.kind, ...plan.values], spec, n);
-    const file = contentName(`counters/${c}`, bytes);
-    await sink.write(file, bytes);
-    manifest.counters.push({ id: plan.info.id, file, count: n, series: plan.values.length, ...(plan.derived ? { derived: true } : {}), coarse: coarseCounter(index, plan, coarse) });
-    done += n;
+    manifest.counters.push(await writeCounter(sink, c, plan, argsOffsets(argsAt[lanes.length + c], 0, plan.t.length), index, coarse));
+    done += plan.t.length;
     opts.onProgress?.(done, total);
   }
+  await writeCoarse(sink, manifest, coarse);
+}
+
+/** Counter `c`'s file and coarse entry (its arrays appended to `coarse`); `off`: its samples' args offsets as stored (−1: none). */
+export async function writeCounter(sink: IndexSink, c: number, plan: CounterPlan, off: Float64Array, index: Pick<TraceIndex, 'result' | 'tiles'>, coarse: StoredArray[]): Promise<IndexManifest['counters'][number]> {
+  const n = plan.t.length;
+  const s = plan.source;
+  const spec = [...COUNTER_COLUMNS, ...plan.values.map(() => ['value', Float64Array] as const)];
+  const bytes = packColumns([plan.t, off, s.name, s.cat, s.tid, s.argsLen, s.kind, ...plan.values], spec, n);
+  const file = contentName(`counters/${c}`, bytes);
+  await sink.write(file, bytes);
+  return { id: plan.info.id, file, count: n, series: plan.values.length, ...(plan.derived ? { derived: true } : {}), coarse: coarseCounter(index, plan, coarse) };
+}
+
+/** The coarse file, what opening the index reads (counted in the manifest's openBytes). */
+export async function writeCoarse(sink: IndexSink, manifest: IndexManifest, coarse: readonly StoredArray[]): Promise<void> {
   const coarseFile = packArrays(coarse);
   manifest.coarse = contentName('coarse', coarseFile);
-  await opened.write(manifest.coarse, coarseFile);
+  manifest.openBytes += coarseFile.length;
+  await sink.write(manifest.coarse, coarseFile);
 }
 
 /** The flow points and their keys. */
-async function writeFlows(index: TraceIndex, sink: IndexSink, out: IndexManifest['flows']): Promise<void> {
-  const raw = index.raw;
+export async function writeFlows(raw: RawTrace, sink: IndexSink, out: IndexManifest['flows']): Promise<void> {
   const f = raw.flows;
   out.count = f.key.length;
   const keys = deflateRaw(json(Array.from({ length: raw.flowKeys.size }, (_, i) => raw.flowKeys.get(i))), 6);
@@ -252,7 +271,7 @@ export async function writeLaneChunk(sink: IndexSink, stem: string, cols: ChunkC
 type ArgsAt = Uint32Array | Float64Array;
 
 /** The args offsets column of events [from, to) (−1: none), as the chunk files store it. */
-function argsOffsets(at: ArgsAt, from: number, to: number): Float64Array {
+export function argsOffsets(at: ArgsAt, from: number, to: number): Float64Array {
   const off = new Float64Array(to - from);
   for (let k = from; k < to; k++) off[k - from] = (at[k] ?? 0) - 1;
   return off;

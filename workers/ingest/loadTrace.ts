@@ -63,6 +63,35 @@ export interface LoadSettings {
   laneHelpers?: boolean;
   /** Keep only this part of the trace (a time window, threads: issue 23). */
   keep?: TraceChoice;
+  /** A bounded index writer's parse: Chrome JSON's events taken out of the columns as they fill (one thread; RawSpill). */
+  spill?: RawSpill;
+}
+
+/**
+ * Where a bounded index writer (indexFolder/boundedIndex.ts) takes a Chrome JSON parse's events: between
+ * pushed chunks, once the columns hold `events` of them, `take` gets them all (and empties the columns,
+ * counting them in RawTrace.spilled). Such a parse runs on this thread alone. Other formats are not
+ * spilled: their importers may rewrite any event until they finish.
+ */
+export interface RawSpill {
+  events: number;
+  /** Chunks are pushed at most this many bytes at a time (tests: blocks cut through small traces). */
+  pushBytes?: number;
+  take(raw: RawTrace): void;
+}
+
+/** What a parse leaves: the raw events (a spilled parse: those not taken), the format's name, and how long it took. */
+export interface ParsedTrace {
+  raw: RawTrace;
+  format: string;
+  parseMs: number;
+  /** The source's bytes read. */
+  bytes: number;
+}
+
+/** Reads and parses a source without indexing it (a bounded index writer indexes the events itself). */
+export function parseTrace(source: TraceSource, opts: LoadSettings): Promise<ParsedTrace> {
+  return readTrace(source, opts, null, async (raw, format, parseMs, _index, size) => ({ raw, format, parseMs, bytes: size.bytes }));
 }
 
 /**
@@ -130,7 +159,8 @@ async function readTrace<T>(source: TraceSource, opts: LoadSettings & { survey?:
   // bytes are cut, inflated and parsed by the same fragments (bgzf.ts), args read back by offset.
   const bgzf = source.kind === 'file' ? await bgzfSource(fileRanges(source.file), opts.signal) : null;
   const plainRanges = source.kind === 'file' ? (canParseInParallel(source.file) ? fileRanges(source.file) : null) : opened.ranges && canFetchInParallel(opened.ranges.size) ? opened.ranges : null;
-  const ranges = bgzf ? (canFetchInParallel(bgzf.size) ? bgzf : null) : plainRanges;
+  // A spilled parse runs on this thread (the helpers would hold their pieces' events).
+  const ranges = opts.spill ? null : bgzf ? (canFetchInParallel(bgzf.size) ? bgzf : null) : plainRanges;
   if (ranges) {
     if (ranges === bgzf) stages.mark('bgzf members walked');
     progress.phase = 'parse';
@@ -204,7 +234,7 @@ async function readTrace<T>(source: TraceSource, opts: LoadSettings & { survey?:
   // A big JSON stream (a .gz, a URL without ranges of at least PARALLEL_MIN_BYTES) is cut into pieces
   // parsed in parallel as it arrives; not a partial open or a counting pass (stream pieces do not
   // filter yet). A plain File is read by ranges above PARALLEL_MIN_BYTES and in one piece below.
-  const splitStream = !raw.filter && canSplitStream(opts.streamPieces) && (gzip || (source.kind === 'url' && (total === 0 || total >= PARALLEL_MIN_BYTES)));
+  const splitStream = !raw.filter && !opts.spill && canSplitStream(opts.streamPieces) && (gzip || (source.kind === 'url' && (total === 0 || total >= PARALLEL_MIN_BYTES)));
   let pieces: StreamPieces | null = null;
   /** Decoded bytes received (parsed, or waiting in a piece). */
   let received = 0;
@@ -235,12 +265,11 @@ async function readTrace<T>(source: TraceSource, opts: LoadSettings & { survey?:
       if (!gzip) progress.phase = 'parse';
       received += chunk.length;
       if (pieces) pieces.push(chunk);
-      else {
-        importer.push(chunk);
-        progress.scannedBytes += chunk.length;
-      }
+      else if (opts.spill && importer instanceof ChromeTraceJsonImporter) pushSpilling(importer, chunk, raw, opts.spill);
+      else importer.push(chunk);
+      if (!pieces) progress.scannedBytes += chunk.length;
       // Until the merge this thread's importer holds only the first piece: its events are projected.
-      const events = pieces && pieces.firstPieceBytes > 0 ? Math.round((raw.count * received) / pieces.firstPieceBytes) : raw.count;
+      const events = pieces && pieces.firstPieceBytes > 0 ? Math.round((raw.count * received) / pieces.firstPieceBytes) : raw.spilled + raw.count;
       progress.events = events;
       // A chosen part is not projected from what was read (its events may all lie ahead): its kept share so far counts.
       if (choice) checkBudget(opts.budgetBytes, { bytesRead: progress.bytesDone, bytesTotal: 0, decodedBytes: (received * choice.kept) / Math.max(1, choice.seen), events }, source.name);
@@ -312,6 +341,15 @@ async function readTrace<T>(source: TraceSource, opts: LoadSettings & { survey?:
     report(true);
     setBeatListener(null);
     return index;
+  }
+}
+
+/** Pushes `chunk` (`spill.pushBytes` at a time), the events taken out each time the columns hold `spill.events`. */
+function pushSpilling(importer: ChromeTraceJsonImporter, chunk: Uint8Array, raw: RawTrace, spill: RawSpill): void {
+  const step = spill.pushBytes ?? chunk.length;
+  for (let at = 0; at < chunk.length; at += step) {
+    importer.push(at === 0 && step >= chunk.length ? chunk : chunk.subarray(at, at + step));
+    if (raw.count >= spill.events) spill.take(raw);
   }
 }
 
