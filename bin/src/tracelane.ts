@@ -2,10 +2,13 @@
 // browser's trace worker runs (workers/ingest/loadTrace.ts) and writes DIR/<file name>/, an index
 // folder (workers/indexFolder/format.ts) that `?index=` opens. Built to bin/tracelane.mjs by `npm run build`.
 
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
 import { loadTrace } from '../../workers/ingest/loadTrace';
-import { writeIndexFolder } from '../../workers/indexFolder/writeIndex';
+import { writeIndexFolder, type WriteIndexOptions } from '../../workers/indexFolder/writeIndex';
+import { writeBoundedIndex } from '../../workers/indexFolder/boundedIndex';
+import type { LoadProgress } from '../../src/model/types';
+import { withRunFiles } from './runFiles';
 import { readManifest } from '../../workers/indexFolder/openIndex';
 import { DEFAULT_CHUNK_EVENTS, type IndexManifest } from '../../workers/indexFolder/format';
 import { traceKeyFromName } from '../../src/model/keys';
@@ -20,7 +23,16 @@ import { mergeJob } from './mergeJob';
 import { rerunWithFixedMmapThreshold } from './mallocThreshold';
 import { JOB_FILE } from '../../workers/indexFolder/jobFormat';
 
-const HELP = `Usage: npm run index -- TRACE… --out DIR [--chunk-events N] [--threads N] [--force]
+/**
+ * Events the bounded writer's parse holds before it spills them: its columns (46 B an event) grow by
+ * doubling from 1 024, so 1 M plus a pushed chunk's events stay within 2^20 (48 MB), never 2^21. At
+ * 4 M (0.19 GB) the parse of synthetic-10GB peaked at 1,476,896 KiB, past the bound (bench/README.md).
+ */
+const DEFAULT_BLOCK_EVENTS = 1_000_000;
+/** The parse's chunks are pushed 1 MB at a time (at most ~20 000 events: a block never passes 2^20). */
+const PUSH_BYTES = 1 << 20;
+
+const HELP = `Usage: npm run index -- TRACE… --out DIR [--chunk-events N] [--in-memory [--threads N]] [--force]
        npm run index -- --rank-from-env --out DIR TRACE_0 TRACE_1 …   (or one pattern: 'traces/rank${RANK_PLACEHOLDER}.json.gz')
        npm run index -- --merge DIR
 
@@ -29,7 +41,12 @@ DIR/<trace file name>/ becomes an index folder; open it with ?index=<its URL>.
 
   --out DIR            where the index folders go (created if missing)
   --chunk-events N     events per lane chunk file (default ${DEFAULT_CHUNK_EVENTS})
-  --threads N          threads a big plain trace is parsed on (default: one per core, at most 4)
+  --block-events N     events the parse holds before it spills them to a temporary folder
+                       beside DIR (default ${DEFAULT_BLOCK_EVENTS.toLocaleString('en-US')}: ~50 MB of them)
+  --in-memory          load the whole trace, then write its index (faster on a big plain
+                       trace parsed on several threads; memory grows with the trace)
+  --threads N          with --in-memory: threads a big plain trace is parsed on (default: one
+                       per core, at most 4)
   --force              index again even when DIR already holds a current index
   --rank-from-env      one pod of a Kubernetes Indexed Job: index only the trace of number
                        ${RANK_ENV} (0-based: the i-th TRACE named, or the one TRACE pattern with
@@ -46,6 +63,8 @@ interface Args {
   traces: string[];
   out: string;
   chunkEvents: number;
+  blockEvents: number;
+  inMemory: boolean;
   force: boolean;
   rankFromEnv: boolean;
   threads: number;
@@ -55,6 +74,8 @@ function parseArgs(argv: string[]): Args | 'help' | { merge: string } {
   const traces: string[] = [];
   let out = '';
   let chunkEvents = DEFAULT_CHUNK_EVENTS;
+  let blockEvents = DEFAULT_BLOCK_EVENTS;
+  let inMemory = false;
   let force = false;
   let rankFromEnv = false;
   let threads = availableParallelism();
@@ -64,6 +85,8 @@ function parseArgs(argv: string[]): Args | 'help' | { merge: string } {
     if (a === '--help' || a === '-h') return 'help';
     else if (a === '--out') out = argv[++i] ?? '';
     else if (a === '--chunk-events') chunkEvents = Number(argv[++i]);
+    else if (a === '--block-events') blockEvents = Number(argv[++i]);
+    else if (a === '--in-memory') inMemory = true;
     else if (a === '--force') force = true;
     else if (a === '--threads') threads = Number(argv[++i]);
     else if (a === '--rank-from-env') rankFromEnv = true;
@@ -79,11 +102,13 @@ function parseArgs(argv: string[]): Args | 'help' | { merge: string } {
   if (!traces.length) throw new UsageError('Name at least one trace file.');
   if (!out) throw new UsageError('Name the output folder with --out DIR.');
   if (!Number.isInteger(chunkEvents) || chunkEvents < 1) throw new UsageError('--chunk-events takes a positive whole number.');
+  if (!Number.isInteger(blockEvents) || blockEvents < 1) throw new UsageError('--block-events takes a positive whole number.');
   if (!Number.isInteger(threads) || threads < 1) throw new UsageError('--threads takes a positive whole number.');
-  return { traces, out, chunkEvents, force, rankFromEnv, threads };
+  return { traces, out, chunkEvents, blockEvents, inMemory, force, rankFromEnv, threads };
 }
 
 class UsageError extends Error {}
+
 
 /** The index in `dir` when it is complete, of this version and from this very input. */
 async function currentIndex(dir: string, input: IndexManifest['input']): Promise<IndexManifest | null> {
@@ -109,33 +134,15 @@ async function indexOne(path: string, args: Args, taken: Set<string>): Promise<v
   }
   const t0 = performance.now();
   let last = 0;
-  // The writer loads the trace itself (writeIndexFolder's `load`): it holds the only reference, so the
-  // in-memory index is garbage once its files are written, before the summaries are computed.
-  const load = async () => {
-    onLargeBufferDropped(collectGarbage);
-    const index = await loadTrace(
-      { kind: 'file', file: openTraceFile(path), name },
-      {
-        trace: traceKeyFromName(name, taken),
-        onProgress: (p) => {
-          const now = performance.now();
-          if (now - last < 1000) return;
-          last = now;
-          const pct = p.bytesTotal ? ` ${Math.round((100 * p.bytesDone) / p.bytesTotal)}%` : '';
-          process.stderr.write(`${name}: ${p.phase}${pct}, ${p.events.toLocaleString('en-US')} events\n`);
-        },
-      },
-    );
-    // Each helper that parsed a piece marks its first bytes (parallelParse.ts, streamPieces.ts): this thread and those.
-    const threads = 1 + Object.keys(index.result.stagesMs ?? {}).filter((s) => /^fragment \d+ first bytes$/.test(s)).length;
-    process.stderr.write(`${name}: parsed on ${threads} thread${threads > 1 ? 's' : ''} and indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s, writing ${dir}\n`);
-    onLargeBufferDropped(null);
-    // File names are content hashes: an older index's files would only linger.
-    rmSync(dir, { recursive: true, force: true });
-    collectGarbage();
-    return index;
+  const key = traceKeyFromName(name, taken);
+  const onLoadProgress = (p: LoadProgress): void => {
+    const now = performance.now();
+    if (now - last < 1000) return;
+    last = now;
+    const pct = p.bytesTotal ? ` ${Math.round((100 * p.bytesDone) / p.bytesTotal)}%` : '';
+    process.stderr.write(`${name}: ${p.phase}${pct}, ${p.events.toLocaleString('en-US')} events\n`);
   };
-  const manifest = await writeIndexFolder(load, dirSink(dir), {
+  const options: WriteIndexOptions = {
     input,
     chunkEvents: args.chunkEvents,
     collect: collectGarbage,
@@ -146,7 +153,37 @@ async function indexOne(path: string, args: Args, taken: Set<string>): Promise<v
       process.stderr.write(`${name}: written ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} events\n`);
     },
     onSummary: (summary) => process.stderr.write(`${name}: summary ${summary}\n`),
-  });
+  };
+  // The writer loads the trace itself (writeIndexFolder's `load`): it holds the only reference, so the
+  // in-memory index is garbage once its files are written, before the summaries are computed.
+  const load = async () => {
+    onLargeBufferDropped(collectGarbage);
+    const index = await loadTrace({ kind: 'file', file: openTraceFile(path), name }, { trace: key, onProgress: onLoadProgress });
+    // Each helper that parsed a piece marks its first bytes (parallelParse.ts, streamPieces.ts): this thread and those.
+    const threads = 1 + Object.keys(index.result.stagesMs ?? {}).filter((s) => /^fragment \d+ first bytes$/.test(s)).length;
+    process.stderr.write(`${name}: parsed on ${threads} thread${threads > 1 ? 's' : ''} and indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s, writing ${dir}\n`);
+    onLargeBufferDropped(null);
+    // File names are content hashes: an older index's files would only linger.
+    rmSync(dir, { recursive: true, force: true });
+    collectGarbage();
+    return index;
+  };
+  // The bounded writer's runs go beside the index (the OS's temporary folder may be small).
+  mkdirSync(args.out, { recursive: true });
+  const manifest = args.inMemory
+    ? await writeIndexFolder(load, dirSink(dir), options)
+    : await withRunFiles(async (store) => {
+        // File names are content hashes: an older index's files would only linger.
+        rmSync(dir, { recursive: true, force: true });
+        return writeBoundedIndex({ kind: 'file', file: openTraceFile(path), name }, store, dirSink(dir), {
+          ...options,
+          trace: key,
+          blockEvents: args.blockEvents,
+          pushBytes: PUSH_BYTES,
+          onLoadProgress,
+          onParsed: (raw, blocks) => process.stderr.write(`${name}: parsed in ${((performance.now() - t0) / 1000).toFixed(1)} s, ${(raw.spilled + raw.count).toLocaleString('en-US')} events (${blocks} block${blocks === 1 ? '' : 's'} spilled to ${store.dir}), writing ${dir}\n`),
+        });
+      }, args.out);
   const rss = (process.memoryUsage().rss / 2 ** 20).toFixed(0);
   process.stderr.write(`${name}: done, ${manifest.result.events.toLocaleString('en-US')} events in ${manifest.lanes.length + manifest.counters.length} lanes, ${((performance.now() - t0) / 1000).toFixed(1)} s, RSS ${rss} MB\n`);
 }

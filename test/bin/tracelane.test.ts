@@ -3,7 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, openAsBlob, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openAsBlob, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,15 +77,20 @@ describe('npm run index (issue 24)', () => {
     expect(withArgs).toBeGreaterThan(1000);
   });
 
-  it('a big plain trace, and a .gz as it inflates, are parsed on worker threads into the same index as on one thread', () => {
-    // llm_decode_large unzipped (98.6 MB) is past the parallel parse's 48 MB: cut into pieces for
-    // fragment worker threads (bin/src/nodeWorkers.ts) with --threads 4, which then also sort, row and
-    // tile the lanes (index/parallelLanes.ts, from 4 cores); --threads 1 is the reference.
+  it('a big plain trace, and a .gz as it inflates, give the same index bounded (spilled in blocks) and in memory on one thread or several', () => {
+    // llm_decode_large unzipped (98.6 MB) is past the parallel parse's 48 MB: with --in-memory, cut into
+    // pieces for fragment worker threads (bin/src/nodeWorkers.ts) with --threads 4, which then also sort,
+    // row and tile the lanes (index/parallelLanes.ts, from 4 cores); --in-memory --threads 1 is the reference.
+    // The default, bounded writer (indexFolder/boundedIndex.ts) spills blocks of 100 000 events (~4 M at 10 GB):
+    // its args stay offsets into the plain file, and its folder is the same, file for file.
     const dir = mkdtempSync(join(out, 'threads-'));
     const plain = join(dir, 'llm_decode_large.json');
     writeFileSync(plain, corpusText('llm_decode_large.json.gz'));
-    const one = run(plain, '--out', join(dir, 'one'), '--threads', '1');
-    const two = run(plain, '--out', join(dir, 'two'), '--threads', '4');
+    const one = run(plain, '--out', join(dir, 'one'), '--in-memory', '--threads', '1');
+    const two = run(plain, '--out', join(dir, 'two'), '--in-memory', '--threads', '4');
+    const bounded = run(plain, '--out', join(dir, 'bounded'), '--block-events', '100000');
+    expect(bounded.status, bounded.stderr).toBe(0);
+    expect(bounded.stderr).toMatch(/\(\d+ blocks spilled to /);
     expect(one.status, one.stderr).toBe(0);
     expect(two.status, two.stderr).toBe(0);
     expect(one.stderr).toContain('parsed on 1 thread and indexed');
@@ -103,18 +108,31 @@ describe('npm run index (issue 24)', () => {
       return m;
     };
     expect(manifest(twoDir)).toEqual(manifest(oneDir));
-    expect(run(plain, '--out', dir, '--threads', '0').status).toBe(2);
+    const boundedDir = join(dir, 'bounded', 'llm_decode_large.json');
+    expect(files(boundedDir)).toEqual(files(oneDir));
+    expect(manifest(boundedDir)).toEqual(manifest(oneDir));
+    for (const f of files(oneDir)) {
+      if (f === MANIFEST_FILE || statSync(join(oneDir, f)).isDirectory()) continue;
+      expect(readFileSync(join(boundedDir, f)).equals(readFileSync(join(oneDir, f))), f).toBe(true);
+    }
+    expect(run(plain, '--out', dir, '--in-memory', '--threads', '0').status).toBe(2);
+    expect(run(plain, '--out', dir, '--block-events', '0').status).toBe(2);
 
     // A .gz is cut into pieces as it inflates (streamPieces.ts), given 4 threads (as on a 4-core machine).
     const gz = join(CORPUS, 'llm_decode_large.json.gz');
-    const gzOne = run(gz, '--out', join(dir, 'gz-one'), '--threads', '1');
-    const gzFour = run(gz, '--out', join(dir, 'gz-four'), '--threads', '4');
+    const gzOne = run(gz, '--out', join(dir, 'gz-one'), '--in-memory', '--threads', '1');
+    const gzFour = run(gz, '--out', join(dir, 'gz-four'), '--in-memory', '--threads', '4');
+    const gzBounded = run(gz, '--out', join(dir, 'gz-bounded'), '--block-events', '100000');
+    expect(gzBounded.status, gzBounded.stderr).toBe(0);
     expect(gzOne.stderr).toContain('parsed on 1 thread and indexed');
     expect(gzFour.stderr).toMatch(/parsed on [234] threads and indexed/);
     const gzOneDir = join(dir, 'gz-one', 'llm_decode_large.json.gz');
     const gzFourDir = join(dir, 'gz-four', 'llm_decode_large.json.gz');
     expect(files(gzFourDir)).toEqual(files(gzOneDir));
     expect(manifest(gzFourDir)).toEqual(manifest(gzOneDir));
+    const gzBoundedDir = join(dir, 'gz-bounded', 'llm_decode_large.json.gz');
+    expect(files(gzBoundedDir)).toEqual(files(gzOneDir));
+    expect(manifest(gzBoundedDir)).toEqual(manifest(gzOneDir));
   });
 
   it('reads a trace file past 4 GiB by its true size and offsets (Node 20 openAsBlob wraps them at 2^32)', async () => {

@@ -91,7 +91,11 @@ export interface ParsedTrace {
 
 /** Reads and parses a source without indexing it (a bounded index writer indexes the events itself). */
 export function parseTrace(source: TraceSource, opts: LoadSettings): Promise<ParsedTrace> {
-  return readTrace(source, opts, null, async (raw, format, parseMs, _index, size) => ({ raw, format, parseMs, bytes: size.bytes }));
+  return readTrace(source, opts, null, async (raw, format, parseMs, _index, size) => {
+    // The load's report is done: its closure (the options, a spill's state) must not outlive it.
+    setBeatListener(null);
+    return { raw, format, parseMs, bytes: size.bytes };
+  });
 }
 
 /**
