@@ -52,7 +52,7 @@ export interface PlacedEvents {
  * uses the built-in kind, so identity does not depend on the rules (categoryRules.ts).
  */
 export function placeEvents(raw: RawTrace, trace: string, rules: readonly CategoryRule[] = DEFAULT_RULES): PlacedEvents {
-  const placer = new EventPlacer(raw, trace, rules);
+  const placer = new EventPlacer(raw, trace, rules, asyncLanes(raw), true);
   const laneOfEvent = placer.place(raw.kind.data, raw.flags.data, raw.pid.data, raw.tid.data, raw.cat.data, raw.name.data, raw.start.data, raw.argsOff.data, raw.argsLen.data, 0, raw.count);
   return { lanes: placer.plans(), laneOfEvent, counterSamples: placer.counterSamples, finish: () => placer.finish(laneOfEvent) };
 }
@@ -87,6 +87,8 @@ export class EventPlacer {
   private readonly recorderNames = new Map<string, string>();
   private readonly asyncNames = new Map<string, string>();
   /** In file order, as the events came: a counter lane's samples and series keep that order. */
+  /** Counter samples' indices in the raw columns, where those stay (else null: copied into `counters`). */
+  private readonly sampleEvents: number[] | null;
   private readonly counters: CounterEvents = { kind: new Column(Uint8Array), start: new Column(Float64Array), pid: new Column(Uint32Array), tid: new Column(Uint32Array), cat: new Column(Uint32Array), name: new Column(Uint32Array), argsOff: new Column(Float64Array), argsLen: new Column(Uint32Array) };
 
   constructor(
@@ -95,7 +97,13 @@ export class EventPlacer {
     rules: readonly CategoryRule[] = DEFAULT_RULES,
     /** Async slices go to the lane of their operation's root (asyncLanes.ts), whose name decides its kind; read while the async slices are in the columns. */
     private readonly async: AsyncLanes = asyncLanes(raw),
+    /**
+     * The raw columns outlive the placing (all events at once): counter samples are noted by their
+     * index there, as `finish` reads them, instead of copied (a cold copy cost the first frame ~10 ms).
+     */
+    eventsStay = false,
   ) {
+    this.sampleEvents = eventsStay ? [] : null;
     this.strings = raw.strings;
     this.memoryName = raw.strings.lookup('[memory]');
     this.votes = new LaneRuleVotes(compileRules(rules), raw.strings);
@@ -108,7 +116,7 @@ export class EventPlacer {
 
   /** Counter samples placed so far. */
   get counterSamples(): number {
-    return this.counters.kind.length;
+    return this.sampleEvents?.length ?? this.counters.kind.length;
   }
 
   /** The lanes so far, each with its events so far. */
@@ -125,30 +133,24 @@ export class EventPlacer {
     const laneOfEvent = new Int32Array(to - from).fill(-1);
     const asyncFirst = this.raw.asyncFirst;
     const asyncEnd = asyncFirst + async.trackOf.length;
-    let { lastPid, lastTrack, lastLane } = this;
+    // The state carried between blocks, in locals while the loop runs (fields cost in this loop, which sees every event).
+    let { lastPid, lastTrack, lastLane, thrPid, thrTid, thr } = this;
+    const memoryName = this.memoryName;
+    const samples: number[] = [];
     for (let i = from; i < to; i++) {
       if ((i & 0xffff) === 0) beat();
       const catId = cats[i];
       catCounts[catId] = (catCounts[catId] ?? 0) + 1;
-      const isMemory = kinds[i] === RawKind.Instant && names[i] === this.memoryName && isKinetoMemoryEvent(strings.get(catId), '[memory]');
+      const isMemory = kinds[i] === RawKind.Instant && names[i] === memoryName && isKinetoMemoryEvent(strings.get(catId), '[memory]');
       if (kinds[i] === RawKind.Counter || isMemory) {
-        const c = this.counters;
-        c.kind.push(kinds[i]);
-        c.start.push(starts[i]);
-        c.pid.push(pids[i]);
-        c.tid.push(tids[i]);
-        c.cat.push(catId);
-        c.name.push(names[i]);
-        c.argsOff.push(argsOff[i]);
-        c.argsLen.push(argsLen[i]);
+        samples.push(i);
         continue;
       }
-      if (pids[i] !== this.thrPid || tids[i] !== this.thrTid || !this.thr) {
-        this.thrPid = pids[i];
-        this.thrTid = tids[i];
-        this.thr = threadRecorders(this.raw, this.threads, this.thrPid, this.thrTid);
+      if (pids[i] !== thrPid || tids[i] !== thrTid || !thr) {
+        thrPid = pids[i];
+        thrTid = tids[i];
+        thr = threadRecorders(this.raw, this.threads, thrPid, thrTid);
       }
-      const thr = this.thr;
       // A recorder's summary thread first; then the Kineto category; then the recorder table
       // by process / thread / category; then name rules (once per name).
       let row: Recorder | null = thr.summary;
@@ -205,7 +207,21 @@ export class EventPlacer {
       laneEvents[lane]++;
       votes.vote(lane, event, catId, names[i], kind);
     }
-    Object.assign(this, { lastPid, lastTrack, lastLane });
+    Object.assign(this, { lastPid, lastTrack, lastLane, thrPid, thrTid, thr });
+    if (this.sampleEvents) {
+      for (const i of samples) this.sampleEvents.push(first + i);
+      return laneOfEvent;
+    }
+    // Counter samples' fields copied column by column, not eight pushes per sample inside the loop.
+    const c = this.counters;
+    appendAt(c.kind, kinds, samples);
+    appendAt(c.start, starts, samples);
+    appendAt(c.pid, pids, samples);
+    appendAt(c.tid, tids, samples);
+    appendAt(c.cat, cats, samples);
+    appendAt(c.name, names, samples);
+    appendAt(c.argsOff, argsOff, samples);
+    appendAt(c.argsLen, argsLen, samples);
     return laneOfEvent;
   }
 
@@ -220,10 +236,11 @@ export class EventPlacer {
       categories[cat] = (categories[cat] ?? 0) + count;
     }
 
-    const counterLanes = new CounterLaneBuilder(raw, trace, this.counters);
+    const sampleEvents = this.sampleEvents;
+    const counterLanes = new CounterLaneBuilder(raw, trace, sampleEvents ? raw : this.counters);
     for (let k = 0; k < this.counterSamples; k++) {
       if ((k & 0xffff) === 0) beat();
-      counterLanes.add(k);
+      counterLanes.add(sampleEvents ? sampleEvents[k] : k);
     }
     const counters: CounterPlan[] = counterLanes.finish();
 
@@ -368,4 +385,11 @@ function orderLanes(raw: RawTrace, lanes: LaneInfo[]): void {
       a.id.localeCompare(b.id),
   );
   sorted.forEach((l, k) => (l.sortIndex = k));
+}
+
+/** Appends `from[at[k]]` for every k to `column`. */
+function appendAt<T extends Uint8Array | Uint32Array | Float64Array>(column: Column<T>, from: T, at: readonly number[]): void {
+  const base = column.length;
+  const data = column.extend(at.length);
+  for (let k = 0; k < at.length; k++) data[base + k] = from[at[k]];
 }
