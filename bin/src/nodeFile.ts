@@ -90,12 +90,14 @@ export function traceFileOf(ref: TraceFileRef): Blob {
 
 function fileOnDescriptor(fd: number, size: number): Blob {
   const file = new FileRange(fd, 0, size);
-  registerSyncReader(file as unknown as Blob, (at, len) => {
-    const out = new Uint8Array(len);
-    let got = 0;
-    // As a Blob slice does, a read past the end returns the bytes there are (the last block of args is short).
-    for (let n = 1; got < len && n > 0; got += n) n = readSync(fd, out, got, len - got, at + got);
-    return got < len ? out.subarray(0, got) : out;
-  });
+  registerSyncReader(file as unknown as Blob, (at, len) => readAt(fd, at, len));
   return file as unknown as Blob;
+}
+
+/** Bytes [at, at + len) of the file open as `fd`: as a Blob slice does, a read past the end returns the bytes there are (the last block of args is short). */
+export function readAt(fd: number, at: number, len: number): Uint8Array {
+  const out = new Uint8Array(len);
+  let got = 0;
+  for (let n = 1; got < len && n > 0; got += n) n = readSync(fd, out, got, len - got, at + got);
+  return got < len ? out.subarray(0, got) : out;
 }

@@ -1,13 +1,14 @@
 // A bounded index writer's sorted runs on disk (issue 24, indexFolder/laneRuns.ts): each run one
 // file of its columns one after another, read back part by part (one positioned read per column),
 // in a temporary folder of its own that is removed when the writer is done, fails, or the process
-// exits, so a run cut short leaves nothing behind.
+// exits, so a run cut short leaves nothing behind. A .gz's args go there too (argsStore).
 
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lanePart, type LanePartColumns, type RunPart } from '../../workers/indexFolder/laneRuns';
 import type { ColumnsFile, SpillStore, SpilledArray, SpilledType } from '../../workers/indexFolder/boundedIndex';
+import { FileArgsStore } from './fileArgsStore';
 
 /** A run's columns in file order: 8-byte ones first (every column starts aligned to its element). */
 const RUN_COLUMNS = ['start', 'dur', 'file', 'off', 'name', 'cat', 'argsLen', 'instant', 'flags'] as const;
@@ -123,8 +124,18 @@ export class RunFiles implements SpillStore<RunFile, ColumnsFile> {
     }
   }
 
+  /** A file for the args the parse cannot leave in the trace (a .gz's), closed and removed with the folder. */
+  argsStore(): FileArgsStore {
+    const store = new FileArgsStore(join(this.dir, `${this.count++}.args`));
+    this.argsStores.push(store);
+    return store;
+  }
+
+  private readonly argsStores: FileArgsStore[] = [];
+
   /** Removes the folder and every run in it. */
   remove(): void {
+    for (const store of this.argsStores.splice(0)) store.close();
     rmSync(this.dir, { recursive: true, force: true });
     open.delete(this.dir);
   }

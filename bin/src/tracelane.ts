@@ -175,13 +175,19 @@ async function indexOne(path: string, args: Args, taken: Set<string>): Promise<v
     : await withRunFiles(async (store) => {
         // File names are content hashes: an older index's files would only linger.
         rmSync(dir, { recursive: true, force: true });
+        // A .gz's args cannot be read back from the trace by offset: on disk, not in memory.
+        const argsFile = store.argsStore();
         return writeBoundedIndex({ kind: 'file', file: openTraceFile(path), name }, store, dirSink(dir), {
           ...options,
           trace: key,
           blockEvents: args.blockEvents,
           pushBytes: PUSH_BYTES,
+          args: argsFile,
           onLoadProgress,
-          onParsed: (raw, blocks) => process.stderr.write(`${name}: parsed in ${((performance.now() - t0) / 1000).toFixed(1)} s, ${(raw.spilled + raw.count).toLocaleString('en-US')} events (${blocks} block${blocks === 1 ? '' : 's'} spilled to ${store.dir}), writing ${dir}\n`),
+          onParsed: (raw, blocks) => {
+            const kept = argsFile.size ? `, ${argsFile.size.toLocaleString('en-US')} bytes of args kept there` : '';
+            process.stderr.write(`${name}: parsed in ${((performance.now() - t0) / 1000).toFixed(1)} s, ${(raw.spilled + raw.count).toLocaleString('en-US')} events (${blocks} block${blocks === 1 ? '' : 's'} spilled to ${store.dir}${kept}), writing ${dir}\n`);
+          },
         });
       }, args.out);
   const rss = (process.memoryUsage().rss / 2 ** 20).toFixed(0);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mulberry32 } from '../../bench/traceGenerator.mjs';
 import { RunFiles, withRunFiles } from '../../bin/src/runFiles';
+import { ByteStore } from '../../workers/ingest/growable';
 import { lanePart, type RunPart } from '../../workers/indexFolder/laneRuns';
 
 const KEYS = ['start', 'dur', 'file', 'off', 'name', 'cat', 'argsLen', 'instant', 'flags'] as const;
@@ -105,5 +106,37 @@ describe('run files (issue 24)', () => {
     expect(counts()).toEqual(before.map((n) => n + 1));
     await fresh.withRunFiles(async () => undefined);
     expect(counts()).toEqual(before.map((n) => n + 1));
+  });
+});
+
+describe("a .gz's args kept in the run folder (FileArgsStore)", () => {
+  it('gives the offsets and bytes the in-memory store gives, read in any order, and is removed with the folder', () => {
+    const rnd = mulberry32(24);
+    const memory = Object.assign(new ByteStore(), { compress: false });
+    const under = mkdtempSync(join(tmpdir(), 'tracelane-args-test-'));
+    const runs = new RunFiles(under);
+    const file = runs.argsStore();
+    const stored: { off: number; bytes: Uint8Array }[] = [];
+    // Mostly small args, some past the store's write and read sizes (1 MB), a few read back while appending.
+    for (let i = 0; i < 3000; i++) {
+      const len = rnd() < 0.002 ? 1_500_000 + Math.floor(rnd() * 1e6) : 1 + Math.floor(rnd() * 2000);
+      const bytes = Uint8Array.from({ length: len }, () => Math.floor(rnd() * 256));
+      const from = Math.floor(rnd() * 4);
+      const padded = new Uint8Array(len + 8);
+      padded.set(bytes, from);
+      const off = file.append(padded, from, from + len);
+      expect(off).toBe(memory.append(padded, from, from + len));
+      stored.push({ off, bytes });
+      if (rnd() < 0.01) expect(Buffer.from(file.read(off, len)).equals(Buffer.from(bytes))).toBe(true);
+    }
+    file.seal();
+    expect(stored.filter((s) => s.bytes.length > 1 << 20).length).toBeGreaterThan(0);
+    for (const { off, bytes } of [...stored, ...stored.slice().reverse()]) {
+      expect(Buffer.from(file.read(off, bytes.length)).equals(Buffer.from(memory.read(off, bytes.length)))).toBe(true);
+    }
+    expect(readdirSync(runs.dir).length).toBe(1);
+    runs.remove();
+    expect(existsSync(runs.dir)).toBe(false);
+    rmSync(under, { recursive: true });
   });
 });

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, openAsBlob, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { CORPUS, corpusText } from '../support/corpus';
 import { loadTrace } from '../../workers/ingest/loadTrace';
@@ -18,8 +19,27 @@ import { INDEX_FORMAT_VERSION, MANIFEST_FILE } from '../../workers/indexFolder/f
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = join(ROOT, 'bin/tracelane.mjs');
+const BAD = join(ROOT, 'test/fixtures/bad');
 const out = mkdtempSync(join(tmpdir(), 'tracelane-cli-'));
 const run = (...args: string[]) => spawnSync('node', [BIN, ...args], { encoding: 'utf8' });
+/** An index folder's files and folders, by path inside it (every file is named by its content's hash). */
+const files = (root: string) => readdirSync(root, { recursive: true, encoding: 'utf8' }).sort();
+/** An index folder's manifest but its timings. */
+const manifest = (root: string) => {
+  const m = JSON.parse(readFileSync(join(root, MANIFEST_FILE), 'utf8'));
+  delete m.result.parseMs;
+  delete m.result.stagesMs;
+  return m;
+};
+/** Whether two index folders hold the same files, byte for byte (the manifest but its timings). */
+function expectSameFolder(actual: string, expected: string): void {
+  expect(files(actual)).toEqual(files(expected));
+  expect(manifest(actual)).toEqual(manifest(expected));
+  for (const f of files(expected)) {
+    if (f === MANIFEST_FILE || statSync(join(expected, f)).isDirectory()) continue;
+    expect(readFileSync(join(actual, f)).equals(readFileSync(join(expected, f))), f).toBe(true);
+  }
+}
 
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 beforeAll(() => {
@@ -91,48 +111,83 @@ describe('npm run index (issue 24)', () => {
     const bounded = run(plain, '--out', join(dir, 'bounded'), '--block-events', '100000');
     expect(bounded.status, bounded.stderr).toBe(0);
     expect(bounded.stderr).toMatch(/\(\d+ blocks spilled to /);
+    // Its args stay in the trace, read back by offset: none kept apart.
+    expect(bounded.stderr).not.toContain('bytes of args kept');
     expect(one.status, one.stderr).toBe(0);
     expect(two.status, two.stderr).toBe(0);
     expect(one.stderr).toContain('parsed on 1 thread and indexed');
     expect(two.stderr).toMatch(/parsed on [234] threads and indexed/);
     // Every file is named by its content's hash: the same names are the same chunks, args, tiles and summaries.
-    const files = (root: string) => readdirSync(root, { recursive: true, encoding: 'utf8' }).sort();
     const oneDir = join(dir, 'one', 'llm_decode_large.json');
     const twoDir = join(dir, 'two', 'llm_decode_large.json');
     expect(files(twoDir)).toEqual(files(oneDir));
     expect(files(oneDir).length).toBeGreaterThan(10);
-    const manifest = (root: string) => {
-      const m = JSON.parse(readFileSync(join(root, MANIFEST_FILE), 'utf8'));
-      delete m.result.parseMs;
-      delete m.result.stagesMs;
-      return m;
-    };
     expect(manifest(twoDir)).toEqual(manifest(oneDir));
-    const boundedDir = join(dir, 'bounded', 'llm_decode_large.json');
-    expect(files(boundedDir)).toEqual(files(oneDir));
-    expect(manifest(boundedDir)).toEqual(manifest(oneDir));
-    for (const f of files(oneDir)) {
-      if (f === MANIFEST_FILE || statSync(join(oneDir, f)).isDirectory()) continue;
-      expect(readFileSync(join(boundedDir, f)).equals(readFileSync(join(oneDir, f))), f).toBe(true);
-    }
+    expectSameFolder(join(dir, 'bounded', 'llm_decode_large.json'), oneDir);
     expect(run(plain, '--out', dir, '--in-memory', '--threads', '0').status).toBe(2);
     expect(run(plain, '--out', dir, '--block-events', '0').status).toBe(2);
 
-    // A .gz is cut into pieces as it inflates (streamPieces.ts), given 4 threads (as on a 4-core machine).
+    // A .gz is cut into pieces as it inflates (streamPieces.ts), given 4 threads (as on a 4-core machine);
+    // bounded, the next test.
     const gz = join(CORPUS, 'llm_decode_large.json.gz');
     const gzOne = run(gz, '--out', join(dir, 'gz-one'), '--in-memory', '--threads', '1');
     const gzFour = run(gz, '--out', join(dir, 'gz-four'), '--in-memory', '--threads', '4');
-    const gzBounded = run(gz, '--out', join(dir, 'gz-bounded'), '--block-events', '100000');
-    expect(gzBounded.status, gzBounded.stderr).toBe(0);
     expect(gzOne.stderr).toContain('parsed on 1 thread and indexed');
     expect(gzFour.stderr).toMatch(/parsed on [234] threads and indexed/);
     const gzOneDir = join(dir, 'gz-one', 'llm_decode_large.json.gz');
     const gzFourDir = join(dir, 'gz-four', 'llm_decode_large.json.gz');
     expect(files(gzFourDir)).toEqual(files(gzOneDir));
     expect(manifest(gzFourDir)).toEqual(manifest(gzOneDir));
-    const gzBoundedDir = join(dir, 'gz-bounded', 'llm_decode_large.json.gz');
-    expect(files(gzBoundedDir)).toEqual(files(gzOneDir));
-    expect(manifest(gzBoundedDir)).toEqual(manifest(gzOneDir));
+  });
+
+  it('a .gz (single- or multi-member, cut or corrupt) indexed bounded: its args kept in a temporary file, the same folder as in memory, the file gone after', () => {
+    const dir = mkdtempSync(join(out, 'gz-'));
+    // Three gzip members, each a third of the JSON text (as BGZF and concatenated .gz files are): every one is read.
+    const text = Buffer.from(corpusText('train_step.json.gz'));
+    const third = Math.ceil(text.length / 3);
+    const multi = join(dir, 'train_step-3-members.json.gz');
+    writeFileSync(multi, Buffer.concat([0, 1, 2].map((k) => gzipSync(text.subarray(k * third, (k + 1) * third)))));
+    // Chrome JSON, and strace (not spilled: its args go to the same file).
+    const corpus = readdirSync(CORPUS).filter((f) => f.endsWith('.gz'));
+    expect(corpus.length).toBeGreaterThanOrEqual(7);
+    const traces = [...corpus.map((f) => join(CORPUS, f)), multi];
+    for (const trace of traces) {
+      const name = basename(trace);
+      const bounded = run(trace, '--out', join(dir, 'bounded'), '--block-events', '20000');
+      const inMemory = run(trace, '--out', join(dir, 'in-memory'), '--in-memory', '--threads', '1');
+      expect(bounded.status, bounded.stderr).toBe(0);
+      expect(inMemory.status, inMemory.stderr).toBe(0);
+      // Its args were kept in a file of the run's folder (fewer bytes than node:zlib inflates), gone with it.
+      const kept = /, ([\d,]+) bytes of args kept there/.exec(bounded.stderr);
+      expect(kept, name).not.toBeNull();
+      const keptBytes = Number(kept![1].replace(/,/g, ''));
+      expect(keptBytes).toBeGreaterThan(0);
+      expect(keptBytes).toBeLessThan(gunzipSync(readFileSync(trace)).length);
+      expect(readdirSync(join(dir, 'bounded')).sort()).toEqual([...traces.slice(0, traces.indexOf(trace) + 1).map((t) => basename(t))].sort());
+      expectSameFolder(join(dir, 'bounded', name), join(dir, 'in-memory', name));
+    }
+    expect(manifest(join(dir, 'bounded', basename(multi))).result.events).toBe(manifest(join(dir, 'bounded', 'train_step.json.gz')).result.events);
+
+    // Cut or corrupt: the warnings of the in-memory load (tests/fixtures/bad/EXPECTED.md), the same folder.
+    for (const bad of ['gzip-cut-short.json.gz', 'gzip-bad-crc.json.gz', 'gzip-no-trailer.json.gz']) {
+      const trace = join(BAD, bad);
+      const bounded = run(trace, '--out', join(dir, 'bad-bounded'), '--block-events', '1000');
+      const inMemory = run(trace, '--out', join(dir, 'bad-in-memory'), '--in-memory', '--threads', '1');
+      expect(bounded.status, bounded.stderr).toBe(0);
+      expect(inMemory.status, inMemory.stderr).toBe(0);
+      const warnings = manifest(join(dir, 'bad-bounded', bad)).result.warnings as { code: string }[];
+      expect(warnings.map((w) => w.code), bad).toContain('gzip-truncated');
+      expectSameFolder(join(dir, 'bad-bounded', bad), join(dir, 'bad-in-memory', bad));
+    }
+    // Nothing inflates: the same message either way, and no temporary folder left (RunFiles: tracelane-runs-…).
+    const magic = join(BAD, 'gzip-magic-only.json.gz');
+    const failed = [run(magic, '--out', join(dir, 'magic-bounded')), run(magic, '--out', join(dir, 'magic-in-memory'), '--in-memory')];
+    for (const r of failed) {
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain('tracelane: gzip-magic-only.json.gz: The file looks gzipped but could not be decompressed');
+    }
+    expect(failed[0].stderr).toBe(failed[1].stderr);
+    expect(readdirSync(join(dir, 'magic-bounded')).filter((f) => f.startsWith('tracelane-runs-'))).toEqual([]);
   });
 
   it('reads a trace file past 4 GiB by its true size and offsets (Node 20 openAsBlob wraps them at 2^32)', async () => {

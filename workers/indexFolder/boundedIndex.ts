@@ -11,6 +11,7 @@
 import type { TraceSource } from '../../src/model/types';
 import { parseTrace, type LoadSettings } from '../ingest/loadTrace';
 import type { RawTrace } from '../ingest/rawTrace';
+import type { ArgsStore } from '../ingest/growable';
 import type { ArgsPart, ArgsSource } from '../ingest/argsReadOrder';
 import { EventPlacer } from '../lanes/laneMapping';
 import { DEFAULT_RULES } from '../lanes/categoryRules';
@@ -44,6 +45,8 @@ export interface BoundedWriteOptions extends WriteIndexOptions {
   blockEvents: number;
   /** The parse's chunks pushed at most this many bytes at a time (RawSpill.pushBytes). */
   pushBytes?: number;
+  /** Where the parse keeps the args it cannot leave in the source, a .gz's (RawSpill.args); default in memory. */
+  args?: ArgsStore;
   /** Events per part a lane's runs are merged in (and a run read in). */
   partEvents?: number;
   /** The parse's progress (loadTrace's). */
@@ -80,7 +83,7 @@ async function writeBoundedFiles<R, F>(source: TraceSource, store: SpillStore<R,
     for (const c of BLOCK_COLUMNS) raw[c].length = 0;
     raw.spilled += n;
   };
-  const parsed = await parseTrace(source, { onProgress: opts.onLoadProgress, spill: { events: opts.blockEvents, pushBytes: opts.pushBytes, take } });
+  const parsed = await parseTrace(source, { onProgress: opts.onLoadProgress, spill: { events: opts.blockEvents, pushBytes: opts.pushBytes, take, args: opts.args } });
   const raw = parsed.raw;
   opts.onParsed?.(raw, blocks.length + 1);
   // As TraceIndex does before placing the events; the async lanes are read while the async slices (the last events) are in the columns.

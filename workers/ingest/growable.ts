@@ -165,6 +165,29 @@ export class PackedStringTable {
 const textDecoderUtf8 = new TextDecoder('utf-8');
 
 /**
+ * Where a RawTrace keeps the args bytes it cannot leave in the source (a .gz's, other formats'):
+ * appended, each run of bytes at the next offset (the bytes appended before it), read back by offset.
+ * ByteStore holds them in memory; the index CLI's bounded writer in a file (bin/src/fileArgsStore.ts).
+ */
+export interface ArgsStore {
+  /** False: bytes are kept as they come until compressAll (where the store compresses at all). */
+  compress: boolean;
+  /** Stores bytes[start, end); returns their offset: the bytes stored before them. */
+  append(bytes: Uint8Array, start: number, end: number): number;
+  /** No more bytes come for now (the last ones are compressed or written). */
+  seal(): void;
+  compressAll(): void;
+  /** Resolves once the store's background work is done. */
+  settled(): Promise<void>;
+  /** Bytes [offset, offset + length) (a view: valid until the next read). */
+  read(offset: number, length: number): Uint8Array;
+  /** Forgets what was kept for reads. */
+  dropCache(): void;
+  /** Bytes held in memory. */
+  readonly byteLength: number;
+}
+
+/**
  * Append-only byte store for event args: events keep (offset, length) into it and
  * args are decoded lazily, on selection. Chunked so it never needs one huge buffer.
  * Every chunk is deflated once full (and the last one when importing is done): JSON
@@ -172,7 +195,7 @@ const textDecoderUtf8 = new TextDecoder('utf-8');
  * Deflating runs on a helper thread in native code where the platform allows it (see
  * deflate.ts), so the parse does not wait for it; reads use a chunk as is meanwhile.
  */
-export class ByteStore {
+export class ByteStore implements ArgsStore {
   /** Small enough that reading one arg inflates little; big enough to compress well. */
   private static readonly CHUNK = 256 << 10;
   private static readonly FIRST_CHUNK = 16 << 10;

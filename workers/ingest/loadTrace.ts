@@ -24,6 +24,7 @@ import { pieceFilter, type PieceFilter } from './fragmentParse';
 import { SURVEY_BINS, type TraceChoice, type TraceSurvey } from '../../src/model/traceChoice';
 import { formatDuration } from '../../src/model/time';
 import { RawTrace } from './rawTrace';
+import type { ArgsStore } from './growable';
 import { StageClock } from './stageClock';
 import { argsSourceFor } from './argsSource';
 import type { CategoryRule } from '../lanes/categoryRules';
@@ -78,6 +79,11 @@ export interface RawSpill {
   /** Chunks are pushed at most this many bytes at a time (tests: blocks cut through small traces). */
   pushBytes?: number;
   take(raw: RawTrace): void;
+  /**
+   * Where the parse keeps the args it cannot leave in the source (a .gz's): in memory, even deflated, they
+   * grow with the trace (and a .gz's stay raw until the parse ends on two cores: deferDeflate). The CLI's: a file.
+   */
+  args?: ArgsStore;
 }
 
 /** What a parse leaves: the raw events (a spilled parse: those not taken), the format's name, and how long it took. */
@@ -222,7 +228,7 @@ async function readTrace<T>(source: TraceSource, opts: LoadSettings & { survey?:
     decoded = gunzip(decoded, opts.debugHelper);
   }
 
-  const raw = new RawTrace();
+  const raw = new RawTrace(opts.spill?.args);
   raw.filter = pieceFilter(raw, pieceKeep);
   const choice = raw.filter instanceof ChoiceFilter ? raw.filter : null;
   // Plain files, and plain URLs whose server answers ranges: args stay there and are read back on selection.

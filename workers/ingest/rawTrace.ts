@@ -3,7 +3,7 @@
 
 import type { LoadWarning } from '../../src/model/types';
 import type { FlameGraph } from '../../src/model/flameGraph';
-import { ByteStore, Column, PackedStringTable, StringTable } from './growable';
+import { ByteStore, Column, PackedStringTable, StringTable, type ArgsStore } from './growable';
 import type { ArgsSource } from './argsSource';
 import { AsyncEventColumns } from './asyncEvents';
 import type { EventFilter } from './eventChoice';
@@ -55,7 +55,10 @@ export interface RawEventColumns {
 
 export class RawTrace {
   readonly strings = new StringTable();
-  readonly args = new ByteStore();
+
+  /** `args`: where the args not left in the source are kept (default: in memory, deflated). */
+  constructor(readonly args: ArgsStore = new ByteStore()) {}
+
   /**
    * Args the index reads while it is built (counter samples, Kineto's [memory] instants):
    * kept apart and uncompressed until then, so building the counters does not inflate (or
