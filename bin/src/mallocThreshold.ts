@@ -9,8 +9,13 @@
 import { spawnSync } from 'node:child_process';
 
 const VARIABLE = 'MALLOC_MMAP_THRESHOLD_';
-/** glibc's own starting threshold. */
-const THRESHOLD_BYTES = 128 << 10;
+/**
+ * Below glibc's own starting threshold (128 kB): Node's gunzip hands a .gz's inflated bytes over in 16 KB
+ * buffers, ~640 000 of them at 10 GB among longer-lived blocks; from the heap they left it fragmented,
+ * ~0.15 GB more RSS through the summaries (a 10 GB .gz peaked at 1,478,632–1,499,536 KiB; at 16 KB,
+ * 1,399,176; bench/README.md, 2026-12-05). A mapping each cost ~20 s of system time there.
+ */
+const THRESHOLD_BYTES = 16 << 10;
 
 /**
  * On Linux, when the variable is not set yet: runs this very command again with it set, and returns
