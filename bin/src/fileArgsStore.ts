@@ -16,7 +16,7 @@ const WRITE_BYTES = 1 << 20;
 const READ_BYTES = 1 << 20;
 
 export class FileArgsStore implements ArgsStore {
-  /** Nothing to compress: the bytes are on disk. */
+  /** ArgsStore's switch for deferred deflation (loadTrace may set it): this store never compresses, its bytes are on disk. */
   compress = true;
   private fd = -1;
   /** Bytes appended and not written yet, from offset `written`. */
