@@ -11,13 +11,12 @@ import { openIndexFolder, readManifest } from '../../workers/indexFolder/openInd
 import { findStalls } from '../../workers/analysis/stalls';
 import { gpuIdleWithin } from '../../workers/analysis/commOps';
 import type { IndexManifest } from '../../workers/indexFolder/format';
-import type { IndexSummaries } from '../../workers/indexFolder/writeIndex';
+import { json, type IndexSummaries } from '../../workers/indexFolder/writeIndex';
 import { JOB_COMMS_FILE, JOB_FILE, JOB_FORMAT_NAME, JOB_FORMAT_VERSION, JOB_MARKER, JOB_OVERVIEW_FILE, JobFolderError, RANK_FOLDER, type JobComms, type JobManifest, type JobOverviews, type JobRank } from '../../workers/indexFolder/jobFormat';
 import type { TraceOverview } from '../../src/model/overviewTypes';
 import type { RankComms } from '../../workers/analysis/commOps';
 import { dirFiles, dirSink } from './dirFolder';
 
-const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
 
 /** distributedInfo's rank and world size, when the trace records them. */
 function distributed(m: IndexManifest): { rank: number | null; worldSize: number | null } {

@@ -20,7 +20,7 @@ import { TileStore } from '../index/tiledViewport';
 import { ArgsPlan } from './argsPlan';
 import { LaneStreamWriter, mergeRuns, spillBlockRuns, type RunStore } from './laneRuns';
 import { MANIFEST_FILE, type IndexManifest, type StoredArray } from './format';
-import { finishIndexFolder, newManifest, writeArgBlocks, writeCoarse, writeCounter, writeFlows, type IndexSink, type WriteIndexOptions } from './writeIndex';
+import { finishIndexFolder, json, newManifest, writeArgBlocks, writeCoarse, writeCounter, writeFlows, type IndexSink, type WriteIndexOptions } from './writeIndex';
 
 export type SpilledArray = Float64Array | Uint32Array | Uint8Array;
 export type SpilledType = { new (n: number): SpilledArray };
@@ -200,4 +200,3 @@ function lateEndsInOrder(raw: RawTrace): (dur: Float64Array, flags: Uint8Array, 
   };
 }
 
-const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));

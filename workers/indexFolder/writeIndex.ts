@@ -76,7 +76,8 @@ export interface IndexSummaries {
 }
 
 const enc = new TextEncoder();
-const json = (v: unknown) => enc.encode(JSON.stringify(v));
+/** A value as the UTF-8 JSON file an index folder holds. */
+export const json = (v: unknown): Uint8Array => enc.encode(JSON.stringify(v));
 
 /**
  * Writes the index folder of a trace: its lanes, counters, args, flows and coarse file from the loaded
