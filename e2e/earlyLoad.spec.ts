@@ -195,7 +195,8 @@ test('Cancel while the early load still reads stops the trace worker and its hel
   const server = await serve(1500);
   try {
     const app = await holdApp(page);
-    await page.goto(`${server.url}?url=${encodeURIComponent(`t/${NAME}`)}`, { waitUntil: 'commit' });
+    // On two cores a plain file this size parses on one thread (parallelParse.ts): the parallel parse is asked for.
+    await page.goto(`${server.url}?pieces=parallel&url=${encodeURIComponent(`t/${NAME}`)}`, { waitUntil: 'commit' });
     await until(() => server.log.length > 1);
     app.release();
     await expect(page.getByTestId('cancel-load')).toBeVisible({ timeout: 30_000 });

@@ -186,7 +186,8 @@ test('a big plain trace parses in parallel fragments into the same lanes and key
   const gz = await waitReady(page);
   const gzKeys = await keysOf();
 
-  await openApp(page);
+  // On two cores a plain file this size parses on one thread (parallelParse.ts): the parallel parse is asked for.
+  await openApp(page, '/?pieces=parallel');
   await page.evaluate(() => {
     document.documentElement.removeAttribute('data-trace-state');
     // Every text the progress card shows while the pieces are parsed.

@@ -32,7 +32,8 @@ test('a big plain trace\'s lanes built by its fragment workers equal the lanes i
   const gzFrame = await frameOf();
 
   const openPlain = async (lanes: 'helpers' | 'one') => {
-    await openApp(page, `/?lanes=${lanes}`);
+    // On two cores a plain file this size parses on one thread (parallelParse.ts): the parallel parse is asked for.
+    await openApp(page, `/?lanes=${lanes}&pieces=parallel`);
     await page.evaluate(() => document.documentElement.removeAttribute('data-trace-state'));
     await page.getByTestId('file-input').setInputFiles(plainPath);
     await page.waitForFunction(() => document.documentElement.dataset.traceState === 'ready', null, { timeout: 120_000 });
@@ -67,7 +68,7 @@ test('Cancel while a big plain trace is parsed in parallel stops the trace worke
   const errors = collectConsoleErrors(page);
   const plainPath = test.info().outputPath('llm_decode_large.json');
   writeFileSync(plainPath, gunzipSync(readFileSync(corpusPath('llm_decode_large.json.gz'))));
-  await openApp(page, '/?lanes=helpers');
+  await openApp(page, '/?lanes=helpers&pieces=parallel');
   await cancelWhileParsing(page, plainPath);
   // The next big plain file opens whole, its lanes built by new fragment workers.
   await page.evaluate(() => document.documentElement.removeAttribute('data-trace-state'));

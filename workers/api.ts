@@ -50,7 +50,7 @@ export interface TraceWorkerApi {
     source: TraceSource,
     trace: string,
     onProgress?: (p: LoadProgress) => void,
-    options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js'; keep?: TraceChoice; streamPieces?: boolean; laneHelpers?: boolean },
+    options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js'; keep?: TraceChoice; streamPieces?: boolean; parallelPieces?: boolean; laneHelpers?: boolean },
     askLaneRules?: () => Promise<CategoryRule[]>,
   ): Promise<TraceLoadResult>;
   /**

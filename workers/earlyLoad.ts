@@ -30,10 +30,11 @@ export interface ReadOptions {
   scanner?: 'wasm' | 'js';
   keep?: TraceChoice;
   streamPieces?: boolean;
+  parallelPieces?: boolean;
   laneHelpers?: boolean;
 }
 
-const READ_OPTIONS: readonly (keyof ReadOptions)[] = ['budgetBytes', 'debug', 'scanner', 'keep', 'streamPieces', 'laneHelpers'];
+const READ_OPTIONS: readonly (keyof ReadOptions)[] = ['budgetBytes', 'debug', 'scanner', 'keep', 'streamPieces', 'parallelPieces', 'laneHelpers'];
 
 export interface ExpectedLoad {
   source: TraceSource;
@@ -50,9 +51,9 @@ export function expectedLoad(page: PageFacts): ExpectedLoad | null {
   const sources = urlParamSources(search, page.base);
   const first = sources[0];
   if (first?.kind !== 'url') return null;
-  const { scanner, streamPieces, laneHelpers, debug } = addressLoadOptions(search);
+  const { scanner, streamPieces, parallelPieces, laneHelpers, debug } = addressLoadOptions(search);
   const budgetMB = memoryBudgetMB(search, page.budgetSetting, page.deviceMemory).mb;
-  return { source: first, options: { budgetBytes: traceBudgetBytes(budgetMB, sources.length), debug, scanner, streamPieces, laneHelpers } };
+  return { source: first, options: { budgetBytes: traceBudgetBytes(budgetMB, sources.length), debug, scanner, streamPieces, parallelPieces, laneHelpers } };
 }
 
 /** Whether a load call asks for the expected load: the same URL and the same read options (lane rules aside). */
@@ -69,6 +70,7 @@ export function loadSettings(options: ReadOptions = {}): LoadSettings {
     scanner: options.scanner,
     keep: options.keep,
     streamPieces: options.streamPieces,
+    parallelPieces: options.parallelPieces,
     laneHelpers: options.laneHelpers,
   };
 }

@@ -85,7 +85,7 @@ function traceApi(): TraceWorkerApi {
       takeEarly(null);
       return surveyTrace(source, { onProgress: (p) => void onProgress?.(p), scanner: options?.scanner });
     },
-    async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js'; keep?: TraceChoice; streamPieces?: boolean; laneHelpers?: boolean }, askLaneRules?: () => Promise<CategoryRule[]>) {
+    async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js'; keep?: TraceChoice; streamPieces?: boolean; parallelPieces?: boolean; laneHelpers?: boolean }, askLaneRules?: () => Promise<CategoryRule[]>) {
       const laneRules = options?.laneRules ?? askLaneRules;
       const debug = options?.debug;
       void lifeline.then((held) => held && announceLifeline());

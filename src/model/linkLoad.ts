@@ -38,6 +38,8 @@ export interface AddressLoadOptions {
   scanner?: 'js';
   /** `?pieces=stream`: a .gz or a URL without ranges parsed in pieces even with few cores (streamPieces.ts). */
   streamPieces?: true;
+  /** `?pieces=parallel`: a plain file or URL parsed in parallel pieces from PARALLEL_MIN_BYTES even on two cores (parallelParse.ts). */
+  parallelPieces?: true;
   /** `?lanes=helpers` / `?lanes=one`: a parallel parse's helpers build the lanes, or the trace worker alone (parallelLanes.ts). */
   laneHelpers?: boolean;
   /** `?debugWorker=`: tests of the heartbeat (workers/api.ts DebugWorker). */
@@ -51,6 +53,7 @@ export function addressLoadOptions(search: string): AddressLoadOptions {
   return {
     scanner: q.get('scanner') === 'js' ? 'js' : undefined,
     streamPieces: q.get('pieces') === 'stream' ? true : undefined,
+    parallelPieces: q.get('pieces') === 'parallel' ? true : undefined,
     laneHelpers: lanes === 'helpers' ? true : lanes === 'one' ? false : undefined,
     debug: debug === 'hang' || debug === 'exit' || debug === 'gunzip-exit' ? debug : undefined,
   };

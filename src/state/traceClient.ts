@@ -236,10 +236,10 @@ export function loadSources(sources: TraceSource[], opts: { budgetMB?: number; k
     const load = (): Promise<void> => {
       lastProgress = performance.now();
       const rules = rulesForLoad();
-      const { scanner, streamPieces, laneHelpers } = addressOptions();
+      const { scanner, streamPieces, parallelPieces, laneHelpers } = addressOptions();
       const [laneRules, askLaneRules] = typeof rules === 'function' ? [undefined, Comlink.proxy(rules)] : [rules, undefined];
       return api
-        .load(entry.source, entry.key, Comlink.proxy(onProgress), { ...limits, laneRules, debug: entry.key === entries[0].key ? debug : undefined, scanner, keep: opts.keep?.[entry.key], streamPieces, laneHelpers }, askLaneRules)
+        .load(entry.source, entry.key, Comlink.proxy(onProgress), { ...limits, laneRules, debug: entry.key === entries[0].key ? debug : undefined, scanner, keep: opts.keep?.[entry.key], streamPieces, parallelPieces, laneHelpers }, askLaneRules)
         .then((result) => {
           loaded = true;
           if (my === session) useStore.getState().traceLoaded(entry.key, result);

@@ -26,7 +26,7 @@ describe('the load a page will ask for first', () => {
     const e = expectedLoad(page('https://portal.example/tools/tracelane/?url=../traces/a%20b.json&url=https://other.example/c.json'))!;
     expect(e.source).toEqual({ kind: 'url', url: 'https://portal.example/tools/traces/a%20b.json', name: 'a b.json' });
     // deviceMemory 8 GB: half of it, at most 4 GB, for two traces.
-    expect(e.options).toEqual({ budgetBytes: (4096 * MiB) / 2, debug: undefined, scanner: undefined, streamPieces: undefined, laneHelpers: undefined });
+    expect(e.options).toEqual({ budgetBytes: (4096 * MiB) / 2, debug: undefined, scanner: undefined, streamPieces: undefined, parallelPieces: undefined, laneHelpers: undefined });
   });
 
   it('none when the first link is an index folder, or there is no link', () => {
@@ -38,7 +38,8 @@ describe('the load a page will ask for first', () => {
 
   it('takes the options the address sets and the budget from the address, else the saved setting, else the device', () => {
     const e = expectedLoad(page('https://h/?url=a.json&scanner=js&pieces=stream&lanes=one&debugWorker=exit&budgetMB=300', { budgetSetting: '9000' }))!;
-    expect(e.options).toEqual({ budgetBytes: 300 * MiB, debug: 'exit', scanner: 'js', streamPieces: true, laneHelpers: false });
+    expect(e.options).toEqual({ budgetBytes: 300 * MiB, debug: 'exit', scanner: 'js', streamPieces: true, parallelPieces: undefined, laneHelpers: false });
+    expect(expectedLoad(page('https://h/?url=a.json&pieces=parallel'))!.options.parallelPieces).toBe(true);
     expect(expectedLoad(page('https://h/?url=a.json', { budgetSetting: '9000' }))!.options.budgetBytes).toBe(9000 * MiB);
     expect(expectedLoad(page('https://h/?url=a.json', { deviceMemory: 2 }))!.options.budgetBytes).toBe(1024 * MiB);
   });
@@ -52,6 +53,7 @@ describe('the load a page will ask for first', () => {
     expect(asksFor(e, same, { ...options, keep: { originUs: 0, firstNs: 0, fromNs: 0, toNs: 1 } })).toBe(false);
     expect(asksFor(e, same, { ...options, budgetBytes: 2048 * MiB })).toBe(false);
     expect(asksFor(e, same, { ...options, scanner: 'js' })).toBe(false);
+    expect(asksFor(e, same, { ...options, parallelPieces: true })).toBe(false);
     expect(asksFor(e, { kind: 'file', file: new Blob([]), name: 'a.json' }, options)).toBe(false);
   });
 });

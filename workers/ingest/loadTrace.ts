@@ -15,7 +15,7 @@ import { countingStream, fileRanges, isGzip, openSource, peek } from './byteSour
 import { gunzip } from './gunzipStream';
 import { bgzfSource } from './bgzf';
 import { setBeatListener, WorkerStoppedError } from '../heartbeat';
-import { canFetchInParallel, canParseInParallel, fragmentCount, PARALLEL_MIN_BYTES, parseInParallel, type ParseHelpers } from './parallelParse';
+import { canFetchInParallel, canParseInParallel, fragmentCount, PARALLEL_MIN_BYTES, plainParallelMinBytes, parseInParallel, type ParseHelpers } from './parallelParse';
 import { LANE_HELPERS_MIN_CORES } from '../index/parallelLanes';
 import { canSplitStream, StreamPieces } from './streamPieces';
 import { checkBudget, estimateIndexBytes } from './memoryBudget';
@@ -60,6 +60,8 @@ export interface LoadSettings {
   scanner?: 'wasm' | 'js';
   /** A stream (.gz, a URL without ranges) in pieces (streamPieces.ts): true always, false never, absent where the cores allow. */
   streamPieces?: boolean;
+  /** A plain File or URL in parallel pieces from PARALLEL_MIN_BYTES even on two cores (parallelParse.ts plainParallelMinBytes). */
+  parallelPieces?: boolean;
   /** A parallel parse's helpers build the lanes (index/parallelLanes.ts): true always, false never, absent where the cores allow. */
   laneHelpers?: boolean;
   /** Keep only this part of the trace (a time window, threads: issue 23). */
@@ -168,7 +170,8 @@ async function readTrace<T>(source: TraceSource, opts: LoadSettings & { survey?:
   // A BGZF .gz File names its members' sizes: they are found without inflating, and its inflated
   // bytes are cut, inflated and parsed by the same fragments (bgzf.ts), args read back by offset.
   const bgzf = source.kind === 'file' ? await bgzfSource(fileRanges(source.file), opts.signal) : null;
-  const plainRanges = source.kind === 'file' ? (canParseInParallel(source.file) ? fileRanges(source.file) : null) : opened.ranges && canFetchInParallel(opened.ranges.size) ? opened.ranges : null;
+  const minPlain = plainParallelMinBytes(opts.parallelPieces);
+  const plainRanges = source.kind === 'file' ? (canParseInParallel(source.file, minPlain) ? fileRanges(source.file) : null) : opened.ranges && canFetchInParallel(opened.ranges.size, minPlain) ? opened.ranges : null;
   // A spilled parse runs on this thread (the helpers would hold their pieces' events).
   const ranges = opts.spill ? null : bgzf ? (canFetchInParallel(bgzf.size) ? bgzf : null) : plainRanges;
   if (ranges) {

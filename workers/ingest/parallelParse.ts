@@ -24,6 +24,25 @@ import { pieceStarts } from './pieceStarts';
 
 /** Below this a second thread costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
+/**
+ * With two cores, below this a plain file or URL parses faster on one thread: its helper takes the core the
+ * page, the browser's reads and V8's compiler threads (the JIT of every thread's code: ~0.4 s of CPU in a 100 MB
+ * load) would have had. Same runs, 2-core VM, 2026-12-05 (bench/README.md): by picker, one thread against two,
+ * first frame 0.64 vs 0.72 s at 100 MB, 1.31 vs 1.34 s at 297 MB, 3.96 vs 3.31 s at 1 GB; by URL, 0.62 vs
+ * 0.83–0.90 s at 100 MB, 1.56–1.76 vs 2.01–2.17 s at 297 MB. A BGZF file's pieces are inflated in parallel too,
+ * which pays off sooner.
+ */
+export const TWO_CORE_PLAIN_PARALLEL_MIN_BYTES = 320 << 20;
+
+/**
+ * The least bytes a plain JSON file or URL is parsed in parallel pieces from. `asked`: the address asks for
+ * parallel pieces whatever the cores (`?pieces=parallel`: tests of the parallel parse on two cores). The index
+ * writer's threads have no page or browser beside them: PARALLEL_MIN_BYTES there.
+ */
+export function plainParallelMinBytes(asked?: boolean): number {
+  const twoCoreBrowser = threadPlatform === null && coreCount() <= 2;
+  return twoCoreBrowser && !asked ? TWO_CORE_PLAIN_PARALLEL_MIN_BYTES : PARALLEL_MIN_BYTES;
+}
 /** How far past a piece's nominal start we look for an event boundary (a second, longer look past huge events). */
 const CUT_WINDOWS = [64 << 10, 1 << 20];
 /**
@@ -37,13 +56,13 @@ const PIECES_PER_THREAD = 6;
 /** Pieces are no smaller than this (each is a fragment to merge, and a read or a ranged GET to start). */
 const MIN_PIECE_BYTES = 2 << 20;
 /** A File: its args are read back from it later (FileReaderSync, or the reader the index writer registered), so that must exist too. */
-export function canParseInParallel(file: Blob): boolean {
-  return canReadSync(file) && canFetchInParallel(file.size);
+export function canParseInParallel(file: Blob, minBytes = PARALLEL_MIN_BYTES): boolean {
+  return canReadSync(file) && canFetchInParallel(file.size, minBytes);
 }
 
 /** A source of `size` bytes read by ranges (its args are read back by range later, argsSource.ts). */
-export function canFetchInParallel(size: number): boolean {
-  return size >= PARALLEL_MIN_BYTES && canStartHelpers() && fragmentCount() >= 2;
+export function canFetchInParallel(size: number, minBytes = PARALLEL_MIN_BYTES): boolean {
+  return size >= minBytes && canStartHelpers() && fragmentCount() >= 2;
 }
 
 /** Whether helper threads can be started here (a browser's Workers, or the index writer's threads). */
