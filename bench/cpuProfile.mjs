@@ -243,6 +243,8 @@ export function partOf(fn, source) {
   if (fn === '(idle)') return 'idle';
   if (fn === '(garbage collector)') return 'GC';
   if (/^\(.*\)$/.test(fn)) return 'V8 / browser, outside JS ((program))';
+  // The WebAssembly scanner's and inflater's functions have no source map: V8 names them by index.
+  if (/^wasm-function\[\d+\]$/.test(fn)) return 'WebAssembly (scanner, inflater)';
   if (!source) return 'built-ins (TextDecoder.decode, …)';
   if (/node_modules\//.test(source)) return 'libraries';
   if (/^workers\/ingest\/(deflate|gunzip)/.test(source)) return 'gunzip / deflate (workers/ingest)';
