@@ -88,19 +88,23 @@ export interface Reopenable {
   reopen(from: number): ReadableStream<Uint8Array>;
 }
 
+/** A stream's chunks one at a time (`next`: null at its end); each valid until the next call. */
+export interface ChunkSource {
+  next(): Promise<Uint8Array | null>;
+  release(): void;
+}
+
 /**
- * Calls `each` with every chunk of `stream` in order (waiting for it when it returns a promise).
- * A chunk is valid only during its call: the next read may reuse its memory, so `each` copies
- * what it keeps. `byob`: read into one buffer where the stream is a byte stream (byteReader).
- * `piece` (a File's): its length and how to open it again: a BYOB read unanswered for STALL_MS
- * is dropped and the rest of the piece read the default way.
+ * The chunks of `stream`. `byob`: read into one buffer where the stream is a byte stream (byteReader).
+ * `piece` (a File's): its length and how to open it again: a BYOB read unanswered for STALL_MS is
+ * dropped and the rest of the piece read the default way.
  */
-export async function eachChunk(stream: ReadableStream<Uint8Array>, each: (chunk: Uint8Array) => unknown, byob = false, piece?: Reopenable): Promise<void> {
+export function chunksOf(stream: ReadableStream<Uint8Array>, byob = false, piece?: Reopenable): ChunkSource {
   let reader = byteReader(stream, byob, piece?.length);
   let guarded = reader.byob && piece !== undefined;
   let got = 0;
-  try {
-    for (;;) {
+  return {
+    async next() {
       let chunk: Uint8Array | null;
       if (guarded) {
         let timer: ReturnType<typeof setTimeout> | undefined;
@@ -116,11 +120,23 @@ export async function eachChunk(stream: ReadableStream<Uint8Array>, each: (chunk
           chunk = await reader.read();
         } else chunk = first;
       } else chunk = await reader.read();
-      if (!chunk) break;
-      got += chunk.length;
-      if (chunk.length > 0) await each(chunk);
-    }
+      if (chunk) got += chunk.length;
+      return chunk;
+    },
+    release: () => reader.release(),
+  };
+}
+
+/**
+ * Calls `each` with every chunk of `stream` in order (waiting for it when it returns a promise).
+ * A chunk is valid only during its call: the next read may reuse its memory, so `each` copies
+ * what it keeps. `byob` and `piece`: as chunksOf.
+ */
+export async function eachChunk(stream: ReadableStream<Uint8Array>, each: (chunk: Uint8Array) => unknown, byob = false, piece?: Reopenable): Promise<void> {
+  const chunks = chunksOf(stream, byob, piece);
+  try {
+    for (let chunk = await chunks.next(); chunk; chunk = await chunks.next()) if (chunk.length > 0) await each(chunk);
   } finally {
-    reader.release();
+    chunks.release();
   }
 }
