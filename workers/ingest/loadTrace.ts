@@ -223,15 +223,17 @@ async function readTrace<T>(source: TraceSource, opts: LoadSettings & { survey?:
     progress.bytesDone = progress.scannedBytes = 0;
   }
 
-  // A plain File is read into one reused buffer (chunkReader.ts), as its parallel pieces are: through a counting
-  // stage and a peek, each ~128 kB chunk of its default stream cost the parse three stream hops and a new
-  // ArrayBuffer (same runs, 2-core VM: a 100 MB parse 339 → 285 ms, llm_decode_large 321 → 285 ms). Its first
-  // 64 kB tell gzip and the format (a BYOB read may answer with fewer).
-  const fileHead = source.kind === 'file' ? await fileRanges(source.file).read(0, 65536) : null;
-  const fileChunks = source.kind === 'file' && !isGzip(fileHead!) ? chunksOf(stream, true, reopenablePiece(fileRanges(source.file), 0, source.file.size, opts.signal)) : null;
+  // A plain source read by ranges (a File, a URL whose server answers them) is read into one reused buffer
+  // (chunkReader.ts), as its parallel pieces are: through a counting stage and a peek, each ~128 kB chunk of a File's
+  // default stream cost the parse three stream hops and a new ArrayBuffer (same runs, 2-core VM: a 100 MB parse
+  // 339 → 285 ms, llm_decode_large 321 → 285 ms). Its first 64 kB tell gzip and the format (a BYOB read may answer
+  // with fewer; a URL's were read with its first, ranged GET).
+  const byRange = source.kind === 'file' ? fileRanges(source.file) : (opened.ranges ?? null);
+  const rangedHead = byRange ? await byRange.read(0, Math.min(65536, byRange.size), opts.signal) : null;
+  const rangedChunks = byRange && !isGzip(rangedHead!) ? chunksOf(source.kind === 'file' ? stream : byRange.stream(0, byRange.size, opts.signal), true, reopenablePiece(byRange, 0, byRange.size, opts.signal)) : null;
   let gzip = false;
   let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
-  if (!fileChunks) {
+  if (!rangedChunks) {
     const peeked = await peek(stream.pipeThrough(countingStream((n) => (progress.bytesDone += n))));
     gzip = isGzip(peeked.head);
     let decoded = peeked.stream;
@@ -241,10 +243,10 @@ async function readTrace<T>(source: TraceSource, opts: LoadSettings & { survey?:
     }
     reader = decoded.getReader();
   }
-  /** The next chunk (null at the end); a File's is valid until the next call. */
+  /** The next chunk (null at the end); one read by range is valid until the next call. */
   const nextChunk = async (): Promise<Uint8Array | null> => {
     if (!reader) {
-      const chunk = await fileChunks!.next();
+      const chunk = await rangedChunks!.next();
       if (chunk) progress.bytesDone += chunk.length;
       return chunk;
     }
@@ -289,7 +291,7 @@ async function readTrace<T>(source: TraceSource, opts: LoadSettings & { survey?:
       if (!chunk) break;
       if (chunk.length === 0) continue;
       if (!importer) {
-        format = detectFormat(fileChunks ? fileHead! : chunk, source.name);
+        format = detectFormat(rangedChunks ? rangedHead! : chunk, source.name);
         // Only the Chrome JSON importer asks the filter (ingest/eventChoice.ts) before keeping an event.
         if (raw.filter && format !== chromeTraceJson) throw new TraceFormatError(`${source.name}: only Chrome / Kineto trace JSON can be opened in part.`, 0);
         importer = format.create(raw, source.name);
@@ -299,7 +301,7 @@ async function readTrace<T>(source: TraceSource, opts: LoadSettings & { survey?:
       received += chunk.length;
       if (pieces) pieces.push(chunk);
       else if (opts.spill && importer instanceof ChromeTraceJsonImporter) pushSpilling(importer, chunk, raw, opts.spill);
-      // The Chrome JSON importer copies what it keeps of a chunk; the others may keep one, and a File's reader reuses it.
+      // The Chrome JSON importer copies what it keeps of a chunk; the others may keep one, and a reader by range reuses it.
       else importer.push(reader || importer instanceof ChromeTraceJsonImporter ? chunk : chunk.slice());
       if (!pieces) progress.scannedBytes += chunk.length;
       // Until the merge this thread's importer holds only the first piece: its events are projected.
@@ -318,7 +320,7 @@ async function readTrace<T>(source: TraceSource, opts: LoadSettings & { survey?:
   } finally {
     pieces?.release();
     reader?.releaseLock();
-    fileChunks?.release();
+    rangedChunks?.release();
   }
   if (!importer || !format) throw new TraceFormatError(`${source.name} is empty.`, 0);
   if (partialGzip) {
