@@ -170,9 +170,11 @@ async function readTrace<T>(source: TraceSource, opts: LoadSettings & { survey?:
   // (each piece of a partial open or a counting pass filtered as it is read).
   // A BGZF .gz File names its members' sizes: they are found without inflating, and its inflated
   // bytes are cut, inflated and parsed by the same fragments (bgzf.ts), args read back by offset.
-  const bgzf = source.kind === 'file' ? await bgzfSource(fileRanges(source.file), opts.signal) : null;
+  /** The source read by ranges, where it can be: a File, a URL whose server answers them. */
+  const byRange = source.kind === 'file' ? fileRanges(source.file) : (opened.ranges ?? null);
+  const bgzf = source.kind === 'file' ? await bgzfSource(byRange!, opts.signal) : null;
   const minPlain = plainParallelMinBytes(opts.parallelPieces);
-  const plainRanges = source.kind === 'file' ? (canParseInParallel(source.file, minPlain) ? fileRanges(source.file) : null) : opened.ranges && canFetchInParallel(opened.ranges.size, minPlain) ? opened.ranges : null;
+  const plainRanges = source.kind === 'file' ? (canParseInParallel(source.file, minPlain) ? byRange : null) : byRange && canFetchInParallel(byRange.size, minPlain) ? byRange : null;
   // A spilled parse runs on this thread (the helpers would hold their pieces' events).
   const ranges = opts.spill ? null : bgzf ? (canFetchInParallel(bgzf.size) ? bgzf : null) : plainRanges;
   if (ranges) {
@@ -228,7 +230,6 @@ async function readTrace<T>(source: TraceSource, opts: LoadSettings & { survey?:
   // default stream cost the parse three stream hops and a new ArrayBuffer (same runs, 2-core VM: a 100 MB parse
   // 339 → 285 ms, llm_decode_large 321 → 285 ms). Its first 64 kB tell gzip and the format (a BYOB read may answer
   // with fewer; a URL's were read with its first, ranged GET).
-  const byRange = source.kind === 'file' ? fileRanges(source.file) : (opened.ranges ?? null);
   const rangedHead = byRange ? await byRange.read(0, Math.min(65536, byRange.size), opts.signal) : null;
   const rangedChunks = byRange && !isGzip(rangedHead!) ? chunksOf(source.kind === 'file' ? stream : byRange.stream(0, byRange.size, opts.signal), true, reopenablePiece(byRange, 0, byRange.size, opts.signal)) : null;
   let gzip = false;
@@ -258,7 +259,7 @@ async function readTrace<T>(source: TraceSource, opts: LoadSettings & { survey?:
   raw.filter = pieceFilter(raw, pieceKeep);
   const choice = raw.filter instanceof ChoiceFilter ? raw.filter : null;
   // Plain files, and plain URLs whose server answers ranges: args stay there and are read back on selection.
-  if (!gzip) raw.argsSource = source.kind === 'file' ? argsSourceFor({ file: source.file }) : opened.ranges ? argsSourceFor(opened.ranges.job) : null;
+  if (!gzip) raw.argsSource = byRange ? argsSourceFor(byRange.job) : null;
   // With two cores, inflating and scanning a .gz take both: args wait, raw, and are deflated
   // while the index is built (one thread then), instead of slowing the parse by a third.
   const deferDeflate = gzip && (globalThis.navigator?.hardwareConcurrency ?? 2) <= 2;
