@@ -28,6 +28,9 @@ import type { AllocationRow, CallTree, CallTreeQuery, IdleGap, RangeQuery, Range
  */
 export type DebugWorker = 'hang' | 'exit' | 'gunzip-exit';
 
+/** `load`'s options (TraceWorkerApi.load). */
+export type LoadCallOptions = { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js'; keep?: TraceChoice; streamPieces?: boolean; parallelPieces?: boolean; laneHelpers?: boolean };
+
 /**
  * Besides these calls the trace worker and its helpers keep the heartbeat of
  * workers/heartbeat.ts: a Web Lock named after the worker (its `name`, unique) held while it
@@ -50,7 +53,7 @@ export interface TraceWorkerApi {
     source: TraceSource,
     trace: string,
     onProgress?: (p: LoadProgress) => void,
-    options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js'; keep?: TraceChoice; streamPieces?: boolean; parallelPieces?: boolean; laneHelpers?: boolean },
+    options?: LoadCallOptions,
     askLaneRules?: () => Promise<CategoryRule[]>,
   ): Promise<TraceLoadResult>;
   /**

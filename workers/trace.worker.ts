@@ -2,7 +2,7 @@
 
 import * as Comlink from 'comlink';
 import type { FindQuery, LoadProgress, TraceSource, ViewportQuery } from '../src/model/types';
-import type { DebugWorker, TraceWorkerApi } from './api';
+import type { LoadCallOptions, TraceWorkerApi } from './api';
 import { chromeTraceWindow, gzipText, type WindowExportOptions } from './export/chromeTraceWindow';
 import type { CallTreeQuery, RangeQuery, SearchQuery, SliceArgsQuery, SliceTableQuery } from '../src/model/analysisTypes';
 import { commOps, gpuIdleWithin } from './analysis/commOps';
@@ -21,7 +21,6 @@ import { nameInSteps, selectionTotals, type StepNameQuery, type TotalsQuery } fr
 import { sliceArgs, sliceTable } from './analysis/sliceTable';
 import { requestJourney, requests } from './analysis/requests';
 import { laneRulesOf, loadTrace, surveyTrace } from './ingest/loadTrace';
-import type { TraceChoice } from '../src/model/traceChoice';
 import { detailLanes, openIndexFolder, prefetchForQuery, prefetchLanes } from './indexFolder/openIndex';
 import { urlFiles } from './indexFolder/urlFiles';
 import { blobFiles } from './indexFolder/blobFiles';
@@ -85,7 +84,7 @@ function traceApi(): TraceWorkerApi {
       takeEarly(null);
       return surveyTrace(source, { onProgress: (p) => void onProgress?.(p), scanner: options?.scanner });
     },
-    async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: { budgetBytes?: number; laneRules?: CategoryRule[]; debug?: DebugWorker; scanner?: 'wasm' | 'js'; keep?: TraceChoice; streamPieces?: boolean; parallelPieces?: boolean; laneHelpers?: boolean }, askLaneRules?: () => Promise<CategoryRule[]>) {
+    async load(source: TraceSource, trace: string, onProgress?: (p: LoadProgress) => void, options?: LoadCallOptions, askLaneRules?: () => Promise<CategoryRule[]>) {
       const laneRules = options?.laneRules ?? askLaneRules;
       const debug = options?.debug;
       void lifeline.then((held) => held && announceLifeline());

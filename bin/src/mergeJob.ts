@@ -17,7 +17,6 @@ import type { TraceOverview } from '../../src/model/overviewTypes';
 import type { RankComms } from '../../workers/analysis/commOps';
 import { dirFiles, dirSink } from './dirFolder';
 
-
 /** distributedInfo's rank and world size, when the trace records them. */
 function distributed(m: IndexManifest): { rank: number | null; worldSize: number | null } {
   const info = m.result.metadata.distributedInfo as { rank?: unknown; world_size?: unknown } | undefined;
