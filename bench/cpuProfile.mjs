@@ -18,10 +18,9 @@
 // summariseProfiles(): self time per function (script URL without its hash + function
 // name), the script position mapped to the original source by the build's source maps,
 // and the same time by part of the code base (scan, index, page, libraries, V8).
-import { spawn } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { launchPiped, openPage, pickFile } from './cdpPipe.mjs';
 import { installPageProbe } from './pageProbe.mjs';
 
 const HOLD_EXITS = `(() => {
@@ -35,51 +34,6 @@ const HOLD_EXITS = `(() => {
   self.close = function () { held.push(() => close.call(self)); };
   self.__benchRelease = () => { for (const f of held.splice(0)) f(); };
 })()`;
-
-/** Chromium on a CDP pipe (fd 3 in, fd 4 out, NUL-separated JSON); flat sessions. */
-async function launchPiped(executable, args) {
-  const profileDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'tracelane-bench-profile-'));
-  const proc = spawn(executable, [...args, '--headless', `--user-data-dir=${profileDir}`, '--remote-debugging-pipe', 'about:blank'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
-  const [, , , input, output] = proc.stdio;
-  const pending = new Map();
-  const listeners = [];
-  let nextId = 1;
-  let buffer = '';
-  output.on('data', (chunk) => {
-    const parts = (buffer + chunk.toString('utf8')).split('\0');
-    buffer = parts.pop();
-    for (const part of parts) {
-      const msg = JSON.parse(part);
-      const p = msg.id != null && pending.get(msg.id);
-      if (p) {
-        pending.delete(msg.id);
-        if (msg.error) p.reject(new Error(`${p.method}: ${msg.error.message}`));
-        else p.resolve(msg.result);
-      } else if (msg.method) for (const l of listeners) l(msg);
-    }
-  });
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  exited.then(() => {
-    for (const p of pending.values()) p.reject(new Error('chromium exited'));
-  });
-  return {
-    send(method, params = {}, sessionId) {
-      const id = nextId++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject, method });
-        input.write(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }) + '\0');
-      });
-    },
-    on: (fn) => listeners.push(fn),
-    async close() {
-      await this.send('Browser.close').catch(() => undefined);
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-      await fsp.rm(profileDir, { recursive: true, force: true }).catch(() => undefined);
-    },
-  };
-}
 
 /**
  * One picker load of `file` at `origin` in a Chromium of its own, profiled in the page and
@@ -117,31 +71,14 @@ export async function profileLoad({ executable, args, viewport, origin, file, ti
     );
   });
   try {
-    const { targetId } = await cdp.send('Target.createTarget', { url: 'about:blank' });
-    const { sessionId: page } = await cdp.send('Target.attachToTarget', { targetId, flatten: true });
-    const inPage = (m, p) => cdp.send(m, p, page);
-    const evaluate = async (expression) => (await inPage('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true })).result.value;
-    await inPage('Emulation.setDeviceMetricsOverride', { width: viewport.width, height: viewport.height, deviceScaleFactor: 1, mobile: false });
-    await inPage('Page.enable');
-    await inPage('Page.addScriptToEvaluateOnNewDocument', { source: `(${installPageProbe})()` });
+    const { session: page, inPage, evaluate, until } = await openPage(cdp, { viewport, initScript: `(${installPageProbe})()` });
     await inPage('Page.navigate', { url: `${origin}/` });
-    const until = async (expression, ms) => {
-      const end = Date.now() + ms;
-      while (Date.now() < end) {
-        const v = await evaluate(expression).catch(() => undefined);
-        if (v) return v;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error(`not ready within ${Math.round(ms / 1000)} s`);
-    };
     await until(`(document.getElementById('root')?.childElementCount ?? 0) > 0`, 30_000);
     await inPage('Profiler.enable');
     await inPage('Profiler.setSamplingInterval', { interval: intervalUs });
     await inPage('Profiler.start');
     await inPage('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: true });
-    const { root } = await inPage('DOM.getDocument', { depth: 0 });
-    const { nodeId } = await inPage('DOM.querySelector', { nodeId: root.nodeId, selector: '[data-testid=file-input]' });
-    await inPage('DOM.setFileInputFiles', { nodeId, files: [path.resolve(file)] });
+    await pickFile(inPage, path.resolve(file));
     let error = null;
     let timing = {};
     try {

@@ -21,7 +21,9 @@ import { serveStatic } from '../scripts/serve.mjs';
 import { PARSE_LIMIT, runBaseline } from './baselines.mjs';
 import { frameStats, median, panZoomScript } from './frames.mjs';
 import { ensureTraces } from './generate.mjs';
+import { launchPiped } from './cdpPipe.mjs';
 import { profileLoad, summariseProfiles } from './cpuProfile.mjs';
+import { linkRun } from './linkLoads.mjs';
 import { openMemoryProbe, rendererRss } from './memory.mjs';
 import { installPageProbe } from './pageProbe.mjs';
 import { renderResults } from './report.mjs';
@@ -217,28 +219,10 @@ async function emptyAppIdleMs(page, origin) {
   return page.evaluate(() => performance.now());
 }
 
-/** One `?url=` run: first frame from navigation start to ready. */
-async function urlRun(browser, origin, trace) {
-  const { context, page } = await newPage(browser);
-  try {
-    const emptyIdleMs = await emptyAppIdleMs(page, origin);
-    await page.goto(`${origin}/?url=${encodeURIComponent(`/traces/${trace.file}`)}`);
-    await waitLoaded(page, opts.timeoutMs);
-    const probe = await page.evaluate(() => ({ states: window.__bench.states, phases: window.__bench.phases }));
-    const ready = probe.states.find((s) => s.state === 'ready').t;
-    // The same URL fetched and drained alone, to tell the network path from the app's work.
-    const fetchMs = await page.evaluate(async (url) => {
-      const t0 = performance.now();
-      const reader = (await fetch(url, { cache: 'no-store' })).body.getReader();
-      while (!(await reader.read()).done);
-      return performance.now() - t0;
-    }, `/traces/${trace.file}`);
-    return { firstFrameMs: ready, emptyIdleMs, fetchMs, phases: probe.phases.map((p) => ({ label: p.label, ms: p.t })).concat([{ label: 'ready', ms: ready }]) };
-  } catch (err) {
-    return { error: err.message };
-  } finally {
-    await context.close().catch(() => undefined);
-  }
+/** One load in the bench's piped Chromium (linkLoads.mjs), after the same settling time as a Playwright page's. */
+async function linkLoad(links, mode, origin, trace, fetchAlone = false) {
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  return linkRun(links, { mode, origin, file: trace.file, path: path.join(outDir, trace.file), viewport: VIEWPORT, timeoutMs: opts.timeoutMs, fetchAlone });
 }
 
 /**
@@ -275,7 +259,7 @@ function summariseLoads(runs) {
   return { medianMs: median(ms), runsMs: ms.map(Math.round), ...(failed ? { failures: runs.filter((r) => r.error).map((r) => r.error) } : {}) };
 }
 
-async function measureTrace(browser, browserSession, { origin, streamOrigin }, trace, save, profiling) {
+async function measureTrace(browser, browserSession, links, { origin, streamOrigin }, trace, save, profiling) {
   const bytes = (await fsp.stat(path.join(outDir, trace.file))).size;
   // ≥ 1 GB of JSON (plain or .gz): one run, as the issue asks.
   const runs = trace.size === '1g' || trace.size === '2g' ? 1 : Math.max(1, opts.runs);
@@ -287,6 +271,8 @@ async function measureTrace(browser, browserSession, { origin, streamOrigin }, t
   const jsRuns = [];
   const url = [];
   const urlStreamed = [];
+  /** Picker loads in the browser of the `?url=` loads (their ratio's denominator). */
+  const linkPicker = [];
   for (let i = 0; i < runs; i++) {
     const p = await pickerRun(browser, browserSession, origin, { ...trace, bytes }, { first: i === 0 });
     picker.push(p);
@@ -296,10 +282,13 @@ async function measureTrace(browser, browserSession, { origin, streamOrigin }, t
       jsRuns.push(j);
       log(`  picker run ${i + 1}, JS scanner: ${j.error ? `FAILED ${j.error}` : `first frame ${Math.round(j.firstFrameMs)} ms, parse ${Math.round(j.parseMs)} ms`}`);
     }
-    const u = await urlRun(browser, origin, trace);
+    const lp = await linkLoad(links, 'picker', origin, trace);
+    linkPicker.push(lp);
+    log(`  picker run ${i + 1}, no DevTools client: ${lp.error ? `FAILED ${lp.error}` : `first frame ${Math.round(lp.firstFrameMs)} ms`}`);
+    const u = await linkLoad(links, 'url', origin, trace, true);
     url.push(u);
     log(`  ?url= run ${i + 1}: ${u.error ? `FAILED ${u.error}` : `first frame ${Math.round(u.firstFrameMs)} ms (empty app to idle ${Math.round(u.emptyIdleMs)} ms, fetch alone ${Math.round(u.fetchMs)} ms)`}`);
-    const w = await urlRun(browser, streamOrigin, trace);
+    const w = await linkLoad(links, 'url', streamOrigin, trace);
     urlStreamed.push(w);
     log(`  ?url= run ${i + 1}, server without ranges: ${w.error ? `FAILED ${w.error}` : `first frame ${Math.round(w.firstFrameMs)} ms (empty app to idle ${Math.round(w.emptyIdleMs)} ms)`}`);
   }
@@ -321,7 +310,7 @@ async function measureTrace(browser, browserSession, { origin, streamOrigin }, t
       picker: summariseLoads(picker),
       scanner: medianRun?.scanner ?? null,
       jsScanner: jsRuns.length ? { picker: summariseLoads(jsRuns), parseMs: okMedian(jsRuns.filter((r) => !r.error), 'parseMs') } : null,
-      url: { ...summariseLoads(url), fetchMs: okMedian(url, 'fetchMs'), emptyIdleMs: okMedian(url, 'emptyIdleMs'), phases: medianOf(url)?.phases ?? null },
+      url: { ...summariseLoads(url), fetchMs: okMedian(url, 'fetchMs'), emptyIdleMs: okMedian(url, 'emptyIdleMs'), phases: medianOf(url)?.phases ?? null, picker: summariseLoads(linkPicker) },
       urlWithoutRanges: { ...summariseLoads(urlStreamed), emptyIdleMs: okMedian(urlStreamed, 'emptyIdleMs') },
       events: medianRun?.events ?? null,
       lanes: medianRun?.lanes ?? null,
@@ -414,6 +403,7 @@ async function main() {
   }
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   const browserSession = await browser.newBrowserCDPSession();
+  const links = await launchPiped(CHROMIUM, CHROMIUM_ARGS);
   const previous = opts.fresh ? null : await fsp.readFile(RESULTS_JSON, 'utf8').then(JSON.parse, () => null);
   const byFile = new Map((previous?.entries ?? []).map((e) => [e.file, e]));
   const indexOpens = new Map((previous?.indexOpens ?? []).map((e) => [e.file, e]));
@@ -439,10 +429,11 @@ async function main() {
         await save(null);
         continue;
       }
-      await save(await measureTrace(browser, browserSession, { origin, streamOrigin }, trace, save, profiling));
+      await save(await measureTrace(browser, browserSession, links, { origin, streamOrigin }, trace, save, profiling));
     }
   } finally {
     await browser.close().catch(() => undefined);
+    await links.close();
     await server.close();
     await streamServer.close();
     await profiling?.server.close();
