@@ -282,15 +282,18 @@ async function measureTrace(browser, browserSession, links, { origin, streamOrig
       jsRuns.push(j);
       log(`  picker run ${i + 1}, JS scanner: ${j.error ? `FAILED ${j.error}` : `first frame ${Math.round(j.firstFrameMs)} ms, parse ${Math.round(j.parseMs)} ms`}`);
     }
-    const lp = await linkLoad(links, 'picker', origin, trace);
-    linkPicker.push(lp);
-    log(`  picker run ${i + 1}, no DevTools client: ${lp.error ? `FAILED ${lp.error}` : `first frame ${Math.round(lp.firstFrameMs)} ms`}`);
-    const u = await linkLoad(links, 'url', origin, trace, true);
-    url.push(u);
-    log(`  ?url= run ${i + 1}: ${u.error ? `FAILED ${u.error}` : `first frame ${Math.round(u.firstFrameMs)} ms (empty app to idle ${Math.round(u.emptyIdleMs)} ms, fetch alone ${Math.round(u.fetchMs)} ms)`}`);
     const w = await linkLoad(links, 'url', streamOrigin, trace);
     urlStreamed.push(w);
     log(`  ?url= run ${i + 1}, server without ranges: ${w.error ? `FAILED ${w.error}` : `first frame ${Math.round(w.firstFrameMs)} ms (empty app to idle ${Math.round(w.emptyIdleMs)} ms)`}`);
+  }
+  // The `?url=` ratio's pairs run --runs times at every size: a 1 GB `?url=` load varied 3.1–4.1 s from one load to the next (2-core VM, quiet).
+  for (let i = 0; i < Math.max(1, opts.runs); i++) {
+    const lp = await linkLoad(links, 'picker', origin, trace);
+    linkPicker.push(lp);
+    log(`  picker pair ${i + 1}, no DevTools client: ${lp.error ? `FAILED ${lp.error}` : `first frame ${Math.round(lp.firstFrameMs)} ms`}`);
+    const u = await linkLoad(links, 'url', origin, trace, true);
+    url.push(u);
+    log(`  ?url= pair ${i + 1}: ${u.error ? `FAILED ${u.error}` : `first frame ${Math.round(u.firstFrameMs)} ms (empty app to idle ${Math.round(u.emptyIdleMs)} ms, fetch alone ${Math.round(u.fetchMs)} ms)`}`);
   }
   const good = picker.filter((r) => !r.error);
   const firstRun = picker[0];
