@@ -22,6 +22,7 @@ import { PARSE_LIMIT, runBaseline } from './baselines.mjs';
 import { frameStats, median, panZoomScript } from './frames.mjs';
 import { ensureTraces } from './generate.mjs';
 import { launchPiped } from './cdpPipe.mjs';
+import { serveInChild } from './childServer.mjs';
 import { profileLoad, summariseProfiles } from './cpuProfile.mjs';
 import { linkRun } from './linkLoads.mjs';
 import { openMemoryProbe, rendererRss } from './memory.mjs';
@@ -392,10 +393,10 @@ async function main() {
   await ensureTraces(opts.sizes);
   const dist = await productionBuild();
   if (!existsSync(path.join(dist, 'index.html'))) throw new Error(`${dist} has no index.html`);
-  const server = await serveStatic({ mounts: { '/': dist, '/traces/': outDir, '/speedscope/': speedscopeDir }, port: opts.port });
+  const server = await serveInChild({ mounts: { '/': dist, '/traces/': outDir, '/speedscope/': speedscopeDir }, port: opts.port });
   const origin = server.url.replace(/\/$/, '');
   // The same files from a server that answers every request 200 (no ranges): issue 16 asks `?url=` there reported too.
-  const streamServer = await serveStatic({ mounts: { '/': dist, '/traces/': outDir }, port: opts.port + 2, ranges: false });
+  const streamServer = await serveInChild({ mounts: { '/': dist, '/traces/': outDir }, port: opts.port + 2, ranges: false });
   const streamOrigin = streamServer.url.replace(/\/$/, '');
   log(`serving ${path.relative(repoRoot, dist)} at ${origin}/`);
   let profiling = null;

@@ -5,6 +5,7 @@
 //   node scripts/serve.mjs --e2e      dist/ at / and at /portal/tools/tracelane/, the trace corpus
 //                                     (../shared/corpus or $CORPUS_DIR) at /corpus/, on $E2E_PORT (default 4321)
 //   node scripts/serve.mjs --port 8080 --mount /x/=some/dir ...
+//   node scripts/serve.mjs --no-ranges  every request answered 200 with the whole file (a server without ranges)
 //   node scripts/serve.mjs --index DIR  also DIR (index folders of `npm run index`) at /index/, with
 //                                     `Access-Control-Allow-Origin: *` there so a portal on another origin opens them, and
 //                                     their content-named files (`…-<16 hex>.bin`) cached for good, manifests revalidated
@@ -258,9 +259,11 @@ async function main(argv) {
   const host = process.env.TRACELANE_HOST || '127.0.0.1';
   let custom = null;
   const cors = [];
+  let ranges = true;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--port') port = Number(argv[++i]);
+    else if (a === '--no-ranges') ranges = false;
     else if (a === '--index') {
       (custom ||= { ...mounts })[INDEX_PATH] = argv[++i];
       cors.push(INDEX_PATH);
@@ -269,7 +272,7 @@ async function main(argv) {
       const [prefix, dir] = argv[++i].split('=');
       (custom ||= {})[prefix] = dir;
     } else if (a === '--help' || a === '-h') {
-      console.log('usage: node scripts/serve.mjs [--e2e] [--port N] [--mount /prefix/=dir ...] [--index DIR]');
+      console.log('usage: node scripts/serve.mjs [--e2e] [--port N] [--mount /prefix/=dir ...] [--index DIR] [--no-ranges]');
       return;
     }
   }
@@ -282,7 +285,7 @@ async function main(argv) {
   }
   let s;
   try {
-    s = await serveStatic({ mounts: finalMounts, port, host, cors, log: process.env.SERVE_LOG ? (m) => console.log(`[serve] ${m}`) : null });
+    s = await serveStatic({ mounts: finalMounts, port, host, cors, ranges, log: process.env.SERVE_LOG ? (m) => console.log(`[serve] ${m}`) : null });
   } catch (err) {
     if (err && err.code === 'EADDRINUSE') {
       console.error(`[serve] port ${port} is already in use; set ${e2e ? 'E2E_PORT' : 'PORT'}=<another port>`);
