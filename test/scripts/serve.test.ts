@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without types
 import { parseRange, serveStatic } from '../../scripts/serve.mjs';
+// @ts-expect-error plain ESM script without types
+import { serveInChild } from '../../bench/childServer.mjs';
 import { CORPUS } from '../support/corpus';
 
 const BYTES = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
@@ -102,5 +104,28 @@ describe('serve.mjs ranges', () => {
     expect(parseRange(undefined, 10)).toBeNull();
     expect(parseRange('bytes=2-4', 10)).toEqual({ start: 2, end: 4 });
     expect(parseRange('bytes=10-', 10)).toBe('unsatisfiable');
+  });
+});
+
+describe('serve.mjs as a process of its own (the bench runs its servers so: bench/childServer.mjs)', () => {
+  it('serves its --mount folders, answers ranges, and with --no-ranges answers every request 200', async () => {
+    const name = 'llm_decode_large.json.gz';
+    const bytes = readFileSync(join(CORPUS, name));
+    const ports = [20000 + (process.pid % 20000), 20001 + (process.pid % 20000)];
+    const [ranged, whole] = await Promise.all([serveInChild({ mounts: { '/traces/': CORPUS }, port: ports[0] }), serveInChild({ mounts: { '/traces/': CORPUS }, port: ports[1], ranges: false })]);
+    try {
+      const range = `bytes=${(1 << 20) + 3}-${(2 << 20) + 5}`;
+      const part = await fetch(`${ranged.url}traces/${name}`, { headers: { Range: range } });
+      expect(part.status).toBe(206);
+      expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray((1 << 20) + 3, (2 << 20) + 6))).toBe(true);
+      const all = await fetch(`${whole.url}traces/${name}`, { headers: { Range: range } });
+      expect(all.status).toBe(200);
+      expect(all.headers.get('accept-ranges')).toBeNull();
+      expect(Buffer.from(await all.arrayBuffer()).equals(bytes)).toBe(true);
+    } finally {
+      await Promise.all([ranged.close(), whole.close()]);
+    }
+    // Closed means gone: nothing answers on its port.
+    await expect(fetch(`${ranged.url}traces/${name}`)).rejects.toThrow();
   });
 });
