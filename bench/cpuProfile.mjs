@@ -71,7 +71,7 @@ export async function profileLoad({ executable, args, viewport, origin, file, ti
     );
   });
   try {
-    const { session: page, inPage, evaluate, until } = await openPage(cdp, { viewport, initScript: `(${installPageProbe})()` });
+    const { inPage, evaluate, until } = await openPage(cdp, { viewport, initScript: `(${installPageProbe})()` });
     await inPage('Page.navigate', { url: `${origin}/` });
     await until(`(document.getElementById('root')?.childElementCount ?? 0) > 0`, 30_000);
     await inPage('Profiler.enable');
