@@ -81,9 +81,10 @@ async function viteBuild(name, extra = []) {
  * run's load (later runs measured ~30 % slower than the first). Each run starts after it.
  */
 const SETTLE_MS = 2000;
+const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 
 async function newPage(browser) {
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  await settle();
   const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
   await context.addInitScript(installPageProbe);
   const page = await context.newPage();
@@ -222,7 +223,7 @@ async function emptyAppIdleMs(page, origin) {
 
 /** One load in the bench's piped Chromium (linkLoads.mjs), after the same settling time as a Playwright page's. */
 async function linkLoad(links, mode, origin, trace, fetchAlone = false) {
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  await settle();
   return linkRun(links, { mode, origin, file: trace.file, path: path.join(outDir, trace.file), viewport: VIEWPORT, timeoutMs: opts.timeoutMs, fetchAlone });
 }
 
@@ -232,7 +233,7 @@ async function linkLoad(links, mode, origin, trace, fetchAlone = false) {
  * bench/out/profiles/ (DevTools → Performance → Load profile).
  */
 async function profileRun(profiling, trace) {
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  await settle();
   try {
     const r = await profileLoad({ executable: CHROMIUM, args: CHROMIUM_ARGS, viewport: VIEWPORT, origin: profiling.origin, file: path.join(outDir, trace.file), timeoutMs: opts.timeoutMs });
     const dir = path.join(outDir, 'profiles');

@@ -111,8 +111,8 @@ describe('serve.mjs as a process of its own (the bench runs its servers so: benc
   it('serves its --mount folders, answers ranges, and with --no-ranges answers every request 200', async () => {
     const name = 'llm_decode_large.json.gz';
     const bytes = readFileSync(join(CORPUS, name));
-    const ports = [20000 + (process.pid % 20000), 20001 + (process.pid % 20000)];
-    const [ranged, whole] = await Promise.all([serveInChild({ mounts: { '/traces/': CORPUS }, port: ports[0] }), serveInChild({ mounts: { '/traces/': CORPUS }, port: ports[1], ranges: false })]);
+    // Port 0: each takes a free port and says which (serveInChild reads it from the server's first line).
+    const [ranged, whole] = await Promise.all([serveInChild({ mounts: { '/traces/': CORPUS }, port: 0 }), serveInChild({ mounts: { '/traces/': CORPUS }, port: 0, ranges: false })]);
     try {
       const range = `bytes=${(1 << 20) + 3}-${(2 << 20) + 5}`;
       const part = await fetch(`${ranged.url}traces/${name}`, { headers: { Range: range } });
