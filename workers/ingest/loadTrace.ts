@@ -231,7 +231,7 @@ async function readTrace<T>(source: TraceSource, opts: LoadSettings & { survey?:
   // 339 → 285 ms, llm_decode_large 321 → 285 ms). Its first 64 kB tell gzip and the format (a BYOB read may answer
   // with fewer; a URL's were read with its first, ranged GET).
   const rangedHead = byRange ? await byRange.read(0, Math.min(65536, byRange.size), opts.signal) : null;
-  const rangedChunks = byRange && !isGzip(rangedHead!) ? chunksOf(byRange.stream(0, byRange.size, opts.signal), true, reopenablePiece(byRange, 0, byRange.size, opts.signal)) : null;
+  const rangedChunks = byRange && !isGzip(rangedHead!) ? chunksOf(source.kind === 'file' ? stream : byRange.stream(0, byRange.size, opts.signal), true, reopenablePiece(byRange, 0, byRange.size, opts.signal)) : null;
   let gzip = false;
   let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   if (!rangedChunks) {
